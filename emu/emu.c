@@ -1,0 +1,220 @@
+/*
+ * Copyright (c) 2026 The phonefleet authors.
+ * SPDX-License-Identifier: ISC
+ *
+ * The fleet-wide emulation context, the action outbox and the names of the
+ * shared enums (error classes, provisioning and customization states).
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "emu.h"
+
+static const char *const emu_err_names[EMU_E__COUNT] = {
+	[EMU_OK] = "",
+	[EMU_E_FNF] = "file not found",
+	[EMU_E_CORRUPT] = "corrupt file",
+	[EMU_E_DECRYPT] = "decrypt failed",
+	[EMU_E_HTTP] = "http_get failed",
+	[EMU_E_AUTH] = "auth failed",
+	[EMU_E_REDIRECT] = "too many redirects",
+	[EMU_E_CONNECT] = "connection failed",
+	[EMU_E_TIMEOUT] = "timeout",
+	[EMU_E_DNS] = "dns lookup failed",
+	[EMU_E_TLS] = "tls handshake failed",
+	[EMU_E_TRUNCATED] = "transfer truncated",
+	[EMU_E_PROTO] = "bad response",
+	[EMU_E_TFTP] = "tftp error",
+	[EMU_E_TOOBIG] = "file too big",
+	[EMU_E_NOSERVER] = "no server",
+	[EMU_E_BADRULE] = "bad profile rule",
+	[EMU_E_SRVTFTP] = "Error - TFTP Scheme not supported in SRV lookups.",
+	[EMU_E_DISABLED] = "Provisioning disabled",
+};
+
+static const char *const prov_state_names[PROV__COUNT] = {
+	[PROV_OFF] = "off",
+	[PROV_BOOT] = "boot",
+	[PROV_NETWORK] = "network",
+	[PROV_BOOT_DELAY] = "boot-delay",
+	[PROV_DISCOVERY] = "discovery",
+	[PROV_RESYNC] = "resync",
+	[PROV_UPGRADE_CHECK] = "upgrade-check",
+	[PROV_UPGRADING] = "upgrading",
+	[PROV_OPERATIONAL] = "operational",
+	[PROV_REBOOTING] = "rebooting",
+	[PROV_ACTIVATION] = "activation",
+	[PROV_FACTORY_RESET] = "factory-reset",
+};
+
+static const char *const cust_state_names[] = {
+	[CUST_OPEN] = "Open",
+	[CUST_ABORTED] = "Aborted",
+	[CUST_PENDING] = "Pending",
+	[CUST_CUSTOM_PENDING] = "Custom Pending",
+	[CUST_ACQUIRED] = "Acquired",
+	[CUST_UNAVAILABLE] = "Unavailable",
+};
+
+struct emu_ctx *
+emu_ctx_create(uint64_t seed)
+{
+	struct emu_ctx	*ctx;
+
+	ctx = xcalloc(1, sizeof *ctx);
+	ctx->intern = intern_create();
+	hmap_init(&ctx->param_index);
+	param_index_build(&ctx->param_index);
+	hmap_init(&ctx->profile_cache);
+	ctx->seed = seed;
+	ctx->wall_base = 1798761600;	/* 2027-01-01 00:00:00 UTC */
+	return (ctx);
+}
+
+void
+emu_ctx_free(struct emu_ctx *ctx)
+{
+	struct profile	*pr;
+	size_t		 pos = 0;
+
+	if (ctx == NULL)
+		return;
+	while ((pr = hmap_next(&ctx->profile_cache, &pos)) != NULL)
+		profile_unref(pr);
+	hmap_clear(&ctx->profile_cache);
+	hmap_clear(&ctx->param_index);
+	intern_free(ctx->intern);
+	free(ctx);
+}
+
+void
+emu_outbox_init(struct emu_outbox *out)
+{
+	memset(out, 0, sizeof *out);
+	dbuf_init(&out->arena);
+}
+
+void
+emu_outbox_clear(struct emu_outbox *out)
+{
+	out->n = 0;
+	dbuf_reset(&out->arena);
+}
+
+void
+emu_outbox_free(struct emu_outbox *out)
+{
+	free(out->act);
+	dbuf_clear(&out->arena);
+	memset(out, 0, sizeof *out);
+}
+
+/* Append an action; data (may be NULL) is copied into the arena. */
+struct emu_action *
+emu_outbox_add(struct emu_outbox *out, enum emu_act_type type,
+    const void *data, size_t len)
+{
+	struct emu_action	*a;
+
+	if (out->n == out->cap) {
+		out->cap = out->cap == 0 ? 8 : out->cap * 2;
+		out->act = xreallocarray(out->act, out->cap, sizeof *out->act);
+	}
+	a = &out->act[out->n++];
+	memset(a, 0, sizeof *a);
+	a->type = type;
+	a->off = out->arena.len;
+	a->len = len;
+	if (len != 0)
+		dbuf_add(&out->arena, data, len);
+	dbuf_add_u8(&out->arena, 0);	/* text payloads are NUL-terminated */
+	return (a);
+}
+
+const uint8_t *
+emu_act_data(const struct emu_outbox *out, const struct emu_action *a)
+{
+	return (out->arena.data + a->off);
+}
+
+const char *
+emu_err_name(enum emu_err e)
+{
+	if ((unsigned)e >= EMU_E__COUNT)
+		return ("unknown error");
+	return (emu_err_names[e]);
+}
+
+enum emu_class
+emu_err_class(enum emu_err e)
+{
+	switch (e) {
+	case EMU_OK:
+		return (EMU_CLASS_A);
+	case EMU_E_FNF:
+	case EMU_E_CORRUPT:
+	case EMU_E_DECRYPT:
+	case EMU_E_TOOBIG:
+		return (EMU_CLASS_B);
+	default:
+		return (EMU_CLASS_C);
+	}
+}
+
+const char *
+emu_class_name(enum emu_class c)
+{
+	switch (c) {
+	case EMU_CLASS_A:
+		return ("A");
+	case EMU_CLASS_B:
+		return ("B");
+	case EMU_CLASS_C:
+		return ("C");
+	default:
+		return ("-");
+	}
+}
+
+const char *
+prov_state_name(enum prov_state st)
+{
+	if ((unsigned)st >= PROV__COUNT)
+		return ("?");
+	return (prov_state_names[st]);
+}
+
+int
+prov_state_parse(const char *name)
+{
+	int	i;
+
+	for (i = 0; i < PROV__COUNT; i++) {
+		if (strcmp(prov_state_names[i], name) == 0)
+			return (i);
+	}
+	return (-1);
+}
+
+const char *
+cust_state_name(enum cust_state st)
+{
+	if ((unsigned)st >= nitems(cust_state_names))
+		return ("?");
+	return (cust_state_names[st]);
+}
+
+int
+cust_state_parse(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(cust_state_names); i++) {
+		if (pf_strcasecmp_ascii(cust_state_names[i], name) == 0)
+			return (i);
+	}
+	if (pf_strcasecmp_ascii(name, "Custom-Pending") == 0)
+		return (CUST_CUSTOM_PENDING);
+	return (-1);
+}

@@ -1,0 +1,500 @@
+/*
+ * Copyright (c) 2026 The phonefleet authors.
+ * SPDX-License-Identifier: ISC
+ *
+ * emu/: the phone, sans-I/O.  A phone is a value that takes an event with the
+ * current time and appends actions to a caller-owned outbox; it never touches
+ * a socket, a clock, a file or a terminal (DESIGN.md, STYLE.md 3).  Shared,
+ * read-mostly state of a fleet (string intern table, parameter index, parsed
+ * profile cache) lives in struct emu_ctx, which outlives its phones.
+ */
+
+#ifndef PF_EMU_H
+#define PF_EMU_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../proto/proto.h"
+
+struct emu_ctx;
+struct intern;
+struct phone;
+struct profile;
+struct prng;
+
+typedef uint64_t emu_time;		/* µs since the run began */
+#define EMU_TIME_NEVER	UINT64_MAX
+#define EMU_MS(x)	((emu_time)(x) * 1000ULL)
+#define EMU_SEC(x)	((emu_time)(x) * 1000000ULL)
+
+/* Trace categories (STYLE.md 7). */
+#define TRACE_DHCP	0x0001
+#define TRACE_DNS	0x0002
+#define TRACE_HTTP	0x0004
+#define TRACE_TFTP	0x0008
+#define TRACE_TLS	0x0010
+#define TRACE_PROV	0x0020
+#define TRACE_LCD	0x0040
+#define TRACE_NET	0x0080
+#define TRACE_ALL	0x00ff
+
+/*
+ * Error classes: the spec's A/B/C outcomes (9.2) refined by cause.  One enum
+ * feeds statistics, reports and the LCD alike.
+ */
+enum emu_err {
+	EMU_OK = 0,		/* A */
+	EMU_E_FNF,		/* B: HTTP 404, TFTP error 1 */
+	EMU_E_CORRUPT,		/* B: not a profile, bad XML, empty body */
+	EMU_E_DECRYPT,		/* B: wrong key */
+	EMU_E_HTTP,		/* C: an HTTP status of class C */
+	EMU_E_AUTH,		/* C: 401/407 after two retries, or no credentials */
+	EMU_E_REDIRECT,		/* C: too many redirects, bad Location */
+	EMU_E_CONNECT,		/* C: refused, unreachable */
+	EMU_E_TIMEOUT,		/* C: no answer */
+	EMU_E_DNS,		/* C: name did not resolve */
+	EMU_E_TLS,		/* C: handshake or certificate */
+	EMU_E_TRUNCATED,	/* C: transfer cut short */
+	EMU_E_PROTO,		/* C: malformed response */
+	EMU_E_TFTP,		/* C: TFTP error other than 1 */
+	EMU_E_TOOBIG,		/* B: body over the cap (spec 8.6) */
+	EMU_E_NOSERVER,		/* C: host-less rule and no DHCP server */
+	EMU_E_BADRULE,		/* C: rule does not parse */
+	EMU_E_SRVTFTP,		/* C: [--srv] with tftp */
+	EMU_E_DISABLED,		/* Provision_Enable=No */
+	EMU_E__COUNT
+};
+enum emu_class {
+	EMU_CLASS_NONE = 0,
+	EMU_CLASS_A,
+	EMU_CLASS_B,
+	EMU_CLASS_C
+};
+
+/* Events a runtime hands to a phone. */
+enum emu_ev_type {
+	EMU_EV_POWER_ON,	/* flags: EMU_POWER_* ; keys: held key sequence */
+	EMU_EV_POWER_OFF,
+	EMU_EV_TIMER,		/* now >= phone_deadline() */
+	EMU_EV_DGRAM,		/* a UDP datagram for the phone */
+	EMU_EV_CONNECTED,	/* stream is open */
+	EMU_EV_DATA,		/* bytes on a stream */
+	EMU_EV_CLOSED,		/* peer closed the stream (EOF) */
+	EMU_EV_STREAM_ERROR,	/* refused, reset, unreachable: err */
+	EMU_EV_KEY,		/* keypad key: key */
+	EMU_EV_RESYNC,		/* explicit resync; text = rule or NULL */
+	EMU_EV_FACTORY_RESET,
+	EMU_EV_REBOOT,
+	EMU_EV_SET_PARAM	/* local change (LCD/web): name, text */
+};
+#define EMU_POWER_HOLD_KEYS	0x1
+struct emu_event {
+	enum emu_ev_type	 type;
+	uint32_t		 src_ip;	/* DGRAM */
+	uint16_t		 src_port;
+	uint16_t		 dst_port;
+	int			 stream;	/* CONNECTED DATA CLOSED ERROR */
+	const uint8_t		*data;		/* borrowed for the call */
+	size_t			 len;
+	enum emu_err		 err;		/* STREAM_ERROR */
+	int			 key;		/* KEY */
+	unsigned		 flags;		/* POWER_ON */
+	const char		*name;		/* SET_PARAM */
+	const char		*text;		/* SET_PARAM value, RESYNC rule */
+};
+
+/* Actions a phone asks its runtime to carry out, in order. */
+enum emu_act_type {
+	EMU_ACT_DGRAM,		/* send a UDP datagram */
+	EMU_ACT_OPEN,		/* open TCP stream to dst_ip:dst_port */
+	EMU_ACT_SEND,		/* write bytes on a stream */
+	EMU_ACT_CLOSE,		/* close a stream (no more events for it) */
+	EMU_ACT_LOG,		/* a trace line: cat, text */
+	EMU_ACT_SYSLOG,		/* a Log_*_Msg line for Syslog_Server */
+	EMU_ACT_NOTE		/* fleet statistics: note, arg */
+};
+enum emu_note {
+	EMU_NOTE_STATE,		/* arg: new enum prov_state */
+	EMU_NOTE_DHCP_BOUND,	/* arg: 0 */
+	EMU_NOTE_FETCH_START,	/* arg: 0 */
+	EMU_NOTE_FETCH_DONE,	/* arg: enum emu_err; status in arg2 */
+	EMU_NOTE_RESYNC_DONE,	/* arg: enum emu_class, arg2: enum emu_err */
+	EMU_NOTE_REBOOT		/* arg: 0 */
+};
+struct emu_action {
+	enum emu_act_type	 type;
+	uint32_t		 src_ip, dst_ip;	/* DGRAM, OPEN */
+	uint16_t		 src_port, dst_port;
+	int			 stream;	/* OPEN SEND CLOSE */
+	int			 broadcast;	/* DGRAM to 255.255.255.255 */
+	unsigned		 cat;		/* LOG: TRACE_* */
+	enum emu_note		 note;		/* NOTE */
+	int			 arg, arg2;
+	size_t			 off, len;	/* data/text in the outbox arena */
+};
+struct emu_outbox {
+	struct emu_action	*act;
+	size_t			 n, cap;
+	struct dbuf		 arena;		/* payloads; see emu_act_data() */
+};
+
+/* Provisioning states (spec 3.1). */
+enum prov_state {
+	PROV_OFF = 0,		/* P0 */
+	PROV_BOOT,		/* P1 */
+	PROV_NETWORK,		/* P2: DHCP */
+	PROV_BOOT_DELAY,	/* P4 (P3 TIME is folded in: non-blocking) */
+	PROV_DISCOVERY,		/* P5 */
+	PROV_RESYNC,		/* P6 */
+	PROV_UPGRADE_CHECK,	/* P7 */
+	PROV_UPGRADING,		/* P8 */
+	PROV_OPERATIONAL,	/* P9 */
+	PROV_REBOOTING,		/* P10 */
+	PROV_ACTIVATION,	/* P11 */
+	PROV_FACTORY_RESET,	/* P12 */
+	PROV__COUNT
+};
+enum cust_state {
+	CUST_OPEN = 0,
+	CUST_ABORTED,
+	CUST_PENDING,
+	CUST_CUSTOM_PENDING,
+	CUST_ACQUIRED,
+	CUST_UNAVAILABLE
+};
+
+/* emu.c: the fleet-wide context, outbox, names */
+struct emu_ctx {
+	struct intern	*intern;	/* owned */
+	struct hmap	 param_index;	/* name -> param id + 1 */
+	struct hmap	 profile_cache;	/* content hash -> struct profile */
+	size_t		 profile_cache_n;
+	unsigned	 trace;		/* TRACE_* enabled */
+	uint64_t	 seed;
+	int64_t		 wall_base;	/* calendar seconds at time 0 */
+	int		 permissive;	/* store unknown profile names too */
+};
+struct emu_ctx	*emu_ctx_create(uint64_t seed);
+void		 emu_ctx_free(struct emu_ctx *ctx);
+void		 emu_outbox_init(struct emu_outbox *out);
+void		 emu_outbox_clear(struct emu_outbox *out);	/* empties */
+void		 emu_outbox_free(struct emu_outbox *out);
+struct emu_action *emu_outbox_add(struct emu_outbox *out,
+		     enum emu_act_type type, const void *data, size_t len);
+const uint8_t	*emu_act_data(const struct emu_outbox *out,
+		     const struct emu_action *a);
+const char	*emu_err_name(enum emu_err e);	/* the $ERR text */
+enum emu_class	 emu_err_class(enum emu_err e);
+const char	*emu_class_name(enum emu_class c);	/* "A" "B" "C" "-" */
+const char	*prov_state_name(enum prov_state st);
+int		 prov_state_parse(const char *name);	/* -1 unknown */
+const char	*cust_state_name(enum cust_state st);
+int		 cust_state_parse(const char *name);
+
+/* prng.c: per-phone deterministic randomness (splitmix64) */
+struct prng {
+	uint64_t	 s;
+};
+void		 prng_seed(struct prng *r, uint64_t seed, const uint8_t mac[6]);
+uint64_t	 prng_next(struct prng *r);
+uint64_t	 prng_range(struct prng *r, uint64_t n);	/* [0, n] */
+
+/* intern.c: fleet-wide string intern table */
+struct intern	*intern_create(void);
+void		 intern_free(struct intern *in);
+/* Same content, same pointer; valid until intern_free(). */
+const char	*intern_str(struct intern *in, const char *s);
+const char	*intern_mem(struct intern *in, const char *s, size_t len);
+size_t		 intern_count(const struct intern *in);
+size_t		 intern_bytes(const struct intern *in);
+
+/* param.c: the parameter schema (spec 7), one const table */
+enum param_type {
+	PT_STR,		/* free text */
+	PT_BOOL,	/* Yes/No, compared case-insensitively */
+	PT_UINT,	/* decimal in [min, max] */
+	PT_CHOICE,	/* one of choices, "|"-separated, case-insensitive */
+	PT_SCHED,	/* schedule, spec 3.5 */
+	PT_RULE,	/* profile rule, spec 5 */
+	PT_COND,	/* trigger condition */
+	PT_HHMM,	/* Resync_At__HHmm_ */
+	PT_MSG		/* log message with macros */
+};
+enum param_ua {
+	UA_RW = 0,
+	UA_RO,
+	UA_NA
+};
+#define PARAM_SECRET	0x01	/* never in reports, logs or LCD */
+#define PARAM_REBOOT	0x02	/* change needs a reboot (spec 8.5.6) */
+#define PARAM_STATUS	0x04	/* read-only status field */
+struct param_def {
+	const char	*name;		/* XML element name */
+	enum param_type	 type;
+	const char	*def;		/* default value as text */
+	uint32_t	 min, max;	/* PT_UINT */
+	const char	*choices;	/* PT_CHOICE: "A|B|C" */
+	unsigned	 flags;
+	const char	*alias;		/* second accepted spelling or NULL */
+	const char	*doc;
+};
+/*
+ * Parameters the phone's logic reads, by id: the first entries of
+ * param_table, in this order.  Everything after P__FIXED is looked up by name.
+ */
+enum param_id {
+	P_PROVISION_ENABLE,
+	P_RESYNC_ON_RESET,
+	P_RESYNC_RANDOM_DELAY,
+	P_RESYNC_AT,
+	P_RESYNC_AT_RANDOM_DELAY,
+	P_RESYNC_PERIODIC,
+	P_RESYNC_ERROR_RETRY_DELAY,
+	P_FORCED_RESYNC_DELAY,
+	P_RESYNC_FROM_SIP,
+	P_RESYNC_AFTER_UPGRADE_ATTEMPT,
+	P_RESYNC_TRIGGER_1,
+	P_RESYNC_TRIGGER_2,
+	P_USER_CONFIGURABLE_RESYNC,
+	P_RESYNC_FAILS_ON_FNF,
+	P_PROFILE_AUTHENTICATION_TYPE,
+	P_PROFILE_RULE,
+	P_PROFILE_RULE_B,
+	P_PROFILE_RULE_C,
+	P_PROFILE_RULE_D,
+	P_DHCP_OPTION_TO_USE,
+	P_DHCPV6_OPTION_TO_USE,
+	P_LOG_REQUEST_MSG,
+	P_LOG_SUCCESS_MSG,
+	P_LOG_FAILURE_MSG,
+	P_UPGRADE_ENABLE,
+	P_UPGRADE_ERROR_RETRY_DELAY,
+	P_UPGRADE_RULE,
+	P_HTTP_USER_AGENT_NAME,
+	P_GPP_A,	/* GPP_A .. GPP_P are consecutive */
+	P_GPP_P = P_GPP_A + 15,
+	P_GPP_SA,	/* GPP_SA .. GPP_SD are consecutive */
+	P_GPP_SD = P_GPP_SA + 3,
+	P_ENABLE_TR069,
+	P_PROFILE_ACCOUNT_USER,	/* LCD "Profile account setup" (derived names) */
+	P_PROFILE_ACCOUNT_PASSWORD,
+	P_PROXY_USERNAME,
+	P_PROXY_PASSWORD,
+	P__FIXED
+};
+extern const struct param_def	param_table[];
+extern const size_t		param_count;
+void		 param_index_build(struct hmap *index);	/* emu_ctx_create() */
+int		 param_find(const struct emu_ctx *ctx, const char *name);
+/* 0 ok; -1 with *cause ("\"1h\" is not a number") for a bad typed value. */
+int		 param_validate(int id, const char *value, char **cause);
+int		 param_is_true(const char *value);	/* Yes/yes/true/1 */
+
+/* pset.c: one phone's values: schema defaults + sparse sorted overrides */
+#define PSET_VALUE	0x01	/* value overridden (else only ua) */
+#define PSET_LOCAL	0x02	/* last set from LCD/web (spec 8.5.7) */
+struct pset_ent {
+	uint16_t	 id;
+	uint8_t		 ua;		/* enum param_ua */
+	uint8_t		 flags;		/* PSET_* */
+	const char	*val;		/* interned: never freed here */
+};
+struct pset {
+	struct pset_ent	*ent;		/* owned, sorted by id */
+	uint16_t	 n, cap;
+};
+void		 pset_init(struct pset *ps);
+void		 pset_clear(struct pset *ps);	/* frees; back to defaults */
+const char	*pset_get(const struct pset *ps, int id);
+enum param_ua	 pset_ua(const struct pset *ps, int id);
+int		 pset_is_local(const struct pset *ps, int id);
+/* val must be interned (intern_str) */
+void		 pset_set(struct pset *ps, int id, const char *val, int local);
+void		 pset_set_ua(struct pset *ps, int id, enum param_ua ua);
+
+/* sched.c: schedule syntax (spec 3.5) */
+#define SCHED_MAX	64	/* elements kept */
+/*
+ * Delay in seconds for element idx (the last repeats): seconds + rand(0,
+ * extra).  0 means disabled.  -1 with *cause if spec is malformed.
+ */
+int		 sched_delay(const char *spec, unsigned idx, struct prng *r,
+		     uint32_t *delay_s, char **cause);
+int		 sched_valid(const char *spec, char **cause);
+
+/* profile.c: the flat-profile parser (spec 8) and its cache */
+#define PROFILE_MAX_LEN		(4 * 1024 * 1024)	/* spec 8.6 */
+#define PROFILE_MAX_ENTS	20000
+#define PROFILE_CACHE_MAX	4096	/* distinct parsed bodies kept */
+struct profile_ent {
+	int32_t		 id;		/* param id, or -1 unknown (permissive) */
+	uint32_t	 line;
+	const char	*value;		/* interned; NULL: keep value (8.2 r4) */
+	int8_t		 ua;		/* enum param_ua, or -1 absent */
+	uint8_t		 preserve;	/* preserve-value="y" */
+};
+struct profile_note {
+	uint32_t	 line;
+	char		*name;		/* owned */
+	char		*reason;	/* owned: "unknown parameter", cause */
+};
+struct profile {
+	int			 refs;
+	uint64_t		 hash;
+	uint8_t			*body;	/* owned copy, for the cache key */
+	size_t			 len;
+	struct profile_ent	*ent;	/* owned; in document order */
+	size_t			 n;
+	struct profile_note	*rej;	/* owned; ignored or rejected */
+	size_t			 nrej;
+};
+/*
+ * Parse a decoded (decrypted, inflated) body.  alias is the --alias map from
+ * GPP_x or NULL.  Returns 0, or -1 with *cause "line N: ..." (outcome B).
+ */
+int		 profile_parse(struct emu_ctx *ctx, const uint8_t *buf,
+		     size_t len, const char *alias, struct profile **out,
+		     char **cause);
+/* Same, through the cache; the result holds a reference. */
+int		 profile_get(struct emu_ctx *ctx, const uint8_t *buf,
+		     size_t len, const char *alias, struct profile **out,
+		     char **cause);
+void		 profile_unref(struct profile *pr);
+/* gzip magic -> inflated copy in *out (capped); 0 not gzip, 1 ok, -1 bad */
+int		 profile_inflate(const uint8_t *buf, size_t len,
+		     struct dbuf *out, char **cause);
+/* "profile check": every applied and rejected line, as text. */
+void		 profile_check_report(struct emu_ctx *ctx,
+		     const struct profile *pr, struct dbuf *out);
+
+/* macro.c: macro expansion syntax (spec 6.1) */
+/*
+ * Look up one variable.  Returns the value (borrowed or in tmp), or NULL for
+ * an unknown name (left verbatim).
+ */
+typedef const char *(*macro_lookup_cb)(void *arg, const char *name,
+		     size_t namelen, char *tmp, size_t tmpsize);
+#define MACRO_SECRETS	0x01	/* also expand $SA..$SD (inside --key/--uid/--pwd) */
+#define MACRO_MAX_LEN	8192	/* longest expansion kept */
+char		*macro_expand(const char *in, unsigned flags,
+		     macro_lookup_cb cb, void *arg);	/* caller frees */
+
+/* rule.c: profile-rule grammar and evaluation (spec 5) */
+enum rule_scheme {
+	RULE_TFTP = 0,
+	RULE_HTTP,
+	RULE_HTTPS
+};
+enum rule_rc {
+	RULE_FETCH = 0,		/* url is set */
+	RULE_NOURL,		/* alternative chosen had no URL: done */
+	RULE_SKIP,		/* every alternative conditional and false */
+	RULE_DISABLED,		/* empty or comment */
+	RULE_GDS,		/* gds:// */
+	RULE_ERROR		/* err, class C */
+};
+enum rule_kind {
+	RULE_KIND_PROFILE = 0,
+	RULE_KIND_UPGRADE,	/* server mandatory, gds invalid (5.7) */
+	RULE_KIND_TRIGGER	/* bare cond-expr */
+};
+struct rule_env {
+	macro_lookup_cb	 lookup;	/* variables, spec 6.2 */
+	void		*arg;
+	/* assignment (5.3.3); name is a full XML name ("GPP_C" for c) */
+	int		(*assign)(void *arg, const char *name,
+			     const char *value, char **cause);
+	/* condition errors etc.; may be NULL */
+	void		(*log)(void *arg, const char *msg);
+	const char	*dhcp_server;	/* host for host-less rules, or NULL */
+	const char	*prev_server;	/* fallback (5.4), or NULL */
+	enum rule_kind	 kind;
+};
+struct rule_result {
+	enum rule_rc	 rc;
+	enum emu_err	 err;		/* RULE_ERROR */
+	char		*errmsg;	/* owned: $ERR text or parse reason */
+	/* RULE_FETCH */
+	enum rule_scheme scheme;
+	char		*host;		/* owned; as written */
+	uint16_t	 port;		/* default filled in */
+	char		*path;		/* owned; "/..." with query */
+	int		 host_from_dhcp;
+	/* options in effect (5.3.4), owned, $SA..$SD expanded */
+	char		*key;
+	char		*uid;
+	char		*pwd;
+	int		 post;		/* GPP letter 0..15, or -1 */
+	int		 alias;		/* GPP letter 0..15, or -1 */
+	int		 srv;
+	int		 delta;
+	int		 status;
+};
+void		 rule_result_init(struct rule_result *res);
+void		 rule_result_clear(struct rule_result *res);
+/*
+ * The whole of 5.1: expand, strip, split, parse, evaluate conditions, run
+ * the chosen assignment, resolve the URL.  Returns res->rc.
+ */
+enum rule_rc	 rule_eval(const char *text, const struct rule_env *env,
+		     struct rule_result *res);
+/* A trigger (3.3): 1 true, 0 false, -1 error (logged through env). */
+int		 rule_trigger(const char *text, const struct rule_env *env);
+/* Version comparison (5.3.2): -1/0/1 in *cmp; -1 return if unparsable. */
+int		 rule_version_cmp(const char *a, const char *b, int *cmp);
+const char	*rule_scheme_name(enum rule_scheme s);
+/* The "rule expand" output: URL line (scheme lower case, port always) then
+ * "name: value" option lines, no secret in clear. */
+void		 rule_result_format(const struct rule_result *res,
+		     struct dbuf *out);
+
+/* phone.c: one emulated phone */
+struct phone_conf {
+	uint8_t		 mac[6];
+	const char	*model;		/* $PN, e.g. CP-8851-3PCC */
+	const char	*serial;	/* $SN */
+	const char	*hwver;		/* $HWVER */
+	const char	*swver;		/* $SWVER, running load */
+	const char	*swver_inactive;
+	int		 no_cert;	/* no MIC: $CCERT = Not Installed */
+};
+struct phone	*phone_create(struct emu_ctx *ctx, const struct phone_conf *c);
+void		 phone_free(struct phone *p);
+void		 phone_handle(struct phone *p, const struct emu_event *ev,
+		     emu_time now, struct emu_outbox *out);
+emu_time	 phone_deadline(const struct phone *p);
+/* Observation, for runtimes, tests and reports. */
+const uint8_t	*phone_mac(const struct phone *p);
+const char	*phone_mac_str(const struct phone *p);	/* 12 upper hex */
+const char	*phone_model(const struct phone *p);
+enum prov_state	 phone_state(const struct phone *p);
+enum cust_state	 phone_customization(const struct phone *p);
+uint32_t	 phone_ip(const struct phone *p);
+const char	*phone_get(const struct phone *p, const char *name);
+int		 phone_set(struct phone *p, const char *name, const char *value,
+		     int local, char **cause);	/* before power-on: flash */
+struct phone_stats {
+	uint32_t	 boots;
+	uint32_t	 dhcp_acks;
+	uint32_t	 resyncs;	/* attempts that reached an outcome */
+	uint32_t	 resync_ok;	/* A */
+	uint32_t	 resync_fail;	/* B or C */
+	uint32_t	 fetches;	/* files requested (each HTTP/TFTP transfer) */
+	uint32_t	 requests;	/* HTTP requests incl. redirects/auth */
+	enum emu_class	 last_class;
+	enum emu_err	 last_err;
+	int		 last_status;	/* HTTP status of the last response */
+	emu_time	 last_resync_at;	/* start of the last attempt */
+	emu_time	 first_ok_at;		/* EMU_TIME_NEVER if none */
+	emu_time	 next_resync_at;	/* armed resync timer, or NEVER */
+	uint32_t	 reboots;
+};
+const struct phone_stats *phone_stats(const struct phone *p);
+const char	*phone_last_url(const struct phone *p);
+const char	*phone_last_errmsg(const struct phone *p);
+/* Evaluate a rule as this phone's resync would (used by "rule expand"). */
+enum rule_rc	 phone_rule_eval(struct phone *p, const char *rule,
+		     const char *dhcp_server, struct rule_result *res);
+
+#endif /* PF_EMU_H */

@@ -1,0 +1,353 @@
+/*
+ * Copyright (c) 2026 The phonefleet authors.
+ * SPDX-License-Identifier: ISC
+ *
+ * proto/: wire codecs as pure functions over byte buffers (DHCPv4, DNS,
+ * TFTP, HTTP/1.1 messages) and the generic containers every layer uses.
+ * Nothing here does I/O, reads a clock or keeps mutable global state.
+ * Addresses are IPv4 in host byte order (uint32_t) throughout.
+ */
+
+#ifndef PF_PROTO_H
+#define PF_PROTO_H
+
+#include <sys/types.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "compat.h"
+
+/* dbuf.c */
+struct dbuf {
+	uint8_t	*data;		/* always NUL-terminated when not NULL */
+	size_t	 len;
+	size_t	 cap;
+};
+void	 dbuf_init(struct dbuf *b);
+void	 dbuf_clear(struct dbuf *b);
+void	 dbuf_reset(struct dbuf *b);
+void	 dbuf_reserve(struct dbuf *b, size_t more);
+void	 dbuf_add(struct dbuf *b, const void *p, size_t len);
+void	 dbuf_add_str(struct dbuf *b, const char *s);
+void	 dbuf_add_u8(struct dbuf *b, uint8_t v);
+void	 dbuf_add_u16(struct dbuf *b, uint16_t v);
+void	 dbuf_add_u32(struct dbuf *b, uint32_t v);
+void	 dbuf_printf(struct dbuf *b, const char *fmt, ...)
+	     __attribute__((format(printf, 2, 3)));
+void	 dbuf_consume(struct dbuf *b, size_t len);
+uint8_t	*dbuf_steal(struct dbuf *b, size_t *len);
+
+/* heap.c */
+#define HEAP_NONE	((size_t)-1)
+struct heap_ent {
+	uint64_t	 key;
+	uint64_t	 seq;
+	size_t		 idx;	/* HEAP_NONE when not in a heap */
+};
+struct heap {
+	struct heap_ent	**v;
+	size_t		  n;
+	size_t		  cap;
+	uint64_t	  seq;
+};
+#define HEAP_ENT_INIT	{ 0, 0, HEAP_NONE }
+void		 heap_init(struct heap *h);
+void		 heap_clear(struct heap *h);
+void		 heap_push(struct heap *h, struct heap_ent *e, uint64_t key);
+struct heap_ent	*heap_top(const struct heap *h);
+struct heap_ent	*heap_pop(struct heap *h);
+void		 heap_remove(struct heap *h, struct heap_ent *e);
+void		 heap_update(struct heap *h, struct heap_ent *e, uint64_t key);
+
+/* hmap.c */
+struct hmap_slot {
+	const void	*key;	/* borrowed */
+	size_t		 len;
+	uint64_t	 hash;
+	void		*val;	/* borrowed; NULL marks an empty slot */
+};
+struct hmap {
+	struct hmap_slot	*slot;
+	size_t			 n;
+	size_t			 cap;	/* power of two */
+};
+uint64_t hmap_hash(const void *key, size_t len);
+void	 hmap_init(struct hmap *m);
+void	 hmap_clear(struct hmap *m);
+void	*hmap_get(const struct hmap *m, const void *key, size_t len);
+void	*hmap_put(struct hmap *m, const void *key, size_t len, void *val);
+void	*hmap_del(struct hmap *m, const void *key, size_t len);
+void	*hmap_next(const struct hmap *m, size_t *pos);
+
+/* ipv4 helpers (compat.c) */
+int	 ipv4_parse(const char *s, uint32_t *addr);	/* dotted quad only */
+const char *ipv4_str(uint32_t addr, char *buf);	/* buf >= 16 bytes */
+
+/* dhcp.c: DHCPv4 messages (RFC 2131, 2132, 3046, 3396, 3925, 8357) */
+#define DHCP_SERVER_PORT	67
+#define DHCP_CLIENT_PORT	68
+#define DHCP_MIN_LEN		240	/* fixed header + magic cookie */
+#define DHCP_MAX_LEN		1500
+#define DHCP_OPTDATA_MAX	1300	/* total bytes of option values kept */
+enum dhcp_type {
+	DHCP_NONE = 0,
+	DHCPDISCOVER = 1,
+	DHCPOFFER,
+	DHCPREQUEST,
+	DHCPDECLINE,
+	DHCPACK,
+	DHCPNAK,
+	DHCPRELEASE,
+	DHCPINFORM
+};
+enum dhcp_opt_code {
+	DHCP_OPT_PAD = 0,
+	DHCP_OPT_SUBNET_MASK = 1,
+	DHCP_OPT_TIME_OFFSET = 2,
+	DHCP_OPT_ROUTER = 3,
+	DHCP_OPT_DNS = 6,
+	DHCP_OPT_HOSTNAME = 12,
+	DHCP_OPT_DOMAIN = 15,
+	DHCP_OPT_BROADCAST = 28,
+	DHCP_OPT_NTP = 42,
+	DHCP_OPT_VENDOR = 43,
+	DHCP_OPT_REQ_ADDR = 50,
+	DHCP_OPT_LEASE = 51,
+	DHCP_OPT_OVERLOAD = 52,
+	DHCP_OPT_MSG_TYPE = 53,
+	DHCP_OPT_SERVER_ID = 54,
+	DHCP_OPT_PRL = 55,
+	DHCP_OPT_MESSAGE = 56,
+	DHCP_OPT_MAX_SIZE = 57,
+	DHCP_OPT_RENEW = 58,
+	DHCP_OPT_REBIND = 59,
+	DHCP_OPT_VCI = 60,
+	DHCP_OPT_CLIENT_ID = 61,
+	DHCP_OPT_TFTP_SERVER = 66,
+	DHCP_OPT_BOOTFILE = 67,
+	DHCP_OPT_RELAY = 82,
+	DHCP_OPT_VIVSO = 125,
+	DHCP_OPT_TFTP_LIST = 150,
+	DHCP_OPT_159 = 159,
+	DHCP_OPT_160 = 160,
+	DHCP_OPT_END = 255
+};
+#define DHCP_RELAY_CIRCUIT_ID	1	/* option 82 sub-options */
+#define DHCP_RELAY_REMOTE_ID	2
+#define DHCP_RELAY_PORT		19	/* RFC 8357 */
+#define DHCP_ENTERPRISE_DSLFORUM 3561	/* option 125, TR-069 Annex F */
+struct dhcp_msg {
+	uint8_t		 op;		/* 1 BOOTREQUEST, 2 BOOTREPLY */
+	uint8_t		 htype;
+	uint8_t		 hlen;
+	uint8_t		 hops;
+	uint32_t	 xid;
+	uint16_t	 secs;
+	uint16_t	 flags;		/* 0x8000 broadcast */
+	uint32_t	 ciaddr, yiaddr, siaddr, giaddr;
+	uint8_t		 chaddr[16];
+	char		 sname[65];
+	char		 file[129];
+	/*
+	 * Options: value of code c is optdata[off[c] .. off[c] + len[c]) when
+	 * present[c]; repeated codes are concatenated (RFC 3396), in order.
+	 */
+	uint8_t		 present[256];
+	uint16_t	 off[256];
+	uint16_t	 olen[256];
+	uint8_t		 order[256];	/* codes in the order first seen/set */
+	uint16_t	 norder;
+	uint8_t		 optdata[DHCP_OPTDATA_MAX];
+	size_t		 optdata_len;
+};
+void		 dhcp_init(struct dhcp_msg *m);
+int		 dhcp_parse(struct dhcp_msg *m, const uint8_t *buf, size_t len,
+		     char **cause);
+void		 dhcp_write(const struct dhcp_msg *m, struct dbuf *b);
+enum dhcp_type	 dhcp_type(const struct dhcp_msg *m);
+const char	*dhcp_type_name(enum dhcp_type t);
+const uint8_t	*dhcp_opt_get(const struct dhcp_msg *m, uint8_t code,
+		     size_t *len);
+int		 dhcp_opt_set(struct dhcp_msg *m, uint8_t code,
+		     const void *data, size_t len);	/* -1 if no room */
+int		 dhcp_opt_set_u8(struct dhcp_msg *m, uint8_t code, uint8_t v);
+int		 dhcp_opt_set_u32(struct dhcp_msg *m, uint8_t code, uint32_t v);
+int		 dhcp_opt_set_str(struct dhcp_msg *m, uint8_t code,
+		     const char *s);
+int		 dhcp_opt_get_u32(const struct dhcp_msg *m, uint8_t code,
+		     uint32_t *v);
+/* Copies a string-valued option, NUL-terminated; -1 absent or too long. */
+int		 dhcp_opt_get_str(const struct dhcp_msg *m, uint8_t code,
+		     char *buf, size_t size);
+/* Sub-option TLVs (options 43 and 82): find code in data. */
+const uint8_t	*dhcp_subopt_find(const uint8_t *data, size_t len,
+		     uint8_t code, size_t *sublen);
+void		 dhcp_subopt_add(struct dbuf *b, uint8_t code, const void *v,
+		     size_t len);
+/* Option 125 (RFC 3925): sub-option code of one enterprise. */
+const uint8_t	*dhcp_vivso_find(const uint8_t *data, size_t len,
+		     uint32_t enterprise, uint8_t code, size_t *sublen);
+void		 dhcp_vivso_add(struct dbuf *b, uint32_t enterprise,
+		     const uint8_t *subopts, size_t sublen);
+
+/* dns.c: DNS messages (RFC 1035 with name compression, RFC 2782 SRV) */
+#define DNS_PORT	53
+#define DNS_NAME_MAX	255
+#define DNS_MSG_MAX	4096
+#define DNS_RR_MAX	16
+enum dns_type {
+	DNS_T_A = 1,
+	DNS_T_CNAME = 5,
+	DNS_T_SRV = 33
+};
+#define DNS_C_IN	1
+enum dns_rcode {
+	DNS_R_NOERROR = 0,
+	DNS_R_FORMERR = 1,
+	DNS_R_SERVFAIL = 2,
+	DNS_R_NXDOMAIN = 3,
+	DNS_R_NOTIMP = 4,
+	DNS_R_REFUSED = 5
+};
+struct dns_rr {
+	char		 name[DNS_NAME_MAX + 1];	/* no trailing dot */
+	uint16_t	 type;
+	uint16_t	 class;
+	uint32_t	 ttl;
+	uint32_t	 a;				/* DNS_T_A */
+	uint16_t	 prio, weight, port;		/* DNS_T_SRV */
+	char		 target[DNS_NAME_MAX + 1];	/* SRV, CNAME */
+};
+struct dns_msg {
+	uint16_t	 id;
+	uint8_t		 qr, opcode, aa, tc, rd, ra;
+	uint8_t		 rcode;
+	char		 qname[DNS_NAME_MAX + 1];
+	uint16_t	 qtype;
+	uint16_t	 qclass;
+	int		 has_question;
+	struct dns_rr	 an[DNS_RR_MAX];
+	size_t		 nan;
+	struct dns_rr	 ar[DNS_RR_MAX];
+	size_t		 nar;
+};
+void	 dns_init(struct dns_msg *m);
+/* Records beyond DNS_RR_MAX and of unknown types are skipped, not errors. */
+int	 dns_parse(struct dns_msg *m, const uint8_t *buf, size_t len,
+	     char **cause);
+void	 dns_write(const struct dns_msg *m, struct dbuf *b);	/* compresses */
+void	 dns_query(struct dns_msg *m, uint16_t id, const char *name,
+	     uint16_t type);
+int	 dns_add_answer(struct dns_msg *m, const struct dns_rr *rr);
+
+/* tftp.c: TFTP packets (RFC 1350, 2347 options, 2348 blksize, 2349 tsize) */
+#define TFTP_PORT	69
+#define TFTP_BLKSIZE	512
+#define TFTP_BLKSIZE_MAX 65464
+#define TFTP_NAME_MAX	255
+#define TFTP_MSG_MAX	255
+enum tftp_op {
+	TFTP_RRQ = 1,
+	TFTP_WRQ = 2,
+	TFTP_DATA = 3,
+	TFTP_ACK = 4,
+	TFTP_ERROR = 5,
+	TFTP_OACK = 6
+};
+enum tftp_err {
+	TFTP_EUNDEF = 0,
+	TFTP_ENOTFOUND = 1,
+	TFTP_EACCESS = 2,
+	TFTP_ENOSPACE = 3,
+	TFTP_EBADOP = 4,
+	TFTP_EBADID = 5,
+	TFTP_EEXISTS = 6,
+	TFTP_ENOUSER = 7,
+	TFTP_EOPTNEG = 8
+};
+struct tftp_pkt {
+	enum tftp_op	 op;
+	char		 file[TFTP_NAME_MAX + 1];	/* RRQ, WRQ */
+	char		 mode[16];			/* RRQ, WRQ */
+	uint16_t	 block;				/* DATA, ACK */
+	const uint8_t	*data;		/* DATA: borrowed from the parsed buffer */
+	size_t		 len;
+	uint16_t	 code;				/* ERROR */
+	char		 msg[TFTP_MSG_MAX + 1];		/* ERROR */
+	long		 blksize;	/* RRQ/WRQ/OACK options; -1 if absent */
+	long		 tsize;
+	long		 timeout;
+};
+void	 tftp_init(struct tftp_pkt *p);
+int	 tftp_parse(struct tftp_pkt *p, const uint8_t *buf, size_t len,
+	     char **cause);
+void	 tftp_write(const struct tftp_pkt *p, struct dbuf *b);
+const char *tftp_op_name(enum tftp_op op);
+
+/* http.c: HTTP/1.x messages (RFC 9112), both directions, incremental */
+#define HTTP_HDR_MAX		48	/* header fields kept per message */
+#define HTTP_HEAD_MAX		16384	/* bytes of start line + headers */
+#define HTTP_BODY_MAX		(4 * 1024 * 1024)
+enum http_rc {
+	HTTP_MORE = 0,		/* need more bytes */
+	HTTP_DONE = 1,		/* message complete */
+	HTTP_ERROR = -1,	/* malformed; *cause says why */
+	HTTP_TOOBIG = -2	/* head or body over its cap */
+};
+struct http_hdr {
+	char	*name;		/* owned */
+	char	*value;		/* owned, trimmed */
+};
+struct http_msg {
+	/* start line */
+	int		 is_request;
+	char		 method[16];
+	char		*target;	/* owned; request-target */
+	int		 version_minor;	/* 0 or 1 (HTTP/1.x only) */
+	int		 status;	/* responses */
+	char		 reason[64];
+	struct http_hdr	 hdr[HTTP_HDR_MAX];
+	size_t		 nhdr;
+	/* framing, filled once the head is complete */
+	int		 head_done;
+	int		 chunked;	/* Transfer-Encoding: chunked seen */
+	int		 has_length;
+	uint64_t	 content_length;
+	int		 close_delimited;	/* response body ends at EOF */
+	int		 head_only;	/* set before feeding: HEAD response */
+	/* body, decoded (de-chunked) */
+	struct dbuf	 body;
+	size_t		 body_max;
+	/* parser state (private to http.c) */
+	struct dbuf	 in;
+	int		 state;
+	uint64_t	 chunk_left;
+	int		 done;
+};
+void	 http_msg_init(struct http_msg *m, int is_request, size_t body_max);
+void	 http_msg_clear(struct http_msg *m);
+/*
+ * Feed bytes; returns enum http_rc.  Bytes after a complete message are left
+ * in m->in (pipelining).  A chunked body on an HTTP/1.0 response is not
+ * de-chunked: it is read to EOF as is and m->chunked says so (the phone
+ * classifies it, spec 9.5).
+ */
+int	 http_msg_feed(struct http_msg *m, const uint8_t *data, size_t len,
+	     char **cause);
+/* The peer closed: completes a close-delimited body, else HTTP_ERROR. */
+int	 http_msg_eof(struct http_msg *m, char **cause);
+const char *http_msg_header(const struct http_msg *m, const char *name);
+void	 http_request_write(struct dbuf *b, const char *method,
+	     const char *target, const char *const *hdrs, const void *body,
+	     size_t len);	/* hdrs: NULL-terminated "Name: value" lines */
+void	 http_response_write(struct dbuf *b, int version_minor, int status,
+	     const char *reason, const char *const *hdrs, const void *body,
+	     size_t len, int chunked);
+const char *http_reason(int status);
+/* Base64 for Basic auth (RFC 7617).  Caller frees. */
+char	*http_base64(const void *data, size_t len);
+/* Parse one auth challenge: scheme and the named parameter (unquoted). */
+int	 http_auth_param(const char *challenge, const char *param, char *buf,
+	     size_t size);
+
+#endif /* PF_PROTO_H */

@@ -330,6 +330,7 @@ int		 sched_valid(const char *spec, char **cause);
 struct profile_ent {
 	int32_t		 id;		/* param id, or -1 unknown (permissive) */
 	uint32_t	 line;
+	const char	*name;		/* interned: element name (or alias target) */
 	const char	*value;		/* interned; NULL: keep value (8.2 r4) */
 	int8_t		 ua;		/* enum param_ua, or -1 absent */
 	uint8_t		 preserve;	/* preserve-value="y" */
@@ -338,6 +339,7 @@ struct profile_note {
 	uint32_t	 line;
 	char		*name;		/* owned */
 	char		*reason;	/* owned: "unknown parameter", cause */
+	int		 rejected;	/* known parameter, value not applied */
 };
 struct profile {
 	int			 refs;
@@ -365,7 +367,7 @@ void		 profile_unref(struct profile *pr);
 int		 profile_inflate(const uint8_t *buf, size_t len,
 		     struct dbuf *out, char **cause);
 /* "profile check": every applied and rejected line, as text. */
-void		 profile_check_report(struct emu_ctx *ctx,
+void		 profile_check_report(struct emu_ctx *ctx, const char *file,
 		     const struct profile *pr, struct dbuf *out);
 
 /* macro.c: macro expansion syntax (spec 6.1) */
@@ -376,6 +378,7 @@ void		 profile_check_report(struct emu_ctx *ctx,
 typedef const char *(*macro_lookup_cb)(void *arg, const char *name,
 		     size_t namelen, char *tmp, size_t tmpsize);
 #define MACRO_SECRETS	0x01	/* also expand $SA..$SD (inside --key/--uid/--pwd) */
+#define MACRO_ONLY_SECRETS 0x02	/* expand $SA..$SD only; all else verbatim */
 #define MACRO_MAX_LEN	8192	/* longest expansion kept */
 char		*macro_expand(const char *in, unsigned flags,
 		     macro_lookup_cb cb, void *arg);	/* caller frees */
@@ -430,6 +433,8 @@ struct rule_result {
 	int		 srv;
 	int		 delta;
 	int		 status;
+	int		 uid_secret;	/* uid came from $SA..$SD: never shown */
+	char		*reason;	/* owned: detail for logs, or NULL */
 };
 void		 rule_result_init(struct rule_result *res);
 void		 rule_result_clear(struct rule_result *res);
@@ -496,5 +501,162 @@ const char	*phone_last_errmsg(const struct phone *p);
 /* Evaluate a rule as this phone's resync would (used by "rule expand"). */
 enum rule_rc	 phone_rule_eval(struct phone *p, const char *rule,
 		     const char *dhcp_server, struct rule_result *res);
+
+
+/*
+ * The phone's internals, shared by phone.c (events, identity, macros),
+ * dhcpc.c (DHCP client), fetch.c (HTTP/TFTP/DNS client transfers) and
+ * prov.c (the provisioning state machine).  Nothing outside emu/ reads
+ * these fields: use the phone_* accessors.
+ */
+enum dhcpc_state {
+	DHCPC_INIT = 0,
+	DHCPC_SELECTING,
+	DHCPC_REQUESTING,
+	DHCPC_BOUND,
+	DHCPC_RENEWING,
+	DHCPC_REBINDING
+};
+struct dhcpc {
+	enum dhcpc_state state;
+	uint32_t	 xid;
+	uint32_t	 server_id;
+	uint32_t	 offered;
+	unsigned	 tries;
+	emu_time	 resend_at;	/* retransmission, or NEVER */
+	emu_time	 t1, t2, expiry;	/* BOUND: renew, rebind, expire */
+	emu_time	 started;	/* first DISCOVER of this attempt */
+};
+enum fetch_kind {
+	FETCH_HTTP = 0,
+	FETCH_TFTP
+};
+struct fetch_req {
+	enum rule_scheme scheme;
+	const char	*host;
+	uint16_t	 port;
+	const char	*path;
+	int		 post;
+	const uint8_t	*body;		/* POST body, borrowed for the call */
+	size_t		 body_len;
+	const char	*uid, *pwd;	/* rule credentials, or NULL */
+	size_t		 max_len;
+};
+struct fetch;
+struct phone {
+	struct emu_ctx	*ctx;		/* borrowed: the fleet outlives it */
+	uint8_t		 mac[6];
+	char		 macstr[13];	/* upper hex */
+	const char	*model;		/* interned */
+	const char	*serial;	/* interned */
+	const char	*hwver;		/* interned */
+	const char	*swver;		/* interned */
+	const char	*swver2;	/* interned, may be "" */
+	uint8_t		 no_cert;
+	uint8_t		 provisioned;	/* flash (2.3) */
+	uint8_t		 powered;
+	uint8_t		 cust;		/* enum cust_state, flash */
+	uint8_t		 st;		/* enum prov_state */
+	uint8_t		 boot_no_resync; /* reboot caused by a resync (T8) */
+	uint8_t		 resync_pending; /* coalesced trigger (3.3, B124) */
+	int8_t		 prvst;		/* $PRVST */
+	int8_t		 pending_prvst;
+	uint8_t		 rule_idx;	/* 0..3 in the running resync */
+	uint8_t		 explicit_rule;	/* running resync has one rule */
+	uint8_t		 retry_armed;	/* t_resync is the error retry */
+	uint16_t	 stream_seq;
+	uint16_t	 port_seq;
+	uint16_t	 periodic_idx;
+	uint16_t	 retry_idx;
+	struct pset	 ps;
+	struct prng	 rng;
+	/* network, from DHCP (RAM) */
+	uint32_t	 ip, mask, router;
+	uint32_t	 dns[2];
+	const char	*domain;	/* interned, or NULL */
+	const char	*dhcp_prov;	/* DHCP provisioning source, interned */
+	uint8_t		 dhcp_prov_opt;	/* option it came from */
+	uint8_t		 dhcp_prov_url;	/* source is a URL (4.2.4) */
+	struct dhcpc	 dhcp;
+	/* timers (each EMU_TIME_NEVER when idle) */
+	emu_time	 t_boot;	/* boot delay over (P4) */
+	emu_time	 t_resync;	/* periodic, daily or error retry */
+	emu_time	 boot_at;
+	emu_time	 last_resync;	/* $PRVTMR base */
+	/* the resync in progress (P6) */
+	char		*pending_rule;	/* owned: explicit rule, or NULL */
+	char		*run_rule;	/* owned: explicit rule of this run */
+	char		*prev_server;	/* owned: server of the last fetch */
+	struct fetch	*fx;		/* owned: transfer in progress */
+	struct rule_result rr;		/* rule being fetched */
+	/* status (RAM, for reports and the LCD) */
+	char		*last_url;	/* owned */
+	char		*last_errmsg;	/* owned */
+	char		*cur_url;	/* owned: URL of the running fetch */
+	char		 servip[16];	/* $SERVIP of the running fetch */
+	emu_time	 now;		/* time of the event being handled */
+	struct emu_outbox *out;		/* borrowed, during phone_handle only */
+	struct phone_stats stats;
+};
+/* phone.c (internal) */
+void		 phone_log(struct phone *p, struct emu_outbox *out,
+		     unsigned cat, const char *fmt, ...)
+		     __attribute__((format(printf, 4, 5)));
+void		 phone_note(struct phone *p, struct emu_outbox *out,
+		     enum emu_note note, int arg, int arg2);
+void		 phone_syslog(struct phone *p, struct emu_outbox *out, int id);
+const char	*phone_macro_lookup(void *arg, const char *name, size_t len,
+		     char *tmp, size_t tmpsize);
+const char	*phone_param(const struct phone *p, int id);
+int		 phone_rule_assign(void *arg, const char *name,
+		     const char *value, char **cause);
+void		 phone_set_id(struct phone *p, int id, const char *value,
+		     int local);
+char		*phone_user_agent(const struct phone *p);
+uint16_t	 phone_next_port(struct phone *p);
+void		 phone_reboot(struct phone *p, emu_time now,
+		     struct emu_outbox *out);
+int		 phone_next_stream(struct phone *p);
+/* dhcpc.c */
+void		 dhcpc_start(struct phone *p, emu_time now,
+		     struct emu_outbox *out);
+void		 dhcpc_input(struct phone *p, const uint8_t *pkt, size_t len,
+		     emu_time now, struct emu_outbox *out);	/* bound: 1 */
+void		 dhcpc_timer(struct phone *p, emu_time now,
+		     struct emu_outbox *out);
+emu_time	 dhcpc_deadline(const struct phone *p);
+/* fetch.c */
+struct fetch	*fetch_start(struct phone *p, const struct fetch_req *rq,
+		     emu_time now, struct emu_outbox *out);
+/* 1 if the event belonged to the transfer */
+int		 fetch_event(struct fetch *fx, struct phone *p,
+		     const struct emu_event *ev, emu_time now,
+		     struct emu_outbox *out);
+void		 fetch_timer(struct fetch *fx, struct phone *p, emu_time now,
+		     struct emu_outbox *out);
+emu_time	 fetch_deadline(const struct fetch *fx);
+int		 fetch_is_done(const struct fetch *fx);
+enum emu_err	 fetch_err(const struct fetch *fx);
+int		 fetch_status(const struct fetch *fx);
+const struct dbuf *fetch_body(const struct fetch *fx);
+const char	*fetch_url(const struct fetch *fx);	/* final URL */
+const char	*fetch_detail(const struct fetch *fx);	/* why it failed */
+const char	*fetch_content_encoding(const struct fetch *fx);
+void		 fetch_free(struct fetch *fx, struct phone *p,
+		     struct emu_outbox *out);
+/* prov.c */
+void		 prov_enter(struct phone *p, enum prov_state st, emu_time now,
+		     struct emu_outbox *out);
+void		 prov_bound(struct phone *p, emu_time now,
+		     struct emu_outbox *out);
+void		 prov_timer(struct phone *p, emu_time now,
+		     struct emu_outbox *out);
+void		 prov_resync_request(struct phone *p, int prvst,
+		     const char *rule, emu_time now, struct emu_outbox *out);
+void		 prov_fetch_event(struct phone *p, const struct emu_event *ev,
+		     emu_time now, struct emu_outbox *out);
+emu_time	 prov_deadline(const struct phone *p);
+void		 prov_power_off(struct phone *p, struct emu_outbox *out);
+void		 prov_local_change(struct phone *p);
 
 #endif /* PF_EMU_H */

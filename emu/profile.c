@@ -1,1 +1,695 @@
-/* placeholder: being written */
+/*
+ * Copyright (c) 2026 The phonefleet authors.
+ * SPDX-License-Identifier: ISC
+ *
+ * The flat-profile parser (spec 8) and its cache.  A decoded body becomes a
+ * struct profile: the parameters to apply, in document order, and a note for
+ * every element that was ignored or rejected.  Applying is the phone's
+ * business (prov.c); this module only parses, checks values against the
+ * schema (param.c) and interns them.
+ *
+ * libxml2 reads from memory with XML_PARSE_NONET and without NOENT or
+ * DTDLOAD.  phonefleet's choice: a document with a DOCTYPE is corrupt.  A
+ * flat profile never needs one, and a DOCTYPE is the only way to declare
+ * entities (billion laughs, external entities), so the parser is stopped as
+ * soon as one starts.  Input is read as UTF-8 whatever it declares (spec 8.2:
+ * other encodings are corrupt).  Errors never go through libxml2's global
+ * handlers: they are read back from the parser context.
+ *
+ * Parsed profiles are cached per fleet by a hash of (body, alias) with a
+ * full comparison on a hit (DESIGN.md: identical bodies are parsed once).
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <zlib.h>
+
+#include "emu.h"
+
+#define PROFILE_XML_OPTIONS	(XML_PARSE_NONET | XML_PARSE_NOERROR | \
+	XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES | XML_PARSE_COMPACT)
+#define PROFILE_ALIAS_MAX	30	/* spec 8.7 */
+#define PROFILE_ERR_MAX		200	/* bytes of a libxml2 message kept */
+#define PROFILE_FP		"flat-profile"
+#define PROFILE_FP_PREFIX	"/flat-profile/"
+
+struct profile_alias {
+	const char	*from;		/* "/a/b": matches the end of a path */
+	size_t		 fromlen;
+	const char	*to;		/* parameter name */
+};
+
+struct profile_parser {
+	struct emu_ctx		*ctx;
+	struct profile		*pr;
+	xmlDocPtr		 doc;
+	char			*alias_text;	/* owned: from/to point here */
+	struct profile_alias	 alias[PROFILE_ALIAS_MAX];
+	size_t			 nalias;
+	int			 has_alias;
+	struct dbuf		 path;		/* element path, for aliases */
+	size_t			 nfp;		/* flat-profile elements seen */
+	size_t			 nparam;	/* parameter elements seen */
+	size_t			 capent, caprej;
+	int			 doctype;
+	long			 doctype_line;
+	char			*error;		/* owned: first fatal error */
+};
+
+static void	profile_sax_doctype(void *, const xmlChar *, const xmlChar *,
+		    const xmlChar *);
+static char	*profile_xml_error(xmlParserCtxtPtr);
+static void	 profile_alias_parse(struct profile_parser *, const char *);
+static void	 profile_walk(struct profile_parser *, xmlNodePtr, int);
+static void	 profile_param(struct profile_parser *, xmlNodePtr,
+		    const char *);
+static const char *profile_value(struct profile_parser *, xmlNodePtr);
+static void	 profile_note(struct profile_parser *, uint32_t, const char *,
+		    int, char *);
+static struct profile_ent *profile_ent_add(struct profile_parser *);
+static uint32_t	 profile_line(xmlNodePtr);
+static uint64_t	 profile_hash(const uint8_t *, size_t, const char *);
+static int	 profile_same(const struct profile *, const uint8_t *, size_t,
+		    const char *);
+static void	 profile_free(struct profile *);
+static int	 profile_is_space(int);
+
+/*
+ * Parse a decoded body.  Returns 0 with *out (one reference), or -1 with
+ * *cause: "file too big", or "line N: ..." for everything else (outcome B).
+ */
+int
+profile_parse(struct emu_ctx *ctx, const uint8_t *buf, size_t len,
+    const char *alias, struct profile **out, char **cause)
+{
+	struct profile_parser	 pp;
+	xmlParserCtxtPtr	 xc;
+	xmlNodePtr		 root;
+
+	*out = NULL;
+	if (len > PROFILE_MAX_LEN) {
+		*cause = xstrdup("file too big");
+		return (-1);
+	}
+	if (len == 0) {
+		*cause = xstrdup("line 1: empty file");
+		return (-1);
+	}
+
+	memset(&pp, 0, sizeof pp);
+	pp.ctx = ctx;
+	pp.pr = xcalloc(1, sizeof *pp.pr);
+	pp.pr->refs = 1;
+	dbuf_init(&pp.path);
+	if (alias != NULL) {
+		pp.has_alias = 1;
+		profile_alias_parse(&pp, alias);
+	}
+
+	if ((xc = xmlNewParserCtxt()) == NULL) {
+		pp.error = xstrdup("line 1: cannot create an XML parser");
+		goto out;
+	}
+	xc->sax->internalSubset = profile_sax_doctype;
+	xc->_private = &pp;
+	pp.doc = xmlCtxtReadMemory(xc, (const char *)buf, (int)len, NULL,
+	    "UTF-8", PROFILE_XML_OPTIONS);
+	if (pp.doctype) {
+		xasprintf(&pp.error, "line %ld: DOCTYPE not allowed",
+		    pp.doctype_line);
+	} else if (pp.doc == NULL)
+		pp.error = profile_xml_error(xc);
+	xmlFreeParserCtxt(xc);
+	if (pp.error != NULL)
+		goto out;
+
+	if ((root = xmlDocGetRootElement(pp.doc)) == NULL) {
+		pp.error = xstrdup("line 1: no root element");
+		goto out;
+	}
+	profile_walk(&pp, root, 0);
+	if (pp.error == NULL && pp.nfp == 0 && !pp.has_alias) {
+		xasprintf(&pp.error, "line %u: no %s element",
+		    profile_line(root), PROFILE_FP);
+	}
+
+out:
+	if (pp.doc != NULL)
+		xmlFreeDoc(pp.doc);
+	dbuf_clear(&pp.path);
+	free(pp.alias_text);
+	if (pp.error != NULL) {
+		profile_free(pp.pr);
+		*cause = pp.error;
+		return (-1);
+	}
+	*out = pp.pr;
+	return (0);
+}
+
+/* Through the cache: identical (body, alias) pairs are parsed once. */
+int
+profile_get(struct emu_ctx *ctx, const uint8_t *buf, size_t len,
+    const char *alias, struct profile **out, char **cause)
+{
+	struct profile	*pr, *cached;
+	uint64_t	 h;
+
+	*out = NULL;
+	if (len > PROFILE_MAX_LEN) {
+		*cause = xstrdup("file too big");
+		return (-1);
+	}
+	h = profile_hash(buf, len, alias);
+	cached = hmap_get(&ctx->profile_cache, &h, sizeof h);
+	if (cached != NULL && profile_same(cached, buf, len, alias)) {
+		cached->refs++;
+		*out = cached;
+		return (0);
+	}
+	if (profile_parse(ctx, buf, len, alias, &pr, cause) != 0)
+		return (-1);
+	/* A hash collision or a full cache: hand out an uncached copy. */
+	if (cached == NULL && ctx->profile_cache_n < PROFILE_CACHE_MAX) {
+		size_t	alen = alias == NULL ? 0 : strlen(alias);
+
+		/* body, NUL, alias marker, alias, NUL: the full key. */
+		pr->body = xmalloc(len + alen + 3);
+		memcpy(pr->body, buf, len);
+		pr->body[len] = '\0';
+		pr->body[len + 1] = alias == NULL ? '-' : 'a';
+		if (alen != 0)
+			memcpy(pr->body + len + 2, alias, alen);
+		pr->body[len + 2 + alen] = '\0';
+		pr->len = len;
+		pr->hash = h;
+		hmap_put(&ctx->profile_cache, &pr->hash, sizeof pr->hash, pr);
+		ctx->profile_cache_n++;
+		pr->refs++;	/* the cache's */
+	}
+	*out = pr;
+	return (0);
+}
+
+void
+profile_unref(struct profile *pr)
+{
+	if (pr == NULL)
+		return;
+	if (--pr->refs > 0)
+		return;
+	profile_free(pr);
+}
+
+/*
+ * Inflate a gzip body (spec 11.1: recognised by its magic 1f 8b, not its
+ * name).  Returns 0 if buf is not gzip (out untouched), 1 with the inflated
+ * bytes in out, -1 with *cause.  The output is capped at PROFILE_MAX_LEN,
+ * so a gzip bomb stops there ("file too big").
+ */
+int
+profile_inflate(const uint8_t *buf, size_t len, struct dbuf *out,
+    char **cause)
+{
+	z_stream	 z;
+	uint8_t		 tmp[16384];
+	size_t		 n;
+	int		 rc;
+
+	if (len < 2 || buf[0] != 0x1f || buf[1] != 0x8b)
+		return (0);
+	memset(&z, 0, sizeof z);
+	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
+		*cause = xstrdup("cannot initialise zlib");
+		return (-1);
+	}
+	dbuf_reset(out);
+	z.next_in = (Bytef *)buf;
+	z.avail_in = len > UINT32_MAX ? UINT32_MAX : len;
+	for (;;) {
+		z.next_out = tmp;
+		z.avail_out = sizeof tmp;
+		rc = inflate(&z, Z_NO_FLUSH);
+		n = sizeof tmp - z.avail_out;
+		if (out->len + n > PROFILE_MAX_LEN) {
+			*cause = xstrdup("file too big");
+			goto fail;
+		}
+		dbuf_add(out, tmp, n);
+		if (rc == Z_STREAM_END) {
+			/* Concatenated members (gzip a b) inflate as one. */
+			if (z.avail_in >= 2 && z.next_in[0] == 0x1f &&
+			    z.next_in[1] == 0x8b) {
+				if (inflateReset(&z) != Z_OK) {
+					*cause = xstrdup("bad gzip data");
+					goto fail;
+				}
+				continue;
+			}
+			break;	/* anything after the last member is ignored */
+		}
+		if (rc == Z_BUF_ERROR && z.avail_in == 0) {
+			*cause = xstrdup("truncated gzip data");
+			goto fail;
+		}
+		if (rc != Z_OK) {
+			xasprintf(cause, "bad gzip data: %s",
+			    z.msg != NULL ? z.msg : "inflate failed");
+			goto fail;
+		}
+	}
+	inflateEnd(&z);
+	return (1);
+
+fail:
+	inflateEnd(&z);
+	dbuf_reset(out);
+	return (-1);
+}
+
+/*
+ * The body of "phonefleet profile check FILE": one line per parameter and
+ * per note, in line order, then the counts:
+ *	FILE:12: apply Resync_Periodic = "600"
+ *	FILE:13: reject Provision_Enable: "maybe" is not Yes or No
+ *	FILE:14: ignore Transport_Protocol: unknown parameter
+ *	2 applied, 1 rejected, 1 ignored
+ * Secret values never appear.
+ */
+void
+profile_check_report(struct emu_ctx *ctx, const char *file,
+    const struct profile *pr, struct dbuf *out)
+{
+	const struct profile_ent	*e;
+	const struct profile_note	*nt;
+	const struct param_def		*pd;
+	static const char *const	 ua_names[] = { "rw", "ro", "na" };
+	size_t				 i = 0, j = 0, nrej = 0, nign = 0;
+	char				*s;
+
+	while (i < pr->n || j < pr->nrej) {
+		if (j == pr->nrej ||
+		    (i < pr->n && pr->ent[i].line <= pr->rej[j].line)) {
+			e = &pr->ent[i++];
+			pd = e->id >= 0 ? &param_table[e->id] : NULL;
+			s = pf_escape(pd != NULL ? pd->name : e->name,
+			    strlen(pd != NULL ? pd->name : e->name));
+			dbuf_printf(out, "%s:%u: apply %s", file, e->line, s);
+			free(s);
+			if (e->value != NULL) {
+				if (pd != NULL && (pd->flags & PARAM_SECRET))
+					s = xstrdup("********");
+				else
+					s = pf_escape(e->value,
+					    strlen(e->value));
+				dbuf_printf(out, " = \"%s\"", s);
+				free(s);
+			}
+			if (e->ua >= 0 && (size_t)e->ua < nitems(ua_names))
+				dbuf_printf(out, " ua=%s", ua_names[e->ua]);
+			if (e->preserve)
+				dbuf_add_str(out, " preserve-value=y");
+			if (e->value == NULL)
+				dbuf_add_str(out, " (value kept)");
+			if (pd == NULL)
+				dbuf_add_str(out, " (unknown, stored)");
+			dbuf_add_str(out, "\n");
+		} else {
+			nt = &pr->rej[j++];
+			if (nt->rejected)
+				nrej++;
+			else
+				nign++;
+			s = pf_escape(nt->name, strlen(nt->name));
+			dbuf_printf(out, "%s:%u: %s %s: %s\n", file, nt->line,
+			    nt->rejected ? "reject" : "ignore", s, nt->reason);
+			free(s);
+		}
+	}
+	dbuf_printf(out, "%zu applied, %zu rejected, %zu ignored\n", pr->n,
+	    nrej, nign);
+}
+
+/* SAX internalSubset: a DOCTYPE has started; stop before its subset. */
+static void
+profile_sax_doctype(void *arg, const xmlChar *name, const xmlChar *extid,
+    const xmlChar *sysid)
+{
+	xmlParserCtxtPtr	 xc = arg;
+	struct profile_parser	*pp = xc->_private;
+
+	pp->doctype = 1;
+	pp->doctype_line = xc->input != NULL ? xc->input->line : 1;
+	xmlStopParser(xc);
+}
+
+/* "line N: message" from the parser's last error, on one line. */
+static char *
+profile_xml_error(xmlParserCtxtPtr xc)
+{
+	xmlErrorPtr	 err;
+	const char	*msg = "not well-formed";
+	char		*buf, *p, *q;
+	int		 line = 1;
+
+	if ((err = xmlCtxtGetLastError(xc)) != NULL) {
+		if (err->message != NULL)
+			msg = err->message;
+		if (err->line > 0)
+			line = err->line;
+	}
+	buf = xstrndup(msg, PROFILE_ERR_MAX);
+	/* Fold white space runs into one space; no control bytes. */
+	for (p = q = buf; *p != '\0'; p++) {
+		if (profile_is_space((unsigned char)*p)) {
+			if (q != buf && q[-1] != ' ')
+				*q++ = ' ';
+		} else if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*q++ = '?';
+		else
+			*q++ = *p;
+	}
+	while (q != buf && q[-1] == ' ')
+		q--;
+	*q = '\0';
+	xasprintf(&p, "line %d: %s", line, buf);
+	free(buf);
+	return (p);
+}
+
+/*
+ * The --alias map (spec 8.7): "/a/b = /flat-profile/X ; /c = ... ;".  At
+ * most PROFILE_ALIAS_MAX entries are honoured; malformed entries are
+ * skipped.
+ */
+static void
+profile_alias_parse(struct profile_parser *pp, const char *text)
+{
+	char	*p, *next, *eq, *from, *to, *end;
+
+	pp->alias_text = xstrdup(text);
+	for (p = pp->alias_text; p != NULL && pp->nalias < PROFILE_ALIAS_MAX;
+	    p = next) {
+		if ((next = strchr(p, ';')) != NULL)
+			*next++ = '\0';
+		if ((eq = strchr(p, '=')) == NULL)
+			continue;
+		*eq = '\0';
+		from = p;
+		to = eq + 1;
+		while (profile_is_space((unsigned char)*from))
+			from++;
+		end = from + strlen(from);
+		while (end > from && profile_is_space((unsigned char)end[-1]))
+			*--end = '\0';
+		while (profile_is_space((unsigned char)*to))
+			to++;
+		end = to + strlen(to);
+		while (end > to && profile_is_space((unsigned char)end[-1]))
+			*--end = '\0';
+		if (from[0] != '/' || from[1] == '\0')
+			continue;
+		if (strncmp(to, PROFILE_FP_PREFIX,
+		    strlen(PROFILE_FP_PREFIX)) != 0)
+			continue;
+		to += strlen(PROFILE_FP_PREFIX);
+		if (*to == '\0' || strchr(to, '/') != NULL)
+			continue;
+		pp->alias[pp->nalias].from = from;
+		pp->alias[pp->nalias].fromlen = strlen(from);
+		pp->alias[pp->nalias].to = to;
+		pp->nalias++;
+	}
+}
+
+/*
+ * Visit element node.  params: node is a child of a flat-profile element
+ * that is the root or the child of a <device> root (spec 8.1), so it is a
+ * parameter.  Without an alias map only those are looked at; with one,
+ * every element whose path ends with an alias's left side is a parameter
+ * too, wherever it is.
+ */
+static void
+profile_walk(struct profile_parser *pp, xmlNodePtr node, int params)
+{
+	xmlNodePtr	 c;
+	size_t		 mark = pp->path.len, i;
+	const char	*name = (const char *)node->name;
+	int		 fp, child_params = 0;
+
+	if (pp->error != NULL)
+		return;
+	dbuf_add_u8(&pp->path, '/');
+	dbuf_add_str(&pp->path, name);
+	for (i = 0; i < pp->nalias; i++) {
+		const struct profile_alias	*a = &pp->alias[i];
+
+		if (pp->path.len >= a->fromlen &&
+		    memcmp(pp->path.data + pp->path.len - a->fromlen, a->from,
+		    a->fromlen) == 0) {
+			profile_param(pp, node, a->to);
+			goto done;
+		}
+	}
+	if (params) {
+		profile_param(pp, node, name);
+		goto done;
+	}
+
+	fp = strcmp(name, PROFILE_FP) == 0;
+	if (node->parent == NULL || node->parent->type != XML_DOCUMENT_NODE) {
+		/* Not the root: a flat-profile counts under <device> only. */
+		xmlNodePtr	up = node->parent;
+
+		if (fp && (up->parent == NULL ||
+		    up->parent->type != XML_DOCUMENT_NODE ||
+		    strcmp((const char *)up->name, "device") != 0))
+			fp = 0;
+	}
+	if (fp) {
+		pp->nfp++;
+		child_params = 1;
+	} else if (!pp->has_alias && (node->parent == NULL ||
+	    node->parent->type != XML_DOCUMENT_NODE ||
+	    strcmp(name, "device") != 0))
+		goto done;	/* nothing for us below here */
+	for (c = node->children; c != NULL; c = c->next) {
+		if (c->type == XML_ELEMENT_NODE)
+			profile_walk(pp, c, child_params);
+	}
+
+done:
+	pp->path.len = mark;
+	pp->path.data[mark] = '\0';
+}
+
+/* One parameter element, known as name (its own, or an alias target). */
+static void
+profile_param(struct profile_parser *pp, xmlNodePtr node, const char *name)
+{
+	struct profile_ent	*e;
+	xmlAttrPtr		 at;
+	xmlChar			*v;
+	const char		*value;
+	uint32_t		 line = profile_line(node);
+	int			 id, has_attr = 0, ua = -1, preserve = 0;
+	char			*cause, *q;
+
+	if (++pp->nparam > PROFILE_MAX_ENTS) {
+		xasprintf(&pp->error, "line %u: more than %d parameters", line,
+		    PROFILE_MAX_ENTS);
+		return;
+	}
+	id = param_find(pp->ctx, name);
+	if (id < 0 && !pp->ctx->permissive) {
+		profile_note(pp, line, name, 0, xstrdup("unknown parameter"));
+		return;
+	}
+	if (id >= 0 && (param_table[id].flags & PARAM_STATUS)) {
+		profile_note(pp, line, name, 1, xstrdup("read-only parameter"));
+		return;
+	}
+
+	/* Spec 8.3: ua and preserve-value; other attributes are ignored. */
+	for (at = node->properties; at != NULL; at = at->next) {
+		has_attr = 1;
+		if (at->ns != NULL)
+			continue;
+		if (strcmp((const char *)at->name, "ua") == 0) {
+			v = xmlNodeListGetString(pp->doc, at->children, 1);
+			if (v == NULL)
+				v = xmlStrdup((const xmlChar *)"");
+			if (pf_strcasecmp_ascii((char *)v, "rw") == 0)
+				ua = UA_RW;
+			else if (pf_strcasecmp_ascii((char *)v, "ro") == 0)
+				ua = UA_RO;
+			else if (pf_strcasecmp_ascii((char *)v, "na") == 0)
+				ua = UA_NA;
+			else {
+				q = pf_escape((char *)v,
+				    strnlen((char *)v, 64));
+				xasprintf(&cause, "ua=\"%s\" is not na, ro or "
+				    "rw (attribute ignored)", q);
+				free(q);
+				profile_note(pp, line, name, 0, cause);
+			}
+			xmlFree(v);
+		} else if (strcmp((const char *)at->name,
+		    "preserve-value") == 0) {
+			v = xmlNodeListGetString(pp->doc, at->children, 1);
+			if (v != NULL && pf_strcasecmp_ascii((char *)v, "y") == 0)
+				preserve = 1;
+			else {
+				q = pf_escape(v == NULL ? "" : (char *)v,
+				    v == NULL ? 0 : strnlen((char *)v, 64));
+				xasprintf(&cause, "preserve-value=\"%s\" is not "
+				    "y (attribute ignored)", q);
+				free(q);
+				profile_note(pp, line, name, 0, cause);
+			}
+			xmlFree(v);
+		}
+	}
+
+	/* Spec 8.2 rule 4: attributes and no content keep the value. */
+	if (node->children == NULL && has_attr)
+		value = NULL;
+	else
+		value = profile_value(pp, node);
+	if (id >= 0 && param_validate(id, value, &cause) != 0) {
+		profile_note(pp, line, name, 1, cause);
+		return;
+	}
+
+	e = profile_ent_add(pp);
+	e->id = id;
+	e->line = line;
+	e->name = intern_str(pp->ctx->intern, name);
+	e->value = value;
+	e->ua = ua;
+	e->preserve = preserve;
+}
+
+/*
+ * Spec 8.2: entity and character references are decoded (libxml2 did),
+ * leading and trailing white space removed, new lines become spaces, and a
+ * value written as "" is empty.  Interned.
+ */
+static const char *
+profile_value(struct profile_parser *pp, xmlNodePtr node)
+{
+	xmlChar		*content;
+	char		*s, *end, *p;
+	const char	*v;
+
+	if ((content = xmlNodeGetContent(node)) == NULL)
+		return (intern_str(pp->ctx->intern, ""));
+	s = (char *)content;
+	while (profile_is_space((unsigned char)*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && profile_is_space((unsigned char)end[-1]))
+		end--;
+	for (p = s; p < end; p++) {
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	}
+	if (end - s == 2 && s[0] == '"' && s[1] == '"')
+		end = s;
+	v = intern_mem(pp->ctx->intern, s, end - s);
+	xmlFree(content);
+	return (v);
+}
+
+/* Takes reason. */
+static void
+profile_note(struct profile_parser *pp, uint32_t line, const char *name,
+    int rejected, char *reason)
+{
+	struct profile		*pr = pp->pr;
+	struct profile_note	*nt;
+
+	if (pr->nrej == pp->caprej) {
+		pp->caprej = pp->caprej == 0 ? 8 : pp->caprej * 2;
+		pr->rej = xreallocarray(pr->rej, pp->caprej, sizeof *pr->rej);
+	}
+	nt = &pr->rej[pr->nrej++];
+	nt->line = line;
+	nt->name = xstrdup(name);
+	nt->reason = reason;
+	nt->rejected = rejected;
+}
+
+static struct profile_ent *
+profile_ent_add(struct profile_parser *pp)
+{
+	struct profile	*pr = pp->pr;
+
+	if (pr->n == pp->capent) {
+		pp->capent = pp->capent == 0 ? 16 : pp->capent * 2;
+		pr->ent = xreallocarray(pr->ent, pp->capent, sizeof *pr->ent);
+	}
+	return (&pr->ent[pr->n++]);
+}
+
+static uint32_t
+profile_line(xmlNodePtr node)
+{
+	long	line = xmlGetLineNo(node);
+
+	if (line < 1)
+		return (1);
+	return (line > UINT32_MAX ? UINT32_MAX : (uint32_t)line);
+}
+
+static uint64_t
+profile_hash(const uint8_t *buf, size_t len, const char *alias)
+{
+	uint64_t	h = hmap_hash(buf, len);
+
+	if (alias != NULL)
+		h ^= (hmap_hash(alias, strlen(alias)) + 1) *
+		    0x9e3779b97f4a7c15ULL;
+	return (h);
+}
+
+static int
+profile_same(const struct profile *pr, const uint8_t *buf, size_t len,
+    const char *alias)
+{
+	const char	*a;
+
+	if (pr->body == NULL || pr->len != len ||
+	    memcmp(pr->body, buf, len) != 0)
+		return (0);
+	a = (const char *)pr->body + len + 1;
+	if (alias == NULL)
+		return (*a == '-');
+	return (*a == 'a' && strcmp(a + 1, alias) == 0);
+}
+
+static void
+profile_free(struct profile *pr)
+{
+	size_t	i;
+
+	if (pr == NULL)
+		return;
+	for (i = 0; i < pr->nrej; i++) {
+		free(pr->rej[i].name);
+		free(pr->rej[i].reason);
+	}
+	free(pr->rej);
+	free(pr->ent);
+	free(pr->body);
+	free(pr);
+}
+
+static int
+profile_is_space(int c)
+{
+	return (c == ' ' || c == '\t' || c == '\n' || c == '\r');
+}

@@ -1,1 +1,737 @@
-/* placeholder: being written */
+/*
+ * Copyright (c) 2026 The phonefleet authors.
+ * SPDX-License-Identifier: ISC
+ *
+ * The provisioning server's HTTP side: HTTP/1.1 (RFC 9112) over one
+ * connection at a time as the runtime hands it bytes, with keep-alive and
+ * pipelining, serving the store's files as text/xml.  Faults (STYLE.md 9)
+ * produce every case of the phone's response table (spec 9.2-9.5): any
+ * status, redirects, Basic and Digest MD5 challenges (RFC 7617, RFC 7616;
+ * 401 or 407), silence, late answers, truncated bodies, resets, chunked
+ * framing on HTTP/1.0 (B52) and close-delimited bodies (B51).
+ *
+ * Not here: TLS (the runtime wraps the connection), Range, conditional
+ * requests, compression, uploads beyond reading the body.  Sans-I/O: bytes
+ * and time in, struct ep_out actions out; the clock never moves here, a
+ * delayed answer is an action stamped with a later time.
+ */
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/evp.h>
+
+#include "netsim.h"
+
+#define EP_HTTP_HDRS 8		/* extra header lines in one response */
+#define EP_HTTP_REALM "phonefleet"
+#define EP_HTTP_AUTH_MAX 1024	/* one Digest parameter */
+
+struct ep_conn {
+	uint32_t peer_ip;
+	uint16_t peer_port;
+	struct http_msg req;	/* the request being read */
+	emu_time ready_at;	/* no action before this: keeps answers in order */
+	int dropped;		/* DROP: never answers again */
+	int closed;		/* CLOSE or RESET sent */
+	TAILQ_ENTRY(ep_conn) entry;
+};
+TAILQ_HEAD(ep_conns, ep_conn);
+
+struct ep_http {
+	struct store *st;	/* borrowed */
+	ep_observe_cb cb;
+	void *cb_arg;
+	struct ep_fault *fault;
+	int *fault_count;	/* count each fault was added with */
+	size_t nfault;
+	struct ep_conns conns;
+	struct ep_http_stats stats;
+};
+
+/* A response being built. */
+struct ep_http_resp {
+	int status;
+	int version_minor;
+	int framing;		/* 0 Content-Length, 1 chunked, -1 to EOF */
+	const char *type;	/* Content-Type */
+	char *hdr[EP_HTTP_HDRS];	/* owned */
+	size_t nhdr;
+	struct dbuf body;
+	int close;
+	int truncate;
+	emu_time at;
+};
+
+static void ep_http_request(struct ep_http *, struct ep_conn *, emu_time,
+    struct ep_out *);
+static void ep_http_bad(struct ep_http *, struct ep_conn *, int, emu_time,
+    struct ep_out *);
+static struct ep_fault *ep_http_fault(struct ep_http *, const char *,
+    const char *);
+static char *ep_http_path(const char *);
+static int ep_http_has_token(const char *, const char *);
+static void ep_http_observe_req(struct ep_http *, struct ep_conn *,
+    const char *, int, emu_time);
+static void ep_http_resp_init(struct ep_http_resp *, emu_time);
+static void ep_http_resp_clear(struct ep_http_resp *);
+static void ep_http_resp_hdr(struct ep_http_resp *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+static void ep_http_page(struct ep_http_resp *, int);
+static void ep_http_serve(struct ep_http *, struct ep_http_resp *,
+    const char *);
+static void ep_http_challenge(struct ep_http_resp *, const struct ep_conn *,
+    const struct ep_fault *);
+static int ep_http_auth_ok(const struct ep_conn *, const struct ep_fault *);
+static int ep_http_digest_ok(const struct ep_conn *, const struct ep_fault *,
+    const char *);
+static void ep_http_nonce(const struct ep_conn *, const char *, char *);
+static void ep_http_md5_hex(char *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+static void ep_http_send(struct ep_http *, struct ep_conn *,
+    struct ep_http_resp *, int, struct ep_out *);
+static char *ep_http_vfmt(const char *, va_list);
+
+/* st is borrowed and must outlive h. */
+struct ep_http *
+ep_http_create(struct store *st)
+{
+	struct ep_http *h;
+
+	h = xcalloc(1, sizeof *h);
+	h->st = st;
+	TAILQ_INIT(&h->conns);
+	return (h);
+}
+
+/* Frees h with its faults and the connections still open. */
+void
+ep_http_free(struct ep_http *h)
+{
+	struct ep_conn *c, *c1;
+	size_t i;
+
+	if (h == NULL)
+		return;
+	TAILQ_FOREACH_SAFE(c, &h->conns, entry, c1)
+		ep_http_conn_free(h, c);
+	for (i = 0; i < h->nfault; i++)
+		ep_fault_clear(&h->fault[i]);
+	free(h->fault);
+	free(h->fault_count);
+	free(h);
+}
+
+void
+ep_http_observe(struct ep_http *h, ep_observe_cb cb, void *arg)
+{
+	h->cb = cb;
+	h->cb_arg = arg;
+}
+
+/* f is copied.  A count of 0 means always, like -1. */
+int
+ep_http_fault_add(struct ep_http *h, const struct ep_fault *f)
+{
+	h->fault = xreallocarray(h->fault, h->nfault + 1, sizeof *h->fault);
+	h->fault_count = xreallocarray(h->fault_count, h->nfault + 1,
+	    sizeof *h->fault_count);
+	ep_fault_copy(&h->fault[h->nfault], f);
+	if (f->count == 0)
+		h->fault[h->nfault].count = -1;
+	h->fault_count[h->nfault] = h->fault[h->nfault].count;
+	h->nfault++;
+	return (0);
+}
+
+/* Switch every fault called name; switching on restores its count. */
+int
+ep_http_fault_enable(struct ep_http *h, const char *name, int on)
+{
+	size_t i;
+	int found = 0;
+
+	for (i = 0; i < h->nfault; i++) {
+		if (h->fault[i].name == NULL || strcmp(h->fault[i].name, name) != 0)
+			continue;
+		h->fault[i].active = on;
+		if (on)
+			h->fault[i].count = h->fault_count[i];
+		found = 1;
+	}
+	return (found ? 0 : -1);
+}
+
+/* A new connection from the peer; h owns it until ep_http_conn_free. */
+struct ep_conn *
+ep_http_accept(struct ep_http *h, uint32_t peer_ip, uint16_t peer_port,
+    emu_time now)
+{
+	struct ep_conn *c;
+
+	c = xcalloc(1, sizeof *c);
+	c->peer_ip = peer_ip;
+	c->peer_port = peer_port;
+	c->ready_at = now;
+	http_msg_init(&c->req, 1, HTTP_BODY_MAX);
+	TAILQ_INSERT_TAIL(&h->conns, c, entry);
+	h->stats.conns++;
+	return (c);
+}
+
+/*
+ * Bytes from the peer.  Every complete request is answered in order, each
+ * answer's actions stamped no earlier than the one before.
+ */
+void
+ep_http_input(struct ep_http *h, struct ep_conn *c, const uint8_t *data,
+    size_t len, emu_time now, struct ep_out *out)
+{
+	uint8_t *rest;
+	size_t nrest;
+	char *cause = NULL;
+	int rc;
+
+	if (c->closed || c->dropped)
+		return;
+	rc = http_msg_feed(&c->req, data, len, &cause);
+	for (;;) {
+		free(cause);
+		cause = NULL;
+		switch (rc) {
+		case HTTP_MORE:
+			return;
+		case HTTP_ERROR:
+			ep_http_bad(h, c, 400, now, out);
+			return;
+		case HTTP_TOOBIG:
+			ep_http_bad(h, c, c->req.head_done ? 413 : 431, now,
+			    out);
+			return;
+		}
+		ep_http_request(h, c, now, out);
+		/* Pipelining: what followed the request starts the next. */
+		rest = dbuf_steal(&c->req.in, &nrest);
+		http_msg_clear(&c->req);
+		if (c->closed || c->dropped || nrest == 0) {
+			free(rest);
+			return;
+		}
+		rc = http_msg_feed(&c->req, rest, nrest, &cause);
+		free(rest);
+	}
+}
+
+/* The peer closed its side: close ours after what is queued. */
+void
+ep_http_eof(struct ep_http *h, struct ep_conn *c, emu_time now,
+    struct ep_out *out)
+{
+	struct ep_act *a;
+
+	if (c->closed)
+		return;
+	a = ep_out_add(out, EP_ACT_CLOSE, NULL, 0);
+	a->conn = c;
+	a->at = now > c->ready_at ? now : c->ready_at;
+	c->closed = 1;
+}
+
+void
+ep_http_conn_free(struct ep_http *h, struct ep_conn *c)
+{
+	if (c == NULL)
+		return;
+	TAILQ_REMOVE(&h->conns, c, entry);
+	http_msg_clear(&c->req);
+	free(c);
+}
+
+const struct ep_http_stats *
+ep_http_stats(const struct ep_http *h)
+{
+	return (&h->stats);
+}
+
+/* Answer the complete request in c->req. */
+static void
+ep_http_request(struct ep_http *h, struct ep_conn *c, emu_time now,
+    struct ep_out *out)
+{
+	struct http_msg *m = &c->req;
+	struct ep_http_resp r;
+	struct ep_fault *f = NULL;
+	struct ep_act *a;
+	const char *ua, *conn;
+	char *path;
+	int head;
+
+	path = ep_http_path(m->target);
+	ua = http_msg_header(m, "User-Agent");
+	head = strcmp(m->method, "HEAD") == 0;
+	ep_http_resp_init(&r, now > c->ready_at ? now : c->ready_at);
+	conn = http_msg_header(m, "Connection");
+	r.close = m->version_minor == 0 ||
+	    (conn != NULL && ep_http_has_token(conn, "close"));
+
+	if (strcmp(m->method, "GET") != 0 && strcmp(m->method, "POST") != 0 &&
+	    !head) {
+		ep_http_page(&r, 501);
+		goto send;
+	}
+	if ((f = ep_http_fault(h, path, ua)) == NULL) {
+		ep_http_serve(h, &r, path);
+		goto send;
+	}
+	switch (f->kind) {
+	case EP_FAULT_STATUS:
+		ep_http_page(&r, f->status != 0 ? f->status : 500);
+		if (r.status == 401)
+			ep_http_resp_hdr(&r, "WWW-Authenticate: Basic realm=\"%s\"",
+			    EP_HTTP_REALM);
+		else if (r.status == 407)
+			ep_http_resp_hdr(&r,
+			    "Proxy-Authenticate: Basic realm=\"%s\"",
+			    EP_HTTP_REALM);
+		break;
+	case EP_FAULT_DELAY:
+		if (now + f->delay > r.at)
+			r.at = now + f->delay;
+		ep_http_serve(h, &r, path);
+		break;
+	case EP_FAULT_DROP:
+		/* The connection stays open; the client has to time out. */
+		ep_http_observe_req(h, c, path, -1, now);
+		h->stats.requests++;
+		c->dropped = 1;
+		ep_http_resp_clear(&r);
+		free(path);
+		return;
+	case EP_FAULT_TRUNCATE:
+		ep_http_serve(h, &r, path);
+		r.truncate = 1;	/* Content-Length framing */
+		r.close = 1;
+		break;
+	case EP_FAULT_REDIRECT:
+		ep_http_page(&r, f->status != 0 ? f->status : 302);
+		ep_http_resp_hdr(&r, "Location: %s",
+		    f->location != NULL ? f->location : "/");
+		break;
+	case EP_FAULT_AUTH:
+		if (ep_http_auth_ok(c, f))
+			ep_http_serve(h, &r, path);
+		else {
+			ep_http_page(&r, f->proxy ? 407 : 401);
+			ep_http_challenge(&r, c, f);
+		}
+		break;
+	case EP_FAULT_RESET:
+		ep_http_observe_req(h, c, path, -1, now);
+		h->stats.requests++;
+		a = ep_out_add(out, EP_ACT_RESET, NULL, 0);
+		a->conn = c;
+		a->at = r.at;
+		c->closed = 1;
+		ep_http_resp_clear(&r);
+		free(path);
+		return;
+	case EP_FAULT_CHUNKED:
+		ep_http_serve(h, &r, path);
+		r.framing = 1;
+		r.version_minor = f->http10 ? 0 : m->version_minor;
+		if (r.version_minor == 0)
+			r.close = 1;
+		break;
+	case EP_FAULT_CLOSE_DELIMITED:
+		ep_http_serve(h, &r, path);
+		r.framing = -1;
+		r.version_minor = 0;
+		r.close = 1;
+		break;
+	case EP_FAULT_BODY:
+		r.status = 200;
+		r.type = "text/xml";
+		dbuf_add(&r.body, f->body, f->body_len);
+		break;
+	}
+send:
+	ep_http_observe_req(h, c, path, r.status, now);
+	ep_http_send(h, c, &r, head, out);
+	ep_http_resp_clear(&r);
+	free(path);
+}
+
+/* A request that cannot be read: status, then close (RFC 9112 2.2). */
+static void
+ep_http_bad(struct ep_http *h, struct ep_conn *c, int status, emu_time now,
+    struct ep_out *out)
+{
+	struct ep_http_resp r;
+
+	ep_http_resp_init(&r, now > c->ready_at ? now : c->ready_at);
+	ep_http_page(&r, status);
+	r.close = 1;
+	ep_http_observe_req(h, c, c->req.target != NULL ? c->req.target : "",
+	    status, now);
+	ep_http_send(h, c, &r, 0, out);
+	ep_http_resp_clear(&r);
+}
+
+/* The first active fault matching the request; its count is used. */
+static struct ep_fault *
+ep_http_fault(struct ep_http *h, const char *path, const char *ua)
+{
+	size_t i;
+
+	for (i = 0; i < h->nfault; i++) {
+		if (ep_fault_match(&h->fault[i], path, ua)) {
+			ep_fault_use(&h->fault[i]);
+			return (&h->fault[i]);
+		}
+	}
+	return (NULL);
+}
+
+/* The path of a request-target, absolute-form (proxies) included. */
+static char *
+ep_http_path(const char *target)
+{
+	const char *p, *slash;
+
+	if (target == NULL)
+		return (xstrdup("/"));
+	if ((p = strstr(target, "://")) != NULL &&
+	    strcspn(target, "/?") > (size_t)(p - target)) {
+		if ((slash = strchr(p + 3, '/')) == NULL)
+			return (xstrdup("/"));
+		target = slash;
+	}
+	return (xstrndup(target, strcspn(target, "?#")));
+}
+
+/* Is token in the comma-separated list value (any case)? */
+static int
+ep_http_has_token(const char *value, const char *token)
+{
+	const char *p = value;
+	size_t n, tlen = strlen(token);
+
+	while (*p != '\0') {
+		p += strspn(p, " \t,");
+		n = strcspn(p, ",");
+		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		if (n == tlen && strncasecmp(p, token, n) == 0)
+			return (1);
+		p += strcspn(p, ",");
+	}
+	return (0);
+}
+
+/* status: the HTTP status, or -1 when nothing is answered. */
+static void
+ep_http_observe_req(struct ep_http *h, struct ep_conn *c, const char *path,
+    int status, emu_time now)
+{
+	struct ep_request q;
+	const struct http_msg *m = &c->req;
+
+	if (h->cb == NULL)
+		return;
+	memset(&q, 0, sizeof q);
+	q.proto = "http";
+	q.peer_ip = c->peer_ip;
+	q.method = m->method;
+	q.path = path;
+	q.user_agent = http_msg_header(m, "User-Agent");
+	q.authorization = http_msg_header(m, "Authorization");
+	if (q.authorization == NULL)
+		q.authorization = http_msg_header(m, "Proxy-Authorization");
+	q.body = m->body.data;
+	q.body_len = m->body.len;
+	q.status = status;
+	q.now = now;
+	h->cb(h->cb_arg, &q);
+}
+
+static void
+ep_http_resp_init(struct ep_http_resp *r, emu_time at)
+{
+	memset(r, 0, sizeof *r);
+	r->version_minor = 1;
+	r->type = "text/xml";
+	dbuf_init(&r->body);
+	r->at = at;
+}
+
+static void
+ep_http_resp_clear(struct ep_http_resp *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nhdr; i++)
+		free(r->hdr[i]);
+	dbuf_clear(&r->body);
+}
+
+static void
+ep_http_resp_hdr(struct ep_http_resp *r, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	if (r->nhdr == EP_HTTP_HDRS)
+		return;
+	va_start(ap, fmt);
+	s = ep_http_vfmt(fmt, ap);
+	va_end(ap);
+	r->hdr[r->nhdr++] = s;
+}
+
+/* A status with a short HTML page. */
+static void
+ep_http_page(struct ep_http_resp *r, int status)
+{
+	const char *reason = http_reason(status);
+
+	r->status = status;
+	r->type = "text/html";
+	dbuf_reset(&r->body);
+	dbuf_printf(&r->body,
+	    "<html><head><title>%d %s</title></head>"
+	    "<body><h1>%d %s</h1></body></html>\n",
+	    status, reason, status, reason);
+}
+
+/* The file at path, or 404. */
+static void
+ep_http_serve(struct ep_http *h, struct ep_http_resp *r, const char *path)
+{
+	dbuf_reset(&r->body);
+	if (store_lookup(h->st, path, &r->body) != 0) {
+		ep_http_page(r, 404);
+		return;
+	}
+	r->status = 200;
+	r->type = "text/xml";
+}
+
+/* Basic, then Digest MD5 (RFC 7616 3.3), in the order clients try. */
+static void
+ep_http_challenge(struct ep_http_resp *r, const struct ep_conn *c,
+    const struct ep_fault *f)
+{
+	const char *name, *realm;
+	char nonce[33];
+
+	name = f->proxy ? "Proxy-Authenticate" : "WWW-Authenticate";
+	realm = f->realm != NULL ? f->realm : EP_HTTP_REALM;
+	ep_http_nonce(c, realm, nonce);
+	ep_http_resp_hdr(r, "%s: Basic realm=\"%s\"", name, realm);
+	ep_http_resp_hdr(r,
+	    "%s: Digest realm=\"%s\", nonce=\"%s\", qop=\"auth\", "
+	    "algorithm=MD5",
+	    name, realm, nonce);
+}
+
+/* Do the request's credentials match the fault's user and password? */
+static int
+ep_http_auth_ok(const struct ep_conn *c, const struct ep_fault *f)
+{
+	const char *v;
+	char *want, *pair;
+	size_t n;
+	int ok;
+
+	v = http_msg_header(&c->req,
+	    f->proxy ? "Proxy-Authorization" : "Authorization");
+	if (v == NULL)
+		return (0);
+	v += strspn(v, " \t");
+	n = strcspn(v, " \t");
+	if (n == 5 && strncasecmp(v, "Basic", 5) == 0) {
+		v += n;
+		v += strspn(v, " \t");
+		n = strcspn(v, " \t");
+		xasprintf(&pair, "%s:%s", f->user != NULL ? f->user : "",
+		    f->pass != NULL ? f->pass : "");
+		want = http_base64(pair, strlen(pair));
+		ok = strlen(want) == n && strncmp(v, want, n) == 0 &&
+		    v[n + strspn(v + n, " \t")] == '\0';
+		free(want);
+		free(pair);
+		return (ok);
+	}
+	if (n == 6 && strncasecmp(v, "Digest", 6) == 0)
+		return (ep_http_digest_ok(c, f, v));
+	return (0);
+}
+
+/* RFC 7616 3.4 with MD5, qop "auth" or (RFC 2069) none. */
+static int
+ep_http_digest_ok(const struct ep_conn *c, const struct ep_fault *f,
+    const char *v)
+{
+	const struct http_msg *m = &c->req;
+	char user[EP_HTTP_AUTH_MAX], realm[EP_HTTP_AUTH_MAX];
+	char nonce[EP_HTTP_AUTH_MAX], uri[EP_HTTP_AUTH_MAX];
+	char resp[EP_HTTP_AUTH_MAX], qop[EP_HTTP_AUTH_MAX];
+	char nc[EP_HTTP_AUTH_MAX], cnonce[EP_HTTP_AUTH_MAX];
+	char alg[EP_HTTP_AUTH_MAX], want_nonce[33];
+	char ha1[33], ha2[33], want[33];
+	const char *want_realm;
+	char *path;
+	int uri_ok;
+
+	if (http_auth_param(v, "username", user, sizeof user) != 0 ||
+	    http_auth_param(v, "realm", realm, sizeof realm) != 0 ||
+	    http_auth_param(v, "nonce", nonce, sizeof nonce) != 0 ||
+	    http_auth_param(v, "uri", uri, sizeof uri) != 0 ||
+	    http_auth_param(v, "response", resp, sizeof resp) != 0)
+		return (0);
+	if (http_auth_param(v, "algorithm", alg, sizeof alg) == 0 &&
+	    pf_strcasecmp_ascii(alg, "MD5") != 0)
+		return (0);
+	want_realm = f->realm != NULL ? f->realm : EP_HTTP_REALM;
+	ep_http_nonce(c, want_realm, want_nonce);
+	if (strcmp(user, f->user != NULL ? f->user : "") != 0 ||
+	    strcmp(realm, want_realm) != 0 || strcmp(nonce, want_nonce) != 0)
+		return (0);
+	/* The uri must name what was asked for (RFC 7616 3.4.6). */
+	path = ep_http_path(m->target);
+	uri_ok = (m->target != NULL && strcmp(uri, m->target) == 0) ||
+	    strcmp(uri, path) == 0;
+	free(path);
+	if (!uri_ok)
+		return (0);
+
+	ep_http_md5_hex(ha1, "%s:%s:%s", user, realm,
+	    f->pass != NULL ? f->pass : "");
+	ep_http_md5_hex(ha2, "%s:%s", m->method, uri);
+	if (http_auth_param(v, "qop", qop, sizeof qop) == 0) {
+		if (strcmp(qop, "auth") != 0 ||
+		    http_auth_param(v, "nc", nc, sizeof nc) != 0 ||
+		    http_auth_param(v, "cnonce", cnonce, sizeof cnonce) != 0)
+			return (0);
+		ep_http_md5_hex(want, "%s:%s:%s:%s:%s:%s", ha1, nonce, nc,
+		    cnonce, qop, ha2);
+	} else
+		ep_http_md5_hex(want, "%s:%s:%s", ha1, nonce, ha2);
+	return (pf_strcasecmp_ascii(resp, want) == 0);
+}
+
+/*
+ * The server's nonce for this client and realm: a digest of both, so that
+ * it is checked without state and the same in every run.
+ */
+static void
+ep_http_nonce(const struct ep_conn *c, const char *realm, char *out)
+{
+	char ip[16];
+
+	ep_http_md5_hex(out, "phonefleet:%s:%s", realm,
+	    ipv4_str(c->peer_ip, ip));
+}
+
+/* out: 33 bytes, the lower-case hex MD5 of the formatted text. */
+static void
+ep_http_md5_hex(char *out, const char *fmt, ...)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = ep_http_vfmt(fmt, ap);
+	va_end(ap);
+	if (EVP_Digest(s, strlen(s), md, &n, EVP_md5(), NULL) != 1)
+		n = 0;
+	free(s);
+	for (i = 0; i < n && i < 16; i++) {
+		out[i * 2] = hex[md[i] >> 4];
+		out[i * 2 + 1] = hex[md[i] & 0xf];
+	}
+	out[i * 2] = '\0';
+}
+
+/*
+ * Write r as actions on c: the bytes, then CLOSE when the connection ends
+ * here.  head: HEAD, the framing headers without the body.
+ */
+static void
+ep_http_send(struct ep_http *h, struct ep_conn *c, struct ep_http_resp *r,
+    int head, struct ep_out *out)
+{
+	const char *hdrs[EP_HTTP_HDRS + 6];
+	char type[128], length[64];
+	struct ep_act *a;
+	struct dbuf b;
+	size_t n = 0, i, cut;
+	int framing = r->framing;
+
+	hdrs[n++] = "Server: phonefleet";
+	snprintf(type, sizeof type, "Content-Type: %s", r->type);
+	hdrs[n++] = type;
+	for (i = 0; i < r->nhdr; i++)
+		hdrs[n++] = r->hdr[i];
+	if (r->close && r->version_minor > 0)
+		hdrs[n++] = "Connection: close";
+	if (head) {
+		if (framing == 0) {
+			snprintf(length, sizeof length, "Content-Length: %zu",
+			    r->body.len);
+			hdrs[n++] = length;
+		} else if (framing > 0)
+			hdrs[n++] = "Transfer-Encoding: chunked";
+		framing = -1;
+	}
+	hdrs[n] = NULL;
+
+	dbuf_init(&b);
+	http_response_write(&b, r->version_minor, r->status, NULL, hdrs,
+	    head ? NULL : r->body.data, head ? 0 : r->body.len, framing);
+	if (r->truncate && !head && r->body.len != 0) {
+		/* The full length is announced; half the body follows. */
+		cut = r->body.len - r->body.len / 2;
+		b.len -= cut;
+	}
+	a = ep_out_add(out, EP_ACT_DATA, b.data, b.len);
+	a->conn = c;
+	a->at = r->at;
+	dbuf_clear(&b);
+	if (r->close) {
+		a = ep_out_add(out, EP_ACT_CLOSE, NULL, 0);
+		a->conn = c;
+		a->at = r->at;
+		c->closed = 1;
+	}
+	c->ready_at = r->at;
+
+	h->stats.requests++;
+	if (r->status >= 100 && r->status < 600)
+		h->stats.status[r->status / 100]++;
+}
+
+/* Formatted text; caller frees. */
+static char *
+ep_http_vfmt(const char *fmt, va_list ap)
+{
+	va_list ap2;
+	char *s;
+	int n;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		n = 0;
+	s = xmalloc((size_t)n + 1);
+	if (vsnprintf(s, (size_t)n + 1, fmt, ap) < 0)
+		s[0] = '\0';
+	return (s);
+}

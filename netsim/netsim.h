@@ -83,8 +83,14 @@ struct ep_fault {
 	size_t			 body_len;
 	int			 count;		/* times to apply; -1 always */
 	int			 active;
+	int			 http10;	/* CHUNKED: HTTP/1.0 status line */
 };
 void		 ep_fault_clear(struct ep_fault *f);
+void		 ep_fault_copy(struct ep_fault *dst, const struct ep_fault *src);
+/* 1 if f is active and matches path (query ignored) and user agent (NULL) */
+int		 ep_fault_match(const struct ep_fault *f, const char *path,
+		     const char *user_agent);
+void		 ep_fault_use(struct ep_fault *f);	/* one count applied */
 /* Request log entry handed to an observer. */
 struct ep_request {
 	const char	*proto;		/* "http" "tftp" */
@@ -138,6 +144,7 @@ void		 ep_dhcp_input(struct ep_dhcp *d, const uint8_t *pkt,
 void		 ep_dhcp_set_down(struct ep_dhcp *d, int down);
 struct ep_dhcp_stats {
 	uint64_t	 discovers, offers, requests, acks, naks, bad;
+	uint64_t	 exhausted;	/* DISCOVERs left unanswered: pool full */
 };
 const struct ep_dhcp_stats *ep_dhcp_stats(const struct ep_dhcp *d);
 

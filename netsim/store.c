@@ -1,1 +1,268 @@
-/* placeholder: being written */
+/*
+ * Copyright (c) 2026 The phonefleet authors.
+ * SPDX-License-Identifier: ISC
+ *
+ * The provisioning server's files, shared by its HTTP and TFTP sides: exact
+ * paths (a hash map) and templates whose one '*' stands for a per-phone part
+ * of the path, such as "/cfg-*.xml" serving every phone's profile from one
+ * body.  In a template body {{match}} is the text the '*' matched, {{mac}}
+ * and {{MAC}} the MAC found in it (lower and upper case).  Exact files win
+ * over templates; among templates the first added wins.  Lookups ignore the
+ * query string.  Not a file system: no directories, no dot-segments.
+ */
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netsim.h"
+
+#define STORE_MAC_LEN 12
+
+struct store_file {
+	char *path;
+	uint8_t *data;
+	size_t len;
+	TAILQ_ENTRY(store_file) entry;
+};
+TAILQ_HEAD(store_files, store_file);
+
+struct store_tmpl {
+	char *prefix;	/* before the '*' */
+	char *suffix;	/* after it; "" when the pattern has no '*' */
+	int has_star;
+	uint8_t *data;
+	size_t len;
+	TAILQ_ENTRY(store_tmpl) entry;
+};
+TAILQ_HEAD(store_tmpls, store_tmpl);
+
+struct store {
+	struct hmap map;	/* path -> store_file (key in the file) */
+	struct store_files files;
+	struct store_tmpls tmpls;
+};
+
+static uint8_t *store_copy(const uint8_t *, size_t);
+static int store_tmpl_match(const struct store_tmpl *, const char *, size_t,
+    size_t *, size_t *);
+static void store_expand(const struct store_tmpl *, const char *, size_t,
+    struct dbuf *);
+static size_t store_find_mac(const char *, size_t, size_t *);
+
+struct store *
+store_create(void)
+{
+	struct store *st;
+
+	st = xcalloc(1, sizeof *st);
+	hmap_init(&st->map);
+	TAILQ_INIT(&st->files);
+	TAILQ_INIT(&st->tmpls);
+	return (st);
+}
+
+void
+store_free(struct store *st)
+{
+	struct store_file *f, *f1;
+	struct store_tmpl *t, *t1;
+
+	if (st == NULL)
+		return;
+	TAILQ_FOREACH_SAFE(f, &st->files, entry, f1) {
+		TAILQ_REMOVE(&st->files, f, entry);
+		free(f->path);
+		free(f->data);
+		free(f);
+	}
+	TAILQ_FOREACH_SAFE(t, &st->tmpls, entry, t1) {
+		TAILQ_REMOVE(&st->tmpls, t, entry);
+		free(t->prefix);
+		free(t->suffix);
+		free(t->data);
+		free(t);
+	}
+	hmap_clear(&st->map);
+	free(st);
+}
+
+/* Add or replace the file at path; data is copied. */
+void
+store_add_file(struct store *st, const char *path, const uint8_t *data,
+    size_t len)
+{
+	struct store_file *f;
+
+	f = hmap_get(&st->map, path, strlen(path));
+	if (f != NULL) {
+		free(f->data);
+		f->data = store_copy(data, len);
+		f->len = len;
+		return;
+	}
+	f = xcalloc(1, sizeof *f);
+	f->path = xstrdup(path);
+	f->data = store_copy(data, len);
+	f->len = len;
+	TAILQ_INSERT_TAIL(&st->files, f, entry);
+	hmap_put(&st->map, f->path, strlen(f->path), f);
+}
+
+/* Add a template: pattern has one '*' (a pattern without is exact). */
+void
+store_add_template(struct store *st, const char *pattern,
+    const uint8_t *data, size_t len)
+{
+	struct store_tmpl *t;
+	const char *star;
+
+	t = xcalloc(1, sizeof *t);
+	if ((star = strchr(pattern, '*')) != NULL) {
+		t->prefix = xstrndup(pattern, star - pattern);
+		t->suffix = xstrdup(star + 1);
+		t->has_star = 1;
+	} else {
+		t->prefix = xstrdup(pattern);
+		t->suffix = xstrdup("");
+	}
+	t->data = store_copy(data, len);
+	t->len = len;
+	TAILQ_INSERT_TAIL(&st->tmpls, t, entry);
+}
+
+/*
+ * Find path (query ignored).  Returns 0 and appends the body to out, or -1
+ * when nothing matches.
+ */
+int
+store_lookup(const struct store *st, const char *path, struct dbuf *out)
+{
+	const struct store_file *f;
+	const struct store_tmpl *t;
+	size_t plen, off, len;
+
+	plen = strcspn(path, "?");
+	if ((f = hmap_get(&st->map, path, plen)) != NULL) {
+		dbuf_add(out, f->data, f->len);
+		return (0);
+	}
+	TAILQ_FOREACH(t, &st->tmpls, entry) {
+		if (store_tmpl_match(t, path, plen, &off, &len)) {
+			store_expand(t, path + off, len, out);
+			return (0);
+		}
+	}
+	return (-1);
+}
+
+static uint8_t *
+store_copy(const uint8_t *data, size_t len)
+{
+	uint8_t *p;
+
+	p = xmalloc(len + 1);
+	if (len != 0)
+		memcpy(p, data, len);
+	p[len] = '\0';
+	return (p);
+}
+
+/* Does path[0..plen) match t?  The '*' part is path[*off .. *off + *len). */
+static int
+store_tmpl_match(const struct store_tmpl *t, const char *path, size_t plen,
+    size_t *off, size_t *len)
+{
+	size_t pre, suf;
+
+	pre = strlen(t->prefix);
+	suf = strlen(t->suffix);
+	if (!t->has_star) {
+		*off = *len = 0;
+		return (plen == pre && memcmp(path, t->prefix, pre) == 0);
+	}
+	if (plen < pre + suf)
+		return (0);
+	if (memcmp(path, t->prefix, pre) != 0)
+		return (0);
+	if (memcmp(path + plen - suf, t->suffix, suf) != 0)
+		return (0);
+	*off = pre;
+	*len = plen - pre - suf;
+	return (1);
+}
+
+/* Append t's body with its placeholders replaced for match m (mlen bytes). */
+static void
+store_expand(const struct store_tmpl *t, const char *m, size_t mlen,
+    struct dbuf *out)
+{
+	static const char *const names[] = { "{{match}}", "{{mac}}", "{{MAC}}" };
+	const uint8_t *p, *end, *open;
+	size_t i, j, n, macoff, maclen;
+
+	maclen = store_find_mac(m, mlen, &macoff);
+	p = t->data;
+	end = t->data + t->len;
+	while (p < end) {
+		open = memchr(p, '{', end - p);
+		if (open == NULL) {
+			dbuf_add(out, p, end - p);
+			break;
+		}
+		dbuf_add(out, p, open - p);
+		p = open;
+		for (i = 0; i < nitems(names); i++) {
+			n = strlen(names[i]);
+			if ((size_t)(end - p) >= n && memcmp(p, names[i], n) == 0)
+				break;
+		}
+		if (i == nitems(names)) {
+			dbuf_add_u8(out, *p++);
+			continue;
+		}
+		p += strlen(names[i]);
+		if (i == 0) {
+			dbuf_add(out, m, mlen);
+			continue;
+		}
+		for (j = 0; j < maclen; j++) {
+			if (i == 1)
+				dbuf_add_u8(out, tolower((unsigned char)m[macoff + j]));
+			else
+				dbuf_add_u8(out, toupper((unsigned char)m[macoff + j]));
+		}
+	}
+}
+
+/*
+ * Find the MAC in s: the first run of exactly 12 hex digits; failing that,
+ * the last 12 digits of the first longer run, since names such as
+ * "spa00562b043615" glue hex letters to the MAC.  Returns 12 (and *off) or 0.
+ */
+static size_t
+store_find_mac(const char *s, size_t len, size_t *off)
+{
+	size_t i, start, run, longer = SIZE_MAX;
+
+	for (i = 0; i < len;) {
+		if (!isxdigit((unsigned char)s[i])) {
+			i++;
+			continue;
+		}
+		start = i;
+		while (i < len && isxdigit((unsigned char)s[i]))
+			i++;
+		run = i - start;
+		if (run == STORE_MAC_LEN) {
+			*off = start;
+			return (STORE_MAC_LEN);
+		}
+		if (run > STORE_MAC_LEN && longer == SIZE_MAX)
+			longer = i - STORE_MAC_LEN;
+	}
+	if (longer == SIZE_MAX)
+		return (0);
+	*off = longer;
+	return (STORE_MAC_LEN);
+}

@@ -46,6 +46,7 @@ dbuf_reserve(struct dbuf *b, size_t more)
 	while (b->cap < want)
 		b->cap *= 2;
 	b->data = xreallocarray(b->data, 1, b->cap);
+	b->data[b->len] = '\0';
 }
 
 void

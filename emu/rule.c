@@ -122,6 +122,7 @@ static int	rule_parse_options(const char *, const char *,
 static int	rule_parse_url(const char *, struct rule_alt *, char **);
 static int	rule_gpp_letter(const char *, size_t);
 static int	rule_cond(const struct rule_env *, const char *, char **);
+static int	rule_tok_relop(const struct rule_tok *, enum rule_relop *);
 static int	rule_cond_tokens(const char *, struct rule_tok **, size_t *,
 		    char **);
 static int	rule_operand(const struct rule_tok *, struct rule_val *,
@@ -323,6 +324,13 @@ rule_eval(const char *text, const struct rule_env *env,
 		alt->srv = alt->delta = alt->status = 0;
 	}
 
+	if (alt->srv && alt->scheme == RULE_TFTP) {
+		/* 4.3: the exact text, whatever the server. */
+		rule_fail(env, res, EMU_E_SRVTFTP,
+		    emu_err_name(EMU_E_SRVTFTP));
+		goto out;
+	}
+
 	/* 5.4: the server. */
 	if (alt->host != NULL)
 		res->host = xstrdup(alt->host);
@@ -342,13 +350,6 @@ rule_eval(const char *text, const struct rule_env *env,
 		    "provisioning server");
 		goto out;
 	}
-	if (alt->srv && alt->scheme == RULE_TFTP) {
-		/* 4.3: the exact text. */
-		rule_fail(env, res, EMU_E_SRVTFTP,
-		    emu_err_name(EMU_E_SRVTFTP));
-		goto out;
-	}
-
 	res->rc = RULE_FETCH;
 	res->scheme = alt->scheme;
 	res->port = alt->port != 0 ? alt->port :
@@ -714,12 +715,16 @@ rule_parse_options(const char *p, const char *end, struct rule_alt *alt,
     char **cause)
 {
 	const char	*tok, *arg, *q;
-	size_t		 len, arglen;
+	size_t		 len, arglen, count = 0;
 	char		**dst, *e;
 	int		 letter;
 
-	for (;;) {
+	for (;; count++) {
 		p = rule_skip_ws(p);
+		if (p >= end && count == 0) {
+			*cause = xstrdup("empty option block");
+			return (-1);
+		}
 		if (p >= end)
 			return (0);
 		tok = p;
@@ -912,7 +917,7 @@ rule_cond(const struct rule_env *env, const char *text, char **cause)
 	struct rule_val		 a, b;
 	const char		*v;
 	char			 tmp[128];
-	size_t			 n, pos = 0, k;
+	size_t			 n, pos = 0;
 	enum rule_relop		 op;
 	int			 result = 1, r, nth = 0;
 
@@ -925,7 +930,7 @@ rule_cond(const struct rule_env *env, const char *text, char **cause)
 	for (;;) {
 		nth++;
 		/* Legacy (5.3.2, MAY): no left operand means $SWVER. */
-		if (tok[pos].type == RULE_TOK_OP) {
+		if (rule_tok_relop(&tok[pos], &op) == 0) {
 			v = NULL;
 			if (env->lookup != NULL)
 				v = env->lookup(env->arg, "SWVER", 5, tmp,
@@ -943,25 +948,13 @@ rule_cond(const struct rule_env *env, const char *text, char **cause)
 			xasprintf(cause, "comparison %d has no operator", nth);
 			goto fail;
 		}
-		if (tok[pos].type == RULE_TOK_OP)
-			op = tok[pos].op;
-		else {
-			for (k = 0; k < nitems(rule_relop_words); k++) {
-				if (tok[pos].type == RULE_TOK_BARE &&
-				    tok[pos].len == 2 &&
-				    strncmp(tok[pos].s, rule_relop_words[k],
-				    2) == 0)
-					break;
-			}
-			if (k == nitems(rule_relop_words)) {
-				xasprintf(cause, "comparison %d: unknown "
-				    "operator", nth);
-				goto fail;
-			}
-			op = k;
+		if (rule_tok_relop(&tok[pos], &op) != 0) {
+			xasprintf(cause, "comparison %d: unknown operator",
+			    nth);
+			goto fail;
 		}
 		pos++;
-		if (pos >= n || tok[pos].type == RULE_TOK_OP) {
+		if (pos >= n || rule_tok_relop(&tok[pos], &op) == 0) {
 			xasprintf(cause, "comparison %d has no right operand",
 			    nth);
 			goto fail;
@@ -992,6 +985,27 @@ rule_cond(const struct rule_env *env, const char *text, char **cause)
 
 fail:
 	free(tok);
+	return (-1);
+}
+
+/* An operator token, or a bare eq/ne/lt/le/gt/ge: 0 and *op. */
+static int
+rule_tok_relop(const struct rule_tok *t, enum rule_relop *op)
+{
+	size_t	k;
+
+	if (t->type == RULE_TOK_OP) {
+		*op = t->op;
+		return (0);
+	}
+	if (t->type != RULE_TOK_BARE || t->len != 2)
+		return (-1);
+	for (k = 0; k < nitems(rule_relop_words); k++) {
+		if (strncmp(t->s, rule_relop_words[k], 2) == 0) {
+			*op = k;
+			return (0);
+		}
+	}
 	return (-1);
 }
 

@@ -1,1 +1,694 @@
-/* placeholder: being written */
+/*
+ * Copyright (c) 2026 The phonefleet authors.
+ * SPDX-License-Identifier: ISC
+ *
+ * The runner: builds a sim world from a loaded scenario (sites with their
+ * DHCP servers, provisioning servers with files, templates and faults, a
+ * DNS server, phone groups), schedules power-ons, timeline actions and
+ * expectations as sim callbacks, plays the run in virtual time and fills a
+ * struct run_result for the reports.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fleet.h"
+
+#define RUN_FAIL_KEEP	5	/* failures kept per expectation */
+
+struct run_count {
+	char		*path;		/* owned; the map's key */
+	uint64_t	 n;
+};
+
+struct run_server {
+	struct store	*store;
+	struct ep_http	*http;
+	struct ep_tftp	*tftp;
+	struct hmap	 by_path;	/* path -> struct run_count */
+	uint64_t	 total;
+};
+
+struct run_cb {
+	struct run	*run;
+	size_t		 idx;		/* phone, action or expectation */
+};
+
+struct run {
+	const struct scenario	*sc;
+	struct emu_ctx		*ctx;
+	struct sim		*sim;
+	struct ep_dhcp		**dhcp;
+	struct run_server	*srv;
+	struct ep_dns		*dns;
+	struct run_cb		*cb_power;
+	struct run_cb		*cb_action;
+	struct run_cb		*cb_expect;
+	struct run_result	*res;
+	FILE			*tracef;
+};
+
+static void	run_build(struct run *);
+static void	run_power_cb(void *, emu_time);
+static void	run_action_cb(void *, emu_time);
+static void	run_expect_cb(void *, emu_time);
+static void	run_observe(void *, const struct ep_request *);
+static void	run_log(void *, const char *);
+static struct phone *run_phone(struct run *, size_t, uint32_t);
+static int	run_check_phone(struct run *, const struct scn_check *,
+		    struct phone *, emu_time, char **, char **);
+static void	run_fail(struct run_expect_result *, const char *, char *,
+		    char *);
+
+struct run_result *
+run_scenario(const struct scenario *sc, const struct run_opts *o)
+{
+	struct run		 r;
+	struct run_result	*res;
+	struct timespec		 t0, t1;
+	emu_time		 until;
+	size_t			 i;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	memset(&r, 0, sizeof r);
+	r.sc = sc;
+	res = xcalloc(1, sizeof *res);
+	res->sc = sc;
+	res->seed = o != NULL && o->has_seed ? o->seed : sc->seed;
+	res->nres = sc->nexpect;
+	res->res = xcalloc(sc->nexpect == 0 ? 1 : sc->nexpect,
+	    sizeof *res->res);
+	for (i = 0; i < sc->nexpect; i++)
+		res->res[i].ex = &sc->expect[i];
+	r.res = res;
+	r.ctx = emu_ctx_create(res->seed);
+	r.ctx->trace = sc->trace | (o != NULL ? o->trace : 0);
+	r.tracef = o != NULL ? o->tracef : NULL;
+	if (r.tracef == NULL)
+		r.ctx->trace = 0;
+	r.sim = sim_create(r.ctx, res->seed);
+	if (r.tracef != NULL)
+		sim_set_log(r.sim, run_log, &r);
+	run_build(&r);
+
+	until = sc->duration;
+	for (i = 0; i < sc->nexpect; i++) {
+		if (sc->expect[i].at > until)
+			until = sc->expect[i].at;
+	}
+	res->events = sim_run(r.sim, until);
+	res->end = sim_now(r.sim);
+
+	for (i = 0; i < sim_phone_count(r.sim); i++) {
+		const struct phone_stats *st = phone_stats(sim_phone(r.sim, i));
+
+		res->phones++;
+		res->boots += st->boots;
+		res->dhcp_acks += st->dhcp_acks;
+		res->resyncs += st->resyncs;
+		res->resync_ok += st->resync_ok;
+		res->resync_fail += st->resync_fail;
+		res->fetches += st->fetches;
+		res->requests += st->requests;
+		if (st->resyncs != 0 && st->last_err < EMU_E__COUNT)
+			res->by_err[st->last_err]++;
+	}
+	for (i = 0; i < res->nres; i++) {
+		if (res->res[i].passed)
+			res->passed++;
+		else
+			res->failed++;
+	}
+
+	sim_free(r.sim);
+	for (i = 0; i < sc->nsite; i++)
+		ep_dhcp_free(r.dhcp[i]);
+	free(r.dhcp);
+	for (i = 0; i < sc->nserver; i++) {
+		struct run_server	*s = &r.srv[i];
+		struct run_count	*c;
+		size_t			 pos = 0;
+
+		while ((c = hmap_next(&s->by_path, &pos)) != NULL) {
+			free(c->path);
+			free(c);
+		}
+		hmap_clear(&s->by_path);
+		ep_http_free(s->http);
+		ep_tftp_free(s->tftp);
+		store_free(s->store);
+	}
+	free(r.srv);
+	ep_dns_free(r.dns);
+	free(r.cb_power);
+	free(r.cb_action);
+	free(r.cb_expect);
+	emu_ctx_free(r.ctx);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	res->wall_s = (t1.tv_sec - t0.tv_sec) +
+	    (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	return (res);
+}
+
+void
+run_result_free(struct run_result *r)
+{
+	size_t	i, j;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->nres; i++) {
+		for (j = 0; j < r->res[i].nfail; j++) {
+			free(r->res[i].fail[j].phone);
+			free(r->res[i].fail[j].expected);
+			free(r->res[i].fail[j].seen);
+		}
+		free(r->res[i].fail);
+	}
+	free(r->res);
+	free(r);
+}
+
+static void
+run_log(void *arg, const char *line)
+{
+	struct run	*r = arg;
+
+	fprintf(r->tracef, "%s\n", line);
+}
+
+static void
+run_build(struct run *r)
+{
+	const struct scenario	*sc = r->sc;
+	struct sim_site		**sites;
+	struct ep_dhcp_conf	*dc;
+	size_t			 i, j, k, n = 0;
+
+	sites = xcalloc(sc->nsite == 0 ? 1 : sc->nsite, sizeof *sites);
+	r->dhcp = xcalloc(sc->nsite == 0 ? 1 : sc->nsite, sizeof *r->dhcp);
+	dc = xmalloc(sizeof *dc);
+	for (i = 0; i < sc->nsite; i++) {
+		const struct scn_site	*s = &sc->site[i];
+
+		if (s->has_dhcp) {
+			memset(dc, 0, sizeof *dc);
+			dc->server_ip = s->dhcp_server;
+			dc->netmask = s->mask;
+			dc->pool_start = (s->subnet & s->mask) + 2;
+			dc->pool_end = (s->subnet | ~s->mask) - 1;
+			dc->router = s->gateway;
+			dc->ndns = s->ndns;
+			for (j = 0; j < (size_t)s->ndns && j < 2; j++)
+				dc->dns[j] = s->dns[j];
+			if (s->domain != NULL)
+				pf_strlcpy(dc->domain, s->domain,
+				    sizeof dc->domain);
+			dc->lease_s = s->lease_s;
+			for (j = 0; j < s->nopt && j < EP_DHCP_OPTS_MAX; j++) {
+				dc->opt[j].code = s->opt[j].code;
+				dc->opt[j].len = s->opt[j].len;
+				memcpy(dc->opt[j].data, s->opt[j].data,
+				    s->opt[j].len);
+			}
+			dc->nopt = j;
+			r->dhcp[i] = ep_dhcp_create(dc);
+		}
+		sites[i] = sim_site_add(r->sim, s->name, &s->link, r->dhcp[i]);
+	}
+	free(dc);
+
+	r->srv = xcalloc(sc->nserver == 0 ? 1 : sc->nserver, sizeof *r->srv);
+	for (i = 0; i < sc->nserver; i++) {
+		const struct scn_server	*s = &sc->server[i];
+		struct run_server	*rs = &r->srv[i];
+
+		rs->store = store_create();
+		hmap_init(&rs->by_path);
+		for (j = 0; j < s->nfile; j++) {
+			if (s->file[j].is_template)
+				store_add_template(rs->store, s->file[j].path,
+				    s->file[j].data, s->file[j].len);
+			else
+				store_add_file(rs->store, s->file[j].path,
+				    s->file[j].data, s->file[j].len);
+		}
+		if (s->http_port != 0) {
+			rs->http = ep_http_create(rs->store);
+			ep_http_observe(rs->http, run_observe, rs);
+			for (k = 0; k < s->nfault; k++)
+				ep_http_fault_add(rs->http, &s->fault[k]);
+			sim_host_add_http(r->sim, s->ip, s->http_port, rs->http);
+		}
+		if (s->tftp_port != 0) {
+			rs->tftp = ep_tftp_create(rs->store, s->ip, s->tftp_port);
+			ep_tftp_observe(rs->tftp, run_observe, rs);
+			for (k = 0; k < s->nfault; k++)
+				ep_tftp_fault_add(rs->tftp, &s->fault[k]);
+			sim_host_add_tftp(r->sim, s->ip, s->tftp_port, rs->tftp);
+		}
+	}
+	if (sc->ndns != 0 || sc->dns_ip != 0) {
+		r->dns = ep_dns_create();
+		for (i = 0; i < sc->ndns; i++) {
+			const struct scn_dns_rec	*d = &sc->dns[i];
+
+			if (d->type == DNS_T_A)
+				ep_dns_add_a(r->dns, d->name, d->a);
+			else
+				ep_dns_add_srv(r->dns, d->name, d->prio,
+				    d->weight, d->port, d->target);
+		}
+		sim_host_add_dns(r->sim, sc->dns_ip, r->dns);
+	}
+
+	r->cb_power = xcalloc(sc->nphones == 0 ? 1 : sc->nphones,
+	    sizeof *r->cb_power);
+	for (i = 0; i < sc->ngroup; i++) {
+		const struct scn_group	*g = &sc->group[i];
+
+		for (j = 0; j < g->count; j++, n++) {
+			struct phone_conf	 pc;
+			struct phone		*p;
+			uint64_t		 mac = 0;
+			char			 serial[64];
+			int			 b;
+
+			memset(&pc, 0, sizeof pc);
+			if (g->macs != NULL)
+				memcpy(pc.mac, g->macs[j], 6);
+			else {
+				for (b = 0; b < 6; b++)
+					mac = (mac << 8) | g->mac[b];
+				mac += j;
+				for (b = 5; b >= 0; b--) {
+					pc.mac[b] = mac & 0xff;
+					mac >>= 8;
+				}
+			}
+			snprintf(serial, sizeof serial, "%s%08zu",
+			    g->serial_prefix != NULL ? g->serial_prefix : "FCH",
+			    j);
+			pc.model = g->model;
+			pc.serial = serial;
+			pc.hwver = g->hwver;
+			pc.swver = g->firmware;
+			pc.swver_inactive = g->firmware_inactive;
+			pc.no_cert = g->no_cert;
+			p = phone_create(r->ctx, &pc);
+			for (k = 0; k < g->nparam; k++) {
+				char	*cause = NULL;
+
+				/* Checked by the loader; flash values. */
+				if (phone_set(p, g->param[k].name,
+				    g->param[k].value, 0, &cause) != 0)
+					free(cause);
+			}
+			sim_phone_add(r->sim, sites[g->site_idx], p);
+			r->cb_power[n].run = r;
+			r->cb_power[n].idx = n;
+			sim_at(r->sim, g->power_on + (g->count > 1 ?
+			    g->spread * j / g->count : 0), run_power_cb,
+			    &r->cb_power[n]);
+		}
+	}
+	free(sites);
+
+	r->cb_action = xcalloc(sc->naction == 0 ? 1 : sc->naction,
+	    sizeof *r->cb_action);
+	for (i = 0; i < sc->naction; i++) {
+		r->cb_action[i].run = r;
+		r->cb_action[i].idx = i;
+		sim_at(r->sim, sc->action[i].at, run_action_cb,
+		    &r->cb_action[i]);
+	}
+	r->cb_expect = xcalloc(sc->nexpect == 0 ? 1 : sc->nexpect,
+	    sizeof *r->cb_expect);
+	for (i = 0; i < sc->nexpect; i++) {
+		r->cb_expect[i].run = r;
+		r->cb_expect[i].idx = i;
+		sim_at(r->sim, sc->expect[i].at, run_expect_cb,
+		    &r->cb_expect[i]);
+	}
+}
+
+/* The phone at index i of group g. */
+static struct phone *
+run_phone(struct run *r, size_t g, uint32_t i)
+{
+	return (sim_phone(r->sim, r->sc->group[g].first + i));
+}
+
+static void
+run_power_cb(void *arg, emu_time now)
+{
+	struct run_cb		*cb = arg;
+	struct emu_event	 ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.type = EMU_EV_POWER_ON;
+	sim_phone_event(cb->run->sim, sim_phone(cb->run->sim, cb->idx), &ev);
+}
+
+static void
+run_action_cb(void *arg, emu_time now)
+{
+	struct run_cb			*cb = arg;
+	struct run			*r = cb->run;
+	const struct scn_action		*a = &r->sc->action[cb->idx];
+	struct emu_event		 ev;
+	const char			*k;
+	uint32_t			 i;
+
+	if (a->type == SCN_ACT_FAULT) {
+		struct run_server	*rs = &r->srv[a->server_idx];
+
+		if (rs->http != NULL)
+			ep_http_fault_enable(rs->http, a->name, a->on);
+		if (rs->tftp != NULL)
+			ep_tftp_fault_enable(rs->tftp, a->name, a->on);
+		return;
+	}
+	for (i = a->sel.from; i <= a->sel.to; i++) {
+		struct phone	*p = run_phone(r, a->sel.group, i);
+
+		memset(&ev, 0, sizeof ev);
+		switch (a->type) {
+		case SCN_ACT_POWER_ON:
+			ev.type = EMU_EV_POWER_ON;
+			break;
+		case SCN_ACT_POWER_OFF:
+			ev.type = EMU_EV_POWER_OFF;
+			break;
+		case SCN_ACT_REBOOT:
+			ev.type = EMU_EV_REBOOT;
+			break;
+		case SCN_ACT_FACTORY_RESET:
+			ev.type = EMU_EV_FACTORY_RESET;
+			break;
+		case SCN_ACT_SET:
+			ev.type = EMU_EV_SET_PARAM;
+			ev.name = a->name;
+			ev.text = a->value;
+			break;
+		case SCN_ACT_RESYNC:
+			ev.type = EMU_EV_RESYNC;
+			ev.text = a->value;
+			break;
+		case SCN_ACT_KEYS:
+			for (k = a->value; k != NULL && *k != '\0'; k++) {
+				memset(&ev, 0, sizeof ev);
+				ev.type = EMU_EV_KEY;
+				ev.key = (unsigned char)*k;
+				sim_phone_event(r->sim, p, &ev);
+			}
+			continue;
+		case SCN_ACT_FAULT:
+			continue;
+		}
+		sim_phone_event(r->sim, p, &ev);
+	}
+}
+
+static void
+run_observe(void *arg, const struct ep_request *req)
+{
+	struct run_server	*rs = arg;
+	struct run_count	*c;
+	const char		*q;
+	size_t			 len;
+
+	rs->total++;
+	if (req->path == NULL)
+		return;
+	len = (q = strchr(req->path, '?')) != NULL ? (size_t)(q - req->path) :
+	    strlen(req->path);
+	if ((c = hmap_get(&rs->by_path, req->path, len)) == NULL) {
+		c = xcalloc(1, sizeof *c);
+		c->path = xstrndup(req->path, len);
+		hmap_put(&rs->by_path, c->path, len, c);
+	}
+	c->n++;
+}
+
+static void
+run_fail(struct run_expect_result *er, const char *phone, char *expected,
+    char *seen)
+{
+	er->failed++;
+	if (er->nfail >= RUN_FAIL_KEEP) {
+		free(expected);
+		free(seen);
+		return;
+	}
+	er->fail = xreallocarray(er->fail, er->nfail + 1, sizeof *er->fail);
+	er->fail[er->nfail].phone = phone != NULL ? xstrdup(phone) : NULL;
+	er->fail[er->nfail].expected = expected;
+	er->fail[er->nfail].seen = seen;
+	er->nfail++;
+}
+
+static int
+run_counter(const struct phone_stats *st, const char *name, uint64_t *v)
+{
+	if (strcmp(name, "boots") == 0)
+		*v = st->boots;
+	else if (strcmp(name, "dhcp-acks") == 0)
+		*v = st->dhcp_acks;
+	else if (strcmp(name, "resyncs") == 0)
+		*v = st->resyncs;
+	else if (strcmp(name, "resync-ok") == 0)
+		*v = st->resync_ok;
+	else if (strcmp(name, "resync-fail") == 0)
+		*v = st->resync_fail;
+	else if (strcmp(name, "fetches") == 0)
+		*v = st->fetches;
+	else if (strcmp(name, "requests") == 0)
+		*v = st->requests;
+	else if (strcmp(name, "reboots") == 0)
+		*v = st->reboots;
+	else
+		return (-1);
+	return (0);
+}
+
+static char *
+run_range_str(uint64_t min, uint64_t max)
+{
+	char	*s;
+
+	if (min == max)
+		xasprintf(&s, "%llu", (unsigned long long)min);
+	else if (max == UINT64_MAX)
+		xasprintf(&s, ">= %llu", (unsigned long long)min);
+	else
+		xasprintf(&s, "%llu..%llu", (unsigned long long)min,
+		    (unsigned long long)max);
+	return (s);
+}
+
+static char *
+run_time_str(emu_time t)
+{
+	char	*s;
+
+	if (t % 1000000 == 0)
+		xasprintf(&s, "%llus", (unsigned long long)(t / 1000000));
+	else
+		xasprintf(&s, "%llu.%06llus", (unsigned long long)(t / 1000000),
+		    (unsigned long long)(t % 1000000));
+	return (s);
+}
+
+/* One check on one phone: 0 held, else -1 with what was expected/seen. */
+static int
+run_check_phone(struct run *r, const struct scn_check *c, struct phone *p,
+    emu_time now, char **expected, char **seen)
+{
+	const struct phone_stats	*st = phone_stats(p);
+	const char			*v;
+	uint64_t			 n;
+	char				 buf[32];
+
+	switch (c->type) {
+	case SCN_CHK_STATE:
+		v = prov_state_name(phone_state(p));
+		if (strcmp(v, c->value) == 0)
+			return (0);
+		xasprintf(expected, "state %s", c->value);
+		xasprintf(seen, "%s", v);
+		return (-1);
+	case SCN_CHK_CUSTOMIZATION:
+		v = cust_state_name(phone_customization(p));
+		if (pf_strcasecmp_ascii(v, c->value) == 0)
+			return (0);
+		xasprintf(expected, "customization %s", c->value);
+		xasprintf(seen, "%s", v);
+		return (-1);
+	case SCN_CHK_PARAM:
+		v = phone_get(p, c->name);
+		if (v != NULL && strcmp(v, c->value) == 0)
+			return (0);
+		xasprintf(expected, "%s \"%s\"", c->name, c->value);
+		xasprintf(seen, "\"%s\"", v != NULL ? v : "");
+		return (-1);
+	case SCN_CHK_COUNTER:
+		if (run_counter(st, c->name, &n) != 0)
+			n = 0;
+		if (n >= c->min && n <= c->max)
+			return (0);
+		*expected = run_range_str(c->min, c->max);
+		xasprintf(seen, "%s %llu", c->name, (unsigned long long)n);
+		{
+			char	*e = *expected;
+
+			xasprintf(expected, "%s %s", c->name, e);
+			free(e);
+		}
+		return (-1);
+	case SCN_CHK_LAST_CLASS:
+		v = emu_class_name(st->last_class);
+		if (strcmp(v, c->value) == 0)
+			return (0);
+		xasprintf(expected, "last resync class %s", c->value);
+		xasprintf(seen, "class %s (%s)", v, phone_last_errmsg(p));
+		return (-1);
+	case SCN_CHK_LAST_ERR:
+		v = phone_last_errmsg(p);
+		if (strcmp(v, c->value) == 0)
+			return (0);
+		xasprintf(expected, "$ERR \"%s\"", c->value);
+		xasprintf(seen, "\"%s\"", v);
+		return (-1);
+	case SCN_CHK_LAST_STATUS:
+		snprintf(buf, sizeof buf, "%d", st->last_status);
+		if (strcmp(buf, c->value) == 0)
+			return (0);
+		xasprintf(expected, "last status %s", c->value);
+		xasprintf(seen, "%s", buf);
+		return (-1);
+	case SCN_CHK_LAST_URL:
+		v = phone_last_url(p);
+		if (strcmp(v, c->value) == 0)
+			return (0);
+		xasprintf(expected, "last URL %s", c->value);
+		xasprintf(seen, "%s", *v != '\0' ? v : "(none)");
+		return (-1);
+	case SCN_CHK_NEXT_RESYNC:
+		if (c->none) {
+			if (st->next_resync_at == EMU_TIME_NEVER)
+				return (0);
+			xasprintf(expected, "no resync armed");
+			*seen = run_time_str(st->next_resync_at - now);
+			{
+				char	*s = *seen;
+
+				xasprintf(seen, "next resync in %s", s);
+				free(s);
+			}
+			return (-1);
+		}
+		if (st->next_resync_at != EMU_TIME_NEVER &&
+		    st->next_resync_at >= now + c->min &&
+		    st->next_resync_at <= now + c->max)
+			return (0);
+		{
+			char	*a = run_time_str(c->min), *b = run_time_str(c->max);
+
+			xasprintf(expected, "next resync in %s..%s", a, b);
+			free(a);
+			free(b);
+		}
+		if (st->next_resync_at == EMU_TIME_NEVER)
+			*seen = xstrdup("none armed");
+		else {
+			char	*a = run_time_str(st->next_resync_at - now);
+
+			xasprintf(seen, "in %s", a);
+			free(a);
+		}
+		return (-1);
+	case SCN_CHK_SERVER:
+		break;
+	}
+	(void)r;
+	return (0);
+}
+
+static void
+run_expect_cb(void *arg, emu_time now)
+{
+	struct run_cb			*cb = arg;
+	struct run			*r = cb->run;
+	const struct scn_expect		*ex = &r->sc->expect[cb->idx];
+	struct run_expect_result	*er = &r->res->res[cb->idx];
+	size_t				 k;
+	uint32_t			 i;
+	char				*expected, *seen;
+
+	er->passed = 1;
+	/* Server checks first: they hold for the whole expectation. */
+	for (k = 0; k < ex->ncheck; k++) {
+		const struct scn_check	*c = &ex->check[k];
+		struct run_server	*rs;
+		struct run_count	*cnt;
+		uint64_t		 n;
+
+		if (c->type != SCN_CHK_SERVER)
+			continue;
+		rs = NULL;
+		for (i = 0; i < r->sc->nserver; i++) {
+			if (strcmp(r->sc->server[i].name, c->name) == 0)
+				rs = &r->srv[i];
+		}
+		if (rs == NULL)
+			continue;
+		if (c->path != NULL)
+			n = (cnt = hmap_get(&rs->by_path, c->path,
+			    strlen(c->path))) != NULL ? cnt->n : 0;
+		else
+			n = rs->total;
+		er->checked++;
+		if (n >= c->min && n <= c->max)
+			continue;
+		expected = run_range_str(c->min, c->max);
+		{
+			char	*e = expected;
+
+			xasprintf(&expected, "server %s: %s requests %s",
+			    c->name, c->path != NULL ? c->path : "all", e);
+			free(e);
+		}
+		xasprintf(&seen, "%llu", (unsigned long long)n);
+		run_fail(er, NULL, expected, seen);
+		er->passed = 0;
+	}
+	if (!ex->has_sel)
+		return;
+	for (i = ex->sel.from; i <= ex->sel.to; i++) {
+		struct phone	*p = run_phone(r, ex->sel.group, i);
+		int		 ok = 1;
+
+		er->checked++;
+		for (k = 0; k < ex->ncheck; k++) {
+			if (ex->check[k].type == SCN_CHK_SERVER)
+				continue;
+			if (run_check_phone(r, &ex->check[k], p, now,
+			    &expected, &seen) != 0) {
+				if (ok)
+					run_fail(er, phone_mac_str(p), expected,
+					    seen);
+				else {
+					free(expected);
+					free(seen);
+				}
+				ok = 0;
+			}
+		}
+		if (!ok)
+			er->passed = 0;
+	}
+	/* run_fail() counts failures; count phones, not checks. */
+}

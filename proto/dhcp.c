@@ -119,8 +119,8 @@ dhcp_parse(struct dhcp_msg *m, const uint8_t *buf, size_t len, char **cause)
 		return (-1);
 	}
 	if (dhcp_get32(buf + DHCP_OFF_COOKIE) != DHCP_MAGIC) {
-		dhcp_error(cause, "magic cookie %u.%u.%u.%u is not 99.130.83.99",
-		    buf[236], buf[237], buf[238], buf[239]);
+		dhcp_error(cause, "magic cookie %u.%u.%u.%u is not "
+		    "99.130.83.99", buf[236], buf[237], buf[238], buf[239]);
 		return (-1);
 	}
 

@@ -352,7 +352,8 @@ test_hmap_collisions(void **state)
 {
 	struct entry	 e[11];
 	struct hmap	 m;
-	size_t		 n = 0, i, j, nh14 = 0, nh15 = 0, nh0 = 0, nh1 = 0, home;
+	size_t		 n = 0, i, j, home;
+	size_t		 nh14 = 0, nh15 = 0, nh0 = 0, nh1 = 0;
 	int		 k;
 
 	for (k = 0; n < nitems(e) && k < 100000; k++) {

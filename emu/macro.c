@@ -81,8 +81,7 @@ macro_expand(const char *in, unsigned flags, macro_lookup_cb cb, void *arg)
 						has_off = 0;
 				}
 			}
-			if (namelen == 0 || *end != ')' ||
-			    (end[-1] == ':')) {
+			if (namelen == 0 || *end != ')' || end[-1] == ':') {
 				/* Not a macro: the $ is plain text. */
 				macro_add(&out, p, 1);
 				p++;

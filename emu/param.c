@@ -60,7 +60,8 @@
 	PSTR("Proxy_" #n "_", "", 0, "Ext " #n ": SIP proxy"),		\
 	PSTR("Outbound_Proxy_" #n "_", "", 0,				\
 	    "Ext " #n ": SIP outbound proxy"),				\
-	PBOOL("Register_" #n "_", "Yes", "Ext " #n ": register with the proxy"), \
+	PBOOL("Register_" #n "_", "Yes",				\
+	    "Ext " #n ": register with the proxy"),			\
 	PUINT("Register_Expires_" #n "_", "3600", 0, PARAM_UINT_MAX, 0, \
 	    "Ext " #n ": registration expiry, seconds"),		\
 	PSTR("Dial_Plan_" #n "_", LINE_DIAL_PLAN, 0,			\
@@ -160,7 +161,8 @@ const struct param_def param_table[] = {
 	[P_PROFILE_ACCOUNT_USER] = PSTR("Profile_Account_Username", "", 0,
 	    "Profile account user name (LCD Profile account setup)"),
 	[P_PROFILE_ACCOUNT_PASSWORD] = PSTR("Profile_Account_Password", "",
-	    PARAM_SECRET, "Profile account password (LCD Profile account setup)"),
+	    PARAM_SECRET,
+	    "Profile account password (LCD Profile account setup)"),
 	/* 7.5 HTTP proxy */
 	[P_PROXY_USERNAME] = PSTR("Proxy_Username", "", 0,
 	    "HTTP proxy user name"),
@@ -416,8 +418,9 @@ param_validate(int id, const char *value, char **cause)
 		if (v < pd->min || v > pd->max) {
 			if (cause != NULL) {
 				q = param_quote(value);
-				xasprintf(cause, "\"%s\" is out of range %u..%u",
-				    q, pd->min, pd->max);
+				xasprintf(cause,
+				    "\"%s\" is out of range %u..%u", q,
+				    pd->min, pd->max);
 				free(q);
 			}
 			return (-1);

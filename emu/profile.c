@@ -33,6 +33,7 @@
 	XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES | XML_PARSE_COMPACT)
 #define PROFILE_ALIAS_MAX	30	/* spec 8.7 */
 #define PROFILE_ERR_MAX		200	/* bytes of a libxml2 message kept */
+#define PROFILE_QUOTE_MAX	64	/* bytes of an attribute quoted */
 #define PROFILE_FP		"flat-profile"
 #define PROFILE_FP_PREFIX	"/flat-profile/"
 
@@ -66,6 +67,8 @@ static void	 profile_alias_parse(struct profile_parser *, const char *);
 static void	 profile_walk(struct profile_parser *, xmlNodePtr, int);
 static void	 profile_param(struct profile_parser *, xmlNodePtr,
 		    const char *);
+static void	 profile_attr(struct profile_parser *, xmlAttrPtr,
+		    const char *, uint32_t, int *, int *);
 static const char *profile_value(struct profile_parser *, xmlNodePtr);
 static void	 profile_note(struct profile_parser *, uint32_t, const char *,
 		    int, char *);
@@ -492,11 +495,10 @@ profile_param(struct profile_parser *pp, xmlNodePtr node, const char *name)
 {
 	struct profile_ent	*e;
 	xmlAttrPtr		 at;
-	xmlChar			*v;
 	const char		*value;
 	uint32_t		 line = profile_line(node);
 	int			 id, has_attr = 0, ua = -1, preserve = 0;
-	char			*cause, *q;
+	char			*cause;
 
 	if (++pp->nparam > PROFILE_MAX_ENTS) {
 		xasprintf(&pp->error, "line %u: more than %d parameters", line,
@@ -516,42 +518,7 @@ profile_param(struct profile_parser *pp, xmlNodePtr node, const char *name)
 	/* Spec 8.3: ua and preserve-value; other attributes are ignored. */
 	for (at = node->properties; at != NULL; at = at->next) {
 		has_attr = 1;
-		if (at->ns != NULL)
-			continue;
-		if (strcmp((const char *)at->name, "ua") == 0) {
-			v = xmlNodeListGetString(pp->doc, at->children, 1);
-			if (v == NULL)
-				v = xmlStrdup((const xmlChar *)"");
-			if (pf_strcasecmp_ascii((char *)v, "rw") == 0)
-				ua = UA_RW;
-			else if (pf_strcasecmp_ascii((char *)v, "ro") == 0)
-				ua = UA_RO;
-			else if (pf_strcasecmp_ascii((char *)v, "na") == 0)
-				ua = UA_NA;
-			else {
-				q = pf_escape((char *)v,
-				    strnlen((char *)v, 64));
-				xasprintf(&cause, "ua=\"%s\" is not na, ro or "
-				    "rw (attribute ignored)", q);
-				free(q);
-				profile_note(pp, line, name, 0, cause);
-			}
-			xmlFree(v);
-		} else if (strcmp((const char *)at->name,
-		    "preserve-value") == 0) {
-			v = xmlNodeListGetString(pp->doc, at->children, 1);
-			if (v != NULL && pf_strcasecmp_ascii((char *)v, "y") == 0)
-				preserve = 1;
-			else {
-				q = pf_escape(v == NULL ? "" : (char *)v,
-				    v == NULL ? 0 : strnlen((char *)v, 64));
-				xasprintf(&cause, "preserve-value=\"%s\" is not "
-				    "y (attribute ignored)", q);
-				free(q);
-				profile_note(pp, line, name, 0, cause);
-			}
-			xmlFree(v);
-		}
+		profile_attr(pp, at, name, line, &ua, &preserve);
 	}
 
 	/* Spec 8.2 rule 4: attributes and no content keep the value. */
@@ -571,6 +538,46 @@ profile_param(struct profile_parser *pp, xmlNodePtr node, const char *name)
 	e->value = value;
 	e->ua = ua;
 	e->preserve = preserve;
+}
+
+/* One attribute of a parameter element: ua or preserve-value (8.3). */
+static void
+profile_attr(struct profile_parser *pp, xmlAttrPtr at, const char *name,
+    uint32_t line, int *ua, int *preserve)
+{
+	xmlChar		*v;
+	const char	*s, *want;
+	char		*cause, *q;
+	int		 is_ua;
+
+	if (at->ns != NULL)
+		return;
+	if (strcmp((const char *)at->name, "ua") == 0) {
+		is_ua = 1;
+		want = "na, ro or rw";
+	} else if (strcmp((const char *)at->name, "preserve-value") == 0) {
+		is_ua = 0;
+		want = "y";
+	} else
+		return;
+	v = xmlNodeListGetString(pp->doc, at->children, 1);
+	s = v == NULL ? "" : (const char *)v;
+	if (!is_ua && pf_strcasecmp_ascii(s, "y") == 0)
+		*preserve = 1;
+	else if (is_ua && pf_strcasecmp_ascii(s, "rw") == 0)
+		*ua = UA_RW;
+	else if (is_ua && pf_strcasecmp_ascii(s, "ro") == 0)
+		*ua = UA_RO;
+	else if (is_ua && pf_strcasecmp_ascii(s, "na") == 0)
+		*ua = UA_NA;
+	else {
+		q = pf_escape(s, strnlen(s, PROFILE_QUOTE_MAX));
+		xasprintf(&cause, "%s=\"%s\" is not %s (attribute ignored)",
+		    (const char *)at->name, q, want);
+		free(q);
+		profile_note(pp, line, name, 0, cause);
+	}
+	xmlFree(v);
 }
 
 /*

@@ -1,1 +1,522 @@
-/* placeholder: being written */
+/*
+ * Copyright (c) 2026 The phonefleet authors.
+ * SPDX-License-Identifier: ISC
+ *
+ * Reports of a run: a text summary for people (one line per expectation,
+ * as SIPp prints its summary), JSON for scripts and JUnit XML for CI.  The
+ * JSON holds integers and strings only, in a fixed key order, and nothing
+ * that differs between two runs of one scenario with one seed (no wall
+ * time): the same run gives the same bytes.  Strings that came from peers
+ * (a parameter value a phone saw) are escaped for the format and turned
+ * into valid UTF-8 first.  Nothing here computes a result: run.c does.
+ */
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/xmlwriter.h>
+
+#include "fleet.h"
+
+#define REPORT_TEXT_FAILS	5	/* failure lines shown per expectation */
+#define REPORT_REPLACEMENT	0xfffd
+
+static const char *report_str(const char *);
+static long	 report_utf8(const unsigned char *, size_t *);
+static void	 report_time(emu_time, char *, size_t);
+static void	 report_text_str(FILE *, const char *);
+static void	 report_text(FILE *, const struct run_result *);
+static void	 report_json_str(FILE *, const char *);
+static void	 report_json(FILE *, const struct run_result *);
+static char	*report_xml_str(const char *);
+static void	 report_junit(FILE *, const struct run_result *);
+
+static const struct {
+	const char	*text;		/* text report */
+	const char	*json;		/* JSON key */
+	size_t		 off;
+} report_totals[] = {
+	{ "boots", "boots", offsetof(struct run_result, boots) },
+	{ "dhcp-acks", "dhcp_acks", offsetof(struct run_result, dhcp_acks) },
+	{ "resyncs", "resyncs", offsetof(struct run_result, resyncs) },
+	{ "resync-ok", "resync_ok", offsetof(struct run_result, resync_ok) },
+	{ "resync-fail", "resync_fail",
+	  offsetof(struct run_result, resync_fail) },
+	{ "fetches", "fetches", offsetof(struct run_result, fetches) },
+	{ "requests", "requests", offsetof(struct run_result, requests) },
+	{ "events", "events", offsetof(struct run_result, events) },
+};
+
+int
+report_format_parse(const char *s, enum report_format *f)
+{
+	if (strcmp(s, "text") == 0)
+		*f = REPORT_TEXT;
+	else if (strcmp(s, "json") == 0)
+		*f = REPORT_JSON;
+	else if (strcmp(s, "junit") == 0)
+		*f = REPORT_JUNIT;
+	else
+		return (-1);
+	return (0);
+}
+
+void
+report_write(FILE *f, const struct run_result *r, enum report_format fmt)
+{
+	switch (fmt) {
+	case REPORT_TEXT:
+		report_text(f, r);
+		break;
+	case REPORT_JSON:
+		report_json(f, r);
+		break;
+	case REPORT_JUNIT:
+		report_junit(f, r);
+		break;
+	}
+}
+
+static const char *
+report_str(const char *s)
+{
+	return (s != NULL ? s : "");
+}
+
+static uint64_t
+report_total(const struct run_result *r, size_t i)
+{
+	uint64_t	v;
+
+	memcpy(&v, (const char *)r + report_totals[i].off, sizeof v);
+	return (v);
+}
+
+/*
+ * The code point of the UTF-8 sequence at s (*len bytes long on entry: what
+ * is left), or -1 for a byte that starts no valid sequence; *len is set to
+ * the bytes used (1 for an invalid byte).
+ */
+static long
+report_utf8(const unsigned char *s, size_t *len)
+{
+	size_t	 n, i;
+	long	 c, min;
+
+	if (s[0] < 0x80) {
+		*len = 1;
+		return (s[0]);
+	}
+	if ((s[0] & 0xe0) == 0xc0) {
+		n = 2;
+		c = s[0] & 0x1f;
+		min = 0x80;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		n = 3;
+		c = s[0] & 0x0f;
+		min = 0x800;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		n = 4;
+		c = s[0] & 0x07;
+		min = 0x10000;
+	} else
+		goto bad;
+	if (n > *len)
+		goto bad;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			goto bad;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		goto bad;
+	*len = n;
+	return (c);
+
+bad:
+	*len = 1;
+	return (-1);
+}
+
+/* Virtual time as scenarios write it: "2h", "1h30m", "250ms", "0s". */
+static void
+report_time(emu_time t, char *buf, size_t size)
+{
+	static const struct {
+		const char	*name;
+		uint64_t	 us;
+	} units[] = {
+		{ "d", 86400000000ULL }, { "h", 3600000000ULL },
+		{ "m", 60000000ULL }, { "s", 1000000ULL }, { "ms", 1000ULL },
+		{ "us", 1ULL },
+	};
+	size_t	 i, off = 0;
+	int	 n;
+
+	buf[0] = '\0';
+	if (t == 0) {
+		snprintf(buf, size, "0s");
+		return;
+	}
+	for (i = 0; i < nitems(units) && t != 0; i++) {
+		if (t < units[i].us)
+			continue;
+		n = snprintf(buf + off, size - off, "%llu%s",
+		    (unsigned long long)(t / units[i].us), units[i].name);
+		if (n < 0 || (size_t)n >= size - off)
+			return;
+		off += (size_t)n;
+		t %= units[i].us;
+	}
+}
+
+/* Text: control characters and backslash escaped, UTF-8 kept. */
+static void
+report_text_str(FILE *f, const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)report_str(s);
+	size_t			 left = strlen((const char *)p), n;
+	long			 c;
+
+	while (left > 0) {
+		n = left;
+		c = report_utf8(p, &n);
+		if (c == '\\')
+			fputs("\\\\", f);
+		else if (c == -1 || c < 0x20 || c == 0x7f)
+			fprintf(f, "\\x%02x", p[0]);
+		else
+			fwrite(p, 1, n, f);
+		p += n;
+		left -= n;
+	}
+}
+
+static void
+report_text(FILE *f, const struct run_result *r)
+{
+	const struct scenario		*sc = r->sc;
+	const struct run_expect_result	*er;
+	const struct run_failure	*fl;
+	const char			*file = sc != NULL ? sc->file : NULL;
+	char				 t[64];
+	size_t				 i, j, shown, total;
+	int				 any;
+
+	report_time(r->end, t, sizeof t);
+	fputs("scenario ", f);
+	report_text_str(f, sc != NULL ? sc->name : NULL);
+	fputs(" (", f);
+	report_text_str(f, file);
+	fprintf(f, "): seed %llu, %llu phones, virtual end %s\n",
+	    (unsigned long long)r->seed, (unsigned long long)r->phones, t);
+
+	for (i = 0; i < r->nres; i++) {
+		er = &r->res[i];
+		fputs(er->passed ? "PASS " : "FAIL ", f);
+		report_text_str(f, file);
+		report_time(er->ex != NULL ? er->ex->at : 0, t, sizeof t);
+		fprintf(f, ":%d ", er->ex != NULL ? er->ex->line : 0);
+		report_text_str(f, er->ex != NULL ? er->ex->name : NULL);
+		fprintf(f, " at %s: %u/%u phones\n", t,
+		    er->checked >= er->failed ? er->checked - er->failed : 0,
+		    er->checked);
+		shown = er->nfail < REPORT_TEXT_FAILS ? er->nfail :
+		    REPORT_TEXT_FAILS;
+		for (j = 0; j < shown; j++) {
+			fl = &er->fail[j];
+			fputs("    ", f);
+			if (fl->phone != NULL) {
+				report_text_str(f, fl->phone);
+				fputs(": ", f);
+			}
+			fputs("expected ", f);
+			report_text_str(f, fl->expected);
+			fputs(", saw ", f);
+			report_text_str(f, fl->seen);
+			fputc('\n', f);
+		}
+		total = er->failed > er->nfail ? er->failed : er->nfail;
+		if (total > shown)
+			fprintf(f, "    ... and %zu more\n", total - shown);
+	}
+
+	fputs("totals:", f);
+	for (i = 0; i < nitems(report_totals); i++) {
+		fprintf(f, "%s %s %llu", i == 0 ? "" : ",",
+		    report_totals[i].text,
+		    (unsigned long long)report_total(r, i));
+	}
+	fputc('\n', f);
+	for (i = 1, any = 0; i < EMU_E__COUNT; i++) {
+		if (r->by_err[i] == 0)
+			continue;
+		fprintf(f, "%s %s %llu", any ? "," : "errors:",
+		    emu_err_name(i), (unsigned long long)r->by_err[i]);
+		any = 1;
+	}
+	if (any)
+		fputc('\n', f);
+
+	if (r->failed == 0)
+		fprintf(f, "result: PASS (%u expectation%s held)\n", r->passed,
+		    r->passed == 1 ? "" : "s");
+	else
+		fprintf(f, "result: FAIL (%u of %u expectations failed)\n",
+		    r->failed, r->passed + r->failed);
+}
+
+/* A JSON string (RFC 8259 7); invalid UTF-8 becomes U+FFFD. */
+static void
+report_json_str(FILE *f, const char *s)
+{
+	const unsigned char	*p;
+	size_t			 left, n;
+	long			 c;
+
+	if (s == NULL) {
+		fputs("null", f);
+		return;
+	}
+	p = (const unsigned char *)s;
+	left = strlen(s);
+	fputc('"', f);
+	while (left > 0) {
+		n = left;
+		c = report_utf8(p, &n);
+		switch (c) {
+		case '"':
+			fputs("\\\"", f);
+			break;
+		case '\\':
+			fputs("\\\\", f);
+			break;
+		case '\b':
+			fputs("\\b", f);
+			break;
+		case '\f':
+			fputs("\\f", f);
+			break;
+		case '\n':
+			fputs("\\n", f);
+			break;
+		case '\r':
+			fputs("\\r", f);
+			break;
+		case '\t':
+			fputs("\\t", f);
+			break;
+		case -1:
+			fputs("\\ufffd", f);
+			break;
+		default:
+			if (c < 0x20 || c == 0x7f)
+				fprintf(f, "\\u%04lx", c);
+			else
+				fwrite(p, 1, n, f);
+			break;
+		}
+		p += n;
+		left -= n;
+	}
+	fputc('"', f);
+}
+
+static void
+report_json(FILE *f, const struct run_result *r)
+{
+	const struct scenario		*sc = r->sc;
+	const struct run_expect_result	*er;
+	const struct run_failure	*fl;
+	size_t				 i, j;
+	int				 any;
+
+	fputs("{\n  \"scenario\": ", f);
+	report_json_str(f, sc != NULL ? report_str(sc->name) : "");
+	fputs(",\n  \"file\": ", f);
+	report_json_str(f, sc != NULL ? report_str(sc->file) : "");
+	fprintf(f, ",\n  \"seed\": %llu", (unsigned long long)r->seed);
+	fprintf(f, ",\n  \"phones\": %llu", (unsigned long long)r->phones);
+	fprintf(f, ",\n  \"end_us\": %llu", (unsigned long long)r->end);
+	fprintf(f, ",\n  \"result\": \"%s\"", r->failed == 0 ? "pass" : "fail");
+	fprintf(f, ",\n  \"passed\": %u", r->passed);
+	fprintf(f, ",\n  \"failed\": %u", r->failed);
+
+	fputs(",\n  \"totals\": {", f);
+	for (i = 0; i < nitems(report_totals); i++) {
+		fprintf(f, "%s\n    \"%s\": %llu", i == 0 ? "" : ",",
+		    report_totals[i].json,
+		    (unsigned long long)report_total(r, i));
+	}
+	fputs("\n  }", f);
+
+	fputs(",\n  \"errors\": {", f);
+	for (i = 1, any = 0; i < EMU_E__COUNT; i++) {
+		if (r->by_err[i] == 0)
+			continue;
+		fputs(any ? ",\n    " : "\n    ", f);
+		report_json_str(f, emu_err_name(i));
+		fprintf(f, ": %llu", (unsigned long long)r->by_err[i]);
+		any = 1;
+	}
+	fputs(any ? "\n  }" : "}", f);
+
+	fputs(",\n  \"expectations\": [", f);
+	for (i = 0; i < r->nres; i++) {
+		er = &r->res[i];
+		fputs(i == 0 ? "\n    {\n      \"name\": " :
+		    ",\n    {\n      \"name\": ", f);
+		report_json_str(f, er->ex != NULL ? report_str(er->ex->name) :
+		    "");
+		fprintf(f, ",\n      \"line\": %d", er->ex != NULL ?
+		    er->ex->line : 0);
+		fprintf(f, ",\n      \"at_us\": %llu", er->ex != NULL ?
+		    (unsigned long long)er->ex->at : 0ULL);
+		fputs(",\n      \"phones\": ", f);
+		report_json_str(f, er->ex != NULL && er->ex->has_sel ?
+		    report_str(er->ex->sel.text) : NULL);
+		fprintf(f, ",\n      \"checked\": %u", er->checked);
+		fprintf(f, ",\n      \"failed\": %u", er->failed);
+		fprintf(f, ",\n      \"passed\": %s", er->passed ? "true" :
+		    "false");
+		fputs(",\n      \"failures\": [", f);
+		for (j = 0; j < er->nfail; j++) {
+			fl = &er->fail[j];
+			fputs(j == 0 ? "\n        {\"phone\": " :
+			    ",\n        {\"phone\": ", f);
+			report_json_str(f, fl->phone);
+			fputs(", \"expected\": ", f);
+			report_json_str(f, report_str(fl->expected));
+			fputs(", \"seen\": ", f);
+			report_json_str(f, report_str(fl->seen));
+			fputc('}', f);
+		}
+		fputs(er->nfail != 0 ? "\n      ]\n    }" : "]\n    }", f);
+	}
+	fputs(r->nres != 0 ? "\n  ]\n}\n" : "]\n}\n", f);
+}
+
+/*
+ * Valid UTF-8 holding only characters XML 1.0 allows (2.2): anything else
+ * becomes U+FFFD.  Caller frees.
+ */
+static char *
+report_xml_str(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)report_str(s);
+	size_t			 left = strlen((const char *)p), n;
+	struct dbuf		 b;
+	long			 c;
+
+	dbuf_init(&b);
+	while (left > 0) {
+		n = left;
+		c = report_utf8(p, &n);
+		if (c == -1 || (c < 0x20 && c != '\t' && c != '\n' &&
+		    c != '\r') || c == 0xfffe || c == 0xffff)
+			dbuf_add(&b, "\xef\xbf\xbd", 3);	/* U+FFFD */
+		else
+			dbuf_add(&b, p, n);
+		p += n;
+		left -= n;
+	}
+	return ((char *)dbuf_steal(&b, NULL));	/* NUL-terminated */
+}
+
+/* A failure's lines, as in the text report. */
+static char *
+report_junit_text(const struct run_expect_result *er)
+{
+	const struct run_failure	*fl;
+	struct dbuf			 b;
+	size_t				 j, total;
+	char				*s;
+
+	dbuf_init(&b);
+	for (j = 0; j < er->nfail; j++) {
+		fl = &er->fail[j];
+		if (fl->phone != NULL)
+			dbuf_printf(&b, "%s: ", fl->phone);
+		dbuf_printf(&b, "expected %s, saw %s\n",
+		    report_str(fl->expected), report_str(fl->seen));
+	}
+	total = er->failed > er->nfail ? er->failed : er->nfail;
+	if (total > er->nfail)
+		dbuf_printf(&b, "... and %zu more\n", total - er->nfail);
+	s = report_xml_str((const char *)b.data);
+	dbuf_clear(&b);
+	return (s);
+}
+
+static void
+report_attr(xmlTextWriterPtr w, const char *name, const char *value)
+{
+	char	*v;
+
+	v = report_xml_str(value);
+	xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST v);
+	free(v);
+}
+
+static void
+report_junit(FILE *f, const struct run_result *r)
+{
+	const struct scenario		*sc = r->sc;
+	const struct run_expect_result	*er;
+	const char			*name;
+	xmlBufferPtr			 buf;
+	xmlTextWriterPtr		 w;
+	unsigned long long		 ms;
+	size_t				 i;
+	char				*text, num[64];
+
+	name = sc != NULL ? report_str(sc->name) : "";
+	if ((buf = xmlBufferCreate()) == NULL ||
+	    (w = xmlNewTextWriterMemory(buf, 0)) == NULL) {
+		fprintf(stderr, "phonefleet: out of memory\n");
+		abort();
+	}
+	xmlTextWriterSetIndent(w, 1);
+	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
+	xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
+
+	xmlTextWriterStartElement(w, BAD_CAST "testsuite");
+	report_attr(w, "name", name);
+	snprintf(num, sizeof num, "%zu", r->nres);
+	report_attr(w, "tests", num);
+	snprintf(num, sizeof num, "%u", r->failed);
+	report_attr(w, "failures", num);
+	report_attr(w, "errors", "0");
+	/* By hand: a locale must not turn the point into a comma. */
+	ms = r->wall_s > 0 ? (unsigned long long)(r->wall_s * 1000 + 0.5) : 0;
+	snprintf(num, sizeof num, "%llu.%03llu", ms / 1000, ms % 1000);
+	report_attr(w, "time", num);
+
+	for (i = 0; i < r->nres; i++) {
+		er = &r->res[i];
+		xmlTextWriterStartElement(w, BAD_CAST "testcase");
+		report_attr(w, "classname", name);
+		report_attr(w, "name", er->ex != NULL ? er->ex->name : NULL);
+		report_attr(w, "file", sc != NULL ? sc->file : NULL);
+		snprintf(num, sizeof num, "%d", er->ex != NULL ?
+		    er->ex->line : 0);
+		report_attr(w, "line", num);
+		if (!er->passed) {
+			xmlTextWriterStartElement(w, BAD_CAST "failure");
+			snprintf(num, sizeof num, "%u of %u phones failed",
+			    er->failed, er->checked);
+			report_attr(w, "message", num);
+			text = report_junit_text(er);
+			xmlTextWriterWriteString(w, BAD_CAST text);
+			free(text);
+			xmlTextWriterEndElement(w);
+		}
+		xmlTextWriterEndElement(w);
+	}
+	xmlTextWriterEndElement(w);
+	xmlTextWriterEndDocument(w);
+	xmlFreeTextWriter(w);
+	fwrite(xmlBufferContent(buf), 1, (size_t)xmlBufferLength(buf), f);
+	xmlBufferFree(buf);
+}

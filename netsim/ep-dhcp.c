@@ -18,23 +18,23 @@
 
 #include "netsim.h"
 
-#define EP_DHCP_POOL_MAX (1U << 20)	/* addresses per pool */
+#define EP_DHCP_POOL_MAX (1U << 20) /* addresses per pool */
 #define EP_DHCP_LEASE_DEFAULT 3600
 #define EP_DHCP_BROADCAST 0xffffffffU
 
 struct ep_dhcp_lease {
-	uint8_t chaddr[16];	/* key: hlen bytes */
+	uint8_t chaddr[16]; /* key: hlen bytes */
 	size_t keylen;
-	uint32_t addr;		/* 0: none; kept after a release */
+	uint32_t addr; /* 0: none; kept after a release */
 };
 
 struct ep_dhcp {
 	struct ep_dhcp_conf c;
-	struct hmap leases;	/* chaddr -> lease, owned */
-	struct ep_dhcp_lease **slot;	/* pool index -> holder or NULL */
-	uint8_t *bad;		/* pool index -> declined */
+	struct hmap leases;          /* chaddr -> lease, owned */
+	struct ep_dhcp_lease **slot; /* pool index -> holder or NULL */
+	uint8_t *bad;                /* pool index -> declined */
 	uint32_t npool;
-	uint32_t cursor;	/* where the search for a free address starts */
+	uint32_t cursor; /* where the search for a free address starts */
 	int down;
 	struct ep_dhcp_stats stats;
 };
@@ -43,8 +43,7 @@ static struct ep_dhcp_lease *ep_dhcp_lease(struct ep_dhcp *,
     const struct dhcp_msg *, int);
 static int ep_dhcp_index(const struct ep_dhcp *, uint32_t, uint32_t *);
 static int ep_dhcp_is_free(const struct ep_dhcp *, uint32_t);
-static int ep_dhcp_holds(struct ep_dhcp *, struct ep_dhcp_lease *,
-    uint32_t);
+static int ep_dhcp_holds(struct ep_dhcp *, struct ep_dhcp_lease *, uint32_t);
 static uint32_t ep_dhcp_alloc(struct ep_dhcp *, struct ep_dhcp_lease *,
     uint32_t);
 static void ep_dhcp_reply(struct ep_dhcp *, const struct dhcp_msg *,
@@ -112,8 +111,8 @@ ep_dhcp_input(struct ep_dhcp *d, const uint8_t *pkt, size_t len,
 	if (d->down)
 		return;
 	m = xmalloc(sizeof *m);
-	if (dhcp_parse(m, pkt, len, NULL) != 0 || m->op != 1 ||
-	    m->hlen == 0 || m->hlen > sizeof m->chaddr) {
+	if (dhcp_parse(m, pkt, len, NULL) != 0 || m->op != 1 || m->hlen == 0 ||
+	    m->hlen > sizeof m->chaddr) {
 		d->stats.bad++;
 		goto out;
 	}
@@ -228,8 +227,7 @@ ep_dhcp_is_free(const struct ep_dhcp *d, uint32_t addr)
 	uint32_t i;
 	int k;
 
-	if (ep_dhcp_index(d, addr, &i) != 0 || d->slot[i] != NULL ||
-	    d->bad[i])
+	if (ep_dhcp_index(d, addr, &i) != 0 || d->slot[i] != NULL || d->bad[i])
 		return (0);
 	if (addr == d->c.server_ip || addr == d->c.router)
 		return (0);
@@ -293,9 +291,8 @@ ep_dhcp_alloc(struct ep_dhcp *d, struct ep_dhcp_lease *l, uint32_t want)
  * client has one, else broadcast (with the client's MAC for the runtime).
  */
 static void
-ep_dhcp_reply(struct ep_dhcp *d, const struct dhcp_msg *m,
-    enum dhcp_type type, uint32_t yiaddr, uint16_t src_port, emu_time now,
-    struct ep_out *out)
+ep_dhcp_reply(struct ep_dhcp *d, const struct dhcp_msg *m, enum dhcp_type type,
+    uint32_t yiaddr, uint16_t src_port, emu_time now, struct ep_out *out)
 {
 	struct dhcp_msg *r;
 	struct ep_act *a;
@@ -313,7 +310,7 @@ ep_dhcp_reply(struct ep_dhcp *d, const struct dhcp_msg *m,
 	r->xid = m->xid;
 	r->flags = m->flags;
 	if (type == DHCPNAK && m->giaddr != 0)
-		r->flags |= 0x8000;	/* RFC 2131 4.3.2 */
+		r->flags |= 0x8000; /* RFC 2131 4.3.2 */
 	r->giaddr = m->giaddr;
 	memcpy(r->chaddr, m->chaddr, sizeof r->chaddr);
 	if (type == DHCPACK)
@@ -331,8 +328,7 @@ ep_dhcp_reply(struct ep_dhcp *d, const struct dhcp_msg *m,
 			    (uint32_t)((uint64_t)d->c.lease_s * 7 / 8));
 		}
 		if (d->c.netmask != 0)
-			dhcp_opt_set_u32(r, DHCP_OPT_SUBNET_MASK,
-			    d->c.netmask);
+			dhcp_opt_set_u32(r, DHCP_OPT_SUBNET_MASK, d->c.netmask);
 		if (d->c.router != 0)
 			dhcp_opt_set_u32(r, DHCP_OPT_ROUTER, d->c.router);
 		if (d->c.ndns > 0) {
@@ -364,8 +360,9 @@ ep_dhcp_reply(struct ep_dhcp *d, const struct dhcp_msg *m,
 		a->dst_ip = m->giaddr;
 		a->dst_port = DHCP_SERVER_PORT;
 		/* RFC 8357: a relay on another port says so in 82.19. */
-		if (relay != NULL && dhcp_subopt_find(relay, relay_len,
-		    DHCP_RELAY_PORT, NULL) != NULL)
+		if (relay != NULL &&
+		    dhcp_subopt_find(relay, relay_len, DHCP_RELAY_PORT, NULL) !=
+			NULL)
 			a->dst_port = src_port;
 	} else {
 		if (type != DHCPNAK && m->ciaddr != 0)

@@ -24,7 +24,7 @@ struct ep_dns_srv {
 };
 
 struct ep_dns_name {
-	char name[DNS_NAME_MAX + 1];	/* lower case, no trailing dot; key */
+	char name[DNS_NAME_MAX + 1]; /* lower case, no trailing dot; key */
 	uint32_t *a;
 	size_t na;
 	struct ep_dns_srv *srv;
@@ -32,7 +32,7 @@ struct ep_dns_name {
 };
 
 struct ep_dns {
-	struct hmap names;	/* name -> ep_dns_name, owned */
+	struct hmap names; /* name -> ep_dns_name, owned */
 };
 
 static void ep_dns_norm(const char *, char *);
@@ -96,9 +96,8 @@ ep_dns_add_srv(struct ep_dns *d, const char *name, uint16_t prio,
 
 /* A query from src; the answer comes from my_ip:53.  Junk is dropped. */
 void
-ep_dns_input(struct ep_dns *d, const uint8_t *pkt, size_t len,
-    uint32_t src_ip, uint16_t src_port, uint32_t my_ip, emu_time now,
-    struct ep_out *out)
+ep_dns_input(struct ep_dns *d, const uint8_t *pkt, size_t len, uint32_t src_ip,
+    uint16_t src_port, uint32_t my_ip, emu_time now, struct ep_out *out)
 {
 	struct dns_msg *q, *r;
 	const struct ep_dns_name *n;
@@ -213,8 +212,7 @@ ep_dns_get(struct ep_dns *d, const char *name)
 
 /* Add target's A records to r's additional section, once per target. */
 static void
-ep_dns_additional(const struct ep_dns *d, struct dns_msg *r,
-    const char *target)
+ep_dns_additional(const struct ep_dns *d, struct dns_msg *r, const char *target)
 {
 	const struct ep_dns_name *n;
 	size_t i;

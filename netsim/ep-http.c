@@ -26,27 +26,27 @@
 
 #include "netsim.h"
 
-#define EP_HTTP_HDRS 8		/* extra header lines in one response */
+#define EP_HTTP_HDRS 8 /* extra header lines in one response */
 #define EP_HTTP_REALM "phonefleet"
-#define EP_HTTP_AUTH_MAX 1024	/* one Digest parameter */
+#define EP_HTTP_AUTH_MAX 1024 /* one Digest parameter */
 
 struct ep_conn {
 	uint32_t peer_ip;
 	uint16_t peer_port;
-	struct http_msg req;	/* the request being read */
-	emu_time ready_at;	/* no action before this: keeps answers in order */
-	int dropped;		/* DROP: never answers again */
-	int closed;		/* CLOSE or RESET sent */
+	struct http_msg req; /* the request being read */
+	emu_time ready_at;   /* no action before this: keeps answers in order */
+	int dropped;         /* DROP: never answers again */
+	int closed;          /* CLOSE or RESET sent */
 	TAILQ_ENTRY(ep_conn) entry;
 };
 TAILQ_HEAD(ep_conns, ep_conn);
 
 struct ep_http {
-	struct store *st;	/* borrowed */
+	struct store *st; /* borrowed */
 	ep_observe_cb cb;
 	void *cb_arg;
 	struct ep_fault *fault;
-	int *fault_count;	/* count each fault was added with */
+	int *fault_count; /* count each fault was added with */
 	size_t nfault;
 	struct ep_conns conns;
 	struct ep_http_stats stats;
@@ -56,9 +56,9 @@ struct ep_http {
 struct ep_http_resp {
 	int status;
 	int version_minor;
-	int framing;		/* 0 Content-Length, 1 chunked, -1 to EOF */
-	const char *type;	/* Content-Type */
-	char *hdr[EP_HTTP_HDRS];	/* owned */
+	int framing;             /* 0 Content-Length, 1 chunked, -1 to EOF */
+	const char *type;        /* Content-Type */
+	char *hdr[EP_HTTP_HDRS]; /* owned */
 	size_t nhdr;
 	struct dbuf body;
 	int close;
@@ -72,6 +72,7 @@ static void ep_http_bad(struct ep_http *, struct ep_conn *, int, emu_time,
     struct ep_out *);
 static struct ep_fault *ep_http_fault(struct ep_http *, const char *,
     const char *);
+static const char *ep_http_origin(const char *);
 static char *ep_http_path(const char *);
 static int ep_http_has_token(const char *, const char *);
 static void ep_http_observe_req(struct ep_http *, struct ep_conn *,
@@ -155,7 +156,8 @@ ep_http_fault_enable(struct ep_http *h, const char *name, int on)
 	int found = 0;
 
 	for (i = 0; i < h->nfault; i++) {
-		if (h->fault[i].name == NULL || strcmp(h->fault[i].name, name) != 0)
+		if (h->fault[i].name == NULL ||
+		    strcmp(h->fault[i].name, name) != 0)
 			continue;
 		h->fault[i].active = on;
 		if (on)
@@ -282,7 +284,8 @@ ep_http_request(struct ep_http *h, struct ep_conn *c, emu_time now,
 		ep_http_page(&r, 501);
 		goto send;
 	}
-	if ((f = ep_http_fault(h, path, ua)) == NULL) {
+	/* The glob ignores the query; the MAC may be in it. */
+	if ((f = ep_http_fault(h, ep_http_origin(m->target), ua)) == NULL) {
 		ep_http_serve(h, &r, path);
 		goto send;
 	}
@@ -290,7 +293,8 @@ ep_http_request(struct ep_http *h, struct ep_conn *c, emu_time now,
 	case EP_FAULT_STATUS:
 		ep_http_page(&r, f->status != 0 ? f->status : 500);
 		if (r.status == 401)
-			ep_http_resp_hdr(&r, "WWW-Authenticate: Basic realm=\"%s\"",
+			ep_http_resp_hdr(&r,
+			    "WWW-Authenticate: Basic realm=\"%s\"",
 			    EP_HTTP_REALM);
 		else if (r.status == 407)
 			ep_http_resp_hdr(&r,
@@ -312,7 +316,7 @@ ep_http_request(struct ep_http *h, struct ep_conn *c, emu_time now,
 		return;
 	case EP_FAULT_TRUNCATE:
 		ep_http_serve(h, &r, path);
-		r.truncate = 1;	/* Content-Length framing */
+		r.truncate = 1; /* Content-Length framing */
 		r.close = 1;
 		break;
 	case EP_FAULT_REDIRECT:
@@ -395,21 +399,31 @@ ep_http_fault(struct ep_http *h, const char *path, const char *ua)
 	return (NULL);
 }
 
-/* The path of a request-target, absolute-form (proxies) included. */
-static char *
-ep_http_path(const char *target)
+/* The origin-form part (path and query) of a request-target. */
+static const char *
+ep_http_origin(const char *target)
 {
 	const char *p, *slash;
 
 	if (target == NULL)
-		return (xstrdup("/"));
+		return ("/");
+	/* Absolute-form, as sent to proxies (RFC 9112 3.2.2). */
 	if ((p = strstr(target, "://")) != NULL &&
 	    strcspn(target, "/?") > (size_t)(p - target)) {
 		if ((slash = strchr(p + 3, '/')) == NULL)
-			return (xstrdup("/"));
-		target = slash;
+			return ("/");
+		return (slash);
 	}
-	return (xstrndup(target, strcspn(target, "?#")));
+	return (target);
+}
+
+/* The path of a request-target, without the query; caller frees. */
+static char *
+ep_http_path(const char *target)
+{
+	const char *o = ep_http_origin(target);
+
+	return (xstrndup(o, strcspn(o, "?#")));
 }
 
 /* Is token in the comma-separated list value (any case)? */

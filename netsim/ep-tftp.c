@@ -25,62 +25,62 @@
 #define EP_TFTP_RETRIES 5
 
 struct ep_tftp_xfer {
-	uint16_t port;		/* our TID; key in the map */
+	uint16_t port; /* our TID; key in the map */
 	uint32_t peer_ip;
 	uint16_t peer_port;
-	uint8_t *data;		/* the file, owned */
+	uint8_t *data; /* the file, owned */
 	size_t len;
 	size_t blksize;
-	uint32_t nblocks;	/* DATA blocks, the last shorter than blksize */
-	uint32_t sent;		/* last block sent; 0 while the OACK waits */
-	int truncate;		/* TRUNCATE: abort after half the blocks */
+	uint32_t nblocks; /* DATA blocks, the last shorter than blksize */
+	uint32_t sent;    /* last block sent; 0 while the OACK waits */
+	int truncate;     /* TRUNCATE: abort after half the blocks */
 	int retries;
-	struct dbuf last;	/* the packet to resend */
+	struct dbuf last; /* the packet to resend */
 	struct heap_ent timer;
 	TAILQ_ENTRY(ep_tftp_xfer) entry;
 };
 TAILQ_HEAD(ep_tftp_xfers, ep_tftp_xfer);
 
 struct ep_tftp {
-	struct store *st;	/* borrowed */
+	struct store *st; /* borrowed */
 	uint32_t my_ip;
 	uint16_t port;
 	ep_observe_cb cb;
 	void *cb_arg;
 	struct ep_fault *fault;
-	int *fault_count;	/* count each fault was added with */
+	int *fault_count; /* count each fault was added with */
 	size_t nfault;
-	struct hmap xfers;	/* TID -> transfer */
+	struct hmap xfers; /* TID -> transfer */
 	struct ep_tftp_xfers list;
 	struct heap timers;
 	uint16_t next_port;
 	struct ep_tftp_stats stats;
 };
 
-static const char *const ep_tftp_errmsg[] = { "Not defined",
-	"File not found", "Access violation",
-	"Disk full or allocation exceeded", "Illegal TFTP operation",
-	"Unknown transfer ID", "File already exists", "No such user",
-	"Option negotiation failed" };
+static const char *const ep_tftp_errmsg[] = { "Not defined", "File not found",
+	"Access violation", "Disk full or allocation exceeded",
+	"Illegal TFTP operation", "Unknown transfer ID", "File already exists",
+	"No such user", "Option negotiation failed" };
 
 static void ep_tftp_rrq(struct ep_tftp *, const struct tftp_pkt *, uint32_t,
     uint16_t, emu_time, struct ep_out *);
 static void ep_tftp_xfer_input(struct ep_tftp *, struct ep_tftp_xfer *,
     const uint8_t *, size_t, uint32_t, uint16_t, emu_time, struct ep_out *);
 static struct ep_fault *ep_tftp_fault(struct ep_tftp *, const char *);
-static void ep_tftp_observe_rrq(struct ep_tftp *, const char *, uint32_t,
-    int, emu_time);
+static void ep_tftp_observe_rrq(struct ep_tftp *, const char *, uint32_t, int,
+    emu_time);
 static uint16_t ep_tftp_alloc_port(struct ep_tftp *);
 static void ep_tftp_next(struct ep_tftp *, struct ep_tftp_xfer *, emu_time,
     struct ep_out *);
 static void ep_tftp_send(struct ep_tftp *, struct ep_tftp_xfer *, emu_time,
     struct ep_out *);
-static void ep_tftp_error(struct ep_tftp *, uint16_t, uint32_t, uint16_t,
-    int, const char *, emu_time, struct ep_out *);
+static void ep_tftp_error(struct ep_tftp *, uint16_t, uint32_t, uint16_t, int,
+    const char *, emu_time, struct ep_out *);
 static void ep_tftp_dgram(struct ep_tftp *, uint16_t, uint32_t, uint16_t,
     const struct dbuf *, emu_time, struct ep_out *);
 static void ep_tftp_xfer_free(struct ep_tftp *, struct ep_tftp_xfer *);
 static const char *ep_tftp_errstr(int);
+static int ep_tftp_code(int);
 
 /* st is borrowed and must outlive t; port is the well-known port (69). */
 struct ep_tftp *
@@ -148,7 +148,8 @@ ep_tftp_fault_enable(struct ep_tftp *t, const char *name, int on)
 	int found = 0;
 
 	for (i = 0; i < t->nfault; i++) {
-		if (t->fault[i].name == NULL || strcmp(t->fault[i].name, name) != 0)
+		if (t->fault[i].name == NULL ||
+		    strcmp(t->fault[i].name, name) != 0)
 			continue;
 		t->fault[i].active = on;
 		if (on)
@@ -175,8 +176,8 @@ ep_tftp_input(struct ep_tftp *t, const uint8_t *pkt, size_t len,
 	if (dst_port != t->port) {
 		x = hmap_get(&t->xfers, &dst_port, sizeof dst_port);
 		if (x != NULL)
-			ep_tftp_xfer_input(t, x, pkt, len, src_ip, src_port, now,
-			    out);
+			ep_tftp_xfer_input(t, x, pkt, len, src_ip, src_port,
+			    now, out);
 		return;
 	}
 	if (tftp_parse(&p, pkt, len, &cause) != 0) {
@@ -265,6 +266,7 @@ ep_tftp_rrq(struct ep_tftp *t, const struct tftp_pkt *p, uint32_t src_ip,
 	char path[TFTP_NAME_MAX + 2];
 	emu_time at = now;
 	uint16_t port;
+	int code;
 
 	t->stats.rrqs++;
 	/* Paths are relative to the server's root (spec 10). */
@@ -288,9 +290,10 @@ ep_tftp_rrq(struct ep_tftp *t, const struct tftp_pkt *p, uint32_t src_ip,
 			ep_tftp_observe_rrq(t, path, src_ip, -1, now);
 			return;
 		case EP_FAULT_STATUS:
-			ep_tftp_observe_rrq(t, path, src_ip, f->status, now);
-			ep_tftp_error(t, 0, src_ip, src_port, f->status, NULL,
-			    now, out);
+			code = ep_tftp_code(f->status);
+			ep_tftp_observe_rrq(t, path, src_ip, code, now);
+			ep_tftp_error(t, 0, src_ip, src_port, code, NULL, now,
+			    out);
 			return;
 		case EP_FAULT_DELAY:
 			at = now + f->delay;
@@ -466,8 +469,8 @@ ep_tftp_next(struct ep_tftp *t, struct ep_tftp_xfer *x, emu_time at,
 	size_t off;
 
 	if (x->truncate && x->sent >= x->nblocks / 2) {
-		ep_tftp_error(t, x->port, x->peer_ip, x->peer_port,
-		    TFTP_EUNDEF, "transfer aborted", at, out);
+		ep_tftp_error(t, x->port, x->peer_ip, x->peer_port, TFTP_EUNDEF,
+		    "transfer aborted", at, out);
 		ep_tftp_xfer_free(t, x);
 		return;
 	}
@@ -475,7 +478,7 @@ ep_tftp_next(struct ep_tftp *t, struct ep_tftp_xfer *x, emu_time at,
 	off = (size_t)(x->sent - 1) * x->blksize;
 	tftp_init(&d);
 	d.op = TFTP_DATA;
-	d.block = (uint16_t)x->sent;	/* wraps past 65535, as tftp-hpa */
+	d.block = (uint16_t)x->sent; /* wraps past 65535, as tftp-hpa */
 	d.data = x->data + off;
 	d.len = x->len - off < x->blksize ? x->len - off : x->blksize;
 	dbuf_reset(&x->last);
@@ -550,4 +553,24 @@ ep_tftp_errstr(int code)
 	if (code >= 0 && (size_t)code < nitems(ep_tftp_errmsg))
 		return (ep_tftp_errmsg[code]);
 	return ("Error");
+}
+
+/*
+ * The error code for a STATUS fault: a TFTP code as is; an HTTP status, as
+ * faults are shared with the HTTP side, by meaning (404 is "not found").
+ */
+static int
+ep_tftp_code(int status)
+{
+	if (status >= 0 && (size_t)status < nitems(ep_tftp_errmsg))
+		return (status);
+	switch (status) {
+	case 404:
+		return (TFTP_ENOTFOUND);
+	case 401:
+	case 403:
+	case 407:
+		return (TFTP_EACCESS);
+	}
+	return (TFTP_EUNDEF);
 }

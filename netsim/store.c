@@ -28,8 +28,8 @@ struct store_file {
 TAILQ_HEAD(store_files, store_file);
 
 struct store_tmpl {
-	char *prefix;	/* before the '*' */
-	char *suffix;	/* after it; "" when the pattern has no '*' */
+	char *prefix; /* before the '*' */
+	char *suffix; /* after it; "" when the pattern has no '*' */
 	int has_star;
 	uint8_t *data;
 	size_t len;
@@ -38,7 +38,7 @@ struct store_tmpl {
 TAILQ_HEAD(store_tmpls, store_tmpl);
 
 struct store {
-	struct hmap map;	/* path -> store_file (key in the file) */
+	struct hmap map; /* path -> store_file (key in the file) */
 	struct store_files files;
 	struct store_tmpls tmpls;
 };
@@ -111,8 +111,8 @@ store_add_file(struct store *st, const char *path, const uint8_t *data,
 
 /* Add a template: pattern has one '*' (a pattern without is exact). */
 void
-store_add_template(struct store *st, const char *pattern,
-    const uint8_t *data, size_t len)
+store_add_template(struct store *st, const char *pattern, const uint8_t *data,
+    size_t len)
 {
 	struct store_tmpl *t;
 	const char *star;
@@ -197,7 +197,8 @@ static void
 store_expand(const struct store_tmpl *t, const char *m, size_t mlen,
     struct dbuf *out)
 {
-	static const char *const names[] = { "{{match}}", "{{mac}}", "{{MAC}}" };
+	static const char *const names[] = { "{{match}}", "{{mac}}",
+		"{{MAC}}" };
 	const uint8_t *p, *end, *open;
 	size_t i, j, n, macoff, maclen;
 
@@ -214,7 +215,8 @@ store_expand(const struct store_tmpl *t, const char *m, size_t mlen,
 		p = open;
 		for (i = 0; i < nitems(names); i++) {
 			n = strlen(names[i]);
-			if ((size_t)(end - p) >= n && memcmp(p, names[i], n) == 0)
+			if ((size_t)(end - p) >= n &&
+			    memcmp(p, names[i], n) == 0)
 				break;
 		}
 		if (i == nitems(names)) {
@@ -228,9 +230,11 @@ store_expand(const struct store_tmpl *t, const char *m, size_t mlen,
 		}
 		for (j = 0; j < maclen; j++) {
 			if (i == 1)
-				dbuf_add_u8(out, tolower((unsigned char)m[macoff + j]));
+				dbuf_add_u8(out,
+				    tolower((unsigned char)m[macoff + j]));
 			else
-				dbuf_add_u8(out, toupper((unsigned char)m[macoff + j]));
+				dbuf_add_u8(out,
+				    toupper((unsigned char)m[macoff + j]));
 		}
 	}
 }

@@ -124,7 +124,8 @@ test_name_longest_run(void **state)
 	CHECK(&f, "$MA", 0, "00562b043615");
 	CHECK(&f, "$MA.cfg", 0, "00562b043615.cfg");
 	CHECK(&f, "$MAU.cfg", 0, "00562B043615.cfg");
-	CHECK(&f, "/cisco/$PSN/$MA.xml", 0, "/cisco/8851-3PCC/00562b043615.xml");
+	CHECK(&f, "/cisco/$PSN/$MA.xml", 0,
+	    "/cisco/8851-3PCC/00562b043615.xml");
 	CHECK(&f, "$PN$MA.xml", 0, "CP-8851-3PCC00562b043615.xml");
 	/* MAUconfig is one (unknown) name, so it stays. */
 	CHECK(&f, "$MAUconfig.cfg", 0, "$MAUconfig.cfg");

@@ -74,7 +74,8 @@ test_fixed_ids(void **state)
 		{ P_RESYNC_TRIGGER_2, "Resync_Trigger_2" },
 		{ P_USER_CONFIGURABLE_RESYNC, "User_Configurable_Resync" },
 		{ P_RESYNC_FAILS_ON_FNF, "Resync_Fails_On_FNF" },
-		{ P_PROFILE_AUTHENTICATION_TYPE, "Profile_Authentication_Type" },
+		{ P_PROFILE_AUTHENTICATION_TYPE,
+		    "Profile_Authentication_Type" },
 		{ P_PROFILE_RULE, "Profile_Rule" },
 		{ P_PROFILE_RULE_B, "Profile_Rule_B" },
 		{ P_PROFILE_RULE_C, "Profile_Rule_C" },
@@ -189,15 +190,15 @@ test_defaults(void **state)
 	assert_string_equal(def(ctx, "Proxy_Mode"), "Off");
 	assert_string_equal(def(ctx, "Proxy_Port"), "3128");
 	assert_string_equal(def(ctx, "Phone-UI-User-Mode"), "No");
-	assert_string_equal(def(ctx, "Require_Authentication_for_LCD_Menu_Access"),
-	    "Default");
+	assert_string_equal(def(ctx,
+	    "Require_Authentication_for_LCD_Menu_Access"), "Default");
 	assert_string_equal(def(ctx, "Enable_TR-069"), "No");
 	assert_string_equal(def(ctx, "ACS_Username"), "admin");
 	assert_string_equal(def(ctx, "Periodic_Inform_Interval"), "20");
 	assert_string_equal(def(ctx, "CWMP_V1.2_Support"), "Yes");
 	assert_string_equal(def(ctx, "NAT_Keep_Alive_Intvl"), "15");
-	assert_string_equal(def(ctx, "Transition_Authorization_Error_Retry_Delay"),
-	    "1800");
+	assert_string_equal(def(ctx,
+	    "Transition_Authorization_Error_Retry_Delay"), "1800");
 	assert_string_equal(def(ctx, "Peer_Firmware_Sharing"), "Yes");
 	assert_string_equal(def(ctx, "Connection_Type"), "DHCP");
 	assert_string_equal(def(ctx, "Extension_3_"), "3");

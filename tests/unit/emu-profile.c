@@ -180,6 +180,28 @@ test_basic(void **state)
 	profile_unref(pr);
 }
 
+/* 8.1/8.2: UTF-8 (a BOM is fine), read as UTF-8 whatever is declared. */
+static void
+test_encodings(void **state)
+{
+	struct emu_ctx	*ctx = *state;
+	struct profile	*pr;
+
+	pr = parse(ctx, "\xef\xbb\xbf<flat-profile><GPP_A>bom</GPP_A>"
+	    "</flat-profile>");
+	assert_string_equal(value(ctx, pr, "GPP_A"), "bom");
+	profile_unref(pr);
+	pr = parse(ctx, "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>"
+	    "<flat-profile><GPP_A>ascii</GPP_A></flat-profile>");
+	assert_string_equal(value(ctx, pr, "GPP_A"), "ascii");
+	profile_unref(pr);
+	/* 8.2: non-ASCII UTF-8 is stored as received */
+	pr = parse(ctx, "<flat-profile><GPP_A>caf\xc3\xa9</GPP_A>"
+	    "</flat-profile>");
+	assert_string_equal(value(ctx, pr, "GPP_A"), "caf\xc3\xa9");
+	profile_unref(pr);
+}
+
 /* B68: malformed XML is corrupt; the cause has a line number. */
 static void
 test_b68_malformed(void **state)
@@ -620,7 +642,7 @@ test_limits(void **state)
 	dbuf_init(&b);
 	dbuf_add_str(&b, "<flat-profile><GPP_A>");
 	while (b.len <= PROFILE_MAX_LEN)
-		dbuf_add_str(&b, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+		dbuf_add_str(&b, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
 	dbuf_add_str(&b, "</GPP_A></flat-profile>");
 	assert_int_equal(profile_parse(ctx, b.data, b.len, NULL, &pr, &cause),
 	    -1);
@@ -861,6 +883,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_basic),
+		cmocka_unit_test(test_encodings),
 		cmocka_unit_test(test_b68_malformed),
 		cmocka_unit_test(test_b69_roots),
 		cmocka_unit_test(test_b70_duplicates),

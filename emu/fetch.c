@@ -842,7 +842,8 @@ fetch_tftp_input(struct fetch *fx, struct phone *p, const struct emu_event *ev,
 	}
 	if (t.op == TFTP_ERROR) {
 		fx->status = t.code;
-		if (t.code == TFTP_ENOTFOUND)
+		/* 8.6: an error after the first block is a truncation (C). */
+		if (t.code == TFTP_ENOTFOUND && fx->block == 0)
 			fetch_finish(fx, p, EMU_E_FNF, out, "error 1: %s",
 			    t.msg);
 		else

@@ -147,8 +147,8 @@ prov_boot_decision(struct phone *p, emu_time now, struct emu_outbox *out)
 		phone_log(p, out, TRACE_PROV, "boot resync gated by "
 		    "Resync_Trigger");
 	}
-	prov_enter(p, PROV_UPGRADE_CHECK, now, out);
-	prov_enter(p, PROV_OPERATIONAL, now, out);
+	/* T9: on to P7 and P9, running a resync requested while booting. */
+	prov_resync_end(p, now, out);
 }
 
 /*

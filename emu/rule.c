@@ -38,7 +38,6 @@ struct rule_alt {
 	char			*cond;		/* text inside "( )?" or NULL */
 	struct rule_assign	*assign;
 	size_t			 nassign;
-	int			 has_assign;
 	int			 has_url;
 	int			 gds;
 	enum rule_scheme	 scheme;
@@ -658,7 +657,6 @@ rule_parse_assign(const char *p, const char *end, struct rule_alt *alt,
 	int		 letter;
 	char		*full;
 
-	alt->has_assign = 1;
 	for (;;) {
 		p = rule_skip_ws(p);
 		if (p >= end)

@@ -19,30 +19,30 @@
 
 #include "fleet.h"
 
-#define REPORT_TEXT_FAILS	5	/* failure lines shown per expectation */
-#define REPORT_REPLACEMENT	0xfffd
+#define REPORT_TEXT_FAILS 5 /* failure lines shown per expectation */
+#define REPORT_REPLACEMENT 0xfffd
 
 static const char *report_str(const char *);
-static long	 report_utf8(const unsigned char *, size_t *);
-static void	 report_time(emu_time, char *, size_t);
-static void	 report_text_str(FILE *, const char *);
-static void	 report_text(FILE *, const struct run_result *);
-static void	 report_json_str(FILE *, const char *);
-static void	 report_json(FILE *, const struct run_result *);
-static char	*report_xml_str(const char *);
-static void	 report_junit(FILE *, const struct run_result *);
+static long report_utf8(const unsigned char *, size_t *);
+static void report_time(emu_time, char *, size_t);
+static void report_text_str(FILE *, const char *);
+static void report_text(FILE *, const struct run_result *);
+static void report_json_str(FILE *, const char *);
+static void report_json(FILE *, const struct run_result *);
+static char *report_xml_str(const char *);
+static void report_junit(FILE *, const struct run_result *);
 
 static const struct {
-	const char	*text;		/* text report */
-	const char	*json;		/* JSON key */
-	size_t		 off;
+	const char *text; /* text report */
+	const char *json; /* JSON key */
+	size_t off;
 } report_totals[] = {
 	{ "boots", "boots", offsetof(struct run_result, boots) },
 	{ "dhcp-acks", "dhcp_acks", offsetof(struct run_result, dhcp_acks) },
 	{ "resyncs", "resyncs", offsetof(struct run_result, resyncs) },
 	{ "resync-ok", "resync_ok", offsetof(struct run_result, resync_ok) },
 	{ "resync-fail", "resync_fail",
-	  offsetof(struct run_result, resync_fail) },
+	    offsetof(struct run_result, resync_fail) },
 	{ "fetches", "fetches", offsetof(struct run_result, fetches) },
 	{ "requests", "requests", offsetof(struct run_result, requests) },
 	{ "events", "events", offsetof(struct run_result, events) },
@@ -87,7 +87,7 @@ report_str(const char *s)
 static uint64_t
 report_total(const struct run_result *r, size_t i)
 {
-	uint64_t	v;
+	uint64_t v;
 
 	memcpy(&v, (const char *)r + report_totals[i].off, sizeof v);
 	return (v);
@@ -101,8 +101,8 @@ report_total(const struct run_result *r, size_t i)
 static long
 report_utf8(const unsigned char *s, size_t *len)
 {
-	size_t	 n, i;
-	long	 c, min;
+	size_t n, i;
+	long c, min;
 
 	if (s[0] < 0x80) {
 		*len = 1;
@@ -144,15 +144,18 @@ static void
 report_time(emu_time t, char *buf, size_t size)
 {
 	static const struct {
-		const char	*name;
-		uint64_t	 us;
+		const char *name;
+		uint64_t us;
 	} units[] = {
-		{ "d", 86400000000ULL }, { "h", 3600000000ULL },
-		{ "m", 60000000ULL }, { "s", 1000000ULL }, { "ms", 1000ULL },
+		{ "d", 86400000000ULL },
+		{ "h", 3600000000ULL },
+		{ "m", 60000000ULL },
+		{ "s", 1000000ULL },
+		{ "ms", 1000ULL },
 		{ "us", 1ULL },
 	};
-	size_t	 i, off = 0;
-	int	 n;
+	size_t i, off = 0;
+	int n;
 
 	buf[0] = '\0';
 	if (t == 0) {
@@ -175,9 +178,9 @@ report_time(emu_time t, char *buf, size_t size)
 static void
 report_text_str(FILE *f, const char *s)
 {
-	const unsigned char	*p = (const unsigned char *)report_str(s);
-	size_t			 left = strlen((const char *)p), n;
-	long			 c;
+	const unsigned char *p = (const unsigned char *)report_str(s);
+	size_t left = strlen((const char *)p), n;
+	long c;
 
 	while (left > 0) {
 		n = left;
@@ -196,13 +199,13 @@ report_text_str(FILE *f, const char *s)
 static void
 report_text(FILE *f, const struct run_result *r)
 {
-	const struct scenario		*sc = r->sc;
-	const struct run_expect_result	*er;
-	const struct run_failure	*fl;
-	const char			*file = sc != NULL ? sc->file : NULL;
-	char				 t[64];
-	size_t				 i, j, shown, total;
-	int				 any;
+	const struct scenario *sc = r->sc;
+	const struct run_expect_result *er;
+	const struct run_failure *fl;
+	const char *file = sc != NULL ? sc->file : NULL;
+	char t[64];
+	size_t i, j, shown, total;
+	int any;
 
 	report_time(r->end, t, sizeof t);
 	fputs("scenario ", f);
@@ -222,8 +225,8 @@ report_text(FILE *f, const struct run_result *r)
 		fprintf(f, " at %s: %u/%u phones\n", t,
 		    er->checked >= er->failed ? er->checked - er->failed : 0,
 		    er->checked);
-		shown = er->nfail < REPORT_TEXT_FAILS ? er->nfail :
-		    REPORT_TEXT_FAILS;
+		shown = er->nfail < REPORT_TEXT_FAILS ? er->nfail
+						      : REPORT_TEXT_FAILS;
 		for (j = 0; j < shown; j++) {
 			fl = &er->fail[j];
 			fputs("    ", f);
@@ -252,8 +255,8 @@ report_text(FILE *f, const struct run_result *r)
 	for (i = 1, any = 0; i < EMU_E__COUNT; i++) {
 		if (r->by_err[i] == 0)
 			continue;
-		fprintf(f, "%s %s %llu", any ? "," : "errors:",
-		    emu_err_name(i), (unsigned long long)r->by_err[i]);
+		fprintf(f, "%s %s %llu", any ? "," : "errors:", emu_err_name(i),
+		    (unsigned long long)r->by_err[i]);
 		any = 1;
 	}
 	if (any)
@@ -271,9 +274,9 @@ report_text(FILE *f, const struct run_result *r)
 static void
 report_json_str(FILE *f, const char *s)
 {
-	const unsigned char	*p;
-	size_t			 left, n;
-	long			 c;
+	const unsigned char *p;
+	size_t left, n;
+	long c;
 
 	if (s == NULL) {
 		fputs("null", f);
@@ -326,11 +329,11 @@ report_json_str(FILE *f, const char *s)
 static void
 report_json(FILE *f, const struct run_result *r)
 {
-	const struct scenario		*sc = r->sc;
-	const struct run_expect_result	*er;
-	const struct run_failure	*fl;
-	size_t				 i, j;
-	int				 any;
+	const struct scenario *sc = r->sc;
+	const struct run_expect_result *er;
+	const struct run_failure *fl;
+	size_t i, j;
+	int any;
 
 	fputs("{\n  \"scenario\": ", f);
 	report_json_str(f, sc != NULL ? report_str(sc->name) : "");
@@ -365,26 +368,30 @@ report_json(FILE *f, const struct run_result *r)
 	fputs(",\n  \"expectations\": [", f);
 	for (i = 0; i < r->nres; i++) {
 		er = &r->res[i];
-		fputs(i == 0 ? "\n    {\n      \"name\": " :
-		    ",\n    {\n      \"name\": ", f);
-		report_json_str(f, er->ex != NULL ? report_str(er->ex->name) :
-		    "");
-		fprintf(f, ",\n      \"line\": %d", er->ex != NULL ?
-		    er->ex->line : 0);
-		fprintf(f, ",\n      \"at_us\": %llu", er->ex != NULL ?
-		    (unsigned long long)er->ex->at : 0ULL);
+		fputs(i == 0 ? "\n    {\n      \"name\": "
+			     : ",\n    {\n      \"name\": ",
+		    f);
+		report_json_str(f,
+		    er->ex != NULL ? report_str(er->ex->name) : "");
+		fprintf(f, ",\n      \"line\": %d",
+		    er->ex != NULL ? er->ex->line : 0);
+		fprintf(f, ",\n      \"at_us\": %llu",
+		    er->ex != NULL ? (unsigned long long)er->ex->at : 0ULL);
 		fputs(",\n      \"phones\": ", f);
-		report_json_str(f, er->ex != NULL && er->ex->has_sel ?
-		    report_str(er->ex->sel.text) : NULL);
+		report_json_str(f,
+		    er->ex != NULL && er->ex->has_sel
+			? report_str(er->ex->sel.text)
+			: NULL);
 		fprintf(f, ",\n      \"checked\": %u", er->checked);
 		fprintf(f, ",\n      \"failed\": %u", er->failed);
-		fprintf(f, ",\n      \"passed\": %s", er->passed ? "true" :
-		    "false");
+		fprintf(f, ",\n      \"passed\": %s",
+		    er->passed ? "true" : "false");
 		fputs(",\n      \"failures\": [", f);
 		for (j = 0; j < er->nfail; j++) {
 			fl = &er->fail[j];
-			fputs(j == 0 ? "\n        {\"phone\": " :
-			    ",\n        {\"phone\": ", f);
+			fputs(j == 0 ? "\n        {\"phone\": "
+				     : ",\n        {\"phone\": ",
+			    f);
 			report_json_str(f, fl->phone);
 			fputs(", \"expected\": ", f);
 			report_json_str(f, report_str(fl->expected));
@@ -404,34 +411,35 @@ report_json(FILE *f, const struct run_result *r)
 static char *
 report_xml_str(const char *s)
 {
-	const unsigned char	*p = (const unsigned char *)report_str(s);
-	size_t			 left = strlen((const char *)p), n;
-	struct dbuf		 b;
-	long			 c;
+	const unsigned char *p = (const unsigned char *)report_str(s);
+	size_t left = strlen((const char *)p), n;
+	struct dbuf b;
+	long c;
 
 	dbuf_init(&b);
 	while (left > 0) {
 		n = left;
 		c = report_utf8(p, &n);
-		if (c == -1 || (c < 0x20 && c != '\t' && c != '\n' &&
-		    c != '\r') || c == 0xfffe || c == 0xffff)
-			dbuf_add(&b, "\xef\xbf\xbd", 3);	/* U+FFFD */
+		if (c == -1 ||
+		    (c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
+		    c == 0xfffe || c == 0xffff)
+			dbuf_add(&b, "\xef\xbf\xbd", 3); /* U+FFFD */
 		else
 			dbuf_add(&b, p, n);
 		p += n;
 		left -= n;
 	}
-	return ((char *)dbuf_steal(&b, NULL));	/* NUL-terminated */
+	return ((char *)dbuf_steal(&b, NULL)); /* NUL-terminated */
 }
 
 /* A failure's lines, as in the text report. */
 static char *
 report_junit_text(const struct run_expect_result *er)
 {
-	const struct run_failure	*fl;
-	struct dbuf			 b;
-	size_t				 j, total;
-	char				*s;
+	const struct run_failure *fl;
+	struct dbuf b;
+	size_t j, total;
+	char *s;
 
 	dbuf_init(&b);
 	for (j = 0; j < er->nfail; j++) {
@@ -452,7 +460,7 @@ report_junit_text(const struct run_expect_result *er)
 static void
 report_attr(xmlTextWriterPtr w, const char *name, const char *value)
 {
-	char	*v;
+	char *v;
 
 	v = report_xml_str(value);
 	xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST v);
@@ -462,14 +470,14 @@ report_attr(xmlTextWriterPtr w, const char *name, const char *value)
 static void
 report_junit(FILE *f, const struct run_result *r)
 {
-	const struct scenario		*sc = r->sc;
-	const struct run_expect_result	*er;
-	const char			*name;
-	xmlBufferPtr			 buf;
-	xmlTextWriterPtr		 w;
-	unsigned long long		 ms;
-	size_t				 i;
-	char				*text, num[64];
+	const struct scenario *sc = r->sc;
+	const struct run_expect_result *er;
+	const char *name;
+	xmlBufferPtr buf;
+	xmlTextWriterPtr w;
+	unsigned long long ms;
+	size_t i;
+	char *text, num[64];
 
 	name = sc != NULL ? report_str(sc->name) : "";
 	if ((buf = xmlBufferCreate()) == NULL ||
@@ -499,8 +507,8 @@ report_junit(FILE *f, const struct run_result *r)
 		report_attr(w, "classname", name);
 		report_attr(w, "name", er->ex != NULL ? er->ex->name : NULL);
 		report_attr(w, "file", sc != NULL ? sc->file : NULL);
-		snprintf(num, sizeof num, "%d", er->ex != NULL ?
-		    er->ex->line : 0);
+		snprintf(num, sizeof num, "%d",
+		    er->ex != NULL ? er->ex->line : 0);
 		report_attr(w, "line", num);
 		if (!er->passed) {
 			xmlTextWriterStartElement(w, BAD_CAST "failure");

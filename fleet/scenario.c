@@ -30,179 +30,187 @@
 
 #include "fleet.h"
 
-#define SCN_PHONES_MAX		1000000	/* per group and in all */
-#define SCN_SRC_MAX		(64 * 1024 * 1024)	/* bytes of a src= file */
-#define SCN_SHOWN_MAX		60	/* characters of a value in a message */
-#define SCN_MAC_MAX		0xffffffffffffULL
-#define SCN_DNS_NAME_MAX	253
+#define SCN_PHONES_MAX 1000000         /* per group and in all */
+#define SCN_SRC_MAX (64 * 1024 * 1024) /* bytes of a src= file */
+#define SCN_SHOWN_MAX 60               /* characters of a value in a message */
+#define SCN_MAC_MAX 0xffffffffffffULL
+#define SCN_DNS_NAME_MAX 253
 
-#define SCN_DEF_MODEL		"CP-8851-3PCC"
-#define SCN_DEF_FIRMWARE	"sip88xx.12-0-7MPP0301-92"
-#define SCN_DEF_HWVER		"V03"
-#define SCN_DEF_SERIAL		"FCH"
-#define SCN_DEF_LATENCY		EMU_MS(1)
-#define SCN_DEF_LEASE_S		86400
-#define SCN_DEF_TAIL		EMU_SEC(60)	/* run on after the timeline */
+#define SCN_DEF_MODEL "CP-8851-3PCC"
+#define SCN_DEF_FIRMWARE "sip88xx.12-0-7MPP0301-92"
+#define SCN_DEF_HWVER "V03"
+#define SCN_DEF_SERIAL "FCH"
+#define SCN_DEF_LATENCY EMU_MS(1)
+#define SCN_DEF_LEASE_S 86400
+#define SCN_DEF_TAIL EMU_SEC(60) /* run on after the timeline */
 
-#define SCN_IS(n, s)							\
-	((n)->type == XML_ELEMENT_NODE &&				\
+#define SCN_IS(n, s)                                                           \
+	((n)->type == XML_ELEMENT_NODE &&                                      \
 	    strcmp((const char *)(n)->name, (s)) == 0)
 
-struct scn_msg {
-	long		 line;
-	size_t		 seq;
-	char		*text;
+struct scenario_msg {
+	long line;
+	size_t seq;
+	char *text;
 };
 
-struct scn_loader {
-	const char	*file;		/* name in messages */
-	const char	*base;		/* directory for src= */
-	struct scenario	*sc;
-	struct emu_ctx	*ctx;		/* param_find(); made on first use */
+struct scenario_loader {
+	const char *file; /* name in messages */
+	const char *base; /* directory for src= */
+	struct scenario *sc;
+	struct emu_ctx *ctx; /* param_find(); made on first use */
 
-	struct scn_msg	*msg;		/* errors so far */
-	size_t		 nmsg, msgcap;
-	xmlNodePtr	 last_node;	/* of the last schema error */
-	int		 parse_errors;
-	int		 has_duration;	/* duration= given and good */
+	struct scenario_msg *msg; /* errors so far */
+	size_t nmsg, msgcap;
+	xmlNodePtr last_node; /* of the last schema error */
+	int parse_errors;
+	int has_duration; /* duration= given and good */
 
-	xmlChar		**xstr;		/* libxml2 strings handed out */
-	size_t		 nxstr, xstrcap;
-	char		**str;		/* our strings handed out */
-	size_t		 nstr, strcap;
+	xmlChar **xstr; /* libxml2 strings handed out */
+	size_t nxstr, xstrcap;
+	char **str; /* our strings handed out */
+	size_t nstr, strcap;
 };
 
 /* Which children and attributes each element takes, for "did you mean". */
-struct scn_shape {
-	const char	*parent;	/* "" for the root */
-	const char	*name;
-	const char	*children;
-	const char	*attrs;
+struct scenario_shape {
+	const char *parent; /* "" for the root */
+	const char *name;
+	const char *children;
+	const char *attrs;
 };
 
-struct scn_span {
-	uint64_t	 from, to;	/* MACs as 48-bit numbers, inclusive */
-	size_t		 group;
+struct scenario_span {
+	uint64_t from, to; /* MACs as 48-bit numbers, inclusive */
+	size_t group;
 };
 
-struct scn_key {
-	emu_time	 at;
-	size_t		 seq;
+struct scenario_key {
+	emu_time at;
+	size_t seq;
 };
 
-static void	 scn_msgf(struct scn_loader *, long, const char *, ...)
-		     __attribute__((format(printf, 3, 4)));
-static void	 scn_err(struct scn_loader *, xmlNodePtr, const char *,
-		     const char *, ...)
-		     __attribute__((format(printf, 4, 5)));
-static char	*scn_vfmt(const char *, va_list)
-		     __attribute__((format(printf, 1, 0)));
-static char	*scn_quote(const char *);
-static const char *scn_q(struct scn_loader *, const char *);
-static char	*scn_tag(xmlNodePtr, const char *);
-static void	 scn_flush(struct scn_loader *, FILE *);
-static void	 scn_xml_error(void *, xmlErrorPtr);
-static void	 scn_rng_error(void *, xmlErrorPtr);
-static void	 scn_schema_error(void *, xmlErrorPtr);
-static int	 scn_validate(struct scn_loader *, xmlDocPtr);
+static void scenario_msgf(struct scenario_loader *, long, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+static void scenario_err(struct scenario_loader *, xmlNodePtr, const char *,
+    const char *, ...) __attribute__((format(printf, 4, 5)));
+static char *scenario_vfmt(const char *, va_list)
+    __attribute__((format(printf, 1, 0)));
+static char *scenario_quote(const char *);
+static const char *scenario_q(struct scenario_loader *, const char *);
+static char *scenario_tag(xmlNodePtr, const char *);
+static void scenario_flush(struct scenario_loader *, FILE *);
+static void scenario_xml_error(void *, xmlErrorPtr);
+static void scenario_rng_error(void *, xmlErrorPtr);
+static void scenario_schema_error(void *, xmlErrorPtr);
+static int scenario_validate(struct scenario_loader *, xmlDocPtr);
 
-static const char *scn_attr(struct scn_loader *, xmlNodePtr, const char *);
-static const char *scn_text(struct scn_loader *, xmlNodePtr, int);
-static char	*scn_keep(struct scn_loader *, char *);
-static int	 scn_has_text(xmlNodePtr);
-static size_t	 scn_count(xmlNodePtr, const char *);
-static long	 scn_line(xmlNodePtr);
-static int	 scn_name_ok(const char *);
-static int	 scn_dns_name_ok(const char *);
-static size_t	 scn_distance(const char *, const char *);
-static const char *scn_suggest(const char *, const char *, char *, size_t);
-static const struct scn_shape *scn_shape_find(xmlNodePtr);
+static const char *scenario_attr(struct scenario_loader *, xmlNodePtr,
+    const char *);
+static const char *scenario_text(struct scenario_loader *, xmlNodePtr, int);
+static char *scenario_keep(struct scenario_loader *, char *);
+static int scenario_has_text(xmlNodePtr);
+static size_t scenario_count(xmlNodePtr, const char *);
+static long scenario_line(xmlNodePtr);
+static int scenario_name_ok(const char *);
+static int scenario_dns_name_ok(const char *);
+static size_t scenario_distance(const char *, const char *);
+static const char *scenario_suggest(const char *, const char *, char *, size_t);
+static const struct scenario_shape *scenario_shape_find(xmlNodePtr);
 
-static int	 scn_get_name(struct scn_loader *, xmlNodePtr, const char *,
-		     char **);
-static int	 scn_get_uint(struct scn_loader *, xmlNodePtr, const char *,
-		     uint64_t, uint64_t, uint64_t *);
-static int	 scn_get_time(struct scn_loader *, xmlNodePtr, const char *,
-		     emu_time *);
-static int	 scn_get_bool(struct scn_loader *, xmlNodePtr, const char *,
-		     int *);
-static int	 scn_get_ip(struct scn_loader *, xmlNodePtr, const char *,
-		     uint32_t *);
-static int	 scn_need(struct scn_loader *, xmlNodePtr, const char *);
-static int	 scn_read_file(const char *, size_t, uint8_t **, size_t *,
-		     char **);
-static int	 scn_read_src(struct scn_loader *, xmlNodePtr, const char *,
-		     uint8_t **, size_t *);
+static int scenario_get_name(struct scenario_loader *, xmlNodePtr, const char *,
+    char **);
+static int scenario_get_uint(struct scenario_loader *, xmlNodePtr, const char *,
+    uint64_t, uint64_t, uint64_t *);
+static int scenario_get_time(struct scenario_loader *, xmlNodePtr, const char *,
+    emu_time *);
+static int scenario_get_bool(struct scenario_loader *, xmlNodePtr, const char *,
+    int *);
+static int scenario_get_ip(struct scenario_loader *, xmlNodePtr, const char *,
+    uint32_t *);
+static int scenario_need(struct scenario_loader *, xmlNodePtr, const char *);
+static int scenario_read_file(const char *, size_t, uint8_t **, size_t *,
+    char **);
+static int scenario_read_src(struct scenario_loader *, xmlNodePtr, const char *,
+    uint8_t **, size_t *);
 
-static int	 scn_mac_parse(const char *, uint8_t *);
-static uint64_t	 scn_mac_u64(const uint8_t *);
-static void	 scn_mac_fmt(uint64_t, char *);
-static int	 scn_loss_parse(const char *, uint32_t *);
-static int	 scn_trace_parse(const char *, unsigned *, char **);
-static int	 scn_sel_resolve(const struct scenario *, const char *,
-		     struct scn_sel *, char **);
-static int	 scn_param_known(struct scn_loader *, xmlNodePtr,
-		     const char *, const char *);
+static int scenario_mac_parse(const char *, uint8_t *);
+static uint64_t scenario_mac_u64(const uint8_t *);
+static void scenario_mac_fmt(uint64_t, char *);
+static int scenario_loss_parse(const char *, uint32_t *);
+static int scenario_trace_parse(const char *, unsigned *, char **);
+static int scenario_sel_resolve(const struct scenario *, const char *,
+    struct scn_sel *, char **);
+static int scenario_param_known(struct scenario_loader *, xmlNodePtr,
+    const char *, const char *);
 
-static void	 scn_root(struct scn_loader *, xmlNodePtr);
-static void	 scn_site(struct scn_loader *, xmlNodePtr, struct scn_site *);
-static void	 scn_dhcp(struct scn_loader *, xmlNodePtr, struct scn_site *);
-static void	 scn_option(struct scn_loader *, xmlNodePtr,
-		     struct scn_dhcp_opt *);
-static void	 scn_server(struct scn_loader *, xmlNodePtr,
-		     struct scn_server *);
-static void	 scn_file(struct scn_loader *, xmlNodePtr, struct scn_server *,
-		     struct scn_file *);
-static void	 scn_fault(struct scn_loader *, xmlNodePtr, struct scn_server *,
-		     struct ep_fault *);
-static void	 scn_dns(struct scn_loader *, xmlNodePtr);
-static void	 scn_group(struct scn_loader *, xmlNodePtr, struct scn_group *);
-static void	 scn_timeline(struct scn_loader *, xmlNodePtr);
-static void	 scn_at(struct scn_loader *, xmlNodePtr);
-static void	 scn_expect(struct scn_loader *, xmlNodePtr);
-static void	 scn_check(struct scn_loader *, xmlNodePtr, struct scn_expect *);
-static struct scn_check *scn_check_add(struct scn_expect *, xmlNodePtr,
-		     enum scn_check_type);
-static int	 scn_sel_attr(struct scn_loader *, xmlNodePtr,
-		     struct scn_sel *);
-static int	 scn_range(struct scn_loader *, xmlNodePtr, const char *,
-		     const char *, const char *, uint64_t *, uint64_t *);
+static void scenario_root(struct scenario_loader *, xmlNodePtr);
+static void scenario_site(struct scenario_loader *, xmlNodePtr,
+    struct scn_site *);
+static void scenario_dhcp(struct scenario_loader *, xmlNodePtr,
+    struct scn_site *);
+static void scenario_option(struct scenario_loader *, xmlNodePtr,
+    struct scn_dhcp_opt *);
+static void scenario_server(struct scenario_loader *, xmlNodePtr,
+    struct scn_server *);
+static void scenario_file(struct scenario_loader *, xmlNodePtr,
+    struct scn_server *, struct scn_file *);
+static void scenario_fault(struct scenario_loader *, xmlNodePtr,
+    struct scn_server *, struct ep_fault *);
+static void scenario_dns(struct scenario_loader *, xmlNodePtr);
+static void scenario_group(struct scenario_loader *, xmlNodePtr,
+    struct scn_group *);
+static void scenario_timeline(struct scenario_loader *, xmlNodePtr);
+static void scenario_at(struct scenario_loader *, xmlNodePtr);
+static void scenario_expect(struct scenario_loader *, xmlNodePtr);
+static void scenario_check(struct scenario_loader *, xmlNodePtr,
+    struct scn_expect *);
+static struct scn_check *scenario_check_add(struct scn_expect *, xmlNodePtr,
+    enum scn_check_type);
+static int scenario_sel_attr(struct scenario_loader *, xmlNodePtr,
+    struct scn_sel *);
+static int scenario_range(struct scenario_loader *, xmlNodePtr, const char *,
+    const char *, const char *, uint64_t *, uint64_t *);
 
-static void	 scn_check_names(struct scn_loader *);
-static void	 scn_check_macs(struct scn_loader *);
-static void	 scn_check_sites(struct scn_loader *);
-static void	 scn_check_servers(struct scn_loader *);
-static void	 scn_finish(struct scn_loader *);
-static int	 scn_key_cmp(const void *, const void *);
-static int	 scn_span_cmp(const void *, const void *);
-static int	 scn_msg_cmp(const void *, const void *);
-static void	 scn_sort_actions(struct scenario *);
-static void	 scn_sort_expects(struct scenario *);
+static void scenario_check_names(struct scenario_loader *);
+static void scenario_check_macs(struct scenario_loader *);
+static void scenario_check_sites(struct scenario_loader *);
+static void scenario_check_servers(struct scenario_loader *);
+static void scenario_finish(struct scenario_loader *);
+static int scenario_key_cmp(const void *, const void *);
+static int scenario_span_cmp(const void *, const void *);
+static int scenario_msg_cmp(const void *, const void *);
+static void scenario_sort_actions(struct scenario *);
+static void scenario_sort_expects(struct scenario *);
 
-static const struct scn_shape scn_shapes[] = {
-	{ "", "scenario",
-	  "description site server dns-server phones timeline",
-	  "name seed duration trace" },
+static const struct scenario_shape scenario_shapes[] = {
+	{ "", "scenario", "description site server dns-server phones timeline",
+	    "name seed duration trace" },
 	{ "scenario", "description", "", "" },
-	{ "scenario", "site", "dhcp", "name subnet gateway latency jitter loss" },
+	{ "scenario", "site", "dhcp",
+	    "name subnet gateway latency jitter loss" },
 	{ "site", "dhcp", "dns option", "server lease domain" },
 	{ "dhcp", "dns", "", "" },
 	{ "dhcp", "option", "", "code type" },
 	{ "scenario", "server", "file template fault",
-	  "name address http tftp" },
+	    "name address http tftp" },
 	{ "server", "file", "", "path src" },
 	{ "server", "template", "", "path src" },
-	{ "server", "fault", "", "name kind path mac count active status "
-	  "delay location user pass realm proxy http10 src" },
+	{ "server", "fault", "",
+	    "name kind path mac count active status "
+	    "delay location user pass realm proxy http10 src" },
 	{ "scenario", "dns-server", "a srv", "address" },
 	{ "dns-server", "a", "", "name address" },
 	{ "dns-server", "srv", "", "name priority weight port target" },
-	{ "scenario", "phones", "param", "name count mac macs model firmware "
-	  "firmware-inactive site power-on spread serial-prefix hwver cert" },
+	{ "scenario", "phones", "param",
+	    "name count mac macs model firmware "
+	    "firmware-inactive site power-on spread serial-prefix hwver cert" },
 	{ "phones", "param", "", "name" },
 	{ "scenario", "timeline", "at expect", "" },
-	{ "timeline", "at", "power-on power-off reboot factory-reset set keys "
-	  "resync fault", "t" },
+	{ "timeline", "at",
+	    "power-on power-off reboot factory-reset set keys "
+	    "resync fault",
+	    "t" },
 	{ "at", "power-on", "", "phones" },
 	{ "at", "power-off", "", "phones" },
 	{ "at", "reboot", "", "phones" },
@@ -211,8 +219,10 @@ static const struct scn_shape scn_shapes[] = {
 	{ "at", "keys", "", "phones" },
 	{ "at", "resync", "", "phones rule" },
 	{ "at", "fault", "", "server name state" },
-	{ "timeline", "expect", "state customization param counter "
-	  "last-resync next-resync server", "t phones name" },
+	{ "timeline", "expect",
+	    "state customization param counter "
+	    "last-resync next-resync server",
+	    "t phones name" },
 	{ "expect", "state", "", "is" },
 	{ "expect", "customization", "", "is" },
 	{ "expect", "param", "", "name is" },
@@ -223,10 +233,10 @@ static const struct scn_shape scn_shapes[] = {
 };
 
 static const struct {
-	const char		*name;
-	enum ep_fault_kind	 kind;
-	const char		*attrs;	/* kind-specific attributes it takes */
-} scn_fault_kinds[] = {
+	const char *name;
+	enum ep_fault_kind kind;
+	const char *attrs; /* kind-specific attributes it takes */
+} scenario_fault_kinds[] = {
 	{ "status", EP_FAULT_STATUS, "status" },
 	{ "delay", EP_FAULT_DELAY, "delay" },
 	{ "drop", EP_FAULT_DROP, "" },
@@ -238,30 +248,36 @@ static const struct {
 	{ "close-delimited", EP_FAULT_CLOSE_DELIMITED, "" },
 	{ "body", EP_FAULT_BODY, "src" },
 };
-static const char scn_fault_specific[] =
+static const char scenario_fault_specific[] =
     "status delay location user pass realm proxy http10 src";
-static const char scn_fault_kind_list[] = "status, delay, drop, truncate, "
+static const char scenario_fault_kind_list[] =
+    "status, delay, drop, truncate, "
     "redirect, auth, reset, chunked, close-delimited, body";
 
-static const char *const scn_counters[] = {
-	"boots", "dhcp-acks", "resyncs", "resync-ok", "resync-fail",
-	"fetches", "requests", "reboots"
-};
+static const char *const scenario_counters[] = { "boots", "dhcp-acks",
+	"resyncs", "resync-ok", "resync-fail", "fetches", "requests",
+	"reboots" };
 
 static const struct {
-	const char	*name;
-	unsigned	 bit;
-} scn_traces[] = {
-	{ "dhcp", TRACE_DHCP }, { "dns", TRACE_DNS }, { "http", TRACE_HTTP },
-	{ "tftp", TRACE_TFTP }, { "tls", TRACE_TLS }, { "prov", TRACE_PROV },
-	{ "lcd", TRACE_LCD }, { "net", TRACE_NET }, { "all", TRACE_ALL },
+	const char *name;
+	unsigned bit;
+} scenario_traces[] = {
+	{ "dhcp", TRACE_DHCP },
+	{ "dns", TRACE_DNS },
+	{ "http", TRACE_HTTP },
+	{ "tftp", TRACE_TFTP },
+	{ "tls", TRACE_TLS },
+	{ "prov", TRACE_PROV },
+	{ "lcd", TRACE_LCD },
+	{ "net", TRACE_NET },
+	{ "all", TRACE_ALL },
 };
 
 /* DHCP options the site's server fills from other settings. */
 static const struct {
-	int		 code;
-	const char	*from;
-} scn_dhcp_owned[] = {
+	int code;
+	const char *from;
+} scenario_dhcp_owned[] = {
 	{ 1, "the site's subnet=" },
 	{ 3, "the site's gateway=" },
 	{ 6, "<dns>" },
@@ -274,12 +290,12 @@ static const struct {
 struct scenario *
 scenario_load(const char *path, FILE *errf)
 {
-	struct scenario	*sc;
-	uint8_t		*buf;
-	size_t		 len;
-	char		*cause, *base, *slash;
+	struct scenario *sc;
+	uint8_t *buf;
+	size_t len;
+	char *cause, *base, *slash;
 
-	if (scn_read_file(path, INT_MAX, &buf, &len, &cause) != 0) {
+	if (scenario_read_file(path, INT_MAX, &buf, &len, &cause) != 0) {
 		if (errf != NULL)
 			fprintf(errf, "%s: %s\n", path, cause);
 		free(cause);
@@ -303,12 +319,12 @@ struct scenario *
 scenario_load_mem(const char *name, const char *buf, size_t len,
     const char *base, FILE *errf)
 {
-	struct scn_loader	 ld;
-	struct scenario		*sc;
-	xmlParserCtxtPtr	 pctx;
-	xmlDocPtr		 doc = NULL;
-	xmlNodePtr		 root;
-	size_t			 i;
+	struct scenario_loader ld;
+	struct scenario *sc;
+	xmlParserCtxtPtr pctx;
+	xmlDocPtr doc = NULL;
+	xmlNodePtr root;
+	size_t i;
 
 	memset(&ld, 0, sizeof ld);
 	ld.file = name;
@@ -318,7 +334,7 @@ scenario_load_mem(const char *name, const char *buf, size_t len,
 
 	xmlInitParser();
 	if (len > INT_MAX) {
-		scn_msgf(&ld, 0, "file is too large");
+		scenario_msgf(&ld, 0, "file is too large");
 		goto out;
 	}
 	if ((pctx = xmlNewParserCtxt()) == NULL) {
@@ -326,30 +342,30 @@ scenario_load_mem(const char *name, const char *buf, size_t len,
 		abort();
 	}
 	pctx->_private = &ld;
-	pctx->sax->serror = scn_xml_error;
+	pctx->sax->serror = scenario_xml_error;
 	doc = xmlCtxtReadMemory(pctx, buf, (int)len, name, NULL,
 	    XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING);
 	xmlFreeParserCtxt(pctx);
 	if (ld.parse_errors != 0 || doc == NULL) {
 		if (ld.nmsg == 0)
-			scn_msgf(&ld, 1, "not a well-formed XML document");
+			scenario_msgf(&ld, 1, "not a well-formed XML document");
 		goto out;
 	}
 	if (doc->intSubset != NULL || doc->extSubset != NULL) {
-		scn_msgf(&ld, 0, "a DOCTYPE is not allowed in a scenario");
+		scenario_msgf(&ld, 0, "a DOCTYPE is not allowed in a scenario");
 		goto out;
 	}
 	if ((root = xmlDocGetRootElement(doc)) == NULL) {
-		scn_msgf(&ld, 1, "no <scenario> element");
+		scenario_msgf(&ld, 1, "no <scenario> element");
 		goto out;
 	}
-	if (scn_validate(&ld, doc) != 0)
+	if (scenario_validate(&ld, doc) != 0)
 		goto out;
-	scn_root(&ld, root);
+	scenario_root(&ld, root);
 
 out:
 	if (ld.nmsg != 0) {
-		scn_flush(&ld, errf);
+		scenario_flush(&ld, errf);
 		scenario_free(sc);
 		sc = NULL;
 	}
@@ -370,7 +386,7 @@ out:
 void
 scenario_free(struct scenario *sc)
 {
-	size_t	i, j;
+	size_t i, j;
 
 	if (sc == NULL)
 		return;
@@ -381,7 +397,7 @@ scenario_free(struct scenario *sc)
 	}
 	free(sc->site);
 	for (i = 0; i < sc->nserver; i++) {
-		struct scn_server	*sv = &sc->server[i];
+		struct scn_server *sv = &sc->server[i];
 
 		free(sv->name);
 		for (j = 0; j < sv->nfile; j++) {
@@ -400,7 +416,7 @@ scenario_free(struct scenario *sc)
 	}
 	free(sc->dns);
 	for (i = 0; i < sc->ngroup; i++) {
-		struct scn_group	*g = &sc->group[i];
+		struct scn_group *g = &sc->group[i];
 
 		free(g->name);
 		free(g->macs);
@@ -425,7 +441,7 @@ scenario_free(struct scenario *sc)
 	}
 	free(sc->action);
 	for (i = 0; i < sc->nexpect; i++) {
-		struct scn_expect	*ex = &sc->expect[i];
+		struct scn_expect *ex = &sc->expect[i];
 
 		free(ex->name);
 		free(ex->sel.text);
@@ -452,17 +468,20 @@ int
 scenario_parse_time(const char *s, emu_time *t)
 {
 	static const struct {
-		const char	*name;
-		uint64_t	 us;
+		const char *name;
+		uint64_t us;
 	} units[] = {
-		{ "ms", 1000ULL }, { "us", 1ULL }, { "d", 86400000000ULL },
-		{ "h", 3600000000ULL }, { "m", 60000000ULL },
+		{ "ms", 1000ULL },
+		{ "us", 1ULL },
+		{ "d", 86400000000ULL },
+		{ "h", 3600000000ULL },
+		{ "m", 60000000ULL },
 		{ "s", 1000000ULL },
 	};
-	uint64_t	 total = 0, ip, fp, fscale, unit, v;
-	const char	*p = s;
-	size_t		 i, n;
-	int		 ntok = 0;
+	uint64_t total = 0, ip, fp, fscale, unit, v;
+	const char *p = s;
+	size_t i, n;
+	int ntok = 0;
 
 	if (s == NULL || *s == '\0')
 		return (-1);
@@ -521,9 +540,9 @@ int
 scenario_parse_sel(const struct scenario *sc, const char *text,
     struct scn_sel *sel)
 {
-	char	*cause = NULL;
+	char *cause = NULL;
 
-	if (scn_sel_resolve(sc, text, sel, &cause) != 0) {
+	if (scenario_sel_resolve(sc, text, sel, &cause) != 0) {
 		free(cause);
 		return (-1);
 	}
@@ -533,11 +552,11 @@ scenario_parse_sel(const struct scenario *sc, const char *text,
 /* Messages. */
 
 static char *
-scn_vfmt(const char *fmt, va_list ap)
+scenario_vfmt(const char *fmt, va_list ap)
 {
-	va_list	 ap2;
-	char	*s;
-	int	 n;
+	va_list ap2;
+	char *s;
+	int n;
 
 	va_copy(ap2, ap);
 	n = vsnprintf(NULL, 0, fmt, ap2);
@@ -551,7 +570,7 @@ scn_vfmt(const char *fmt, va_list ap)
 }
 
 static void
-scn_msg_add(struct scn_loader *ld, long line, char *text)
+scenario_msg_add(struct scenario_loader *ld, long line, char *text)
 {
 	if (ld->nmsg == ld->msgcap) {
 		ld->msgcap = ld->msgcap == 0 ? 16 : ld->msgcap * 2;
@@ -565,12 +584,12 @@ scn_msg_add(struct scn_loader *ld, long line, char *text)
 
 /* A message about a line; line 0 is about the whole file. */
 static void
-scn_msgf(struct scn_loader *ld, long line, const char *fmt, ...)
+scenario_msgf(struct scenario_loader *ld, long line, const char *fmt, ...)
 {
-	va_list	 ap;
+	va_list ap;
 
 	va_start(ap, fmt);
-	scn_msg_add(ld, line, scn_vfmt(fmt, ap));
+	scenario_msg_add(ld, line, scenario_vfmt(fmt, ap));
 	va_end(ap);
 }
 
@@ -579,32 +598,31 @@ scn_msgf(struct scn_loader *ld, long line, const char *fmt, ...)
  * at fault, else the first of the attributes that say which one it is.
  */
 static void
-scn_err(struct scn_loader *ld, xmlNodePtr n, const char *attr,
+scenario_err(struct scenario_loader *ld, xmlNodePtr n, const char *attr,
     const char *fmt, ...)
 {
-	va_list	 ap;
-	char	*tag, *what, *text;
+	va_list ap;
+	char *tag, *what, *text;
 
 	va_start(ap, fmt);
-	what = scn_vfmt(fmt, ap);
+	what = scenario_vfmt(fmt, ap);
 	va_end(ap);
-	tag = scn_tag(n, attr);
+	tag = scenario_tag(n, attr);
 	xasprintf(&text, "%s: %s", tag, what);
 	free(tag);
 	free(what);
-	scn_msg_add(ld, scn_line(n), text);
+	scenario_msg_add(ld, scenario_line(n), text);
 }
 
 static char *
-scn_tag(xmlNodePtr n, const char *attr)
+scenario_tag(xmlNodePtr n, const char *attr)
 {
-	static const char *const ids[] = {
-		"name", "kind", "phones", "t", "code", "path"
-	};
-	const char	*shown = attr;
-	xmlChar		*v = NULL;
-	char		*q, *out;
-	size_t		 i;
+	static const char *const ids[] = { "name", "kind", "phones", "t",
+		"code", "path" };
+	const char *shown = attr;
+	xmlChar *v = NULL;
+	char *q, *out;
+	size_t i;
 
 	for (i = 0; shown == NULL && i < nitems(ids); i++) {
 		if (xmlHasProp(n, BAD_CAST ids[i]) != NULL)
@@ -616,7 +634,7 @@ scn_tag(xmlNodePtr n, const char *attr)
 		xasprintf(&out, "<%s>", (const char *)n->name);
 		return (out);
 	}
-	q = scn_quote((const char *)v);
+	q = scenario_quote((const char *)v);
 	xasprintf(&out, "<%s %s=\"%s\">", (const char *)n->name, shown, q);
 	free(q);
 	xmlFree(v);
@@ -625,10 +643,10 @@ scn_tag(xmlNodePtr n, const char *attr)
 
 /* Escaped for a message, and cut if long.  Caller frees. */
 static char *
-scn_quote(const char *s)
+scenario_quote(const char *s)
 {
-	size_t	 len = strlen(s);
-	char	*e, *out;
+	size_t len = strlen(s);
+	char *e, *out;
 
 	if (len <= SCN_SHOWN_MAX)
 		return (pf_escape(s, len));
@@ -640,15 +658,15 @@ scn_quote(const char *s)
 
 /* Same, kept until the load ends. */
 static const char *
-scn_q(struct scn_loader *ld, const char *s)
+scenario_q(struct scenario_loader *ld, const char *s)
 {
-	return (scn_keep(ld, scn_quote(s)));
+	return (scenario_keep(ld, scenario_quote(s)));
 }
 
 static int
-scn_msg_cmp(const void *a, const void *b)
+scenario_msg_cmp(const void *a, const void *b)
 {
-	const struct scn_msg	*ma = a, *mb = b;
+	const struct scenario_msg *ma = a, *mb = b;
 
 	if (ma->line != mb->line)
 		return (ma->line < mb->line ? -1 : 1);
@@ -658,11 +676,11 @@ scn_msg_cmp(const void *a, const void *b)
 }
 
 static void
-scn_flush(struct scn_loader *ld, FILE *errf)
+scenario_flush(struct scenario_loader *ld, FILE *errf)
 {
-	size_t	i;
+	size_t i;
 
-	qsort(ld->msg, ld->nmsg, sizeof *ld->msg, scn_msg_cmp);
+	qsort(ld->msg, ld->nmsg, sizeof *ld->msg, scenario_msg_cmp);
 	for (i = 0; i < ld->nmsg; i++) {
 		if (errf != NULL) {
 			if (ld->msg[i].line > 0)
@@ -679,9 +697,9 @@ scn_flush(struct scn_loader *ld, FILE *errf)
 
 /* libxml2's message, one line, without its newline. */
 static char *
-scn_xml_text(const char *m)
+scenario_xml_text(const char *m)
 {
-	char	*s, *p;
+	char *s, *p;
 
 	s = xstrdup(m != NULL ? m : "error");
 	for (p = s; *p != '\0'; p++) {
@@ -695,29 +713,30 @@ scn_xml_text(const char *m)
 
 /* Well-formedness: the first error says it; the rest follow from it. */
 static void
-scn_xml_error(void *arg, xmlErrorPtr e)
+scenario_xml_error(void *arg, xmlErrorPtr e)
 {
-	xmlParserCtxtPtr	 pctx = arg;
-	struct scn_loader	*ld = pctx->_private;
+	xmlParserCtxtPtr pctx = arg;
+	struct scenario_loader *ld = pctx->_private;
 
 	if (e->level < XML_ERR_ERROR)
 		return;
 	if (ld->parse_errors++ != 0)
 		return;
-	scn_msg_add(ld, e->line > 0 ? e->line : 1, scn_xml_text(e->message));
+	scenario_msg_add(ld, e->line > 0 ? e->line : 1,
+	    scenario_xml_text(e->message));
 }
 
 /* The schema itself is ours: failing to compile it is a build bug. */
 static void
-scn_schema_error(void *arg, xmlErrorPtr e)
+scenario_schema_error(void *arg, xmlErrorPtr e)
 {
-	struct scn_loader	*ld = arg;
-	char			*m;
+	struct scenario_loader *ld = arg;
+	char *m;
 
 	if (e->level < XML_ERR_ERROR)
 		return;
-	m = scn_xml_text(e->message);
-	scn_msgf(ld, 0, "fleet/scenario.rng: %s", m);
+	m = scenario_xml_text(e->message);
+	scenario_msgf(ld, 0, "fleet/scenario.rng: %s", m);
 	free(m);
 }
 
@@ -727,14 +746,14 @@ scn_schema_error(void *arg, xmlErrorPtr e)
  * node, and the second adds nothing.
  */
 static void
-scn_rng_error(void *arg, xmlErrorPtr e)
+scenario_rng_error(void *arg, xmlErrorPtr e)
 {
-	struct scn_loader	*ld = arg;
-	xmlNodePtr		 n = e->node;
-	const struct scn_shape	*sh;
-	const char		*name, *list = NULL, *hint;
-	char			 buf[64], *m, *tag;
-	long			 line;
+	struct scenario_loader *ld = arg;
+	xmlNodePtr n = e->node;
+	const struct scenario_shape *sh;
+	const char *name, *list = NULL, *hint;
+	char buf[64], *m, *tag;
+	long line;
 
 	if (e->level < XML_ERR_ERROR)
 		return;
@@ -742,10 +761,10 @@ scn_rng_error(void *arg, xmlErrorPtr e)
 	    e->code == XML_RELAXNG_ERR_EXTRACONTENT)
 		return;
 	ld->last_node = n;
-	line = e->line > 0 ? e->line : (n != NULL ? scn_line(n) : 0);
+	line = e->line > 0 ? e->line : (n != NULL ? scenario_line(n) : 0);
 	if (n == NULL || n->type != XML_ELEMENT_NODE) {
-		m = scn_xml_text(e->message);
-		scn_msg_add(ld, line, m);
+		m = scenario_xml_text(e->message);
+		scenario_msg_add(ld, line, m);
 		return;
 	}
 	switch (e->code) {
@@ -756,110 +775,118 @@ scn_rng_error(void *arg, xmlErrorPtr e)
 	case XML_RELAXNG_ERR_ELEMEXTRANS:
 		if (n->parent == NULL || n->parent->type != XML_ELEMENT_NODE)
 			list = "scenario";
-		else if ((sh = scn_shape_find(n->parent)) != NULL)
+		else if ((sh = scenario_shape_find(n->parent)) != NULL)
 			list = sh->children;
 		if (n->ns != NULL && n->ns->prefix != NULL)
 			xasprintf(&tag, "%s:%s", (const char *)n->ns->prefix,
 			    (const char *)n->name);
 		else
 			tag = xstrdup((const char *)n->name);
-		name = scn_q(ld, tag);
-		hint = n->ns != NULL ? NULL :
-		    scn_suggest((const char *)n->name, list, buf, sizeof buf);
+		name = scenario_q(ld, tag);
+		hint = NULL;
+		if (n->ns == NULL)
+			hint = scenario_suggest((const char *)n->name, list,
+			    buf, sizeof buf);
 		if (hint != NULL)
-			scn_msgf(ld, line, "element \"%s\" not allowed here; "
-			    "did you mean \"%s\"?", name, hint);
+			scenario_msgf(ld, line,
+			    "element \"%s\" not allowed here; "
+			    "did you mean \"%s\"?",
+			    name, hint);
 		else
-			scn_msgf(ld, line, "element \"%s\" not allowed here",
-			    name);
+			scenario_msgf(ld, line,
+			    "element \"%s\" not allowed here", name);
 		free(tag);
 		break;
 	case XML_RELAXNG_ERR_INVALIDATTR:
 		name = e->str1 != NULL ? e->str1 : "?";
-		if ((sh = scn_shape_find(n)) != NULL)
+		if ((sh = scenario_shape_find(n)) != NULL)
 			list = sh->attrs;
-		hint = scn_suggest(name, list, buf, sizeof buf);
+		hint = scenario_suggest(name, list, buf, sizeof buf);
 		if (hint != NULL)
-			scn_err(ld, n, NULL, "attribute \"%s\" not allowed; "
-			    "did you mean \"%s\"?", scn_q(ld, name), hint);
+			scenario_err(ld, n, NULL,
+			    "attribute \"%s\" not allowed; "
+			    "did you mean \"%s\"?",
+			    scenario_q(ld, name), hint);
 		else
-			scn_err(ld, n, NULL, "attribute \"%s\" not allowed",
-			    scn_q(ld, name));
+			scenario_err(ld, n, NULL,
+			    "attribute \"%s\" not allowed",
+			    scenario_q(ld, name));
 		break;
 	case XML_RELAXNG_ERR_TEXTWRONG:
-		scn_err(ld, n, NULL, "text not allowed here");
+		scenario_err(ld, n, NULL, "text not allowed here");
 		break;
 	case XML_RELAXNG_ERR_EXTRACONTENT:
-		scn_err(ld, n, NULL, "unexpected content");
+		scenario_err(ld, n, NULL, "unexpected content");
 		break;
 	default:
-		m = scn_xml_text(e->message);
-		scn_err(ld, n, NULL, "%s", m);
+		m = scenario_xml_text(e->message);
+		scenario_err(ld, n, NULL, "%s", m);
 		free(m);
 		break;
 	}
 }
 
 static int
-scn_validate(struct scn_loader *ld, xmlDocPtr doc)
+scenario_validate(struct scenario_loader *ld, xmlDocPtr doc)
 {
-	xmlRelaxNGParserCtxtPtr	 rpc;
-	xmlRelaxNGValidCtxtPtr	 vctx;
-	xmlRelaxNGPtr		 schema;
-	int			 rc;
+	xmlRelaxNGParserCtxtPtr rpc;
+	xmlRelaxNGValidCtxtPtr vctx;
+	xmlRelaxNGPtr schema;
+	int rc;
 
 	rpc = xmlRelaxNGNewMemParserCtxt(scenario_rng, (int)scenario_rng_len);
 	if (rpc == NULL) {
-		scn_msgf(ld, 0, "fleet/scenario.rng: cannot be loaded");
+		scenario_msgf(ld, 0, "fleet/scenario.rng: cannot be loaded");
 		return (-1);
 	}
-	xmlRelaxNGSetParserStructuredErrors(rpc, scn_schema_error, ld);
+	xmlRelaxNGSetParserStructuredErrors(rpc, scenario_schema_error, ld);
 	schema = xmlRelaxNGParse(rpc);
 	xmlRelaxNGFreeParserCtxt(rpc);
 	if (schema == NULL) {
 		if (ld->nmsg == 0)
-			scn_msgf(ld, 0, "fleet/scenario.rng: does not compile");
+			scenario_msgf(ld, 0,
+			    "fleet/scenario.rng: does not compile");
 		return (-1);
 	}
 	vctx = xmlRelaxNGNewValidCtxt(schema);
-	xmlRelaxNGSetValidStructuredErrors(vctx, scn_rng_error, ld);
+	xmlRelaxNGSetValidStructuredErrors(vctx, scenario_rng_error, ld);
 	rc = xmlRelaxNGValidateDoc(vctx, doc);
 	xmlRelaxNGFreeValidCtxt(vctx);
 	xmlRelaxNGFree(schema);
 	if (rc != 0 && ld->nmsg == 0)
-		scn_msgf(ld, 1, "does not match the scenario schema");
+		scenario_msgf(ld, 1, "does not match the scenario schema");
 	return (rc != 0 ? -1 : 0);
 }
 
 /* Tree helpers. */
 
 static long
-scn_line(xmlNodePtr n)
+scenario_line(xmlNodePtr n)
 {
-	long	line = xmlGetLineNo(n);
+	long line = xmlGetLineNo(n);
 
 	return (line > 0 ? line : 0);
 }
 
 /* An attribute's value, kept until the load ends; NULL if absent. */
 static const char *
-scn_attr(struct scn_loader *ld, xmlNodePtr n, const char *name)
+scenario_attr(struct scenario_loader *ld, xmlNodePtr n, const char *name)
 {
-	xmlChar	*v;
+	xmlChar *v;
 
 	if ((v = xmlGetNoNsProp(n, BAD_CAST name)) == NULL)
 		return (NULL);
 	if (ld->nxstr == ld->xstrcap) {
 		ld->xstrcap = ld->xstrcap == 0 ? 64 : ld->xstrcap * 2;
-		ld->xstr = xreallocarray(ld->xstr, ld->xstrcap,
-		    sizeof *ld->xstr);
+		ld->xstr =
+		    xreallocarray(ld->xstr, ld->xstrcap, sizeof *ld->xstr);
 	}
 	ld->xstr[ld->nxstr++] = v;
 	return ((const char *)v);
 }
 
 static char *
-scn_keep(struct scn_loader *ld, char *s)
+scenario_keep(struct scenario_loader *ld, char *s)
 {
 	if (ld->nstr == ld->strcap) {
 		ld->strcap = ld->strcap == 0 ? 64 : ld->strcap * 2;
@@ -871,14 +898,14 @@ scn_keep(struct scn_loader *ld, char *s)
 
 /* Text content, verbatim or without surrounding white space. */
 static const char *
-scn_text(struct scn_loader *ld, xmlNodePtr n, int trim)
+scenario_text(struct scenario_loader *ld, xmlNodePtr n, int trim)
 {
-	xmlChar	*v;
-	char	*s, *e;
+	xmlChar *v;
+	char *s, *e;
 
 	if ((v = xmlNodeGetContent(n)) == NULL)
 		return ("");
-	s = scn_keep(ld, xstrdup((const char *)v));
+	s = scenario_keep(ld, xstrdup((const char *)v));
 	xmlFree(v);
 	if (!trim)
 		return (s);
@@ -892,13 +919,14 @@ scn_text(struct scn_loader *ld, xmlNodePtr n, int trim)
 
 /* Does n hold text other than white space? */
 static int
-scn_has_text(xmlNodePtr n)
+scenario_has_text(xmlNodePtr n)
 {
-	xmlNodePtr	 c;
-	const xmlChar	*p;
+	xmlNodePtr c;
+	const xmlChar *p;
 
 	for (c = n->children; c != NULL; c = c->next) {
-		if (c->type != XML_TEXT_NODE && c->type != XML_CDATA_SECTION_NODE)
+		if (c->type != XML_TEXT_NODE &&
+		    c->type != XML_CDATA_SECTION_NODE)
 			continue;
 		for (p = c->content; p != NULL && *p != '\0'; p++) {
 			if (!isspace(*p))
@@ -909,10 +937,10 @@ scn_has_text(xmlNodePtr n)
 }
 
 static size_t
-scn_count(xmlNodePtr n, const char *name)
+scenario_count(xmlNodePtr n, const char *name)
 {
-	xmlNodePtr	c;
-	size_t		k = 0;
+	xmlNodePtr c;
+	size_t k = 0;
 
 	for (c = n->children; c != NULL; c = c->next) {
 		if (SCN_IS(c, name))
@@ -923,9 +951,9 @@ scn_count(xmlNodePtr n, const char *name)
 
 /* Site, server and group names: a letter, then letters digits - _ . */
 static int
-scn_name_ok(const char *s)
+scenario_name_ok(const char *s)
 {
-	size_t	i;
+	size_t i;
 
 	if (!isalpha((unsigned char)s[0]) || strlen(s) > SCN_NAME_MAX)
 		return (0);
@@ -939,9 +967,9 @@ scn_name_ok(const char *s)
 
 /* Host names: labels of 1..63 letters, digits, - and _, dot separated. */
 static int
-scn_dns_name_ok(const char *s)
+scenario_dns_name_ok(const char *s)
 {
-	size_t	label = 0, len = strlen(s);
+	size_t label = 0, len = strlen(s);
 
 	if (len == 0 || len > SCN_DNS_NAME_MAX + 1)
 		return (0);
@@ -965,10 +993,10 @@ scn_dns_name_ok(const char *s)
 }
 
 static size_t
-scn_distance(const char *a, const char *b)
+scenario_distance(const char *a, const char *b)
 {
-	size_t	la = strlen(a), lb = strlen(b), i, j, prev, tmp, best;
-	size_t	d[SCN_NAME_MAX + 1];
+	size_t la = strlen(a), lb = strlen(b), i, j, prev, tmp, best;
+	size_t d[SCN_NAME_MAX + 1];
 
 	if (la > SCN_NAME_MAX || lb > SCN_NAME_MAX)
 		return (SIZE_MAX);
@@ -979,8 +1007,9 @@ scn_distance(const char *a, const char *b)
 		d[0] = i;
 		for (j = 1; j <= lb; j++) {
 			tmp = d[j];
-			best = prev + (tolower((unsigned char)a[i - 1]) !=
-			    tolower((unsigned char)b[j - 1]));
+			best = prev +
+			    (tolower((unsigned char)a[i - 1]) !=
+				tolower((unsigned char)b[j - 1]));
 			if (d[j] + 1 < best)
 				best = d[j] + 1;
 			if (d[j - 1] + 1 < best)
@@ -994,11 +1023,11 @@ scn_distance(const char *a, const char *b)
 
 /* The word of list (space separated) closest to word, if close enough. */
 static const char *
-scn_suggest(const char *word, const char *list, char *buf, size_t size)
+scenario_suggest(const char *word, const char *list, char *buf, size_t size)
 {
-	const char	*p, *e;
-	char		 w[SCN_NAME_MAX + 1];
-	size_t		 best = 3, d, len;
+	const char *p, *e;
+	char w[SCN_NAME_MAX + 1];
+	size_t best = 3, d, len;
 
 	if (list == NULL)
 		return (NULL);
@@ -1012,7 +1041,7 @@ scn_suggest(const char *word, const char *list, char *buf, size_t size)
 			continue;
 		memcpy(w, p, len);
 		w[len] = '\0';
-		d = scn_distance(word, w);
+		d = scenario_distance(word, w);
 		if (d < best && d < len) {
 			best = d;
 			memcpy(buf, w, len + 1);
@@ -1021,18 +1050,18 @@ scn_suggest(const char *word, const char *list, char *buf, size_t size)
 	return (buf[0] != '\0' ? buf : NULL);
 }
 
-static const struct scn_shape *
-scn_shape_find(xmlNodePtr n)
+static const struct scenario_shape *
+scenario_shape_find(xmlNodePtr n)
 {
-	const char	*parent = "";
-	size_t		 i;
+	const char *parent = "";
+	size_t i;
 
 	if (n->parent != NULL && n->parent->type == XML_ELEMENT_NODE)
 		parent = (const char *)n->parent->name;
-	for (i = 0; i < nitems(scn_shapes); i++) {
-		if (strcmp(scn_shapes[i].parent, parent) == 0 &&
-		    strcmp(scn_shapes[i].name, (const char *)n->name) == 0)
-			return (&scn_shapes[i]);
+	for (i = 0; i < nitems(scenario_shapes); i++) {
+		if (strcmp(scenario_shapes[i].parent, parent) == 0 &&
+		    strcmp(scenario_shapes[i].name, (const char *)n->name) == 0)
+			return (&scenario_shapes[i]);
 	}
 	return (NULL);
 }
@@ -1040,25 +1069,27 @@ scn_shape_find(xmlNodePtr n)
 /* Attribute readers: 1 present and good, 0 absent, -1 bad (reported). */
 
 static int
-scn_need(struct scn_loader *ld, xmlNodePtr n, const char *attr)
+scenario_need(struct scenario_loader *ld, xmlNodePtr n, const char *attr)
 {
 	if (xmlHasProp(n, BAD_CAST attr) != NULL)
 		return (0);
-	scn_err(ld, n, NULL, "%s= is required", attr);
+	scenario_err(ld, n, NULL, "%s= is required", attr);
 	return (-1);
 }
 
 static int
-scn_get_name(struct scn_loader *ld, xmlNodePtr n, const char *attr,
+scenario_get_name(struct scenario_loader *ld, xmlNodePtr n, const char *attr,
     char **out)
 {
-	const char	*v;
+	const char *v;
 
-	if ((v = scn_attr(ld, n, attr)) == NULL)
+	if ((v = scenario_attr(ld, n, attr)) == NULL)
 		return (0);
-	if (!scn_name_ok(v)) {
-		scn_err(ld, n, attr, "%s must be a letter then up to %d "
-		    "letters, digits, '-', '_' or '.'", attr, SCN_NAME_MAX - 1);
+	if (!scenario_name_ok(v)) {
+		scenario_err(ld, n, attr,
+		    "%s must be a letter then up to %d "
+		    "letters, digits, '-', '_' or '.'",
+		    attr, SCN_NAME_MAX - 1);
 		return (-1);
 	}
 	*out = xstrdup(v);
@@ -1066,15 +1097,15 @@ scn_get_name(struct scn_loader *ld, xmlNodePtr n, const char *attr,
 }
 
 static int
-scn_get_uint(struct scn_loader *ld, xmlNodePtr n, const char *attr,
+scenario_get_uint(struct scenario_loader *ld, xmlNodePtr n, const char *attr,
     uint64_t min, uint64_t max, uint64_t *out)
 {
-	const char	*v;
+	const char *v;
 
-	if ((v = scn_attr(ld, n, attr)) == NULL)
+	if ((v = scenario_attr(ld, n, attr)) == NULL)
 		return (0);
 	if (parse_uint(v, min, max, out, NULL) != 0) {
-		scn_err(ld, n, attr, "%s must be %llu..%llu", attr,
+		scenario_err(ld, n, attr, "%s must be %llu..%llu", attr,
 		    (unsigned long long)min, (unsigned long long)max);
 		return (-1);
 	}
@@ -1082,49 +1113,52 @@ scn_get_uint(struct scn_loader *ld, xmlNodePtr n, const char *attr,
 }
 
 static int
-scn_get_time(struct scn_loader *ld, xmlNodePtr n, const char *attr,
+scenario_get_time(struct scenario_loader *ld, xmlNodePtr n, const char *attr,
     emu_time *out)
 {
-	const char	*v;
+	const char *v;
 
-	if ((v = scn_attr(ld, n, attr)) == NULL)
+	if ((v = scenario_attr(ld, n, attr)) == NULL)
 		return (0);
 	if (scenario_parse_time(v, out) != 0) {
-		scn_err(ld, n, attr, "%s is not a time (e.g. 90s, 1h30m, "
-		    "250ms)", attr);
+		scenario_err(ld, n, attr,
+		    "%s is not a time (e.g. 90s, 1h30m, "
+		    "250ms)",
+		    attr);
 		return (-1);
 	}
 	return (1);
 }
 
 static int
-scn_get_bool(struct scn_loader *ld, xmlNodePtr n, const char *attr, int *out)
+scenario_get_bool(struct scenario_loader *ld, xmlNodePtr n, const char *attr,
+    int *out)
 {
-	const char	*v;
+	const char *v;
 
-	if ((v = scn_attr(ld, n, attr)) == NULL)
+	if ((v = scenario_attr(ld, n, attr)) == NULL)
 		return (0);
 	if (strcmp(v, "yes") == 0)
 		*out = 1;
 	else if (strcmp(v, "no") == 0)
 		*out = 0;
 	else {
-		scn_err(ld, n, attr, "%s must be yes or no", attr);
+		scenario_err(ld, n, attr, "%s must be yes or no", attr);
 		return (-1);
 	}
 	return (1);
 }
 
 static int
-scn_get_ip(struct scn_loader *ld, xmlNodePtr n, const char *attr,
+scenario_get_ip(struct scenario_loader *ld, xmlNodePtr n, const char *attr,
     uint32_t *out)
 {
-	const char	*v;
+	const char *v;
 
-	if ((v = scn_attr(ld, n, attr)) == NULL)
+	if ((v = scenario_attr(ld, n, attr)) == NULL)
 		return (0);
 	if (ipv4_parse(v, out) != 0) {
-		scn_err(ld, n, attr, "%s is not an IPv4 address", attr);
+		scenario_err(ld, n, attr, "%s is not an IPv4 address", attr);
 		return (-1);
 	}
 	return (1);
@@ -1135,14 +1169,14 @@ scn_get_ip(struct scn_loader *ld, xmlNodePtr n, const char *attr,
  * *cause.  The buffer has a NUL after the data.
  */
 static int
-scn_read_file(const char *path, size_t max, uint8_t **data, size_t *len,
+scenario_read_file(const char *path, size_t max, uint8_t **data, size_t *len,
     char **cause)
 {
-	struct stat	 st;
-	uint8_t		*buf;
-	size_t		 have = 0;
-	ssize_t		 n;
-	int		 fd;
+	struct stat st;
+	uint8_t *buf;
+	size_t have = 0;
+	ssize_t n;
+	int fd;
 
 	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
 		*cause = xstrdup(strerror(errno));
@@ -1187,24 +1221,24 @@ scn_read_file(const char *path, size_t max, uint8_t **data, size_t *len,
 
 /* src= relative to the scenario's directory. */
 static int
-scn_read_src(struct scn_loader *ld, xmlNodePtr n, const char *src,
+scenario_read_src(struct scenario_loader *ld, xmlNodePtr n, const char *src,
     uint8_t **data, size_t *len)
 {
-	char	*path, *cause;
-	int	 rc;
+	char *path, *cause;
+	int rc;
 
 	if (*src == '\0') {
-		scn_err(ld, n, "src", "src is empty");
+		scenario_err(ld, n, "src", "src is empty");
 		return (-1);
 	}
 	if (src[0] == '/' || strcmp(ld->base, ".") == 0)
 		path = xstrdup(src);
 	else
 		xasprintf(&path, "%s/%s", ld->base, src);
-	rc = scn_read_file(path, SCN_SRC_MAX, data, len, &cause);
+	rc = scenario_read_file(path, SCN_SRC_MAX, data, len, &cause);
 	if (rc != 0) {
-		scn_err(ld, n, "src", "cannot read %s: %s", scn_q(ld, path),
-		    cause);
+		scenario_err(ld, n, "src", "cannot read %s: %s",
+		    scenario_q(ld, path), cause);
 		free(cause);
 	}
 	free(path);
@@ -1215,9 +1249,9 @@ scn_read_src(struct scn_loader *ld, xmlNodePtr n, const char *src,
 
 /* 12 hex digits; ':', '-' and '.' between them are ignored. */
 static int
-scn_mac_parse(const char *s, uint8_t *mac)
+scenario_mac_parse(const char *s, uint8_t *mac)
 {
-	int	nd = 0, v;
+	int nd = 0, v;
 
 	memset(mac, 0, 6);
 	for (; *s != '\0'; s++) {
@@ -1225,8 +1259,9 @@ scn_mac_parse(const char *s, uint8_t *mac)
 			continue;
 		if (!isxdigit((unsigned char)*s) || nd == 12)
 			return (-1);
-		v = isdigit((unsigned char)*s) ? *s - '0' :
-		    tolower((unsigned char)*s) - 'a' + 10;
+		v = isdigit((unsigned char)*s)
+		    ? *s - '0'
+		    : tolower((unsigned char)*s) - 'a' + 10;
 		mac[nd / 2] |= (uint8_t)(nd % 2 == 0 ? v << 4 : v);
 		nd++;
 	}
@@ -1234,10 +1269,10 @@ scn_mac_parse(const char *s, uint8_t *mac)
 }
 
 static uint64_t
-scn_mac_u64(const uint8_t *mac)
+scenario_mac_u64(const uint8_t *mac)
 {
-	uint64_t	v = 0;
-	int		i;
+	uint64_t v = 0;
+	int i;
 
 	for (i = 0; i < 6; i++)
 		v = (v << 8) | mac[i];
@@ -1245,18 +1280,18 @@ scn_mac_u64(const uint8_t *mac)
 }
 
 static void
-scn_mac_fmt(uint64_t v, char *buf)
+scenario_mac_fmt(uint64_t v, char *buf)
 {
 	snprintf(buf, 13, "%012llX", (unsigned long long)(v & SCN_MAC_MAX));
 }
 
 /* "0.1%" (up to four decimals) or "1000ppm", at most 100%. */
 static int
-scn_loss_parse(const char *s, uint32_t *ppm)
+scenario_loss_parse(const char *s, uint32_t *ppm)
 {
-	uint64_t	 v = 0, scale = 10000;
-	const char	*p = s;
-	int		 digits = 0, dot = 0, frac = 0;
+	uint64_t v = 0, scale = 10000;
+	const char *p = s;
+	int digits = 0, dot = 0, frac = 0;
 
 	for (; isdigit((unsigned char)*p) || *p == '.'; p++) {
 		if (*p == '.') {
@@ -1286,10 +1321,10 @@ scn_loss_parse(const char *s, uint32_t *ppm)
 
 /* "prov,dhcp": trace category names, comma separated. */
 static int
-scn_trace_parse(const char *s, unsigned *bits, char **cause)
+scenario_trace_parse(const char *s, unsigned *bits, char **cause)
 {
-	const char	*p, *e;
-	size_t		 len, i;
+	const char *p, *e;
+	size_t len, i;
 
 	*bits = 0;
 	for (p = s; *p != '\0'; p = e) {
@@ -1298,28 +1333,30 @@ scn_trace_parse(const char *s, unsigned *bits, char **cause)
 		e = p + strcspn(p, ", ");
 		if ((len = (size_t)(e - p)) == 0)
 			continue;
-		for (i = 0; i < nitems(scn_traces); i++) {
-			if (strlen(scn_traces[i].name) == len &&
-			    strncmp(scn_traces[i].name, p, len) == 0)
+		for (i = 0; i < nitems(scenario_traces); i++) {
+			if (strlen(scenario_traces[i].name) == len &&
+			    strncmp(scenario_traces[i].name, p, len) == 0)
 				break;
 		}
-		if (i == nitems(scn_traces)) {
-			xasprintf(cause, "unknown trace category \"%.*s\" "
+		if (i == nitems(scenario_traces)) {
+			xasprintf(cause,
+			    "unknown trace category \"%.*s\" "
 			    "(dhcp, dns, http, tftp, tls, prov, lcd, net, all)",
-			    (int)(len > SCN_SHOWN_MAX ? SCN_SHOWN_MAX : len), p);
+			    (int)(len > SCN_SHOWN_MAX ? SCN_SHOWN_MAX : len),
+			    p);
 			return (-1);
 		}
-		*bits |= scn_traces[i].bit;
+		*bits |= scenario_traces[i].bit;
 	}
 	return (0);
 }
 
 /* A decimal index at *pp, advanced past it. */
 static int
-scn_index(const char **pp, uint32_t *v)
+scenario_index(const char **pp, uint32_t *v)
 {
-	const char	*p = *pp;
-	uint64_t	 n = 0;
+	const char *p = *pp;
+	uint64_t n = 0;
 
 	if (!isdigit((unsigned char)*p))
 		return (-1);
@@ -1334,9 +1371,9 @@ scn_index(const char **pp, uint32_t *v)
 }
 
 static size_t
-scn_group_find(const struct scenario *sc, const char *name, size_t len)
+scenario_group_find(const struct scenario *sc, const char *name, size_t len)
 {
-	size_t	i;
+	size_t i;
 
 	for (i = 0; i < sc->ngroup; i++) {
 		if (sc->group[i].name != NULL &&
@@ -1352,35 +1389,37 @@ scn_group_find(const struct scenario *sc, const char *name, size_t len)
  * copy of text.  -1 with *cause if it selects nothing.
  */
 static int
-scn_sel_resolve(const struct scenario *sc, const char *text,
+scenario_sel_resolve(const struct scenario *sc, const char *text,
     struct scn_sel *sel, char **cause)
 {
-	const struct scn_group	*g;
-	const char		*br, *p;
-	uint8_t			 mac[6];
-	uint64_t		 want, first;
-	uint32_t		 from, to;
-	size_t			 gi, nlen, i;
-	char			*q;
+	const struct scn_group *g;
+	const char *br, *p;
+	uint8_t mac[6];
+	uint64_t want, first;
+	uint32_t from, to;
+	size_t gi, nlen, i;
+	char *q;
 
 	memset(sel, 0, sizeof *sel);
 	br = strchr(text, '[');
 	nlen = br != NULL ? (size_t)(br - text) : strlen(text);
-	gi = scn_group_find(sc, text, nlen);
-	if (gi == SIZE_MAX && br == NULL && scn_mac_parse(text, mac) == 0) {
-		want = scn_mac_u64(mac);
+	gi = scenario_group_find(sc, text, nlen);
+	if (gi == SIZE_MAX && br == NULL &&
+	    scenario_mac_parse(text, mac) == 0) {
+		want = scenario_mac_u64(mac);
 		for (gi = 0; gi < sc->ngroup; gi++) {
 			g = &sc->group[gi];
 			if (g->macs != NULL) {
 				for (i = 0; i < g->count; i++) {
-					if (scn_mac_u64(g->macs[i]) == want)
+					if (scenario_mac_u64(g->macs[i]) ==
+					    want)
 						break;
 				}
 				if (i < g->count)
 					break;
 				continue;
 			}
-			first = scn_mac_u64(g->mac);
+			first = scenario_mac_u64(g->mac);
 			if (g->count != 0 && want >= first &&
 			    want - first < g->count) {
 				i = want - first;
@@ -1398,7 +1437,8 @@ scn_sel_resolve(const struct scenario *sc, const char *text,
 		return (0);
 	}
 	if (gi == SIZE_MAX) {
-		q = pf_escape(text, nlen > SCN_SHOWN_MAX ? SCN_SHOWN_MAX : nlen);
+		q = pf_escape(text,
+		    nlen > SCN_SHOWN_MAX ? SCN_SHOWN_MAX : nlen);
 		xasprintf(cause, "no phone group \"%s\"", q);
 		free(q);
 		return (-1);
@@ -1413,12 +1453,12 @@ scn_sel_resolve(const struct scenario *sc, const char *text,
 		to = g->count - 1;
 	} else {
 		p = br + 1;
-		if (scn_index(&p, &from) != 0)
+		if (scenario_index(&p, &from) != 0)
 			goto bad;
 		to = from;
 		if (strncmp(p, "..", 2) == 0) {
 			p += 2;
-			if (scn_index(&p, &to) != 0)
+			if (scenario_index(&p, &to) != 0)
 				goto bad;
 		}
 		if (strcmp(p, "]") != 0)
@@ -1428,9 +1468,10 @@ scn_sel_resolve(const struct scenario *sc, const char *text,
 			return (-1);
 		}
 		if (to >= g->count) {
-			xasprintf(cause, "index %u is out of range: group "
-			    "\"%s\" has %u phones (0..%u)", to, g->name,
-			    g->count, g->count - 1);
+			xasprintf(cause,
+			    "index %u is out of range: group "
+			    "\"%s\" has %u phones (0..%u)",
+			    to, g->name, g->count, g->count - 1);
 			return (-1);
 		}
 	}
@@ -1441,73 +1482,79 @@ scn_sel_resolve(const struct scenario *sc, const char *text,
 	return (0);
 
 bad:
-	xasprintf(cause, "bad selector: use name, name[i], name[i..j] or a "
+	xasprintf(cause,
+	    "bad selector: use name, name[i], name[i..j] or a "
 	    "MAC");
 	return (-1);
 }
 
 /* Is name a parameter the phone knows?  Reports if not. */
 static int
-scn_param_known(struct scn_loader *ld, xmlNodePtr n, const char *attr,
+scenario_param_known(struct scenario_loader *ld, xmlNodePtr n, const char *attr,
     const char *name)
 {
-	const char	*best = NULL;
-	size_t		 i, d, bestd = 3;
+	const char *best = NULL;
+	size_t i, d, bestd = 3;
 
 	if (ld->ctx == NULL)
 		ld->ctx = emu_ctx_create(0);
 	if (param_find(ld->ctx, name) != -1)
 		return (0);
 	for (i = 0; i < param_count; i++) {
-		d = scn_distance(name, param_table[i].name);
+		d = scenario_distance(name, param_table[i].name);
 		if (d < bestd) {
 			bestd = d;
 			best = param_table[i].name;
 		}
 	}
 	if (best != NULL)
-		scn_err(ld, n, attr, "unknown parameter \"%s\"; did you mean "
-		    "\"%s\"?", scn_q(ld, name), best);
+		scenario_err(ld, n, attr,
+		    "unknown parameter \"%s\"; did you mean "
+		    "\"%s\"?",
+		    scenario_q(ld, name), best);
 	else
-		scn_err(ld, n, attr, "unknown parameter \"%s\"",
-		    scn_q(ld, name));
+		scenario_err(ld, n, attr, "unknown parameter \"%s\"",
+		    scenario_q(ld, name));
 	return (-1);
 }
 
 /* The document. */
 
 static void
-scn_root(struct scn_loader *ld, xmlNodePtr root)
+scenario_root(struct scenario_loader *ld, xmlNodePtr root)
 {
-	struct scenario	*sc = ld->sc;
-	xmlNodePtr	 c, first_tl = NULL, first_dns = NULL;
-	xmlNodePtr	 first_desc = NULL;
-	const char	*v, *slash, *dot;
-	char		*cause;
-	uint64_t	 u;
-	size_t		 i;
+	struct scenario *sc = ld->sc;
+	xmlNodePtr c, first_tl = NULL, first_dns = NULL;
+	xmlNodePtr first_desc = NULL;
+	const char *v, *slash, *dot;
+	char *cause;
+	uint64_t u;
+	size_t i;
 
-	if ((v = scn_attr(ld, root, "name")) != NULL) {
+	if ((v = scenario_attr(ld, root, "name")) != NULL) {
 		if (*v == '\0' || strlen(v) > SCN_NAME_MAX)
-			scn_err(ld, root, "name", "name must be 1..%d "
-			    "characters", SCN_NAME_MAX);
+			scenario_err(ld, root, "name",
+			    "name must be 1..%d "
+			    "characters",
+			    SCN_NAME_MAX);
 		sc->name = xstrdup(v);
 	} else {
 		/* The file's name without directory and extension. */
 		slash = strrchr(ld->file, '/');
 		v = slash != NULL ? slash + 1 : ld->file;
 		dot = strrchr(v, '.');
-		sc->name = dot != NULL && dot != v ?
-		    xstrndup(v, (size_t)(dot - v)) : xstrdup(v);
+		sc->name = dot != NULL && dot != v
+		    ? xstrndup(v, (size_t)(dot - v))
+		    : xstrdup(v);
 	}
 	sc->seed = 1;
-	if (scn_get_uint(ld, root, "seed", 0, UINT64_MAX, &u) == 1)
+	if (scenario_get_uint(ld, root, "seed", 0, UINT64_MAX, &u) == 1)
 		sc->seed = u;
-	ld->has_duration = scn_get_time(ld, root, "duration",
-	    &sc->duration) == 1;
-	if ((v = scn_attr(ld, root, "trace")) != NULL &&
-	    scn_trace_parse(v, &sc->trace, &cause) != 0) {
-		scn_err(ld, root, "trace", "%s", cause);
+	ld->has_duration =
+	    scenario_get_time(ld, root, "duration", &sc->duration) == 1;
+	if ((v = scenario_attr(ld, root, "trace")) != NULL &&
+	    scenario_trace_parse(v, &sc->trace, &cause) != 0) {
+		scenario_err(ld, root, "trace", "%s", cause);
 		free(cause);
 	}
 
@@ -1515,241 +1562,266 @@ scn_root(struct scn_loader *ld, xmlNodePtr root)
 	for (c = root->children; c != NULL; c = c->next) {
 		if (SCN_IS(c, "description")) {
 			if (first_desc != NULL) {
-				scn_err(ld, c, NULL, "only one <description> "
+				scenario_err(ld, c, NULL,
+				    "only one <description> "
 				    "allowed (first at line %ld)",
-				    scn_line(first_desc));
+				    scenario_line(first_desc));
 				continue;
 			}
 			first_desc = c;
-			sc->description = xstrdup(scn_text(ld, c, 1));
+			sc->description = xstrdup(scenario_text(ld, c, 1));
 		}
 	}
-	if ((sc->nsite = scn_count(root, "site")) == 0)
-		scn_msgf(ld, scn_line(root), "<scenario>: at least one <site> "
+	if ((sc->nsite = scenario_count(root, "site")) == 0)
+		scenario_msgf(ld, scenario_line(root),
+		    "<scenario>: at least one <site> "
 		    "is required");
 	sc->site = xcalloc(sc->nsite, sizeof *sc->site);
 	for (c = root->children, i = 0; c != NULL; c = c->next) {
 		if (SCN_IS(c, "site"))
-			scn_site(ld, c, &sc->site[i++]);
+			scenario_site(ld, c, &sc->site[i++]);
 	}
-	sc->nserver = scn_count(root, "server");
+	sc->nserver = scenario_count(root, "server");
 	sc->server = xcalloc(sc->nserver, sizeof *sc->server);
 	for (c = root->children, i = 0; c != NULL; c = c->next) {
 		if (SCN_IS(c, "server"))
-			scn_server(ld, c, &sc->server[i++]);
+			scenario_server(ld, c, &sc->server[i++]);
 	}
 	for (c = root->children; c != NULL; c = c->next) {
 		if (!SCN_IS(c, "dns-server"))
 			continue;
 		if (first_dns != NULL) {
-			scn_err(ld, c, NULL, "only one <dns-server> allowed "
-			    "(first at line %ld)", scn_line(first_dns));
+			scenario_err(ld, c, NULL,
+			    "only one <dns-server> allowed "
+			    "(first at line %ld)",
+			    scenario_line(first_dns));
 			continue;
 		}
 		first_dns = c;
-		scn_dns(ld, c);
+		scenario_dns(ld, c);
 	}
-	if ((sc->ngroup = scn_count(root, "phones")) == 0)
-		scn_msgf(ld, scn_line(root), "<scenario>: at least one "
+	if ((sc->ngroup = scenario_count(root, "phones")) == 0)
+		scenario_msgf(ld, scenario_line(root),
+		    "<scenario>: at least one "
 		    "<phones> is required");
 	sc->group = xcalloc(sc->ngroup, sizeof *sc->group);
 	for (c = root->children, i = 0; c != NULL; c = c->next) {
 		if (SCN_IS(c, "phones"))
-			scn_group(ld, c, &sc->group[i++]);
+			scenario_group(ld, c, &sc->group[i++]);
 	}
-	scn_check_names(ld);
-	scn_check_macs(ld);
-	scn_check_sites(ld);
-	scn_check_servers(ld);
+	scenario_check_names(ld);
+	scenario_check_macs(ld);
+	scenario_check_sites(ld);
+	scenario_check_servers(ld);
 
 	/* The timeline refers to all of the above. */
 	for (c = root->children; c != NULL; c = c->next) {
 		if (!SCN_IS(c, "timeline"))
 			continue;
 		if (first_tl != NULL) {
-			scn_err(ld, c, NULL, "only one <timeline> allowed "
-			    "(first at line %ld)", scn_line(first_tl));
+			scenario_err(ld, c, NULL,
+			    "only one <timeline> allowed "
+			    "(first at line %ld)",
+			    scenario_line(first_tl));
 			continue;
 		}
 		first_tl = c;
-		scn_timeline(ld, c);
+		scenario_timeline(ld, c);
 	}
-	scn_finish(ld);
+	scenario_finish(ld);
 }
 
 static void
-scn_site(struct scn_loader *ld, xmlNodePtr n, struct scn_site *s)
+scenario_site(struct scenario_loader *ld, xmlNodePtr n, struct scn_site *s)
 {
-	const char	*v, *slash;
-	char		*addr;
-	uint64_t	 prefix;
-	xmlNodePtr	 c, first = NULL;
-	int		 ok = 0;
+	const char *v, *slash;
+	char *addr;
+	uint64_t prefix;
+	xmlNodePtr c, first = NULL;
+	int ok = 0;
 
-	s->line = (int)scn_line(n);
+	s->line = (int)scenario_line(n);
 	s->link.latency = SCN_DEF_LATENCY;
 	s->lease_s = SCN_DEF_LEASE_S;
-	if (scn_need(ld, n, "name") == 0)
-		scn_get_name(ld, n, "name", &s->name);
-	if (scn_need(ld, n, "subnet") == 0) {
-		v = scn_attr(ld, n, "subnet");
+	if (scenario_need(ld, n, "name") == 0)
+		scenario_get_name(ld, n, "name", &s->name);
+	if (scenario_need(ld, n, "subnet") == 0) {
+		v = scenario_attr(ld, n, "subnet");
 		slash = strchr(v, '/');
-		addr = xstrndup(v, slash != NULL ? (size_t)(slash - v) :
-		    strlen(v));
+		addr = xstrndup(v,
+		    slash != NULL ? (size_t)(slash - v) : strlen(v));
 		if (slash == NULL || ipv4_parse(addr, &s->subnet) != 0 ||
 		    parse_uint(slash + 1, 1, 30, &prefix, NULL) != 0)
-			scn_err(ld, n, "subnet", "subnet must be "
+			scenario_err(ld, n, "subnet",
+			    "subnet must be "
 			    "address/prefix, prefix 1..30 (e.g. 10.1.0.0/16)");
 		else {
 			s->mask = 0xffffffffU << (32 - prefix);
 			if ((s->subnet & ~s->mask) != 0)
-				scn_err(ld, n, "subnet", "subnet has host bits "
+				scenario_err(ld, n, "subnet",
+				    "subnet has host bits "
 				    "set");
 			else
 				ok = 1;
 		}
 		free(addr);
 	}
-	if (scn_get_ip(ld, n, "gateway", &s->gateway) == 1 && ok) {
+	if (scenario_get_ip(ld, n, "gateway", &s->gateway) == 1 && ok) {
 		if ((s->gateway & s->mask) != s->subnet)
-			scn_err(ld, n, "gateway", "gateway is outside the "
+			scenario_err(ld, n, "gateway",
+			    "gateway is outside the "
 			    "subnet");
 		else if (s->gateway == s->subnet ||
 		    s->gateway == (s->subnet | ~s->mask))
-			scn_err(ld, n, "gateway", "gateway is the network or "
+			scenario_err(ld, n, "gateway",
+			    "gateway is the network or "
 			    "broadcast address");
 	} else if (xmlHasProp(n, BAD_CAST "gateway") == NULL && ok)
 		s->gateway = s->subnet + 1;
-	scn_get_time(ld, n, "latency", &s->link.latency);
-	scn_get_time(ld, n, "jitter", &s->link.jitter);
-	if ((v = scn_attr(ld, n, "loss")) != NULL &&
-	    scn_loss_parse(v, &s->link.loss_ppm) != 0)
-		scn_err(ld, n, "loss", "loss must be a percentage (\"0.1%%\") "
+	scenario_get_time(ld, n, "latency", &s->link.latency);
+	scenario_get_time(ld, n, "jitter", &s->link.jitter);
+	if ((v = scenario_attr(ld, n, "loss")) != NULL &&
+	    scenario_loss_parse(v, &s->link.loss_ppm) != 0)
+		scenario_err(ld, n, "loss",
+		    "loss must be a percentage (\"0.1%%\") "
 		    "or parts per million (\"1000ppm\"), at most 100%%");
 	for (c = n->children; c != NULL; c = c->next) {
 		if (!SCN_IS(c, "dhcp"))
 			continue;
 		if (first != NULL) {
-			scn_err(ld, c, NULL, "only one <dhcp> per site (first "
-			    "at line %ld)", scn_line(first));
+			scenario_err(ld, c, NULL,
+			    "only one <dhcp> per site (first "
+			    "at line %ld)",
+			    scenario_line(first));
 			continue;
 		}
 		first = c;
-		scn_dhcp(ld, c, s);
+		scenario_dhcp(ld, c, s);
 	}
 }
 
 static void
-scn_dhcp(struct scn_loader *ld, xmlNodePtr n, struct scn_site *s)
+scenario_dhcp(struct scenario_loader *ld, xmlNodePtr n, struct scn_site *s)
 {
-	xmlNodePtr	 c;
-	const char	*v;
-	emu_time	 lease;
-	size_t		 i, j;
+	xmlNodePtr c;
+	const char *v;
+	emu_time lease;
+	size_t i, j;
 
 	s->has_dhcp = 1;
 	s->dhcp_server = s->gateway;
-	scn_get_ip(ld, n, "server", &s->dhcp_server);
-	if ((v = scn_attr(ld, n, "lease")) != NULL) {
+	scenario_get_ip(ld, n, "server", &s->dhcp_server);
+	if ((v = scenario_attr(ld, n, "lease")) != NULL) {
 		if (strcmp(v, "infinite") == 0)
 			s->lease_s = UINT32_MAX;
 		else if (scenario_parse_time(v, &lease) != 0 ||
 		    lease % EMU_SEC(1) != 0 || lease == 0 ||
 		    lease / EMU_SEC(1) >= UINT32_MAX)
-			scn_err(ld, n, "lease", "lease must be whole seconds "
+			scenario_err(ld, n, "lease",
+			    "lease must be whole seconds "
 			    "(e.g. 1d, 12h, 3600) or infinite");
 		else
 			s->lease_s = (uint32_t)(lease / EMU_SEC(1));
 	}
-	if ((v = scn_attr(ld, n, "domain")) != NULL) {
-		if (!scn_dns_name_ok(v))
-			scn_err(ld, n, "domain", "domain is not a DNS name");
+	if ((v = scenario_attr(ld, n, "domain")) != NULL) {
+		if (!scenario_dns_name_ok(v))
+			scenario_err(ld, n, "domain",
+			    "domain is not a DNS name");
 		else
 			s->domain = xstrdup(v);
 	}
 	for (c = n->children; c != NULL; c = c->next) {
 		if (!SCN_IS(c, "dns"))
 			continue;
-		v = scn_text(ld, c, 1);
+		v = scenario_text(ld, c, 1);
 		if (s->ndns == 2) {
-			scn_err(ld, c, NULL, "at most two <dns> servers");
+			scenario_err(ld, c, NULL, "at most two <dns> servers");
 			continue;
 		}
 		if (ipv4_parse(v, &s->dns[s->ndns]) != 0)
-			scn_err(ld, c, NULL, "\"%s\" is not an IPv4 address",
-			    scn_q(ld, v));
+			scenario_err(ld, c, NULL,
+			    "\"%s\" is not an IPv4 address", scenario_q(ld, v));
 		else
 			s->ndns++;
 	}
-	s->nopt = scn_count(n, "option");
+	s->nopt = scenario_count(n, "option");
 	s->opt = xcalloc(s->nopt, sizeof *s->opt);
 	for (c = n->children, i = 0; c != NULL; c = c->next) {
 		if (!SCN_IS(c, "option"))
 			continue;
-		scn_option(ld, c, &s->opt[i]);
+		scenario_option(ld, c, &s->opt[i]);
 		for (j = 0; j < i; j++) {
 			if (s->opt[i].code != 0 &&
 			    s->opt[j].code == s->opt[i].code) {
-				scn_err(ld, c, "code", "option %d is already "
-				    "set", s->opt[i].code);
+				scenario_err(ld, c, "code",
+				    "option %d is already "
+				    "set",
+				    s->opt[i].code);
 				break;
 			}
 		}
 		if (i == EP_DHCP_OPTS_MAX)
-			scn_err(ld, c, "code", "at most %d options per site",
-			    EP_DHCP_OPTS_MAX);
+			scenario_err(ld, c, "code",
+			    "at most %d options per site", EP_DHCP_OPTS_MAX);
 		i++;
 	}
 }
 
 static void
-scn_option(struct scn_loader *ld, xmlNodePtr n, struct scn_dhcp_opt *o)
+scenario_option(struct scenario_loader *ld, xmlNodePtr n,
+    struct scn_dhcp_opt *o)
 {
-	const char	*type, *v, *p;
-	char		*tok, *save, *copy;
-	uint64_t	 code;
-	uint32_t	 ip;
-	size_t		 i, len = 0;
-	int		 hi;
+	const char *type, *v, *p;
+	char *tok, *save, *copy;
+	uint64_t code;
+	uint32_t ip;
+	size_t i, len = 0;
+	int hi;
 
-	if (scn_need(ld, n, "code") != 0 ||
-	    scn_get_uint(ld, n, "code", 1, 254, &code) != 1)
+	if (scenario_need(ld, n, "code") != 0 ||
+	    scenario_get_uint(ld, n, "code", 1, 254, &code) != 1)
 		return;
-	for (i = 0; i < nitems(scn_dhcp_owned); i++) {
-		if (scn_dhcp_owned[i].code == (int)code) {
-			scn_err(ld, n, "code", "option %d is set from %s",
-			    (int)code, scn_dhcp_owned[i].from);
+	for (i = 0; i < nitems(scenario_dhcp_owned); i++) {
+		if (scenario_dhcp_owned[i].code == (int)code) {
+			scenario_err(ld, n, "code", "option %d is set from %s",
+			    (int)code, scenario_dhcp_owned[i].from);
 			return;
 		}
 	}
 	o->code = (int)code;
-	if ((type = scn_attr(ld, n, "type")) == NULL)
+	if ((type = scenario_attr(ld, n, "type")) == NULL)
 		type = "string";
-	v = scn_text(ld, n, 1);
+	v = scenario_text(ld, n, 1);
 	if (*v == '\0') {
-		scn_err(ld, n, "code", "option %d has no value", o->code);
+		scenario_err(ld, n, "code", "option %d has no value", o->code);
 		return;
 	}
 	if (strcmp(type, "string") == 0) {
 		if ((len = strlen(v)) > sizeof o->data) {
-			scn_err(ld, n, "code", "option %d is %zu bytes, more "
-			    "than 255", o->code, len);
+			scenario_err(ld, n, "code",
+			    "option %d is %zu bytes, more "
+			    "than 255",
+			    o->code, len);
 			return;
 		}
 		memcpy(o->data, v, len);
 	} else if (strcmp(type, "ip") == 0) {
 		copy = xstrdup(v);
 		for (tok = strtok_r(copy, " \t\r\n,", &save); tok != NULL;
-		    tok = strtok_r(NULL, " \t\r\n,", &save)) {
+		     tok = strtok_r(NULL, " \t\r\n,", &save)) {
 			if (ipv4_parse(tok, &ip) != 0) {
-				scn_err(ld, n, "code", "\"%s\" is not an IPv4 "
-				    "address", scn_q(ld, tok));
+				scenario_err(ld, n, "code",
+				    "\"%s\" is not an IPv4 "
+				    "address",
+				    scenario_q(ld, tok));
 				free(copy);
 				return;
 			}
 			if (len + 4 > sizeof o->data) {
-				scn_err(ld, n, "code", "option %d has more "
-				    "than 63 addresses", o->code);
+				scenario_err(ld, n, "code",
+				    "option %d has more "
+				    "than 63 addresses",
+				    o->code);
 				free(copy);
 				return;
 			}
@@ -1762,7 +1834,8 @@ scn_option(struct scn_loader *ld, xmlNodePtr n, struct scn_dhcp_opt *o)
 	} else if (strcmp(type, "hex") == 0) {
 		hi = -1;
 		for (p = v; *p != '\0'; p++) {
-			if (*p == ':' || *p == '-' || isspace((unsigned char)*p)) {
+			if (*p == ':' || *p == '-' ||
+			    isspace((unsigned char)*p)) {
 				if (hi != -1)
 					break;
 				continue;
@@ -1770,83 +1843,89 @@ scn_option(struct scn_loader *ld, xmlNodePtr n, struct scn_dhcp_opt *o)
 			if (!isxdigit((unsigned char)*p))
 				break;
 			if (hi == -1) {
-				hi = isdigit((unsigned char)*p) ? *p - '0' :
-				    tolower((unsigned char)*p) - 'a' + 10;
+				hi = isdigit((unsigned char)*p)
+				    ? *p - '0'
+				    : tolower((unsigned char)*p) - 'a' + 10;
 				continue;
 			}
 			if (len == sizeof o->data) {
-				scn_err(ld, n, "code", "option %d is more "
-				    "than 255 bytes", o->code);
+				scenario_err(ld, n, "code",
+				    "option %d is more "
+				    "than 255 bytes",
+				    o->code);
 				return;
 			}
 			o->data[len++] = (uint8_t)(hi << 4 |
-			    (isdigit((unsigned char)*p) ? *p - '0' :
-			    tolower((unsigned char)*p) - 'a' + 10));
+			    (isdigit((unsigned char)*p)
+				    ? *p - '0'
+				    : tolower((unsigned char)*p) - 'a' + 10));
 			hi = -1;
 		}
 		if (*p != '\0' || hi != -1) {
-			scn_err(ld, n, "code", "option %d: \"%s\" is not hex "
-			    "bytes (e.g. 01:04:c0:a8:01:01)", o->code,
-			    scn_q(ld, v));
+			scenario_err(ld, n, "code",
+			    "option %d: \"%s\" is not hex "
+			    "bytes (e.g. 01:04:c0:a8:01:01)",
+			    o->code, scenario_q(ld, v));
 			return;
 		}
 	} else {
-		scn_err(ld, n, "type", "type must be string, ip or hex");
+		scenario_err(ld, n, "type", "type must be string, ip or hex");
 		return;
 	}
 	o->len = len;
 }
 
 static void
-scn_server(struct scn_loader *ld, xmlNodePtr n, struct scn_server *sv)
+scenario_server(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv)
 {
-	xmlNodePtr	 c;
-	uint64_t	 port;
-	size_t		 nf = 0, nx = 0;
-	int		 rh, rt;
+	xmlNodePtr c;
+	uint64_t port;
+	size_t nf = 0, nx = 0;
+	int rh, rt;
 
-	sv->line = (int)scn_line(n);
-	if (scn_need(ld, n, "name") == 0)
-		scn_get_name(ld, n, "name", &sv->name);
-	if (scn_need(ld, n, "address") == 0)
-		scn_get_ip(ld, n, "address", &sv->ip);
-	if ((rh = scn_get_uint(ld, n, "http", 1, 65535, &port)) == 1)
+	sv->line = (int)scenario_line(n);
+	if (scenario_need(ld, n, "name") == 0)
+		scenario_get_name(ld, n, "name", &sv->name);
+	if (scenario_need(ld, n, "address") == 0)
+		scenario_get_ip(ld, n, "address", &sv->ip);
+	if ((rh = scenario_get_uint(ld, n, "http", 1, 65535, &port)) == 1)
 		sv->http_port = (int)port;
-	if ((rt = scn_get_uint(ld, n, "tftp", 1, 65535, &port)) == 1)
+	if ((rt = scenario_get_uint(ld, n, "tftp", 1, 65535, &port)) == 1)
 		sv->tftp_port = (int)port;
 	if (rh == 0 && rt == 0)
-		scn_err(ld, n, NULL, "needs http= or tftp= (a port), or both");
+		scenario_err(ld, n, NULL,
+		    "needs http= or tftp= (a port), or both");
 	if (rh == 1 && rt == 1 && sv->http_port == sv->tftp_port &&
 	    sv->http_port != 0)
-		scn_err(ld, n, "tftp", "http and tftp use the same port");
+		scenario_err(ld, n, "tftp", "http and tftp use the same port");
 
-	sv->nfile = scn_count(n, "file") + scn_count(n, "template");
+	sv->nfile = scenario_count(n, "file") + scenario_count(n, "template");
 	sv->file = xcalloc(sv->nfile, sizeof *sv->file);
-	sv->nfault = scn_count(n, "fault");
+	sv->nfault = scenario_count(n, "fault");
 	sv->fault = xcalloc(sv->nfault, sizeof *sv->fault);
 	for (c = n->children; c != NULL; c = c->next) {
 		if (SCN_IS(c, "file") || SCN_IS(c, "template")) {
 			sv->file[nf].is_template = SCN_IS(c, "template");
-			scn_file(ld, c, sv, &sv->file[nf]);
+			scenario_file(ld, c, sv, &sv->file[nf]);
 			nf++;
 		} else if (SCN_IS(c, "fault")) {
-			scn_fault(ld, c, sv, &sv->fault[nx]);
+			scenario_fault(ld, c, sv, &sv->fault[nx]);
 			nx++;
 		}
 	}
 }
 
 static void
-scn_file(struct scn_loader *ld, xmlNodePtr n, struct scn_server *sv,
+scenario_file(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv,
     struct scn_file *f)
 {
-	const char	*path, *src, *p, *body;
-	size_t		 stars = 0, i;
+	const char *path, *src, *p, *body;
+	size_t stars = 0, i;
 
-	f->line = (int)scn_line(n);
-	if (scn_need(ld, n, "path") != 0)
+	f->line = (int)scenario_line(n);
+	if (scenario_need(ld, n, "path") != 0)
 		return;
-	path = scn_attr(ld, n, "path");
+	path = scenario_attr(ld, n, "path");
 	for (p = path; *p != '\0'; p++) {
 		if (*p == '*')
 			stars++;
@@ -1854,82 +1933,89 @@ scn_file(struct scn_loader *ld, xmlNodePtr n, struct scn_server *sv,
 			break;
 	}
 	if (path[0] != '/' || *p != '\0') {
-		scn_err(ld, n, "path", "path must start with '/' and have no "
+		scenario_err(ld, n, "path",
+		    "path must start with '/' and have no "
 		    "spaces");
 		return;
 	}
 	if (f->is_template && stars != 1) {
-		scn_err(ld, n, "path", "a template path has exactly one '*'");
+		scenario_err(ld, n, "path",
+		    "a template path has exactly one '*'");
 		return;
 	}
 	if (!f->is_template && stars != 0) {
-		scn_err(ld, n, "path", "'*' is for <template>: a <file> is "
+		scenario_err(ld, n, "path",
+		    "'*' is for <template>: a <file> is "
 		    "one path");
 		return;
 	}
 	for (i = 0; &sv->file[i] != f; i++) {
 		if (sv->file[i].path != NULL &&
 		    strcmp(sv->file[i].path, path) == 0) {
-			scn_err(ld, n, "path", "path already served at line "
-			    "%d", sv->file[i].line);
+			scenario_err(ld, n, "path",
+			    "path already served at line "
+			    "%d",
+			    sv->file[i].line);
 			return;
 		}
 	}
 	f->path = xstrdup(path);
-	if ((src = scn_attr(ld, n, "src")) != NULL) {
-		if (scn_has_text(n)) {
-			scn_err(ld, n, "src", "give src= or content, not both");
+	if ((src = scenario_attr(ld, n, "src")) != NULL) {
+		if (scenario_has_text(n)) {
+			scenario_err(ld, n, "src",
+			    "give src= or content, not both");
 			return;
 		}
-		scn_read_src(ld, n, src, &f->data, &f->len);
+		scenario_read_src(ld, n, src, &f->data, &f->len);
 		return;
 	}
-	body = scn_text(ld, n, 0);
+	body = scenario_text(ld, n, 0);
 	f->len = strlen(body);
 	f->data = xmalloc(f->len + 1);
 	memcpy(f->data, body, f->len + 1);
 }
 
 static void
-scn_fault(struct scn_loader *ld, xmlNodePtr n, struct scn_server *sv,
+scenario_fault(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv,
     struct ep_fault *f)
 {
-	const char	*kind, *v, *p, *e, *body;
-	char		 attr[16];
-	uint8_t		 mac[6];
-	uint64_t	 u;
-	size_t		 i, k, len;
-	int		 b;
+	const char *kind, *v, *p, *e, *body;
+	char attr[16];
+	uint8_t mac[6];
+	uint64_t u;
+	size_t i, k, len;
+	int b;
 
 	f->count = -1;
 	f->active = 1;
-	if (scn_get_name(ld, n, "name", &f->name) == 1) {
+	if (scenario_get_name(ld, n, "name", &f->name) == 1) {
 		for (i = 0; &sv->fault[i] != f; i++) {
 			if (sv->fault[i].name != NULL &&
 			    strcmp(sv->fault[i].name, f->name) == 0) {
-				scn_err(ld, n, "name", "server \"%s\" already "
-				    "has a fault \"%s\"", sv->name != NULL ?
-				    sv->name : "?", f->name);
+				scenario_err(ld, n, "name",
+				    "server \"%s\" already "
+				    "has a fault \"%s\"",
+				    sv->name != NULL ? sv->name : "?", f->name);
 				break;
 			}
 		}
 	}
-	if (scn_need(ld, n, "kind") != 0)
+	if (scenario_need(ld, n, "kind") != 0)
 		return;
-	kind = scn_attr(ld, n, "kind");
-	for (k = 0; k < nitems(scn_fault_kinds); k++) {
-		if (strcmp(scn_fault_kinds[k].name, kind) == 0)
+	kind = scenario_attr(ld, n, "kind");
+	for (k = 0; k < nitems(scenario_fault_kinds); k++) {
+		if (strcmp(scenario_fault_kinds[k].name, kind) == 0)
 			break;
 	}
-	if (k == nitems(scn_fault_kinds)) {
-		scn_err(ld, n, "kind", "kind must be one of %s",
-		    scn_fault_kind_list);
+	if (k == nitems(scenario_fault_kinds)) {
+		scenario_err(ld, n, "kind", "kind must be one of %s",
+		    scenario_fault_kind_list);
 		return;
 	}
-	f->kind = scn_fault_kinds[k].kind;
+	f->kind = scenario_fault_kinds[k].kind;
 
 	/* Attributes of other kinds are mistakes. */
-	for (p = scn_fault_specific; *p != '\0'; p = e) {
+	for (p = scenario_fault_specific; *p != '\0'; p = e) {
 		while (*p == ' ')
 			p++;
 		e = p + strcspn(p, " ");
@@ -1938,7 +2024,7 @@ scn_fault(struct scn_loader *ld, xmlNodePtr n, struct scn_server *sv,
 		attr[len] = '\0';
 		if (xmlHasProp(n, BAD_CAST attr) == NULL)
 			continue;
-		v = scn_fault_kinds[k].attrs;
+		v = scenario_fault_kinds[k].attrs;
 		while (*v != '\0') {
 			if (strncmp(v, attr, len) == 0 &&
 			    (v[len] == ' ' || v[len] == '\0'))
@@ -1947,89 +2033,97 @@ scn_fault(struct scn_loader *ld, xmlNodePtr n, struct scn_server *sv,
 			v += strspn(v, " ");
 		}
 		if (*v == '\0')
-			scn_err(ld, n, attr, "%s= does not apply to kind "
-			    "\"%s\"", attr, kind);
+			scenario_err(ld, n, attr,
+			    "%s= does not apply to kind "
+			    "\"%s\"",
+			    attr, kind);
 	}
-	if (f->kind != EP_FAULT_BODY && scn_has_text(n))
-		scn_err(ld, n, "kind", "only kind \"body\" takes content");
+	if (f->kind != EP_FAULT_BODY && scenario_has_text(n))
+		scenario_err(ld, n, "kind", "only kind \"body\" takes content");
 
-	if ((v = scn_attr(ld, n, "path")) != NULL) {
+	if ((v = scenario_attr(ld, n, "path")) != NULL) {
 		if (*v == '\0')
-			scn_err(ld, n, "path", "path is empty");
+			scenario_err(ld, n, "path", "path is empty");
 		else
 			f->path = xstrdup(v);
 	}
-	if ((v = scn_attr(ld, n, "mac")) != NULL) {
-		if (scn_mac_parse(v, mac) != 0)
-			scn_err(ld, n, "mac", "mac must be 12 hex digits");
+	if ((v = scenario_attr(ld, n, "mac")) != NULL) {
+		if (scenario_mac_parse(v, mac) != 0)
+			scenario_err(ld, n, "mac", "mac must be 12 hex digits");
 		else
 			xasprintf(&f->mac, "%02X%02X%02X%02X%02X%02X", mac[0],
 			    mac[1], mac[2], mac[3], mac[4], mac[5]);
 	}
-	if ((v = scn_attr(ld, n, "count")) != NULL) {
+	if ((v = scenario_attr(ld, n, "count")) != NULL) {
 		if (strcmp(v, "-1") == 0)
 			f->count = -1;
 		else if (parse_uint(v, 1, INT_MAX, &u, NULL) != 0)
-			scn_err(ld, n, "count", "count must be -1 (always) or "
-			    "1..%d", INT_MAX);
+			scenario_err(ld, n, "count",
+			    "count must be -1 (always) or "
+			    "1..%d",
+			    INT_MAX);
 		else
 			f->count = (int)u;
 	}
-	if (scn_get_bool(ld, n, "active", &b) == 1)
+	if (scenario_get_bool(ld, n, "active", &b) == 1)
 		f->active = b;
 
 	switch (f->kind) {
 	case EP_FAULT_STATUS:
-		if (scn_need(ld, n, "status") == 0 &&
-		    scn_get_uint(ld, n, "status", 0, 599, &u) == 1)
+		if (scenario_need(ld, n, "status") == 0 &&
+		    scenario_get_uint(ld, n, "status", 0, 599, &u) == 1)
 			f->status = (int)u;
 		break;
 	case EP_FAULT_DELAY:
-		if (scn_need(ld, n, "delay") == 0)
-			scn_get_time(ld, n, "delay", &f->delay);
+		if (scenario_need(ld, n, "delay") == 0)
+			scenario_get_time(ld, n, "delay", &f->delay);
 		break;
 	case EP_FAULT_REDIRECT:
 		f->status = 302;
-		if ((v = scn_attr(ld, n, "status")) != NULL) {
+		if ((v = scenario_attr(ld, n, "status")) != NULL) {
 			if (strcmp(v, "301") != 0 && strcmp(v, "302") != 0 &&
 			    strcmp(v, "303") != 0 && strcmp(v, "307") != 0)
-				scn_err(ld, n, "status", "status must be 301, "
+				scenario_err(ld, n, "status",
+				    "status must be 301, "
 				    "302, 303 or 307");
 			else
 				f->status = atoi(v);
 		}
-		if (scn_need(ld, n, "location") == 0) {
-			v = scn_attr(ld, n, "location");
+		if (scenario_need(ld, n, "location") == 0) {
+			v = scenario_attr(ld, n, "location");
 			if (*v == '\0')
-				scn_err(ld, n, "location", "location is empty");
+				scenario_err(ld, n, "location",
+				    "location is empty");
 			else
 				f->location = xstrdup(v);
 		}
 		break;
 	case EP_FAULT_AUTH:
-		if (scn_need(ld, n, "user") == 0)
-			f->user = xstrdup(scn_attr(ld, n, "user"));
-		if (scn_need(ld, n, "pass") == 0)
-			f->pass = xstrdup(scn_attr(ld, n, "pass"));
-		if ((v = scn_attr(ld, n, "realm")) != NULL)
+		if (scenario_need(ld, n, "user") == 0)
+			f->user = xstrdup(scenario_attr(ld, n, "user"));
+		if (scenario_need(ld, n, "pass") == 0)
+			f->pass = xstrdup(scenario_attr(ld, n, "pass"));
+		if ((v = scenario_attr(ld, n, "realm")) != NULL)
 			f->realm = xstrdup(v);
-		if (scn_get_bool(ld, n, "proxy", &b) == 1)
+		if (scenario_get_bool(ld, n, "proxy", &b) == 1)
 			f->proxy = b;
 		break;
 	case EP_FAULT_CHUNKED:
-		if (scn_get_bool(ld, n, "http10", &b) == 1)
+		if (scenario_get_bool(ld, n, "http10", &b) == 1)
 			f->http10 = b;
 		break;
 	case EP_FAULT_BODY:
-		if ((v = scn_attr(ld, n, "src")) != NULL) {
-			if (scn_has_text(n))
-				scn_err(ld, n, "src", "give src= or content, "
+		if ((v = scenario_attr(ld, n, "src")) != NULL) {
+			if (scenario_has_text(n))
+				scenario_err(ld, n, "src",
+				    "give src= or content, "
 				    "not both");
 			else
-				scn_read_src(ld, n, v, &f->body, &f->body_len);
+				scenario_read_src(ld, n, v, &f->body,
+				    &f->body_len);
 			break;
 		}
-		body = scn_text(ld, n, 0);
+		body = scenario_text(ld, n, 0);
 		f->body_len = strlen(body);
 		f->body = xmalloc(f->body_len + 1);
 		memcpy(f->body, body, f->body_len + 1);
@@ -2040,122 +2134,135 @@ scn_fault(struct scn_loader *ld, xmlNodePtr n, struct scn_server *sv,
 }
 
 static void
-scn_dns(struct scn_loader *ld, xmlNodePtr n)
+scenario_dns(struct scenario_loader *ld, xmlNodePtr n)
 {
-	struct scenario		*sc = ld->sc;
-	struct scn_dns_rec	*r;
-	xmlNodePtr		 c;
-	const char		*v;
-	uint64_t		 u;
+	struct scenario *sc = ld->sc;
+	struct scn_dns_rec *r;
+	xmlNodePtr c;
+	const char *v;
+	uint64_t u;
 
-	if (scn_need(ld, n, "address") == 0)
-		scn_get_ip(ld, n, "address", &sc->dns_ip);
-	sc->dns = xcalloc(scn_count(n, "a") + scn_count(n, "srv"),
+	if (scenario_need(ld, n, "address") == 0)
+		scenario_get_ip(ld, n, "address", &sc->dns_ip);
+	sc->dns = xcalloc(scenario_count(n, "a") + scenario_count(n, "srv"),
 	    sizeof *sc->dns);
 	for (c = n->children; c != NULL; c = c->next) {
 		if (!SCN_IS(c, "a") && !SCN_IS(c, "srv"))
 			continue;
 		r = &sc->dns[sc->ndns++];
-		if (scn_need(ld, c, "name") == 0) {
-			v = scn_attr(ld, c, "name");
-			if (!scn_dns_name_ok(v))
-				scn_err(ld, c, "name", "name is not a DNS "
+		if (scenario_need(ld, c, "name") == 0) {
+			v = scenario_attr(ld, c, "name");
+			if (!scenario_dns_name_ok(v))
+				scenario_err(ld, c, "name",
+				    "name is not a DNS "
 				    "name");
 			else
-				r->name = xstrndup(v, strlen(v) -
-				    (v[strlen(v) - 1] == '.'));
+				r->name = xstrndup(v,
+				    strlen(v) - (v[strlen(v) - 1] == '.'));
 		}
 		if (SCN_IS(c, "a")) {
 			r->type = DNS_T_A;
-			if (scn_need(ld, c, "address") == 0)
-				scn_get_ip(ld, c, "address", &r->a);
+			if (scenario_need(ld, c, "address") == 0)
+				scenario_get_ip(ld, c, "address", &r->a);
 			continue;
 		}
 		r->type = DNS_T_SRV;
-		if (scn_get_uint(ld, c, "priority", 0, 65535, &u) == 1)
+		if (scenario_get_uint(ld, c, "priority", 0, 65535, &u) == 1)
 			r->prio = (uint16_t)u;
-		if (scn_get_uint(ld, c, "weight", 0, 65535, &u) == 1)
+		if (scenario_get_uint(ld, c, "weight", 0, 65535, &u) == 1)
 			r->weight = (uint16_t)u;
-		if (scn_need(ld, c, "port") == 0 &&
-		    scn_get_uint(ld, c, "port", 0, 65535, &u) == 1)
+		if (scenario_need(ld, c, "port") == 0 &&
+		    scenario_get_uint(ld, c, "port", 0, 65535, &u) == 1)
 			r->port = (uint16_t)u;
-		if (scn_need(ld, c, "target") == 0) {
-			v = scn_attr(ld, c, "target");
-			if (!scn_dns_name_ok(v))
-				scn_err(ld, c, "target", "target is not a DNS "
+		if (scenario_need(ld, c, "target") == 0) {
+			v = scenario_attr(ld, c, "target");
+			if (!scenario_dns_name_ok(v))
+				scenario_err(ld, c, "target",
+				    "target is not a DNS "
 				    "name");
 			else
-				r->target = xstrndup(v, strlen(v) -
-				    (v[strlen(v) - 1] == '.'));
+				r->target = xstrndup(v,
+				    strlen(v) - (v[strlen(v) - 1] == '.'));
 		}
 	}
 }
 
 static void
-scn_group(struct scn_loader *ld, xmlNodePtr n, struct scn_group *g)
+scenario_group(struct scenario_loader *ld, xmlNodePtr n, struct scn_group *g)
 {
-	struct scenario	*sc = ld->sc;
+	struct scenario *sc = ld->sc;
 	struct scn_param *pa;
-	xmlNodePtr	 c;
-	const char	*v, *mac, *macs, *name;
-	char		*copy, *tok, *save;
-	uint64_t	 u, first;
-	size_t		 i, j, k;
-	int		 b;
+	xmlNodePtr c;
+	const char *v, *mac, *macs, *name;
+	char *copy, *tok, *save;
+	uint64_t u, first;
+	size_t i, j, k;
+	int b;
 
-	g->line = (int)scn_line(n);
-	if (scn_need(ld, n, "name") == 0)
-		scn_get_name(ld, n, "name", &g->name);
-	mac = scn_attr(ld, n, "mac");
-	macs = scn_attr(ld, n, "macs");
+	g->line = (int)scenario_line(n);
+	if (scenario_need(ld, n, "name") == 0)
+		scenario_get_name(ld, n, "name", &g->name);
+	mac = scenario_attr(ld, n, "mac");
+	macs = scenario_attr(ld, n, "macs");
 	if (mac != NULL && macs != NULL)
-		scn_err(ld, n, "macs", "give mac= (and count=) or macs=, not "
+		scenario_err(ld, n, "macs",
+		    "give mac= (and count=) or macs=, not "
 		    "both");
 	else if (mac == NULL && macs == NULL)
-		scn_err(ld, n, NULL, "mac= (and count=) or macs= is required");
+		scenario_err(ld, n, NULL,
+		    "mac= (and count=) or macs= is required");
 	else if (mac != NULL) {
 		g->count = 1;
-		if (scn_get_uint(ld, n, "count", 1, SCN_PHONES_MAX, &u) == 1)
+		if (scenario_get_uint(ld, n, "count", 1, SCN_PHONES_MAX, &u) ==
+		    1)
 			g->count = (uint32_t)u;
-		if (scn_mac_parse(mac, g->mac) != 0) {
-			scn_err(ld, n, "mac", "mac must be 12 hex digits");
+		if (scenario_mac_parse(mac, g->mac) != 0) {
+			scenario_err(ld, n, "mac", "mac must be 12 hex digits");
 			g->count = 0;
 		} else {
-			first = scn_mac_u64(g->mac);
+			first = scenario_mac_u64(g->mac);
 			if (first + g->count - 1 > SCN_MAC_MAX)
-				scn_err(ld, n, "count", "%u MACs from %012llX "
-				    "go past FFFFFFFFFFFF", g->count,
-				    (unsigned long long)first);
+				scenario_err(ld, n, "count",
+				    "%u MACs from %012llX "
+				    "go past FFFFFFFFFFFF",
+				    g->count, (unsigned long long)first);
 			else if (g->mac[0] & 1)
-				scn_err(ld, n, "mac", "mac is a multicast "
+				scenario_err(ld, n, "mac",
+				    "mac is a multicast "
 				    "address");
 		}
 	} else {
 		if (xmlHasProp(n, BAD_CAST "count") != NULL)
-			scn_err(ld, n, "count", "count= goes with mac=; macs= "
+			scenario_err(ld, n, "count",
+			    "count= goes with mac=; macs= "
 			    "gives its own count");
 		copy = xstrdup(macs);
 		for (tok = strtok_r(copy, " \t\r\n,", &save), k = 0;
-		    tok != NULL; tok = strtok_r(NULL, " \t\r\n,", &save))
+		     tok != NULL; tok = strtok_r(NULL, " \t\r\n,", &save))
 			k++;
 		free(copy);
 		if (k == 0 || k > SCN_PHONES_MAX)
-			scn_err(ld, n, "macs", "macs must list 1..%d MACs",
+			scenario_err(ld, n, "macs", "macs must list 1..%d MACs",
 			    SCN_PHONES_MAX);
 		else {
 			g->macs = xcalloc(k, sizeof *g->macs);
 			copy = xstrdup(macs);
 			for (tok = strtok_r(copy, " \t\r\n,", &save);
-			    tok != NULL; tok = strtok_r(NULL, " \t\r\n,", &save)) {
-				if (scn_mac_parse(tok, g->macs[g->count]) != 0) {
-					scn_err(ld, n, "macs", "\"%s\" is not "
+			     tok != NULL;
+			     tok = strtok_r(NULL, " \t\r\n,", &save)) {
+				if (scenario_mac_parse(tok,
+					g->macs[g->count]) != 0) {
+					scenario_err(ld, n, "macs",
+					    "\"%s\" is not "
 					    "a MAC (12 hex digits)",
-					    scn_q(ld, tok));
+					    scenario_q(ld, tok));
 					continue;
 				}
 				if (g->macs[g->count][0] & 1)
-					scn_err(ld, n, "macs", "%s is a "
-					    "multicast address", scn_q(ld, tok));
+					scenario_err(ld, n, "macs",
+					    "%s is a "
+					    "multicast address",
+					    scenario_q(ld, tok));
 				g->count++;
 			}
 			free(copy);
@@ -2163,24 +2270,27 @@ scn_group(struct scn_loader *ld, xmlNodePtr n, struct scn_group *g)
 		}
 	}
 
-	g->model = xstrdup((v = scn_attr(ld, n, "model")) != NULL ? v :
-	    SCN_DEF_MODEL);
-	g->firmware = xstrdup((v = scn_attr(ld, n, "firmware")) != NULL ? v :
-	    SCN_DEF_FIRMWARE);
-	if ((v = scn_attr(ld, n, "firmware-inactive")) != NULL)
+	g->model = xstrdup(
+	    (v = scenario_attr(ld, n, "model")) != NULL ? v : SCN_DEF_MODEL);
+	g->firmware = xstrdup((v = scenario_attr(ld, n, "firmware")) != NULL
+		? v
+		: SCN_DEF_FIRMWARE);
+	if ((v = scenario_attr(ld, n, "firmware-inactive")) != NULL)
 		g->firmware_inactive = xstrdup(v);
-	g->serial_prefix = xstrdup((v = scn_attr(ld, n, "serial-prefix")) !=
-	    NULL ? v : SCN_DEF_SERIAL);
-	g->hwver = xstrdup((v = scn_attr(ld, n, "hwver")) != NULL ? v :
-	    SCN_DEF_HWVER);
+	g->serial_prefix =
+	    xstrdup((v = scenario_attr(ld, n, "serial-prefix")) != NULL
+		    ? v
+		    : SCN_DEF_SERIAL);
+	g->hwver = xstrdup(
+	    (v = scenario_attr(ld, n, "hwver")) != NULL ? v : SCN_DEF_HWVER);
 	if (*g->model == '\0')
-		scn_err(ld, n, "model", "model is empty");
+		scenario_err(ld, n, "model", "model is empty");
 	if (*g->firmware == '\0')
-		scn_err(ld, n, "firmware", "firmware is empty");
-	if (scn_get_bool(ld, n, "cert", &b) == 1)
+		scenario_err(ld, n, "firmware", "firmware is empty");
+	if (scenario_get_bool(ld, n, "cert", &b) == 1)
 		g->no_cert = !b;
 
-	if ((v = scn_attr(ld, n, "site")) != NULL) {
+	if ((v = scenario_attr(ld, n, "site")) != NULL) {
 		g->site = xstrdup(v);
 		for (i = 0; i < sc->nsite; i++) {
 			if (sc->site[i].name != NULL &&
@@ -2188,55 +2298,61 @@ scn_group(struct scn_loader *ld, xmlNodePtr n, struct scn_group *g)
 				break;
 		}
 		if (i == sc->nsite)
-			scn_err(ld, n, "site", "no site \"%s\"", scn_q(ld, v));
+			scenario_err(ld, n, "site", "no site \"%s\"",
+			    scenario_q(ld, v));
 		g->site_idx = i;
 	} else if (sc->nsite == 1) {
 		if (sc->site[0].name != NULL)
 			g->site = xstrdup(sc->site[0].name);
 		g->site_idx = 0;
 	} else if (sc->nsite > 1)
-		scn_err(ld, n, NULL, "site= is required when there are %zu "
-		    "sites", sc->nsite);
+		scenario_err(ld, n, NULL,
+		    "site= is required when there are %zu "
+		    "sites",
+		    sc->nsite);
 
-	if ((v = scn_attr(ld, n, "power-on")) != NULL && strcmp(v, "never") == 0)
+	if ((v = scenario_attr(ld, n, "power-on")) != NULL &&
+	    strcmp(v, "never") == 0)
 		g->power_on = EMU_TIME_NEVER;
 	else if (v != NULL && scenario_parse_time(v, &g->power_on) != 0)
-		scn_err(ld, n, "power-on", "power-on must be a time (e.g. 0s, "
+		scenario_err(ld, n, "power-on",
+		    "power-on must be a time (e.g. 0s, "
 		    "5m) or never");
-	scn_get_time(ld, n, "spread", &g->spread);
+	scenario_get_time(ld, n, "spread", &g->spread);
 
-	g->nparam = scn_count(n, "param");
+	g->nparam = scenario_count(n, "param");
 	g->param = xcalloc(g->nparam, sizeof *g->param);
 	for (c = n->children, i = 0; c != NULL; c = c->next) {
 		if (!SCN_IS(c, "param"))
 			continue;
 		pa = &g->param[i++];
-		pa->line = (int)scn_line(c);
-		if (scn_need(ld, c, "name") != 0)
+		pa->line = (int)scenario_line(c);
+		if (scenario_need(ld, c, "name") != 0)
 			continue;
-		name = scn_attr(ld, c, "name");
-		if (scn_param_known(ld, c, "name", name) != 0)
+		name = scenario_attr(ld, c, "name");
+		if (scenario_param_known(ld, c, "name", name) != 0)
 			continue;
 		for (j = 0; j + 1 < i; j++) {
 			if (g->param[j].name != NULL &&
 			    strcmp(g->param[j].name, name) == 0) {
-				scn_err(ld, c, "name", "%s is already set at "
-				    "line %d", scn_q(ld, name),
-				    g->param[j].line);
+				scenario_err(ld, c, "name",
+				    "%s is already set at "
+				    "line %d",
+				    scenario_q(ld, name), g->param[j].line);
 				break;
 			}
 		}
 		pa->name = xstrdup(name);
-		pa->value = xstrdup(scn_text(ld, c, 1));
+		pa->value = xstrdup(scenario_text(ld, c, 1));
 	}
 }
 
 static void
-scn_timeline(struct scn_loader *ld, xmlNodePtr n)
+scenario_timeline(struct scenario_loader *ld, xmlNodePtr n)
 {
-	struct scenario	*sc = ld->sc;
-	xmlNodePtr	 c, a;
-	size_t		 nact = 0;
+	struct scenario *sc = ld->sc;
+	xmlNodePtr c, a;
+	size_t nact = 0;
 
 	for (c = n->children; c != NULL; c = c->next) {
 		if (!SCN_IS(c, "at"))
@@ -2247,26 +2363,26 @@ scn_timeline(struct scn_loader *ld, xmlNodePtr n)
 		}
 	}
 	sc->action = xcalloc(nact, sizeof *sc->action);
-	sc->expect = xcalloc(scn_count(n, "expect"), sizeof *sc->expect);
+	sc->expect = xcalloc(scenario_count(n, "expect"), sizeof *sc->expect);
 	for (c = n->children; c != NULL; c = c->next) {
 		if (SCN_IS(c, "at"))
-			scn_at(ld, c);
+			scenario_at(ld, c);
 		else if (SCN_IS(c, "expect"))
-			scn_expect(ld, c);
+			scenario_expect(ld, c);
 	}
 }
 
 /* phones= of an action or expectation. */
 static int
-scn_sel_attr(struct scn_loader *ld, xmlNodePtr n, struct scn_sel *sel)
+scenario_sel_attr(struct scenario_loader *ld, xmlNodePtr n, struct scn_sel *sel)
 {
-	const char	*v;
-	char		*cause;
+	const char *v;
+	char *cause;
 
-	if ((v = scn_attr(ld, n, "phones")) == NULL)
+	if ((v = scenario_attr(ld, n, "phones")) == NULL)
 		return (0);
-	if (scn_sel_resolve(ld->sc, v, sel, &cause) != 0) {
-		scn_err(ld, n, "phones", "%s", cause);
+	if (scenario_sel_resolve(ld->sc, v, sel, &cause) != 0) {
+		scenario_err(ld, n, "phones", "%s", cause);
 		free(cause);
 		return (-1);
 	}
@@ -2274,11 +2390,11 @@ scn_sel_attr(struct scn_loader *ld, xmlNodePtr n, struct scn_sel *sel)
 }
 
 static void
-scn_at(struct scn_loader *ld, xmlNodePtr n)
+scenario_at(struct scenario_loader *ld, xmlNodePtr n)
 {
 	static const struct {
-		const char		*name;
-		enum scn_act_type	 type;
+		const char *name;
+		enum scn_act_type type;
 	} acts[] = {
 		{ "power-on", SCN_ACT_POWER_ON },
 		{ "power-off", SCN_ACT_POWER_OFF },
@@ -2289,18 +2405,18 @@ scn_at(struct scn_loader *ld, xmlNodePtr n)
 		{ "resync", SCN_ACT_RESYNC },
 		{ "fault", SCN_ACT_FAULT },
 	};
-	struct scenario		*sc = ld->sc;
-	struct scn_action	*a;
-	struct scn_server	*sv;
-	xmlNodePtr		 c;
-	const char		*v, *p;
-	emu_time		 at = 0;
-	size_t			 i;
+	struct scenario *sc = ld->sc;
+	struct scn_action *a;
+	struct scn_server *sv;
+	xmlNodePtr c;
+	const char *v, *p;
+	emu_time at = 0;
+	size_t i;
 
-	if (scn_need(ld, n, "t") == 0 &&
-	    scn_get_time(ld, n, "t", &at) == 1 && ld->has_duration &&
+	if (scenario_need(ld, n, "t") == 0 &&
+	    scenario_get_time(ld, n, "t", &at) == 1 && ld->has_duration &&
 	    at > sc->duration)
-		scn_err(ld, n, "t", "t is after the scenario's duration");
+		scenario_err(ld, n, "t", "t is after the scenario's duration");
 	for (c = n->children; c != NULL; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
@@ -2312,20 +2428,21 @@ scn_at(struct scn_loader *ld, xmlNodePtr n)
 			continue;
 		a = &sc->action[sc->naction++];
 		a->type = acts[i].type;
-		a->line = (int)scn_line(c);
+		a->line = (int)scenario_line(c);
 		a->at = at;
 		if (a->type == SCN_ACT_FAULT) {
-			if (scn_need(ld, c, "state") == 0) {
-				v = scn_attr(ld, c, "state");
+			if (scenario_need(ld, c, "state") == 0) {
+				v = scenario_attr(ld, c, "state");
 				if (strcmp(v, "on") == 0)
 					a->on = 1;
 				else if (strcmp(v, "off") != 0)
-					scn_err(ld, c, "state", "state must be "
+					scenario_err(ld, c, "state",
+					    "state must be "
 					    "on or off");
 			}
-			if (scn_need(ld, c, "server") != 0)
+			if (scenario_need(ld, c, "server") != 0)
 				continue;
-			v = scn_attr(ld, c, "server");
+			v = scenario_attr(ld, c, "server");
 			a->server = xstrdup(v);
 			for (i = 0; i < sc->nserver; i++) {
 				if (sc->server[i].name != NULL &&
@@ -2333,15 +2450,15 @@ scn_at(struct scn_loader *ld, xmlNodePtr n)
 					break;
 			}
 			if (i == sc->nserver) {
-				scn_err(ld, c, "server", "no server \"%s\"",
-				    scn_q(ld, v));
+				scenario_err(ld, c, "server",
+				    "no server \"%s\"", scenario_q(ld, v));
 				continue;
 			}
 			a->server_idx = i;
 			sv = &sc->server[i];
-			if (scn_need(ld, c, "name") != 0)
+			if (scenario_need(ld, c, "name") != 0)
 				continue;
-			v = scn_attr(ld, c, "name");
+			v = scenario_attr(ld, c, "name");
 			a->name = xstrdup(v);
 			for (i = 0; i < sv->nfault; i++) {
 				if (sv->fault[i].name != NULL &&
@@ -2349,41 +2466,48 @@ scn_at(struct scn_loader *ld, xmlNodePtr n)
 					break;
 			}
 			if (i == sv->nfault)
-				scn_err(ld, c, "name", "server \"%s\" has no "
-				    "fault \"%s\"", sv->name, scn_q(ld, v));
+				scenario_err(ld, c, "name",
+				    "server \"%s\" has no "
+				    "fault \"%s\"",
+				    sv->name, scenario_q(ld, v));
 			continue;
 		}
-		if (scn_need(ld, c, "phones") == 0)
-			scn_sel_attr(ld, c, &a->sel);
+		if (scenario_need(ld, c, "phones") == 0)
+			scenario_sel_attr(ld, c, &a->sel);
 		switch (a->type) {
 		case SCN_ACT_SET:
-			if (scn_need(ld, c, "param") == 0) {
-				v = scn_attr(ld, c, "param");
-				if (scn_param_known(ld, c, "param", v) == 0)
+			if (scenario_need(ld, c, "param") == 0) {
+				v = scenario_attr(ld, c, "param");
+				if (scenario_param_known(ld, c, "param", v) ==
+				    0)
 					a->name = xstrdup(v);
 			}
-			if (scn_need(ld, c, "value") == 0)
-				a->value = xstrdup(scn_attr(ld, c, "value"));
+			if (scenario_need(ld, c, "value") == 0)
+				a->value =
+				    xstrdup(scenario_attr(ld, c, "value"));
 			break;
 		case SCN_ACT_KEYS:
-			v = scn_text(ld, c, 1);
+			v = scenario_text(ld, c, 1);
 			for (p = v; *p != '\0'; p++) {
 				if (!isdigit((unsigned char)*p) && *p != '*' &&
 				    *p != '#')
 					break;
 			}
 			if (*v == '\0')
-				scn_err(ld, c, NULL, "no keys given");
+				scenario_err(ld, c, NULL, "no keys given");
 			else if (*p != '\0')
-				scn_err(ld, c, NULL, "keys are 0-9, * and #, "
-				    "not \"%s\"", scn_q(ld, v));
+				scenario_err(ld, c, NULL,
+				    "keys are 0-9, * and #, "
+				    "not \"%s\"",
+				    scenario_q(ld, v));
 			else
 				a->value = xstrdup(v);
 			break;
 		case SCN_ACT_RESYNC:
-			if ((v = scn_attr(ld, c, "rule")) != NULL) {
+			if ((v = scenario_attr(ld, c, "rule")) != NULL) {
 				if (*v == '\0')
-					scn_err(ld, c, "rule", "rule is empty "
+					scenario_err(ld, c, "rule",
+					    "rule is empty "
 					    "(leave it out for the phone's "
 					    "own rules)");
 				else
@@ -2397,48 +2521,48 @@ scn_at(struct scn_loader *ld, xmlNodePtr n)
 }
 
 static void
-scn_expect(struct scn_loader *ld, xmlNodePtr n)
+scenario_expect(struct scenario_loader *ld, xmlNodePtr n)
 {
-	struct scenario		*sc = ld->sc;
-	struct scn_expect	*ex;
-	xmlNodePtr		 c;
-	const char		*v;
-	size_t			 k = 0;
+	struct scenario *sc = ld->sc;
+	struct scn_expect *ex;
+	xmlNodePtr c;
+	const char *v;
+	size_t k = 0;
 
 	ex = &sc->expect[sc->nexpect++];
-	ex->line = (int)scn_line(n);
-	if (scn_need(ld, n, "t") == 0 &&
-	    scn_get_time(ld, n, "t", &ex->at) == 1 && ld->has_duration &&
+	ex->line = (int)scenario_line(n);
+	if (scenario_need(ld, n, "t") == 0 &&
+	    scenario_get_time(ld, n, "t", &ex->at) == 1 && ld->has_duration &&
 	    ex->at > sc->duration)
-		scn_err(ld, n, "t", "t is after the scenario's duration");
-	if ((v = scn_attr(ld, n, "name")) != NULL) {
+		scenario_err(ld, n, "t", "t is after the scenario's duration");
+	if ((v = scenario_attr(ld, n, "name")) != NULL) {
 		if (*v == '\0')
-			scn_err(ld, n, "name", "name is empty");
+			scenario_err(ld, n, "name", "name is empty");
 		ex->name = xstrdup(v);
 	} else
 		xasprintf(&ex->name, "expect@%d", ex->line);
-	ex->has_sel = scn_sel_attr(ld, n, &ex->sel) == 1;
+	ex->has_sel = scenario_sel_attr(ld, n, &ex->sel) == 1;
 	for (c = n->children; c != NULL; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
 		k++;
-		scn_check(ld, c, ex);
+		scenario_check(ld, c, ex);
 	}
 	if (k == 0)
-		scn_err(ld, n, NULL, "nothing to check");
+		scenario_err(ld, n, NULL, "nothing to check");
 }
 
 static struct scn_check *
-scn_check_add(struct scn_expect *ex, xmlNodePtr n, enum scn_check_type type)
+scenario_check_add(struct scn_expect *ex, xmlNodePtr n,
+    enum scn_check_type type)
 {
-	struct scn_check	*ck;
+	struct scn_check *ck;
 
-	ex->check = xreallocarray(ex->check, ex->ncheck + 1,
-	    sizeof *ex->check);
+	ex->check = xreallocarray(ex->check, ex->ncheck + 1, sizeof *ex->check);
 	ck = &ex->check[ex->ncheck++];
 	memset(ck, 0, sizeof *ck);
 	ck->type = type;
-	ck->line = (int)scn_line(n);
+	ck->line = (int)scenario_line(n);
 	return (ck);
 }
 
@@ -2447,164 +2571,177 @@ scn_check_add(struct scn_expect *ex, xmlNodePtr n, enum scn_check_type type)
  * given, -1 if bad (reported).
  */
 static int
-scn_range(struct scn_loader *ld, xmlNodePtr n, const char *is,
+scenario_range(struct scenario_loader *ld, xmlNodePtr n, const char *is,
     const char *lo, const char *hi, uint64_t *min, uint64_t *max)
 {
-	int	 r1 = 0, r2 = 0, r3 = 0;
+	int r1 = 0, r2 = 0, r3 = 0;
 
 	*min = 0;
 	*max = UINT64_MAX;
 	if (xmlHasProp(n, BAD_CAST is) != NULL &&
 	    (xmlHasProp(n, BAD_CAST lo) != NULL ||
-	    xmlHasProp(n, BAD_CAST hi) != NULL)) {
-		scn_err(ld, n, is, "give %s= or %s=/%s=, not both", is, lo, hi);
+		xmlHasProp(n, BAD_CAST hi) != NULL)) {
+		scenario_err(ld, n, is, "give %s= or %s=/%s=, not both", is, lo,
+		    hi);
 		return (-1);
 	}
-	if ((r1 = scn_get_uint(ld, n, is, 0, UINT64_MAX, min)) == 1)
+	if ((r1 = scenario_get_uint(ld, n, is, 0, UINT64_MAX, min)) == 1)
 		*max = *min;
-	r2 = scn_get_uint(ld, n, lo, 0, UINT64_MAX, min);
-	r3 = scn_get_uint(ld, n, hi, 0, UINT64_MAX, max);
+	r2 = scenario_get_uint(ld, n, lo, 0, UINT64_MAX, min);
+	r3 = scenario_get_uint(ld, n, hi, 0, UINT64_MAX, max);
 	if (r1 == -1 || r2 == -1 || r3 == -1)
 		return (-1);
 	if (r1 == 0 && r2 == 0 && r3 == 0)
 		return (0);
 	if (*min > *max) {
-		scn_err(ld, n, lo, "%s is above %s", lo, hi);
+		scenario_err(ld, n, lo, "%s is above %s", lo, hi);
 		return (-1);
 	}
 	return (1);
 }
 
 static void
-scn_check(struct scn_loader *ld, xmlNodePtr n, struct scn_expect *ex)
+scenario_check(struct scenario_loader *ld, xmlNodePtr n, struct scn_expect *ex)
 {
-	struct scenario		*sc = ld->sc;
-	struct scn_check	*ck;
-	const char		*v;
-	emu_time		 tin = 0, tol = 0, tmin = 0, tmax = EMU_TIME_NEVER;
-	uint64_t		 u;
-	size_t			 i;
-	int			 st, none = 0, rin, rtol, rmin, rmax, rnone;
+	struct scenario *sc = ld->sc;
+	struct scn_check *ck;
+	const char *v;
+	emu_time tin = 0, tol = 0, tmin = 0, tmax = EMU_TIME_NEVER;
+	uint64_t u;
+	size_t i;
+	int st, none = 0, rin, rtol, rmin, rmax, rnone;
 
 	if (SCN_IS(n, "state") || SCN_IS(n, "customization")) {
-		if (scn_need(ld, n, "is") != 0)
+		if (scenario_need(ld, n, "is") != 0)
 			return;
-		v = scn_attr(ld, n, "is");
+		v = scenario_attr(ld, n, "is");
 		if (SCN_IS(n, "state")) {
 			if ((st = prov_state_parse(v)) == -1) {
-				scn_err(ld, n, "is", "unknown state (off, boot, "
+				scenario_err(ld, n, "is",
+				    "unknown state (off, boot, "
 				    "network, boot-delay, discovery, resync, "
 				    "upgrade-check, upgrading, operational, "
 				    "rebooting, activation, factory-reset)");
 				return;
 			}
-			ck = scn_check_add(ex, n, SCN_CHK_STATE);
+			ck = scenario_check_add(ex, n, SCN_CHK_STATE);
 			ck->value = xstrdup(prov_state_name(st));
 		} else {
 			if ((st = cust_state_parse(v)) == -1) {
-				scn_err(ld, n, "is", "unknown customization state "
+				scenario_err(ld, n, "is",
+				    "unknown customization state "
 				    "(Open, Aborted, Pending, Custom Pending, "
 				    "Acquired, Unavailable)");
 				return;
 			}
-			ck = scn_check_add(ex, n, SCN_CHK_CUSTOMIZATION);
+			ck = scenario_check_add(ex, n, SCN_CHK_CUSTOMIZATION);
 			ck->value = xstrdup(cust_state_name(st));
 		}
 	} else if (SCN_IS(n, "param")) {
-		if (scn_need(ld, n, "name") != 0 || scn_need(ld, n, "is") != 0)
+		if (scenario_need(ld, n, "name") != 0 ||
+		    scenario_need(ld, n, "is") != 0)
 			return;
-		v = scn_attr(ld, n, "name");
-		if (scn_param_known(ld, n, "name", v) != 0)
+		v = scenario_attr(ld, n, "name");
+		if (scenario_param_known(ld, n, "name", v) != 0)
 			return;
-		ck = scn_check_add(ex, n, SCN_CHK_PARAM);
+		ck = scenario_check_add(ex, n, SCN_CHK_PARAM);
 		ck->name = xstrdup(v);
-		ck->value = xstrdup(scn_attr(ld, n, "is"));
+		ck->value = xstrdup(scenario_attr(ld, n, "is"));
 	} else if (SCN_IS(n, "counter")) {
-		if (scn_need(ld, n, "name") != 0)
+		if (scenario_need(ld, n, "name") != 0)
 			return;
-		v = scn_attr(ld, n, "name");
-		for (i = 0; i < nitems(scn_counters); i++) {
-			if (strcmp(scn_counters[i], v) == 0)
+		v = scenario_attr(ld, n, "name");
+		for (i = 0; i < nitems(scenario_counters); i++) {
+			if (strcmp(scenario_counters[i], v) == 0)
 				break;
 		}
-		if (i == nitems(scn_counters)) {
-			scn_err(ld, n, "name", "unknown counter (boots, "
+		if (i == nitems(scenario_counters)) {
+			scenario_err(ld, n, "name",
+			    "unknown counter (boots, "
 			    "dhcp-acks, resyncs, resync-ok, resync-fail, "
 			    "fetches, requests, reboots)");
 			return;
 		}
-		ck = scn_check_add(ex, n, SCN_CHK_COUNTER);
+		ck = scenario_check_add(ex, n, SCN_CHK_COUNTER);
 		ck->name = xstrdup(v);
-		if (scn_range(ld, n, "is", "min", "max", &ck->min,
-		    &ck->max) == 0)
-			scn_err(ld, n, NULL, "needs is= or min=/max=");
+		if (scenario_range(ld, n, "is", "min", "max", &ck->min,
+			&ck->max) == 0)
+			scenario_err(ld, n, NULL, "needs is= or min=/max=");
 	} else if (SCN_IS(n, "last-resync")) {
 		if (xmlHasProp(n, BAD_CAST "class") == NULL &&
 		    xmlHasProp(n, BAD_CAST "err") == NULL &&
 		    xmlHasProp(n, BAD_CAST "status") == NULL &&
 		    xmlHasProp(n, BAD_CAST "url") == NULL) {
-			scn_err(ld, n, NULL, "needs class=, err=, status= or "
+			scenario_err(ld, n, NULL,
+			    "needs class=, err=, status= or "
 			    "url=");
 			return;
 		}
-		if ((v = scn_attr(ld, n, "class")) != NULL) {
+		if ((v = scenario_attr(ld, n, "class")) != NULL) {
 			if (strcmp(v, "A") != 0 && strcmp(v, "B") != 0 &&
 			    strcmp(v, "C") != 0)
-				scn_err(ld, n, "class", "class must be A, B "
+				scenario_err(ld, n, "class",
+				    "class must be A, B "
 				    "or C");
 			else
-				scn_check_add(ex, n, SCN_CHK_LAST_CLASS)->value =
-				    xstrdup(v);
+				scenario_check_add(ex, n, SCN_CHK_LAST_CLASS)
+				    ->value = xstrdup(v);
 		}
-		if ((v = scn_attr(ld, n, "err")) != NULL) {
+		if ((v = scenario_attr(ld, n, "err")) != NULL) {
 			for (i = 0; i < EMU_E__COUNT; i++) {
-				if (pf_strcasecmp_ascii(emu_err_name(i), v) == 0)
+				if (pf_strcasecmp_ascii(emu_err_name(i), v) ==
+				    0)
 					break;
 			}
 			if (i == EMU_E__COUNT)
-				scn_err(ld, n, "err", "unknown error text (\"\" "
+				scenario_err(ld, n, "err",
+				    "unknown error text (\"\" "
 				    "for none, \"file not found\", \"timeout\", "
 				    "...: docs/scenario.md)");
 			else
-				scn_check_add(ex, n, SCN_CHK_LAST_ERR)->value =
-				    xstrdup(emu_err_name(i));
+				scenario_check_add(ex, n, SCN_CHK_LAST_ERR)
+				    ->value = xstrdup(emu_err_name(i));
 		}
-		if (scn_get_uint(ld, n, "status", 0, 999, &u) == 1) {
-			ck = scn_check_add(ex, n, SCN_CHK_LAST_STATUS);
-			ck->value = xstrdup(scn_attr(ld, n, "status"));
+		if (scenario_get_uint(ld, n, "status", 0, 999, &u) == 1) {
+			ck = scenario_check_add(ex, n, SCN_CHK_LAST_STATUS);
+			ck->value = xstrdup(scenario_attr(ld, n, "status"));
 			ck->min = ck->max = u;
 		}
-		if ((v = scn_attr(ld, n, "url")) != NULL)
-			scn_check_add(ex, n, SCN_CHK_LAST_URL)->value =
+		if ((v = scenario_attr(ld, n, "url")) != NULL)
+			scenario_check_add(ex, n, SCN_CHK_LAST_URL)->value =
 			    xstrdup(v);
 	} else if (SCN_IS(n, "next-resync")) {
-		rin = scn_get_time(ld, n, "in", &tin);
-		rtol = scn_get_time(ld, n, "tolerance", &tol);
-		rmin = scn_get_time(ld, n, "min", &tmin);
-		rmax = scn_get_time(ld, n, "max", &tmax);
-		rnone = scn_get_bool(ld, n, "none", &none);
+		rin = scenario_get_time(ld, n, "in", &tin);
+		rtol = scenario_get_time(ld, n, "tolerance", &tol);
+		rmin = scenario_get_time(ld, n, "min", &tmin);
+		rmax = scenario_get_time(ld, n, "max", &tmax);
+		rnone = scenario_get_bool(ld, n, "none", &none);
 		if (rin == -1 || rtol == -1 || rmin == -1 || rmax == -1 ||
 		    rnone == -1)
 			return;
 		if (rnone == 1 && none && (rin || rtol || rmin || rmax)) {
-			scn_err(ld, n, "none", "none=\"yes\" takes no other "
+			scenario_err(ld, n, "none",
+			    "none=\"yes\" takes no other "
 			    "attribute");
 			return;
 		}
 		if ((rin || rtol) && (rmin || rmax)) {
-			scn_err(ld, n, "in", "give in= (and tolerance=) or "
+			scenario_err(ld, n, "in",
+			    "give in= (and tolerance=) or "
 			    "min=/max=, not both");
 			return;
 		}
 		if (rtol && !rin) {
-			scn_err(ld, n, "tolerance", "tolerance= goes with in=");
+			scenario_err(ld, n, "tolerance",
+			    "tolerance= goes with in=");
 			return;
 		}
 		if (!rin && !rmin && !rmax && rnone == 0) {
-			scn_err(ld, n, NULL, "needs in=, min=/max= or none=");
+			scenario_err(ld, n, NULL,
+			    "needs in=, min=/max= or none=");
 			return;
 		}
-		ck = scn_check_add(ex, n, SCN_CHK_NEXT_RESYNC);
+		ck = scenario_check_add(ex, n, SCN_CHK_NEXT_RESYNC);
 		ck->none = rnone == 1 && none;
 		ck->min = 0;
 		ck->max = UINT64_MAX;
@@ -2615,48 +2752,52 @@ scn_check(struct scn_loader *ld, xmlNodePtr n, struct scn_expect *ex)
 			ck->min = tmin;
 			ck->max = tmax;
 			if (tmin > tmax)
-				scn_err(ld, n, "min", "min is above max");
+				scenario_err(ld, n, "min", "min is above max");
 		}
 	} else if (SCN_IS(n, "server")) {
-		if (scn_need(ld, n, "name") != 0)
+		if (scenario_need(ld, n, "name") != 0)
 			return;
-		v = scn_attr(ld, n, "name");
+		v = scenario_attr(ld, n, "name");
 		for (i = 0; i < sc->nserver; i++) {
 			if (sc->server[i].name != NULL &&
 			    strcmp(sc->server[i].name, v) == 0)
 				break;
 		}
 		if (i == sc->nserver) {
-			scn_err(ld, n, "name", "no server \"%s\"", scn_q(ld, v));
+			scenario_err(ld, n, "name", "no server \"%s\"",
+			    scenario_q(ld, v));
 			return;
 		}
-		ck = scn_check_add(ex, n, SCN_CHK_SERVER);
+		ck = scenario_check_add(ex, n, SCN_CHK_SERVER);
 		ck->name = xstrdup(v);
-		if ((v = scn_attr(ld, n, "path")) != NULL) {
+		if ((v = scenario_attr(ld, n, "path")) != NULL) {
 			if (*v == '\0')
-				scn_err(ld, n, "path", "path is empty");
+				scenario_err(ld, n, "path", "path is empty");
 			ck->path = xstrdup(v);
 		}
-		if (scn_range(ld, n, "requests", "min", "max", &ck->min,
-		    &ck->max) == 0)
-			scn_err(ld, n, NULL, "needs requests= or min=/max=");
+		if (scenario_range(ld, n, "requests", "min", "max", &ck->min,
+			&ck->max) == 0)
+			scenario_err(ld, n, NULL,
+			    "needs requests= or min=/max=");
 	}
 }
 
 /* Cross checks. */
 
 static void
-scn_check_names(struct scn_loader *ld)
+scenario_check_names(struct scenario_loader *ld)
 {
-	struct scenario	*sc = ld->sc;
-	size_t		 i, j;
+	struct scenario *sc = ld->sc;
+	size_t i, j;
 
 	for (i = 0; i < sc->nsite; i++) {
 		for (j = 0; j < i; j++) {
-			if (sc->site[i].name == NULL || sc->site[j].name == NULL ||
+			if (sc->site[i].name == NULL ||
+			    sc->site[j].name == NULL ||
 			    strcmp(sc->site[i].name, sc->site[j].name) != 0)
 				continue;
-			scn_msgf(ld, sc->site[i].line, "<site name=\"%s\">: "
+			scenario_msgf(ld, sc->site[i].line,
+			    "<site name=\"%s\">: "
 			    "site \"%s\" is already defined at line %d",
 			    sc->site[i].name, sc->site[i].name,
 			    sc->site[j].line);
@@ -2669,7 +2810,8 @@ scn_check_names(struct scn_loader *ld)
 			    sc->server[j].name == NULL ||
 			    strcmp(sc->server[i].name, sc->server[j].name) != 0)
 				continue;
-			scn_msgf(ld, sc->server[i].line, "<server name=\"%s\">: "
+			scenario_msgf(ld, sc->server[i].line,
+			    "<server name=\"%s\">: "
 			    "server \"%s\" is already defined at line %d",
 			    sc->server[i].name, sc->server[i].name,
 			    sc->server[j].line);
@@ -2682,7 +2824,8 @@ scn_check_names(struct scn_loader *ld)
 			    sc->group[j].name == NULL ||
 			    strcmp(sc->group[i].name, sc->group[j].name) != 0)
 				continue;
-			scn_msgf(ld, sc->group[i].line, "<phones name=\"%s\">: "
+			scenario_msgf(ld, sc->group[i].line,
+			    "<phones name=\"%s\">: "
 			    "group \"%s\" is already defined at line %d",
 			    sc->group[i].name, sc->group[i].name,
 			    sc->group[j].line);
@@ -2692,9 +2835,9 @@ scn_check_names(struct scn_loader *ld)
 }
 
 static int
-scn_span_cmp(const void *a, const void *b)
+scenario_span_cmp(const void *a, const void *b)
 {
-	const struct scn_span	*sa = a, *sb = b;
+	const struct scenario_span *sa = a, *sb = b;
 
 	if (sa->from != sb->from)
 		return (sa->from < sb->from ? -1 : 1);
@@ -2705,15 +2848,15 @@ scn_span_cmp(const void *a, const void *b)
 
 /* Phone counts, and no MAC in two places. */
 static void
-scn_check_macs(struct scn_loader *ld)
+scenario_check_macs(struct scenario_loader *ld)
 {
-	struct scenario		*sc = ld->sc;
-	struct scn_group	*g;
-	struct scn_span		*sp;
-	uint64_t		 total = 0, first, end;
-	size_t			 n = 0, i, j, owner, later, other;
-	uint8_t			*told;
-	char			 mac[13];
+	struct scenario *sc = ld->sc;
+	struct scn_group *g;
+	struct scenario_span *sp;
+	uint64_t total = 0, first, end;
+	size_t n = 0, i, j, owner, later, other;
+	uint8_t *told;
+	char mac[13];
 
 	for (i = 0; i < sc->ngroup; i++) {
 		g = &sc->group[i];
@@ -2723,8 +2866,9 @@ scn_check_macs(struct scn_loader *ld)
 	}
 	sc->nphones = (size_t)total;
 	if (total > SCN_PHONES_MAX) {
-		scn_msgf(ld, sc->ngroup != 0 ? sc->group[sc->ngroup - 1].line :
-		    0, "<phones>: %llu phones in all, more than %d",
+		scenario_msgf(ld,
+		    sc->ngroup != 0 ? sc->group[sc->ngroup - 1].line : 0,
+		    "<phones>: %llu phones in all, more than %d",
 		    (unsigned long long)total, SCN_PHONES_MAX);
 		return;
 	}
@@ -2735,19 +2879,20 @@ scn_check_macs(struct scn_loader *ld)
 			continue;
 		if (g->macs != NULL) {
 			for (j = 0; j < g->count; j++) {
-				sp[n].from = sp[n].to = scn_mac_u64(g->macs[j]);
+				sp[n].from = sp[n].to =
+				    scenario_mac_u64(g->macs[j]);
 				sp[n++].group = i;
 			}
 			continue;
 		}
-		first = scn_mac_u64(g->mac);
+		first = scenario_mac_u64(g->mac);
 		if (first + g->count - 1 > SCN_MAC_MAX)
 			continue;
 		sp[n].from = first;
 		sp[n].to = first + g->count - 1;
 		sp[n++].group = i;
 	}
-	qsort(sp, n, sizeof *sp, scn_span_cmp);
+	qsort(sp, n, sizeof *sp, scenario_span_cmp);
 	told = xcalloc(sc->ngroup, 1);
 	for (i = 1, owner = 0, end = n != 0 ? sp[0].to : 0; i < n; i++) {
 		if (sp[i].from > end) {
@@ -2755,22 +2900,31 @@ scn_check_macs(struct scn_loader *ld)
 			owner = i;
 			continue;
 		}
-		later = sp[i].group > sp[owner].group ? sp[i].group :
-		    sp[owner].group;
+		later = sp[i].group > sp[owner].group ? sp[i].group
+						      : sp[owner].group;
 		other = later == sp[i].group ? sp[owner].group : sp[i].group;
-		scn_mac_fmt(sp[i].from, mac);
+		scenario_mac_fmt(sp[i].from, mac);
 		if (later == other) {
-			scn_msgf(ld, sc->group[later].line, "<phones name=\"%s\">: "
-			    "MAC %s is listed twice", sc->group[later].name != NULL ?
-			    sc->group[later].name : "", mac);
+			scenario_msgf(ld, sc->group[later].line,
+			    "<phones name=\"%s\">: "
+			    "MAC %s is listed twice",
+			    sc->group[later].name != NULL
+				? sc->group[later].name
+				: "",
+			    mac);
 		} else if (!told[later]) {
 			told[later] = 1;
-			scn_msgf(ld, sc->group[later].line, "<phones name=\"%s\">: "
+			scenario_msgf(ld, sc->group[later].line,
+			    "<phones name=\"%s\">: "
 			    "MAC %s is also in group \"%s\" (line %d)",
-			    sc->group[later].name != NULL ?
-			    sc->group[later].name : "", mac,
-			    sc->group[other].name != NULL ?
-			    sc->group[other].name : "", sc->group[other].line);
+			    sc->group[later].name != NULL
+				? sc->group[later].name
+				: "",
+			    mac,
+			    sc->group[other].name != NULL
+				? sc->group[other].name
+				: "",
+			    sc->group[other].line);
 		}
 		if (sp[i].to > end) {
 			end = sp[i].to;
@@ -2783,12 +2937,12 @@ scn_check_macs(struct scn_loader *ld)
 
 /* Subnets apart; each DHCP pool large enough for the site's phones. */
 static void
-scn_check_sites(struct scn_loader *ld)
+scenario_check_sites(struct scenario_loader *ld)
 {
-	struct scenario	*sc = ld->sc;
-	struct scn_site	*s, *o;
-	uint64_t	 phones, pool;
-	size_t		 i, j;
+	struct scenario *sc = ld->sc;
+	struct scn_site *s, *o;
+	uint64_t phones, pool;
+	size_t i, j;
 
 	for (i = 0; i < sc->nsite; i++) {
 		s = &sc->site[i];
@@ -2800,7 +2954,8 @@ scn_check_sites(struct scn_loader *ld)
 				continue;
 			if ((s->subnet & o->mask) == o->subnet ||
 			    (o->subnet & s->mask) == s->subnet) {
-				scn_msgf(ld, s->line, "<site name=\"%s\">: "
+				scenario_msgf(ld, s->line,
+				    "<site name=\"%s\">: "
 				    "subnet overlaps site \"%s\" (line %d)",
 				    s->name != NULL ? s->name : "",
 				    o->name != NULL ? o->name : "", o->line);
@@ -2821,7 +2976,8 @@ scn_check_sites(struct scn_loader *ld)
 		    (s->dhcp_server & s->mask) == s->subnet)
 			pool--;
 		if (phones > pool)
-			scn_msgf(ld, s->line, "<site name=\"%s\">: %llu phones "
+			scenario_msgf(ld, s->line,
+			    "<site name=\"%s\">: %llu phones "
 			    "but the DHCP pool has %llu addresses",
 			    s->name != NULL ? s->name : "",
 			    (unsigned long long)phones,
@@ -2831,11 +2987,11 @@ scn_check_sites(struct scn_loader *ld)
 
 /* No two servers on one address and port. */
 static void
-scn_check_servers(struct scn_loader *ld)
+scenario_check_servers(struct scenario_loader *ld)
 {
-	struct scenario		*sc = ld->sc;
-	struct scn_server	*a, *b;
-	size_t			 i, j;
+	struct scenario *sc = ld->sc;
+	struct scn_server *a, *b;
+	size_t i, j;
 
 	for (i = 0; i < sc->nserver; i++) {
 		a = &sc->server[i];
@@ -2843,11 +2999,15 @@ scn_check_servers(struct scn_loader *ld)
 			b = &sc->server[j];
 			if (a->ip == 0 || a->ip != b->ip)
 				continue;
-			if ((a->http_port != 0 && a->http_port == b->http_port) ||
-			    (a->tftp_port != 0 && a->tftp_port == b->tftp_port)) {
-				scn_msgf(ld, a->line, "<server name=\"%s\">: "
+			if ((a->http_port != 0 &&
+				a->http_port == b->http_port) ||
+			    (a->tftp_port != 0 &&
+				a->tftp_port == b->tftp_port)) {
+				scenario_msgf(ld, a->line,
+				    "<server name=\"%s\">: "
 				    "same address and port as server \"%s\" "
-				    "(line %d)", a->name != NULL ? a->name : "",
+				    "(line %d)",
+				    a->name != NULL ? a->name : "",
 				    b->name != NULL ? b->name : "", b->line);
 				break;
 			}
@@ -2857,11 +3017,11 @@ scn_check_servers(struct scn_loader *ld)
 
 /* Duration, and the timeline in time order. */
 static void
-scn_finish(struct scn_loader *ld)
+scenario_finish(struct scenario_loader *ld)
 {
-	struct scenario	*sc = ld->sc;
-	emu_time	 last = 0;
-	size_t		 i;
+	struct scenario *sc = ld->sc;
+	emu_time last = 0;
+	size_t i;
 
 	for (i = 0; i < sc->naction; i++) {
 		if (sc->action[i].at > last)
@@ -2873,14 +3033,14 @@ scn_finish(struct scn_loader *ld)
 	}
 	if (!ld->has_duration)
 		sc->duration = last + SCN_DEF_TAIL;
-	scn_sort_actions(sc);
-	scn_sort_expects(sc);
+	scenario_sort_actions(sc);
+	scenario_sort_expects(sc);
 }
 
 static int
-scn_key_cmp(const void *a, const void *b)
+scenario_key_cmp(const void *a, const void *b)
 {
-	const struct scn_key	*ka = a, *kb = b;
+	const struct scenario_key *ka = a, *kb = b;
 
 	if (ka->at != kb->at)
 		return (ka->at < kb->at ? -1 : 1);
@@ -2891,11 +3051,11 @@ scn_key_cmp(const void *a, const void *b)
 
 /* Stable: equal times keep file order. */
 static void
-scn_sort_actions(struct scenario *sc)
+scenario_sort_actions(struct scenario *sc)
 {
-	struct scn_key		*k;
-	struct scn_action	*v;
-	size_t			 i;
+	struct scenario_key *k;
+	struct scn_action *v;
+	size_t i;
 
 	if (sc->naction < 2)
 		return;
@@ -2904,7 +3064,7 @@ scn_sort_actions(struct scenario *sc)
 		k[i].at = sc->action[i].at;
 		k[i].seq = i;
 	}
-	qsort(k, sc->naction, sizeof *k, scn_key_cmp);
+	qsort(k, sc->naction, sizeof *k, scenario_key_cmp);
 	v = xcalloc(sc->naction, sizeof *v);
 	for (i = 0; i < sc->naction; i++)
 		v[i] = sc->action[k[i].seq];
@@ -2914,11 +3074,11 @@ scn_sort_actions(struct scenario *sc)
 }
 
 static void
-scn_sort_expects(struct scenario *sc)
+scenario_sort_expects(struct scenario *sc)
 {
-	struct scn_key		*k;
-	struct scn_expect	*v;
-	size_t			 i;
+	struct scenario_key *k;
+	struct scn_expect *v;
+	size_t i;
 
 	if (sc->nexpect < 2)
 		return;
@@ -2927,7 +3087,7 @@ scn_sort_expects(struct scenario *sc)
 		k[i].at = sc->expect[i].at;
 		k[i].seq = i;
 	}
-	qsort(k, sc->nexpect, sizeof *k, scn_key_cmp);
+	qsort(k, sc->nexpect, sizeof *k, scenario_key_cmp);
 	v = xcalloc(sc->nexpect, sizeof *v);
 	for (i = 0; i < sc->nexpect; i++)
 		v[i] = sc->expect[k[i].seq];

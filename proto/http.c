@@ -296,8 +296,8 @@ http_response_write(struct dbuf *b, int version_minor, int status,
 	if (!bodyless) {
 		if (chunked > 0 && !http_hdrs_have(hdrs, "Transfer-Encoding"))
 			dbuf_add_str(b, "Transfer-Encoding: chunked\r\n");
-		else if (chunked == 0 && !http_hdrs_have(hdrs,
-		    "Content-Length"))
+		else if (chunked == 0 &&
+		    !http_hdrs_have(hdrs, "Content-Length"))
 			dbuf_printf(b, "Content-Length: %zu\r\n", len);
 	}
 	dbuf_add_str(b, "\r\n");
@@ -815,8 +815,8 @@ http_framing(struct http_msg *m, char **cause)
 			    last[-1] == '\t'))
 				last--;
 			n = last - p;
-			chunked_last = n == 7 && strncasecmp(p, "chunked",
-			    7) == 0;
+			chunked_last =
+			    n == 7 && strncasecmp(p, "chunked", 7) == 0;
 		}
 	}
 
@@ -836,7 +836,7 @@ http_framing(struct http_msg *m, char **cause)
 			/* RFC 9112 6.1 and 6.3 3., 4.: no safe framing. */
 			if (m->version_minor == 0)
 				return (http_fail(m, HTTP_ERROR, cause,
-				    "Transfer-Encoding in an HTTP/1.0 request"));
+				    "Transfer-Encoding on HTTP/1.0 request"));
 			if (!chunked_last)
 				return (http_fail(m, HTTP_ERROR, cause,
 				    "request body not chunked last"));
@@ -864,8 +864,8 @@ http_framing(struct http_msg *m, char **cause)
 			    "Content-Length %llu over the %zu-byte limit",
 			    (unsigned long long)m->content_length,
 			    m->body_max));
-		m->state = m->content_length == 0 ? HTTP_ST_DONE :
-		    HTTP_ST_LENGTH;
+		m->state =
+		    m->content_length == 0 ? HTTP_ST_DONE : HTTP_ST_LENGTH;
 		return (HTTP_AGAIN);
 	}
 	if (m->is_request) {

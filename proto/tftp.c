@@ -162,8 +162,8 @@ tftp_write(const struct tftp_pkt *p, struct dbuf *b)
 		if (p->mode[0] == '\0')
 			dbuf_add_str(b, "octet");
 		else
-			dbuf_add(b, p->mode, strnlen(p->mode,
-			    sizeof p->mode - 1));
+			dbuf_add(b, p->mode,
+			    strnlen(p->mode, sizeof p->mode - 1));
 		dbuf_add_u8(b, 0);
 		tftp_write_options(p, b);
 		break;

@@ -4,7 +4,7 @@
 # missing or older than the sources; each target then runs FUZZ_SECONDS
 # (default 8) on a temporary copy of its corpus, so the source tree is never
 # written.  One line per target.  A crash, leak or timeout fails the test:
-# its input is kept under tests/fuzz/crashes/ and the path printed.
+# its input is kept under tests/fuzz/bin/crashes/ and the path printed.
 # FUZZ_TARGETS in the environment narrows the list.
 set -eu
 
@@ -12,7 +12,7 @@ srcdir=${srcdir:-.}
 targets=${FUZZ_TARGETS:-"dhcp dns tftp http profile rule scenario"}
 seconds=${FUZZ_SECONDS:-8}
 bin=tests/fuzz/bin
-crashes=tests/fuzz/crashes
+crashes=$bin/crashes
 
 # Rebuild when a binary is missing or a source is newer than it.
 stale=

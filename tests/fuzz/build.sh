@@ -22,7 +22,8 @@ cc=${FUZZ_CC:-clang}
 [ -n "$cc" ] || cc=clang
 
 if ! command -v "$cc" >/dev/null 2>&1; then
-	echo "build.sh: $cc not found: install the Debian packages clang libclang-rt-14-dev" >&2
+	echo "build.sh: $cc not found:" \
+	    "install the Debian packages clang libclang-rt-14-dev" >&2
 	exit 1
 fi
 
@@ -43,7 +44,8 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 PROBE
 if ! "$cc" -fsanitize=fuzzer,address,undefined -o "$obj/probe" \
     "$obj/probe.c" >"$obj/probe.log" 2>&1; then
-	echo "build.sh: $cc cannot link libFuzzer programs: install the Debian packages clang libclang-rt-14-dev" >&2
+	echo "build.sh: $cc cannot link libFuzzer programs:" \
+	    "install the Debian packages clang libclang-rt-14-dev" >&2
 	exit 1
 fi
 
@@ -54,12 +56,13 @@ if ! pkg_cflags=$(pkg-config --cflags $pkgs) ||
 	exit 1
 fi
 
-cflags="-g -O1 -std=gnu11 -D_GNU_SOURCE -fno-omit-frame-pointer -I$srcdir $pkg_cflags"
+cflags="-g -O1 -std=gnu11 -D_GNU_SOURCE -fno-omit-frame-pointer"
+cflags="$cflags -I$srcdir $pkg_cflags"
 san="-fsanitize=address,undefined"
 
 # The scenario schema as a C string, as Makefile.am makes it.
 rng=$top_builddir/fleet/scenario-rng.c
-if [ ! -f "$rng" ]; then
+if [ ! -f "$rng" ] && [ -f "$srcdir/fleet/scenario.rng" ]; then
 	rng=$obj/scenario-rng.c
 	{
 		echo '/* Generated from fleet/scenario.rng: do not edit. */'
@@ -92,7 +95,7 @@ for layer in fleet netsim emu proto; do
 		pids="$pids $!"
 		objs="$objs $o"
 	done
-	if [ $layer = fleet ]; then
+	if [ $layer = fleet ] && [ -f "$rng" ]; then
 		o=$obj/fleet-scenario-rng.o
 		"$cc" $cflags -c -o "$o" "$rng" &
 		pids="$pids $!"

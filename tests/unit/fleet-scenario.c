@@ -1,7 +1,1008 @@
-/* placeholder: being written */
+/*
+ * Copyright (c) 2026 The phonefleet authors.
+ * SPDX-License-Identifier: ISC
+ *
+ * fleet/scenario.c: a good scenario loads into the expected structs, every
+ * semantic mistake gives its one line "file:line: <elem attr>: why", a
+ * schema mistake (a typo in an element or attribute name) gives exactly one
+ * line, and the time and selector syntaxes (docs/scenario.md).
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fleet/fleet.h"
+
 int main(void);
+
+static const char *
+srcdir(void)
+{
+	const char *s = getenv("srcdir");
+
+	return (s != NULL && *s != '\0' ? s : ".");
+}
+
+static char *
+data_path(const char *name)
+{
+	char *p;
+
+	xasprintf(&p, "%s/tests/data/%s", srcdir(), name);
+	return (p);
+}
+
+static char *
+data_dir(void)
+{
+	char *p;
+
+	xasprintf(&p, "%s/tests/data", srcdir());
+	return (p);
+}
+
+/* Load from memory as "t.xml" (src= relative to tests/data); errors out. */
+static struct scenario *
+load_mem(const char *xml, char **errors)
+{
+	struct scenario *sc;
+	char *base = data_dir(), *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	sc = scenario_load_mem("t.xml", xml, strlen(xml), base, f);
+	fclose(f);
+	free(base);
+	*errors = buf;
+	return (sc);
+}
+
+/* A scenario that must fail with exactly one message, this one. */
+static void
+expect_one(const char *xml, const char *message)
+{
+	struct scenario *sc;
+	char *errors, *want;
+
+	sc = load_mem(xml, &errors);
+	assert_null(sc);
+	xasprintf(&want, "%s\n", message);
+	assert_string_equal(errors, want);
+	free(want);
+	free(errors);
+}
+
+/* A scenario that must fail; message must be one of its lines. */
+static void
+expect_line(const char *xml, const char *message)
+{
+	struct scenario *sc;
+	char *errors, *want;
+
+	sc = load_mem(xml, &errors);
+	assert_null(sc);
+	xasprintf(&want, "%s\n", message);
+	if (strstr(errors, want) == NULL)
+		fail_msg("\"%s\" not in:\n%s", message, errors);
+	free(want);
+	free(errors);
+}
+
+#define SITE "<site name=\"office\" subnet=\"10.1.0.0/16\"><dhcp/></site>"
+#define PHONES "<phones name=\"desk\" count=\"10\" mac=\"00562B000001\"/>"
+
+static void
+test_good_file(void **state)
+{
+	struct scenario *sc;
+	const struct scn_site *s;
+	const struct scn_server *sv;
+	const struct scn_group *g;
+	const struct scn_expect *ex;
+	const struct scn_check *ck;
+	const struct scn_action *a;
+	char *path = data_path("scenario-good.xml");
+	static const uint8_t opt43[] = { 1, 4, 0xc0, 0xa8, 1, 1 };
+	static const uint8_t opt150[] = { 10, 1, 0, 5, 10, 1, 0, 6 };
+
+	sc = scenario_load(path, stderr);
+	assert_non_null(sc);
+	assert_string_equal(sc->file, path);
+	assert_string_equal(sc->name, "office-dhcp");
+	assert_string_equal(sc->description,
+	    "One office, one DHCP server, one provisioning server.");
+	assert_int_equal(sc->seed, 42);
+	assert_int_equal(sc->duration, EMU_SEC(7200));
+	assert_int_equal(sc->trace, TRACE_PROV | TRACE_DHCP);
+
+	/* Sites. */
+	assert_int_equal(sc->nsite, 2);
+	s = &sc->site[0];
+	assert_string_equal(s->name, "office");
+	assert_int_equal(s->subnet, 0x0a010000);
+	assert_int_equal(s->mask, 0xffff0000);
+	assert_int_equal(s->gateway, 0x0a010001);
+	assert_int_equal(s->link.latency, 1000);
+	assert_int_equal(s->link.jitter, 500);
+	assert_int_equal(s->link.loss_ppm, 1000);
+	assert_true(s->has_dhcp);
+	assert_int_equal(s->dhcp_server, 0x0a010001);
+	assert_int_equal(s->ndns, 1);
+	assert_int_equal(s->dns[0], 0x0a010002);
+	assert_string_equal(s->domain, "example.com");
+	assert_int_equal(s->lease_s, 86400);
+	assert_int_equal(s->nopt, 4);
+	assert_int_equal(s->opt[0].code, 66);
+	assert_int_equal(s->opt[0].len, 8);
+	assert_memory_equal(s->opt[0].data, "10.1.0.5", 8);
+	assert_int_equal(s->opt[1].code, 150);
+	assert_int_equal(s->opt[1].len, sizeof opt150);
+	assert_memory_equal(s->opt[1].data, opt150, sizeof opt150);
+	assert_int_equal(s->opt[2].code, 43);
+	assert_int_equal(s->opt[2].len, sizeof opt43);
+	assert_memory_equal(s->opt[2].data, opt43, sizeof opt43);
+	assert_int_equal(s->opt[3].code, 160);
+	assert_int_equal(s->opt[3].len, strlen("http://10.1.0.5/cfg/$MA.xml"));
+	s = &sc->site[1];
+	assert_string_equal(s->name, "lab");
+	assert_int_equal(s->gateway, 0xc0a80701);     /* default: first host */
+	assert_int_equal(s->link.latency, EMU_MS(1)); /* default */
+	assert_int_equal(s->link.loss_ppm, 1000);
+	assert_false(s->has_dhcp);
+
+	/* The provisioning server. */
+	assert_int_equal(sc->nserver, 1);
+	sv = &sc->server[0];
+	assert_string_equal(sv->name, "prov");
+	assert_int_equal(sv->ip, 0x0a010005);
+	assert_int_equal(sv->http_port, 80);
+	assert_int_equal(sv->tftp_port, 69);
+	assert_int_equal(sv->nfile, 3);
+	assert_string_equal(sv->file[0].path, "/8851-3PCC.xml");
+	assert_false(sv->file[0].is_template);
+	assert_non_null(strstr((const char *)sv->file[0].data,
+	    "<Resync_Periodic>3600</Resync_Periodic>"));
+	assert_string_equal(sv->file[1].path, "/inline.xml");
+	assert_int_equal(sv->file[1].len,
+	    strlen("<flat-profile><GPP_A>x</GPP_A></flat-profile>"));
+	assert_memory_equal(sv->file[1].data,
+	    "<flat-profile><GPP_A>x</GPP_A></flat-profile>", sv->file[1].len);
+	assert_string_equal(sv->file[2].path, "/cfg/*.xml");
+	assert_true(sv->file[2].is_template);
+	assert_non_null(strstr((const char *)sv->file[2].data, "{{MAC}}"));
+	assert_int_equal(sv->nfault, 7);
+	assert_string_equal(sv->fault[0].name, "outage");
+	assert_int_equal(sv->fault[0].kind, EP_FAULT_STATUS);
+	assert_int_equal(sv->fault[0].status, 503);
+	assert_string_equal(sv->fault[0].path, "/cfg/*");
+	assert_string_equal(sv->fault[0].mac, "00562B000001");
+	assert_int_equal(sv->fault[0].count, 3);
+	assert_false(sv->fault[0].active);
+	assert_int_equal(sv->fault[1].kind, EP_FAULT_DELAY);
+	assert_int_equal(sv->fault[1].delay, EMU_SEC(2));
+	assert_int_equal(sv->fault[1].count, -1); /* default: always */
+	assert_true(sv->fault[1].active);         /* default */
+	assert_int_equal(sv->fault[2].kind, EP_FAULT_REDIRECT);
+	assert_int_equal(sv->fault[2].status, 302); /* default */
+	assert_string_equal(sv->fault[2].location, "http://10.1.0.6/x.xml");
+	assert_int_equal(sv->fault[3].kind, EP_FAULT_AUTH);
+	assert_string_equal(sv->fault[3].user, "u");
+	assert_string_equal(sv->fault[3].pass, "p");
+	assert_string_equal(sv->fault[3].realm, "r");
+	assert_true(sv->fault[3].proxy);
+	assert_int_equal(sv->fault[4].kind, EP_FAULT_CHUNKED);
+	assert_true(sv->fault[4].http10);
+	assert_int_equal(sv->fault[5].kind, EP_FAULT_BODY);
+	assert_int_equal(sv->fault[5].body_len, strlen("not a profile"));
+	assert_memory_equal(sv->fault[5].body, "not a profile", 13);
+	assert_null(sv->fault[6].name);
+	assert_int_equal(sv->fault[6].kind, EP_FAULT_RESET);
+	assert_int_equal(sv->fault[6].count, 1);
+
+	/* DNS. */
+	assert_int_equal(sc->dns_ip, 0x0a010002);
+	assert_int_equal(sc->ndns, 2);
+	assert_int_equal(sc->dns[0].type, DNS_T_A);
+	assert_string_equal(sc->dns[0].name, "prov.example.com");
+	assert_int_equal(sc->dns[0].a, 0x0a010005);
+	assert_int_equal(sc->dns[1].type, DNS_T_SRV);
+	assert_string_equal(sc->dns[1].name,
+	    "_ciscoprov-http._tcp.example.com"); /* trailing dot gone */
+	assert_int_equal(sc->dns[1].prio, 10);
+	assert_int_equal(sc->dns[1].weight, 20);
+	assert_int_equal(sc->dns[1].port, 80);
+	assert_string_equal(sc->dns[1].target, "prov.example.com");
+
+	/* Phones. */
+	assert_int_equal(sc->ngroup, 2);
+	assert_int_equal(sc->nphones, 102);
+	g = &sc->group[0];
+	assert_string_equal(g->name, "desk");
+	assert_int_equal(g->count, 100);
+	assert_null(g->macs);
+	assert_memory_equal(g->mac, "\x00\x56\x2b\x00\x00\x01", 6);
+	assert_string_equal(g->model, "CP-8851-3PCC");
+	assert_string_equal(g->firmware, "sip88xx.12-0-7MPP0301-92");
+	assert_null(g->firmware_inactive);
+	assert_string_equal(g->serial_prefix, "FCH");
+	assert_string_equal(g->hwver, "V03");
+	assert_false(g->no_cert);
+	assert_string_equal(g->site, "office");
+	assert_int_equal(g->site_idx, 0);
+	assert_int_equal(g->power_on, 0);
+	assert_int_equal(g->spread, EMU_SEC(60));
+	assert_int_equal(g->first, 0);
+	assert_int_equal(g->nparam, 2);
+	assert_string_equal(g->param[0].name, "Resync_Periodic");
+	assert_string_equal(g->param[0].value, "600");
+	assert_string_equal(g->param[1].name, "Profile_Rule");
+	assert_string_equal(g->param[1].value, "tftp://10.1.0.5/x.xml");
+	g = &sc->group[1];
+	assert_string_equal(g->name, "lobby");
+	assert_int_equal(g->count, 2);
+	assert_non_null(g->macs);
+	assert_memory_equal(g->macs[0], "\x00\x56\x2b\x00\x00\xa0", 6);
+	assert_memory_equal(g->macs[1], "\x00\x56\x2b\x00\x00\xb0", 6);
+	assert_string_equal(g->model, "CP-7841-3PCC");
+	assert_string_equal(g->firmware_inactive, "sip78xx.11-3-1MPP0001-1");
+	assert_true(g->no_cert);
+	assert_int_equal(g->site_idx, 1);
+	assert_int_equal(g->power_on, EMU_TIME_NEVER);
+	assert_int_equal(g->first, 100);
+
+	/* Actions: by time, file order within a time. */
+	assert_int_equal(sc->naction, 10);
+	a = &sc->action[0];
+	assert_int_equal(a->type, SCN_ACT_POWER_ON);
+	assert_int_equal(a->at, EMU_SEC(600));
+	assert_string_equal(a->sel.text, "lobby");
+	assert_int_equal(a->sel.group, 1);
+	assert_int_equal(a->sel.from, 0);
+	assert_int_equal(a->sel.to, 1);
+	a = &sc->action[1];
+	assert_int_equal(a->type, SCN_ACT_FAULT);
+	assert_int_equal(a->at, EMU_SEC(1800));
+	assert_string_equal(a->server, "prov");
+	assert_int_equal(a->server_idx, 0);
+	assert_string_equal(a->name, "outage");
+	assert_true(a->on);
+	assert_int_equal(sc->action[2].type, SCN_ACT_POWER_OFF);
+	assert_int_equal(sc->action[2].sel.from, 0);
+	assert_int_equal(sc->action[2].sel.to, 9);
+	assert_int_equal(sc->action[3].type, SCN_ACT_POWER_ON);
+	assert_int_equal(sc->action[4].type, SCN_ACT_REBOOT);
+	assert_int_equal(sc->action[4].sel.to, 99);
+	assert_int_equal(sc->action[5].type, SCN_ACT_FACTORY_RESET);
+	assert_int_equal(sc->action[5].sel.from, 3);
+	assert_int_equal(sc->action[5].sel.to, 3);
+	a = &sc->action[6];
+	assert_int_equal(a->type, SCN_ACT_SET);
+	assert_int_equal(a->sel.group, 1); /* by MAC */
+	assert_int_equal(a->sel.from, 1);
+	assert_int_equal(a->sel.to, 1);
+	assert_string_equal(a->name, "Profile_Rule");
+	assert_string_equal(a->value, "tftp://10.1.0.5/x.xml");
+	a = &sc->action[7];
+	assert_int_equal(a->type, SCN_ACT_KEYS);
+	assert_string_equal(a->value, "#123456789*0#");
+	a = &sc->action[8];
+	assert_int_equal(a->type, SCN_ACT_RESYNC);
+	assert_string_equal(a->value, "tftp://10.1.0.5/x.xml");
+	a = &sc->action[9];
+	assert_int_equal(a->type, SCN_ACT_RESYNC);
+	assert_null(a->value);
+	assert_int_equal(a->sel.group, 0);
+	assert_int_equal(a->sel.from, 4);
+
+	/* Expectations: the two at 10m in file order, then 1h. */
+	assert_int_equal(sc->nexpect, 3);
+	ex = &sc->expect[0];
+	assert_string_equal(ex->name, "all provisioned");
+	assert_int_equal(ex->line, 41);
+	assert_int_equal(ex->at, EMU_SEC(600));
+	assert_true(ex->has_sel);
+	assert_string_equal(ex->sel.text, "desk");
+	assert_int_equal(ex->ncheck, 10);
+	ck = ex->check;
+	assert_int_equal(ck[0].type, SCN_CHK_STATE);
+	assert_string_equal(ck[0].value, "operational");
+	assert_int_equal(ck[1].type, SCN_CHK_CUSTOMIZATION);
+	assert_string_equal(ck[1].value, "Aborted"); /* canonical */
+	assert_int_equal(ck[2].type, SCN_CHK_PARAM);
+	assert_string_equal(ck[2].name, "GPP_A");
+	assert_string_equal(ck[2].value, "hello");
+	assert_int_equal(ck[3].type, SCN_CHK_COUNTER);
+	assert_string_equal(ck[3].name, "resync-ok");
+	assert_int_equal(ck[3].min, 1);
+	assert_int_equal(ck[3].max, 3);
+	assert_int_equal(ck[4].type, SCN_CHK_COUNTER);
+	assert_string_equal(ck[4].name, "boots");
+	assert_int_equal(ck[4].min, 1);
+	assert_int_equal(ck[4].max, 1);
+	assert_int_equal(ck[5].type, SCN_CHK_LAST_CLASS);
+	assert_string_equal(ck[5].value, "A");
+	assert_int_equal(ck[6].type, SCN_CHK_LAST_ERR);
+	assert_string_equal(ck[6].value, "");
+	assert_int_equal(ck[7].type, SCN_CHK_LAST_STATUS);
+	assert_string_equal(ck[7].value, "200");
+	assert_int_equal(ck[7].min, 200);
+	assert_int_equal(ck[7].max, 200);
+	assert_int_equal(ck[8].type, SCN_CHK_LAST_URL);
+	assert_string_equal(ck[8].value,
+	    "http://10.1.0.5:80/cfg/00562b000001.xml");
+	assert_int_equal(ck[9].type, SCN_CHK_NEXT_RESYNC);
+	assert_false(ck[9].none);
+	assert_int_equal(ck[9].min, EMU_SEC(59));
+	assert_int_equal(ck[9].max, EMU_SEC(61));
+	assert_int_equal(ck[5].line, 47); /* one element, four checks */
+	assert_int_equal(ck[8].line, 47);
+	assert_int_equal(ck[9].line, 48);
+	ex = &sc->expect[1];
+	assert_int_equal(ex->line, 66);
+	assert_string_equal(ex->name, "expect@66");
+	assert_int_equal(ex->sel.group, 1);
+	assert_int_equal(ex->sel.from, 1);
+	assert_int_equal(ex->ncheck, 1);
+	assert_int_equal(ex->check[0].type, SCN_CHK_NEXT_RESYNC);
+	assert_true(ex->check[0].none);
+	ex = &sc->expect[2];
+	assert_int_equal(ex->at, EMU_SEC(3600));
+	assert_false(ex->has_sel);
+	assert_int_equal(ex->ncheck, 3);
+	assert_int_equal(ex->check[0].min, EMU_SEC(60));
+	assert_int_equal(ex->check[0].max, EMU_SEC(70));
+	assert_int_equal(ex->check[1].type, SCN_CHK_SERVER);
+	assert_string_equal(ex->check[1].name, "prov");
+	assert_string_equal(ex->check[1].path, "/x.xml");
+	assert_int_equal(ex->check[1].min, 3);
+	assert_int_equal(ex->check[1].max, 3);
+	assert_null(ex->check[2].path);
+	assert_int_equal(ex->check[2].min, 1);
+	assert_int_equal(ex->check[2].max, UINT64_MAX);
+
+	scenario_free(sc);
+	free(path);
+}
+
+/* "N: text" -> "path:N: text", with @DIR@ the data directory. */
+static char *
+expand(const char *line, const char *path)
+{
+	const char *at;
+	char *dir = data_dir(), *s;
+
+	if ((at = strstr(line, "@DIR@")) != NULL)
+		xasprintf(&s, "%s:%.*s%s%s", path, (int)(at - line), line, dir,
+		    at + 5);
+	else
+		xasprintf(&s, "%s:%s", path, line);
+	free(dir);
+	return (s);
+}
+
+/* Every semantic mistake in tests/data/scenario-bad.xml, in line order. */
+static const char *const bad_lines[] = {
+	"1: <scenario seed=\"x\">: seed must be 0..18446744073709551615",
+	"1: <scenario trace=\"prov,bogus\">: unknown trace category "
+	"\"bogus\" (dhcp, dns, http, tftp, tls, prov, lcd, net, all)",
+	"2: <site gateway=\"10.2.0.1\">: gateway is outside the subnet",
+	"2: <site latency=\"1 ms\">: latency is not a time (e.g. 90s, "
+	"1h30m, 250ms)",
+	"2: <site loss=\"5\">: loss must be a percentage (\"0.1%\") or "
+	"parts per million (\"1000ppm\"), at most 100%",
+	"3: <dhcp lease=\"0\">: lease must be whole seconds (e.g. 1d, "
+	"12h, 3600) or infinite",
+	"3: <dhcp domain=\"bad..name\">: domain is not a DNS name",
+	"4: <dns>: \"10.1.0.300\" is not an IPv4 address",
+	"5: <option code=\"255\">: code must be 1..254",
+	"6: <option code=\"3\">: option 3 is set from the site's "
+	"gateway=",
+	"7: <option code=\"150\">: \"nope\" is not an IPv4 address",
+	"8: <option code=\"43\">: option 43: \"01:0\" is not hex bytes "
+	"(e.g. 01:04:c0:a8:01:01)",
+	"9: <option type=\"blob\">: type must be string, ip or hex",
+	"10: <option code=\"67\">: option 67 is 300 bytes, more than "
+	"255",
+	"11: <option code=\"160\">: option 160 has no value",
+	"12: <option code=\"66\">: option 66 is already set",
+	"13: <option code=\"66\">: option 66 is already set",
+	"16: <site subnet=\"10.4.0.5/16\">: subnet has host bits set",
+	"16: <site name=\"office\">: site \"office\" is already defined "
+	"at line 2",
+	"17: <site name=\"9lab\">: name must be a letter then up to 63 "
+	"letters, digits, '-', '_' or '.'",
+	"17: <site subnet=\"10.3.0.0/33\">: subnet must be "
+	"address/prefix, prefix 1..30 (e.g. 10.1.0.0/16)",
+	"18: <server address=\"10.1.0.999\">: address is not an IPv4 "
+	"address",
+	"18: <server name=\"prov\">: needs http= or tftp= (a port), or "
+	"both",
+	"19: <file path=\"x.xml\">: path must start with '/' and have "
+	"no spaces",
+	"20: <file src=\"scenario-files/missing.xml\">: cannot read "
+	"@DIR@/scenario-files/missing.xml: No such file or directory",
+	"21: <template path=\"/cfg/*/*.xml\">: a template path has "
+	"exactly one '*'",
+	"22: <file path=\"/b*.xml\">: '*' is for <template>: a <file> "
+	"is one path",
+	"23: <file src=\"scenario-files/phone.xml.in\">: give src= or "
+	"content, not both",
+	"25: <file path=\"/d.xml\">: path already served at line 24",
+	"26: <fault kind=\"explode\">: kind must be one of status, "
+	"delay, drop, truncate, redirect, auth, reset, chunked, "
+	"close-delimited, body",
+	"27: <fault name=\"f\">: server \"prov\" already has a fault "
+	"\"f\"",
+	"27: <fault name=\"f\">: status= is required",
+	"28: <fault location=\"/x\">: location= does not apply to kind "
+	"\"drop\"",
+	"29: <fault status=\"200\">: status must be 301, 302, 303 or "
+	"307",
+	"30: <fault kind=\"auth\">: pass= is required",
+	"31: <fault mac=\"xyz\">: mac must be 12 hex digits",
+	"31: <fault count=\"0\">: count must be -1 (always) or "
+	"1..2147483647",
+	"31: <fault active=\"maybe\">: active must be yes or no",
+	"32: <fault delay=\"soon\">: delay is not a time (e.g. 90s, "
+	"1h30m, 250ms)",
+	"33: <fault kind=\"reset\">: only kind \"body\" takes content",
+	"36: <a name=\"bad name\">: name is not a DNS name",
+	"37: <srv port=\"70000\">: port must be 0..65535",
+	"38: <srv name=\"_y._tcp.example.com\">: port= is required",
+	"38: <srv name=\"_y._tcp.example.com\">: target= is required",
+	"40: <dns-server>: only one <dns-server> allowed (first at line "
+	"35)",
+	"41: <phones count=\"0\">: count must be 1..1000000",
+	"42: <phones name=\"desk2\">: site= is required when there are "
+	"3 sites",
+	"42: <phones name=\"desk2\">: MAC 00562B000001 is also in group "
+	"\"desk\" (line 41)",
+	"43: <phones mac=\"01005E000001\">: mac is a multicast address",
+	"43: <phones site=\"nowhere\">: no site \"nowhere\"",
+	"44: <phones macs=\"00562B0000F0 00562B0000F0 zz\">: \"zz\" is "
+	"not a MAC (12 hex digits)",
+	"44: <phones cert=\"maybe\">: cert must be yes or no",
+	"44: <phones power-on=\"later\">: power-on must be a time (e.g. "
+	"0s, 5m) or never",
+	"44: <phones name=\"list\">: MAC 00562B0000F0 is listed twice",
+	"45: <param name=\"Resync_Periodc\">: unknown parameter "
+	"\"Resync_Periodc\"; did you mean \"Resync_Periodic\"?",
+	"46: <param name=\"Bogus_Param_Xyz\">: unknown parameter "
+	"\"Bogus_Param_Xyz\"",
+	"48: <param name=\"GPP_A\">: GPP_A is already set at line 47",
+	"50: <phones name=\"nomac\">: mac= (and count=) or macs= is "
+	"required",
+	"51: <phones count=\"17\">: 17 MACs from FFFFFFFFFFF0 go past "
+	"FFFFFFFFFFFF",
+	"53: <at t=\"2h\">: t is after the scenario's duration",
+	"54: <at t=\"5 min\">: t is not a time (e.g. 90s, 1h30m, 250ms)",
+	"56: <reboot phones=\"dsek\">: no phone group \"dsek\"",
+	"57: <reboot phones=\"desk2[3..1]\">: range 3..1 is empty",
+	"58: <reboot phones=\"desk2[10]\">: index 10 is out of range: "
+	"group \"desk2\" has 10 phones (0..9)",
+	"59: <reboot phones=\"desk2[1\">: bad selector: use name, "
+	"name[i], name[i..j] or a MAC",
+	"60: <reboot phones=\"00562B00FFFF\">: no phone has MAC "
+	"00562B00FFFF",
+	"61: <reboot>: phones= is required",
+	"62: <fault server=\"nope\">: no server \"nope\"",
+	"63: <fault state=\"toggle\">: state must be on or off",
+	"63: <fault name=\"nope\">: server \"prov\" has no fault "
+	"\"nope\"",
+	"64: <set param=\"Nope_Param\">: unknown parameter "
+	"\"Nope_Param\"",
+	"65: <set phones=\"desk2\">: value= is required",
+	"66: <keys phones=\"desk2\">: keys are 0-9, * and #, not "
+	"\"12a\"",
+	"67: <keys phones=\"desk2\">: no keys given",
+	"68: <resync rule=\"\">: rule is empty (leave it out for the "
+	"phone's own rules)",
+	"71: <state is=\"happy\">: unknown state (off, boot, network, "
+	"boot-delay, discovery, resync, upgrade-check, upgrading, "
+	"operational, rebooting, activation, factory-reset)",
+	"72: <customization is=\"weird\">: unknown customization state "
+	"(Open, Aborted, Pending, Custom Pending, Acquired, "
+	"Unavailable)",
+	"73: <counter name=\"bogons\">: unknown counter (boots, "
+	"dhcp-acks, resyncs, resync-ok, resync-fail, fetches, requests, "
+	"reboots)",
+	"74: <counter is=\"1\">: give is= or min=/max=, not both",
+	"75: <counter name=\"boots\">: needs is= or min=/max=",
+	"76: <counter min=\"5\">: min is above max",
+	"77: <last-resync class=\"D\">: class must be A, B or C",
+	"78: <last-resync err=\"kaboom\">: unknown error text (\"\" for "
+	"none, \"file not found\", \"timeout\", ...: docs/scenario.md)",
+	"79: <last-resync status=\"2000\">: status must be 0..999",
+	"80: <last-resync>: needs class=, err=, status= or url=",
+	"81: <next-resync in=\"1m\">: give in= (and tolerance=) or "
+	"min=/max=, not both",
+	"82: <next-resync none=\"yes\">: none=\"yes\" takes no other "
+	"attribute",
+	"83: <next-resync tolerance=\"1s\">: tolerance= goes with in=",
+	"84: <next-resync>: needs in=, min=/max= or none=",
+	"85: <server name=\"nope\">: no server \"nope\"",
+	"86: <server name=\"prov\">: needs requests= or min=/max=",
+	"87: <param name=\"GPP_Z\">: unknown parameter \"GPP_Z\"; did "
+	"you mean \"GPP_A\"?",
+	"89: <expect t=\"1m\">: nothing to check",
+	"90: <expect phones=\"desk2\">: t= is required",
+	"92: <timeline>: only one <timeline> allowed (first at line 52)",
+};
+
+static void
+test_bad_file(void **state)
+{
+	struct scenario *sc;
+	char *path = data_path("scenario-bad.xml"), *buf = NULL;
+	char *line, *next, *want;
+	size_t len = 0, i = 0;
+	FILE *f;
+
+	f = open_memstream(&buf, &len);
+	sc = scenario_load(path, f);
+	fclose(f);
+	assert_null(sc);
+	for (line = buf; *line != '\0'; line = next) {
+		next = strchr(line, '\n');
+		assert_non_null(next);
+		*next++ = '\0';
+		if (i >= nitems(bad_lines))
+			fail_msg("extra line: %s", line);
+		want = expand(bad_lines[i], path);
+		assert_string_equal(line, want);
+		free(want);
+		i++;
+	}
+	assert_int_equal(i, nitems(bad_lines));
+	free(buf);
+	free(path);
+}
+
+/* A typo in an element name: one line, naming file and line. */
+static void
+test_typo_file(void **state)
+{
+	struct scenario *sc;
+	char *path = data_path("scenario-typo.xml"), *buf = NULL;
+	char *want;
+	size_t len = 0;
+	FILE *f;
+
+	f = open_memstream(&buf, &len);
+	sc = scenario_load(path, f);
+	fclose(f);
+	assert_null(sc);
+	xasprintf(&want,
+	    "%s:7: element \"phone\" not allowed here; did you "
+	    "mean \"phones\"?\n",
+	    path);
+	assert_string_equal(buf, want);
+	free(want);
+	free(buf);
+	free(path);
+}
+
+static void
+test_missing_file(void **state)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	f = open_memstream(&buf, &len);
+	assert_null(scenario_load("/nonexistent/x.xml", f));
+	fclose(f);
+	assert_string_equal(buf,
+	    "/nonexistent/x.xml: No such file or directory\n");
+	free(buf);
+}
+
+static void
+test_schema(void **state)
+{
+	expect_one("<scenario>\n" SITE "\n<phones name=\"desk\" cuont=\"3\" "
+		   "mac=\"00562B000001\"/></scenario>",
+	    "t.xml:3: <phones name=\"desk\">: attribute \"cuont\" not "
+	    "allowed; did you mean \"count\"?");
+	expect_one("<scenario>" SITE PHONES "<timeline>\n<at t=\"1m\">"
+		   "<rebot phones=\"desk\"/></at></timeline></scenario>",
+	    "t.xml:2: element \"rebot\" not allowed here; did you mean "
+	    "\"reboot\"?");
+	expect_one("<scenario>" SITE PHONES "\n<bogus/></scenario>",
+	    "t.xml:2: element \"bogus\" not allowed here");
+	expect_one("<scenari/>",
+	    "t.xml:1: element \"scenari\" not allowed "
+	    "here; did you mean \"scenario\"?");
+	expect_one("<scenario>\n<site name=\"a\" subnet=\"10.0.0.0/8\">text"
+		   "</site></scenario>",
+	    "t.xml:2: <site name=\"a\">: text not "
+	    "allowed here");
+	expect_one("<scenario><x:y xmlns:x=\"urn:x\"/></scenario>",
+	    "t.xml:1: element \"x:y\" not allowed here");
+	/* Not XML: the first error only. */
+	expect_one("<scenario>\n<site name=\"x\">\n</scenario>\n",
+	    "t.xml:3: Opening and ending tag mismatch: site line 2 and "
+	    "scenario");
+	expect_one("", "t.xml:1: Document is empty");
+	expect_one("<scenario>&foo;</scenario>",
+	    "t.xml:1: Entity 'foo' not defined");
+	expect_one("<?xml version=\"1.0\"?>\n<!DOCTYPE scenario [<!ENTITY a "
+		   "\"b\">]>\n<scenario>&a;</scenario>",
+	    "t.xml: a DOCTYPE is not allowed in a scenario");
+}
+
+static void
+test_defaults(void **state)
+{
+	struct scenario *sc;
+	char *errors;
+
+	sc =
+	    load_mem("<scenario>" SITE PHONES "<timeline><expect t=\"5m\">"
+		     "<state is=\"operational\"/></expect><at t=\"90\"><reboot "
+		     "phones=\"desk\"/></at></timeline></scenario>",
+		&errors);
+	assert_non_null(sc);
+	assert_string_equal(errors, "");
+	assert_string_equal(sc->name, "t"); /* from the file name */
+	assert_int_equal(sc->seed, 1);
+	assert_int_equal(sc->trace, 0);
+	assert_null(sc->description);
+	assert_int_equal(sc->duration, EMU_SEC(360)); /* last + 1m */
+	assert_int_equal(sc->site[0].gateway, 0x0a010001);
+	assert_int_equal(sc->site[0].dhcp_server, 0x0a010001);
+	assert_int_equal(sc->site[0].lease_s, 86400);
+	assert_int_equal(sc->site[0].link.latency, EMU_MS(1));
+	assert_int_equal(sc->site[0].link.jitter, 0);
+	assert_int_equal(sc->site[0].link.loss_ppm, 0);
+	assert_int_equal(sc->ndns, 0);
+	assert_int_equal(sc->dns_ip, 0);
+	assert_string_equal(sc->group[0].site, "office"); /* the only one */
+	assert_string_equal(sc->group[0].model, "CP-8851-3PCC");
+	assert_string_equal(sc->group[0].hwver, "V03");
+	assert_false(sc->group[0].no_cert);
+	assert_int_equal(sc->group[0].power_on, 0);
+	assert_int_equal(sc->group[0].spread, 0);
+	assert_int_equal(sc->action[0].at, EMU_SEC(90));
+	assert_false(sc->expect[0].has_sel);
+	assert_string_equal(sc->expect[0].name, "expect@1");
+	scenario_free(sc);
+	free(errors);
+
+	/* No timeline: one minute. */
+	sc = load_mem("<scenario>" SITE PHONES "</scenario>", &errors);
+	assert_non_null(sc);
+	assert_int_equal(sc->duration, EMU_SEC(60));
+	assert_int_equal(sc->naction, 0);
+	assert_int_equal(sc->nexpect, 0);
+	scenario_free(sc);
+	free(errors);
+}
+
+/* Sorting is stable: equal times keep file order. */
+static void
+test_sorted(void **state)
+{
+	struct scenario *sc;
+	char *errors;
+	static const char *const want[] = { "desk[0]", "desk[1]", "desk[2]",
+		"desk[3]", "desk[4]", "desk[5]" };
+	size_t i;
+
+	sc = load_mem("<scenario>" SITE PHONES "<timeline>"
+		      "<at t=\"2m\"><reboot phones=\"desk[4]\"/>"
+		      "<reboot phones=\"desk[5]\"/></at>"
+		      "<at t=\"1m\"><reboot phones=\"desk[1]\"/></at>"
+		      "<at t=\"0\"><reboot phones=\"desk[0]\"/></at>"
+		      "<at t=\"60s\"><reboot phones=\"desk[2]\"/>"
+		      "<reboot phones=\"desk[3]\"/></at>"
+		      "<expect t=\"3m\" name=\"c\"><state is=\"off\"/></expect>"
+		      "<expect t=\"1m\" name=\"a\"><state is=\"off\"/></expect>"
+		      "<expect t=\"1m\" name=\"b\"><state is=\"off\"/></expect>"
+		      "</timeline></scenario>",
+	    &errors);
+	assert_non_null(sc);
+	assert_int_equal(sc->naction, nitems(want));
+	for (i = 0; i < nitems(want); i++)
+		assert_string_equal(sc->action[i].sel.text, want[i]);
+	assert_string_equal(sc->expect[0].name, "a");
+	assert_string_equal(sc->expect[1].name, "b");
+	assert_string_equal(sc->expect[2].name, "c");
+	assert_int_equal(sc->duration, EMU_SEC(240));
+	scenario_free(sc);
+	free(errors);
+}
+
+/* Checks across elements. */
+static void
+test_cross(void **state)
+{
+	struct scenario *sc;
+	char *errors;
+
+	/* 1,000,000 phones in all is the most. */
+	expect_line(
+	    "<scenario><site name=\"a\" subnet=\"10.0.0.0/8\"/>"
+	    "<phones name=\"x\" count=\"600000\" mac=\"00562B000001\"/>\n"
+	    "<phones name=\"y\" count=\"600000\" mac=\"00562C000001\"/>"
+	    "</scenario>",
+	    "t.xml:2: <phones>: 1200000 phones in all, more than 1000000");
+	sc = load_mem(
+	    "<scenario><site name=\"a\" subnet=\"10.0.0.0/8\"/>"
+	    "<phones name=\"x\" count=\"1000000\" mac=\"00562B000001\"/>"
+	    "</scenario>",
+	    &errors);
+	assert_non_null(sc);
+	assert_int_equal(sc->nphones, 1000000);
+	scenario_free(sc);
+	free(errors);
+
+	/* The DHCP pool: a /30 has two hosts, one is the gateway. */
+	expect_one(
+	    "<scenario>\n<site name=\"a\" subnet=\"10.0.0.0/30\">"
+	    "<dhcp/></site>"
+	    "<phones name=\"x\" count=\"2\" mac=\"00562B000001\"/></scenario>",
+	    "t.xml:2: <site name=\"a\">: 2 phones but the DHCP pool has 1 "
+	    "addresses");
+	expect_line(
+	    "<scenario><site name=\"a\" subnet=\"10.0.0.0/16\"/>\n"
+	    "<site name=\"b\" subnet=\"10.0.5.0/24\"/>"
+	    "<phones name=\"x\" mac=\"00562B000001\" site=\"a\"/></scenario>",
+	    "t.xml:2: <site name=\"b\">: subnet overlaps site \"a\" (line 1)");
+	expect_line("<scenario>" SITE PHONES "<server name=\"a\" "
+		    "address=\"10.1.0.5\" http=\"80\"/>\n<server name=\"b\" "
+		    "address=\"10.1.0.5\" http=\"80\"/></scenario>",
+	    "t.xml:2: <server name=\"b\">: same address and port as server "
+	    "\"a\" (line 1)");
+	expect_line("<scenario>" SITE PHONES "\n"
+		    "<phones name=\"desk\" mac=\"00562C000001\"/></scenario>",
+	    "t.xml:2: <phones name=\"desk\">: group \"desk\" is already "
+	    "defined at line 1");
+	expect_line("<scenario>" SITE PHONES "\n"
+		    "<phones name=\"x\" macs=\"00562B000003\"/></scenario>",
+	    "t.xml:2: <phones name=\"x\">: MAC 00562B000003 is also in group "
+	    "\"desk\" (line 1)");
+	expect_line("<scenario duration=\"1h\">" SITE PHONES "<timeline>\n"
+		    "<expect t=\"61m\"><state is=\"off\"/></expect></timeline>"
+		    "</scenario>",
+	    "t.xml:2: <expect t=\"61m\">: t is after the scenario's "
+	    "duration");
+	expect_line("<scenario>" SITE "<site name=\"lab\" "
+		    "subnet=\"10.2.0.0/16\"/>\n" PHONES "</scenario>",
+	    "t.xml:2: <phones name=\"desk\">: site= is required when there "
+	    "are 2 sites");
+	expect_one(
+	    "<scenario>\n" SITE "<phones name=\"a\" "
+	    "mac=\"00562B000001\"/><phones name=\"b\" macs=\"00562B000009\"/>"
+	    "<phones name=\"c\" count=\"5\" mac=\"00562B000005\"/>"
+	    "</scenario>",
+	    "t.xml:2: <phones name=\"c\">: MAC 00562B000009 is "
+	    "also in group \"b\" (line 2)");
+	/* A fault of another server, a fault with no name. */
+	expect_one(
+	    "<scenario>" SITE PHONES "<server name=\"a\" "
+	    "address=\"10.1.0.5\" http=\"80\"><fault name=\"f\" "
+	    "kind=\"drop\"/></server><server name=\"b\" address=\"10.1.0.6\" "
+	    "http=\"80\"/><timeline><at t=\"1m\">\n<fault server=\"b\" "
+	    "name=\"f\" state=\"on\"/></at></timeline></scenario>",
+	    "t.xml:2: <fault name=\"f\">: server \"b\" has no fault \"f\"");
+}
+
+static void
+test_values(void **state)
+{
+	struct scenario *sc;
+	char *errors;
+
+	expect_one("<scenario>\n<site name=\"a\" subnet=\"10.0.0.0/8\" "
+		   "loss=\"0.00001%\"/>" PHONES "</scenario>",
+	    "t.xml:2: <site loss=\"0.00001%\">: loss must be a percentage "
+	    "(\"0.1%\") or parts per million (\"1000ppm\"), at most 100%");
+	expect_one("<scenario>\n<site name=\"a\" subnet=\"10.0.0.0/8\" "
+		   "loss=\"101%\"/>" PHONES "</scenario>",
+	    "t.xml:2: <site loss=\"101%\">: loss must be a percentage "
+	    "(\"0.1%\") or parts per million (\"1000ppm\"), at most 100%");
+	sc = load_mem(
+	    "<scenario trace=\"all\"><site name=\"a\" "
+	    "subnet=\"10.0.0.0/8\" loss=\"100%\"><dhcp lease=\"infinite\">"
+	    "<option code=\"43\" type=\"hex\">0104C0A80101</option></dhcp>"
+	    "</site><phones name=\"x\" mac=\"00-56-2b-00-00-01\" "
+	    "power-on=\"1m\" spread=\"1.5s\"/></scenario>",
+	    &errors);
+	assert_non_null(sc);
+	assert_int_equal(sc->trace, TRACE_ALL);
+	assert_int_equal(sc->site[0].link.loss_ppm, 1000000);
+	assert_int_equal(sc->site[0].lease_s, UINT32_MAX);
+	assert_int_equal(sc->site[0].opt[0].len, 6);
+	assert_int_equal(sc->group[0].power_on, EMU_SEC(60));
+	assert_int_equal(sc->group[0].spread, EMU_MS(1500));
+	scenario_free(sc);
+	free(errors);
+	/* A name the escape makes visible. */
+	expect_one(
+	    "<scenario>" SITE PHONES "<timeline>\n<at t=\"1m\">"
+	    "<reboot phones=\"a&#9;&quot;b\"/></at></timeline></scenario>",
+	    "t.xml:2: <reboot phones=\"a\\x09\\\"b\">: no phone group "
+	    "\"a\\x09\\\"b\"");
+}
+
+static void
+test_parse_time(void **state)
+{
+	static const struct {
+		const char *s;
+		emu_time t;
+	} good[] = {
+		{ "0", 0 },
+		{ "90", EMU_SEC(90) },
+		{ "90s", EMU_SEC(90) },
+		{ "3h", EMU_SEC(3 * 3600) },
+		{ "250ms", EMU_MS(250) },
+		{ "500us", 500 },
+		{ "1h30m", EMU_SEC(5400) },
+		{ "1d", EMU_SEC(86400) },
+		{ "1d2h3m4s5ms6us", 93784005006ULL },
+		{ "1.5s", EMU_MS(1500) },
+		{ "0.25", EMU_MS(250) },
+		{ "2.5ms", 2500 },
+		{ "1m1m", EMU_SEC(120) },
+	};
+	static const char *const bad[] = {
+		"",
+		"s",
+		"1x",
+		"1 s",
+		" 1s",
+		"1s ",
+		"-1s",
+		"1.s",
+		".5s",
+		"1.5us",
+		"0.0000001s",
+		"1s2",
+		"1h 30m",
+		"1ss",
+		"99999999999999999999",
+		"213503983d",
+		"1e3",
+	};
+	emu_time t;
+	size_t i;
+
+	for (i = 0; i < nitems(good); i++) {
+		t = 12345;
+		if (scenario_parse_time(good[i].s, &t) != 0)
+			fail_msg("\"%s\" did not parse", good[i].s);
+		assert_int_equal(t, good[i].t);
+	}
+	for (i = 0; i < nitems(bad); i++) {
+		if (scenario_parse_time(bad[i], &t) == 0)
+			fail_msg("\"%s\" parsed", bad[i]);
+	}
+}
+
+static void
+test_parse_sel(void **state)
+{
+	static const struct {
+		const char *s;
+		size_t group;
+		uint32_t from, to;
+	} good[] = {
+		{ "desk", 0, 0, 9 },
+		{ "desk[0]", 0, 0, 0 },
+		{ "desk[9]", 0, 9, 9 },
+		{ "desk[2..5]", 0, 2, 5 },
+		{ "desk[3..3]", 0, 3, 3 },
+		{ "lab", 1, 0, 1 },
+		{ "00562B000001", 0, 0, 0 },
+		{ "00:56:2b:00:00:0a", 0, 9, 9 },
+		{ "0056.2B00.00F1", 1, 1, 1 },
+		{ "00-56-2B-00-00-F0", 1, 0, 0 },
+	};
+	static const char *const bad[] = {
+		"",
+		"dsk",
+		"desk[10]",
+		"desk[5..2]",
+		"desk[1",
+		"desk[]",
+		"desk[a]",
+		"desk[1..]",
+		"desk[1]x",
+		"desk[-1]",
+		"00562B00000B",
+		"00562B0000",
+		"desk[1...2]",
+		"DESK",
+	};
+	struct scenario *sc;
+	struct scn_sel sel;
+	char *errors;
+	size_t i;
+
+	sc = load_mem("<scenario>" SITE PHONES "<phones name=\"lab\" "
+		      "macs=\"00562B0000F0,00562B0000F1\"/></scenario>",
+	    &errors);
+	assert_non_null(sc);
+	for (i = 0; i < nitems(good); i++) {
+		if (scenario_parse_sel(sc, good[i].s, &sel) != 0)
+			fail_msg("\"%s\" did not parse", good[i].s);
+		assert_string_equal(sel.text, good[i].s);
+		assert_int_equal(sel.group, good[i].group);
+		assert_int_equal(sel.from, good[i].from);
+		assert_int_equal(sel.to, good[i].to);
+		free(sel.text);
+	}
+	for (i = 0; i < nitems(bad); i++) {
+		if (scenario_parse_sel(sc, bad[i], &sel) == 0)
+			fail_msg("\"%s\" parsed", bad[i]);
+	}
+	scenario_free(sc);
+	free(errors);
+}
+
+/* A relative src= is read from the scenario's directory. */
+static void
+test_src(void **state)
+{
+	struct scenario *sc;
+	char *errors, *dir, *want;
+
+	sc = load_mem(
+	    "<scenario>" SITE PHONES "<server name=\"p\" "
+	    "address=\"10.1.0.5\" tftp=\"69\"><template path=\"/*.cfg\" "
+	    "src=\"scenario-files/phone.xml.in\"/><fault kind=\"body\" "
+	    "src=\"scenario-files/8851-3PCC.xml\"/></server></scenario>",
+	    &errors);
+	assert_non_null(sc);
+	assert_int_equal(sc->server[0].http_port, 0);
+	assert_int_equal(sc->server[0].tftp_port, 69);
+	assert_non_null(
+	    strstr((const char *)sc->server[0].file[0].data, "{{match}}"));
+	assert_non_null(strstr((const char *)sc->server[0].fault[0].body,
+	    "Resync_Periodic"));
+	scenario_free(sc);
+	free(errors);
+	dir = data_dir();
+	xasprintf(&want,
+	    "t.xml:2: <file src=\"scenario-files\">: cannot "
+	    "read %s/scenario-files: not a regular file",
+	    dir);
+	expect_one("<scenario>" SITE PHONES "<server name=\"p\" "
+		   "address=\"10.1.0.5\" tftp=\"69\">\n<file path=\"/x\" "
+		   "src=\"scenario-files\"/></server></scenario>",
+	    want);
+	free(want);
+	free(dir);
+}
+
 int
 main(void)
 {
-	return (77);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good_file),
+		cmocka_unit_test(test_bad_file),
+		cmocka_unit_test(test_typo_file),
+		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_schema),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_sorted),
+		cmocka_unit_test(test_cross),
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_parse_time),
+		cmocka_unit_test(test_parse_sel),
+		cmocka_unit_test(test_src),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

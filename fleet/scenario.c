@@ -108,6 +108,8 @@ static int scenario_validate(struct scenario_loader *, xmlDocPtr);
 static const char *scenario_attr(struct scenario_loader *, xmlNodePtr,
     const char *);
 static const char *scenario_text(struct scenario_loader *, xmlNodePtr, int);
+static char *scenario_attr_dup(struct scenario_loader *, xmlNodePtr,
+    const char *, const char *);
 static char *scenario_keep(struct scenario_loader *, char *);
 static int scenario_has_text(xmlNodePtr);
 static size_t scenario_count(xmlNodePtr, const char *);
@@ -134,6 +136,7 @@ static int scenario_read_file(const char *, size_t, uint8_t **, size_t *,
 static int scenario_read_src(struct scenario_loader *, xmlNodePtr, const char *,
     uint8_t **, size_t *);
 
+static int scenario_hex(int);
 static int scenario_mac_parse(const char *, uint8_t *);
 static uint64_t scenario_mac_u64(const uint8_t *);
 static void scenario_mac_fmt(uint64_t, char *);
@@ -208,8 +211,7 @@ static const struct scenario_shape scenario_shapes[] = {
 	{ "phones", "param", "", "name" },
 	{ "scenario", "timeline", "at expect", "" },
 	{ "timeline", "at",
-	    "power-on power-off reboot factory-reset set keys "
-	    "resync fault",
+	    "power-on power-off reboot factory-reset set keys resync fault",
 	    "t" },
 	{ "at", "power-on", "", "phones" },
 	{ "at", "power-off", "", "phones" },
@@ -220,8 +222,7 @@ static const struct scenario_shape scenario_shapes[] = {
 	{ "at", "resync", "", "phones rule" },
 	{ "at", "fault", "", "server name state" },
 	{ "timeline", "expect",
-	    "state customization param counter "
-	    "last-resync next-resync server",
+	    "state customization param counter last-resync next-resync server",
 	    "t phones name" },
 	{ "expect", "state", "", "is" },
 	{ "expect", "customization", "", "is" },
@@ -885,6 +886,18 @@ scenario_attr(struct scenario_loader *ld, xmlNodePtr n, const char *name)
 	return ((const char *)v);
 }
 
+/* A copy of an attribute's value, or of def (NULL: none) if absent. */
+static char *
+scenario_attr_dup(struct scenario_loader *ld, xmlNodePtr n, const char *name,
+    const char *def)
+{
+	const char *v;
+
+	if ((v = scenario_attr(ld, n, name)) == NULL)
+		v = def;
+	return (v != NULL ? xstrdup(v) : NULL);
+}
+
 static char *
 scenario_keep(struct scenario_loader *ld, char *s)
 {
@@ -1122,9 +1135,7 @@ scenario_get_time(struct scenario_loader *ld, xmlNodePtr n, const char *attr,
 		return (0);
 	if (scenario_parse_time(v, out) != 0) {
 		scenario_err(ld, n, attr,
-		    "%s is not a time (e.g. 90s, 1h30m, "
-		    "250ms)",
-		    attr);
+		    "%s is not a time (e.g. 90s, 1h30m, 250ms)", attr);
 		return (-1);
 	}
 	return (1);
@@ -1247,6 +1258,15 @@ scenario_read_src(struct scenario_loader *ld, xmlNodePtr n, const char *src,
 
 /* Values. */
 
+/* The value of a hex digit (checked with isxdigit() before). */
+static int
+scenario_hex(int c)
+{
+	if (isdigit((unsigned char)c))
+		return (c - '0');
+	return (tolower((unsigned char)c) - 'a' + 10);
+}
+
 /* 12 hex digits; ':', '-' and '.' between them are ignored. */
 static int
 scenario_mac_parse(const char *s, uint8_t *mac)
@@ -1259,9 +1279,7 @@ scenario_mac_parse(const char *s, uint8_t *mac)
 			continue;
 		if (!isxdigit((unsigned char)*s) || nd == 12)
 			return (-1);
-		v = isdigit((unsigned char)*s)
-		    ? *s - '0'
-		    : tolower((unsigned char)*s) - 'a' + 10;
+		v = scenario_hex(*s);
 		mac[nd / 2] |= (uint8_t)(nd % 2 == 0 ? v << 4 : v);
 		nd++;
 	}
@@ -1483,8 +1501,7 @@ scenario_sel_resolve(const struct scenario *sc, const char *text,
 
 bad:
 	xasprintf(cause,
-	    "bad selector: use name, name[i], name[i..j] or a "
-	    "MAC");
+	    "bad selector: use name, name[i], name[i..j] or a MAC");
 	return (-1);
 }
 
@@ -1509,8 +1526,7 @@ scenario_param_known(struct scenario_loader *ld, xmlNodePtr n, const char *attr,
 	}
 	if (best != NULL)
 		scenario_err(ld, n, attr,
-		    "unknown parameter \"%s\"; did you mean "
-		    "\"%s\"?",
+		    "unknown parameter \"%s\"; did you mean \"%s\"?",
 		    scenario_q(ld, name), best);
 	else
 		scenario_err(ld, n, attr, "unknown parameter \"%s\"",
@@ -1534,18 +1550,17 @@ scenario_root(struct scenario_loader *ld, xmlNodePtr root)
 	if ((v = scenario_attr(ld, root, "name")) != NULL) {
 		if (*v == '\0' || strlen(v) > SCN_NAME_MAX)
 			scenario_err(ld, root, "name",
-			    "name must be 1..%d "
-			    "characters",
-			    SCN_NAME_MAX);
+			    "name must be 1..%d characters", SCN_NAME_MAX);
 		sc->name = xstrdup(v);
 	} else {
 		/* The file's name without directory and extension. */
 		slash = strrchr(ld->file, '/');
 		v = slash != NULL ? slash + 1 : ld->file;
 		dot = strrchr(v, '.');
-		sc->name = dot != NULL && dot != v
-		    ? xstrndup(v, (size_t)(dot - v))
-		    : xstrdup(v);
+		if (dot != NULL && dot != v)
+			sc->name = xstrndup(v, (size_t)(dot - v));
+		else
+			sc->name = xstrdup(v);
 	}
 	sc->seed = 1;
 	if (scenario_get_uint(ld, root, "seed", 0, UINT64_MAX, &u) == 1)
@@ -1574,8 +1589,7 @@ scenario_root(struct scenario_loader *ld, xmlNodePtr root)
 	}
 	if ((sc->nsite = scenario_count(root, "site")) == 0)
 		scenario_msgf(ld, scenario_line(root),
-		    "<scenario>: at least one <site> "
-		    "is required");
+		    "<scenario>: at least one <site> is required");
 	sc->site = xcalloc(sc->nsite, sizeof *sc->site);
 	for (c = root->children, i = 0; c != NULL; c = c->next) {
 		if (SCN_IS(c, "site"))
@@ -1592,8 +1606,7 @@ scenario_root(struct scenario_loader *ld, xmlNodePtr root)
 			continue;
 		if (first_dns != NULL) {
 			scenario_err(ld, c, NULL,
-			    "only one <dns-server> allowed "
-			    "(first at line %ld)",
+			    "only one <dns-server> allowed (first at line %ld)",
 			    scenario_line(first_dns));
 			continue;
 		}
@@ -1602,8 +1615,7 @@ scenario_root(struct scenario_loader *ld, xmlNodePtr root)
 	}
 	if ((sc->ngroup = scenario_count(root, "phones")) == 0)
 		scenario_msgf(ld, scenario_line(root),
-		    "<scenario>: at least one "
-		    "<phones> is required");
+		    "<scenario>: at least one <phones> is required");
 	sc->group = xcalloc(sc->ngroup, sizeof *sc->group);
 	for (c = root->children, i = 0; c != NULL; c = c->next) {
 		if (SCN_IS(c, "phones"))
@@ -1620,8 +1632,7 @@ scenario_root(struct scenario_loader *ld, xmlNodePtr root)
 			continue;
 		if (first_tl != NULL) {
 			scenario_err(ld, c, NULL,
-			    "only one <timeline> allowed "
-			    "(first at line %ld)",
+			    "only one <timeline> allowed (first at line %ld)",
 			    scenario_line(first_tl));
 			continue;
 		}
@@ -1659,8 +1670,7 @@ scenario_site(struct scenario_loader *ld, xmlNodePtr n, struct scn_site *s)
 			s->mask = 0xffffffffU << (32 - prefix);
 			if ((s->subnet & ~s->mask) != 0)
 				scenario_err(ld, n, "subnet",
-				    "subnet has host bits "
-				    "set");
+				    "subnet has host bits set");
 			else
 				ok = 1;
 		}
@@ -1669,13 +1679,11 @@ scenario_site(struct scenario_loader *ld, xmlNodePtr n, struct scn_site *s)
 	if (scenario_get_ip(ld, n, "gateway", &s->gateway) == 1 && ok) {
 		if ((s->gateway & s->mask) != s->subnet)
 			scenario_err(ld, n, "gateway",
-			    "gateway is outside the "
-			    "subnet");
+			    "gateway is outside the subnet");
 		else if (s->gateway == s->subnet ||
 		    s->gateway == (s->subnet | ~s->mask))
 			scenario_err(ld, n, "gateway",
-			    "gateway is the network or "
-			    "broadcast address");
+			    "gateway is the network or broadcast address");
 	} else if (xmlHasProp(n, BAD_CAST "gateway") == NULL && ok)
 		s->gateway = s->subnet + 1;
 	scenario_get_time(ld, n, "latency", &s->link.latency);
@@ -1690,8 +1698,7 @@ scenario_site(struct scenario_loader *ld, xmlNodePtr n, struct scn_site *s)
 			continue;
 		if (first != NULL) {
 			scenario_err(ld, c, NULL,
-			    "only one <dhcp> per site (first "
-			    "at line %ld)",
+			    "only one <dhcp> per site (first at line %ld)",
 			    scenario_line(first));
 			continue;
 		}
@@ -1754,9 +1761,7 @@ scenario_dhcp(struct scenario_loader *ld, xmlNodePtr n, struct scn_site *s)
 			if (s->opt[i].code != 0 &&
 			    s->opt[j].code == s->opt[i].code) {
 				scenario_err(ld, c, "code",
-				    "option %d is already "
-				    "set",
-				    s->opt[i].code);
+				    "option %d is already set", s->opt[i].code);
 				break;
 			}
 		}
@@ -1799,9 +1804,8 @@ scenario_option(struct scenario_loader *ld, xmlNodePtr n,
 	if (strcmp(type, "string") == 0) {
 		if ((len = strlen(v)) > sizeof o->data) {
 			scenario_err(ld, n, "code",
-			    "option %d is %zu bytes, more "
-			    "than 255",
-			    o->code, len);
+			    "option %d is %zu bytes, more than 255", o->code,
+			    len);
 			return;
 		}
 		memcpy(o->data, v, len);
@@ -1811,16 +1815,14 @@ scenario_option(struct scenario_loader *ld, xmlNodePtr n,
 		     tok = strtok_r(NULL, " \t\r\n,", &save)) {
 			if (ipv4_parse(tok, &ip) != 0) {
 				scenario_err(ld, n, "code",
-				    "\"%s\" is not an IPv4 "
-				    "address",
+				    "\"%s\" is not an IPv4 address",
 				    scenario_q(ld, tok));
 				free(copy);
 				return;
 			}
 			if (len + 4 > sizeof o->data) {
 				scenario_err(ld, n, "code",
-				    "option %d has more "
-				    "than 63 addresses",
+				    "option %d has more than 63 addresses",
 				    o->code);
 				free(copy);
 				return;
@@ -1843,22 +1845,16 @@ scenario_option(struct scenario_loader *ld, xmlNodePtr n,
 			if (!isxdigit((unsigned char)*p))
 				break;
 			if (hi == -1) {
-				hi = isdigit((unsigned char)*p)
-				    ? *p - '0'
-				    : tolower((unsigned char)*p) - 'a' + 10;
+				hi = scenario_hex(*p);
 				continue;
 			}
 			if (len == sizeof o->data) {
 				scenario_err(ld, n, "code",
-				    "option %d is more "
-				    "than 255 bytes",
+				    "option %d is more than 255 bytes",
 				    o->code);
 				return;
 			}
-			o->data[len++] = (uint8_t)(hi << 4 |
-			    (isdigit((unsigned char)*p)
-				    ? *p - '0'
-				    : tolower((unsigned char)*p) - 'a' + 10));
+			o->data[len++] = (uint8_t)(hi << 4 | scenario_hex(*p));
 			hi = -1;
 		}
 		if (*p != '\0' || hi != -1) {
@@ -1934,8 +1930,7 @@ scenario_file(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv,
 	}
 	if (path[0] != '/' || *p != '\0') {
 		scenario_err(ld, n, "path",
-		    "path must start with '/' and have no "
-		    "spaces");
+		    "path must start with '/' and have no spaces");
 		return;
 	}
 	if (f->is_template && stars != 1) {
@@ -1945,17 +1940,14 @@ scenario_file(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv,
 	}
 	if (!f->is_template && stars != 0) {
 		scenario_err(ld, n, "path",
-		    "'*' is for <template>: a <file> is "
-		    "one path");
+		    "'*' is for <template>: a <file> is one path");
 		return;
 	}
 	for (i = 0; &sv->file[i] != f; i++) {
 		if (sv->file[i].path != NULL &&
 		    strcmp(sv->file[i].path, path) == 0) {
 			scenario_err(ld, n, "path",
-			    "path already served at line "
-			    "%d",
-			    sv->file[i].line);
+			    "path already served at line %d", sv->file[i].line);
 			return;
 		}
 	}
@@ -1993,8 +1985,7 @@ scenario_fault(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv,
 			if (sv->fault[i].name != NULL &&
 			    strcmp(sv->fault[i].name, f->name) == 0) {
 				scenario_err(ld, n, "name",
-				    "server \"%s\" already "
-				    "has a fault \"%s\"",
+				    "server \"%s\" already has a fault \"%s\"",
 				    sv->name != NULL ? sv->name : "?", f->name);
 				break;
 			}
@@ -2034,9 +2025,7 @@ scenario_fault(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv,
 		}
 		if (*v == '\0')
 			scenario_err(ld, n, attr,
-			    "%s= does not apply to kind "
-			    "\"%s\"",
-			    attr, kind);
+			    "%s= does not apply to kind \"%s\"", attr, kind);
 	}
 	if (f->kind != EP_FAULT_BODY && scenario_has_text(n))
 		scenario_err(ld, n, "kind", "only kind \"body\" takes content");
@@ -2059,9 +2048,7 @@ scenario_fault(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv,
 			f->count = -1;
 		else if (parse_uint(v, 1, INT_MAX, &u, NULL) != 0)
 			scenario_err(ld, n, "count",
-			    "count must be -1 (always) or "
-			    "1..%d",
-			    INT_MAX);
+			    "count must be -1 (always) or 1..%d", INT_MAX);
 		else
 			f->count = (int)u;
 	}
@@ -2084,8 +2071,7 @@ scenario_fault(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv,
 			if (strcmp(v, "301") != 0 && strcmp(v, "302") != 0 &&
 			    strcmp(v, "303") != 0 && strcmp(v, "307") != 0)
 				scenario_err(ld, n, "status",
-				    "status must be 301, "
-				    "302, 303 or 307");
+				    "status must be 301, 302, 303 or 307");
 			else
 				f->status = atoi(v);
 		}
@@ -2116,8 +2102,7 @@ scenario_fault(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv,
 		if ((v = scenario_attr(ld, n, "src")) != NULL) {
 			if (scenario_has_text(n))
 				scenario_err(ld, n, "src",
-				    "give src= or content, "
-				    "not both");
+				    "give src= or content, not both");
 			else
 				scenario_read_src(ld, n, v, &f->body,
 				    &f->body_len);
@@ -2154,8 +2139,7 @@ scenario_dns(struct scenario_loader *ld, xmlNodePtr n)
 			v = scenario_attr(ld, c, "name");
 			if (!scenario_dns_name_ok(v))
 				scenario_err(ld, c, "name",
-				    "name is not a DNS "
-				    "name");
+				    "name is not a DNS name");
 			else
 				r->name = xstrndup(v,
 				    strlen(v) - (v[strlen(v) - 1] == '.'));
@@ -2178,8 +2162,7 @@ scenario_dns(struct scenario_loader *ld, xmlNodePtr n)
 			v = scenario_attr(ld, c, "target");
 			if (!scenario_dns_name_ok(v))
 				scenario_err(ld, c, "target",
-				    "target is not a DNS "
-				    "name");
+				    "target is not a DNS name");
 			else
 				r->target = xstrndup(v,
 				    strlen(v) - (v[strlen(v) - 1] == '.'));
@@ -2206,8 +2189,7 @@ scenario_group(struct scenario_loader *ld, xmlNodePtr n, struct scn_group *g)
 	macs = scenario_attr(ld, n, "macs");
 	if (mac != NULL && macs != NULL)
 		scenario_err(ld, n, "macs",
-		    "give mac= (and count=) or macs=, not "
-		    "both");
+		    "give mac= (and count=) or macs=, not both");
 	else if (mac == NULL && macs == NULL)
 		scenario_err(ld, n, NULL,
 		    "mac= (and count=) or macs= is required");
@@ -2223,19 +2205,16 @@ scenario_group(struct scenario_loader *ld, xmlNodePtr n, struct scn_group *g)
 			first = scenario_mac_u64(g->mac);
 			if (first + g->count - 1 > SCN_MAC_MAX)
 				scenario_err(ld, n, "count",
-				    "%u MACs from %012llX "
-				    "go past FFFFFFFFFFFF",
+				    "%u MACs from %012llX go past FFFFFFFFFFFF",
 				    g->count, (unsigned long long)first);
 			else if (g->mac[0] & 1)
 				scenario_err(ld, n, "mac",
-				    "mac is a multicast "
-				    "address");
+				    "mac is a multicast address");
 		}
 	} else {
 		if (xmlHasProp(n, BAD_CAST "count") != NULL)
 			scenario_err(ld, n, "count",
-			    "count= goes with mac=; macs= "
-			    "gives its own count");
+			    "count= goes with mac=; macs= gives its own count");
 		copy = xstrdup(macs);
 		for (tok = strtok_r(copy, " \t\r\n,", &save), k = 0;
 		     tok != NULL; tok = strtok_r(NULL, " \t\r\n,", &save))
@@ -2260,8 +2239,7 @@ scenario_group(struct scenario_loader *ld, xmlNodePtr n, struct scn_group *g)
 				}
 				if (g->macs[g->count][0] & 1)
 					scenario_err(ld, n, "macs",
-					    "%s is a "
-					    "multicast address",
+					    "%s is a multicast address",
 					    scenario_q(ld, tok));
 				g->count++;
 			}
@@ -2270,19 +2248,13 @@ scenario_group(struct scenario_loader *ld, xmlNodePtr n, struct scn_group *g)
 		}
 	}
 
-	g->model = xstrdup(
-	    (v = scenario_attr(ld, n, "model")) != NULL ? v : SCN_DEF_MODEL);
-	g->firmware = xstrdup((v = scenario_attr(ld, n, "firmware")) != NULL
-		? v
-		: SCN_DEF_FIRMWARE);
-	if ((v = scenario_attr(ld, n, "firmware-inactive")) != NULL)
-		g->firmware_inactive = xstrdup(v);
+	g->model = scenario_attr_dup(ld, n, "model", SCN_DEF_MODEL);
+	g->firmware = scenario_attr_dup(ld, n, "firmware", SCN_DEF_FIRMWARE);
+	g->firmware_inactive =
+	    scenario_attr_dup(ld, n, "firmware-inactive", NULL);
 	g->serial_prefix =
-	    xstrdup((v = scenario_attr(ld, n, "serial-prefix")) != NULL
-		    ? v
-		    : SCN_DEF_SERIAL);
-	g->hwver = xstrdup(
-	    (v = scenario_attr(ld, n, "hwver")) != NULL ? v : SCN_DEF_HWVER);
+	    scenario_attr_dup(ld, n, "serial-prefix", SCN_DEF_SERIAL);
+	g->hwver = scenario_attr_dup(ld, n, "hwver", SCN_DEF_HWVER);
 	if (*g->model == '\0')
 		scenario_err(ld, n, "model", "model is empty");
 	if (*g->firmware == '\0')
@@ -2307,17 +2279,14 @@ scenario_group(struct scenario_loader *ld, xmlNodePtr n, struct scn_group *g)
 		g->site_idx = 0;
 	} else if (sc->nsite > 1)
 		scenario_err(ld, n, NULL,
-		    "site= is required when there are %zu "
-		    "sites",
-		    sc->nsite);
+		    "site= is required when there are %zu sites", sc->nsite);
 
 	if ((v = scenario_attr(ld, n, "power-on")) != NULL &&
 	    strcmp(v, "never") == 0)
 		g->power_on = EMU_TIME_NEVER;
 	else if (v != NULL && scenario_parse_time(v, &g->power_on) != 0)
 		scenario_err(ld, n, "power-on",
-		    "power-on must be a time (e.g. 0s, "
-		    "5m) or never");
+		    "power-on must be a time (e.g. 0s, 5m) or never");
 	scenario_get_time(ld, n, "spread", &g->spread);
 
 	g->nparam = scenario_count(n, "param");
@@ -2336,8 +2305,7 @@ scenario_group(struct scenario_loader *ld, xmlNodePtr n, struct scn_group *g)
 			if (g->param[j].name != NULL &&
 			    strcmp(g->param[j].name, name) == 0) {
 				scenario_err(ld, c, "name",
-				    "%s is already set at "
-				    "line %d",
+				    "%s is already set at line %d",
 				    scenario_q(ld, name), g->param[j].line);
 				break;
 			}
@@ -2437,8 +2405,7 @@ scenario_at(struct scenario_loader *ld, xmlNodePtr n)
 					a->on = 1;
 				else if (strcmp(v, "off") != 0)
 					scenario_err(ld, c, "state",
-					    "state must be "
-					    "on or off");
+					    "state must be on or off");
 			}
 			if (scenario_need(ld, c, "server") != 0)
 				continue;
@@ -2467,8 +2434,7 @@ scenario_at(struct scenario_loader *ld, xmlNodePtr n)
 			}
 			if (i == sv->nfault)
 				scenario_err(ld, c, "name",
-				    "server \"%s\" has no "
-				    "fault \"%s\"",
+				    "server \"%s\" has no fault \"%s\"",
 				    sv->name, scenario_q(ld, v));
 			continue;
 		}
@@ -2497,8 +2463,7 @@ scenario_at(struct scenario_loader *ld, xmlNodePtr n)
 				scenario_err(ld, c, NULL, "no keys given");
 			else if (*p != '\0')
 				scenario_err(ld, c, NULL,
-				    "keys are 0-9, * and #, "
-				    "not \"%s\"",
+				    "keys are 0-9, * and #, not \"%s\"",
 				    scenario_q(ld, v));
 			else
 				a->value = xstrdup(v);
@@ -2673,16 +2638,14 @@ scenario_check(struct scenario_loader *ld, xmlNodePtr n, struct scn_expect *ex)
 		    xmlHasProp(n, BAD_CAST "status") == NULL &&
 		    xmlHasProp(n, BAD_CAST "url") == NULL) {
 			scenario_err(ld, n, NULL,
-			    "needs class=, err=, status= or "
-			    "url=");
+			    "needs class=, err=, status= or url=");
 			return;
 		}
 		if ((v = scenario_attr(ld, n, "class")) != NULL) {
 			if (strcmp(v, "A") != 0 && strcmp(v, "B") != 0 &&
 			    strcmp(v, "C") != 0)
 				scenario_err(ld, n, "class",
-				    "class must be A, B "
-				    "or C");
+				    "class must be A, B or C");
 			else
 				scenario_check_add(ex, n, SCN_CHK_LAST_CLASS)
 				    ->value = xstrdup(v);
@@ -2721,14 +2684,12 @@ scenario_check(struct scenario_loader *ld, xmlNodePtr n, struct scn_expect *ex)
 			return;
 		if (rnone == 1 && none && (rin || rtol || rmin || rmax)) {
 			scenario_err(ld, n, "none",
-			    "none=\"yes\" takes no other "
-			    "attribute");
+			    "none=\"yes\" takes no other attribute");
 			return;
 		}
 		if ((rin || rtol) && (rmin || rmax)) {
 			scenario_err(ld, n, "in",
-			    "give in= (and tolerance=) or "
-			    "min=/max=, not both");
+			    "give in= (and tolerance=) or min=/max=, not both");
 			return;
 		}
 		if (rtol && !rin) {
@@ -2906,8 +2867,7 @@ scenario_check_macs(struct scenario_loader *ld)
 		scenario_mac_fmt(sp[i].from, mac);
 		if (later == other) {
 			scenario_msgf(ld, sc->group[later].line,
-			    "<phones name=\"%s\">: "
-			    "MAC %s is listed twice",
+			    "<phones name=\"%s\">: MAC %s is listed twice",
 			    sc->group[later].name != NULL
 				? sc->group[later].name
 				: "",

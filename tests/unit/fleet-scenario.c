@@ -404,14 +404,12 @@ static const char *const bad_lines[] = {
 	"3: <dhcp domain=\"bad..name\">: domain is not a DNS name",
 	"4: <dns>: \"10.1.0.300\" is not an IPv4 address",
 	"5: <option code=\"255\">: code must be 1..254",
-	"6: <option code=\"3\">: option 3 is set from the site's "
-	"gateway=",
+	"6: <option code=\"3\">: option 3 is set from the site's gateway=",
 	"7: <option code=\"150\">: \"nope\" is not an IPv4 address",
 	"8: <option code=\"43\">: option 43: \"01:0\" is not hex bytes "
 	"(e.g. 01:04:c0:a8:01:01)",
 	"9: <option type=\"blob\">: type must be string, ip or hex",
-	"10: <option code=\"67\">: option 67 is 300 bytes, more than "
-	"255",
+	"10: <option code=\"67\">: option 67 is 300 bytes, more than 255",
 	"11: <option code=\"160\">: option 160 has no value",
 	"12: <option code=\"66\">: option 66 is already set",
 	"13: <option code=\"66\">: option 66 is already set",
@@ -422,10 +420,8 @@ static const char *const bad_lines[] = {
 	"letters, digits, '-', '_' or '.'",
 	"17: <site subnet=\"10.3.0.0/33\">: subnet must be "
 	"address/prefix, prefix 1..30 (e.g. 10.1.0.0/16)",
-	"18: <server address=\"10.1.0.999\">: address is not an IPv4 "
-	"address",
-	"18: <server name=\"prov\">: needs http= or tftp= (a port), or "
-	"both",
+	"18: <server address=\"10.1.0.999\">: address is not an IPv4 address",
+	"18: <server name=\"prov\">: needs http= or tftp= (a port), or both",
 	"19: <file path=\"x.xml\">: path must start with '/' and have "
 	"no spaces",
 	"20: <file src=\"scenario-files/missing.xml\">: cannot read "
@@ -440,17 +436,14 @@ static const char *const bad_lines[] = {
 	"26: <fault kind=\"explode\">: kind must be one of status, "
 	"delay, drop, truncate, redirect, auth, reset, chunked, "
 	"close-delimited, body",
-	"27: <fault name=\"f\">: server \"prov\" already has a fault "
-	"\"f\"",
+	"27: <fault name=\"f\">: server \"prov\" already has a fault \"f\"",
 	"27: <fault name=\"f\">: status= is required",
 	"28: <fault location=\"/x\">: location= does not apply to kind "
 	"\"drop\"",
-	"29: <fault status=\"200\">: status must be 301, 302, 303 or "
-	"307",
+	"29: <fault status=\"200\">: status must be 301, 302, 303 or 307",
 	"30: <fault kind=\"auth\">: pass= is required",
 	"31: <fault mac=\"xyz\">: mac must be 12 hex digits",
-	"31: <fault count=\"0\">: count must be -1 (always) or "
-	"1..2147483647",
+	"31: <fault count=\"0\">: count must be -1 (always) or 1..2147483647",
 	"31: <fault active=\"maybe\">: active must be yes or no",
 	"32: <fault delay=\"soon\">: delay is not a time (e.g. 90s, "
 	"1h30m, 250ms)",
@@ -459,11 +452,9 @@ static const char *const bad_lines[] = {
 	"37: <srv port=\"70000\">: port must be 0..65535",
 	"38: <srv name=\"_y._tcp.example.com\">: port= is required",
 	"38: <srv name=\"_y._tcp.example.com\">: target= is required",
-	"40: <dns-server>: only one <dns-server> allowed (first at line "
-	"35)",
+	"40: <dns-server>: only one <dns-server> allowed (first at line 35)",
 	"41: <phones count=\"0\">: count must be 1..1000000",
-	"42: <phones name=\"desk2\">: site= is required when there are "
-	"3 sites",
+	"42: <phones name=\"desk2\">: site= is required when there are 3 sites",
 	"42: <phones name=\"desk2\">: MAC 00562B000001 is also in group "
 	"\"desk\" (line 41)",
 	"43: <phones mac=\"01005E000001\">: mac is a multicast address",
@@ -479,8 +470,7 @@ static const char *const bad_lines[] = {
 	"46: <param name=\"Bogus_Param_Xyz\">: unknown parameter "
 	"\"Bogus_Param_Xyz\"",
 	"48: <param name=\"GPP_A\">: GPP_A is already set at line 47",
-	"50: <phones name=\"nomac\">: mac= (and count=) or macs= is "
-	"required",
+	"50: <phones name=\"nomac\">: mac= (and count=) or macs= is required",
 	"51: <phones count=\"17\">: 17 MACs from FFFFFFFFFFF0 go past "
 	"FFFFFFFFFFFF",
 	"53: <at t=\"2h\">: t is after the scenario's duration",
@@ -491,18 +481,14 @@ static const char *const bad_lines[] = {
 	"group \"desk2\" has 10 phones (0..9)",
 	"59: <reboot phones=\"desk2[1\">: bad selector: use name, "
 	"name[i], name[i..j] or a MAC",
-	"60: <reboot phones=\"00562B00FFFF\">: no phone has MAC "
-	"00562B00FFFF",
+	"60: <reboot phones=\"00562B00FFFF\">: no phone has MAC 00562B00FFFF",
 	"61: <reboot>: phones= is required",
 	"62: <fault server=\"nope\">: no server \"nope\"",
 	"63: <fault state=\"toggle\">: state must be on or off",
-	"63: <fault name=\"nope\">: server \"prov\" has no fault "
-	"\"nope\"",
-	"64: <set param=\"Nope_Param\">: unknown parameter "
-	"\"Nope_Param\"",
+	"63: <fault name=\"nope\">: server \"prov\" has no fault \"nope\"",
+	"64: <set param=\"Nope_Param\">: unknown parameter \"Nope_Param\"",
 	"65: <set phones=\"desk2\">: value= is required",
-	"66: <keys phones=\"desk2\">: keys are 0-9, * and #, not "
-	"\"12a\"",
+	"66: <keys phones=\"desk2\">: keys are 0-9, * and #, not \"12a\"",
 	"67: <keys phones=\"desk2\">: no keys given",
 	"68: <resync rule=\"\">: rule is empty (leave it out for the "
 	"phone's own rules)",
@@ -510,8 +496,7 @@ static const char *const bad_lines[] = {
 	"boot-delay, discovery, resync, upgrade-check, upgrading, "
 	"operational, rebooting, activation, factory-reset)",
 	"72: <customization is=\"weird\">: unknown customization state "
-	"(Open, Aborted, Pending, Custom Pending, Acquired, "
-	"Unavailable)",
+	"(Open, Aborted, Pending, Custom Pending, Acquired, Unavailable)",
 	"73: <counter name=\"bogons\">: unknown counter (boots, "
 	"dhcp-acks, resyncs, resync-ok, resync-fail, fetches, requests, "
 	"reboots)",
@@ -525,8 +510,7 @@ static const char *const bad_lines[] = {
 	"80: <last-resync>: needs class=, err=, status= or url=",
 	"81: <next-resync in=\"1m\">: give in= (and tolerance=) or "
 	"min=/max=, not both",
-	"82: <next-resync none=\"yes\">: none=\"yes\" takes no other "
-	"attribute",
+	"82: <next-resync none=\"yes\">: none=\"yes\" takes no other attribute",
 	"83: <next-resync tolerance=\"1s\">: tolerance= goes with in=",
 	"84: <next-resync>: needs in=, min=/max= or none=",
 	"85: <server name=\"nope\">: no server \"nope\"",
@@ -624,8 +608,7 @@ test_schema(void **state)
 	    "here; did you mean \"scenario\"?");
 	expect_one("<scenario>\n<site name=\"a\" subnet=\"10.0.0.0/8\">text"
 		   "</site></scenario>",
-	    "t.xml:2: <site name=\"a\">: text not "
-	    "allowed here");
+	    "t.xml:2: <site name=\"a\">: text not allowed here");
 	expect_one("<scenario><x:y xmlns:x=\"urn:x\"/></scenario>",
 	    "t.xml:1: element \"x:y\" not allowed here");
 	/* Not XML: the first error only. */
@@ -748,8 +731,7 @@ test_cross(void **state)
 
 	/* The DHCP pool: a /30 has two hosts, one is the gateway. */
 	expect_one(
-	    "<scenario>\n<site name=\"a\" subnet=\"10.0.0.0/30\">"
-	    "<dhcp/></site>"
+	    "<scenario>\n<site name=\"a\" subnet=\"10.0.0.0/30\"><dhcp/></site>"
 	    "<phones name=\"x\" count=\"2\" mac=\"00562B000001\"/></scenario>",
 	    "t.xml:2: <site name=\"a\">: 2 phones but the DHCP pool has 1 "
 	    "addresses");
@@ -774,8 +756,7 @@ test_cross(void **state)
 	expect_line("<scenario duration=\"1h\">" SITE PHONES "<timeline>\n"
 		    "<expect t=\"61m\"><state is=\"off\"/></expect></timeline>"
 		    "</scenario>",
-	    "t.xml:2: <expect t=\"61m\">: t is after the scenario's "
-	    "duration");
+	    "t.xml:2: <expect t=\"61m\">: t is after the scenario's duration");
 	expect_line("<scenario>" SITE "<site name=\"lab\" "
 		    "subnet=\"10.2.0.0/16\"/>\n" PHONES "</scenario>",
 	    "t.xml:2: <phones name=\"desk\">: site= is required when there "
@@ -783,8 +764,7 @@ test_cross(void **state)
 	expect_one(
 	    "<scenario>\n" SITE "<phones name=\"a\" "
 	    "mac=\"00562B000001\"/><phones name=\"b\" macs=\"00562B000009\"/>"
-	    "<phones name=\"c\" count=\"5\" mac=\"00562B000005\"/>"
-	    "</scenario>",
+	    "<phones name=\"c\" count=\"5\" mac=\"00562B000005\"/></scenario>",
 	    "t.xml:2: <phones name=\"c\">: MAC 00562B000009 is "
 	    "also in group \"b\" (line 2)");
 	/* A fault of another server, a fault with no name. */

@@ -170,6 +170,7 @@ struct emu_ctx {
 	struct hmap	 param_index;	/* name -> param id + 1 */
 	struct hmap	 profile_cache;	/* content hash -> struct profile */
 	size_t		 profile_cache_n;
+	size_t		 profile_cache_bytes;	/* bodies kept by the cache */
 	unsigned	 trace;		/* TRACE_* enabled */
 	uint64_t	 seed;
 	int64_t		 wall_base;	/* calendar seconds at time 0 */
@@ -327,6 +328,7 @@ int		 sched_valid(const char *spec, char **cause);
 #define PROFILE_MAX_LEN		(4 * 1024 * 1024)	/* spec 8.6 */
 #define PROFILE_MAX_ENTS	20000
 #define PROFILE_CACHE_MAX	4096	/* distinct parsed bodies kept */
+#define PROFILE_CACHE_BYTES	(64 * 1024 * 1024)	/* and their bytes */
 struct profile_ent {
 	int32_t		 id;		/* param id, or -1 unknown (permissive) */
 	uint32_t	 line;

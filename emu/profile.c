@@ -176,7 +176,8 @@ profile_get(struct emu_ctx *ctx, const uint8_t *buf, size_t len,
 	if (profile_parse(ctx, buf, len, alias, &pr, cause) != 0)
 		return (-1);
 	/* A hash collision or a full cache: hand out an uncached copy. */
-	if (cached == NULL && ctx->profile_cache_n < PROFILE_CACHE_MAX) {
+	if (cached == NULL && ctx->profile_cache_n < PROFILE_CACHE_MAX &&
+	    ctx->profile_cache_bytes + len <= PROFILE_CACHE_BYTES) {
 		size_t	alen = alias == NULL ? 0 : strlen(alias);
 
 		/* body, NUL, alias marker, alias, NUL: the full key. */
@@ -191,6 +192,7 @@ profile_get(struct emu_ctx *ctx, const uint8_t *buf, size_t len,
 		pr->hash = h;
 		hmap_put(&ctx->profile_cache, &pr->hash, sizeof pr->hash, pr);
 		ctx->profile_cache_n++;
+		ctx->profile_cache_bytes += len;
 		pr->refs++;	/* the cache's */
 	}
 	*out = pr;

@@ -398,7 +398,8 @@ prov_apply_body(struct phone *p, const uint8_t *data, size_t len,
 	rc = profile_inflate(data, len, &inf, &cause);
 	if (rc < 0) {
 		phone_log(p, out, TRACE_PROV, "gzip: %s", cause);
-		err = EMU_E_CORRUPT;
+		err = strcmp(cause, "file too big") == 0 ? EMU_E_TOOBIG :
+		    EMU_E_CORRUPT;
 		goto done;
 	}
 	if (rc == 1) {
@@ -409,7 +410,8 @@ prov_apply_body(struct phone *p, const uint8_t *data, size_t len,
 		alias = phone_param(p, P_GPP_A + p->rr.alias);
 	if (profile_get(p->ctx, data, len, alias, &pr, &cause) != 0) {
 		phone_log(p, out, TRACE_PROV, "profile: %s", cause);
-		err = EMU_E_CORRUPT;
+		err = strcmp(cause, "file too big") == 0 ? EMU_E_TOOBIG :
+		    EMU_E_CORRUPT;
 		goto done;
 	}
 	/* 8.5: parsed whole before anything is applied; last wins. */

@@ -9,6 +9,7 @@
  * struct run_result for the reports.
  */
 
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -290,7 +291,7 @@ run_build(struct run *r)
 			}
 			snprintf(serial, sizeof serial, "%s%08zu",
 			    g->serial_prefix != NULL ? g->serial_prefix : "FCH",
-			    j);
+			    n);
 			pc.model = g->model;
 			pc.serial = serial;
 			pc.hwver = g->hwver;
@@ -309,6 +310,8 @@ run_build(struct run *r)
 			sim_phone_add(r->sim, sites[g->site_idx], p);
 			r->cb_power[n].run = r;
 			r->cb_power[n].idx = n;
+			if (g->power_on == EMU_TIME_NEVER)
+				continue;
 			sim_at(r->sim, g->power_on + (g->count > 1 ?
 			    g->spread * j / g->count : 0), run_power_cb,
 			    &r->cb_power[n]);
@@ -645,11 +648,21 @@ run_expect_cb(void *arg, emu_time now)
 		}
 		if (rs == NULL)
 			continue;
-		if (c->path != NULL)
+		if (c->path == NULL)
+			n = rs->total;
+		else if (strchr(c->path, '*') == NULL)
 			n = (cnt = hmap_get(&rs->by_path, c->path,
 			    strlen(c->path))) != NULL ? cnt->n : 0;
-		else
-			n = rs->total;
+		else {
+			size_t	pos = 0;
+
+			/* A glob, as fault paths: '*' also matches '/'. */
+			n = 0;
+			while ((cnt = hmap_next(&rs->by_path, &pos)) != NULL) {
+				if (fnmatch(c->path, cnt->path, 0) == 0)
+					n += cnt->n;
+			}
+		}
 		er->checked++;
 		if (n >= c->min && n <= c->max)
 			continue;

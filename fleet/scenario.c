@@ -35,6 +35,7 @@
 #define SCN_SHOWN_MAX 60               /* characters of a value in a message */
 #define SCN_MAC_MAX 0xffffffffffffULL
 #define SCN_DNS_NAME_MAX 253
+#define SCN_OPEN ((emu_time)INT64_MAX) /* next-resync: no upper bound */
 
 #define SCN_DEF_MODEL "CP-8851-3PCC"
 #define SCN_DEF_FIRMWARE "sip88xx.12-0-7MPP0301-92"
@@ -178,6 +179,7 @@ static int scenario_range(struct scenario_loader *, xmlNodePtr, const char *,
 static void scenario_check_names(struct scenario_loader *);
 static void scenario_check_macs(struct scenario_loader *);
 static void scenario_check_sites(struct scenario_loader *);
+static uint64_t scenario_pool(const struct scn_site *);
 static void scenario_check_servers(struct scenario_loader *);
 static void scenario_finish(struct scenario_loader *);
 static int scenario_key_cmp(const void *, const void *);
@@ -2287,7 +2289,10 @@ scenario_group(struct scenario_loader *ld, xmlNodePtr n, struct scn_group *g)
 	else if (v != NULL && scenario_parse_time(v, &g->power_on) != 0)
 		scenario_err(ld, n, "power-on",
 		    "power-on must be a time (e.g. 0s, 5m) or never");
-	scenario_get_time(ld, n, "spread", &g->spread);
+	if (scenario_get_time(ld, n, "spread", &g->spread) == 1 &&
+	    g->power_on == EMU_TIME_NEVER)
+		scenario_err(ld, n, "spread",
+		    "spread= goes with a power-on time, not never");
 
 	g->nparam = scenario_count(n, "param");
 	g->param = xcalloc(g->nparam, sizeof *g->param);
@@ -2492,10 +2497,11 @@ scenario_expect(struct scenario_loader *ld, xmlNodePtr n)
 	struct scn_expect *ex;
 	xmlNodePtr c;
 	const char *v;
-	size_t k = 0;
+	size_t k = 0, nserver;
 
 	ex = &sc->expect[sc->nexpect++];
 	ex->line = (int)scenario_line(n);
+	nserver = 0;
 	if (scenario_need(ld, n, "t") == 0 &&
 	    scenario_get_time(ld, n, "t", &ex->at) == 1 && ld->has_duration &&
 	    ex->at > sc->duration)
@@ -2511,10 +2517,15 @@ scenario_expect(struct scenario_loader *ld, xmlNodePtr n)
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
 		k++;
+		if (SCN_IS(c, "server"))
+			nserver++;
 		scenario_check(ld, c, ex);
 	}
 	if (k == 0)
 		scenario_err(ld, n, NULL, "nothing to check");
+	else if (k != nserver && xmlHasProp(n, BAD_CAST "phones") == NULL)
+		scenario_err(ld, n, NULL,
+		    "phones= is required: it checks phones");
 }
 
 static struct scn_check *
@@ -2667,7 +2678,7 @@ scenario_check(struct scenario_loader *ld, xmlNodePtr n, struct scn_expect *ex)
 		}
 		if (scenario_get_uint(ld, n, "status", 0, 999, &u) == 1) {
 			ck = scenario_check_add(ex, n, SCN_CHK_LAST_STATUS);
-			ck->value = xstrdup(scenario_attr(ld, n, "status"));
+			xasprintf(&ck->value, "%llu", (unsigned long long)u);
 			ck->min = ck->max = u;
 		}
 		if ((v = scenario_attr(ld, n, "url")) != NULL)
@@ -2702,16 +2713,19 @@ scenario_check(struct scenario_loader *ld, xmlNodePtr n, struct scn_expect *ex)
 			    "needs in=, min=/max= or none=");
 			return;
 		}
+		/* Bounds stay below SCN_OPEN: check time + bound never wraps.
+		 */
 		ck = scenario_check_add(ex, n, SCN_CHK_NEXT_RESYNC);
 		ck->none = rnone == 1 && none;
 		ck->min = 0;
-		ck->max = UINT64_MAX;
+		ck->max = SCN_OPEN;
 		if (rin) {
 			ck->min = tin > tol ? tin - tol : 0;
-			ck->max = tin + tol < tin ? UINT64_MAX : tin + tol;
+			if (tin < SCN_OPEN && tol < SCN_OPEN - tin)
+				ck->max = tin + tol;
 		} else if (rmin || rmax) {
-			ck->min = tmin;
-			ck->max = tmax;
+			ck->min = tmin < SCN_OPEN ? tmin : SCN_OPEN;
+			ck->max = tmax < SCN_OPEN ? tmax : SCN_OPEN;
 			if (tmin > tmax)
 				scenario_err(ld, n, "min", "min is above max");
 		}
@@ -2732,8 +2746,10 @@ scenario_check(struct scenario_loader *ld, xmlNodePtr n, struct scn_expect *ex)
 		ck = scenario_check_add(ex, n, SCN_CHK_SERVER);
 		ck->name = xstrdup(v);
 		if ((v = scenario_attr(ld, n, "path")) != NULL) {
-			if (*v == '\0')
-				scenario_err(ld, n, "path", "path is empty");
+			if (*v != '/' || strchr(v, '*') != NULL)
+				scenario_err(ld, n, "path",
+				    "path is one path, starting with '/' "
+				    "(no '*')");
 			ck->path = xstrdup(v);
 		}
 		if (scenario_range(ld, n, "requests", "min", "max", &ck->min,
@@ -2895,6 +2911,38 @@ scenario_check_macs(struct scenario_loader *ld)
 	free(sp);
 }
 
+/*
+ * Addresses the site's DHCP server can lease, as run.c and ep-dhcp.c set
+ * it up: network + 2 up to broadcast - 1, at most EP_DHCP_POOL_MAX, less
+ * the server, the gateway and the DNS servers where they fall inside.
+ */
+static uint64_t
+scenario_pool(const struct scn_site *s)
+{
+	uint32_t first, taken[4];
+	uint64_t n;
+	int i, j, nt = 0;
+
+	first = s->subnet + 2;
+	n = (uint64_t)(s->subnet | ~s->mask) - 1 - first + 1;
+	if (n > EP_DHCP_POOL_MAX)
+		n = EP_DHCP_POOL_MAX;
+	taken[nt++] = s->dhcp_server;
+	taken[nt++] = s->gateway;
+	for (i = 0; i < s->ndns && i < 2; i++)
+		taken[nt++] = s->dns[i];
+	for (i = 0; i < nt; i++) {
+		for (j = 0; j < i; j++) {
+			if (taken[j] == taken[i])
+				break;
+		}
+		if (j == i && taken[i] >= first && taken[i] - first < n &&
+		    n > 0)
+			n--;
+	}
+	return (n);
+}
+
 /* Subnets apart; each DHCP pool large enough for the site's phones. */
 static void
 scenario_check_sites(struct scenario_loader *ld)
@@ -2929,16 +2977,11 @@ scenario_check_sites(struct scenario_loader *ld)
 			if (sc->group[j].site_idx == i)
 				phones += sc->group[j].count;
 		}
-		pool = (uint64_t)(~s->mask) + 1 - 2;
-		if ((s->gateway & s->mask) == s->subnet)
-			pool--;
-		if (s->dhcp_server != s->gateway &&
-		    (s->dhcp_server & s->mask) == s->subnet)
-			pool--;
+		pool = scenario_pool(s);
 		if (phones > pool)
 			scenario_msgf(ld, s->line,
 			    "<site name=\"%s\">: %llu phones "
-			    "but the DHCP pool has %llu addresses",
+			    "but the DHCP pool has room for %llu",
 			    s->name != NULL ? s->name : "",
 			    (unsigned long long)phones,
 			    (unsigned long long)pool);

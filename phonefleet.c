@@ -138,7 +138,7 @@ cmd_run(int argc, char **argv)
 
 	memset(&o, 0, sizeof o);
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+s:r:o:T:t:h", longopts,
+	while ((ch = getopt_long(argc, argv, "s:r:o:T:t:h", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 's':
@@ -404,7 +404,7 @@ cmd_rule(int argc, char **argv)
 	pc.model = "CP-8851-3PCC";
 	pc.swver = "sip88xx.12-0-7MPP0301-92";
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+m:p:s:f:d:S:nh", longopts,
+	while ((ch = getopt_long(argc, argv, "m:p:s:f:d:S:nh", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'm':

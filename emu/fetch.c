@@ -136,6 +136,7 @@ fetch_start(struct phone *p, const struct fetch_req *rq, emu_time now,
 	dbuf_init(&fx->last);
 	fetch_set_url(fx);
 	p->stats.fetches++;
+	p->stats.last_status = 0;
 	phone_note(p, out, EMU_NOTE_FETCH_START, 0, 0);
 	fetch_begin(fx, p, now, out);
 	return (fx);
@@ -231,6 +232,12 @@ fetch_finish(struct fetch *fx, struct phone *p, enum emu_err err,
 		return;
 	fx->step = FX_DONE;
 	fx->err = err;
+	/* A status line seen before the failure is still the status. */
+	if (fx->kind == FETCH_HTTP && fx->resp_init && fx->resp.head_done &&
+	    fx->status == 0) {
+		fx->status = fx->resp.status;
+		p->stats.last_status = fx->status;
+	}
 	free(fx->detail);
 	fx->detail = NULL;
 	if (fmt != NULL) {

@@ -2913,8 +2913,9 @@ scenario_check_macs(struct scenario_loader *ld)
 
 /*
  * Addresses the site's DHCP server can lease, as run.c and ep-dhcp.c set
- * it up: network + 2 up to broadcast - 1, at most EP_DHCP_POOL_MAX, less
- * the server, the gateway and the DNS servers where they fall inside.
+ * it up: network + 2 up to broadcast - 1, less the server, the gateway
+ * and the DNS servers where they fall inside.  (ep-dhcp.c caps a pool at
+ * 2^20 addresses, more than SCN_PHONES_MAX: never the limit here.)
  */
 static uint64_t
 scenario_pool(const struct scn_site *s)
@@ -2925,8 +2926,6 @@ scenario_pool(const struct scn_site *s)
 
 	first = s->subnet + 2;
 	n = (uint64_t)(s->subnet | ~s->mask) - 1 - first + 1;
-	if (n > EP_DHCP_POOL_MAX)
-		n = EP_DHCP_POOL_MAX;
 	taken[nt++] = s->dhcp_server;
 	taken[nt++] = s->gateway;
 	for (i = 0; i < s->ndns && i < 2; i++)

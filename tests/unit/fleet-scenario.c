@@ -304,7 +304,7 @@ test_good_file(void **state)
 	assert_int_equal(a->sel.from, 4);
 
 	/* Expectations: the two at 10m in file order, then 1h. */
-	assert_int_equal(sc->nexpect, 3);
+	assert_int_equal(sc->nexpect, 4);
 	ex = &sc->expect[0];
 	assert_string_equal(ex->name, "all provisioned");
 	assert_int_equal(ex->line, 41);
@@ -356,7 +356,7 @@ test_good_file(void **state)
 	assert_true(ex->check[0].none);
 	ex = &sc->expect[2];
 	assert_int_equal(ex->at, EMU_SEC(3600));
-	assert_false(ex->has_sel);
+	assert_true(ex->has_sel);
 	assert_int_equal(ex->ncheck, 3);
 	assert_int_equal(ex->check[0].min, EMU_SEC(60));
 	assert_int_equal(ex->check[0].max, EMU_SEC(70));
@@ -368,6 +368,11 @@ test_good_file(void **state)
 	assert_null(ex->check[2].path);
 	assert_int_equal(ex->check[2].min, 1);
 	assert_int_equal(ex->check[2].max, UINT64_MAX);
+	ex = &sc->expect[3]; /* server checks only: no phones */
+	assert_string_equal(ex->name, "server only");
+	assert_false(ex->has_sel);
+	assert_int_equal(ex->check[0].min, 0);
+	assert_int_equal(ex->check[0].max, 1000);
 
 	scenario_free(sc);
 	free(path);
@@ -630,8 +635,10 @@ test_defaults(void **state)
 	char *errors;
 
 	sc =
-	    load_mem("<scenario>" SITE PHONES "<timeline><expect t=\"5m\">"
-		     "<state is=\"operational\"/></expect><at t=\"90\"><reboot "
+	    load_mem("<scenario>" SITE PHONES "<server name=\"s\" "
+		     "address=\"10.1.0.5\" http=\"80\"/><timeline><expect "
+		     "t=\"5m\"><server name=\"s\" min=\"0\"/></expect><at "
+		     "t=\"90\"><reboot "
 		     "phones=\"desk\"/></at></timeline></scenario>",
 		&errors);
 	assert_non_null(sc);
@@ -688,9 +695,12 @@ test_sorted(void **state)
 		      "<at t=\"0\"><reboot phones=\"desk[0]\"/></at>"
 		      "<at t=\"60s\"><reboot phones=\"desk[2]\"/>"
 		      "<reboot phones=\"desk[3]\"/></at>"
-		      "<expect t=\"3m\" name=\"c\"><state is=\"off\"/></expect>"
-		      "<expect t=\"1m\" name=\"a\"><state is=\"off\"/></expect>"
-		      "<expect t=\"1m\" name=\"b\"><state is=\"off\"/></expect>"
+		      "<expect t=\"3m\" name=\"c\" phones=\"desk\"><state "
+		      "is=\"off\"/></expect>"
+		      "<expect t=\"1m\" name=\"a\" phones=\"desk\"><state "
+		      "is=\"off\"/></expect>"
+		      "<expect t=\"1m\" name=\"b\" phones=\"desk\"><state "
+		      "is=\"off\"/></expect>"
 		      "</timeline></scenario>",
 	    &errors);
 	assert_non_null(sc);
@@ -733,8 +743,8 @@ test_cross(void **state)
 	expect_one(
 	    "<scenario>\n<site name=\"a\" subnet=\"10.0.0.0/30\"><dhcp/></site>"
 	    "<phones name=\"x\" count=\"2\" mac=\"00562B000001\"/></scenario>",
-	    "t.xml:2: <site name=\"a\">: 2 phones but the DHCP pool has 1 "
-	    "addresses");
+	    "t.xml:2: <site name=\"a\">: 2 phones but the DHCP pool has room "
+	    "for 1");
 	expect_line(
 	    "<scenario><site name=\"a\" subnet=\"10.0.0.0/16\"/>\n"
 	    "<site name=\"b\" subnet=\"10.0.5.0/24\"/>"
@@ -754,7 +764,8 @@ test_cross(void **state)
 	    "t.xml:2: <phones name=\"x\">: MAC 00562B000003 is also in group "
 	    "\"desk\" (line 1)");
 	expect_line("<scenario duration=\"1h\">" SITE PHONES "<timeline>\n"
-		    "<expect t=\"61m\"><state is=\"off\"/></expect></timeline>"
+		    "<expect t=\"61m\"><server name=\"x\" min=\"1\"/></expect>"
+		    "</timeline>"
 		    "</scenario>",
 	    "t.xml:2: <expect t=\"61m\">: t is after the scenario's duration");
 	expect_line("<scenario>" SITE "<site name=\"lab\" "

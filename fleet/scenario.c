@@ -179,7 +179,7 @@ static int scenario_range(struct scenario_loader *, xmlNodePtr, const char *,
 static void scenario_check_names(struct scenario_loader *);
 static void scenario_check_macs(struct scenario_loader *);
 static void scenario_check_sites(struct scenario_loader *);
-static uint64_t scenario_pool(const struct scn_site *);
+static uint64_t scenario_pool(const struct scenario *, const struct scn_site *);
 static void scenario_check_servers(struct scenario_loader *);
 static void scenario_finish(struct scenario_loader *);
 static int scenario_key_cmp(const void *, const void *);
@@ -2746,10 +2746,10 @@ scenario_check(struct scenario_loader *ld, xmlNodePtr n, struct scn_expect *ex)
 		ck = scenario_check_add(ex, n, SCN_CHK_SERVER);
 		ck->name = xstrdup(v);
 		if ((v = scenario_attr(ld, n, "path")) != NULL) {
-			if (*v != '/' || strchr(v, '*') != NULL)
+			if (*v != '/' && *v != '*')
 				scenario_err(ld, n, "path",
-				    "path is one path, starting with '/' "
-				    "(no '*')");
+				    "path must start with '/' (or be a glob "
+				    "starting with '*')");
 			ck->path = xstrdup(v);
 		}
 		if (scenario_range(ld, n, "requests", "min", "max", &ck->min,
@@ -2913,32 +2913,39 @@ scenario_check_macs(struct scenario_loader *ld)
 
 /*
  * Addresses the site's DHCP server can lease, as run.c and ep-dhcp.c set
- * it up: network + 2 up to broadcast - 1, less the server, the gateway
- * and the DNS servers where they fall inside.  (ep-dhcp.c caps a pool at
- * 2^20 addresses, more than SCN_PHONES_MAX: never the limit here.)
+ * it up: network + 2 up to broadcast - 1, less the server, the gateway and
+ * the DNS servers where they fall inside.  The scenario's servers are taken
+ * out too: a phone must not be leased one of their addresses.  (ep-dhcp.c
+ * caps a pool at 2^20 addresses, more than SCN_PHONES_MAX.)
  */
 static uint64_t
-scenario_pool(const struct scn_site *s)
+scenario_pool(const struct scenario *sc, const struct scn_site *s)
 {
-	uint32_t first, taken[4];
-	uint64_t n;
-	int i, j, nt = 0;
+	uint32_t first, *taken;
+	uint64_t size, n;
+	size_t i, j, nt = 0;
 
 	first = s->subnet + 2;
-	n = (uint64_t)(s->subnet | ~s->mask) - 1 - first + 1;
+	size = n = (uint64_t)(s->subnet | ~s->mask) - first;
+	taken = xcalloc(5 + sc->nserver, sizeof *taken);
 	taken[nt++] = s->dhcp_server;
 	taken[nt++] = s->gateway;
-	for (i = 0; i < s->ndns && i < 2; i++)
+	for (i = 0; i < (size_t)s->ndns && i < 2; i++)
 		taken[nt++] = s->dns[i];
+	for (i = 0; i < sc->nserver; i++)
+		taken[nt++] = sc->server[i].ip;
+	if (sc->dns_ip != 0)
+		taken[nt++] = sc->dns_ip;
 	for (i = 0; i < nt; i++) {
 		for (j = 0; j < i; j++) {
 			if (taken[j] == taken[i])
 				break;
 		}
-		if (j == i && taken[i] >= first && taken[i] - first < n &&
+		if (j == i && taken[i] >= first && taken[i] - first < size &&
 		    n > 0)
 			n--;
 	}
+	free(taken);
 	return (n);
 }
 
@@ -2976,7 +2983,7 @@ scenario_check_sites(struct scenario_loader *ld)
 			if (sc->group[j].site_idx == i)
 				phones += sc->group[j].count;
 		}
-		pool = scenario_pool(s);
+		pool = scenario_pool(sc, s);
 		if (phones > pool)
 			scenario_msgf(ld, s->line,
 			    "<site name=\"%s\">: %llu phones "

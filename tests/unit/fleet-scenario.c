@@ -634,13 +634,12 @@ test_defaults(void **state)
 	struct scenario *sc;
 	char *errors;
 
-	sc =
-	    load_mem("<scenario>" SITE PHONES "<server name=\"s\" "
-		     "address=\"10.1.0.5\" http=\"80\"/><timeline><expect "
-		     "t=\"5m\"><server name=\"s\" min=\"0\"/></expect><at "
-		     "t=\"90\"><reboot "
-		     "phones=\"desk\"/></at></timeline></scenario>",
-		&errors);
+	sc = load_mem("<scenario>" SITE PHONES "<server name=\"s\" "
+		      "address=\"10.1.0.5\" http=\"80\"/><timeline><expect "
+		      "t=\"5m\"><server name=\"s\" min=\"0\"/></expect><at "
+		      "t=\"90\"><reboot "
+		      "phones=\"desk\"/></at></timeline></scenario>",
+	    &errors);
 	assert_non_null(sc);
 	assert_string_equal(errors, "");
 	assert_string_equal(sc->name, "t"); /* from the file name */
@@ -778,6 +777,14 @@ test_cross(void **state)
 	    "<phones name=\"c\" count=\"5\" mac=\"00562B000005\"/></scenario>",
 	    "t.xml:2: <phones name=\"c\">: MAC 00562B000009 is "
 	    "also in group \"b\" (line 2)");
+	/* Servers in the subnet take addresses out of the pool. */
+	expect_one("<scenario>\n<site name=\"a\" subnet=\"10.0.0.0/29\">"
+		   "<dhcp/></site><server name=\"s\" address=\"10.0.0.3\" "
+		   "http=\"80\"/><dns-server address=\"10.0.0.4\"/>"
+		   "<phones name=\"x\" count=\"4\" mac=\"00562B000001\"/>"
+		   "</scenario>",
+	    "t.xml:2: <site name=\"a\">: 4 phones but the DHCP pool has room "
+	    "for 3");
 	/* A fault of another server, a fault with no name. */
 	expect_one(
 	    "<scenario>" SITE PHONES "<server name=\"a\" "
@@ -824,6 +831,63 @@ test_values(void **state)
 	    "<reboot phones=\"a&#9;&quot;b\"/></at></timeline></scenario>",
 	    "t.xml:2: <reboot phones=\"a\\x09\\\"b\">: no phone group "
 	    "\"a\\x09\\\"b\"");
+}
+
+/* What the runner relies on: see fleet.h and docs/scenario.md. */
+static void
+test_checks(void **state)
+{
+	struct scenario *sc;
+	const struct scn_check *ck;
+	char *errors;
+
+	sc = load_mem("<scenario>" SITE PHONES "<timeline><expect t=\"1m\" "
+		      "phones=\"desk\"><next-resync min=\"1s\"/>"
+		      "<next-resync none=\"no\"/><next-resync max=\"2s\"/>"
+		      "<next-resync in=\"1s\" tolerance=\"2s\"/>"
+		      "<last-resync status=\"0200\" err=\"TIMEOUT\"/>"
+		      "<customization is=\"custom-pending\"/>"
+		      "</expect></timeline></scenario>",
+	    &errors);
+	assert_non_null(sc);
+	assert_string_equal(errors, "");
+	ck = sc->expect[0].check;
+	assert_int_equal(sc->expect[0].ncheck, 7);
+	/* Open bounds stay below 2^63: check time + max cannot wrap. */
+	assert_int_equal(ck[0].min, EMU_SEC(1));
+	assert_int_equal(ck[0].max, INT64_MAX);
+	assert_false(ck[1].none);
+	assert_int_equal(ck[1].min, 0);
+	assert_int_equal(ck[1].max, INT64_MAX);
+	assert_int_equal(ck[2].min, 0);
+	assert_int_equal(ck[2].max, EMU_SEC(2));
+	assert_int_equal(ck[3].min, 0); /* in - tolerance stops at 0 */
+	assert_int_equal(ck[3].max, EMU_SEC(3));
+	/* Canonical values: the runner compares text. */
+	assert_int_equal(ck[4].type, SCN_CHK_LAST_ERR);
+	assert_string_equal(ck[4].value, "timeout");
+	assert_int_equal(ck[5].type, SCN_CHK_LAST_STATUS);
+	assert_string_equal(ck[5].value, "200");
+	assert_string_equal(ck[6].value, "Custom Pending");
+	scenario_free(sc);
+	free(errors);
+
+	/* Checks on phones need phones=; <server> checks do not. */
+	expect_one("<scenario>" SITE PHONES "<timeline>\n<expect t=\"1m\">"
+		   "<state is=\"off\"/></expect></timeline></scenario>",
+	    "t.xml:2: <expect t=\"1m\">: phones= is required: it checks "
+	    "phones");
+	expect_one("<scenario>" SITE PHONES "<server name=\"s\" "
+		   "address=\"10.1.0.5\" http=\"80\"/><timeline><expect "
+		   "t=\"1m\">\n<server name=\"s\" path=\"cfg/*\" "
+		   "min=\"1\"/></expect></timeline></scenario>",
+	    "t.xml:2: <server path=\"cfg/*\">: path must start with '/' (or be "
+	    "a glob starting with '*')");
+	expect_one("<scenario>" SITE "\n<phones name=\"p\" "
+		   "mac=\"00562B000001\" power-on=\"never\" spread=\"1m\"/>"
+		   "</scenario>",
+	    "t.xml:2: <phones spread=\"1m\">: spread= goes with a power-on "
+	    "time, not never");
 }
 
 static void
@@ -990,6 +1054,7 @@ main(void)
 		cmocka_unit_test(test_sorted),
 		cmocka_unit_test(test_cross),
 		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_checks),
 		cmocka_unit_test(test_parse_time),
 		cmocka_unit_test(test_parse_sel),
 		cmocka_unit_test(test_src),

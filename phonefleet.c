@@ -25,7 +25,6 @@ static int	parse_trace(const char *, unsigned *);
 static int	parse_mac(const char *, uint8_t *);
 static uint8_t	*read_file(const char *, size_t, size_t *, char **);
 
-static char	*rule_reason;	/* the last reason logged by rule_eval */
 
 static void
 usage(FILE *f)
@@ -355,13 +354,6 @@ parse_mac(const char *s, uint8_t *mac)
 	return (0);
 }
 
-static void
-rule_log(void *arg, const char *msg)
-{
-	free(rule_reason);
-	rule_reason = xstrdup(msg);
-}
-
 static int
 cmd_rule(int argc, char **argv)
 {
@@ -471,7 +463,6 @@ cmd_rule(int argc, char **argv)
 	env.lookup = phone_macro_lookup;
 	env.arg = p;
 	env.assign = phone_rule_assign;
-	env.log = rule_log;
 	env.dhcp_server = dhcp;
 	env.kind = RULE_KIND_PROFILE;
 	rule_result_init(&res);
@@ -497,9 +488,8 @@ cmd_rule(int argc, char **argv)
 		rc = 1;
 		break;
 	case RULE_ERROR:
-		if (res.err == EMU_E_BADRULE && rule_reason != NULL)
-			fprintf(stderr, "%s: %s\n", emu_err_name(res.err),
-			    rule_reason);
+		if (res.reason != NULL)
+			fprintf(stderr, "%s\n", res.reason);
 		else
 			fprintf(stderr, "%s\n", res.errmsg != NULL ?
 			    res.errmsg : emu_err_name(res.err));
@@ -512,7 +502,5 @@ cmd_rule(int argc, char **argv)
 	emu_ctx_free(ctx);
 out:
 	free(sets);
-	free(rule_reason);
-	rule_reason = NULL;
 	return (rc);
 }

@@ -32,7 +32,7 @@ static void	prov_resync_ok(struct phone *, emu_time, struct emu_outbox *);
 static void	prov_resync_fail(struct phone *, enum emu_err, emu_time,
 		    struct emu_outbox *);
 static void	prov_resync_end(struct phone *, emu_time, struct emu_outbox *);
-static void	prov_arm_periodic(struct phone *, emu_time,
+static void	prov_arm_periodic(struct phone *, emu_time, int,
 		    struct emu_outbox *);
 static int	prov_triggers_pass(struct phone *, struct emu_outbox *);
 static uint32_t	prov_sched(struct phone *, int, unsigned,
@@ -111,7 +111,7 @@ prov_timer(struct phone *p, emu_time now, struct emu_outbox *out)
 		if (prvst == 1 && !prov_triggers_pass(p, out)) {
 			phone_log(p, out, TRACE_PROV, "periodic resync gated "
 			    "by Resync_Trigger");
-			prov_arm_periodic(p, now, out);
+			prov_arm_periodic(p, now, 0, out);
 			return;
 		}
 		prov_resync_request(p, prvst, NULL, now, out);
@@ -184,7 +184,7 @@ prov_resync_start(struct phone *p, int prvst, const char *rule, emu_time now,
 		free(p->last_errmsg);
 		p->last_errmsg = xstrdup(emu_err_name(EMU_E_DISABLED));
 		if (prvst != -1)
-			prov_arm_periodic(p, now, out);
+			prov_arm_periodic(p, now, 0, out);
 		if (p->st != PROV_OPERATIONAL) {
 			prov_enter(p, PROV_UPGRADE_CHECK, now, out);
 			prov_enter(p, PROV_OPERATIONAL, now, out);
@@ -488,7 +488,7 @@ prov_resync_ok(struct phone *p, emu_time now, struct emu_outbox *out)
 	p->last_errmsg = xstrdup("");
 	phone_log(p, out, TRACE_PROV, "resync succeeded");
 	phone_note(p, out, EMU_NOTE_RESYNC_DONE, EMU_CLASS_A, EMU_OK);
-	prov_arm_periodic(p, now, out);
+	prov_arm_periodic(p, now, 1, out);
 	prov_resync_end(p, now, out);
 }
 
@@ -551,9 +551,14 @@ prov_resync_end(struct phone *p, emu_time now, struct emu_outbox *out)
 	}
 }
 
-/* After outcome A: the daily or periodic timer (3.5, B76, B78, B80). */
+/*
+ * After outcome A: the daily or periodic timer (3.5, B76, B78, B80).  The
+ * schedule index advances only after a success; a resync skipped by the
+ * triggers or by Provision_Enable re-arms the same element.
+ */
 static void
-prov_arm_periodic(struct phone *p, emu_time now, struct emu_outbox *out)
+prov_arm_periodic(struct phone *p, emu_time now, int advance,
+    struct emu_outbox *out)
 {
 	emu_time	at;
 	uint32_t	d;
@@ -562,7 +567,9 @@ prov_arm_periodic(struct phone *p, emu_time now, struct emu_outbox *out)
 	if (prov_resync_at(p, now, &at) == 0) {
 		p->t_resync = at;
 	} else {
-		d = prov_sched(p, P_RESYNC_PERIODIC, p->periodic_idx++, out);
+		d = prov_sched(p, P_RESYNC_PERIODIC, p->periodic_idx, out);
+		if (advance)
+			p->periodic_idx++;
 		p->t_resync = d == 0 ? EMU_TIME_NEVER : now + EMU_SEC(d);
 	}
 	p->stats.next_resync_at = p->t_resync;

@@ -215,6 +215,13 @@ run_build(struct run *r)
 				    s->opt[j].len);
 			}
 			dc->nopt = j;
+			/* Server addresses of the scenario are never leased. */
+			for (j = 0; j < sc->nserver &&
+			    dc->nexclude < EP_DHCP_EXCLUDE_MAX; j++)
+				dc->exclude[dc->nexclude++] = sc->server[j].ip;
+			if (sc->dns_ip != 0 &&
+			    dc->nexclude < EP_DHCP_EXCLUDE_MAX)
+				dc->exclude[dc->nexclude++] = sc->dns_ip;
 			r->dhcp[i] = ep_dhcp_create(dc);
 		}
 		sites[i] = sim_site_add(r->sim, s->name, &s->link, r->dhcp[i]);

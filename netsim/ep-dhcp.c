@@ -235,6 +235,10 @@ ep_dhcp_is_free(const struct ep_dhcp *d, uint32_t addr)
 		if (addr == d->c.dns[k])
 			return (0);
 	}
+	for (k = 0; k < d->c.nexclude; k++) {
+		if (addr == d->c.exclude[k])
+			return (0);
+	}
 	return (1);
 }
 

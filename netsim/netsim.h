@@ -120,6 +120,7 @@ int		 store_lookup(const struct store *st, const char *path,
 
 /* ep-dhcp.c: a site's DHCP server */
 #define EP_DHCP_OPTS_MAX	32
+#define EP_DHCP_EXCLUDE_MAX	64
 struct ep_dhcp_conf {
 	uint32_t	 server_ip;
 	uint32_t	 pool_start, pool_end;
@@ -135,6 +136,8 @@ struct ep_dhcp_conf {
 		uint8_t	 len;
 	}		 opt[EP_DHCP_OPTS_MAX];	/* always sent */
 	int		 nopt;
+	uint32_t	 exclude[EP_DHCP_EXCLUDE_MAX];	/* never leased */
+	int		 nexclude;
 };
 struct ep_dhcp	*ep_dhcp_create(const struct ep_dhcp_conf *c);
 void		 ep_dhcp_free(struct ep_dhcp *d);

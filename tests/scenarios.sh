@@ -1,3 +1,40 @@
 #!/bin/sh
-# placeholder: being written
-exit 77
+# Every shipped scenario runs on the sim runtime and every expectation
+# holds (exit 0), in each report format; the JSON report is well-formed
+# and the JUnit report is valid XML with one testcase per expectation.
+. "$srcdir/tests/lib.sh"
+
+for f in "$srcdir"/scenarios/*.xml; do
+	name=$(basename "$f" .xml)
+	if "$PF" run "$f" >"$tmp/$name.txt" 2>"$tmp/$name.err"; then
+		ok "$name: every expectation held"
+	else
+		notok "$name: exit $?" "$(grep -E '^(FAIL|    )' "$tmp/$name.txt" | head -n 8; head -n 3 "$tmp/$name.err")"
+		continue
+	fi
+	tail -n 1 "$tmp/$name.txt" | grep -q '^result: PASS' &&
+	    ok "$name: text report ends with result: PASS" ||
+	    notok "$name: text report" "$(tail -n 1 "$tmp/$name.txt")"
+	"$PF" run "$f" --report json --out "$tmp/$name.json" >/dev/null 2>&1
+	if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["result"]=="pass" and d["failed"]==0 and len(d["expectations"])==d["passed"] else 1)' "$tmp/$name.json"; then
+		ok "$name: JSON report parses and says pass"
+	else
+		notok "$name: JSON report" "$(head -c 300 "$tmp/$name.json")"
+	fi
+	"$PF" run "$f" --report junit --out "$tmp/$name.junit" >/dev/null 2>&1
+	nexp=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["expectations"]))' "$tmp/$name.json")
+	if python3 - "$tmp/$name.junit" "$nexp" <<'PY'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
+cases = [c for s in suites for c in s.findall("testcase")]
+fails = [c for c in cases if c.find("failure") is not None]
+sys.exit(0 if len(cases) == int(sys.argv[2]) and not fails else 1)
+PY
+	then
+		ok "$name: JUnit report has $nexp passing testcases"
+	else
+		notok "$name: JUnit report" "$(head -c 300 "$tmp/$name.junit")"
+	fi
+done
+finish

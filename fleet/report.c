@@ -222,9 +222,10 @@ report_text(FILE *f, const struct run_result *r)
 		report_time(er->ex != NULL ? er->ex->at : 0, t, sizeof t);
 		fprintf(f, ":%d ", er->ex != NULL ? er->ex->line : 0);
 		report_text_str(f, er->ex != NULL ? er->ex->name : NULL);
-		fprintf(f, " at %s: %u/%u phones\n", t,
+		fprintf(f, " at %s: %u/%u %s\n", t,
 		    er->checked >= er->failed ? er->checked - er->failed : 0,
-		    er->checked);
+		    er->checked, er->ex != NULL && !er->ex->has_sel ?
+		    "server checks" : "phones");
 		shown = er->nfail < REPORT_TEXT_FAILS ? er->nfail
 						      : REPORT_TEXT_FAILS;
 		for (j = 0; j < shown; j++) {

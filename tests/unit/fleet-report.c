@@ -173,7 +173,7 @@ test_text(void **state)
 	    "    00562B000002: expected state operational, saw resync\n"
 	    "    ... and 2 more\n"
 	    "FAIL scenarios/office.xml:52 say \"hi\"\\x09now at 1s500ms: "
-	    "0/0 phones\n"
+	    "0/0 server checks\n"
 	    "    expected requests 3 for /x\"y, saw line1\\x0aline2\\x01\\xff"
 	    "<&>\n"
 	    "totals: boots 100, dhcp-acks 101, resyncs 120, resync-ok 113, "

@@ -1237,6 +1237,22 @@ test_b52_chunked(void **state)
 	assert_string_equal(get(h, "GPP_A"), "");
 }
 
+/* B67: a body with Content-Encoding: aes128gcm and no IKM is class B, even
+ * with a --key in the rule; nothing of it is applied. */
+static void
+test_b67_aes128gcm_without_ikm(void **state)
+{
+	struct h		*h = *state;
+	const char *const	 hdrs[] = { "Content-Encoding: aes128gcm",
+				    NULL };
+
+	start(h, "[--key secret] http://10.0.0.5/p.xml");
+	expect_http(h, SRV_IP, 80);
+	serve_http(h, 200, hdrs, PROFILE("<GPP_A>clear</GPP_A>"));
+	assert_outcome(h, EMU_CLASS_B, EMU_E_DECRYPT);
+	assert_string_equal(get(h, "GPP_A"), "");
+}
+
 /* B53: the built-in User-Agent, and HTTP_User_Agent_Name verbatim. */
 static void
 test_b53_user_agent(void **state)
@@ -2129,6 +2145,7 @@ main(void)
 		T(test_b50_empty_2xx),
 		T(test_b51_http10_read_to_close),
 		T(test_b52_chunked),
+		T(test_b67_aes128gcm_without_ikm),
 		T(test_b53_user_agent),
 		T(test_b58_rule_credentials_win),
 		T(test_b60_tftp_errors),

@@ -557,18 +557,9 @@ scenario_parse_sel(const struct scenario *sc, const char *text,
 static char *
 scenario_vfmt(const char *fmt, va_list ap)
 {
-	va_list ap2;
 	char *s;
-	int n;
 
-	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
-	va_end(ap2);
-	if (n < 0)
-		n = 0;
-	s = xmalloc((size_t)n + 1);
-	if (vsnprintf(s, (size_t)n + 1, fmt, ap) < 0)
-		s[0] = '\0';
+	xvasprintf(&s, fmt, ap);
 	return (s);
 }
 

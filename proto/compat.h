@@ -11,6 +11,7 @@
 #define PF_COMPAT_H
 
 #include <sys/queue.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -50,5 +51,7 @@ char	*xstrdup(const char *s);
 char	*xstrndup(const char *s, size_t n);
 int	 xasprintf(char **ret, const char *fmt, ...)
 	     __attribute__((format(printf, 2, 3)));
+int	 xvasprintf(char **ret, const char *fmt, va_list ap)
+	     __attribute__((format(printf, 2, 0)));
 
 #endif /* PF_COMPAT_H */

@@ -192,23 +192,12 @@ static void
 dns_error(char **cause, const char *fmt, ...)
 {
 	va_list	 ap;
-	char	*s;
-	int	 n;
 
 	if (cause == NULL)
 		return;
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	xvasprintf(cause, fmt, ap);
 	va_end(ap);
-	if (n < 0) {
-		*cause = xstrdup("malformed message");
-		return;
-	}
-	s = xmalloc(n + 1);
-	va_start(ap, fmt);
-	vsnprintf(s, n + 1, fmt, ap);
-	va_end(ap);
-	*cause = s;
 }
 
 /*

@@ -459,12 +459,8 @@ cmd_rule(int argc, char **argv)
 		}
 		free(name);
 	}
-	memset(&env, 0, sizeof env);
-	env.lookup = phone_macro_lookup;
-	env.arg = p;
-	env.assign = phone_rule_assign;
+	phone_rule_env(p, &env, RULE_KIND_PROFILE);
 	env.dhcp_server = dhcp;
-	env.kind = RULE_KIND_PROFILE;
 	rule_result_init(&res);
 	dbuf_init(&out);
 	switch (rule_eval(argv[optind], &env, &res)) {

@@ -500,9 +500,9 @@ struct phone_stats {
 const struct phone_stats *phone_stats(const struct phone *p);
 const char	*phone_last_url(const struct phone *p);
 const char	*phone_last_errmsg(const struct phone *p);
-/* Evaluate a rule as this phone's resync would (used by "rule expand"). */
-enum rule_rc	 phone_rule_eval(struct phone *p, const char *rule,
-		     const char *dhcp_server, struct rule_result *res);
+/* The environment of this phone's rules (resync, triggers, rule expand). */
+void		 phone_rule_env(struct phone *p, struct rule_env *env,
+		     enum rule_kind kind);
 
 
 /*

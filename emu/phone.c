@@ -582,18 +582,26 @@ phone_macro_lookup(void *arg, const char *name, size_t len, char *tmp,
 	return (NULL);
 }
 
-/* Evaluate a rule as this phone's resync would ("rule expand"). */
-enum rule_rc
-phone_rule_eval(struct phone *p, const char *rule, const char *dhcp_server,
-    struct rule_result *res)
+static void
+phone_rule_log(void *arg, const char *msg)
 {
-	struct rule_env	env;
+	struct phone	*p = arg;
 
-	memset(&env, 0, sizeof env);
-	env.lookup = phone_macro_lookup;
-	env.arg = p;
-	env.assign = phone_rule_assign;
-	env.dhcp_server = dhcp_server;
-	env.kind = RULE_KIND_PROFILE;
-	return (rule_eval(rule, &env, res));
+	phone_log(p, p->out, TRACE_PROV, "rule: %s", msg);
+}
+
+/*
+ * The environment a rule of this phone is evaluated in: its variables,
+ * assignments as provisioning changes, reasons to the trace.  Used by the
+ * resync, the triggers and "rule expand", so all three agree.
+ */
+void
+phone_rule_env(struct phone *p, struct rule_env *env, enum rule_kind kind)
+{
+	memset(env, 0, sizeof *env);
+	env->lookup = phone_macro_lookup;
+	env->arg = p;
+	env->assign = kind == RULE_KIND_TRIGGER ? NULL : phone_rule_assign;
+	env->log = phone_rule_log;
+	env->kind = kind;
 }

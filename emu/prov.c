@@ -42,7 +42,6 @@ static enum emu_err prov_apply_body(struct phone *, const uint8_t *, size_t,
 		    const char *, int *, struct emu_outbox *);
 static int	prov_decrypt_cbc(const uint8_t *, size_t, const char *,
 		    const EVP_MD *, struct dbuf *);
-static void	prov_rule_log(void *, const char *);
 
 void
 prov_enter(struct phone *p, enum prov_state st, emu_time now,
@@ -206,14 +205,6 @@ prov_resync_start(struct phone *p, int prvst, const char *rule, emu_time now,
 	prov_next_rule(p, now, out);
 }
 
-static void
-prov_rule_log(void *arg, const char *msg)
-{
-	struct phone	*p = arg;
-
-	phone_log(p, p->out, TRACE_PROV, "rule: %s", msg);
-}
-
 /* 3.4 step 5: evaluate rules until one needs a fetch or all are done. */
 static void
 prov_next_rule(struct phone *p, emu_time now, struct emu_outbox *out)
@@ -225,12 +216,7 @@ prov_next_rule(struct phone *p, emu_time now, struct emu_outbox *out)
 	enum rule_rc		 rc;
 	int			 nrules = p->explicit_rule ? 1 : 4;
 
-	memset(&env, 0, sizeof env);
-	env.lookup = phone_macro_lookup;
-	env.arg = p;
-	env.assign = phone_rule_assign;
-	env.log = prov_rule_log;
-	env.kind = RULE_KIND_PROFILE;
+	phone_rule_env(p, &env, RULE_KIND_PROFILE);
 	while (p->rule_idx < nrules) {
 		if (p->explicit_rule)
 			text = p->run_rule;
@@ -638,11 +624,7 @@ prov_triggers_pass(struct phone *p, struct emu_outbox *out)
 	const char	*t2 = phone_param(p, P_RESYNC_TRIGGER_2);
 	int		 any = 0, pass = 0;
 
-	memset(&env, 0, sizeof env);
-	env.lookup = phone_macro_lookup;
-	env.arg = p;
-	env.log = prov_rule_log;
-	env.kind = RULE_KIND_TRIGGER;
+	phone_rule_env(p, &env, RULE_KIND_TRIGGER);
 	if (t1 != NULL && *t1 != '\0') {
 		any = 1;
 		if (rule_trigger(t1, &env) == 1)

@@ -13,6 +13,8 @@
 
 #include <stdio.h>
 
+#include <libxml/tree.h>
+
 #include "../netsim/netsim.h"
 
 /* scenario.c: the model of one scenario file */
@@ -187,6 +189,86 @@ int		 scenario_parse_time(const char *s, emu_time *t);
  * no such group or index. */
 int		 scenario_parse_sel(const struct scenario *sc, const char *text,
 		     struct scn_sel *sel);
+
+/* scenario.c and scenario-elem.c: loader internals */
+#define SCN_MAC_MAX	0xffffffffffffULL
+#define SCN_IS(n, s)	((n)->type == XML_ELEMENT_NODE &&		\
+			    strcmp((const char *)(n)->name, (s)) == 0)
+
+struct scenario_msg;
+struct scenario_loader {
+	const char	*file;		/* name in messages */
+	const char	*base;		/* directory for src= */
+	struct scenario	*sc;
+	struct emu_ctx	*ctx;		/* param_find(); made on first use */
+
+	struct scenario_msg *msg;	/* errors so far */
+	size_t		 nmsg, msgcap;
+	xmlNodePtr	 last_node;	/* of the last schema error */
+	int		 parse_errors;
+	int		 has_duration;	/* duration= given and good */
+
+	xmlChar		**xstr;		/* libxml2 strings handed out */
+	size_t		 nxstr, xstrcap;
+	char		**str;		/* our strings handed out */
+	size_t		 nstr, strcap;
+};
+/* scenario.c: messages, tree and value helpers */
+void		 scenario_msgf(struct scenario_loader *ld, long line,
+		     const char *fmt, ...)
+		     __attribute__((format(printf, 3, 4)));
+void		 scenario_err(struct scenario_loader *ld, xmlNodePtr n,
+		     const char *attr, const char *fmt, ...)
+		     __attribute__((format(printf, 4, 5)));
+const char	*scenario_q(struct scenario_loader *ld, const char *s);
+long		 scenario_line(xmlNodePtr n);
+const char	*scenario_attr(struct scenario_loader *ld, xmlNodePtr n,
+		     const char *name);
+char		*scenario_attr_dup(struct scenario_loader *ld, xmlNodePtr n,
+		     const char *name, const char *def);
+const char	*scenario_text(struct scenario_loader *ld, xmlNodePtr n,
+		     int trim);
+int		 scenario_has_text(xmlNodePtr n);
+size_t		 scenario_count(xmlNodePtr n, const char *name);
+int		 scenario_dns_name_ok(const char *s);
+int		 scenario_need(struct scenario_loader *ld, xmlNodePtr n,
+		     const char *attr);
+int		 scenario_get_name(struct scenario_loader *ld, xmlNodePtr n,
+		     const char *attr, char **out);
+int		 scenario_get_uint(struct scenario_loader *ld, xmlNodePtr n,
+		     const char *attr, uint64_t min, uint64_t max,
+		     uint64_t *out);
+int		 scenario_get_time(struct scenario_loader *ld, xmlNodePtr n,
+		     const char *attr, emu_time *out);
+int		 scenario_get_bool(struct scenario_loader *ld, xmlNodePtr n,
+		     const char *attr, int *out);
+int		 scenario_get_ip(struct scenario_loader *ld, xmlNodePtr n,
+		     const char *attr, uint32_t *out);
+int		 scenario_read_src(struct scenario_loader *ld, xmlNodePtr n,
+		     const char *src, uint8_t **data, size_t *len);
+int		 scenario_hex(int c);
+int		 scenario_mac_parse(const char *s, uint8_t *mac);
+uint64_t	 scenario_mac_u64(const uint8_t *mac);
+void		 scenario_mac_fmt(uint64_t v, char *buf);
+int		 scenario_loss_parse(const char *s, uint32_t *ppm);
+int		 scenario_sel_resolve(const struct scenario *sc,
+		     const char *text, struct scn_sel *sel, char **cause);
+int		 scenario_param_known(struct scenario_loader *ld, xmlNodePtr n,
+		     const char *attr, const char *name);
+/* scenario-elem.c: element parsers and whole-file checks */
+void		 scenario_site(struct scenario_loader *ld, xmlNodePtr n,
+		     struct scn_site *s);
+void		 scenario_server(struct scenario_loader *ld, xmlNodePtr n,
+		     struct scn_server *sv);
+void		 scenario_dns(struct scenario_loader *ld, xmlNodePtr n);
+void		 scenario_group(struct scenario_loader *ld, xmlNodePtr n,
+		     struct scn_group *g);
+void		 scenario_timeline(struct scenario_loader *ld, xmlNodePtr n);
+void		 scenario_check_names(struct scenario_loader *ld);
+void		 scenario_check_macs(struct scenario_loader *ld);
+void		 scenario_check_sites(struct scenario_loader *ld);
+void		 scenario_check_servers(struct scenario_loader *ld);
+void		 scenario_finish(struct scenario_loader *ld);
 
 /* run.c: plays a scenario on the sim runtime */
 struct run_failure {

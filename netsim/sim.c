@@ -115,8 +115,7 @@ static void	sim_ev_free(struct sim_ev *);
 static void	sim_dispatch(struct sim *, struct sim_ev *);
 static void	sim_phone_rearm(struct sim *, struct sim_phone *);
 static void	sim_phone_actions(struct sim *, struct sim_phone *);
-static void	sim_ep_actions(struct sim *, struct sim_site *,
-		    struct sim_host *);
+static void	sim_ep_actions(struct sim *);
 static void	sim_tftp_rearm(struct sim *, struct sim_host *);
 static emu_time	sim_delay(struct sim *, const struct sim_link *);
 static int	sim_lost(struct sim *, const struct sim_link *);
@@ -405,7 +404,7 @@ sim_dispatch(struct sim *s, struct sim_ev *ev)
 		h = ev->host;
 		ep_out_reset(&s->eout);
 		ep_tftp_timer(h->tftp, s->now, &s->eout);
-		sim_ep_actions(s, NULL, h);
+		sim_ep_actions(s);
 		sim_tftp_rearm(s, h);
 		return;
 	case SIMEV_CB:
@@ -438,7 +437,7 @@ sim_dispatch(struct sim *s, struct sim_ev *ev)
 		if (ev->site != NULL) {
 			ep_dhcp_input(ev->site->dhcp, ev->data, ev->len,
 			    ev->src_ip, ev->src_port, s->now, &s->eout);
-			sim_ep_actions(s, ev->site, NULL);
+			sim_ep_actions(s);
 			break;
 		}
 		h = ev->host;
@@ -449,11 +448,11 @@ sim_dispatch(struct sim *s, struct sim_ev *ev)
 		    ep_tftp_owns_port(h->tftp, ev->dst_port))) {
 			ep_tftp_input(h->tftp, ev->data, ev->len, ev->src_ip,
 			    ev->src_port, ev->dst_port, s->now, &s->eout);
-			sim_ep_actions(s, NULL, h);
+			sim_ep_actions(s);
 			sim_tftp_rearm(s, h);
 			break;
 		}
-		sim_ep_actions(s, NULL, h);
+		sim_ep_actions(s);
 		break;
 	case SIMEV_TO_CONN:
 		c = ev->conn;
@@ -466,7 +465,7 @@ sim_dispatch(struct sim *s, struct sim_ev *ev)
 			} else
 				ep_http_input(c->host->http, c->c, ev->data,
 				    ev->len, s->now, &s->eout);
-			sim_ep_actions(s, NULL, c->host);
+			sim_ep_actions(s);
 		}
 		sim_conn_unref(s, c);
 		break;
@@ -716,8 +715,9 @@ sim_phone_actions(struct sim *s, struct sim_phone *sp)
 	}
 }
 
+/* Deliver what an endpoint just produced (in s->eout). */
 static void
-sim_ep_actions(struct sim *s, struct sim_site *site, struct sim_host *host)
+sim_ep_actions(struct sim *s)
 {
 	struct sim_phone	*sp;
 	struct sim_conn		*c;
@@ -764,6 +764,4 @@ sim_ep_actions(struct sim *s, struct sim_site *site, struct sim_host *host)
 			break;
 		}
 	}
-	(void)site;
-	(void)host;
 }

@@ -1,0 +1,1572 @@
+/*
+ * Copyright (c) 2026 The phonefleet authors.
+ * SPDX-License-Identifier: ISC
+ *
+ * The scenario loader: the elements.  One parser per element of a scenario
+ * file (docs/scenario.md): <site> with its <dhcp> and <option>, <server>
+ * with its <file>, <template> and <fault>, <dns-server>, <phones>, and the
+ * <timeline> of <at> actions and <expect> checks.  Each fills its part of
+ * struct scenario and reports what is wrong with the element itself.  Then
+ * the checks that need the whole file: duplicate names, phone counts and
+ * MACs, subnets and DHCP pools, server addresses; last, the timeline is
+ * sorted by time.
+ *
+ * scenario.c drives these from its walk over the document and holds the
+ * messages and the attribute and value helpers they use.
+ */
+
+#include <ctype.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/tree.h>
+
+#include "fleet.h"
+
+#define SCN_PHONES_MAX 1000000         /* per group and in all */
+#define SCN_OPEN ((emu_time)INT64_MAX) /* next-resync: no upper bound */
+
+#define SCN_DEF_MODEL "CP-8851-3PCC"
+#define SCN_DEF_FIRMWARE "sip88xx.12-0-7MPP0301-92"
+#define SCN_DEF_HWVER "V03"
+#define SCN_DEF_SERIAL "FCH"
+#define SCN_DEF_LATENCY EMU_MS(1)
+#define SCN_DEF_LEASE_S 86400
+#define SCN_DEF_TAIL EMU_SEC(60) /* run on after the timeline */
+
+struct scenario_span {
+	uint64_t from, to; /* MACs as 48-bit numbers, inclusive */
+	size_t group;
+};
+
+struct scenario_key {
+	emu_time at;
+	size_t seq;
+};
+
+static void scenario_dhcp(struct scenario_loader *, xmlNodePtr,
+    struct scn_site *);
+static void scenario_option(struct scenario_loader *, xmlNodePtr,
+    struct scn_dhcp_opt *);
+static void scenario_file(struct scenario_loader *, xmlNodePtr,
+    struct scn_server *, struct scn_file *);
+static void scenario_fault(struct scenario_loader *, xmlNodePtr,
+    struct scn_server *, struct ep_fault *);
+static void scenario_at(struct scenario_loader *, xmlNodePtr);
+static void scenario_expect(struct scenario_loader *, xmlNodePtr);
+static void scenario_check(struct scenario_loader *, xmlNodePtr,
+    struct scn_expect *);
+static struct scn_check *scenario_check_add(struct scn_expect *, xmlNodePtr,
+    enum scn_check_type);
+static int scenario_sel_attr(struct scenario_loader *, xmlNodePtr,
+    struct scn_sel *);
+static int scenario_range(struct scenario_loader *, xmlNodePtr, const char *,
+    const char *, const char *, uint64_t *, uint64_t *);
+
+static uint64_t scenario_pool(const struct scenario *, const struct scn_site *);
+static int scenario_key_cmp(const void *, const void *);
+static int scenario_span_cmp(const void *, const void *);
+static void scenario_sort_actions(struct scenario *);
+static void scenario_sort_expects(struct scenario *);
+
+static const struct {
+	const char *name;
+	enum ep_fault_kind kind;
+	const char *attrs; /* kind-specific attributes it takes */
+} scenario_fault_kinds[] = {
+	{ "status", EP_FAULT_STATUS, "status" },
+	{ "delay", EP_FAULT_DELAY, "delay" },
+	{ "drop", EP_FAULT_DROP, "" },
+	{ "truncate", EP_FAULT_TRUNCATE, "" },
+	{ "redirect", EP_FAULT_REDIRECT, "status location" },
+	{ "auth", EP_FAULT_AUTH, "user pass realm proxy" },
+	{ "reset", EP_FAULT_RESET, "" },
+	{ "chunked", EP_FAULT_CHUNKED, "http10" },
+	{ "close-delimited", EP_FAULT_CLOSE_DELIMITED, "" },
+	{ "body", EP_FAULT_BODY, "src" },
+};
+static const char scenario_fault_specific[] =
+    "status delay location user pass realm proxy http10 src";
+static const char scenario_fault_kind_list[] =
+    "status, delay, drop, truncate, "
+    "redirect, auth, reset, chunked, close-delimited, body";
+
+static const char *const scenario_counters[] = { "boots", "dhcp-acks",
+	"resyncs", "resync-ok", "resync-fail", "fetches", "requests",
+	"reboots" };
+
+/* DHCP options the site's server fills from other settings. */
+static const struct {
+	int code;
+	const char *from;
+} scenario_dhcp_owned[] = {
+	{ 1, "the site's subnet=" },
+	{ 3, "the site's gateway=" },
+	{ 6, "<dns>" },
+	{ 15, "domain=" },
+	{ 51, "lease=" },
+	{ 53, "the server (message type)" },
+	{ 54, "server=" },
+};
+
+void
+scenario_site(struct scenario_loader *ld, xmlNodePtr n, struct scn_site *s)
+{
+	const char *v, *slash;
+	char *addr;
+	uint64_t prefix;
+	xmlNodePtr c, first = NULL;
+	int ok = 0;
+
+	s->line = (int)scenario_line(n);
+	s->link.latency = SCN_DEF_LATENCY;
+	s->lease_s = SCN_DEF_LEASE_S;
+	if (scenario_need(ld, n, "name") == 0)
+		scenario_get_name(ld, n, "name", &s->name);
+	if (scenario_need(ld, n, "subnet") == 0) {
+		v = scenario_attr(ld, n, "subnet");
+		slash = strchr(v, '/');
+		addr = xstrndup(v,
+		    slash != NULL ? (size_t)(slash - v) : strlen(v));
+		if (slash == NULL || ipv4_parse(addr, &s->subnet) != 0 ||
+		    parse_uint(slash + 1, 1, 30, &prefix, NULL) != 0)
+			scenario_err(ld, n, "subnet",
+			    "subnet must be "
+			    "address/prefix, prefix 1..30 (e.g. 10.1.0.0/16)");
+		else {
+			s->mask = 0xffffffffU << (32 - prefix);
+			if ((s->subnet & ~s->mask) != 0)
+				scenario_err(ld, n, "subnet",
+				    "subnet has host bits set");
+			else
+				ok = 1;
+		}
+		free(addr);
+	}
+	if (scenario_get_ip(ld, n, "gateway", &s->gateway) == 1 && ok) {
+		if ((s->gateway & s->mask) != s->subnet)
+			scenario_err(ld, n, "gateway",
+			    "gateway is outside the subnet");
+		else if (s->gateway == s->subnet ||
+		    s->gateway == (s->subnet | ~s->mask))
+			scenario_err(ld, n, "gateway",
+			    "gateway is the network or broadcast address");
+	} else if (xmlHasProp(n, BAD_CAST "gateway") == NULL && ok)
+		s->gateway = s->subnet + 1;
+	scenario_get_time(ld, n, "latency", &s->link.latency);
+	scenario_get_time(ld, n, "jitter", &s->link.jitter);
+	if ((v = scenario_attr(ld, n, "loss")) != NULL &&
+	    scenario_loss_parse(v, &s->link.loss_ppm) != 0)
+		scenario_err(ld, n, "loss",
+		    "loss must be a percentage (\"0.1%%\") "
+		    "or parts per million (\"1000ppm\"), at most 100%%");
+	for (c = n->children; c != NULL; c = c->next) {
+		if (!SCN_IS(c, "dhcp"))
+			continue;
+		if (first != NULL) {
+			scenario_err(ld, c, NULL,
+			    "only one <dhcp> per site (first at line %ld)",
+			    scenario_line(first));
+			continue;
+		}
+		first = c;
+		scenario_dhcp(ld, c, s);
+	}
+}
+
+static void
+scenario_dhcp(struct scenario_loader *ld, xmlNodePtr n, struct scn_site *s)
+{
+	xmlNodePtr c;
+	const char *v;
+	emu_time lease;
+	size_t i, j;
+
+	s->has_dhcp = 1;
+	s->dhcp_server = s->gateway;
+	scenario_get_ip(ld, n, "server", &s->dhcp_server);
+	if ((v = scenario_attr(ld, n, "lease")) != NULL) {
+		if (strcmp(v, "infinite") == 0)
+			s->lease_s = UINT32_MAX;
+		else if (scenario_parse_time(v, &lease) != 0 ||
+		    lease % EMU_SEC(1) != 0 || lease == 0 ||
+		    lease / EMU_SEC(1) >= UINT32_MAX)
+			scenario_err(ld, n, "lease",
+			    "lease must be whole seconds "
+			    "(e.g. 1d, 12h, 3600) or infinite");
+		else
+			s->lease_s = (uint32_t)(lease / EMU_SEC(1));
+	}
+	if ((v = scenario_attr(ld, n, "domain")) != NULL) {
+		if (!scenario_dns_name_ok(v))
+			scenario_err(ld, n, "domain",
+			    "domain is not a DNS name");
+		else
+			s->domain = xstrdup(v);
+	}
+	for (c = n->children; c != NULL; c = c->next) {
+		if (!SCN_IS(c, "dns"))
+			continue;
+		v = scenario_text(ld, c, 1);
+		if (s->ndns == 2) {
+			scenario_err(ld, c, NULL, "at most two <dns> servers");
+			continue;
+		}
+		if (ipv4_parse(v, &s->dns[s->ndns]) != 0)
+			scenario_err(ld, c, NULL,
+			    "\"%s\" is not an IPv4 address", scenario_q(ld, v));
+		else
+			s->ndns++;
+	}
+	s->nopt = scenario_count(n, "option");
+	s->opt = xcalloc(s->nopt, sizeof *s->opt);
+	for (c = n->children, i = 0; c != NULL; c = c->next) {
+		if (!SCN_IS(c, "option"))
+			continue;
+		scenario_option(ld, c, &s->opt[i]);
+		for (j = 0; j < i; j++) {
+			if (s->opt[i].code != 0 &&
+			    s->opt[j].code == s->opt[i].code) {
+				scenario_err(ld, c, "code",
+				    "option %d is already set", s->opt[i].code);
+				break;
+			}
+		}
+		if (i == EP_DHCP_OPTS_MAX)
+			scenario_err(ld, c, "code",
+			    "at most %d options per site", EP_DHCP_OPTS_MAX);
+		i++;
+	}
+}
+
+static void
+scenario_option(struct scenario_loader *ld, xmlNodePtr n,
+    struct scn_dhcp_opt *o)
+{
+	const char *type, *v, *p;
+	char *tok, *save, *copy;
+	uint64_t code;
+	uint32_t ip;
+	size_t i, len = 0;
+	int hi;
+
+	if (scenario_need(ld, n, "code") != 0 ||
+	    scenario_get_uint(ld, n, "code", 1, 254, &code) != 1)
+		return;
+	for (i = 0; i < nitems(scenario_dhcp_owned); i++) {
+		if (scenario_dhcp_owned[i].code == (int)code) {
+			scenario_err(ld, n, "code", "option %d is set from %s",
+			    (int)code, scenario_dhcp_owned[i].from);
+			return;
+		}
+	}
+	o->code = (int)code;
+	if ((type = scenario_attr(ld, n, "type")) == NULL)
+		type = "string";
+	v = scenario_text(ld, n, 1);
+	if (*v == '\0') {
+		scenario_err(ld, n, "code", "option %d has no value", o->code);
+		return;
+	}
+	if (strcmp(type, "string") == 0) {
+		if ((len = strlen(v)) > sizeof o->data) {
+			scenario_err(ld, n, "code",
+			    "option %d is %zu bytes, more than 255", o->code,
+			    len);
+			return;
+		}
+		memcpy(o->data, v, len);
+	} else if (strcmp(type, "ip") == 0) {
+		copy = xstrdup(v);
+		for (tok = strtok_r(copy, " \t\r\n,", &save); tok != NULL;
+		     tok = strtok_r(NULL, " \t\r\n,", &save)) {
+			if (ipv4_parse(tok, &ip) != 0) {
+				scenario_err(ld, n, "code",
+				    "\"%s\" is not an IPv4 address",
+				    scenario_q(ld, tok));
+				free(copy);
+				return;
+			}
+			if (len + 4 > sizeof o->data) {
+				scenario_err(ld, n, "code",
+				    "option %d has more than 63 addresses",
+				    o->code);
+				free(copy);
+				return;
+			}
+			o->data[len++] = (uint8_t)(ip >> 24);
+			o->data[len++] = (uint8_t)(ip >> 16);
+			o->data[len++] = (uint8_t)(ip >> 8);
+			o->data[len++] = (uint8_t)ip;
+		}
+		free(copy);
+	} else if (strcmp(type, "hex") == 0) {
+		hi = -1;
+		for (p = v; *p != '\0'; p++) {
+			if (*p == ':' || *p == '-' ||
+			    isspace((unsigned char)*p)) {
+				if (hi != -1)
+					break;
+				continue;
+			}
+			if (!isxdigit((unsigned char)*p))
+				break;
+			if (hi == -1) {
+				hi = scenario_hex(*p);
+				continue;
+			}
+			if (len == sizeof o->data) {
+				scenario_err(ld, n, "code",
+				    "option %d is more than 255 bytes",
+				    o->code);
+				return;
+			}
+			o->data[len++] = (uint8_t)(hi << 4 | scenario_hex(*p));
+			hi = -1;
+		}
+		if (*p != '\0' || hi != -1) {
+			scenario_err(ld, n, "code",
+			    "option %d: \"%s\" is not hex "
+			    "bytes (e.g. 01:04:c0:a8:01:01)",
+			    o->code, scenario_q(ld, v));
+			return;
+		}
+	} else {
+		scenario_err(ld, n, "type", "type must be string, ip or hex");
+		return;
+	}
+	o->len = len;
+}
+
+void
+scenario_server(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv)
+{
+	xmlNodePtr c;
+	uint64_t port;
+	size_t nf = 0, nx = 0;
+	int rh, rt;
+
+	sv->line = (int)scenario_line(n);
+	if (scenario_need(ld, n, "name") == 0)
+		scenario_get_name(ld, n, "name", &sv->name);
+	if (scenario_need(ld, n, "address") == 0)
+		scenario_get_ip(ld, n, "address", &sv->ip);
+	if ((rh = scenario_get_uint(ld, n, "http", 1, 65535, &port)) == 1)
+		sv->http_port = (int)port;
+	if ((rt = scenario_get_uint(ld, n, "tftp", 1, 65535, &port)) == 1)
+		sv->tftp_port = (int)port;
+	if (rh == 0 && rt == 0)
+		scenario_err(ld, n, NULL,
+		    "needs http= or tftp= (a port), or both");
+	if (rh == 1 && rt == 1 && sv->http_port == sv->tftp_port &&
+	    sv->http_port != 0)
+		scenario_err(ld, n, "tftp", "http and tftp use the same port");
+
+	sv->nfile = scenario_count(n, "file") + scenario_count(n, "template");
+	sv->file = xcalloc(sv->nfile, sizeof *sv->file);
+	sv->nfault = scenario_count(n, "fault");
+	sv->fault = xcalloc(sv->nfault, sizeof *sv->fault);
+	for (c = n->children; c != NULL; c = c->next) {
+		if (SCN_IS(c, "file") || SCN_IS(c, "template")) {
+			sv->file[nf].is_template = SCN_IS(c, "template");
+			scenario_file(ld, c, sv, &sv->file[nf]);
+			nf++;
+		} else if (SCN_IS(c, "fault")) {
+			scenario_fault(ld, c, sv, &sv->fault[nx]);
+			nx++;
+		}
+	}
+}
+
+static void
+scenario_file(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv,
+    struct scn_file *f)
+{
+	const char *path, *src, *p, *body;
+	size_t stars = 0, i;
+
+	f->line = (int)scenario_line(n);
+	if (scenario_need(ld, n, "path") != 0)
+		return;
+	path = scenario_attr(ld, n, "path");
+	for (p = path; *p != '\0'; p++) {
+		if (*p == '*')
+			stars++;
+		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+			break;
+	}
+	if (path[0] != '/' || *p != '\0') {
+		scenario_err(ld, n, "path",
+		    "path must start with '/' and have no spaces");
+		return;
+	}
+	if (f->is_template && stars != 1) {
+		scenario_err(ld, n, "path",
+		    "a template path has exactly one '*'");
+		return;
+	}
+	if (!f->is_template && stars != 0) {
+		scenario_err(ld, n, "path",
+		    "'*' is for <template>: a <file> is one path");
+		return;
+	}
+	for (i = 0; &sv->file[i] != f; i++) {
+		if (sv->file[i].path != NULL &&
+		    strcmp(sv->file[i].path, path) == 0) {
+			scenario_err(ld, n, "path",
+			    "path already served at line %d", sv->file[i].line);
+			return;
+		}
+	}
+	f->path = xstrdup(path);
+	if ((src = scenario_attr(ld, n, "src")) != NULL) {
+		if (scenario_has_text(n)) {
+			scenario_err(ld, n, "src",
+			    "give src= or content, not both");
+			return;
+		}
+		scenario_read_src(ld, n, src, &f->data, &f->len);
+		return;
+	}
+	body = scenario_text(ld, n, 0);
+	f->len = strlen(body);
+	f->data = xmalloc(f->len + 1);
+	memcpy(f->data, body, f->len + 1);
+}
+
+static void
+scenario_fault(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv,
+    struct ep_fault *f)
+{
+	const char *kind, *v, *p, *e, *body;
+	char attr[16];
+	uint8_t mac[6];
+	uint64_t u;
+	size_t i, k, len;
+	int b;
+
+	f->count = -1;
+	f->active = 1;
+	if (scenario_get_name(ld, n, "name", &f->name) == 1) {
+		for (i = 0; &sv->fault[i] != f; i++) {
+			if (sv->fault[i].name != NULL &&
+			    strcmp(sv->fault[i].name, f->name) == 0) {
+				scenario_err(ld, n, "name",
+				    "server \"%s\" already has a fault \"%s\"",
+				    sv->name != NULL ? sv->name : "?", f->name);
+				break;
+			}
+		}
+	}
+	if (scenario_need(ld, n, "kind") != 0)
+		return;
+	kind = scenario_attr(ld, n, "kind");
+	for (k = 0; k < nitems(scenario_fault_kinds); k++) {
+		if (strcmp(scenario_fault_kinds[k].name, kind) == 0)
+			break;
+	}
+	if (k == nitems(scenario_fault_kinds)) {
+		scenario_err(ld, n, "kind", "kind must be one of %s",
+		    scenario_fault_kind_list);
+		return;
+	}
+	f->kind = scenario_fault_kinds[k].kind;
+
+	/* Attributes of other kinds are mistakes. */
+	for (p = scenario_fault_specific; *p != '\0'; p = e) {
+		while (*p == ' ')
+			p++;
+		e = p + strcspn(p, " ");
+		len = (size_t)(e - p);
+		memcpy(attr, p, len);
+		attr[len] = '\0';
+		if (xmlHasProp(n, BAD_CAST attr) == NULL)
+			continue;
+		v = scenario_fault_kinds[k].attrs;
+		while (*v != '\0') {
+			if (strncmp(v, attr, len) == 0 &&
+			    (v[len] == ' ' || v[len] == '\0'))
+				break;
+			v += strcspn(v, " ");
+			v += strspn(v, " ");
+		}
+		if (*v == '\0')
+			scenario_err(ld, n, attr,
+			    "%s= does not apply to kind \"%s\"", attr, kind);
+	}
+	if (f->kind != EP_FAULT_BODY && scenario_has_text(n))
+		scenario_err(ld, n, "kind", "only kind \"body\" takes content");
+
+	if ((v = scenario_attr(ld, n, "path")) != NULL) {
+		if (*v == '\0')
+			scenario_err(ld, n, "path", "path is empty");
+		else
+			f->path = xstrdup(v);
+	}
+	if ((v = scenario_attr(ld, n, "mac")) != NULL) {
+		if (scenario_mac_parse(v, mac) != 0)
+			scenario_err(ld, n, "mac", "mac must be 12 hex digits");
+		else
+			xasprintf(&f->mac, "%02X%02X%02X%02X%02X%02X", mac[0],
+			    mac[1], mac[2], mac[3], mac[4], mac[5]);
+	}
+	if ((v = scenario_attr(ld, n, "count")) != NULL) {
+		if (strcmp(v, "-1") == 0)
+			f->count = -1;
+		else if (parse_uint(v, 1, INT_MAX, &u, NULL) != 0)
+			scenario_err(ld, n, "count",
+			    "count must be -1 (always) or 1..%d", INT_MAX);
+		else
+			f->count = (int)u;
+	}
+	if (scenario_get_bool(ld, n, "active", &b) == 1)
+		f->active = b;
+
+	switch (f->kind) {
+	case EP_FAULT_STATUS:
+		if (scenario_need(ld, n, "status") == 0 &&
+		    scenario_get_uint(ld, n, "status", 0, 599, &u) == 1)
+			f->status = (int)u;
+		break;
+	case EP_FAULT_DELAY:
+		if (scenario_need(ld, n, "delay") == 0)
+			scenario_get_time(ld, n, "delay", &f->delay);
+		break;
+	case EP_FAULT_REDIRECT:
+		f->status = 302;
+		if ((v = scenario_attr(ld, n, "status")) != NULL) {
+			if (strcmp(v, "301") != 0 && strcmp(v, "302") != 0 &&
+			    strcmp(v, "303") != 0 && strcmp(v, "307") != 0)
+				scenario_err(ld, n, "status",
+				    "status must be 301, 302, 303 or 307");
+			else
+				f->status = atoi(v);
+		}
+		if (scenario_need(ld, n, "location") == 0) {
+			v = scenario_attr(ld, n, "location");
+			if (*v == '\0')
+				scenario_err(ld, n, "location",
+				    "location is empty");
+			else
+				f->location = xstrdup(v);
+		}
+		break;
+	case EP_FAULT_AUTH:
+		if (scenario_need(ld, n, "user") == 0)
+			f->user = xstrdup(scenario_attr(ld, n, "user"));
+		if (scenario_need(ld, n, "pass") == 0)
+			f->pass = xstrdup(scenario_attr(ld, n, "pass"));
+		if ((v = scenario_attr(ld, n, "realm")) != NULL)
+			f->realm = xstrdup(v);
+		if (scenario_get_bool(ld, n, "proxy", &b) == 1)
+			f->proxy = b;
+		break;
+	case EP_FAULT_CHUNKED:
+		if (scenario_get_bool(ld, n, "http10", &b) == 1)
+			f->http10 = b;
+		break;
+	case EP_FAULT_BODY:
+		if ((v = scenario_attr(ld, n, "src")) != NULL) {
+			if (scenario_has_text(n))
+				scenario_err(ld, n, "src",
+				    "give src= or content, not both");
+			else
+				scenario_read_src(ld, n, v, &f->body,
+				    &f->body_len);
+			break;
+		}
+		body = scenario_text(ld, n, 0);
+		f->body_len = strlen(body);
+		f->body = xmalloc(f->body_len + 1);
+		memcpy(f->body, body, f->body_len + 1);
+		break;
+	default:
+		break;
+	}
+}
+
+void
+scenario_dns(struct scenario_loader *ld, xmlNodePtr n)
+{
+	struct scenario *sc = ld->sc;
+	struct scn_dns_rec *r;
+	xmlNodePtr c;
+	const char *v;
+	uint64_t u;
+
+	if (scenario_need(ld, n, "address") == 0)
+		scenario_get_ip(ld, n, "address", &sc->dns_ip);
+	sc->dns = xcalloc(scenario_count(n, "a") + scenario_count(n, "srv"),
+	    sizeof *sc->dns);
+	for (c = n->children; c != NULL; c = c->next) {
+		if (!SCN_IS(c, "a") && !SCN_IS(c, "srv"))
+			continue;
+		r = &sc->dns[sc->ndns++];
+		if (scenario_need(ld, c, "name") == 0) {
+			v = scenario_attr(ld, c, "name");
+			if (!scenario_dns_name_ok(v))
+				scenario_err(ld, c, "name",
+				    "name is not a DNS name");
+			else
+				r->name = xstrndup(v,
+				    strlen(v) - (v[strlen(v) - 1] == '.'));
+		}
+		if (SCN_IS(c, "a")) {
+			r->type = DNS_T_A;
+			if (scenario_need(ld, c, "address") == 0)
+				scenario_get_ip(ld, c, "address", &r->a);
+			continue;
+		}
+		r->type = DNS_T_SRV;
+		if (scenario_get_uint(ld, c, "priority", 0, 65535, &u) == 1)
+			r->prio = (uint16_t)u;
+		if (scenario_get_uint(ld, c, "weight", 0, 65535, &u) == 1)
+			r->weight = (uint16_t)u;
+		if (scenario_need(ld, c, "port") == 0 &&
+		    scenario_get_uint(ld, c, "port", 0, 65535, &u) == 1)
+			r->port = (uint16_t)u;
+		if (scenario_need(ld, c, "target") == 0) {
+			v = scenario_attr(ld, c, "target");
+			if (!scenario_dns_name_ok(v))
+				scenario_err(ld, c, "target",
+				    "target is not a DNS name");
+			else
+				r->target = xstrndup(v,
+				    strlen(v) - (v[strlen(v) - 1] == '.'));
+		}
+	}
+}
+
+void
+scenario_group(struct scenario_loader *ld, xmlNodePtr n, struct scn_group *g)
+{
+	struct scenario *sc = ld->sc;
+	struct scn_param *pa;
+	xmlNodePtr c;
+	const char *v, *mac, *macs, *name;
+	char *copy, *tok, *save;
+	uint64_t u, first;
+	size_t i, j, k;
+	int b;
+
+	g->line = (int)scenario_line(n);
+	if (scenario_need(ld, n, "name") == 0)
+		scenario_get_name(ld, n, "name", &g->name);
+	mac = scenario_attr(ld, n, "mac");
+	macs = scenario_attr(ld, n, "macs");
+	if (mac != NULL && macs != NULL)
+		scenario_err(ld, n, "macs",
+		    "give mac= (and count=) or macs=, not both");
+	else if (mac == NULL && macs == NULL)
+		scenario_err(ld, n, NULL,
+		    "mac= (and count=) or macs= is required");
+	else if (mac != NULL) {
+		g->count = 1;
+		if (scenario_get_uint(ld, n, "count", 1, SCN_PHONES_MAX, &u) ==
+		    1)
+			g->count = (uint32_t)u;
+		if (scenario_mac_parse(mac, g->mac) != 0) {
+			scenario_err(ld, n, "mac", "mac must be 12 hex digits");
+			g->count = 0;
+		} else {
+			first = scenario_mac_u64(g->mac);
+			if (first + g->count - 1 > SCN_MAC_MAX)
+				scenario_err(ld, n, "count",
+				    "%u MACs from %012llX go past FFFFFFFFFFFF",
+				    g->count, (unsigned long long)first);
+			else if (g->mac[0] & 1)
+				scenario_err(ld, n, "mac",
+				    "mac is a multicast address");
+		}
+	} else {
+		if (xmlHasProp(n, BAD_CAST "count") != NULL)
+			scenario_err(ld, n, "count",
+			    "count= goes with mac=; macs= gives its own count");
+		copy = xstrdup(macs);
+		for (tok = strtok_r(copy, " \t\r\n,", &save), k = 0;
+		     tok != NULL; tok = strtok_r(NULL, " \t\r\n,", &save))
+			k++;
+		free(copy);
+		if (k == 0 || k > SCN_PHONES_MAX)
+			scenario_err(ld, n, "macs", "macs must list 1..%d MACs",
+			    SCN_PHONES_MAX);
+		else {
+			g->macs = xcalloc(k, sizeof *g->macs);
+			copy = xstrdup(macs);
+			for (tok = strtok_r(copy, " \t\r\n,", &save);
+			     tok != NULL;
+			     tok = strtok_r(NULL, " \t\r\n,", &save)) {
+				if (scenario_mac_parse(tok,
+					g->macs[g->count]) != 0) {
+					scenario_err(ld, n, "macs",
+					    "\"%s\" is not "
+					    "a MAC (12 hex digits)",
+					    scenario_q(ld, tok));
+					continue;
+				}
+				if (g->macs[g->count][0] & 1)
+					scenario_err(ld, n, "macs",
+					    "%s is a multicast address",
+					    scenario_q(ld, tok));
+				g->count++;
+			}
+			free(copy);
+			memcpy(g->mac, g->macs[0], sizeof g->mac);
+		}
+	}
+
+	g->model = scenario_attr_dup(ld, n, "model", SCN_DEF_MODEL);
+	g->firmware = scenario_attr_dup(ld, n, "firmware", SCN_DEF_FIRMWARE);
+	g->firmware_inactive =
+	    scenario_attr_dup(ld, n, "firmware-inactive", NULL);
+	g->serial_prefix =
+	    scenario_attr_dup(ld, n, "serial-prefix", SCN_DEF_SERIAL);
+	g->hwver = scenario_attr_dup(ld, n, "hwver", SCN_DEF_HWVER);
+	if (*g->model == '\0')
+		scenario_err(ld, n, "model", "model is empty");
+	if (*g->firmware == '\0')
+		scenario_err(ld, n, "firmware", "firmware is empty");
+	if (scenario_get_bool(ld, n, "cert", &b) == 1)
+		g->no_cert = !b;
+
+	if ((v = scenario_attr(ld, n, "site")) != NULL) {
+		g->site = xstrdup(v);
+		for (i = 0; i < sc->nsite; i++) {
+			if (sc->site[i].name != NULL &&
+			    strcmp(sc->site[i].name, v) == 0)
+				break;
+		}
+		if (i == sc->nsite)
+			scenario_err(ld, n, "site", "no site \"%s\"",
+			    scenario_q(ld, v));
+		g->site_idx = i;
+	} else if (sc->nsite == 1) {
+		if (sc->site[0].name != NULL)
+			g->site = xstrdup(sc->site[0].name);
+		g->site_idx = 0;
+	} else if (sc->nsite > 1)
+		scenario_err(ld, n, NULL,
+		    "site= is required when there are %zu sites", sc->nsite);
+
+	if ((v = scenario_attr(ld, n, "power-on")) != NULL &&
+	    strcmp(v, "never") == 0)
+		g->power_on = EMU_TIME_NEVER;
+	else if (v != NULL && scenario_parse_time(v, &g->power_on) != 0)
+		scenario_err(ld, n, "power-on",
+		    "power-on must be a time (e.g. 0s, 5m) or never");
+	if (scenario_get_time(ld, n, "spread", &g->spread) == 1 &&
+	    g->power_on == EMU_TIME_NEVER)
+		scenario_err(ld, n, "spread",
+		    "spread= goes with a power-on time, not never");
+
+	g->nparam = scenario_count(n, "param");
+	g->param = xcalloc(g->nparam, sizeof *g->param);
+	for (c = n->children, i = 0; c != NULL; c = c->next) {
+		if (!SCN_IS(c, "param"))
+			continue;
+		pa = &g->param[i++];
+		pa->line = (int)scenario_line(c);
+		if (scenario_need(ld, c, "name") != 0)
+			continue;
+		name = scenario_attr(ld, c, "name");
+		if (scenario_param_known(ld, c, "name", name) != 0)
+			continue;
+		for (j = 0; j + 1 < i; j++) {
+			if (g->param[j].name != NULL &&
+			    strcmp(g->param[j].name, name) == 0) {
+				scenario_err(ld, c, "name",
+				    "%s is already set at line %d",
+				    scenario_q(ld, name), g->param[j].line);
+				break;
+			}
+		}
+		pa->name = xstrdup(name);
+		pa->value = xstrdup(scenario_text(ld, c, 1));
+	}
+}
+
+void
+scenario_timeline(struct scenario_loader *ld, xmlNodePtr n)
+{
+	struct scenario *sc = ld->sc;
+	xmlNodePtr c, a;
+	size_t nact = 0;
+
+	for (c = n->children; c != NULL; c = c->next) {
+		if (!SCN_IS(c, "at"))
+			continue;
+		for (a = c->children; a != NULL; a = a->next) {
+			if (a->type == XML_ELEMENT_NODE)
+				nact++;
+		}
+	}
+	sc->action = xcalloc(nact, sizeof *sc->action);
+	sc->expect = xcalloc(scenario_count(n, "expect"), sizeof *sc->expect);
+	for (c = n->children; c != NULL; c = c->next) {
+		if (SCN_IS(c, "at"))
+			scenario_at(ld, c);
+		else if (SCN_IS(c, "expect"))
+			scenario_expect(ld, c);
+	}
+}
+
+/* phones= of an action or expectation. */
+static int
+scenario_sel_attr(struct scenario_loader *ld, xmlNodePtr n, struct scn_sel *sel)
+{
+	const char *v;
+	char *cause;
+
+	if ((v = scenario_attr(ld, n, "phones")) == NULL)
+		return (0);
+	if (scenario_sel_resolve(ld->sc, v, sel, &cause) != 0) {
+		scenario_err(ld, n, "phones", "%s", cause);
+		free(cause);
+		return (-1);
+	}
+	return (1);
+}
+
+static void
+scenario_at(struct scenario_loader *ld, xmlNodePtr n)
+{
+	static const struct {
+		const char *name;
+		enum scn_act_type type;
+	} acts[] = {
+		{ "power-on", SCN_ACT_POWER_ON },
+		{ "power-off", SCN_ACT_POWER_OFF },
+		{ "reboot", SCN_ACT_REBOOT },
+		{ "factory-reset", SCN_ACT_FACTORY_RESET },
+		{ "set", SCN_ACT_SET },
+		{ "keys", SCN_ACT_KEYS },
+		{ "resync", SCN_ACT_RESYNC },
+		{ "fault", SCN_ACT_FAULT },
+	};
+	struct scenario *sc = ld->sc;
+	struct scn_action *a;
+	struct scn_server *sv;
+	xmlNodePtr c;
+	const char *v, *p;
+	emu_time at = 0;
+	size_t i;
+
+	if (scenario_need(ld, n, "t") == 0 &&
+	    scenario_get_time(ld, n, "t", &at) == 1 && ld->has_duration &&
+	    at > sc->duration)
+		scenario_err(ld, n, "t", "t is after the scenario's duration");
+	for (c = n->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		for (i = 0; i < nitems(acts); i++) {
+			if (SCN_IS(c, acts[i].name))
+				break;
+		}
+		if (i == nitems(acts))
+			continue;
+		a = &sc->action[sc->naction++];
+		a->type = acts[i].type;
+		a->line = (int)scenario_line(c);
+		a->at = at;
+		if (a->type == SCN_ACT_FAULT) {
+			if (scenario_need(ld, c, "state") == 0) {
+				v = scenario_attr(ld, c, "state");
+				if (strcmp(v, "on") == 0)
+					a->on = 1;
+				else if (strcmp(v, "off") != 0)
+					scenario_err(ld, c, "state",
+					    "state must be on or off");
+			}
+			if (scenario_need(ld, c, "server") != 0)
+				continue;
+			v = scenario_attr(ld, c, "server");
+			a->server = xstrdup(v);
+			for (i = 0; i < sc->nserver; i++) {
+				if (sc->server[i].name != NULL &&
+				    strcmp(sc->server[i].name, v) == 0)
+					break;
+			}
+			if (i == sc->nserver) {
+				scenario_err(ld, c, "server",
+				    "no server \"%s\"", scenario_q(ld, v));
+				continue;
+			}
+			a->server_idx = i;
+			sv = &sc->server[i];
+			if (scenario_need(ld, c, "name") != 0)
+				continue;
+			v = scenario_attr(ld, c, "name");
+			a->name = xstrdup(v);
+			for (i = 0; i < sv->nfault; i++) {
+				if (sv->fault[i].name != NULL &&
+				    strcmp(sv->fault[i].name, v) == 0)
+					break;
+			}
+			if (i == sv->nfault)
+				scenario_err(ld, c, "name",
+				    "server \"%s\" has no fault \"%s\"",
+				    sv->name, scenario_q(ld, v));
+			continue;
+		}
+		if (scenario_need(ld, c, "phones") == 0)
+			scenario_sel_attr(ld, c, &a->sel);
+		switch (a->type) {
+		case SCN_ACT_SET:
+			if (scenario_need(ld, c, "param") == 0) {
+				v = scenario_attr(ld, c, "param");
+				if (scenario_param_known(ld, c, "param", v) ==
+				    0)
+					a->name = xstrdup(v);
+			}
+			if (scenario_need(ld, c, "value") == 0)
+				a->value =
+				    xstrdup(scenario_attr(ld, c, "value"));
+			break;
+		case SCN_ACT_KEYS:
+			v = scenario_text(ld, c, 1);
+			for (p = v; *p != '\0'; p++) {
+				if (!isdigit((unsigned char)*p) && *p != '*' &&
+				    *p != '#')
+					break;
+			}
+			if (*v == '\0')
+				scenario_err(ld, c, NULL, "no keys given");
+			else if (*p != '\0')
+				scenario_err(ld, c, NULL,
+				    "keys are 0-9, * and #, not \"%s\"",
+				    scenario_q(ld, v));
+			else
+				a->value = xstrdup(v);
+			break;
+		case SCN_ACT_RESYNC:
+			if ((v = scenario_attr(ld, c, "rule")) != NULL) {
+				if (*v == '\0')
+					scenario_err(ld, c, "rule",
+					    "rule is empty "
+					    "(leave it out for the phone's "
+					    "own rules)");
+				else
+					a->value = xstrdup(v);
+			}
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static void
+scenario_expect(struct scenario_loader *ld, xmlNodePtr n)
+{
+	struct scenario *sc = ld->sc;
+	struct scn_expect *ex;
+	xmlNodePtr c;
+	const char *v;
+	size_t k = 0, nserver;
+
+	ex = &sc->expect[sc->nexpect++];
+	ex->line = (int)scenario_line(n);
+	nserver = 0;
+	if (scenario_need(ld, n, "t") == 0 &&
+	    scenario_get_time(ld, n, "t", &ex->at) == 1 && ld->has_duration &&
+	    ex->at > sc->duration)
+		scenario_err(ld, n, "t", "t is after the scenario's duration");
+	if ((v = scenario_attr(ld, n, "name")) != NULL) {
+		if (*v == '\0')
+			scenario_err(ld, n, "name", "name is empty");
+		ex->name = xstrdup(v);
+	} else
+		xasprintf(&ex->name, "expect@%d", ex->line);
+	ex->has_sel = scenario_sel_attr(ld, n, &ex->sel) == 1;
+	for (c = n->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		k++;
+		if (SCN_IS(c, "server"))
+			nserver++;
+		scenario_check(ld, c, ex);
+	}
+	if (k == 0)
+		scenario_err(ld, n, NULL, "nothing to check");
+	else if (k != nserver && xmlHasProp(n, BAD_CAST "phones") == NULL)
+		scenario_err(ld, n, NULL,
+		    "phones= is required: it checks phones");
+}
+
+static struct scn_check *
+scenario_check_add(struct scn_expect *ex, xmlNodePtr n,
+    enum scn_check_type type)
+{
+	struct scn_check *ck;
+
+	ex->check = xreallocarray(ex->check, ex->ncheck + 1, sizeof *ex->check);
+	ck = &ex->check[ex->ncheck++];
+	memset(ck, 0, sizeof *ck);
+	ck->type = type;
+	ck->line = (int)scenario_line(n);
+	return (ck);
+}
+
+/*
+ * is=N, or min= and/or max=, into [min, max]: 1 given, 0 if neither is
+ * given, -1 if bad (reported).
+ */
+static int
+scenario_range(struct scenario_loader *ld, xmlNodePtr n, const char *is,
+    const char *lo, const char *hi, uint64_t *min, uint64_t *max)
+{
+	int r1 = 0, r2 = 0, r3 = 0;
+
+	*min = 0;
+	*max = UINT64_MAX;
+	if (xmlHasProp(n, BAD_CAST is) != NULL &&
+	    (xmlHasProp(n, BAD_CAST lo) != NULL ||
+		xmlHasProp(n, BAD_CAST hi) != NULL)) {
+		scenario_err(ld, n, is, "give %s= or %s=/%s=, not both", is, lo,
+		    hi);
+		return (-1);
+	}
+	if ((r1 = scenario_get_uint(ld, n, is, 0, UINT64_MAX, min)) == 1)
+		*max = *min;
+	r2 = scenario_get_uint(ld, n, lo, 0, UINT64_MAX, min);
+	r3 = scenario_get_uint(ld, n, hi, 0, UINT64_MAX, max);
+	if (r1 == -1 || r2 == -1 || r3 == -1)
+		return (-1);
+	if (r1 == 0 && r2 == 0 && r3 == 0)
+		return (0);
+	if (*min > *max) {
+		scenario_err(ld, n, lo, "%s is above %s", lo, hi);
+		return (-1);
+	}
+	return (1);
+}
+
+static void
+scenario_check(struct scenario_loader *ld, xmlNodePtr n, struct scn_expect *ex)
+{
+	struct scenario *sc = ld->sc;
+	struct scn_check *ck;
+	const char *v;
+	emu_time tin = 0, tol = 0, tmin = 0, tmax = EMU_TIME_NEVER;
+	uint64_t u;
+	size_t i;
+	int st, none = 0, rin, rtol, rmin, rmax, rnone;
+
+	if (SCN_IS(n, "state") || SCN_IS(n, "customization")) {
+		if (scenario_need(ld, n, "is") != 0)
+			return;
+		v = scenario_attr(ld, n, "is");
+		if (SCN_IS(n, "state")) {
+			if ((st = prov_state_parse(v)) == -1) {
+				scenario_err(ld, n, "is",
+				    "unknown state (off, boot, "
+				    "network, boot-delay, discovery, resync, "
+				    "upgrade-check, upgrading, operational, "
+				    "rebooting, activation, factory-reset)");
+				return;
+			}
+			ck = scenario_check_add(ex, n, SCN_CHK_STATE);
+			ck->value = xstrdup(prov_state_name(st));
+		} else {
+			if ((st = cust_state_parse(v)) == -1) {
+				scenario_err(ld, n, "is",
+				    "unknown customization state "
+				    "(Open, Aborted, Pending, Custom Pending, "
+				    "Acquired, Unavailable)");
+				return;
+			}
+			ck = scenario_check_add(ex, n, SCN_CHK_CUSTOMIZATION);
+			ck->value = xstrdup(cust_state_name(st));
+		}
+	} else if (SCN_IS(n, "param")) {
+		if (scenario_need(ld, n, "name") != 0 ||
+		    scenario_need(ld, n, "is") != 0)
+			return;
+		v = scenario_attr(ld, n, "name");
+		if (scenario_param_known(ld, n, "name", v) != 0)
+			return;
+		ck = scenario_check_add(ex, n, SCN_CHK_PARAM);
+		ck->name = xstrdup(v);
+		ck->value = xstrdup(scenario_attr(ld, n, "is"));
+	} else if (SCN_IS(n, "counter")) {
+		if (scenario_need(ld, n, "name") != 0)
+			return;
+		v = scenario_attr(ld, n, "name");
+		for (i = 0; i < nitems(scenario_counters); i++) {
+			if (strcmp(scenario_counters[i], v) == 0)
+				break;
+		}
+		if (i == nitems(scenario_counters)) {
+			scenario_err(ld, n, "name",
+			    "unknown counter (boots, "
+			    "dhcp-acks, resyncs, resync-ok, resync-fail, "
+			    "fetches, requests, reboots)");
+			return;
+		}
+		ck = scenario_check_add(ex, n, SCN_CHK_COUNTER);
+		ck->name = xstrdup(v);
+		if (scenario_range(ld, n, "is", "min", "max", &ck->min,
+			&ck->max) == 0)
+			scenario_err(ld, n, NULL, "needs is= or min=/max=");
+	} else if (SCN_IS(n, "last-resync")) {
+		if (xmlHasProp(n, BAD_CAST "class") == NULL &&
+		    xmlHasProp(n, BAD_CAST "err") == NULL &&
+		    xmlHasProp(n, BAD_CAST "status") == NULL &&
+		    xmlHasProp(n, BAD_CAST "url") == NULL) {
+			scenario_err(ld, n, NULL,
+			    "needs class=, err=, status= or url=");
+			return;
+		}
+		if ((v = scenario_attr(ld, n, "class")) != NULL) {
+			if (strcmp(v, "A") != 0 && strcmp(v, "B") != 0 &&
+			    strcmp(v, "C") != 0)
+				scenario_err(ld, n, "class",
+				    "class must be A, B or C");
+			else
+				scenario_check_add(ex, n, SCN_CHK_LAST_CLASS)
+				    ->value = xstrdup(v);
+		}
+		if ((v = scenario_attr(ld, n, "err")) != NULL) {
+			for (i = 0; i < EMU_E__COUNT; i++) {
+				if (pf_strcasecmp_ascii(emu_err_name(i), v) ==
+				    0)
+					break;
+			}
+			if (i == EMU_E__COUNT)
+				scenario_err(ld, n, "err",
+				    "unknown error text (\"\" "
+				    "for none, \"file not found\", \"timeout\", "
+				    "...: docs/scenario.md)");
+			else
+				scenario_check_add(ex, n, SCN_CHK_LAST_ERR)
+				    ->value = xstrdup(emu_err_name(i));
+		}
+		if (scenario_get_uint(ld, n, "status", 0, 999, &u) == 1) {
+			ck = scenario_check_add(ex, n, SCN_CHK_LAST_STATUS);
+			xasprintf(&ck->value, "%llu", (unsigned long long)u);
+			ck->min = ck->max = u;
+		}
+		if ((v = scenario_attr(ld, n, "url")) != NULL)
+			scenario_check_add(ex, n, SCN_CHK_LAST_URL)->value =
+			    xstrdup(v);
+	} else if (SCN_IS(n, "next-resync")) {
+		rin = scenario_get_time(ld, n, "in", &tin);
+		rtol = scenario_get_time(ld, n, "tolerance", &tol);
+		rmin = scenario_get_time(ld, n, "min", &tmin);
+		rmax = scenario_get_time(ld, n, "max", &tmax);
+		rnone = scenario_get_bool(ld, n, "none", &none);
+		if (rin == -1 || rtol == -1 || rmin == -1 || rmax == -1 ||
+		    rnone == -1)
+			return;
+		if (rnone == 1 && none && (rin || rtol || rmin || rmax)) {
+			scenario_err(ld, n, "none",
+			    "none=\"yes\" takes no other attribute");
+			return;
+		}
+		if ((rin || rtol) && (rmin || rmax)) {
+			scenario_err(ld, n, "in",
+			    "give in= (and tolerance=) or min=/max=, not both");
+			return;
+		}
+		if (rtol && !rin) {
+			scenario_err(ld, n, "tolerance",
+			    "tolerance= goes with in=");
+			return;
+		}
+		if (!rin && !rmin && !rmax && rnone == 0) {
+			scenario_err(ld, n, NULL,
+			    "needs in=, min=/max= or none=");
+			return;
+		}
+		/* Bounds stay below SCN_OPEN: check time + bound never wraps.
+		 */
+		ck = scenario_check_add(ex, n, SCN_CHK_NEXT_RESYNC);
+		ck->none = rnone == 1 && none;
+		ck->min = 0;
+		ck->max = SCN_OPEN;
+		if (rin) {
+			ck->min = tin > tol ? tin - tol : 0;
+			if (tin < SCN_OPEN && tol < SCN_OPEN - tin)
+				ck->max = tin + tol;
+		} else if (rmin || rmax) {
+			ck->min = tmin < SCN_OPEN ? tmin : SCN_OPEN;
+			ck->max = tmax < SCN_OPEN ? tmax : SCN_OPEN;
+			if (tmin > tmax)
+				scenario_err(ld, n, "min", "min is above max");
+		}
+	} else if (SCN_IS(n, "server")) {
+		if (scenario_need(ld, n, "name") != 0)
+			return;
+		v = scenario_attr(ld, n, "name");
+		for (i = 0; i < sc->nserver; i++) {
+			if (sc->server[i].name != NULL &&
+			    strcmp(sc->server[i].name, v) == 0)
+				break;
+		}
+		if (i == sc->nserver) {
+			scenario_err(ld, n, "name", "no server \"%s\"",
+			    scenario_q(ld, v));
+			return;
+		}
+		ck = scenario_check_add(ex, n, SCN_CHK_SERVER);
+		ck->name = xstrdup(v);
+		if ((v = scenario_attr(ld, n, "path")) != NULL) {
+			if (*v != '/' && *v != '*')
+				scenario_err(ld, n, "path",
+				    "path must start with '/' (or be a glob "
+				    "starting with '*')");
+			ck->path = xstrdup(v);
+		}
+		if (scenario_range(ld, n, "requests", "min", "max", &ck->min,
+			&ck->max) == 0)
+			scenario_err(ld, n, NULL,
+			    "needs requests= or min=/max=");
+	}
+}
+
+/* Cross checks. */
+
+void
+scenario_check_names(struct scenario_loader *ld)
+{
+	struct scenario *sc = ld->sc;
+	size_t i, j;
+
+	for (i = 0; i < sc->nsite; i++) {
+		for (j = 0; j < i; j++) {
+			if (sc->site[i].name == NULL ||
+			    sc->site[j].name == NULL ||
+			    strcmp(sc->site[i].name, sc->site[j].name) != 0)
+				continue;
+			scenario_msgf(ld, sc->site[i].line,
+			    "<site name=\"%s\">: "
+			    "site \"%s\" is already defined at line %d",
+			    sc->site[i].name, sc->site[i].name,
+			    sc->site[j].line);
+			break;
+		}
+	}
+	for (i = 0; i < sc->nserver; i++) {
+		for (j = 0; j < i; j++) {
+			if (sc->server[i].name == NULL ||
+			    sc->server[j].name == NULL ||
+			    strcmp(sc->server[i].name, sc->server[j].name) != 0)
+				continue;
+			scenario_msgf(ld, sc->server[i].line,
+			    "<server name=\"%s\">: "
+			    "server \"%s\" is already defined at line %d",
+			    sc->server[i].name, sc->server[i].name,
+			    sc->server[j].line);
+			break;
+		}
+	}
+	for (i = 0; i < sc->ngroup; i++) {
+		for (j = 0; j < i; j++) {
+			if (sc->group[i].name == NULL ||
+			    sc->group[j].name == NULL ||
+			    strcmp(sc->group[i].name, sc->group[j].name) != 0)
+				continue;
+			scenario_msgf(ld, sc->group[i].line,
+			    "<phones name=\"%s\">: "
+			    "group \"%s\" is already defined at line %d",
+			    sc->group[i].name, sc->group[i].name,
+			    sc->group[j].line);
+			break;
+		}
+	}
+}
+
+static int
+scenario_span_cmp(const void *a, const void *b)
+{
+	const struct scenario_span *sa = a, *sb = b;
+
+	if (sa->from != sb->from)
+		return (sa->from < sb->from ? -1 : 1);
+	if (sa->group != sb->group)
+		return (sa->group < sb->group ? -1 : 1);
+	return (0);
+}
+
+/* Phone counts, and no MAC in two places. */
+void
+scenario_check_macs(struct scenario_loader *ld)
+{
+	struct scenario *sc = ld->sc;
+	struct scn_group *g;
+	struct scenario_span *sp;
+	uint64_t total = 0, first, end;
+	size_t n = 0, i, j, owner, later, other;
+	uint8_t *told;
+	char mac[13];
+
+	for (i = 0; i < sc->ngroup; i++) {
+		g = &sc->group[i];
+		g->first = (size_t)total;
+		total += g->count;
+		n += g->macs != NULL ? g->count : 1;
+	}
+	sc->nphones = (size_t)total;
+	if (total > SCN_PHONES_MAX) {
+		scenario_msgf(ld,
+		    sc->ngroup != 0 ? sc->group[sc->ngroup - 1].line : 0,
+		    "<phones>: %llu phones in all, more than %d",
+		    (unsigned long long)total, SCN_PHONES_MAX);
+		return;
+	}
+	sp = xcalloc(n, sizeof *sp);
+	for (i = 0, n = 0; i < sc->ngroup; i++) {
+		g = &sc->group[i];
+		if (g->count == 0)
+			continue;
+		if (g->macs != NULL) {
+			for (j = 0; j < g->count; j++) {
+				sp[n].from = sp[n].to =
+				    scenario_mac_u64(g->macs[j]);
+				sp[n++].group = i;
+			}
+			continue;
+		}
+		first = scenario_mac_u64(g->mac);
+		if (first + g->count - 1 > SCN_MAC_MAX)
+			continue;
+		sp[n].from = first;
+		sp[n].to = first + g->count - 1;
+		sp[n++].group = i;
+	}
+	qsort(sp, n, sizeof *sp, scenario_span_cmp);
+	told = xcalloc(sc->ngroup, 1);
+	for (i = 1, owner = 0, end = n != 0 ? sp[0].to : 0; i < n; i++) {
+		if (sp[i].from > end) {
+			end = sp[i].to;
+			owner = i;
+			continue;
+		}
+		later = sp[i].group > sp[owner].group ? sp[i].group
+						      : sp[owner].group;
+		other = later == sp[i].group ? sp[owner].group : sp[i].group;
+		scenario_mac_fmt(sp[i].from, mac);
+		if (later == other) {
+			scenario_msgf(ld, sc->group[later].line,
+			    "<phones name=\"%s\">: MAC %s is listed twice",
+			    sc->group[later].name != NULL
+				? sc->group[later].name
+				: "",
+			    mac);
+		} else if (!told[later]) {
+			told[later] = 1;
+			scenario_msgf(ld, sc->group[later].line,
+			    "<phones name=\"%s\">: "
+			    "MAC %s is also in group \"%s\" (line %d)",
+			    sc->group[later].name != NULL
+				? sc->group[later].name
+				: "",
+			    mac,
+			    sc->group[other].name != NULL
+				? sc->group[other].name
+				: "",
+			    sc->group[other].line);
+		}
+		if (sp[i].to > end) {
+			end = sp[i].to;
+			owner = i;
+		}
+	}
+	free(told);
+	free(sp);
+}
+
+/*
+ * Addresses the site's DHCP server can lease, as run.c and ep-dhcp.c set
+ * it up: network + 2 up to broadcast - 1, less the server, the gateway and
+ * the DNS servers where they fall inside.  The scenario's servers are taken
+ * out too: a phone must not be leased one of their addresses.  (ep-dhcp.c
+ * caps a pool at 2^20 addresses, more than SCN_PHONES_MAX.)
+ */
+static uint64_t
+scenario_pool(const struct scenario *sc, const struct scn_site *s)
+{
+	uint32_t first, *taken;
+	uint64_t size, n;
+	size_t i, j, nt = 0;
+
+	first = s->subnet + 2;
+	size = n = (uint64_t)(s->subnet | ~s->mask) - first;
+	taken = xcalloc(5 + sc->nserver, sizeof *taken);
+	taken[nt++] = s->dhcp_server;
+	taken[nt++] = s->gateway;
+	for (i = 0; i < (size_t)s->ndns && i < 2; i++)
+		taken[nt++] = s->dns[i];
+	for (i = 0; i < sc->nserver; i++)
+		taken[nt++] = sc->server[i].ip;
+	if (sc->dns_ip != 0)
+		taken[nt++] = sc->dns_ip;
+	for (i = 0; i < nt; i++) {
+		for (j = 0; j < i; j++) {
+			if (taken[j] == taken[i])
+				break;
+		}
+		if (j == i && taken[i] >= first && taken[i] - first < size &&
+		    n > 0)
+			n--;
+	}
+	free(taken);
+	return (n);
+}
+
+/* Subnets apart; each DHCP pool large enough for the site's phones. */
+void
+scenario_check_sites(struct scenario_loader *ld)
+{
+	struct scenario *sc = ld->sc;
+	struct scn_site *s, *o;
+	uint64_t phones, pool;
+	size_t i, j;
+
+	for (i = 0; i < sc->nsite; i++) {
+		s = &sc->site[i];
+		if (s->mask == 0)
+			continue;
+		for (j = 0; j < i; j++) {
+			o = &sc->site[j];
+			if (o->mask == 0)
+				continue;
+			if ((s->subnet & o->mask) == o->subnet ||
+			    (o->subnet & s->mask) == s->subnet) {
+				scenario_msgf(ld, s->line,
+				    "<site name=\"%s\">: "
+				    "subnet overlaps site \"%s\" (line %d)",
+				    s->name != NULL ? s->name : "",
+				    o->name != NULL ? o->name : "", o->line);
+				break;
+			}
+		}
+		if (!s->has_dhcp)
+			continue;
+		phones = 0;
+		for (j = 0; j < sc->ngroup; j++) {
+			if (sc->group[j].site_idx == i)
+				phones += sc->group[j].count;
+		}
+		pool = scenario_pool(sc, s);
+		if (phones > pool)
+			scenario_msgf(ld, s->line,
+			    "<site name=\"%s\">: %llu phones "
+			    "but the DHCP pool has room for %llu",
+			    s->name != NULL ? s->name : "",
+			    (unsigned long long)phones,
+			    (unsigned long long)pool);
+	}
+}
+
+/* No two servers on one address and port. */
+void
+scenario_check_servers(struct scenario_loader *ld)
+{
+	struct scenario *sc = ld->sc;
+	struct scn_server *a, *b;
+	size_t i, j;
+
+	for (i = 0; i < sc->nserver; i++) {
+		a = &sc->server[i];
+		for (j = 0; j < i; j++) {
+			b = &sc->server[j];
+			if (a->ip == 0 || a->ip != b->ip)
+				continue;
+			if ((a->http_port != 0 &&
+				a->http_port == b->http_port) ||
+			    (a->tftp_port != 0 &&
+				a->tftp_port == b->tftp_port)) {
+				scenario_msgf(ld, a->line,
+				    "<server name=\"%s\">: "
+				    "same address and port as server \"%s\" "
+				    "(line %d)",
+				    a->name != NULL ? a->name : "",
+				    b->name != NULL ? b->name : "", b->line);
+				break;
+			}
+		}
+	}
+}
+
+/* Duration, and the timeline in time order. */
+void
+scenario_finish(struct scenario_loader *ld)
+{
+	struct scenario *sc = ld->sc;
+	emu_time last = 0;
+	size_t i;
+
+	for (i = 0; i < sc->naction; i++) {
+		if (sc->action[i].at > last)
+			last = sc->action[i].at;
+	}
+	for (i = 0; i < sc->nexpect; i++) {
+		if (sc->expect[i].at > last)
+			last = sc->expect[i].at;
+	}
+	if (!ld->has_duration)
+		sc->duration = last + SCN_DEF_TAIL;
+	scenario_sort_actions(sc);
+	scenario_sort_expects(sc);
+}
+
+static int
+scenario_key_cmp(const void *a, const void *b)
+{
+	const struct scenario_key *ka = a, *kb = b;
+
+	if (ka->at != kb->at)
+		return (ka->at < kb->at ? -1 : 1);
+	if (ka->seq != kb->seq)
+		return (ka->seq < kb->seq ? -1 : 1);
+	return (0);
+}
+
+/* Stable: equal times keep file order. */
+static void
+scenario_sort_actions(struct scenario *sc)
+{
+	struct scenario_key *k;
+	struct scn_action *v;
+	size_t i;
+
+	if (sc->naction < 2)
+		return;
+	k = xcalloc(sc->naction, sizeof *k);
+	for (i = 0; i < sc->naction; i++) {
+		k[i].at = sc->action[i].at;
+		k[i].seq = i;
+	}
+	qsort(k, sc->naction, sizeof *k, scenario_key_cmp);
+	v = xcalloc(sc->naction, sizeof *v);
+	for (i = 0; i < sc->naction; i++)
+		v[i] = sc->action[k[i].seq];
+	free(sc->action);
+	sc->action = v;
+	free(k);
+}
+
+static void
+scenario_sort_expects(struct scenario *sc)
+{
+	struct scenario_key *k;
+	struct scn_expect *v;
+	size_t i;
+
+	if (sc->nexpect < 2)
+		return;
+	k = xcalloc(sc->nexpect, sizeof *k);
+	for (i = 0; i < sc->nexpect; i++) {
+		k[i].at = sc->expect[i].at;
+		k[i].seq = i;
+	}
+	qsort(k, sc->nexpect, sizeof *k, scenario_key_cmp);
+	v = xcalloc(sc->nexpect, sizeof *v);
+	for (i = 0; i < sc->nexpect; i++)
+		v[i] = sc->expect[k[i].seq];
+	free(sc->expect);
+	sc->expect = v;
+	free(k);
+}

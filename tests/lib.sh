@@ -27,3 +27,11 @@ finish() {
 	[ "$failed" -eq 0 ]
 	exit $?
 }
+
+# need TOOL PACKAGE: fail (never skip) when a tool the test uses is missing.
+need() {
+	command -v "$1" >/dev/null 2>&1 && return 0
+	echo "not ok - $1 is missing: install the Debian package $2"
+	echo "0 passed, 1 failed"
+	exit 1
+}

@@ -3,6 +3,7 @@
 # holds (exit 0), in each report format; the JSON report is well-formed
 # and the JUnit report is valid XML with one testcase per expectation.
 . "$srcdir/tests/lib.sh"
+need python3 python3
 
 for f in "$srcdir"/scenarios/*.xml; do
 	name=$(basename "$f" .xml)

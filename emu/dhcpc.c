@@ -5,14 +5,16 @@
  * The phone's DHCPv4 client (RFC 2131; spec 4.2): DISCOVER, OFFER, REQUEST,
  * ACK with the options a Cisco MPP phone sends (60, 55, 61, 12), the choice
  * of the provisioning source by DHCP_Option_To_Use (4.2.3), renewal and
- * rebinding.  Sans-I/O: it appends datagram actions and keeps deadlines.
+ * rebinding.  Sans-I/O: it appends datagram actions on the DHCP flow and
+ * keeps deadlines; it answers the hub with an outcome (enum dhcpc_rc) and
+ * never calls into the provisioning machine itself.
  */
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "emu.h"
+#include "emu-int.h"
 
 #define DHCPC_RETRY_MAX_S	64	/* T4: 4, 8, 16, 32, 64, then 64 */
 #define DHCPC_REQUEST_TRIES	4	/* REQUEST retransmissions */
@@ -20,8 +22,8 @@
 
 static void	dhcpc_send(struct phone *, enum dhcp_type, emu_time,
 		    struct emu_outbox *);
-static void	dhcpc_bind(struct phone *, const struct dhcp_msg *, emu_time,
-		    struct emu_outbox *);
+static enum dhcpc_rc dhcpc_bind(struct phone *, const struct dhcp_msg *,
+		    emu_time, struct emu_outbox *);
 static void	dhcpc_pick_source(struct phone *, const struct dhcp_msg *,
 		    struct emu_outbox *);
 static emu_time	dhcpc_backoff(unsigned);
@@ -45,7 +47,7 @@ dhcpc_start(struct phone *p, emu_time now, struct emu_outbox *out)
 	d->started = now;
 	d->t1 = d->t2 = d->expiry = EMU_TIME_NEVER;
 	dhcpc_send(p, DHCPDISCOVER, now, out);
-	d->resend_at = now + dhcpc_backoff(d->tries);
+	d->resend_at = EMU_TIME_ADD(now, dhcpc_backoff(d->tries));
 }
 
 emu_time
@@ -66,44 +68,44 @@ dhcpc_deadline(const struct phone *p)
 	return (t);
 }
 
-void
+enum dhcpc_rc
 dhcpc_timer(struct phone *p, emu_time now, struct emu_outbox *out)
 {
 	struct dhcpc	*d = &p->dhcp;
 
 	switch (d->state) {
 	case DHCPC_INIT:
-		return;
+		return (DHCPC_RC_NONE);
 	case DHCPC_SELECTING:
 		if (d->resend_at > now)
-			return;
+			return (DHCPC_RC_NONE);
 		/* T4: no answer; retransmit with backoff. */
 		d->tries++;
 		phone_log(p, out, TRACE_DHCP, "no offer, retry %u", d->tries);
 		dhcpc_send(p, DHCPDISCOVER, now, out);
-		d->resend_at = now + dhcpc_backoff(d->tries);
-		return;
+		d->resend_at = EMU_TIME_ADD(now, dhcpc_backoff(d->tries));
+		return (DHCPC_RC_NONE);
 	case DHCPC_REQUESTING:
 		if (d->resend_at > now)
-			return;
+			return (DHCPC_RC_NONE);
 		if (++d->tries >= DHCPC_REQUEST_TRIES) {
 			phone_log(p, out, TRACE_DHCP, "no ack, restarting");
 			dhcpc_start(p, now, out);
-			return;
+			return (DHCPC_RC_NONE);
 		}
 		dhcpc_send(p, DHCPREQUEST, now, out);
-		d->resend_at = now + dhcpc_backoff(d->tries);
-		return;
+		d->resend_at = EMU_TIME_ADD(now, dhcpc_backoff(d->tries));
+		return (DHCPC_RC_NONE);
 	case DHCPC_BOUND:
 		if (d->t1 > now)
-			return;
+			return (DHCPC_RC_NONE);
 		d->state = DHCPC_RENEWING;
 		d->xid = (uint32_t)prng_next(&p->rng);
 		d->tries = 0;
 		phone_log(p, out, TRACE_DHCP, "renewing");
 		dhcpc_send(p, DHCPREQUEST, now, out);
-		d->resend_at = now + EMU_SEC(60);
-		return;
+		d->resend_at = EMU_TIME_ADD(now, EMU_SEC(60));
+		return (DHCPC_RC_NONE);
 	case DHCPC_RENEWING:
 	case DHCPC_REBINDING:
 		if (d->expiry <= now) {
@@ -111,21 +113,22 @@ dhcpc_timer(struct phone *p, emu_time now, struct emu_outbox *out)
 			phone_log(p, out, TRACE_DHCP, "lease expired");
 			p->ip = 0;
 			dhcpc_start(p, now, out);
-			return;
+			return (DHCPC_RC_LOST);
 		}
 		if (d->state == DHCPC_RENEWING && d->t2 <= now) {
 			d->state = DHCPC_REBINDING;
 			d->resend_at = now;
 		}
 		if (d->resend_at > now)
-			return;
+			return (DHCPC_RC_NONE);
 		dhcpc_send(p, DHCPREQUEST, now, out);
-		d->resend_at = now + EMU_SEC(60);
-		return;
+		d->resend_at = EMU_TIME_ADD(now, EMU_SEC(60));
+		return (DHCPC_RC_NONE);
 	}
+	return (DHCPC_RC_NONE);
 }
 
-void
+enum dhcpc_rc
 dhcpc_input(struct phone *p, const uint8_t *pkt, size_t len, emu_time now,
     struct emu_outbox *out)
 {
@@ -133,6 +136,7 @@ dhcpc_input(struct phone *p, const uint8_t *pkt, size_t len, emu_time now,
 	struct dhcp_msg	*m;
 	char		*cause = NULL;
 	enum dhcp_type	 t;
+	enum dhcpc_rc	 rc = DHCPC_RC_NONE;
 
 	m = xmalloc(sizeof *m);
 	if (dhcp_parse(m, pkt, len, &cause) != 0) {
@@ -156,26 +160,29 @@ dhcpc_input(struct phone *p, const uint8_t *pkt, size_t len, emu_time now,
 		d->state = DHCPC_REQUESTING;
 		d->tries = 0;
 		dhcpc_send(p, DHCPREQUEST, now, out);
-		d->resend_at = now + dhcpc_backoff(0);
+		d->resend_at = EMU_TIME_ADD(now, dhcpc_backoff(0));
 		break;
 	case DHCPC_REQUESTING:
 	case DHCPC_RENEWING:
 	case DHCPC_REBINDING:
 		if (t == DHCPNAK) {
 			phone_log(p, out, TRACE_DHCP, "nak, restarting");
+			if (p->ip != 0)
+				rc = DHCPC_RC_LOST;
 			p->ip = 0;
 			dhcpc_start(p, now, out);
 			break;
 		}
 		if (t != DHCPACK || m->yiaddr == 0)
 			break;
-		dhcpc_bind(p, m, now, out);
+		rc = dhcpc_bind(p, m, now, out);
 		break;
 	default:
 		break;
 	}
 out:
 	free(m);
+	return (rc);
 }
 
 static emu_time
@@ -233,15 +240,16 @@ dhcpc_send(struct phone *p, enum dhcp_type type, emu_time now,
 	dbuf_init(&b);
 	dhcp_write(m, &b);
 	a = emu_outbox_add(out, EMU_ACT_DGRAM, b.data, b.len);
-	a->src_port = DHCP_CLIENT_PORT;
-	a->dst_port = DHCP_SERVER_PORT;
+	a->u.dgram.flow = EMU_FLOW_DHCP;
+	a->u.dgram.src_port = DHCP_CLIENT_PORT;
+	a->u.dgram.dst_port = DHCP_SERVER_PORT;
 	if (unicast) {
-		a->src_ip = p->ip;
-		a->dst_ip = d->server_id;
+		a->u.dgram.src_ip = p->ip;
+		a->u.dgram.dst_ip = d->server_id;
 	} else {
-		a->src_ip = 0;
-		a->dst_ip = 0xffffffff;
-		a->broadcast = 1;
+		a->u.dgram.src_ip = 0;
+		a->u.dgram.dst_ip = 0xffffffff;
+		a->u.dgram.broadcast = 1;
 	}
 	phone_log(p, out, TRACE_DHCP, "send %s xid %08x", dhcp_type_name(type),
 	    d->xid);
@@ -249,7 +257,7 @@ dhcpc_send(struct phone *p, enum dhcp_type type, emu_time now,
 	free(m);
 }
 
-static void
+static enum dhcpc_rc
 dhcpc_bind(struct phone *p, const struct dhcp_msg *m, emu_time now,
     struct emu_outbox *out)
 {
@@ -274,9 +282,11 @@ dhcpc_bind(struct phone *p, const struct dhcp_msg *m, emu_time now,
 			    ((uint32_t)v[4 * i + 2] << 8) | v[4 * i + 3];
 		}
 	}
+	free(p->domain);
 	p->domain = NULL;
-	if (dhcp_opt_get_str(m, DHCP_OPT_DOMAIN, buf, sizeof buf) == 0)
-		p->domain = intern_str(p->ctx->intern, buf);
+	if (dhcp_opt_get_str(m, DHCP_OPT_DOMAIN, buf, sizeof buf) == 0 &&
+	    buf[0] != '\0')
+		p->domain = xstrdup(buf);
 	dhcp_opt_get_u32(m, DHCP_OPT_LEASE, &lease);
 	if (lease < 60)
 		lease = 60;
@@ -287,19 +297,19 @@ dhcpc_bind(struct phone *p, const struct dhcp_msg *m, emu_time now,
 		t2 = lease / 8 * 7;
 	d->state = DHCPC_BOUND;
 	d->resend_at = EMU_TIME_NEVER;
-	d->t1 = now + EMU_SEC(t1);
-	d->t2 = now + EMU_SEC(t2);
-	d->expiry = now + EMU_SEC(lease);
+	d->t1 = EMU_TIME_ADD(now, EMU_SEC(t1));
+	d->t2 = EMU_TIME_ADD(now, EMU_SEC(t2));
+	d->expiry = EMU_TIME_ADD(now, EMU_SEC(lease));
 	/* Spec 4.2.4 ASSUMPTION: the source is re-read on every renewal. */
 	dhcpc_pick_source(p, m, out);
-	p->stats.dhcp_acks++;
 	phone_log(p, out, TRACE_DHCP, "bound %s lease %us source %s",
 	    ipv4_str(p->ip, buf), lease,
 	    p->dhcp_prov != NULL ? p->dhcp_prov : "none");
-	if (first) {
-		phone_note(p, out, EMU_NOTE_DHCP_BOUND, 0, 0);
-		prov_bound(p, now, out);
-	}
+	if (!first || d->bound_once)
+		return (DHCPC_RC_RENEWED);
+	d->bound_once = 1;
+	phone_note_simple(p, out, EMU_NOTE_DHCP_BOUND, 0, EMU_OK);
+	return (DHCPC_RC_BOUND);
 }
 
 /*
@@ -320,6 +330,7 @@ dhcpc_pick_source(struct phone *p, const struct dhcp_msg *m,
 	char		*end;
 	uint32_t	 a;
 
+	free(p->dhcp_prov);
 	p->dhcp_prov = NULL;
 	p->dhcp_prov_opt = 0;
 	p->dhcp_prov_url = 0;
@@ -360,7 +371,7 @@ dhcpc_pick_source(struct phone *p, const struct dhcp_msg *m,
 		default:
 			continue;
 		}
-		p->dhcp_prov = intern_str(p->ctx->intern, val);
+		p->dhcp_prov = xstrdup(val);
 		p->dhcp_prov_opt = code;
 		p->dhcp_prov_url = code == 160 || strstr(val, "://") != NULL;
 		phone_log(p, out, TRACE_DHCP, "provisioning source option %lu: %s",

@@ -11,26 +11,72 @@
 
 #include "emu.h"
 
-static const char *const emu_err_names[EMU_E__COUNT] = {
-	[EMU_OK] = "",
-	[EMU_E_FNF] = "file not found",
-	[EMU_E_CORRUPT] = "corrupt file",
-	[EMU_E_DECRYPT] = "decrypt failed",
-	[EMU_E_HTTP] = "http_get failed",
-	[EMU_E_AUTH] = "auth failed",
-	[EMU_E_REDIRECT] = "too many redirects",
-	[EMU_E_CONNECT] = "connection failed",
-	[EMU_E_TIMEOUT] = "timeout",
-	[EMU_E_DNS] = "dns lookup failed",
-	[EMU_E_TLS] = "tls handshake failed",
-	[EMU_E_TRUNCATED] = "transfer truncated",
-	[EMU_E_PROTO] = "bad response",
-	[EMU_E_TFTP] = "tftp error",
-	[EMU_E_TOOBIG] = "file too big",
-	[EMU_E_NOSERVER] = "no server",
-	[EMU_E_BADRULE] = "bad profile rule",
-	[EMU_E_SRVTFTP] = "Error - TFTP Scheme not supported in SRV lookups.",
-	[EMU_E_DISABLED] = "Provisioning disabled",
+/* The $ERR text (spec 6.2) and a short cause name, by error. */
+static const struct {
+	const char	*text;
+	const char	*cause;
+} emu_err_table[EMU_E__COUNT] = {
+	[EMU_OK] = { "", "ok" },
+	[EMU_E_FNF] = { "file not found", "not-found" },
+	[EMU_E_CORRUPT] = { "corrupt file", "corrupt" },
+	[EMU_E_DECRYPT] = { "decrypt failed", "decrypt" },
+	[EMU_E_HTTP] = { "http_get failed", "http-status" },
+	[EMU_E_AUTH] = { "auth failed", "auth" },
+	[EMU_E_REDIRECT] = { "too many redirects", "redirects" },
+	[EMU_E_BADREDIRECT] = { "bad redirect", "bad-redirect" },
+	[EMU_E_CONNECT] = { "connection failed", "connect" },
+	[EMU_E_TIMEOUT] = { "timeout", "timeout" },
+	[EMU_E_DNS] = { "dns lookup failed", "dns" },
+	[EMU_E_TLS] = { "tls handshake failed", "tls" },
+	[EMU_E_TLS_UNTRUSTED] = { "tls handshake failed", "tls-untrusted" },
+	[EMU_E_TLS_EXPIRED] = { "tls handshake failed", "tls-expired" },
+	[EMU_E_TLS_NOTYET] = { "tls handshake failed", "tls-not-yet-valid" },
+	[EMU_E_TLS_NAME] = { "tls handshake failed", "tls-name" },
+	[EMU_E_TLS_CLIENTCERT] = { "tls handshake failed", "tls-client-cert" },
+	[EMU_E_TLS_VERSION] = { "tls handshake failed", "tls-version" },
+	[EMU_E_TLS_TRUNCATED] = { "tls handshake failed", "tls-truncated" },
+	[EMU_E_TLS_PROTO] = { "tls handshake failed", "tls-protocol" },
+	[EMU_E_TLS_TIMEOUT] = { "tls handshake failed", "tls-stall" },
+	[EMU_E_TLS_CHAIN] = { "tls handshake failed", "tls-chain" },
+	[EMU_E_TRUNCATED] = { "transfer truncated", "truncated" },
+	[EMU_E_PROTO] = { "bad response", "bad-response" },
+	[EMU_E_TFTP] = { "tftp error", "tftp-error" },
+	[EMU_E_TOOBIG] = { "file too big", "too-big" },
+	[EMU_E_NOSERVER] = { "no server", "no-server" },
+	[EMU_E_BADRULE] = { "bad profile rule", "bad-rule" },
+	[EMU_E_SRVTFTP] = {
+	    "Error - TFTP Scheme not supported in SRV lookups.", "srv-tftp" },
+	[EMU_E_DISABLED] = { "Provisioning disabled", "disabled" },
+	[EMU_E_DOMAIN] = { "domain not allowed", "domain" },
+	[EMU_E_PROXY] = { "proxy refused", "proxy" },
+};
+
+static const char *const emu_xfer_kind_names[EMU_XFER__COUNT] = {
+	[EMU_XFER_PROFILE] = "profile",
+	[EMU_XFER_EDOS] = "edos",
+	[EMU_XFER_CODE] = "short-code",
+	[EMU_XFER_GDS] = "gds",
+	[EMU_XFER_CA] = "custom-ca",
+};
+
+static const char *const phone_reboot_names[PHONE_RB__COUNT] = {
+	[PHONE_RB_POWER] = "Power Cycled",
+	[PHONE_RB_USER] = "User Triggered",
+	[PHONE_RB_PROVISIONING] = "Provisioning",
+	[PHONE_RB_RC] = "RC",
+	[PHONE_RB_UPGRADE] = "Upgrade",
+	[PHONE_RB_SIP] = "SIP Triggered",
+	[PHONE_RB_IP] = "IP Changed",
+	[PHONE_RB_FACTORY] = "Factory Reset",
+};
+
+static const char *const phone_act_names[PHONE_ACT__COUNT] = {
+	[PHONE_ACT_HIDDEN] = "hidden",
+	[PHONE_ACT_SHOWN] = "shown",
+	[PHONE_ACT_BUSY] = "activating",
+	[PHONE_ACT_INVALID] = "invalid",
+	[PHONE_ACT_FAILED] = "failed",
+	[PHONE_ACT_OK] = "ok",
 };
 
 static const char *const prov_state_names[PROV__COUNT] = {
@@ -143,7 +189,107 @@ emu_err_name(enum emu_err e)
 {
 	if ((unsigned)e >= EMU_E__COUNT)
 		return ("unknown error");
-	return (emu_err_names[e]);
+	return (emu_err_table[e].text);
+}
+
+const char *
+emu_err_cause(enum emu_err e)
+{
+	if ((unsigned)e >= EMU_E__COUNT)
+		return ("unknown");
+	return (emu_err_table[e].cause);
+}
+
+int
+emu_err_parse_cause(const char *name)
+{
+	int	i;
+
+	for (i = 0; i < EMU_E__COUNT; i++) {
+		if (strcmp(emu_err_table[i].cause, name) == 0)
+			return (i);
+	}
+	return (-1);
+}
+
+const char *
+emu_xfer_kind_name(enum emu_xfer_kind k)
+{
+	if ((unsigned)k >= EMU_XFER__COUNT)
+		return ("?");
+	return (emu_xfer_kind_names[k]);
+}
+
+const char *
+phone_reboot_name(enum phone_reboot r)
+{
+	if ((unsigned)r >= PHONE_RB__COUNT)
+		return ("?");
+	return (phone_reboot_names[r]);
+}
+
+const char *
+phone_act_name(enum phone_act a)
+{
+	if ((unsigned)a >= PHONE_ACT__COUNT)
+		return ("?");
+	return (phone_act_names[a]);
+}
+
+int
+phone_act_parse(const char *name)
+{
+	int	i;
+
+	for (i = 0; i < PHONE_ACT__COUNT; i++) {
+		if (strcmp(phone_act_names[i], name) == 0)
+			return (i);
+	}
+	return (-1);
+}
+
+/*
+ * Fold one note into counters.  This is all a fleet knows of its phones'
+ * activity (DESIGN.md: notes are the statistics stream).
+ */
+void
+emu_stats_add(struct emu_stats *st, const struct emu_note *n)
+{
+	switch (n->kind) {
+	case EMU_NOTE_BOOT:
+		st->boots++;
+		if (n->arg != PHONE_RB_POWER)
+			st->reboots++;
+		break;
+	case EMU_NOTE_DHCP_BOUND:
+		st->dhcp_acks++;
+		break;
+	case EMU_NOTE_RESYNC:
+		st->resyncs++;
+		if (n->arg == EMU_CLASS_A)
+			st->resync_ok++;
+		else
+			st->resync_fail++;
+		break;
+	case EMU_NOTE_XFER:
+		if (n->xkind < EMU_XFER__COUNT) {
+			st->xfers[n->xkind]++;
+			if (n->err != EMU_OK)
+				st->xfer_fail[n->xkind]++;
+		}
+		if (n->xkind == EMU_XFER_PROFILE)
+			st->fetches++;
+		st->requests += n->requests;
+		if (n->tls == 1)
+			st->tls_full++;
+		else if (n->tls == 2)
+			st->tls_resumed++;
+		st->bytes_in += n->bytes_in;
+		st->bytes_out += n->bytes_out;
+		break;
+	default:
+		break;
+	}
 }
 
 enum emu_class

@@ -6,7 +6,9 @@
  * current time and appends actions to a caller-owned outbox; it never touches
  * a socket, a clock, a file or a terminal (DESIGN.md, STYLE.md 3).  Shared,
  * read-mostly state of a fleet (string intern table, parameter index, parsed
- * profile cache) lives in struct emu_ctx, which outlives its phones.
+ * profile cache, TLS contexts and certificate issuers) lives in struct
+ * emu_ctx, which outlives its phones.  What only emu/ files share (struct
+ * phone and its sub-machines) is in emu/emu-int.h.
  */
 
 #ifndef PF_EMU_H
@@ -18,6 +20,7 @@
 #include "../proto/proto.h"
 
 struct emu_ctx;
+struct emu_pki;
 struct intern;
 struct phone;
 struct profile;
@@ -27,6 +30,9 @@ typedef uint64_t emu_time;		/* µs since the run began */
 #define EMU_TIME_NEVER	UINT64_MAX
 #define EMU_MS(x)	((emu_time)(x) * 1000ULL)
 #define EMU_SEC(x)	((emu_time)(x) * 1000000ULL)
+/* t + d, saturating at EMU_TIME_NEVER: a sum never wraps. */
+#define EMU_TIME_ADD(t, d)						\
+	((t) > EMU_TIME_NEVER - (d) ? EMU_TIME_NEVER : (t) + (d))
 
 /* Trace categories (STYLE.md 7). */
 #define TRACE_DHCP	0x0001
@@ -41,20 +47,33 @@ typedef uint64_t emu_time;		/* µs since the run began */
 
 /*
  * Error classes: the spec's A/B/C outcomes (9.2) refined by cause.  One enum
- * feeds statistics, reports and the LCD alike.
+ * feeds statistics, reports and the LCD alike.  emu_err_name() is the $ERR
+ * text a phone shows (several causes share one), emu_err_cause() a short
+ * machine name unique to each.
  */
 enum emu_err {
 	EMU_OK = 0,		/* A */
 	EMU_E_FNF,		/* B: HTTP 404, TFTP error 1 */
 	EMU_E_CORRUPT,		/* B: not a profile, bad XML, empty body */
-	EMU_E_DECRYPT,		/* B: wrong key */
+	EMU_E_DECRYPT,		/* B: wrong key, or a plain body with --key */
 	EMU_E_HTTP,		/* C: an HTTP status of class C */
 	EMU_E_AUTH,		/* C: 401/407 after two retries, or no credentials */
-	EMU_E_REDIRECT,		/* C: too many redirects, bad Location */
+	EMU_E_REDIRECT,		/* C: too many redirects */
+	EMU_E_BADREDIRECT,	/* C: Location missing, bad, or another scheme */
 	EMU_E_CONNECT,		/* C: refused, unreachable */
 	EMU_E_TIMEOUT,		/* C: no answer */
 	EMU_E_DNS,		/* C: name did not resolve */
-	EMU_E_TLS,		/* C: handshake or certificate */
+	EMU_E_TLS,		/* C: handshake failed, other reasons */
+	EMU_E_TLS_UNTRUSTED,	/* C: chain does not end in a trusted root */
+	EMU_E_TLS_EXPIRED,	/* C: a certificate has expired */
+	EMU_E_TLS_NOTYET,	/* C: a certificate is not yet valid */
+	EMU_E_TLS_NAME,		/* C: certificate does not name the server */
+	EMU_E_TLS_CLIENTCERT,	/* C: server wanted a client certificate */
+	EMU_E_TLS_VERSION,	/* C: no common protocol version */
+	EMU_E_TLS_TRUNCATED,	/* C: connection closed mid-handshake/record */
+	EMU_E_TLS_PROTO,	/* C: malformed TLS record or message */
+	EMU_E_TLS_TIMEOUT,	/* C: handshake stalled */
+	EMU_E_TLS_CHAIN,	/* C: chain too long or too big */
 	EMU_E_TRUNCATED,	/* C: transfer cut short */
 	EMU_E_PROTO,		/* C: malformed response */
 	EMU_E_TFTP,		/* C: TFTP error other than 1 */
@@ -63,6 +82,8 @@ enum emu_err {
 	EMU_E_BADRULE,		/* C: rule does not parse */
 	EMU_E_SRVTFTP,		/* C: [--srv] with tftp */
 	EMU_E_DISABLED,		/* Provision_Enable=No */
+	EMU_E_DOMAIN,		/* C: host not in Restricted_Access_Domains */
+	EMU_E_PROXY,		/* C: the proxy refused CONNECT */
 	EMU_E__COUNT
 };
 enum emu_class {
@@ -72,71 +93,150 @@ enum emu_class {
 	EMU_CLASS_C
 };
 
+/*
+ * Flows.  Every datagram socket and stream a phone asks for carries an id
+ * the phone chose; the runtime hands it back with every event of that flow
+ * and picks the local port itself (DESIGN.md).  The DHCP client's flow is
+ * fixed; a transfer's flows are its id shifted left by 8 plus a sub-flow:
+ * its DNS lookups, its TFTP socket, and one id per TCP connection it makes
+ * (a redirect or an authentication retry opens a new one), so that no two
+ * live streams of a phone ever share an id.
+ */
+#define EMU_FLOW_DHCP		1u
+#define EMU_FLOW_SUB_DNS	1u
+#define EMU_FLOW_SUB_TFTP	2u
+#define EMU_FLOW_SUB_STREAM	3u	/* 3..255: stream generations */
+#define EMU_FLOW_XFER(flow)	((flow) >> 8)
+#define EMU_FLOW_SUB(flow)	((flow) & 0xffu)
+#define EMU_FLOW(xfer, sub)	(((uint32_t)(xfer) << 8) | (sub))
+#define EMU_XFER_ID_MAX		(UINT32_MAX >> 8)
+
 /* Events a runtime hands to a phone. */
 enum emu_ev_type {
 	EMU_EV_POWER_ON,	/* flags: EMU_POWER_* ; keys: held key sequence */
 	EMU_EV_POWER_OFF,
 	EMU_EV_TIMER,		/* now >= phone_deadline() */
-	EMU_EV_DGRAM,		/* a UDP datagram for the phone */
-	EMU_EV_CONNECTED,	/* stream is open */
-	EMU_EV_DATA,		/* bytes on a stream */
-	EMU_EV_CLOSED,		/* peer closed the stream (EOF) */
+	EMU_EV_DGRAM,		/* a UDP datagram on flow */
+	EMU_EV_CONNECTED,	/* stream flow is open */
+	EMU_EV_DATA,		/* bytes on stream flow (a bounded segment) */
+	EMU_EV_CLOSED,		/* peer closed stream flow (EOF) */
 	EMU_EV_STREAM_ERROR,	/* refused, reset, unreachable: err */
 	EMU_EV_KEY,		/* keypad key: key */
 	EMU_EV_RESYNC,		/* explicit resync; text = rule or NULL */
 	EMU_EV_FACTORY_RESET,
 	EMU_EV_REBOOT,
-	EMU_EV_SET_PARAM	/* local change (LCD/web): name, text */
+	EMU_EV_SET_PARAM,	/* local change (LCD/web): name, text */
+	EMU_EV_ACTIVATE		/* activation code typed, Continue: text */
 };
 #define EMU_POWER_HOLD_KEYS	0x1
 struct emu_event {
 	enum emu_ev_type	 type;
+	uint32_t		 flow;		/* DGRAM and stream events */
 	uint32_t		 src_ip;	/* DGRAM */
 	uint16_t		 src_port;
-	uint16_t		 dst_port;
-	int			 stream;	/* CONNECTED DATA CLOSED ERROR */
 	const uint8_t		*data;		/* borrowed for the call */
 	size_t			 len;
 	enum emu_err		 err;		/* STREAM_ERROR */
 	int			 key;		/* KEY */
 	unsigned		 flags;		/* POWER_ON */
 	const char		*name;		/* SET_PARAM */
-	const char		*text;		/* SET_PARAM value, RESYNC rule */
+	const char		*text;		/* SET_PARAM value, RESYNC rule,
+						   ACTIVATE code */
 };
 
 /* Actions a phone asks its runtime to carry out, in order. */
 enum emu_act_type {
-	EMU_ACT_DGRAM,		/* send a UDP datagram */
-	EMU_ACT_OPEN,		/* open TCP stream to dst_ip:dst_port */
+	EMU_ACT_DGRAM,		/* send a UDP datagram on a flow */
+	EMU_ACT_UNBIND,		/* a datagram flow is done: free its port */
+	EMU_ACT_OPEN,		/* open a TCP stream */
 	EMU_ACT_SEND,		/* write bytes on a stream */
 	EMU_ACT_CLOSE,		/* close a stream (no more events for it) */
-	EMU_ACT_LOG,		/* a trace line: cat, text */
-	EMU_ACT_SYSLOG,		/* a Log_*_Msg line for Syslog_Server */
-	EMU_ACT_NOTE		/* fleet statistics: note, arg */
+	EMU_ACT_LOG,		/* a trace line: text */
+	EMU_ACT_SYSLOG,		/* a Log_*_Msg line for Syslog_Server: text */
+	EMU_ACT_NOTE		/* statistics: a struct emu_note */
 };
-enum emu_note {
-	EMU_NOTE_STATE,		/* arg: new enum prov_state */
-	EMU_NOTE_DHCP_BOUND,	/* arg: 0 */
-	EMU_NOTE_FETCH_START,	/* arg: 0 */
-	EMU_NOTE_FETCH_DONE,	/* arg: enum emu_err; status in arg2 */
-	EMU_NOTE_RESYNC_DONE,	/* arg: enum emu_class, arg2: enum emu_err */
-	EMU_NOTE_REBOOT		/* arg: 0 */
+struct emu_act_dgram {
+	uint32_t		 flow;
+	uint32_t		 src_ip;	/* 0 before DHCP */
+	uint32_t		 dst_ip;
+	uint16_t		 src_port;	/* 0: the runtime picks one */
+	uint16_t		 dst_port;
+	int			 broadcast;	/* to 255.255.255.255 */
+};
+struct emu_act_open {
+	uint32_t		 flow;
+	uint32_t		 dst_ip;
+	uint16_t		 dst_port;
+};
+
+/*
+ * Notes are the statistics stream (DESIGN.md): fleet/ builds every counter,
+ * histogram and time series from them and never polls a phone.
+ */
+enum emu_note_kind {
+	EMU_NOTE_STATE,		/* arg: the new enum prov_state */
+	EMU_NOTE_BOOT,		/* a boot began; arg: enum phone_reboot */
+	EMU_NOTE_DHCP_BOUND,	/* first ACK of a boot */
+	EMU_NOTE_XFER,		/* a transfer ended: xfer fields, err */
+	EMU_NOTE_RESYNC,	/* a resync reached an outcome: arg class, err */
+	EMU_NOTE_CUST,		/* customization changed; arg: enum cust_state */
+	EMU_NOTE_ACTIVATION	/* activation screen; arg: enum phone_act */
+};
+enum emu_xfer_kind {
+	EMU_XFER_PROFILE = 0,	/* a resync's file */
+	EMU_XFER_EDOS,		/* remote customization query (13.1) */
+	EMU_XFER_CODE,		/* short activation code (13.2) */
+	EMU_XFER_GDS,		/* activation code (13.3) */
+	EMU_XFER_CA,		/* Custom_CA_Rule (16.5) */
+	EMU_XFER__COUNT
+};
+struct emu_note {
+	enum emu_note_kind	 kind;
+	int			 arg;
+	enum emu_err		 err;
+	/* EMU_NOTE_XFER */
+	uint32_t		 xfer;		/* transfer id, per phone */
+	uint8_t			 xkind;		/* enum emu_xfer_kind */
+	uint8_t			 scheme;	/* enum rule_scheme */
+	uint8_t			 tls;		/* 1 full handshake, 2 resumed */
+	int			 status;	/* last HTTP status / TFTP code */
+	uint32_t		 requests;	/* HTTP requests, TFTP RRQs */
+	uint64_t		 bytes_in;	/* from the wire */
+	uint64_t		 bytes_out;
+	emu_time		 start, end;
 };
 struct emu_action {
 	enum emu_act_type	 type;
-	uint32_t		 src_ip, dst_ip;	/* DGRAM, OPEN */
-	uint16_t		 src_port, dst_port;
-	int			 stream;	/* OPEN SEND CLOSE */
-	int			 broadcast;	/* DGRAM to 255.255.255.255 */
-	unsigned		 cat;		/* LOG: TRACE_* */
-	enum emu_note		 note;		/* NOTE */
-	int			 arg, arg2;
-	size_t			 off, len;	/* data/text in the outbox arena */
+	size_t			 off, len;	/* payload in the outbox arena */
+	union {
+		struct emu_act_dgram	 dgram;		/* DGRAM */
+		struct emu_act_open	 open;		/* OPEN */
+		uint32_t		 flow;		/* UNBIND SEND CLOSE */
+		unsigned		 cat;		/* LOG: TRACE_* */
+		struct emu_note		 note;		/* NOTE */
+	} u;
 };
 struct emu_outbox {
 	struct emu_action	*act;
 	size_t			 n, cap;
 	struct dbuf		 arena;		/* payloads; see emu_act_data() */
+};
+
+/* Counters folded from notes (emu_stats_add); fleet/ keeps one per phone. */
+struct emu_stats {
+	uint32_t	 boots;
+	uint32_t	 reboots;	/* boots that were not a power-on */
+	uint32_t	 dhcp_acks;
+	uint32_t	 resyncs;	/* attempts that reached an outcome */
+	uint32_t	 resync_ok;	/* A */
+	uint32_t	 resync_fail;	/* B or C */
+	uint32_t	 fetches;	/* resync files requested */
+	uint32_t	 requests;	/* HTTP requests incl. redirects/auth */
+	uint32_t	 xfers[EMU_XFER__COUNT];	/* transfers by kind */
+	uint32_t	 xfer_fail[EMU_XFER__COUNT];
+	uint32_t	 tls_full;	/* handshakes */
+	uint32_t	 tls_resumed;
+	uint64_t	 bytes_in, bytes_out;
 };
 
 /* Provisioning states (spec 3.1). */
@@ -161,7 +261,30 @@ enum cust_state {
 	CUST_PENDING,
 	CUST_CUSTOM_PENDING,
 	CUST_ACQUIRED,
-	CUST_UNAVAILABLE
+	CUST_UNAVAILABLE,
+	CUST__COUNT
+};
+/* Reboot reasons (spec 3.7). */
+enum phone_reboot {
+	PHONE_RB_POWER = 0,	/* Power Cycled (cold power-on) */
+	PHONE_RB_USER,		/* User Triggered */
+	PHONE_RB_PROVISIONING,	/* Provisioning */
+	PHONE_RB_RC,		/* RC (remote customization) */
+	PHONE_RB_UPGRADE,	/* Upgrade */
+	PHONE_RB_SIP,		/* SIP Triggered */
+	PHONE_RB_IP,		/* IP Changed */
+	PHONE_RB_FACTORY,	/* Factory Reset */
+	PHONE_RB__COUNT
+};
+/* The activation-code screen (spec 15.6). */
+enum phone_act {
+	PHONE_ACT_HIDDEN = 0,
+	PHONE_ACT_SHOWN,	/* waiting for a code */
+	PHONE_ACT_BUSY,		/* "Activating..." */
+	PHONE_ACT_INVALID,	/* "Invalid activation code", still shown */
+	PHONE_ACT_FAILED,	/* "Activation failed", still shown */
+	PHONE_ACT_OK,		/* accepted, screen left */
+	PHONE_ACT__COUNT
 };
 
 /* emu.c: the fleet-wide context, outbox, names */
@@ -174,7 +297,9 @@ struct emu_ctx {
 	unsigned	 trace;		/* TRACE_* enabled */
 	uint64_t	 seed;
 	int64_t		 wall_base;	/* calendar seconds at time 0 */
+	int32_t		 tz_offset_s;	/* phones' local time - UTC */
 	int		 permissive;	/* store unknown profile names too */
+	struct emu_pki	*pki;		/* owned: trust and MICs, or NULL */
 };
 struct emu_ctx	*emu_ctx_create(uint64_t seed);
 void		 emu_ctx_free(struct emu_ctx *ctx);
@@ -186,12 +311,19 @@ struct emu_action *emu_outbox_add(struct emu_outbox *out,
 const uint8_t	*emu_act_data(const struct emu_outbox *out,
 		     const struct emu_action *a);
 const char	*emu_err_name(enum emu_err e);	/* the $ERR text */
+const char	*emu_err_cause(enum emu_err e);	/* "tls-expired" */
+int		 emu_err_parse_cause(const char *name);	/* -1 unknown */
 enum emu_class	 emu_err_class(enum emu_err e);
 const char	*emu_class_name(enum emu_class c);	/* "A" "B" "C" "-" */
+const char	*emu_xfer_kind_name(enum emu_xfer_kind k);
 const char	*prov_state_name(enum prov_state st);
 int		 prov_state_parse(const char *name);	/* -1 unknown */
 const char	*cust_state_name(enum cust_state st);
 int		 cust_state_parse(const char *name);
+const char	*phone_reboot_name(enum phone_reboot r);
+const char	*phone_act_name(enum phone_act a);
+int		 phone_act_parse(const char *name);
+void		 emu_stats_add(struct emu_stats *st, const struct emu_note *n);
 
 /* prng.c: per-phone deterministic randomness (splitmix64) */
 struct prng {
@@ -465,13 +597,15 @@ struct phone_conf {
 	const char	*swver;		/* $SWVER, running load */
 	const char	*swver_inactive;
 	int		 no_cert;	/* no MIC: $CCERT = Not Installed */
+	int		 key_group;	/* MIC key pair: shared per group id,
+					   or -1 for one of its own */
 };
 struct phone	*phone_create(struct emu_ctx *ctx, const struct phone_conf *c);
 void		 phone_free(struct phone *p);
 void		 phone_handle(struct phone *p, const struct emu_event *ev,
 		     emu_time now, struct emu_outbox *out);
 emu_time	 phone_deadline(const struct phone *p);
-/* Observation, for runtimes, tests and reports. */
+/* Observation, for runtimes, tests, reports and the LCD. */
 const uint8_t	*phone_mac(const struct phone *p);
 const char	*phone_mac_str(const struct phone *p);	/* 12 upper hex */
 const char	*phone_model(const struct phone *p);
@@ -481,184 +615,24 @@ uint32_t	 phone_ip(const struct phone *p);
 const char	*phone_get(const struct phone *p, const char *name);
 int		 phone_set(struct phone *p, const char *name, const char *value,
 		     int local, char **cause);	/* before power-on: flash */
-struct phone_stats {
-	uint32_t	 boots;
-	uint32_t	 dhcp_acks;
-	uint32_t	 resyncs;	/* attempts that reached an outcome */
-	uint32_t	 resync_ok;	/* A */
-	uint32_t	 resync_fail;	/* B or C */
-	uint32_t	 fetches;	/* files requested (each HTTP/TFTP transfer) */
-	uint32_t	 requests;	/* HTTP requests incl. redirects/auth */
-	enum emu_class	 last_class;
+/* What the phone's status pages show (spec 16.1, 15.4). */
+struct phone_status {
+	enum emu_class	 last_class;	/* of the last resync */
 	enum emu_err	 last_err;
 	int		 last_status;	/* HTTP status of the last response */
 	emu_time	 last_resync_at;	/* start of the last attempt */
-	emu_time	 first_ok_at;		/* EMU_TIME_NEVER if none */
 	emu_time	 next_resync_at;	/* armed resync timer, or NEVER */
-	uint32_t	 reboots;
+	enum phone_act	 act;		/* activation-code screen */
+	enum phone_reboot last_reboot;	/* reason of the last boot */
+	uint8_t		 tls_resumed;	/* last HTTPS transfer resumed */
+	char		 tls_version[12];	/* of the last HTTPS transfer */
 };
-const struct phone_stats *phone_stats(const struct phone *p);
+const struct phone_status *phone_status(const struct phone *p);
 const char	*phone_last_url(const struct phone *p);
 const char	*phone_last_errmsg(const struct phone *p);
+const char	*phone_company(const struct phone *p);	/* 4.8, or "" */
 /* The environment of this phone's rules (resync, triggers, rule expand). */
 void		 phone_rule_env(struct phone *p, struct rule_env *env,
 		     enum rule_kind kind);
-
-
-/*
- * The phone's internals, shared by phone.c (events, identity, macros),
- * dhcpc.c (DHCP client), fetch.c (HTTP/TFTP/DNS client transfers) and
- * prov.c (the provisioning state machine).  Nothing outside emu/ reads
- * these fields: use the phone_* accessors.
- */
-enum dhcpc_state {
-	DHCPC_INIT = 0,
-	DHCPC_SELECTING,
-	DHCPC_REQUESTING,
-	DHCPC_BOUND,
-	DHCPC_RENEWING,
-	DHCPC_REBINDING
-};
-struct dhcpc {
-	enum dhcpc_state state;
-	uint32_t	 xid;
-	uint32_t	 server_id;
-	uint32_t	 offered;
-	unsigned	 tries;
-	emu_time	 resend_at;	/* retransmission, or NEVER */
-	emu_time	 t1, t2, expiry;	/* BOUND: renew, rebind, expire */
-	emu_time	 started;	/* first DISCOVER of this attempt */
-};
-enum fetch_kind {
-	FETCH_HTTP = 0,
-	FETCH_TFTP
-};
-struct fetch_req {
-	enum rule_scheme scheme;
-	const char	*host;
-	uint16_t	 port;
-	const char	*path;
-	int		 post;
-	const uint8_t	*body;		/* POST body, borrowed for the call */
-	size_t		 body_len;
-	const char	*uid, *pwd;	/* rule credentials, or NULL */
-	size_t		 max_len;
-};
-struct fetch;
-struct phone {
-	struct emu_ctx	*ctx;		/* borrowed: the fleet outlives it */
-	uint8_t		 mac[6];
-	char		 macstr[13];	/* upper hex */
-	const char	*model;		/* interned */
-	const char	*serial;	/* interned */
-	const char	*hwver;		/* interned */
-	const char	*swver;		/* interned */
-	const char	*swver2;	/* interned, may be "" */
-	uint8_t		 no_cert;
-	uint8_t		 provisioned;	/* flash (2.3) */
-	uint8_t		 powered;
-	uint8_t		 cust;		/* enum cust_state, flash */
-	uint8_t		 st;		/* enum prov_state */
-	uint8_t		 boot_no_resync; /* reboot caused by a resync (T8) */
-	uint8_t		 resync_pending; /* coalesced trigger (3.3, B124) */
-	int8_t		 prvst;		/* $PRVST */
-	int8_t		 pending_prvst;
-	uint8_t		 rule_idx;	/* 0..3 in the running resync */
-	uint8_t		 explicit_rule;	/* running resync has one rule */
-	uint8_t		 retry_armed;	/* t_resync is the error retry */
-	uint16_t	 stream_seq;
-	uint16_t	 port_seq;
-	uint16_t	 periodic_idx;
-	uint16_t	 retry_idx;
-	struct pset	 ps;
-	struct prng	 rng;
-	/* network, from DHCP (RAM) */
-	uint32_t	 ip, mask, router;
-	uint32_t	 dns[2];
-	const char	*domain;	/* interned, or NULL */
-	const char	*dhcp_prov;	/* DHCP provisioning source, interned */
-	uint8_t		 dhcp_prov_opt;	/* option it came from */
-	uint8_t		 dhcp_prov_url;	/* source is a URL (4.2.4) */
-	struct dhcpc	 dhcp;
-	/* timers (each EMU_TIME_NEVER when idle) */
-	emu_time	 t_boot;	/* boot delay over (P4) */
-	emu_time	 t_resync;	/* periodic, daily or error retry */
-	emu_time	 boot_at;
-	emu_time	 last_resync;	/* $PRVTMR base */
-	/* the resync in progress (P6) */
-	char		*pending_rule;	/* owned: explicit rule, or NULL */
-	char		*run_rule;	/* owned: explicit rule of this run */
-	char		*prev_server;	/* owned: server of the last fetch */
-	struct fetch	*fx;		/* owned: transfer in progress */
-	struct rule_result rr;		/* rule being fetched */
-	/* status (RAM, for reports and the LCD) */
-	char		*last_url;	/* owned */
-	char		*last_errmsg;	/* owned */
-	char		*cur_url;	/* owned: URL of the running fetch */
-	char		 servip[16];	/* $SERVIP of the running fetch */
-	emu_time	 now;		/* time of the event being handled */
-	struct emu_outbox *out;		/* borrowed, during phone_handle only */
-	struct phone_stats stats;
-};
-/* phone.c (internal) */
-void		 phone_log(struct phone *p, struct emu_outbox *out,
-		     unsigned cat, const char *fmt, ...)
-		     __attribute__((format(printf, 4, 5)));
-void		 phone_note(struct phone *p, struct emu_outbox *out,
-		     enum emu_note note, int arg, int arg2);
-void		 phone_syslog(struct phone *p, struct emu_outbox *out, int id);
-const char	*phone_macro_lookup(void *arg, const char *name, size_t len,
-		     char *tmp, size_t tmpsize);
-const char	*phone_param(const struct phone *p, int id);
-int		 phone_rule_assign(void *arg, const char *name,
-		     const char *value, char **cause);
-void		 phone_set_id(struct phone *p, int id, const char *value,
-		     int local);
-char		*phone_user_agent(const struct phone *p);
-uint16_t	 phone_next_port(struct phone *p);
-void		 phone_reboot(struct phone *p, emu_time now,
-		     struct emu_outbox *out);
-int		 phone_next_stream(struct phone *p);
-/* dhcpc.c */
-void		 dhcpc_start(struct phone *p, emu_time now,
-		     struct emu_outbox *out);
-void		 dhcpc_input(struct phone *p, const uint8_t *pkt, size_t len,
-		     emu_time now, struct emu_outbox *out);	/* bound: 1 */
-void		 dhcpc_timer(struct phone *p, emu_time now,
-		     struct emu_outbox *out);
-emu_time	 dhcpc_deadline(const struct phone *p);
-/* fetch.c */
-struct fetch	*fetch_start(struct phone *p, const struct fetch_req *rq,
-		     emu_time now, struct emu_outbox *out);
-/* 1 if the event belonged to the transfer */
-int		 fetch_event(struct fetch *fx, struct phone *p,
-		     const struct emu_event *ev, emu_time now,
-		     struct emu_outbox *out);
-void		 fetch_timer(struct fetch *fx, struct phone *p, emu_time now,
-		     struct emu_outbox *out);
-emu_time	 fetch_deadline(const struct fetch *fx);
-int		 fetch_is_done(const struct fetch *fx);
-enum emu_err	 fetch_err(const struct fetch *fx);
-int		 fetch_status(const struct fetch *fx);
-const struct dbuf *fetch_body(const struct fetch *fx);
-const char	*fetch_url(const struct fetch *fx);	/* final URL */
-const char	*fetch_detail(const struct fetch *fx);	/* why it failed */
-const char	*fetch_content_encoding(const struct fetch *fx);
-void		 fetch_free(struct fetch *fx, struct phone *p,
-		     struct emu_outbox *out);
-/* prov.c */
-void		 prov_enter(struct phone *p, enum prov_state st, emu_time now,
-		     struct emu_outbox *out);
-void		 prov_bound(struct phone *p, emu_time now,
-		     struct emu_outbox *out);
-void		 prov_timer(struct phone *p, emu_time now,
-		     struct emu_outbox *out);
-void		 prov_resync_request(struct phone *p, int prvst,
-		     const char *rule, emu_time now, struct emu_outbox *out);
-void		 prov_fetch_event(struct phone *p, const struct emu_event *ev,
-		     emu_time now, struct emu_outbox *out);
-emu_time	 prov_deadline(const struct phone *p);
-void		 prov_power_off(struct phone *p, struct emu_outbox *out);
-void		 prov_local_change(struct phone *p);
 
 #endif /* PF_EMU_H */

@@ -2,13 +2,21 @@
  * Copyright (c) 2026 The phonefleet authors.
  * SPDX-License-Identifier: ISC
  *
- * One file transfer of the phone: the DNS A lookup (9.7), then HTTP/1.1
- * (9.2-9.5: status table, redirects, Basic and Digest authentication with
- * at most two retries, timeouts) or TFTP (10: RRQ, octet, retransmission).
- * It ends with an emu_err and, on success, the body.  Sans-I/O: streams and
- * datagrams are actions, answers come back as events through prov.c.
- * HTTPS arrives with the TLS issue; until then an https URL fails with
- * EMU_E_TLS.
+ * One transfer of the phone: a profile file, an EDOS or GDS exchange, a
+ * custom CA.  It finds the server (an IP literal, DNS A records tried in
+ * order, B59, or DNS SRV targets tried in order, 4.3, B7, B8), goes through
+ * the HTTP proxy when Proxy_Mode says so (9.8: absolute-form for HTTP,
+ * CONNECT for HTTPS), speaks TLS for https URLs (9.6; emu/tls.c over the
+ * stream, no socket), then HTTP/1.1 (9.2-9.5: status table, redirects
+ * resolved per RFC 3986, Basic and Digest authentication with at most two
+ * retries, time-outs) or TFTP (10: RRQ, octet, retransmission).  It ends
+ * with an emu_err and, on success, the body, and notes what it cost
+ * (requests, bytes, time) for the fleet's statistics.
+ *
+ * Sans-I/O: streams and datagrams are actions on the transfer's own flows;
+ * answers come back as events that the hub routes here by flow id.  It
+ * answers its caller (done or not) and never calls up into the phone's
+ * provisioning machine.
  */
 
 #include <ctype.h>
@@ -20,124 +28,207 @@
 
 #include <openssl/evp.h>
 
-#include "emu.h"
+#include "emu-int.h"
 
-#define FETCH_ADDRS		8
 #define FETCH_CONNECT_S		10	/* 9.5 ASSUMPTION */
+#define FETCH_TLS_S		10	/* 9.5: TLS handshake */
 #define FETCH_IDLE_S		30
 #define FETCH_TOTAL_S		120
 #define FETCH_REDIRECTS		5	/* 9.3 */
 #define FETCH_AUTH_RETRIES	2	/* 9.2 */
-#define FETCH_DNS_TIMEOUT_S	5
-#define FETCH_DNS_TRIES		2	/* per server */
 #define FETCH_TFTP_TRIES	5	/* 10 ASSUMPTION: 5 timeouts in a row */
+#define FETCH_PROXY_HEAD_MAX	8192	/* a CONNECT answer's head */
+#define FETCH_URL_MAX		2048	/* a Location we follow */
 
 enum fetch_step {
-	FX_DNS,
-	FX_CONNECTING,
-	FX_HTTP,
+	FX_SRV,			/* SRV lookup of the domain */
+	FX_DNS,			/* A lookup of the host (or SRV target) */
+	FX_CONNECTING,		/* TCP to the server or the proxy */
+	FX_PROXY,		/* CONNECT sent, waiting for its answer */
+	FX_TLS,			/* handshake */
+	FX_HTTP,		/* request sent, reading the response */
 	FX_TFTP,
 	FX_DONE
 };
 
 struct fetch {
-	enum fetch_kind	 kind;
+	uint32_t	 id;
+	enum emu_xfer_kind kind;
 	enum fetch_step	 step;
 	enum rule_scheme scheme;
-	char		*host;
+	char		*host;		/* server's name (SRV: the target) */
 	uint16_t	 port;
 	char		*path;
-	int		 post;
+	char		*method;	/* GET or POST */
 	uint8_t		*body;
 	size_t		 body_len;
+	char		*ctype;
 	char		*uid, *pwd;
 	size_t		 max_len;
+	int		 no_restrict;
 
-	uint32_t	 addr[FETCH_ADDRS];
+	/* SRV (4.3) */
+	int		 srv;		/* host came from SRV targets */
+	int		 srv_auto;	/* https name first, then http */
+	int		 srv_none;	/* no SRV record at all */
+	char		*domain;	/* the original domain: name checked */
+	struct resolv_ans srvans;
+	int		 si;		/* target being tried */
+
+	/* addresses of the host (or the proxy) */
+	uint32_t	 addr[RESOLV_ADDRS];
 	int		 naddr, ai;
+	struct resolv_q	*rq;		/* lookup in progress */
 
-	uint16_t	 lport;		/* DNS and TFTP local port */
-	uint16_t	 dns_id;
-	int		 dns_server, dns_tries;
+	/* proxy (9.8) */
+	int		 proxied;
+	char		*proxy_host;
+	uint16_t	 proxy_port;
+	struct dbuf	 proxy_in;	/* CONNECT answer being read */
 
-	int		 stream;	/* 0: none */
+	/* the stream */
+	uint32_t	 stream;	/* flow id, 0: none */
+	uint8_t		 stream_gen;
 	int		 connected;
+	struct tls	*tls;		/* owned: HTTPS */
+	uint8_t		 tls_kind;	/* 1 full, 2 resumed */
 	struct http_msg	 resp;
 	int		 resp_init;
 	int		 auth_tries;
+	int		 proxy_tries;
 	int		 redirects;
 	char		*authz;		/* header line for the next request */
+	char		*proxy_authz;
 
-	uint16_t	 sport;		/* TFTP server TID */
+	/* TFTP */
+	int		 tftp_bound;
+	uint16_t	 sport;		/* server TID */
 	uint16_t	 block;
 	unsigned	 tries;
 	struct dbuf	 last;		/* last TFTP packet, for retransmission */
 
-	emu_time	 deadline;	/* step timeout */
+	emu_time	 start;
+	emu_time	 deadline;	/* step time-out */
 	emu_time	 total;		/* whole-transfer limit */
 
 	enum emu_err	 err;
 	int		 status;
+	uint32_t	 requests;
+	uint64_t	 bytes_in, bytes_out;
 	struct dbuf	 data;
 	char		*url;
 	char		*detail;
 	char		*cenc;
+	char		 servip[16];
 };
 
 static void	fetch_begin(struct fetch *, struct phone *, emu_time,
 		    struct emu_outbox *);
 static void	fetch_finish(struct fetch *, struct phone *, enum emu_err,
-		    struct emu_outbox *, const char *, ...)
-		    __attribute__((format(printf, 5, 6)));
+		    emu_time, struct emu_outbox *, const char *, ...)
+		    __attribute__((format(printf, 6, 7)));
 static void	fetch_set_url(struct fetch *);
-static void	fetch_dns_send(struct fetch *, struct phone *, emu_time,
+static void	fetch_srv_start(struct fetch *, struct phone *, emu_time,
 		    struct emu_outbox *);
-static void	fetch_dns_input(struct fetch *, struct phone *,
-		    const struct emu_event *, emu_time, struct emu_outbox *);
+static void	fetch_srv_next(struct fetch *, struct phone *, emu_time,
+		    struct emu_outbox *);
+static void	fetch_lookup_done(struct fetch *, struct phone *, emu_time,
+		    struct emu_outbox *);
+static void	fetch_resolve_host(struct fetch *, struct phone *,
+		    const char *, emu_time, struct emu_outbox *);
 static void	fetch_connect(struct fetch *, struct phone *, emu_time,
 		    struct emu_outbox *);
+static void	fetch_connected(struct fetch *, struct phone *, emu_time,
+		    struct emu_outbox *);
 static void	fetch_close_stream(struct fetch *, struct emu_outbox *);
+static void	fetch_send(struct fetch *, struct phone *, const uint8_t *,
+		    size_t, struct emu_outbox *);
 static void	fetch_http_request(struct fetch *, struct phone *,
+		    struct emu_outbox *);
+static void	fetch_http_bytes(struct fetch *, struct phone *,
+		    const uint8_t *, size_t, emu_time, struct emu_outbox *);
+static void	fetch_http_eof(struct fetch *, struct phone *, emu_time,
 		    struct emu_outbox *);
 static void	fetch_http_complete(struct fetch *, struct phone *, emu_time,
 		    struct emu_outbox *);
-static int	fetch_redirect(struct fetch *, const char *);
+static void	fetch_proxy_bytes(struct fetch *, struct phone *,
+		    const uint8_t *, size_t, emu_time, struct emu_outbox *);
+static int	fetch_redirect(struct fetch *, const char *, char **);
 static int	fetch_auth(struct fetch *, struct phone *, int);
 static void	fetch_tftp_send(struct fetch *, struct phone *,
 		    struct emu_outbox *, const struct tftp_pkt *);
 static void	fetch_tftp_input(struct fetch *, struct phone *,
 		    const struct emu_event *, emu_time, struct emu_outbox *);
+static void	fetch_tftp_retransmit(struct fetch *, struct phone *,
+		    emu_time, struct emu_outbox *);
 static void	fetch_digest_hex(const EVP_MD *, const char *, char *);
+static int	fetch_is_class_c(enum emu_err);
+static void	fetch_tls_start(struct fetch *, struct phone *, emu_time,
+		    struct emu_outbox *);
+static void	fetch_tls_input(struct fetch *, struct phone *,
+		    const uint8_t *, size_t, emu_time, struct emu_outbox *);
+static void	fetch_tls_eof(struct fetch *, struct phone *, emu_time,
+		    struct emu_outbox *);
+static void	fetch_tls_write(struct fetch *, struct phone *,
+		    const uint8_t *, size_t, struct emu_outbox *);
+static void	fetch_tls_end(struct fetch *, struct phone *,
+		    struct emu_outbox *);
 
 struct fetch *
-fetch_start(struct phone *p, const struct fetch_req *rq, emu_time now,
-    struct emu_outbox *out)
+fetch_start(struct phone *p, uint32_t id, const struct fetch_req *rq,
+    emu_time now, struct emu_outbox *out)
 {
 	struct fetch	*fx;
+	const char	*list;
 
 	fx = xcalloc(1, sizeof *fx);
+	fx->id = id;
+	fx->kind = rq->kind;
 	fx->scheme = rq->scheme;
-	fx->kind = rq->scheme == RULE_TFTP ? FETCH_TFTP : FETCH_HTTP;
-	fx->host = xstrdup(rq->host);
+	fx->host = xstrdup(rq->host != NULL ? rq->host : "");
 	fx->port = rq->port;
-	fx->path = xstrdup(rq->path);
-	fx->post = rq->post && fx->kind == FETCH_HTTP;
-	if (fx->post && rq->body_len != 0) {
+	fx->path = xstrdup(rq->path != NULL ? rq->path : "/");
+	fx->method = xstrdup(rq->method != NULL ? rq->method : "GET");
+	if (rq->body_len != 0 && rq->scheme != RULE_TFTP) {
 		fx->body = xmalloc(rq->body_len);
 		memcpy(fx->body, rq->body, rq->body_len);
 		fx->body_len = rq->body_len;
 	}
+	fx->ctype = rq->content_type != NULL ? xstrdup(rq->content_type) :
+	    NULL;
 	fx->uid = rq->uid != NULL ? xstrdup(rq->uid) : NULL;
 	fx->pwd = rq->pwd != NULL ? xstrdup(rq->pwd) : NULL;
 	fx->max_len = rq->max_len != 0 ? rq->max_len : PROFILE_MAX_LEN;
-	fx->total = now + EMU_SEC(FETCH_TOTAL_S);
+	fx->no_restrict = rq->no_restrict;
+	fx->srv = rq->srv || rq->srv_auto;
+	fx->srv_auto = rq->srv_auto;
+	fx->start = now;
+	fx->total = EMU_TIME_ADD(now, EMU_SEC(FETCH_TOTAL_S));
+	fx->deadline = EMU_TIME_NEVER;
 	fx->err = EMU_OK;
 	dbuf_init(&fx->data);
 	dbuf_init(&fx->last);
+	dbuf_init(&fx->proxy_in);
 	fetch_set_url(fx);
-	p->stats.fetches++;
-	p->stats.last_status = 0;
-	phone_note(p, out, EMU_NOTE_FETCH_START, 0, 0);
+
+	/* 7.4, B111: only the listed domains, when a list is set. */
+	list = phone_get(p, "Restricted_Access_Domains");
+	if (!fx->no_restrict && !fetch_domain_allowed(list, fx->host)) {
+		fetch_finish(fx, p, EMU_E_DOMAIN, now, out,
+		    "%s is not in Restricted_Access_Domains", fx->host);
+		return (fx);
+	}
+	if (fx->srv) {
+		/* 4.3, B9: SRV serves http and https only. */
+		if (fx->scheme == RULE_TFTP) {
+			fetch_finish(fx, p, EMU_E_SRVTFTP, now, out,
+			    "tftp with --srv");
+			return (fx);
+		}
+		fx->domain = xstrdup(fx->host);
+		fetch_srv_start(fx, p, now, out);
+		return (fx);
+	}
 	fetch_begin(fx, p, now, out);
 	return (fx);
 }
@@ -145,23 +236,50 @@ fetch_start(struct phone *p, const struct fetch_req *rq, emu_time now,
 void
 fetch_free(struct fetch *fx, struct phone *p, struct emu_outbox *out)
 {
+	struct emu_action	*a;
+
 	if (fx == NULL)
 		return;
 	fetch_close_stream(fx, out);
+	resolv_free(fx->rq, out);
+	fetch_tls_end(fx, p, out);
+	if (fx->tftp_bound && out != NULL) {
+		a = emu_outbox_add(out, EMU_ACT_UNBIND, NULL, 0);
+		a->u.flow = EMU_FLOW(fx->id, EMU_FLOW_SUB_TFTP);
+	}
 	if (fx->resp_init)
 		http_msg_clear(&fx->resp);
+	resolv_ans_clear(&fx->srvans);
 	dbuf_clear(&fx->data);
 	dbuf_clear(&fx->last);
+	dbuf_clear(&fx->proxy_in);
 	free(fx->host);
 	free(fx->path);
+	free(fx->method);
 	free(fx->body);
+	free(fx->ctype);
 	free(fx->uid);
 	free(fx->pwd);
+	free(fx->domain);
+	free(fx->proxy_host);
 	free(fx->authz);
+	free(fx->proxy_authz);
 	free(fx->url);
 	free(fx->detail);
 	free(fx->cenc);
 	free(fx);
+}
+
+uint32_t
+fetch_id(const struct fetch *fx)
+{
+	return (fx->id);
+}
+
+enum emu_xfer_kind
+fetch_kind(const struct fetch *fx)
+{
+	return (fx->kind);
 }
 
 int
@@ -195,6 +313,36 @@ fetch_url(const struct fetch *fx)
 }
 
 const char *
+fetch_host(const struct fetch *fx)
+{
+	return (fx->host);
+}
+
+enum rule_scheme
+fetch_scheme(const struct fetch *fx)
+{
+	return (fx->scheme);
+}
+
+uint16_t
+fetch_port(const struct fetch *fx)
+{
+	return (fx->port);
+}
+
+const char *
+fetch_path(const struct fetch *fx)
+{
+	return (fx->path);
+}
+
+const char *
+fetch_servip(const struct fetch *fx)
+{
+	return (fx->servip);
+}
+
+const char *
 fetch_detail(const struct fetch *fx)
 {
 	return (fx->detail != NULL ? fx->detail : "");
@@ -206,12 +354,23 @@ fetch_content_encoding(const struct fetch *fx)
 	return (fx->cenc);
 }
 
+int
+fetch_srv_none(const struct fetch *fx)
+{
+	return (fx->srv_none);
+}
+
 emu_time
 fetch_deadline(const struct fetch *fx)
 {
+	emu_time	t;
+
 	if (fx->step == FX_DONE)
 		return (EMU_TIME_NEVER);
-	return (fx->deadline < fx->total ? fx->deadline : fx->total);
+	t = fx->deadline < fx->total ? fx->deadline : fx->total;
+	if (fx->rq != NULL && resolv_deadline(fx->rq) < t)
+		t = resolv_deadline(fx->rq);
+	return (t);
 }
 
 static void
@@ -222,36 +381,105 @@ fetch_set_url(struct fetch *fx)
 	    fx->host, fx->port, fx->path);
 }
 
+static int
+fetch_is_class_c(enum emu_err e)
+{
+	return (emu_err_class(e) == EMU_CLASS_C);
+}
+
+/*
+ * The end of the transfer, or of one SRV target's attempt: 4.3 tries the
+ * next target after a class C failure and stops at A or B.
+ */
 static void
-fetch_finish(struct fetch *fx, struct phone *p, enum emu_err err,
+fetch_finish(struct fetch *fx, struct phone *p, enum emu_err err, emu_time now,
     struct emu_outbox *out, const char *fmt, ...)
 {
-	va_list	ap;
+	struct emu_note	 n;
+	va_list		 ap;
 
 	if (fx->step == FX_DONE)
 		return;
-	fx->step = FX_DONE;
-	fx->err = err;
 	/* A status line seen before the failure is still the status. */
-	if (fx->kind == FETCH_HTTP && fx->resp_init && fx->resp.head_done &&
-	    fx->status == 0) {
+	if (fx->resp_init && fx->resp.head_done && fx->status == 0 &&
+	    fx->scheme != RULE_TFTP)
 		fx->status = fx->resp.status;
-		p->stats.last_status = fx->status;
-	}
 	free(fx->detail);
 	fx->detail = NULL;
 	if (fmt != NULL) {
 		va_start(ap, fmt);
-		if (vasprintf(&fx->detail, fmt, ap) < 0)
-			fx->detail = NULL;
+		xvasprintf(&fx->detail, fmt, ap);
 		va_end(ap);
 	}
 	fetch_close_stream(fx, out);
-	phone_log(p, out, fx->kind == FETCH_TFTP ? TRACE_TFTP : TRACE_HTTP,
-	    "%s: %s%s%s", fx->url, err == EMU_OK ? "ok" : emu_err_name(err),
+	fetch_tls_end(fx, p, out);
+	phone_log(p, out, fx->scheme == RULE_TFTP ? TRACE_TFTP : TRACE_HTTP,
+	    "%s: %s%s%s", fx->url, err == EMU_OK ? "ok" : emu_err_cause(err),
 	    fx->detail != NULL ? ": " : "", fx->detail != NULL ? fx->detail :
 	    "");
-	phone_note(p, out, EMU_NOTE_FETCH_DONE, err, fx->status);
+	if (fx->srv && !fx->srv_none && fetch_is_class_c(err) &&
+	    fx->si + 1 < fx->srvans.nsrv) {
+		/* 4.3, B8: the next target. */
+		fx->si++;
+		fx->redirects = fx->auth_tries = fx->proxy_tries = 0;
+		free(fx->authz);
+		fx->authz = NULL;
+		fx->status = 0;
+		fetch_srv_next(fx, p, now, out);
+		return;
+	}
+	fx->step = FX_DONE;
+	fx->err = err;
+	fx->deadline = EMU_TIME_NEVER;
+	memset(&n, 0, sizeof n);
+	n.kind = EMU_NOTE_XFER;
+	n.err = err;
+	n.xfer = fx->id;
+	n.xkind = fx->kind;
+	n.scheme = fx->scheme;
+	n.tls = fx->tls_kind;
+	n.status = fx->status;
+	n.requests = fx->requests;
+	n.bytes_in = fx->bytes_in;
+	n.bytes_out = fx->bytes_out;
+	n.start = fx->start;
+	n.end = now;
+	phone_note(p, out, &n);
+}
+
+/* 4.3: the SRV name of the domain for the scheme. */
+static void
+fetch_srv_start(struct fetch *fx, struct phone *p, emu_time now,
+    struct emu_outbox *out)
+{
+	char	*name;
+
+	xasprintf(&name, fx->scheme == RULE_HTTPS ?
+	    "_ciscoprov-https._tls.%s" : "_ciscoprov-http._tcp.%s",
+	    fx->domain);
+	fx->step = FX_SRV;
+	resolv_free(fx->rq, out);
+	fx->rq = resolv_start(p, EMU_FLOW(fx->id, EMU_FLOW_SUB_DNS), name,
+	    DNS_T_SRV, now, out);
+	free(name);
+	if (fx->rq->rc != RESOLV_MORE)
+		fetch_lookup_done(fx, p, now, out);
+}
+
+/* Try SRV target fx->si: its A records, then its port (4.3). */
+static void
+fetch_srv_next(struct fetch *fx, struct phone *p, emu_time now,
+    struct emu_outbox *out)
+{
+	const struct resolv_srv	*t = &fx->srvans.srv[fx->si];
+
+	free(fx->host);
+	fx->host = xstrdup(t->target);
+	fx->port = t->port;
+	fetch_set_url(fx);
+	phone_log(p, out, TRACE_DNS, "SRV target %d: %s:%u (priority %u, "
+	    "weight %u)", fx->si, t->target, t->port, t->prio, t->weight);
+	fetch_begin(fx, p, now, out);
 }
 
 /* Resolve the host, then connect or send the RRQ. */
@@ -259,84 +487,102 @@ static void
 fetch_begin(struct fetch *fx, struct phone *p, emu_time now,
     struct emu_outbox *out)
 {
-	uint32_t	a;
+	const char	*mode = phone_get(p, "Proxy_Mode");
+	const char	*host;
+	uint64_t	 port;
 
 	fx->naddr = fx->ai = 0;
-	if (fx->kind == FETCH_HTTP && fx->scheme == RULE_HTTPS) {
-		fetch_finish(fx, p, EMU_E_TLS, out,
-		    "HTTPS is not available in this version");
-		return;
+	fx->servip[0] = '\0';
+	free(fx->proxy_host);
+	fx->proxy_host = NULL;
+	fx->proxied = 0;
+	/* 9.8, 7.5: a manual proxy carries HTTP and HTTPS, never TFTP. */
+	if (fx->scheme != RULE_TFTP && mode != NULL &&
+	    pf_strcasecmp_ascii(mode, "Manual") == 0) {
+		host = phone_get(p, "Proxy_Host");
+		if (host != NULL && *host != '\0') {
+			if (parse_uint(phone_get(p, "Proxy_Port"), 1, 65535,
+			    &port, NULL) != 0)
+				port = 3128;
+			fx->proxied = 1;
+			fx->proxy_host = xstrdup(host);
+			fx->proxy_port = port;
+		}
 	}
-	if (ipv4_parse(fx->host, &a) == 0) {
-		fx->addr[fx->naddr++] = a;
+	fetch_resolve_host(fx, p, fx->proxied ? fx->proxy_host : fx->host,
+	    now, out);
+}
+
+static void
+fetch_resolve_host(struct fetch *fx, struct phone *p, const char *host,
+    emu_time now, struct emu_outbox *out)
+{
+	uint32_t	a;
+
+	if (ipv4_parse(host, &a) == 0) {
+		fx->addr[0] = a;
+		fx->naddr = 1;
 		fetch_connect(fx, p, now, out);
 		return;
 	}
-	if (p->dns[0] == 0) {
-		fetch_finish(fx, p, EMU_E_DNS, out, "no DNS server for %s",
-		    fx->host);
-		return;
-	}
 	fx->step = FX_DNS;
-	fx->dns_server = 0;
-	fx->dns_tries = 0;
-	fx->lport = phone_next_port(p);
-	fetch_dns_send(fx, p, now, out);
+	resolv_free(fx->rq, out);
+	fx->rq = resolv_start(p, EMU_FLOW(fx->id, EMU_FLOW_SUB_DNS), host,
+	    DNS_T_A, now, out);
+	if (fx->rq->rc != RESOLV_MORE)
+		fetch_lookup_done(fx, p, now, out);
 }
 
+/* A lookup ended (fx->rq holds its answer). */
 static void
-fetch_dns_send(struct fetch *fx, struct phone *p, emu_time now,
+fetch_lookup_done(struct fetch *fx, struct phone *p, emu_time now,
     struct emu_outbox *out)
 {
-	struct dns_msg		*m;
-	struct dbuf		 b;
-	struct emu_action	*a;
+	struct resolv_q	*q = fx->rq;
+	char		*detail;
+	int		 i;
 
-	m = xmalloc(sizeof *m);
-	fx->dns_id = (uint16_t)prng_next(&p->rng);
-	dns_query(m, fx->dns_id, fx->host, DNS_T_A);
-	dbuf_init(&b);
-	dns_write(m, &b);
-	a = emu_outbox_add(out, EMU_ACT_DGRAM, b.data, b.len);
-	a->src_ip = p->ip;
-	a->src_port = fx->lport;
-	a->dst_ip = p->dns[fx->dns_server];
-	a->dst_port = DNS_PORT;
-	dbuf_clear(&b);
-	free(m);
-	fx->deadline = now + EMU_SEC(FETCH_DNS_TIMEOUT_S);
-	phone_log(p, out, TRACE_DNS, "query A %s", fx->host);
-}
-
-static void
-fetch_dns_input(struct fetch *fx, struct phone *p, const struct emu_event *ev,
-    emu_time now, struct emu_outbox *out)
-{
-	struct dns_msg	*m;
-	char		*cause = NULL;
-	size_t		 i;
-
-	m = xmalloc(sizeof *m);
-	if (dns_parse(m, ev->data, ev->len, &cause) != 0) {
-		phone_log(p, out, TRACE_DNS, "bad answer: %s", cause);
-		free(cause);
-		free(m);
+	if (fx->step == FX_SRV) {
+		if (q->rc == RESOLV_DONE && q->ans.nsrv > 0) {
+			resolv_ans_clear(&fx->srvans);
+			resolv_ans_copy(&fx->srvans, &q->ans);
+			resolv_free(q, out);
+			fx->rq = NULL;
+			fx->si = 0;
+			fetch_srv_next(fx, p, now, out);
+			return;
+		}
+		if (fx->srv_auto && fx->scheme == RULE_HTTPS) {
+			/* 4.3 ASSUMPTION: the HTTP name when no HTTPS one. */
+			fx->scheme = RULE_HTTP;
+			fetch_set_url(fx);
+			fetch_srv_start(fx, p, now, out);
+			return;
+		}
+		fx->srv_none = 1;
+		detail = xstrdup(q->rc == RESOLV_FAIL && q->detail != NULL ?
+		    q->detail : "no SRV record");
+		resolv_free(q, out);
+		fx->rq = NULL;
+		fetch_finish(fx, p, EMU_E_DNS, now, out, "%s: %s", fx->domain,
+		    detail);
+		free(detail);
 		return;
 	}
-	if (!m->qr || m->id != fx->dns_id) {
-		free(m);
+	if (q->rc != RESOLV_DONE || q->ans.naddr == 0) {
+		detail = xstrdup(q->rc == RESOLV_FAIL && q->detail != NULL ?
+		    q->detail : "no A record");
+		resolv_free(q, out);
+		fx->rq = NULL;
+		fetch_finish(fx, p, EMU_E_DNS, now, out, "%s", detail);
+		free(detail);
 		return;
 	}
-	for (i = 0; i < m->nan && fx->naddr < FETCH_ADDRS; i++) {
-		if (m->an[i].type == DNS_T_A)
-			fx->addr[fx->naddr++] = m->an[i].a;
-	}
-	free(m);
-	if (fx->naddr == 0) {
-		fetch_finish(fx, p, EMU_E_DNS, out, "%s has no A record",
-		    fx->host);
-		return;
-	}
+	fx->naddr = q->ans.naddr;
+	for (i = 0; i < fx->naddr; i++)
+		fx->addr[i] = q->ans.addr[i];
+	resolv_free(q, out);
+	fx->rq = NULL;
 	fetch_connect(fx, p, now, out);
 }
 
@@ -347,13 +593,8 @@ fetch_connect(struct fetch *fx, struct phone *p, emu_time now,
 	struct emu_action	*a;
 	struct tftp_pkt		 t;
 
-	ipv4_str(fx->addr[fx->ai], p->servip);
-	if (fx->kind == FETCH_TFTP) {
-		/* 10: ports 53240-53245 for a non-standard server port. */
-		if (fx->port != TFTP_PORT)
-			fx->lport = 53240 + (p->port_seq++ % 6);
-		else
-			fx->lport = phone_next_port(p);
+	ipv4_str(fx->addr[fx->ai], fx->servip);
+	if (fx->scheme == RULE_TFTP) {
 		fx->step = FX_TFTP;
 		fx->sport = 0;
 		fx->block = 0;
@@ -364,19 +605,20 @@ fetch_connect(struct fetch *fx, struct phone *p, emu_time now,
 		pf_strlcpy(t.file, fx->path, sizeof t.file);
 		pf_strlcpy(t.mode, "octet", sizeof t.mode);
 		fetch_tftp_send(fx, p, out, &t);
-		fx->deadline = now + EMU_SEC(2);
-		p->stats.requests++;
+		fx->deadline = EMU_TIME_ADD(now, EMU_SEC(2));
+		fx->requests++;
 		return;
 	}
 	fx->step = FX_CONNECTING;
 	fx->connected = 0;
-	fx->stream = phone_next_stream(p);
+	fetch_close_stream(fx, out);
+	fx->stream_gen = fx->stream_gen >= 252 ? 0 : fx->stream_gen + 1;
+	fx->stream = EMU_FLOW(fx->id, EMU_FLOW_SUB_STREAM + fx->stream_gen);
 	a = emu_outbox_add(out, EMU_ACT_OPEN, NULL, 0);
-	a->stream = fx->stream;
-	a->src_ip = p->ip;
-	a->dst_ip = fx->addr[fx->ai];
-	a->dst_port = fx->port;
-	fx->deadline = now + EMU_SEC(FETCH_CONNECT_S);
+	a->u.open.flow = fx->stream;
+	a->u.open.dst_ip = fx->addr[fx->ai];
+	a->u.open.dst_port = fx->proxied ? fx->proxy_port : fx->port;
+	fx->deadline = EMU_TIME_ADD(now, EMU_SEC(FETCH_CONNECT_S));
 }
 
 static void
@@ -388,20 +630,77 @@ fetch_close_stream(struct fetch *fx, struct emu_outbox *out)
 		return;
 	if (out != NULL) {
 		a = emu_outbox_add(out, EMU_ACT_CLOSE, NULL, 0);
-		a->stream = fx->stream;
+		a->u.flow = fx->stream;
 	}
 	fx->stream = 0;
 	fx->connected = 0;
 }
 
+/* Bytes for the server: through TLS when there is a session. */
+static void
+fetch_send(struct fetch *fx, struct phone *p, const uint8_t *data, size_t len,
+    struct emu_outbox *out)
+{
+	struct emu_action	*a;
+
+	if (fx->tls != NULL) {
+		fetch_tls_write(fx, p, data, len, out);
+		return;
+	}
+	a = emu_outbox_add(out, EMU_ACT_SEND, data, len);
+	a->u.flow = fx->stream;
+	fx->bytes_out += len;
+}
+
+/* TCP is up: CONNECT through the proxy, TLS, or the request. */
+static void
+fetch_connected(struct fetch *fx, struct phone *p, emu_time now,
+    struct emu_outbox *out)
+{
+	struct dbuf	 b;
+	const char	*hdrs[4];
+	char		*host, *target;
+	int		 n = 0;
+
+	fx->connected = 1;
+	if (fx->proxied && fx->scheme == RULE_HTTPS) {
+		/* 9.8: a tunnel to the server (RFC 9110 9.3.6). */
+		xasprintf(&target, "%s:%u", fx->host, fx->port);
+		xasprintf(&host, "Host: %s", target);
+		hdrs[n++] = host;
+		if (fx->proxy_authz != NULL)
+			hdrs[n++] = fx->proxy_authz;
+		hdrs[n] = NULL;
+		dbuf_init(&b);
+		http_request_write(&b, "CONNECT", target, hdrs, NULL, 0);
+		fetch_send(fx, p, b.data, b.len, out);
+		dbuf_clear(&b);
+		free(host);
+		free(target);
+		dbuf_reset(&fx->proxy_in);
+		fx->step = FX_PROXY;
+		fx->deadline = EMU_TIME_ADD(now, EMU_SEC(FETCH_IDLE_S));
+		phone_log(p, out, TRACE_HTTP, "CONNECT %s:%u via %s:%u",
+		    fx->host, fx->port, fx->proxy_host, fx->proxy_port);
+		return;
+	}
+	if (fx->scheme == RULE_HTTPS) {
+		fetch_tls_start(fx, p, now, out);
+		return;
+	}
+	fx->step = FX_HTTP;
+	fetch_http_request(fx, p, out);
+	fx->deadline = EMU_TIME_ADD(now, EMU_SEC(FETCH_IDLE_S));
+}
+
 static void
 fetch_http_request(struct fetch *fx, struct phone *p, struct emu_outbox *out)
 {
-	struct emu_action	*a;
-	struct dbuf		 b;
-	const char		*hdrs[8];
-	char			*host, *ua, *agent, *clen = NULL;
-	int			 n = 0;
+	struct dbuf	 b;
+	const char	*hdrs[10];
+	char		*host, *ua, *agent, *clen = NULL, *ctype = NULL;
+	char		*target = NULL;
+	int		 n = 0;
 
 	if ((fx->scheme == RULE_HTTP && fx->port == 80) ||
 	    (fx->scheme == RULE_HTTPS && fx->port == 443))
@@ -417,162 +716,273 @@ fetch_http_request(struct fetch *fx, struct phone *p, struct emu_outbox *out)
 	hdrs[n++] = "Connection: close";
 	if (fx->authz != NULL)
 		hdrs[n++] = fx->authz;
-	if (fx->post) {
-		hdrs[n++] = "Content-Type: application/x-www-form-urlencoded";
+	/* B48: 407 answered by the server itself, or by an HTTP proxy. */
+	if (fx->proxy_authz != NULL && !(fx->proxied &&
+	    fx->scheme == RULE_HTTPS))
+		hdrs[n++] = fx->proxy_authz;
+	if (strcmp(fx->method, "GET") != 0) {
+		/* 9.5 ASSUMPTION: form-encoded unless the caller says. */
+		xasprintf(&ctype, "Content-Type: %s", fx->ctype != NULL ?
+		    fx->ctype : "application/x-www-form-urlencoded");
+		hdrs[n++] = ctype;
 		xasprintf(&clen, "Content-Length: %zu", fx->body_len);
 		hdrs[n++] = clen;
 	}
 	hdrs[n] = NULL;
+	/* 9.8: absolute-form to a proxy (RFC 9112 3.2.2). */
+	if (fx->proxied && fx->scheme == RULE_HTTP)
+		xasprintf(&target, "http://%s:%u%s", fx->host, fx->port,
+		    fx->path);
 	dbuf_init(&b);
-	http_request_write(&b, fx->post ? "POST" : "GET", fx->path, hdrs,
-	    fx->body, fx->body_len);
-	a = emu_outbox_add(out, EMU_ACT_SEND, b.data, b.len);
-	a->stream = fx->stream;
+	http_request_write(&b, fx->method, target != NULL ? target : fx->path,
+	    hdrs, fx->body, fx->body_len);
+	fetch_send(fx, p, b.data, b.len, out);
 	dbuf_clear(&b);
 	free(host);
 	free(agent);
 	free(clen);
+	free(ctype);
+	free(target);
 	if (fx->resp_init)
 		http_msg_clear(&fx->resp);
 	http_msg_init(&fx->resp, 0, fx->max_len);
 	fx->resp_init = 1;
-	p->stats.requests++;
-	phone_log(p, out, TRACE_HTTP, "%s %s", fx->post ? "POST" : "GET",
-	    fx->url);
+	fx->requests++;
+	phone_log(p, out, TRACE_HTTP, "%s %s%s", fx->method, fx->url,
+	    fx->proxied ? " (proxy)" : "");
 }
 
 int
 fetch_event(struct fetch *fx, struct phone *p, const struct emu_event *ev,
     emu_time now, struct emu_outbox *out)
 {
-	char	*cause = NULL;
-	int	 rc;
+	uint32_t	sub = EMU_FLOW_SUB(ev->flow);
 
 	if (fx->step == FX_DONE)
 		return (0);
-	switch (ev->type) {
-	case EMU_EV_DGRAM:
-		if (ev->dst_port != fx->lport)
+	if (sub == EMU_FLOW_SUB_DNS) {
+		if (fx->rq == NULL)
 			return (0);
-		if (fx->step == FX_DNS)
-			fetch_dns_input(fx, p, ev, now, out);
-		else if (fx->step == FX_TFTP)
+		if (resolv_input(fx->rq, p, ev, now, out) != RESOLV_MORE)
+			fetch_lookup_done(fx, p, now, out);
+		return (fx->step == FX_DONE);
+	}
+	if (sub == EMU_FLOW_SUB_TFTP) {
+		if (ev->type == EMU_EV_DGRAM && fx->step == FX_TFTP)
 			fetch_tftp_input(fx, p, ev, now, out);
-		return (1);
+		return (fx->step == FX_DONE);
+	}
+	if (ev->flow != fx->stream || fx->stream == 0)
+		return (0);	/* an old connection of this transfer */
+	switch (ev->type) {
 	case EMU_EV_CONNECTED:
-		if (ev->stream != fx->stream || fx->step != FX_CONNECTING)
-			return (0);
-		fx->connected = 1;
-		fx->step = FX_HTTP;
-		fetch_http_request(fx, p, out);
-		fx->deadline = now + EMU_SEC(FETCH_IDLE_S);
-		return (1);
+		if (fx->step != FX_CONNECTING)
+			break;
+		fetch_connected(fx, p, now, out);
+		break;
 	case EMU_EV_STREAM_ERROR:
-		if (ev->stream != fx->stream)
-			return (0);
 		fx->stream = 0;
 		if (fx->step == FX_CONNECTING && fx->ai + 1 < fx->naddr) {
 			/* B59: try the next address. */
 			fx->ai++;
 			fetch_connect(fx, p, now, out);
-			return (1);
+			break;
 		}
-		fetch_finish(fx, p, fx->connected ? EMU_E_TRUNCATED :
-		    EMU_E_CONNECT, out, "%s", fx->connected ?
-		    "connection reset" : "connection refused");
-		return (1);
-	case EMU_EV_DATA:
-		if (ev->stream != fx->stream || fx->step != FX_HTTP)
-			return (0);
-		fx->deadline = now + EMU_SEC(FETCH_IDLE_S);
-		rc = http_msg_feed(&fx->resp, ev->data, ev->len, &cause);
-		if (rc == HTTP_DONE)
-			fetch_http_complete(fx, p, now, out);
-		else if (rc == HTTP_TOOBIG)
-			fetch_finish(fx, p, EMU_E_TOOBIG, out, "%s",
-			    cause != NULL ? cause : "response too big");
-		else if (rc == HTTP_ERROR)
-			fetch_finish(fx, p, EMU_E_PROTO, out, "%s",
-			    cause != NULL ? cause : "malformed response");
-		free(cause);
-		return (1);
-	case EMU_EV_CLOSED:
-		if (ev->stream != fx->stream || fx->step != FX_HTTP)
-			return (0);
-		fx->stream = 0;
-		rc = http_msg_eof(&fx->resp, &cause);
-		if (rc == HTTP_DONE)
-			fetch_http_complete(fx, p, now, out);
+		if (fx->step == FX_TLS)
+			fetch_finish(fx, p, EMU_E_TLS_TRUNCATED, now, out,
+			    "connection reset during the handshake");
 		else
-			fetch_finish(fx, p, fx->resp.head_done ?
-			    EMU_E_TRUNCATED : EMU_E_PROTO, out, "%s",
-			    cause != NULL ? cause : "connection closed");
-		free(cause);
-		return (1);
+			fetch_finish(fx, p, fx->connected ? EMU_E_TRUNCATED :
+			    EMU_E_CONNECT, now, out, "%s", fx->connected ?
+			    "connection reset" : "connection refused");
+		break;
+	case EMU_EV_DATA:
+		fx->bytes_in += ev->len;
+		fx->deadline = EMU_TIME_ADD(now, EMU_SEC(FETCH_IDLE_S));
+		if (fx->step == FX_PROXY)
+			fetch_proxy_bytes(fx, p, ev->data, ev->len, now, out);
+		else if (fx->tls != NULL)
+			fetch_tls_input(fx, p, ev->data, ev->len, now, out);
+		else if (fx->step == FX_HTTP)
+			fetch_http_bytes(fx, p, ev->data, ev->len, now, out);
+		break;
+	case EMU_EV_CLOSED:
+		fx->stream = 0;
+		if (fx->step == FX_PROXY)
+			fetch_finish(fx, p, EMU_E_PROXY, now, out,
+			    "proxy closed the connection");
+		else if (fx->tls != NULL)
+			fetch_tls_eof(fx, p, now, out);
+		else if (fx->step == FX_HTTP)
+			fetch_http_eof(fx, p, now, out);
+		break;
 	default:
-		return (0);
+		break;
 	}
+	return (fx->step == FX_DONE);
 }
 
-void
+/* Plain response bytes (after TLS, if any). */
+static void
+fetch_http_bytes(struct fetch *fx, struct phone *p, const uint8_t *data,
+    size_t len, emu_time now, struct emu_outbox *out)
+{
+	char	*cause = NULL;
+	int	 rc;
+
+	if (fx->step != FX_HTTP || !fx->resp_init)
+		return;
+	rc = http_msg_feed(&fx->resp, data, len, &cause);
+	if (rc == HTTP_DONE)
+		fetch_http_complete(fx, p, now, out);
+	else if (rc == HTTP_TOOBIG)
+		/* Stop reading at the cap: closing drops the rest. */
+		fetch_finish(fx, p, EMU_E_TOOBIG, now, out, "%s",
+		    cause != NULL ? cause : "response too big");
+	else if (rc == HTTP_ERROR)
+		fetch_finish(fx, p, EMU_E_PROTO, now, out, "%s",
+		    cause != NULL ? cause : "malformed response");
+	free(cause);
+}
+
+static void
+fetch_http_eof(struct fetch *fx, struct phone *p, emu_time now,
+    struct emu_outbox *out)
+{
+	char	*cause = NULL;
+	int	 rc;
+
+	if (fx->step != FX_HTTP || !fx->resp_init)
+		return;
+	rc = http_msg_eof(&fx->resp, &cause);
+	if (rc == HTTP_DONE)
+		fetch_http_complete(fx, p, now, out);
+	else
+		fetch_finish(fx, p, fx->resp.head_done ? EMU_E_TRUNCATED :
+		    EMU_E_PROTO, now, out, "%s",
+		    cause != NULL ? cause : "connection closed");
+	free(cause);
+}
+
+/* The proxy's answer to CONNECT (9.8): 2xx opens the tunnel. */
+static void
+fetch_proxy_bytes(struct fetch *fx, struct phone *p, const uint8_t *data,
+    size_t len, emu_time now, struct emu_outbox *out)
+{
+	struct http_msg	 m;
+	const char	*end;
+	char		*cause = NULL;
+	size_t		 head;
+	int		 rc;
+
+	dbuf_add(&fx->proxy_in, data, len);
+	if (fx->proxy_in.len > FETCH_PROXY_HEAD_MAX) {
+		fetch_finish(fx, p, EMU_E_PROXY, now, out,
+		    "CONNECT answer over %d bytes", FETCH_PROXY_HEAD_MAX);
+		return;
+	}
+	dbuf_add_u8(&fx->proxy_in, 0);
+	fx->proxy_in.len--;
+	end = strstr((const char *)fx->proxy_in.data, "\r\n\r\n");
+	if (end == NULL)
+		return;
+	head = end + 4 - (const char *)fx->proxy_in.data;
+	http_msg_init(&m, 0, 0);
+	m.head_only = 1;
+	rc = http_msg_feed(&m, fx->proxy_in.data, head, &cause);
+	if (rc != HTTP_DONE) {
+		fetch_finish(fx, p, EMU_E_PROXY, now, out, "bad CONNECT "
+		    "answer: %s", cause != NULL ? cause : "incomplete");
+		free(cause);
+		http_msg_clear(&m);
+		return;
+	}
+	fx->status = m.status;
+	if (m.status == 407 && fx->proxy_tries < FETCH_AUTH_RETRIES) {
+		/* 9.4: proxy credentials, a new connection. */
+		http_msg_clear(&fx->resp);
+		fx->resp = m;
+		fx->resp_init = 1;
+		if (fetch_auth(fx, p, 1) != 0) {
+			fetch_finish(fx, p, EMU_E_AUTH, now, out,
+			    "407 and no proxy credentials");
+			return;
+		}
+		fx->proxy_tries++;
+		fetch_close_stream(fx, out);
+		fetch_connect(fx, p, now, out);
+		return;
+	}
+	if (m.status < 200 || m.status > 299) {
+		fetch_finish(fx, p, m.status == 407 ? EMU_E_AUTH : EMU_E_PROXY,
+		    now, out, "CONNECT answered %d", m.status);
+		http_msg_clear(&m);
+		return;
+	}
+	http_msg_clear(&m);
+	phone_log(p, out, TRACE_HTTP, "tunnel to %s:%u open", fx->host,
+	    fx->port);
+	fx->status = 0;
+	fetch_tls_start(fx, p, now, out);
+	/* Anything after the head is the server's, through the tunnel. */
+	if (fx->step == FX_TLS && fx->proxy_in.len > head)
+		fetch_tls_input(fx, p, fx->proxy_in.data + head,
+		    fx->proxy_in.len - head, now, out);
+}
+
+int
 fetch_timer(struct fetch *fx, struct phone *p, emu_time now,
     struct emu_outbox *out)
 {
 	if (fx->step == FX_DONE || fetch_deadline(fx) > now)
-		return;
+		return (fx->step == FX_DONE);
 	if (now >= fx->total) {
-		fetch_finish(fx, p, EMU_E_TIMEOUT, out, "transfer took over %ds",
-		    FETCH_TOTAL_S);
-		return;
+		fetch_finish(fx, p, EMU_E_TIMEOUT, now, out,
+		    "transfer took over %ds", FETCH_TOTAL_S);
+		return (1);
 	}
 	switch (fx->step) {
+	case FX_SRV:
 	case FX_DNS:
-		if (++fx->dns_tries >= FETCH_DNS_TRIES) {
-			fx->dns_tries = 0;
-			if (fx->dns_server == 1 || p->dns[1] == 0) {
-				fetch_finish(fx, p, EMU_E_DNS, out,
-				    "no answer for %s", fx->host);
-				return;
-			}
-			fx->dns_server = 1;
-		}
-		fetch_dns_send(fx, p, now, out);
-		return;
+		if (fx->rq != NULL &&
+		    resolv_timer(fx->rq, p, now, out) != RESOLV_MORE)
+			fetch_lookup_done(fx, p, now, out);
+		break;
 	case FX_CONNECTING:
+		if (fx->deadline > now)
+			break;
 		fetch_close_stream(fx, out);
 		if (fx->ai + 1 < fx->naddr) {
 			fx->ai++;
 			fetch_connect(fx, p, now, out);
-			return;
+			break;
 		}
-		fetch_finish(fx, p, EMU_E_TIMEOUT, out, "connect timed out");
-		return;
+		fetch_finish(fx, p, EMU_E_TIMEOUT, now, out,
+		    "connect timed out");
+		break;
+	case FX_PROXY:
+		if (fx->deadline <= now)
+			fetch_finish(fx, p, EMU_E_TIMEOUT, now, out,
+			    "no answer to CONNECT");
+		break;
+	case FX_TLS:
+		if (fx->deadline <= now)
+			fetch_finish(fx, p, EMU_E_TLS_TIMEOUT, now, out,
+			    "no handshake in %ds", FETCH_TLS_S);
+		break;
 	case FX_HTTP:
-		fetch_finish(fx, p, EMU_E_TIMEOUT, out, "no data for %ds",
-		    FETCH_IDLE_S);
-		return;
+		if (fx->deadline <= now)
+			fetch_finish(fx, p, EMU_E_TIMEOUT, now, out,
+			    "no data for %ds", FETCH_IDLE_S);
+		break;
 	case FX_TFTP:
-		if (++fx->tries >= FETCH_TFTP_TRIES) {
-			fetch_finish(fx, p, EMU_E_TIMEOUT, out,
-			    "no answer after %d tries", FETCH_TFTP_TRIES);
-			return;
-		}
-		/* Retransmit the RRQ or the last ACK: 2, 4, 8 s (10). */
-		{
-			struct emu_action	*a;
-
-			a = emu_outbox_add(out, EMU_ACT_DGRAM, fx->last.data,
-			    fx->last.len);
-			a->src_ip = p->ip;
-			a->src_port = fx->lport;
-			a->dst_ip = fx->addr[fx->ai];
-			a->dst_port = fx->sport != 0 ? fx->sport : fx->port;
-		}
-		fx->deadline = now + EMU_SEC(fx->tries >= 2 ? 8 : 2 << fx->tries);
-		return;
+		if (fx->deadline <= now)
+			fetch_tftp_retransmit(fx, p, now, out);
+		break;
 	default:
-		return;
+		break;
 	}
+	return (fx->step == FX_DONE);
 }
 
 /* Spec 9.2 and its phonefleet additions. */
@@ -582,123 +992,294 @@ fetch_http_complete(struct fetch *fx, struct phone *p, emu_time now,
 {
 	struct http_msg	*r = &fx->resp;
 	const char	*v;
+	char		*cause = NULL;
 	int		 st = r->status;
 
 	fx->status = st;
-	p->stats.last_status = st;
 	fetch_close_stream(fx, out);
-	if ((v = http_msg_header(r, "Content-Encoding")) != NULL) {
-		free(fx->cenc);
+	fetch_tls_end(fx, p, out);
+	free(fx->cenc);
+	fx->cenc = NULL;
+	if ((v = http_msg_header(r, "Content-Encoding")) != NULL)
 		fx->cenc = xstrdup(v);
-	}
 	if (st == 301 || st == 302) {
 		v = http_msg_header(r, "Location");
-		if (v == NULL || fetch_redirect(fx, v) != 0) {
-			fetch_finish(fx, p, EMU_E_REDIRECT, out,
-			    "%d with bad Location", st);
+		if (v == NULL || fetch_redirect(fx, v, &cause) != 0) {
+			fetch_finish(fx, p, EMU_E_BADREDIRECT, now, out,
+			    "%d: %s", st, cause != NULL ? cause :
+			    "no Location");
+			free(cause);
 			return;
 		}
 		if (++fx->redirects > FETCH_REDIRECTS) {
-			fetch_finish(fx, p, EMU_E_REDIRECT, out,
+			fetch_finish(fx, p, EMU_E_REDIRECT, now, out,
 			    "more than %d redirects", FETCH_REDIRECTS);
 			return;
 		}
+		/* B111: a redirect may not leave the allowed domains. */
+		if (!fx->no_restrict && !fetch_domain_allowed(phone_get(p,
+		    "Restricted_Access_Domains"), fx->host)) {
+			fetch_finish(fx, p, EMU_E_DOMAIN, now, out,
+			    "redirect to %s: not in Restricted_Access_Domains",
+			    fx->host);
+			return;
+		}
 		phone_log(p, out, TRACE_HTTP, "%d to %s", st, fx->url);
+		fx->auth_tries = 0;
+		free(fx->authz);
+		fx->authz = NULL;
 		fetch_begin(fx, p, now, out);
 		return;
 	}
 	if (st == 401 || st == 407) {
-		if (fx->auth_tries >= FETCH_AUTH_RETRIES) {
-			fetch_finish(fx, p, EMU_E_AUTH, out,
+		/* B47, B48: at most two retries with credentials. */
+		if ((st == 401 ? fx->auth_tries : fx->proxy_tries) >=
+		    FETCH_AUTH_RETRIES) {
+			fetch_finish(fx, p, EMU_E_AUTH, now, out,
 			    "%d after %d retries", st, FETCH_AUTH_RETRIES);
 			return;
 		}
 		if (fetch_auth(fx, p, st == 407) != 0) {
-			fetch_finish(fx, p, EMU_E_AUTH, out,
+			fetch_finish(fx, p, EMU_E_AUTH, now, out,
 			    "%d and no credentials", st);
 			return;
 		}
-		fx->auth_tries++;
+		if (st == 401)
+			fx->auth_tries++;
+		else
+			fx->proxy_tries++;
 		fetch_begin(fx, p, now, out);
 		return;
 	}
 	if (st >= 200 && st < 300) {
 		if (r->version_minor == 0 && r->chunked) {
 			/* B52: chunked is HTTP/1.1 only. */
-			fetch_finish(fx, p, EMU_E_CORRUPT, out,
+			fetch_finish(fx, p, EMU_E_CORRUPT, now, out,
 			    "chunked body in an HTTP/1.0 response");
 			return;
 		}
 		if (st == 204 || r->body.len == 0) {
-			fetch_finish(fx, p, EMU_E_CORRUPT, out, "empty body");
+			fetch_finish(fx, p, EMU_E_CORRUPT, now, out,
+			    "empty body");
 			return;
 		}
 		dbuf_reset(&fx->data);
 		dbuf_add(&fx->data, r->body.data, r->body.len);
-		fetch_finish(fx, p, EMU_OK, out, NULL);
+		fetch_finish(fx, p, EMU_OK, now, out, NULL);
 		return;
 	}
 	if (st == 404) {
-		fetch_finish(fx, p, EMU_E_FNF, out, "404");
+		fetch_finish(fx, p, EMU_E_FNF, now, out, "404");
 		return;
 	}
-	fetch_finish(fx, p, EMU_E_HTTP, out, "status %d", st);
+	fetch_finish(fx, p, EMU_E_HTTP, now, out, "status %d", st);
 }
 
 /*
- * 9.3: an absolute or relative Location replaces the URL for this attempt
- * only.  Returns -1 if it cannot be used.
+ * RFC 3986 5.2.4: remove "." and ".." segments from an absolute path, in
+ * place.
+ */
+static void
+fetch_remove_dots(char *path)
+{
+	char	*in = path, *outp = path, *s;
+
+	while (*in != '\0') {
+		if (strncmp(in, "../", 3) == 0)
+			in += 3;
+		else if (strncmp(in, "./", 2) == 0)
+			in += 2;
+		else if (strncmp(in, "/./", 3) == 0)
+			in += 2;
+		else if (strcmp(in, "/.") == 0)
+			in[1] = '\0';
+		else if (strncmp(in, "/../", 4) == 0 || strcmp(in, "/..") == 0) {
+			in += 3;
+			if (*in == '\0') {
+				in--;
+				*in = '/';
+			}
+			*outp = '\0';
+			if ((s = strrchr(path, '/')) != NULL)
+				outp = s;
+			else
+				outp = path;
+		} else if (strcmp(in, ".") == 0 || strcmp(in, "..") == 0)
+			in += strlen(in);
+		else {
+			if (*in == '/')
+				*outp++ = *in++;
+			while (*in != '\0' && *in != '/')
+				*outp++ = *in++;
+		}
+	}
+	*outp = '\0';
+	if (*path == '\0') {
+		path[0] = '/';
+		path[1] = '\0';
+	}
+}
+
+/*
+ * RFC 3986 5.2: ref resolved against base ("scheme://authority/path").
+ * Returns the target URL without its fragment, or NULL when ref is no URL
+ * the phone follows (another scheme, control characters, too long).
+ */
+char *
+fetch_resolve_url(const char *base, const char *ref)
+{
+	const char	*auth, *rest, *q, *colon, *bpath;
+	char		*r, *path, *dir, *slash, *abs;
+	size_t		 i, n;
+
+	if (base == NULL || ref == NULL || strlen(ref) > FETCH_URL_MAX)
+		return (NULL);
+	for (i = 0; ref[i] != '\0'; i++) {
+		if ((unsigned char)ref[i] <= ' ' || ref[i] == 0x7f)
+			return (NULL);
+	}
+	colon = strchr(ref, ':');
+	if (colon != NULL && colon > ref &&
+	    strcspn(ref, "/?#") > (size_t)(colon - ref)) {
+		/* Absolute (4.3): only http and https are followed. */
+		if ((strncasecmp(ref, "http:", 5) != 0 &&
+		    strncasecmp(ref, "https:", 6) != 0) ||
+		    strncmp(colon, "://", 3) != 0)
+			return (NULL);
+		auth = colon + 3;
+		n = strcspn(auth, "/?#");
+		rest = auth + n;
+		q = rest + strcspn(rest, "?#");
+		path = q == rest ? xstrdup("/") : xstrndup(rest, q - rest);
+		fetch_remove_dots(path);
+		xasprintf(&r, "%.*s%s%.*s", (int)(rest - ref), ref, path,
+		    (int)strcspn(q, "#"), q);
+		free(path);
+		return (r);
+	}
+	if ((auth = strstr(base, "://")) == NULL)
+		return (NULL);
+	auth += 3;
+	bpath = auth + strcspn(auth, "/?#");
+	if (strncmp(ref, "//", 2) == 0) {
+		/* Network-path reference: the base's scheme (5.2.2). */
+		xasprintf(&abs, "%.*s%s", (int)(auth - 2 - base), base, ref);
+		r = fetch_resolve_url(abs, abs);
+		free(abs);
+		return (r);
+	}
+	if (*ref == '\0' || *ref == '#')
+		return (xstrndup(base, strcspn(base, "#")));
+	if (*ref == '?') {
+		xasprintf(&r, "%.*s%.*s", (int)(bpath - base), base,
+		    (int)strcspn(bpath, "?#"), bpath);
+		xasprintf(&abs, "%s%.*s", r, (int)strcspn(ref, "#"), ref);
+		free(r);
+		return (abs);
+	}
+	q = ref + strcspn(ref, "?#");
+	if (*ref == '/')
+		path = xstrndup(ref, q - ref);
+	else {
+		/* Merge with the base path's directory (5.2.3). */
+		dir = xstrndup(bpath, strcspn(bpath, "?#"));
+		if ((slash = strrchr(dir, '/')) != NULL)
+			slash[1] = '\0';
+		else {
+			free(dir);
+			dir = xstrdup("/");
+		}
+		xasprintf(&path, "%s%.*s", dir, (int)(q - ref), ref);
+		free(dir);
+	}
+	fetch_remove_dots(path);
+	xasprintf(&r, "%.*s%s%.*s", (int)(bpath - base), base, path,
+	    (int)strcspn(q, "#"), q);
+	free(path);
+	return (r);
+}
+
+/*
+ * 9.3: Location replaces the URL for this attempt only.  Returns -1 with
+ * *cause if it cannot be used.
  */
 static int
-fetch_redirect(struct fetch *fx, const char *loc)
+fetch_redirect(struct fetch *fx, const char *loc, char **cause)
 {
-	const char	*s = loc, *slash, *colon;
+	char		*url, *s, *slash, *hostport, *colon;
 	enum rule_scheme scheme;
-	char		*host, *dir;
 	uint64_t	 port;
-	char		*portstr;
 
-	if (strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) ==
-	    0) {
-		scheme = tolower((unsigned char)s[4]) == 's' ? RULE_HTTPS :
-		    RULE_HTTP;
-		s += scheme == RULE_HTTPS ? 8 : 7;
-		slash = strchr(s, '/');
-		host = slash != NULL ? xstrndup(s, slash - s) : xstrdup(s);
-		port = scheme == RULE_HTTPS ? 443 : 80;
-		if ((colon = strchr(host, ':')) != NULL) {
-			portstr = xstrdup(colon + 1);
-			host[colon - host] = '\0';
-			if (parse_uint(portstr, 1, 65535, &port, NULL) != 0) {
-				free(portstr);
-				free(host);
-				return (-1);
-			}
-			free(portstr);
-		}
-		if (*host == '\0') {
-			free(host);
+	if ((url = fetch_resolve_url(fx->url, loc)) == NULL) {
+		if (strstr(loc, "://") != NULL)
+			xasprintf(cause, "unsupported scheme in \"%.64s\"",
+			    loc);
+		else
+			xasprintf(cause, "bad Location \"%.64s\"", loc);
+		return (-1);
+	}
+	scheme = strncasecmp(url, "https://", 8) == 0 ? RULE_HTTPS : RULE_HTTP;
+	s = url + (scheme == RULE_HTTPS ? 8 : 7);
+	slash = s + strcspn(s, "/?#");
+	hostport = xstrndup(s, slash - s);
+	port = scheme == RULE_HTTPS ? 443 : 80;
+	if ((colon = strchr(hostport, ':')) != NULL) {
+		*colon = '\0';
+		if (parse_uint(colon + 1, 1, 65535, &port, NULL) != 0) {
+			xasprintf(cause, "bad port in \"%.64s\"", loc);
+			free(hostport);
+			free(url);
 			return (-1);
 		}
-		free(fx->host);
-		fx->host = host;
-		fx->scheme = scheme;
-		fx->port = port;
-		free(fx->path);
-		fx->path = xstrdup(slash != NULL ? slash : "/");
-	} else if (*s == '/') {
-		free(fx->path);
-		fx->path = xstrdup(s);
-	} else if (*s != '\0' && strstr(s, "://") == NULL) {
-		dir = xstrdup(fx->path);
-		if ((slash = strrchr(dir, '/')) != NULL)
-			dir[slash - dir + 1] = '\0';
-		free(fx->path);
-		xasprintf(&fx->path, "%s%s", dir, s);
-		free(dir);
-	} else
+	}
+	if (*hostport == '\0' || strchr(hostport, '@') != NULL) {
+		xasprintf(cause, "bad host in \"%.64s\"", loc);
+		free(hostport);
+		free(url);
 		return (-1);
+	}
+	free(fx->host);
+	fx->host = hostport;
+	fx->scheme = scheme;
+	fx->port = port;
+	free(fx->path);
+	if (*slash == '/')
+		fx->path = xstrdup(slash);
+	else
+		xasprintf(&fx->path, "/%s", slash);
+	/* A redirected transfer no longer follows SRV targets. */
+	fx->srv = 0;
+	free(url);
 	fetch_set_url(fx);
+	return (0);
+}
+
+/* 7.4: host equal to a listed domain or below it; any case. */
+int
+fetch_domain_allowed(const char *list, const char *host)
+{
+	const char	*s, *e;
+	size_t		 n, hl;
+
+	if (list == NULL)
+		return (1);
+	s = list + strspn(list, " \t,");
+	if (*s == '\0')
+		return (1);
+	hl = strlen(host);
+	while (hl > 0 && host[hl - 1] == '.')
+		hl--;
+	while (*s != '\0') {
+		n = strcspn(s, " \t,");
+		e = s + n;
+		while (n > 0 && s[n - 1] == '.')
+			n--;
+		if (n != 0 && ((hl == n && strncasecmp(host, s, n) == 0) ||
+		    (hl > n && host[hl - n - 1] == '.' &&
+		    strncasecmp(host + hl - n, s, n) == 0)))
+			return (1);
+		s = e + strspn(e, " \t,");
+	}
 	return (0);
 }
 
@@ -724,8 +1305,9 @@ fetch_auth(struct fetch *fx, struct phone *p, int proxy)
 	const char	*user = NULL, *pass = NULL, *type, *chal;
 	char		 scheme[32], realm[256], nonce[256], qop[64], algo[32];
 	char		 opaque[256];
-	char		*a1, *a2, *resp, *up, *b64;
+	char		*a1, *a2, *resp, *up, *b64, **slot;
 	char		 ha1[129], ha2[129], rh[129], cnonce[17];
+	const char	*uri;
 	const EVP_MD	*md;
 
 	chal = http_msg_header(&fx->resp, proxy ? "Proxy-Authenticate" :
@@ -734,6 +1316,7 @@ fetch_auth(struct fetch *fx, struct phone *p, int proxy)
 		user = phone_param(p, P_PROXY_USERNAME);
 		pass = phone_param(p, P_PROXY_PASSWORD);
 	} else if (fx->uid != NULL) {
+		/* B58: the rule's credentials win. */
 		user = fx->uid;
 		pass = fx->pwd != NULL ? fx->pwd : "";
 	} else {
@@ -747,8 +1330,10 @@ fetch_auth(struct fetch *fx, struct phone *p, int proxy)
 		return (-1);
 	if (pass == NULL)
 		pass = "";
-	free(fx->authz);
-	fx->authz = NULL;
+	slot = proxy ? &fx->proxy_authz : &fx->authz;
+	free(*slot);
+	*slot = NULL;
+	uri = fx->path;
 	if (http_auth_param(chal, "scheme", scheme, sizeof scheme) == 0 &&
 	    pf_strcasecmp_ascii(scheme, "Digest") == 0) {
 		if (http_auth_param(chal, "realm", realm, sizeof realm) != 0)
@@ -766,7 +1351,7 @@ fetch_auth(struct fetch *fx, struct phone *p, int proxy)
 		snprintf(cnonce, sizeof cnonce, "%016llx",
 		    (unsigned long long)prng_next(&p->rng));
 		xasprintf(&a1, "%s:%s:%s", user, realm, pass);
-		xasprintf(&a2, "%s:%s", fx->post ? "POST" : "GET", fx->path);
+		xasprintf(&a2, "%s:%s", fx->method, uri);
 		fetch_digest_hex(md, a1, ha1);
 		fetch_digest_hex(md, a2, ha2);
 		if (qop[0] != '\0')
@@ -775,11 +1360,11 @@ fetch_auth(struct fetch *fx, struct phone *p, int proxy)
 		else
 			xasprintf(&resp, "%s:%s:%s", ha1, nonce, ha2);
 		fetch_digest_hex(md, resp, rh);
-		xasprintf(&fx->authz, "%s: Digest username=\"%s\", "
+		xasprintf(slot, "%s: Digest username=\"%s\", "
 		    "realm=\"%s\", nonce=\"%s\", uri=\"%s\", algorithm=%s, "
 		    "response=\"%s\"%s%s%s%s%s%s",
 		    proxy ? "Proxy-Authorization" : "Authorization", user, realm,
-		    nonce, fx->path, algo, rh,
+		    nonce, uri, algo, rh,
 		    qop[0] != '\0' ? ", qop=auth, nc=00000001, cnonce=\"" : "",
 		    qop[0] != '\0' ? cnonce : "", qop[0] != '\0' ? "\"" : "",
 		    opaque[0] != '\0' ? ", opaque=\"" : "", opaque,
@@ -791,7 +1376,7 @@ fetch_auth(struct fetch *fx, struct phone *p, int proxy)
 	}
 	xasprintf(&up, "%s:%s", user, pass);
 	b64 = http_base64(up, strlen(up));
-	xasprintf(&fx->authz, "%s: Basic %s",
+	xasprintf(slot, "%s: Basic %s",
 	    proxy ? "Proxy-Authorization" : "Authorization", b64);
 	free(up);
 	free(b64);
@@ -807,10 +1392,39 @@ fetch_tftp_send(struct fetch *fx, struct phone *p, struct emu_outbox *out,
 	dbuf_reset(&fx->last);
 	tftp_write(t, &fx->last);
 	a = emu_outbox_add(out, EMU_ACT_DGRAM, fx->last.data, fx->last.len);
-	a->src_ip = p->ip;
-	a->src_port = fx->lport;
-	a->dst_ip = fx->addr[fx->ai];
-	a->dst_port = fx->sport != 0 ? fx->sport : fx->port;
+	a->u.dgram.flow = EMU_FLOW(fx->id, EMU_FLOW_SUB_TFTP);
+	a->u.dgram.src_ip = p->ip;
+	a->u.dgram.dst_ip = fx->addr[fx->ai];
+	a->u.dgram.dst_port = fx->sport != 0 ? fx->sport : fx->port;
+	/* 10: ports 53240-53245 for a non-standard server port. */
+	if (fx->port != TFTP_PORT)
+		a->u.dgram.src_port = 53240 + fx->id % 6;
+	fx->tftp_bound = 1;
+	fx->bytes_out += fx->last.len;
+}
+
+/* Retransmit the RRQ or the last ACK: 2, 4, 8 s (10). */
+static void
+fetch_tftp_retransmit(struct fetch *fx, struct phone *p, emu_time now,
+    struct emu_outbox *out)
+{
+	struct emu_action	*a;
+
+	if (++fx->tries >= FETCH_TFTP_TRIES) {
+		fetch_finish(fx, p, EMU_E_TIMEOUT, now, out,
+		    "no answer after %d tries", FETCH_TFTP_TRIES);
+		return;
+	}
+	a = emu_outbox_add(out, EMU_ACT_DGRAM, fx->last.data, fx->last.len);
+	a->u.dgram.flow = EMU_FLOW(fx->id, EMU_FLOW_SUB_TFTP);
+	a->u.dgram.src_ip = p->ip;
+	a->u.dgram.dst_ip = fx->addr[fx->ai];
+	a->u.dgram.dst_port = fx->sport != 0 ? fx->sport : fx->port;
+	if (fx->port != TFTP_PORT)
+		a->u.dgram.src_port = 53240 + fx->id % 6;
+	fx->bytes_out += fx->last.len;
+	fx->deadline = EMU_TIME_ADD(now, EMU_SEC(fx->tries >= 2 ? 8 :
+	    2 << fx->tries));
 }
 
 static void
@@ -824,6 +1438,7 @@ fetch_tftp_input(struct fetch *fx, struct phone *p, const struct emu_event *ev,
 
 	if (ev->src_ip != fx->addr[fx->ai])
 		return;
+	fx->bytes_in += ev->len;
 	if (tftp_parse(&t, ev->data, ev->len, &cause) != 0) {
 		phone_log(p, out, TRACE_TFTP, "bad packet: %s", cause);
 		free(cause);
@@ -840,10 +1455,12 @@ fetch_tftp_input(struct fetch *fx, struct phone *p, const struct emu_event *ev,
 		dbuf_init(&b);
 		tftp_write(&r, &b);
 		a = emu_outbox_add(out, EMU_ACT_DGRAM, b.data, b.len);
-		a->src_ip = p->ip;
-		a->src_port = fx->lport;
-		a->dst_ip = ev->src_ip;
-		a->dst_port = ev->src_port;
+		a->u.dgram.flow = EMU_FLOW(fx->id, EMU_FLOW_SUB_TFTP);
+		a->u.dgram.src_ip = p->ip;
+		a->u.dgram.dst_ip = ev->src_ip;
+		a->u.dgram.dst_port = ev->src_port;
+		if (fx->port != TFTP_PORT)
+			a->u.dgram.src_port = 53240 + fx->id % 6;
 		dbuf_clear(&b);
 		return;
 	}
@@ -851,11 +1468,11 @@ fetch_tftp_input(struct fetch *fx, struct phone *p, const struct emu_event *ev,
 		fx->status = t.code;
 		/* 8.6: an error after the first block is a truncation (C). */
 		if (t.code == TFTP_ENOTFOUND && fx->block == 0)
-			fetch_finish(fx, p, EMU_E_FNF, out, "error 1: %s",
+			fetch_finish(fx, p, EMU_E_FNF, now, out, "error 1: %s",
 			    t.msg);
 		else
 			fetch_finish(fx, p, fx->block > 0 ? EMU_E_TRUNCATED :
-			    EMU_E_TFTP, out, "error %u: %s", t.code, t.msg);
+			    EMU_E_TFTP, now, out, "error %u: %s", t.code, t.msg);
 		return;
 	}
 	if (t.op != TFTP_DATA)
@@ -876,7 +1493,7 @@ fetch_tftp_input(struct fetch *fx, struct phone *p, const struct emu_event *ev,
 		r.code = TFTP_ENOSPACE;
 		pf_strlcpy(r.msg, "File too big", sizeof r.msg);
 		fetch_tftp_send(fx, p, out, &r);
-		fetch_finish(fx, p, EMU_E_TOOBIG, out, "over %zu bytes",
+		fetch_finish(fx, p, EMU_E_TOOBIG, now, out, "over %zu bytes",
 		    fx->max_len);
 		return;
 	}
@@ -887,9 +1504,59 @@ fetch_tftp_input(struct fetch *fx, struct phone *p, const struct emu_event *ev,
 	r.op = TFTP_ACK;
 	r.block = fx->block;
 	fetch_tftp_send(fx, p, out, &r);
-	fx->deadline = now + EMU_SEC(2);
+	fx->deadline = EMU_TIME_ADD(now, EMU_SEC(2));
 	if (t.len < TFTP_BLKSIZE) {
 		fx->status = 0;
-		fetch_finish(fx, p, EMU_OK, out, NULL);
+		fetch_finish(fx, p, EMU_OK, now, out, NULL);
 	}
+}
+
+/* TLS (9.6): the phone's client over the stream. */
+
+static void
+fetch_tls_start(struct fetch *fx, struct phone *p, emu_time now,
+    struct emu_outbox *out)
+{
+	fx->step = FX_TLS;
+	fetch_finish(fx, p, EMU_E_TLS, now, out,
+	    "HTTPS is not available in this version");
+}
+
+static void
+fetch_tls_input(struct fetch *fx, struct phone *p, const uint8_t *data,
+    size_t len, emu_time now, struct emu_outbox *out)
+{
+	(void)fx;
+	(void)p;
+	(void)data;
+	(void)len;
+	(void)now;
+	(void)out;
+}
+
+static void
+fetch_tls_eof(struct fetch *fx, struct phone *p, emu_time now,
+    struct emu_outbox *out)
+{
+	fetch_finish(fx, p, EMU_E_TLS_TRUNCATED, now, out,
+	    "connection closed");
+}
+
+static void
+fetch_tls_write(struct fetch *fx, struct phone *p, const uint8_t *data,
+    size_t len, struct emu_outbox *out)
+{
+	(void)fx;
+	(void)p;
+	(void)data;
+	(void)len;
+	(void)out;
+}
+
+static void
+fetch_tls_end(struct fetch *fx, struct phone *p, struct emu_outbox *out)
+{
+	(void)fx;
+	(void)p;
+	(void)out;
 }

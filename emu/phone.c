@@ -2,10 +2,16 @@
  * Copyright (c) 2026 The phonefleet authors.
  * SPDX-License-Identifier: ISC
  *
- * One emulated phone: identity (spec 2.2), its parameter values, the event
- * dispatcher and the macro variables of spec 6.2.  The provisioning state
- * machine is in prov.c, the DHCP client in dhcpc.c, transfers in fetch.c.
- * A phone is sans-I/O: events in with the time, actions out.
+ * One emulated phone: identity (spec 2.2), its parameter values, the macro
+ * variables of spec 6.2, and the hub that routes events.  The phone runs
+ * several transfers at once (a resync's file, an EDOS query, a custom CA):
+ * each is a struct fetch in one slot per owner, and every datagram or
+ * stream event reaches the transfer whose id its flow carries.  A transfer
+ * that finishes is handed to prov.c once the event has been handled, so no
+ * sub-machine calls back up into the phone.  The provisioning state machine
+ * is in prov.c, the DHCP client in dhcpc.c, the resolver in resolv.c,
+ * transfers in fetch.c.  A phone is sans-I/O: events in with the time,
+ * actions out.
  */
 
 #include <ctype.h>
@@ -14,10 +20,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "emu.h"
+#include "emu-int.h"
+
+#define PHONE_REAP_MAX	64	/* finished transfers handled per event */
 
 static void	phone_reset_ram(struct phone *);
-static void	phone_boot(struct phone *, emu_time, struct emu_outbox *);
+static void	phone_boot(struct phone *, enum phone_reboot, emu_time,
+		    struct emu_outbox *);
+static void	phone_timer(struct phone *, emu_time, struct emu_outbox *);
+static void	phone_route(struct phone *, const struct emu_event *, emu_time,
+		    struct emu_outbox *);
+static void	phone_reap(struct phone *, emu_time, struct emu_outbox *);
 
 /* Assignment expressions (5.3.3): provisioning changes, not local ones. */
 int
@@ -57,32 +70,46 @@ phone_create(struct emu_ctx *ctx, const struct phone_conf *c)
 	p->swver2 = intern_str(in,
 	    c->swver_inactive != NULL ? c->swver_inactive : "");
 	p->no_cert = c->no_cert != 0;
+	p->key_group = c->key_group;
 	p->cust = CUST_OPEN;
 	p->st = PROV_OFF;
 	pset_init(&p->ps);
 	prng_seed(&p->rng, ctx->seed, p->mac);
 	rule_result_init(&p->rr);
 	phone_reset_ram(p);
-	p->stats.first_ok_at = EMU_TIME_NEVER;
-	p->stats.next_resync_at = EMU_TIME_NEVER;
 	return (p);
 }
 
 void
 phone_free(struct phone *p)
 {
+	int	i;
+
 	if (p == NULL)
 		return;
-	if (p->fx != NULL)
-		fetch_free(p->fx, p, NULL);
+	for (i = 0; i < FO__COUNT; i++)
+		fetch_free(p->fx[i], p, NULL);
 	rule_result_clear(&p->rr);
 	pset_clear(&p->ps);
+	resolv_cache_free(p->rcache);
+	for (i = 0; i < FETCH_TLS_SESSIONS; i++) {
+		free(p->tls_sess[i].peer);
+		free(p->tls_sess[i].der);
+	}
+	free(p->ca_der);
+	free(p->ca_rule);
+	free(p->company);
+	free(p->domain);
+	free(p->dhcp_prov);
 	free(p->pending_rule);
 	free(p->run_rule);
 	free(p->prev_server);
 	free(p->last_url);
 	free(p->last_errmsg);
 	free(p->cur_url);
+	free(p->m_scheme);
+	free(p->m_serv);
+	free(p->m_path);
 	free(p);
 }
 
@@ -90,49 +117,66 @@ phone_free(struct phone *p)
 static void
 phone_reset_ram(struct phone *p)
 {
+	int	i;
+
 	p->ip = p->mask = p->router = 0;
 	p->dns[0] = p->dns[1] = 0;
+	free(p->domain);
 	p->domain = NULL;
+	free(p->dhcp_prov);
 	p->dhcp_prov = NULL;
 	p->dhcp_prov_opt = 0;
 	p->dhcp_prov_url = 0;
 	memset(&p->dhcp, 0, sizeof p->dhcp);
 	p->dhcp.resend_at = p->dhcp.t1 = p->dhcp.t2 = EMU_TIME_NEVER;
 	p->dhcp.expiry = EMU_TIME_NEVER;
+	resolv_cache_free(p->rcache);
+	p->rcache = NULL;
 	p->t_boot = p->t_resync = EMU_TIME_NEVER;
 	p->periodic_idx = p->retry_idx = 0;
 	p->retry_armed = 0;
 	p->resync_pending = 0;
+	p->disc_step = 0;
+	p->disc_retry = 0;
 	p->prvst = 0;
 	free(p->pending_rule);
 	p->pending_rule = NULL;
 	free(p->run_rule);
 	p->run_rule = NULL;
-	p->stats.next_resync_at = EMU_TIME_NEVER;
+	for (i = 0; i < FETCH_TLS_SESSIONS; i++) {
+		free(p->tls_sess[i].peer);
+		free(p->tls_sess[i].der);
+		memset(&p->tls_sess[i], 0, sizeof p->tls_sess[i]);
+	}
+	p->status.next_resync_at = EMU_TIME_NEVER;
+	if (p->status.act != PHONE_ACT_HIDDEN)
+		p->status.act = PHONE_ACT_HIDDEN;
 }
 
 static void
-phone_boot(struct phone *p, emu_time now, struct emu_outbox *out)
+phone_boot(struct phone *p, enum phone_reboot why, emu_time now,
+    struct emu_outbox *out)
 {
 	p->powered = 1;
-	p->stats.boots++;
 	p->boot_at = now;
 	p->last_resync = now;
+	p->status.last_reboot = why;
 	phone_reset_ram(p);
+	phone_note_simple(p, out, EMU_NOTE_BOOT, why, EMU_OK);
 	prov_enter(p, PROV_BOOT, now, out);
 	prov_enter(p, PROV_NETWORK, now, out);
 	dhcpc_start(p, now, out);
 }
 
-/* A warm reboot (T26, T18): through REBOOTING back to BOOT. */
+/* A warm reboot (T26, T18): through REBOOTING back to BOOT (3.7). */
 void
-phone_reboot(struct phone *p, emu_time now, struct emu_outbox *out)
+phone_reboot(struct phone *p, enum phone_reboot why, emu_time now,
+    struct emu_outbox *out)
 {
 	prov_power_off(p, out);
-	p->stats.reboots++;
-	phone_note(p, out, EMU_NOTE_REBOOT, 0, 0);
+	phone_log(p, out, TRACE_PROV, "reboot: %s", phone_reboot_name(why));
 	prov_enter(p, PROV_REBOOTING, now, out);
-	phone_boot(p, now, out);
+	phone_boot(p, why, now, out);
 }
 
 void
@@ -144,96 +188,164 @@ phone_handle(struct phone *p, const struct emu_event *ev, emu_time now,
 	switch (ev->type) {
 	case EMU_EV_POWER_ON:
 		if (p->powered)
-			return;
-		phone_boot(p, now, out);
-		return;
+			break;
+		phone_boot(p, PHONE_RB_POWER, now, out);
+		break;
 	case EMU_EV_POWER_OFF:
 		if (!p->powered)
-			return;
+			break;
 		prov_power_off(p, out);
 		p->powered = 0;
 		phone_reset_ram(p);
 		prov_enter(p, PROV_OFF, now, out);
-		return;
+		break;
 	case EMU_EV_REBOOT:
 		if (!p->powered)
-			return;
-		phone_reboot(p, now, out);
-		return;
+			break;
+		phone_reboot(p, PHONE_RB_USER, now, out);
+		break;
 	case EMU_EV_FACTORY_RESET:
 		/* Spec 2.4: defaults, customization Open, not provisioned. */
 		prov_power_off(p, out);
 		prov_enter(p, PROV_FACTORY_RESET, now, out);
+		prov_factory_reset(p);
 		pset_clear(&p->ps);
-		p->cust = CUST_OPEN;
-		p->provisioned = 0;
-		p->boot_no_resync = 0;
 		free(p->last_url);
 		p->last_url = NULL;
 		free(p->last_errmsg);
 		p->last_errmsg = NULL;
+		if (p->cust != CUST_OPEN)
+			phone_set_cust(p, CUST_OPEN, out);
 		if (p->powered) {
-			p->stats.reboots++;
-			phone_note(p, out, EMU_NOTE_REBOOT, 0, 0);
 			prov_enter(p, PROV_REBOOTING, now, out);
-			phone_boot(p, now, out);
+			phone_boot(p, PHONE_RB_FACTORY, now, out);
 		}
-		return;
+		break;
 	case EMU_EV_SET_PARAM: {
 		int	 id;
 		char	*cause = NULL;
 
 		if (ev->name == NULL || ev->text == NULL)
-			return;
+			break;
 		if ((id = param_find(p->ctx, ev->name)) < 0) {
 			phone_log(p, out, TRACE_PROV, "set %s: unknown parameter",
 			    ev->name);
-			return;
+			break;
 		}
 		if (param_validate(id, ev->text, &cause) != 0) {
 			phone_log(p, out, TRACE_PROV, "set %s: %s", ev->name,
 			    cause);
 			free(cause);
-			return;
+			break;
 		}
 		phone_set_id(p, id, ev->text, 1);
-		prov_local_change(p);
-		return;
+		prov_local_change(p, id, now, out);
+		break;
 	}
 	case EMU_EV_RESYNC:
 		if (!p->powered)
-			return;
+			break;
+		/* 4.6, 15.5: a resync with a rule is a manual configuration. */
+		if (ev->text != NULL && p->cust != CUST_ACQUIRED &&
+		    p->cust != CUST_ABORTED) {
+			phone_log(p, out, TRACE_PROV, "manual resync rule");
+			phone_set_cust(p, CUST_ABORTED, out);
+		}
 		prov_resync_request(p, -1, ev->text, now, out);
-		return;
+		break;
+	case EMU_EV_ACTIVATE:
+		if (!p->powered)
+			break;
+		prov_activate(p, ev->text != NULL ? ev->text : "", now, out);
+		break;
 	case EMU_EV_KEY:
 		/* The LCD model arrives with the keypad issue; keys are
 		 * accepted and logged so scripted scenarios stay valid. */
 		phone_log(p, out, TRACE_LCD, "key %d", ev->key);
-		return;
+		break;
 	case EMU_EV_TIMER:
 		if (!p->powered)
-			return;
-		if (dhcpc_deadline(p) <= now)
-			dhcpc_timer(p, now, out);
-		prov_timer(p, now, out);
-		return;
+			break;
+		phone_timer(p, now, out);
+		break;
 	case EMU_EV_DGRAM:
-		if (!p->powered)
-			return;
-		if (ev->dst_port == DHCP_CLIENT_PORT) {
-			dhcpc_input(p, ev->data, ev->len, now, out);
-			return;
-		}
-		prov_fetch_event(p, ev, now, out);
-		return;
 	case EMU_EV_CONNECTED:
 	case EMU_EV_DATA:
 	case EMU_EV_CLOSED:
 	case EMU_EV_STREAM_ERROR:
 		if (!p->powered)
-			return;
-		prov_fetch_event(p, ev, now, out);
+			break;
+		phone_route(p, ev, now, out);
+		break;
+	}
+	if (p->powered)
+		phone_reap(p, now, out);
+	p->out = NULL;
+}
+
+/* Every timer that is due, each checked against now (STYLE.md 3). */
+static void
+phone_timer(struct phone *p, emu_time now, struct emu_outbox *out)
+{
+	int	i;
+
+	if (dhcpc_deadline(p) <= now &&
+	    dhcpc_timer(p, now, out) == DHCPC_RC_BOUND)
+		prov_bound(p, now, out);
+	for (i = 0; i < FO__COUNT; i++) {
+		if (p->fx[i] != NULL && fetch_deadline(p->fx[i]) <= now)
+			fetch_timer(p->fx[i], p, now, out);
+	}
+	phone_reap(p, now, out);
+	prov_timer(p, now, out);
+}
+
+/* A datagram or stream event goes to the owner of its flow. */
+static void
+phone_route(struct phone *p, const struct emu_event *ev, emu_time now,
+    struct emu_outbox *out)
+{
+	uint32_t	id = EMU_FLOW_XFER(ev->flow);
+	int		i;
+
+	if (ev->flow == EMU_FLOW_DHCP) {
+		if (ev->type == EMU_EV_DGRAM &&
+		    dhcpc_input(p, ev->data, ev->len, now, out) ==
+		    DHCPC_RC_BOUND)
+			prov_bound(p, now, out);
 		return;
+	}
+	for (i = 0; i < FO__COUNT; i++) {
+		if (p->fx[i] != NULL && fetch_id(p->fx[i]) == id) {
+			fetch_event(p->fx[i], p, ev, now, out);
+			return;
+		}
+	}
+	phone_log(p, out, TRACE_NET, "event for flow %u dropped: no owner",
+	    ev->flow);
+}
+
+/*
+ * Hand finished transfers to their owners.  An owner may start another
+ * transfer at once (the next rule, the next discovery step), which may
+ * itself finish at once (a cached failure): loop, within a bound.
+ */
+static void
+phone_reap(struct phone *p, emu_time now, struct emu_outbox *out)
+{
+	struct fetch	*fx;
+	int		 i, n = 0, again = 1;
+
+	while (again && n < PHONE_REAP_MAX) {
+		again = 0;
+		for (i = 0; i < FO__COUNT; i++) {
+			if ((fx = p->fx[i]) == NULL || !fetch_is_done(fx))
+				continue;
+			p->fx[i] = NULL;
+			prov_fetch_done(p, i, fx, now, out);
+			again = 1;
+			n++;
+		}
 	}
 }
 
@@ -241,13 +353,126 @@ emu_time
 phone_deadline(const struct phone *p)
 {
 	emu_time	 t, d;
+	int		 i;
 
 	if (!p->powered)
 		return (EMU_TIME_NEVER);
 	t = dhcpc_deadline(p);
 	if ((d = prov_deadline(p)) < t)
 		t = d;
+	for (i = 0; i < FO__COUNT; i++) {
+		if (p->fx[i] != NULL && (d = fetch_deadline(p->fx[i])) < t)
+			t = d;
+	}
 	return (t);
+}
+
+/* Transfers. */
+
+struct fetch *
+phone_fetch_start(struct phone *p, enum fetch_owner owner,
+    const struct fetch_req *rq, emu_time now, struct emu_outbox *out)
+{
+	phone_fetch_cancel(p, owner, out);
+	/* Ids fit a flow (EMU_FLOW) and are never 0 (DHCP's). */
+	p->fetch_seq = p->fetch_seq >= EMU_XFER_ID_MAX ? 1 :
+	    p->fetch_seq + 1;
+	p->fx[owner] = fetch_start(p, p->fetch_seq, rq, now, out);
+	return (p->fx[owner]);
+}
+
+struct fetch *
+phone_fetch_find(struct phone *p, enum fetch_owner owner)
+{
+	return (p->fx[owner]);
+}
+
+void
+phone_fetch_cancel(struct phone *p, enum fetch_owner owner,
+    struct emu_outbox *out)
+{
+	if (p->fx[owner] == NULL)
+		return;
+	fetch_free(p->fx[owner], p, out);
+	p->fx[owner] = NULL;
+}
+
+/* Customization state changes (4.8), each noted for the report. */
+void
+phone_set_cust(struct phone *p, enum cust_state st, struct emu_outbox *out)
+{
+	if (p->cust == st)
+		return;
+	phone_log(p, out, TRACE_PROV, "customization %s -> %s",
+	    cust_state_name(p->cust), cust_state_name(st));
+	p->cust = st;
+	phone_note_simple(p, out, EMU_NOTE_CUST, st, EMU_OK);
+}
+
+/* TLS sessions (9.6): one per peer, the oldest replaced. */
+const struct phone_tls_sess *
+phone_tls_session(struct phone *p, const char *peer, emu_time now)
+{
+	int	i;
+
+	for (i = 0; i < FETCH_TLS_SESSIONS; i++) {
+		if (p->tls_sess[i].peer == NULL ||
+		    strcmp(p->tls_sess[i].peer, peer) != 0)
+			continue;
+		if (p->tls_sess[i].expires <= now) {
+			phone_tls_session_drop(p, peer);
+			return (NULL);
+		}
+		return (&p->tls_sess[i]);
+	}
+	return (NULL);
+}
+
+void
+phone_tls_session_store(struct phone *p, const char *peer, const uint8_t *der,
+    size_t len, emu_time expires)
+{
+	struct phone_tls_sess	*s = NULL;
+	int			 i;
+
+	for (i = 0; i < FETCH_TLS_SESSIONS && s == NULL; i++) {
+		if (p->tls_sess[i].peer != NULL &&
+		    strcmp(p->tls_sess[i].peer, peer) == 0)
+			s = &p->tls_sess[i];
+	}
+	for (i = 0; i < FETCH_TLS_SESSIONS && s == NULL; i++) {
+		if (p->tls_sess[i].peer == NULL)
+			s = &p->tls_sess[i];
+	}
+	if (s == NULL) {
+		s = &p->tls_sess[0];
+		for (i = 1; i < FETCH_TLS_SESSIONS; i++) {
+			if (p->tls_sess[i].expires < s->expires)
+				s = &p->tls_sess[i];
+		}
+	}
+	free(s->peer);
+	free(s->der);
+	s->peer = xstrdup(peer);
+	s->der = xmalloc(len == 0 ? 1 : len);
+	memcpy(s->der, der, len);
+	s->len = len;
+	s->expires = expires;
+}
+
+void
+phone_tls_session_drop(struct phone *p, const char *peer)
+{
+	int	i;
+
+	for (i = 0; i < FETCH_TLS_SESSIONS; i++) {
+		if (p->tls_sess[i].peer == NULL ||
+		    strcmp(p->tls_sess[i].peer, peer) != 0)
+			continue;
+		free(p->tls_sess[i].peer);
+		free(p->tls_sess[i].der);
+		memset(&p->tls_sess[i], 0, sizeof p->tls_sess[i]);
+	}
 }
 
 /* Parameters. */
@@ -288,7 +513,7 @@ phone_set(struct phone *p, const char *name, const char *value, int local,
 		return (-1);
 	phone_set_id(p, id, value, local);
 	if (local)
-		prov_local_change(p);
+		prov_local_change(p, -1, p->now, NULL);
 	return (0);
 }
 
@@ -330,10 +555,16 @@ phone_ip(const struct phone *p)
 	return (p->ip);
 }
 
-const struct phone_stats *
-phone_stats(const struct phone *p)
+const struct phone_status *
+phone_status(const struct phone *p)
 {
-	return (&p->stats);
+	return (&p->status);
+}
+
+const char *
+phone_company(const struct phone *p)
+{
+	return (p->company != NULL ? p->company : "");
 }
 
 const char *
@@ -346,23 +577,6 @@ const char *
 phone_last_errmsg(const struct phone *p)
 {
 	return (p->last_errmsg != NULL ? p->last_errmsg : "");
-}
-
-/* Runtime helpers. */
-
-uint16_t
-phone_next_port(struct phone *p)
-{
-	/* Ephemeral client ports, distinct per transfer (10, ASSUMPTION). */
-	p->port_seq = (p->port_seq + 1) % 16000;
-	return (49152 + p->port_seq);
-}
-
-int
-phone_next_stream(struct phone *p)
-{
-	p->stream_seq = p->stream_seq == 32767 ? 1 : p->stream_seq + 1;
-	return (p->stream_seq);
 }
 
 void
@@ -382,22 +596,32 @@ phone_log(struct phone *p, struct emu_outbox *out, unsigned cat,
 	if (n < 0)
 		return;
 	a = emu_outbox_add(out, EMU_ACT_LOG, s, n);
-	a->cat = cat;
+	a->u.cat = cat;
 	free(s);
 }
 
 void
-phone_note(struct phone *p, struct emu_outbox *out, enum emu_note note,
-    int arg, int arg2)
+phone_note(struct phone *p, struct emu_outbox *out, const struct emu_note *n)
 {
 	struct emu_action	*a;
 
 	if (out == NULL)
 		return;
 	a = emu_outbox_add(out, EMU_ACT_NOTE, NULL, 0);
-	a->note = note;
-	a->arg = arg;
-	a->arg2 = arg2;
+	a->u.note = *n;
+}
+
+void
+phone_note_simple(struct phone *p, struct emu_outbox *out,
+    enum emu_note_kind kind, int arg, enum emu_err err)
+{
+	struct emu_note	n;
+
+	memset(&n, 0, sizeof n);
+	n.kind = kind;
+	n.arg = arg;
+	n.err = err;
+	phone_note(p, out, &n);
 }
 
 /* Emit one Log_*_Msg (spec 16.2); an empty message is suppressed. */
@@ -557,28 +781,24 @@ phone_macro_lookup(void *arg, const char *name, size_t len, char *tmp,
 		return ("orig_mpp");
 	if (strcmp(n, "AUTHSTATUS") == 0)
 		return ("none");
-	if (strcmp(n, "SCHEME") == 0 || strcmp(n, "METH") == 0 ||
-	    strcmp(n, "SERV") == 0 || strcmp(n, "SERVIP") == 0 ||
-	    strcmp(n, "PORT") == 0 || strcmp(n, "PATH") == 0) {
-		const struct rule_result *rr = &p->rr;
-
-		if (rr->path == NULL)
-			return ("");
-		if (strcmp(n, "SCHEME") == 0 || strcmp(n, "METH") == 0)
-			return (rule_scheme_name(rr->scheme));
-		if (strcmp(n, "SERV") == 0)
-			return (rr->host != NULL ? rr->host : "");
-		if (strcmp(n, "SERVIP") == 0) {
-			if (p->servip[0] != '\0')
-				return (p->servip);
-			return (rr->host != NULL ? rr->host : "");
-		}
-		if (strcmp(n, "PORT") == 0) {
-			snprintf(tmp, tmpsize, "%u", rr->port);
-			return (tmp);
-		}
-		return (rr->path);
+	/* 9.3: the URL of the running fetch, the final one after it. */
+	if (strcmp(n, "SCHEME") == 0 || strcmp(n, "METH") == 0)
+		return (p->m_scheme != NULL ? p->m_scheme : "");
+	if (strcmp(n, "SERV") == 0)
+		return (p->m_serv != NULL ? p->m_serv : "");
+	if (strcmp(n, "SERVIP") == 0) {
+		if (p->servip[0] != '\0')
+			return (p->servip);
+		return (p->m_serv != NULL ? p->m_serv : "");
 	}
+	if (strcmp(n, "PORT") == 0) {
+		if (p->m_path == NULL)
+			return ("");
+		snprintf(tmp, tmpsize, "%u", p->m_port);
+		return (tmp);
+	}
+	if (strcmp(n, "PATH") == 0)
+		return (p->m_path != NULL ? p->m_path : "");
 	return (NULL);
 }
 

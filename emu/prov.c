@@ -3,15 +3,20 @@
  * SPDX-License-Identifier: ISC
  *
  * The provisioning state machine (spec 3): boot delay, the boot decision
- * (T7-T9), the resync procedure (3.4) over Profile_Rule and Profile_Rule_B
- * to _D, decoding and applying profiles (8.5, 11), outcomes A/B/C (9.2),
+ * (T7-T9), discovery (4: DHCP, DNS SRV, EDOS remote customization, GDS
+ * activation codes) with the customization states of 4.8, the resync
+ * procedure (3.4) over Profile_Rule and Profile_Rule_B to _D, the custom CA
+ * (16.5), decoding and applying profiles (8.5, 11), outcomes A/B/C (9.2),
  * the periodic, daily and error-retry timers (3.5), trigger gating (3.3)
  * and coalescing of triggers that arrive during a resync (B124).
  *
- * Not here yet (later issues): DNS SRV, EDOS and GDS discovery steps,
- * firmware upgrades (P7 passes straight to P9), HTTPS, RFC 8188, calls.
+ * Transfers are started through the hub (phone_fetch_start) and come back
+ * finished through prov_fetch_done(), one owner each (enum fetch_owner).
+ * Not here yet (later issues): firmware upgrades (P7 passes straight to
+ * P9), RFC 8188, calls.
  */
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,19 +24,44 @@
 
 #include <openssl/evp.h>
 
-#include "emu.h"
+#include "emu-int.h"
 
+#define PROV_EDOS_HOST		"activate.cisco.com"	/* 13.1 */
+#define PROV_EDOS_HOST_OLD	"webapps.cisco.com"	/* < 11.2(1), K5 */
+#define PROV_GDS_HOST		"activation.webex.com"	/* 13.3 */
+#define PROV_CLOUD_MAX		(64 * 1024)	/* an EDOS/GDS answer */
+#define PROV_CA_MAX		(64 * 1024)	/* a custom CA file */
+#define PROV_CODE_MIN		3	/* short codes (13.2) */
+#define PROV_CODE_MAX		16
+
+static int	prov_unprovisioned(struct phone *);
 static void	prov_boot_decision(struct phone *, emu_time,
 		    struct emu_outbox *);
+static void	prov_discover(struct phone *, emu_time, struct emu_outbox *);
+static void	prov_edos_step(struct phone *, emu_time, struct emu_outbox *);
+static void	prov_gds_step(struct phone *, emu_time, struct emu_outbox *);
+static void	prov_cloud_done(struct phone *, enum fetch_owner,
+		    struct fetch *, emu_time, struct emu_outbox *);
+static void	prov_set_act(struct phone *, enum phone_act,
+		    struct emu_outbox *);
+static void	prov_disc_wait(struct phone *, emu_time, struct emu_outbox *);
 static void	prov_resync_start(struct phone *, int, const char *, emu_time,
 		    struct emu_outbox *);
-static void	prov_next_rule(struct phone *, emu_time, struct emu_outbox *);
-static void	prov_fetch_finished(struct phone *, emu_time,
+static int	prov_ca_needed(struct phone *);
+static void	prov_ca_start(struct phone *, emu_time, struct emu_outbox *);
+static void	prov_ca_done(struct phone *, struct fetch *, emu_time,
 		    struct emu_outbox *);
+static void	prov_next_rule(struct phone *, emu_time, struct emu_outbox *);
+static void	prov_rule_fetch(struct phone *, emu_time, struct emu_outbox *);
+static void	prov_resync_fetch_done(struct phone *, struct fetch *,
+		    emu_time, struct emu_outbox *);
 static void	prov_resync_ok(struct phone *, emu_time, struct emu_outbox *);
 static void	prov_resync_fail(struct phone *, enum emu_err, emu_time,
 		    struct emu_outbox *);
 static void	prov_resync_end(struct phone *, emu_time, struct emu_outbox *);
+static void	prov_set_macros(struct phone *, enum rule_scheme, const char *,
+		    uint16_t, const char *, const char *);
+static void	prov_arm_retry(struct phone *, emu_time, struct emu_outbox *);
 static void	prov_arm_periodic(struct phone *, emu_time, int,
 		    struct emu_outbox *);
 static int	prov_triggers_pass(struct phone *, struct emu_outbox *);
@@ -39,9 +69,124 @@ static uint32_t	prov_sched(struct phone *, int, unsigned,
 		    struct emu_outbox *);
 static int	prov_resync_at(struct phone *, emu_time, emu_time *);
 static enum emu_err prov_apply_body(struct phone *, const uint8_t *, size_t,
-		    const char *, int *, struct emu_outbox *);
+		    const char *, const char *, int, int *,
+		    struct emu_outbox *);
 static int	prov_decrypt_cbc(const uint8_t *, size_t, const char *,
 		    const EVP_MD *, struct dbuf *);
+static int	prov_fw_at_least(struct phone *, const char *);
+
+/*
+ * The EMULATOR-DEFINED cloud exchanges (13.1-13.3).  XXX: interim
+ * encodings until the shared codecs land.
+ */
+#define PROV_GDS_PATH		"/api/v1/activate"
+enum { PROV_CODE_GDS = 0, PROV_CODE_SHORT };
+enum { PROV_GDS_OK = 0, PROV_GDS_INVALID, PROV_GDS_FAILED };
+enum { PROV_EDOS_REDIRECT = 0, PROV_EDOS_UNAVAILABLE, PROV_EDOS_RETRY };
+
+static char *
+prov_c_edos_target(const char *mau, const char *pn, const char *sn,
+    const char *fw)
+{
+	char	*r;
+
+	xasprintf(&r, "/rc/v1/device?mac=%s&pid=%s&sn=%s&fw=%s", mau, pn, sn,
+	    fw);
+	return (r);
+}
+
+static char *
+prov_c_code_target(const char *digits, const char *mau, const char *pn)
+{
+	char	*r;
+
+	xasprintf(&r, "/rc/v1/code?code=%s&mac=%s&pid=%s", digits, mau, pn);
+	return (r);
+}
+
+static char *
+prov_c_gds_body(const char *code, const char *mau, const char *pn,
+    const char *sn, const char *fw)
+{
+	char	*r;
+
+	xasprintf(&r, "{\"code\":\"%s\",\"mac\":\"%s\",\"pid\":\"%s\","
+	    "\"sn\":\"%s\",\"fw\":\"%s\"}", code, mau, pn, sn, fw);
+	return (r);
+}
+
+static int
+prov_c_code_check(const char *code, char **cause)
+{
+	size_t	n = strlen(code), i;
+
+	for (i = code[0] == '#' ? 1 : 0; i < n; i++) {
+		if (!isdigit((unsigned char)code[i])) {
+			xasprintf(cause, "not a digit");
+			return (-1);
+		}
+	}
+	if (code[0] == '#') {
+		if (n - 1 < PROV_CODE_MIN || n - 1 > PROV_CODE_MAX) {
+			xasprintf(cause, "short code of %zu digits", n - 1);
+			return (-1);
+		}
+		return (PROV_CODE_SHORT);
+	}
+	if (n != 16) {
+		xasprintf(cause, "%zu digits", n);
+		return (-1);
+	}
+	return (PROV_CODE_GDS);
+}
+
+static int
+prov_c_gds_reply(int status, const uint8_t *body, size_t len, char **rule,
+    char **cause)
+{
+	const char	*s, *e;
+
+	if (status == 400 || status == 404 || status == 410)
+		return (PROV_GDS_INVALID);
+	if (status != 200 || body == NULL) {
+		xasprintf(cause, "status %d", status);
+		return (PROV_GDS_FAILED);
+	}
+	s = memmem(body, len, "\"profileRule\":\"", 15);
+	if (s == NULL)
+		return (PROV_GDS_FAILED);
+	s += 15;
+	e = memchr(s, '"', (const char *)body + len - s);
+	if (e == NULL)
+		return (PROV_GDS_FAILED);
+	*rule = xstrndup(s, e - s);
+	return (PROV_GDS_OK);
+}
+
+static int
+prov_c_edos_classify(int status, const uint8_t *body, size_t len,
+    char **company)
+{
+	*company = NULL;
+	if (status == 404 || (status == 200 && len == 0))
+		return (PROV_EDOS_UNAVAILABLE);
+	if (status == 200)
+		return (PROV_EDOS_REDIRECT);
+	(void)body;
+	return (PROV_EDOS_RETRY);
+}
+
+static int
+prov_c_ca_parse(const uint8_t *data, size_t len, uint8_t **der,
+    size_t *dlen, char **cause)
+{
+	(void)data;
+	(void)len;
+	(void)der;
+	(void)dlen;
+	xasprintf(cause, "custom CA not supported yet");
+	return (-1);
+}
 
 void
 prov_enter(struct phone *p, enum prov_state st, emu_time now,
@@ -52,7 +197,7 @@ prov_enter(struct phone *p, enum prov_state st, emu_time now,
 	phone_log(p, out, TRACE_PROV, "%s -> %s", prov_state_name(p->st),
 	    prov_state_name(st));
 	p->st = st;
-	phone_note(p, out, EMU_NOTE_STATE, st, 0);
+	phone_note_simple(p, out, EMU_NOTE_STATE, st, EMU_OK);
 }
 
 /* The first DHCP ACK of a boot (T5, T6): P3 is folded into P4. */
@@ -63,9 +208,9 @@ prov_bound(struct phone *p, emu_time now, struct emu_outbox *out)
 
 	/* 4.2.4, B5: a DHCP source while Open aborts remote customization. */
 	if (p->dhcp_prov != NULL && p->cust == CUST_OPEN) {
-		p->cust = CUST_ABORTED;
-		phone_log(p, out, TRACE_PROV, "customization Open -> Aborted "
-		    "(DHCP option %u)", p->dhcp_prov_opt);
+		phone_log(p, out, TRACE_PROV, "DHCP option %u: no remote "
+		    "customization", p->dhcp_prov_opt);
+		phone_set_cust(p, CUST_ABORTED, out);
 	}
 	/* P4: rand(0, 20 x Resync_Random_Delay) seconds (K1, B82). */
 	if (parse_uint(phone_param(p, P_RESYNC_RANDOM_DELAY), 0, 65535, &units,
@@ -73,7 +218,7 @@ prov_bound(struct phone *p, emu_time now, struct emu_outbox *out)
 		units = 2;
 	delay_ms = prng_range(&p->rng, units * 20 * 1000);
 	prov_enter(p, PROV_BOOT_DELAY, now, out);
-	p->t_boot = now + EMU_MS(delay_ms);
+	p->t_boot = EMU_TIME_ADD(now, EMU_MS(delay_ms));
 }
 
 emu_time
@@ -83,8 +228,6 @@ prov_deadline(const struct phone *p)
 
 	if (p->st == PROV_BOOT_DELAY && p->t_boot < t)
 		t = p->t_boot;
-	if (p->fx != NULL && fetch_deadline(p->fx) < t)
-		t = fetch_deadline(p->fx);
 	return (t);
 }
 
@@ -93,18 +236,22 @@ prov_timer(struct phone *p, emu_time now, struct emu_outbox *out)
 {
 	int	prvst;
 
-	if (p->fx != NULL && fetch_deadline(p->fx) <= now) {
-		fetch_timer(p->fx, p, now, out);
-		if (fetch_is_done(p->fx))
-			prov_fetch_finished(p, now, out);
-	}
 	if (p->st == PROV_BOOT_DELAY && p->t_boot <= now) {
 		p->t_boot = EMU_TIME_NEVER;
 		prov_boot_decision(p, now, out);
 	}
 	if (p->t_resync <= now) {
 		p->t_resync = EMU_TIME_NEVER;
-		p->stats.next_resync_at = EMU_TIME_NEVER;
+		p->status.next_resync_at = EMU_TIME_NEVER;
+		if (p->disc_retry) {
+			/* T12 ASSUMPTION: discovery again on the retry. */
+			p->disc_retry = 0;
+			if (p->st == PROV_OPERATIONAL && prov_unprovisioned(p) &&
+			    param_is_true(phone_param(p, P_PROVISION_ENABLE))) {
+				prov_discover(p, now, out);
+				return;
+			}
+		}
 		prvst = p->retry_armed ? 2 : 1;
 		/* 3.3: the error retry is not gated (ASSUMPTION). */
 		if (prvst == 1 && !prov_triggers_pass(p, out)) {
@@ -117,6 +264,32 @@ prov_timer(struct phone *p, emu_time now, struct emu_outbox *out)
 	}
 }
 
+/*
+ * 4.1 ASSUMPTION: unprovisioned means never configured: not provisioned,
+ * remote customization not abandoned nor under way with its redirect, and
+ * the factory rules.  A phone whose flash holds another Profile_Rule takes
+ * the boot decision of a provisioned phone (T8: Resync_On_Reset, triggers).
+ */
+static int
+prov_unprovisioned(struct phone *p)
+{
+	int	i;
+
+	if (p->provisioned)
+		return (0);
+	if (p->cust != CUST_OPEN && p->cust != CUST_PENDING &&
+	    p->cust != CUST_UNAVAILABLE)
+		return (0);
+	if (strcmp(phone_param(p, P_PROFILE_RULE),
+	    param_table[P_PROFILE_RULE].def) != 0)
+		return (0);
+	for (i = P_PROFILE_RULE_B; i <= P_PROFILE_RULE_D; i++) {
+		if (*phone_param(p, i) != '\0')
+			return (0);
+	}
+	return (1);
+}
+
 /* T7, T8, T9. */
 static void
 prov_boot_decision(struct phone *p, emu_time now, struct emu_outbox *out)
@@ -125,29 +298,307 @@ prov_boot_decision(struct phone *p, emu_time now, struct emu_outbox *out)
 	int	no_resync = p->boot_no_resync;
 
 	p->boot_no_resync = 0;
-	if (!p->provisioned && enable) {
-		/*
-		 * T7, P5: discovery.  In this version the DHCP step is the
-		 * only one: with or without a DHCP source the phone resyncs
-		 * with its rules; a host-less rule without a source fails
-		 * with "no server" and is retried on the error schedule
-		 * (T12).
-		 */
-		prov_enter(p, PROV_DISCOVERY, now, out);
-		prov_resync_start(p, 0, NULL, now, out);
+	if (enable && prov_unprovisioned(p)) {
+		prov_discover(p, now, out);		/* T7 */
 		return;
 	}
-	if (p->provisioned && enable && !no_resync &&
+	if (enable && !no_resync &&
 	    param_is_true(phone_param(p, P_RESYNC_ON_RESET))) {
 		if (prov_triggers_pass(p, out)) {
-			prov_resync_start(p, 0, NULL, now, out);
+			prov_resync_start(p, 0, NULL, now, out);	/* T8 */
 			return;
 		}
 		phone_log(p, out, TRACE_PROV, "boot resync gated by "
 		    "Resync_Trigger");
-	}
+	} else if (enable)
+		phone_log(p, out, TRACE_PROV, "no boot resync (%s)",
+		    no_resync ? "reboot caused by a profile" :
+		    "Resync_On_Reset is No");
 	/* T9: on to P7 and P9, running a resync requested while booting. */
 	prov_resync_end(p, now, out);
+}
+
+/*
+ * P5 (4.1): DHCP, then DNS SRV, then EDOS, then the activation code.  The
+ * first step that applies runs; the next is tried when it finds nothing.
+ */
+static void
+prov_discover(struct phone *p, emu_time now, struct emu_outbox *out)
+{
+	prov_enter(p, PROV_DISCOVERY, now, out);
+	if (p->dhcp_prov != NULL) {
+		/* Step 1 (4.2): the rules, with the DHCP source. */
+		prov_resync_start(p, 0, NULL, now, out);
+		return;
+	}
+	if (p->domain != NULL && p->dns[0] != 0) {
+		/* Step 2 (4.3): SRV names of the DHCP domain. */
+		p->disc_step = FO_SRV + 1;
+		p->srv_path = 0;
+		prov_resync_start(p, 0, NULL, now, out);
+		return;
+	}
+	prov_edos_step(p, now, out);
+}
+
+/* Step 3 (4.4, 13.1): ask EDOS, unless customization was abandoned. */
+static void
+prov_edos_step(struct phone *p, emu_time now, struct emu_outbox *out)
+{
+	struct fetch_req	 rq;
+	char			*path;
+
+	if (p->cust != CUST_OPEN && p->cust != CUST_PENDING &&
+	    p->cust != CUST_UNAVAILABLE) {
+		phone_log(p, out, TRACE_PROV, "no EDOS query: customization "
+		    "%s", cust_state_name(p->cust));
+		prov_disc_wait(p, now, out);
+		return;
+	}
+	path = prov_c_edos_target(p->macstr, p->model, p->serial,
+	    p->swver);
+	memset(&rq, 0, sizeof rq);
+	rq.kind = EMU_XFER_EDOS;
+	rq.scheme = RULE_HTTPS;
+	/* B12, K5: firmware older than 11.2(1) asks webapps.cisco.com. */
+	rq.host = prov_fw_at_least(p, "11-2-1") ? PROV_EDOS_HOST :
+	    PROV_EDOS_HOST_OLD;
+	rq.port = 443;
+	rq.path = path;
+	rq.no_restrict = 1;
+	rq.max_len = PROV_CLOUD_MAX;
+	p->disc_step = FO_EDOS + 1;
+	phone_log(p, out, TRACE_PROV, "EDOS query to %s", rq.host);
+	/* B11: the query is sent: Pending. */
+	phone_set_cust(p, CUST_PENDING, out);
+	phone_fetch_start(p, FO_EDOS, &rq, now, out);
+	free(path);
+}
+
+/*
+ * Step 4 (4.5): the activation-code screen, where the phone can show it:
+ * Webex_Onboard_Enable, firmware 11.2(3) or later, not a CP-6861 (B25).
+ */
+static void
+prov_gds_step(struct phone *p, emu_time now, struct emu_outbox *out)
+{
+	if (!param_is_true(phone_get(p, "Webex_Onboard_Enable"))) {
+		phone_log(p, out, TRACE_PROV, "no activation code: "
+		    "Webex_Onboard_Enable is No");
+		prov_disc_wait(p, now, out);
+		return;
+	}
+	if (strcmp(p->model, "CP-6861-3PCC") == 0) {
+		/* B25: the 6861 has no activation-code onboarding. */
+		phone_log(p, out, TRACE_PROV, "no activation code on %s",
+		    p->model);
+		prov_disc_wait(p, now, out);
+		return;
+	}
+	if (!prov_fw_at_least(p, "11-2-3")) {
+		phone_log(p, out, TRACE_PROV, "no activation code: firmware "
+		    "%s is older than 11.2(3)", p->swver);
+		prov_disc_wait(p, now, out);
+		return;
+	}
+	prov_enter(p, PROV_ACTIVATION, now, out);	/* T11, B19 */
+	prov_set_act(p, PHONE_ACT_SHOWN, out);
+}
+
+/* Nothing more to discover now (T12): wait in P9 for a boot or the user. */
+static void
+prov_disc_wait(struct phone *p, emu_time now, struct emu_outbox *out)
+{
+	p->disc_step = 0;
+	prov_resync_end(p, now, out);
+}
+
+static void
+prov_set_act(struct phone *p, enum phone_act a, struct emu_outbox *out)
+{
+	if (p->status.act == a)
+		return;
+	phone_log(p, out, TRACE_LCD, "activation screen: %s",
+	    phone_act_name(a));
+	p->status.act = a;
+	phone_note_simple(p, out, EMU_NOTE_ACTIVATION, a, EMU_OK);
+}
+
+/*
+ * The user typed a code and pressed Continue (15.6): 16 digits go to GDS,
+ * '#' and 3-16 digits are a short code for EDOS (13.2); anything else is
+ * refused on the phone (B24).
+ */
+void
+prov_activate(struct phone *p, const char *code, emu_time now,
+    struct emu_outbox *out)
+{
+	struct fetch_req	 rq;
+	char			*path = NULL, *body = NULL, *cause = NULL;
+	int			 kind;
+
+	if (p->st != PROV_ACTIVATION) {
+		phone_log(p, out, TRACE_LCD, "activation code while %s: "
+		    "ignored", prov_state_name(p->st));
+		return;
+	}
+	if (p->fx[FO_GDS] != NULL || p->fx[FO_CODE] != NULL) {
+		phone_log(p, out, TRACE_LCD, "activation busy: code ignored");
+		return;
+	}
+	if ((kind = prov_c_code_check(code, &cause)) < 0) {
+		/* B24: refused locally, the screen stays. */
+		phone_log(p, out, TRACE_LCD, "activation code refused: %s",
+		    cause);
+		free(cause);
+		prov_set_act(p, PHONE_ACT_INVALID, out);
+		return;
+	}
+	memset(&rq, 0, sizeof rq);
+	rq.scheme = RULE_HTTPS;
+	rq.port = 443;
+	rq.no_restrict = 1;
+	rq.max_len = PROV_CLOUD_MAX;
+	prov_set_act(p, PHONE_ACT_BUSY, out);
+	if (kind == PROV_CODE_SHORT) {
+		/* B23: '#' then digits: the CDA redirect through EDOS. */
+		path = prov_c_code_target(code + 1, p->macstr, p->model);
+		rq.kind = EMU_XFER_CODE;
+		rq.host = PROV_EDOS_HOST;
+		rq.path = path;
+		phone_log(p, out, TRACE_PROV, "short activation code");
+		phone_fetch_start(p, FO_CODE, &rq, now, out);
+	} else {
+		/* B21: the GDS POST. */
+		body = prov_c_gds_body(code, p->macstr, p->model,
+		    p->serial, p->swver);
+		rq.kind = EMU_XFER_GDS;
+		rq.host = PROV_GDS_HOST;
+		rq.path = PROV_GDS_PATH;
+		rq.method = "POST";
+		rq.body = (const uint8_t *)body;
+		rq.body_len = strlen(body);
+		rq.content_type = "application/json";
+		phone_log(p, out, TRACE_PROV, "activation code to GDS");
+		phone_fetch_start(p, FO_GDS, &rq, now, out);
+	}
+	free(path);
+	free(body);
+}
+
+/* A finished transfer, back from the hub. */
+void
+prov_fetch_done(struct phone *p, enum fetch_owner owner, struct fetch *fx,
+    emu_time now, struct emu_outbox *out)
+{
+	switch (owner) {
+	case FO_RESYNC:
+		prov_resync_fetch_done(p, fx, now, out);
+		break;
+	case FO_CA:
+		prov_ca_done(p, fx, now, out);
+		break;
+	case FO_EDOS:
+	case FO_CODE:
+	case FO_GDS:
+		prov_cloud_done(p, owner, fx, now, out);
+		break;
+	default:
+		break;
+	}
+	fetch_free(fx, p, out);
+}
+
+/* EDOS device query, short code and GDS answers (13.1-13.3, 4.8). */
+static void
+prov_cloud_done(struct phone *p, enum fetch_owner owner, struct fetch *fx,
+    emu_time now, struct emu_outbox *out)
+{
+	const struct dbuf	*b = fetch_body(fx);
+	enum emu_err		 err = fetch_err(fx);
+	char			*company = NULL, *rule = NULL, *cause = NULL;
+	int			 reboot = 0, verdict, status;
+
+	status = err == EMU_E_FNF ? 404 : fetch_status(fx);
+	if (owner == FO_GDS) {
+		verdict = prov_c_gds_reply(err == EMU_OK || err == EMU_E_CORRUPT ?
+		    status : (err == EMU_E_HTTP || err == EMU_E_FNF ? status :
+		    0), b->data, b->len, &rule, &cause);
+		if (verdict == PROV_GDS_OK) {
+			/* B21: the rule is stored; the screen is left. */
+			phone_log(p, out, TRACE_PROV, "activation accepted");
+			phone_set_id(p, P_PROFILE_RULE, rule, 0);
+			free(rule);
+			prov_set_act(p, PHONE_ACT_OK, out);
+			prov_enter(p, PROV_OPERATIONAL, now, out);
+			prov_resync_start(p, -1, NULL, now, out);
+			return;
+		}
+		phone_log(p, out, TRACE_PROV, "activation refused: %s",
+		    cause != NULL ? cause : emu_err_cause(err));
+		free(cause);
+		/* B22: invalid or expired; other errors: failed. */
+		prov_set_act(p, verdict == PROV_GDS_INVALID ?
+		    PHONE_ACT_INVALID : PHONE_ACT_FAILED, out);
+		return;
+	}
+	verdict = prov_c_edos_classify(err == EMU_OK || err == EMU_E_CORRUPT ||
+	    err == EMU_E_FNF || err == EMU_E_HTTP ? status : 0, b->data,
+	    b->len, &company);
+	if (verdict == PROV_EDOS_REDIRECT) {
+		err = prov_apply_body(p, b->data, b->len, NULL, NULL, -1,
+		    &reboot, out);
+		if (err != EMU_OK) {
+			phone_log(p, out, TRACE_PROV, "EDOS redirect profile: "
+			    "%s", emu_err_name(err));
+			verdict = PROV_EDOS_RETRY;
+		}
+	}
+	switch (verdict) {
+	case PROV_EDOS_REDIRECT:
+		/* B13: Custom Pending, then a resync with the new rules. */
+		free(p->company);
+		p->company = company;
+		company = NULL;
+		phone_set_cust(p, CUST_CUSTOM_PENDING, out);
+		p->disc_step = 0;
+		if (owner == FO_CODE) {
+			prov_set_act(p, PHONE_ACT_OK, out);
+			prov_enter(p, PROV_OPERATIONAL, now, out);
+		}
+		if (reboot) {
+			/* B123: a reboot for remote customization is RC. */
+			phone_reboot(p, PHONE_RB_RC, now, out);
+			break;
+		}
+		prov_resync_start(p, -1, NULL, now, out);
+		break;
+	case PROV_EDOS_UNAVAILABLE:
+		if (owner == FO_CODE) {
+			prov_set_act(p, PHONE_ACT_INVALID, out);
+			break;
+		}
+		/* B14: no provider knows the phone. */
+		phone_set_cust(p, CUST_UNAVAILABLE, out);
+		p->disc_step = 0;
+		prov_gds_step(p, now, out);
+		break;
+	default:
+		if (owner == FO_CODE) {
+			prov_set_act(p, PHONE_ACT_FAILED, out);
+			break;
+		}
+		/* B15: unreachable or an error: Pending, retried later. */
+		phone_log(p, out, TRACE_PROV, "EDOS: %s%s%s",
+		    emu_err_cause(err), *fetch_detail(fx) != '\0' ? ": " : "",
+		    fetch_detail(fx));
+		p->disc_step = 0;
+		prov_arm_retry(p, now, out);
+		p->disc_retry = p->t_resync != EMU_TIME_NEVER;
+		prov_resync_end(p, now, out);
+		break;
+	}
+	free(company);
 }
 
 /*
@@ -170,6 +621,8 @@ prov_resync_request(struct phone *p, int prvst, const char *rule,
 		    "queued", prov_state_name(p->st));
 		return;
 	}
+	if (p->st == PROV_ACTIVATION)
+		prov_set_act(p, PHONE_ACT_HIDDEN, out);
 	prov_resync_start(p, prvst, rule, now, out);
 }
 
@@ -182,6 +635,7 @@ prov_resync_start(struct phone *p, int prvst, const char *rule, emu_time now,
 		phone_log(p, out, TRACE_PROV, "resync: Provision_Enable is No");
 		free(p->last_errmsg);
 		p->last_errmsg = xstrdup(emu_err_name(EMU_E_DISABLED));
+		p->disc_step = 0;
 		if (prvst != -1)
 			prov_arm_periodic(p, now, 0, out);
 		if (p->st != PROV_OPERATIONAL) {
@@ -193,16 +647,105 @@ prov_resync_start(struct phone *p, int prvst, const char *rule, emu_time now,
 	prov_enter(p, PROV_RESYNC, now, out);
 	p->prvst = prvst;
 	p->last_resync = now;
-	p->stats.last_resync_at = now;
+	p->status.last_resync_at = now;
 	p->rule_idx = 0;
 	p->t_resync = EMU_TIME_NEVER;
-	p->stats.next_resync_at = EMU_TIME_NEVER;
+	p->status.next_resync_at = EMU_TIME_NEVER;
 	free(p->run_rule);
 	p->run_rule = rule != NULL ? xstrdup(rule) : NULL;
 	p->explicit_rule = rule != NULL;
 	free(p->prev_server);
 	p->prev_server = NULL;
+	if (prov_ca_needed(p)) {
+		prov_ca_start(p, now, out);
+		return;
+	}
 	prov_next_rule(p, now, out);
+}
+
+/*
+ * 16.5 ASSUMPTION: the custom CA is fetched at the start of a resync when
+ * Custom_CA_Rule changed or the last download failed.
+ */
+static int
+prov_ca_needed(struct phone *p)
+{
+	const char	*rule = phone_get(p, "Custom_CA_Rule");
+
+	if (rule == NULL || *rule == '\0' || p->disc_step != 0)
+		return (0);
+	if (p->ca_rule != NULL && strcmp(p->ca_rule, rule) == 0 &&
+	    p->ca_state == 1)
+		return (0);
+	return (1);
+}
+
+static void
+prov_ca_start(struct phone *p, emu_time now, struct emu_outbox *out)
+{
+	struct rule_env		 env;
+	struct rule_result	 res;
+	struct fetch_req	 rq;
+	const char		*rule = phone_get(p, "Custom_CA_Rule");
+
+	phone_rule_env(p, &env, RULE_KIND_UPGRADE);
+	env.assign = NULL;
+	rule_result_init(&res);
+	if (rule_eval(rule, &env, &res) != RULE_FETCH) {
+		phone_log(p, out, TRACE_PROV, "Custom_CA_Rule: %s",
+		    res.errmsg != NULL ? res.errmsg : "no URL");
+		free(p->ca_rule);
+		p->ca_rule = xstrdup(rule);
+		p->ca_state = 2;
+		rule_result_clear(&res);
+		prov_next_rule(p, now, out);
+		return;
+	}
+	memset(&rq, 0, sizeof rq);
+	rq.kind = EMU_XFER_CA;
+	rq.scheme = res.scheme;
+	rq.host = res.host;
+	rq.port = res.port;
+	rq.path = res.path;
+	rq.uid = res.uid;
+	rq.pwd = res.pwd;
+	rq.max_len = PROV_CA_MAX;
+	phone_log(p, out, TRACE_PROV, "custom CA from %s://%s:%u%s",
+	    rule_scheme_name(res.scheme), res.host, res.port, res.path);
+	phone_fetch_start(p, FO_CA, &rq, now, out);
+	rule_result_clear(&res);
+}
+
+static void
+prov_ca_done(struct phone *p, struct fetch *fx, emu_time now,
+    struct emu_outbox *out)
+{
+	const struct dbuf	*b = fetch_body(fx);
+	uint8_t			*der = NULL;
+	size_t			 len = 0;
+	char			*cause = NULL;
+
+	free(p->ca_rule);
+	p->ca_rule = xstrdup(phone_get(p, "Custom_CA_Rule"));
+	if (fetch_err(fx) != EMU_OK) {
+		phone_log(p, out, TRACE_PROV, "custom CA: %s",
+		    emu_err_name(fetch_err(fx)));
+		p->ca_state = 2;
+	} else if (prov_c_ca_parse(b->data, b->len, &der, &len,
+	    &cause) != 0) {
+		phone_log(p, out, TRACE_PROV, "custom CA: %s", cause);
+		free(cause);
+		p->ca_state = 2;
+	} else {
+		/* B54: trusted from now on. */
+		free(p->ca_der);
+		p->ca_der = der;
+		p->ca_len = len;
+		p->ca_state = 1;
+		phone_log(p, out, TRACE_PROV, "custom CA installed");
+	}
+	if (p->st == PROV_RESYNC)
+		prov_next_rule(p, now, out);
 }
 
 /* 3.4 step 5: evaluate rules until one needs a fetch or all are done. */
@@ -210,12 +753,19 @@ static void
 prov_next_rule(struct phone *p, emu_time now, struct emu_outbox *out)
 {
 	struct rule_env		 env;
-	struct fetch_req	 rq;
 	const char		*text, *def;
-	char			*body = NULL;
 	enum rule_rc		 rc;
 	int			 nrules = p->explicit_rule ? 1 : 4;
 
+	if (p->disc_step == FO_SRV + 1) {
+		/* 4.3: automatic SRV discovery, one synthesized rule. */
+		if (p->rule_idx++ == 0) {
+			prov_rule_fetch(p, now, out);
+			return;
+		}
+		prov_resync_ok(p, now, out);
+		return;
+	}
 	phone_rule_env(p, &env, RULE_KIND_PROFILE);
 	while (p->rule_idx < nrules) {
 		if (p->explicit_rule)
@@ -236,7 +786,6 @@ prov_next_rule(struct phone *p, emu_time now, struct emu_outbox *out)
 		env.prev_server = p->prev_server;
 		rule_result_clear(&p->rr);
 		rule_result_init(&p->rr);
-		p->servip[0] = '\0';
 		rc = rule_eval(text != NULL ? text : "", &env, &p->rr);
 		switch (rc) {
 		case RULE_DISABLED:
@@ -244,9 +793,13 @@ prov_next_rule(struct phone *p, emu_time now, struct emu_outbox *out)
 		case RULE_NOURL:
 			continue;
 		case RULE_GDS:
-			/* T11b: activation-code onboarding, no outcome. */
+			/* T11b, B20: activation-code onboarding, no outcome. */
 			phone_log(p, out, TRACE_PROV, "rule is gds://");
+			free(p->run_rule);
+			p->run_rule = NULL;
+			p->explicit_rule = 0;
 			prov_enter(p, PROV_ACTIVATION, now, out);
+			prov_set_act(p, PHONE_ACT_SHOWN, out);
 			return;
 		case RULE_ERROR:
 			prov_resync_fail(p, p->rr.err, now, out);
@@ -254,72 +807,124 @@ prov_next_rule(struct phone *p, emu_time now, struct emu_outbox *out)
 		case RULE_FETCH:
 			break;
 		}
-		memset(&rq, 0, sizeof rq);
+		prov_rule_fetch(p, now, out);
+		return;
+	}
+	prov_resync_ok(p, now, out);
+}
+
+/* 3.4 step 5g-h: the fetch of the rule just evaluated (or of SRV). */
+static void
+prov_rule_fetch(struct phone *p, emu_time now, struct emu_outbox *out)
+{
+	struct fetch_req	 rq;
+	char			*body = NULL, *path = NULL;
+	uint32_t		 a;
+
+	memset(&rq, 0, sizeof rq);
+	rq.kind = EMU_XFER_PROFILE;
+	if (p->disc_step == FO_SRV + 1) {
+		/* 4.3 ASSUMPTION: /$PSN.xml, then /Cisco/$MA.cfg on FNF. */
+		path = macro_expand(p->srv_path == 0 ? "/$PSN.xml" :
+		    "/Cisco/$MA.cfg", 0, phone_macro_lookup, p);
+		rq.scheme = p->srv_path == 0 ? RULE_HTTPS : p->rr.scheme;
+		rq.host = p->domain;
+		rq.port = rq.scheme == RULE_HTTPS ? 443 : 80;
+		rq.path = path;
+		rq.srv = 1;
+		rq.srv_auto = p->srv_path == 0;
+		rq.no_restrict = 1;
+	} else {
 		rq.scheme = p->rr.scheme;
 		rq.host = p->rr.host;
 		rq.port = p->rr.port;
 		rq.path = p->rr.path;
 		rq.uid = p->rr.uid;
 		rq.pwd = p->rr.pwd;
+		rq.srv = p->rr.srv;
 		if (p->rr.post >= 0 && p->rr.scheme != RULE_TFTP) {
 			/* 9.5: the body is GPP_x, expanded now. */
 			body = macro_expand(phone_param(p, P_GPP_A +
 			    p->rr.post), 0, phone_macro_lookup, p);
-			rq.post = 1;
+			rq.method = "POST";
 			rq.body = (const uint8_t *)body;
 			rq.body_len = strlen(body);
 		}
-		free(p->cur_url);
-		xasprintf(&p->cur_url, "%s://%s:%u%s",
-		    rule_scheme_name(p->rr.scheme), p->rr.host, p->rr.port,
-		    p->rr.path);
-		{
-			uint32_t	a;
-
-			if (ipv4_parse(p->rr.host, &a) == 0)
-				pf_strlcpy(p->servip, p->rr.host,
-				    sizeof p->servip);
-		}
-		phone_syslog(p, out, P_LOG_REQUEST_MSG);
-		p->fx = fetch_start(p, &rq, now, out);
-		free(body);
-		if (fetch_is_done(p->fx))
-			prov_fetch_finished(p, now, out);
-		return;
 	}
-	prov_resync_ok(p, now, out);
+	prov_set_macros(p, rq.scheme, rq.host, rq.port, rq.path, NULL);
+	if (ipv4_parse(rq.host, &a) == 0)
+		pf_strlcpy(p->servip, rq.host, sizeof p->servip);
+	free(p->cur_url);
+	xasprintf(&p->cur_url, "%s://%s:%u%s", rule_scheme_name(rq.scheme),
+	    rq.host, rq.port, rq.path);
+	phone_syslog(p, out, P_LOG_REQUEST_MSG);
+	phone_fetch_start(p, FO_RESYNC, &rq, now, out);
+	free(body);
+	free(path);
 }
 
-void
-prov_fetch_event(struct phone *p, const struct emu_event *ev, emu_time now,
-    struct emu_outbox *out)
+/* $SCHEME $SERV $SERVIP $PORT $PATH (6.2); 9.3: the final URL after. */
+static void
+prov_set_macros(struct phone *p, enum rule_scheme scheme, const char *host,
+    uint16_t port, const char *path, const char *servip)
 {
-	if (p->fx == NULL)
-		return;
-	if (fetch_event(p->fx, p, ev, now, out) && fetch_is_done(p->fx))
-		prov_fetch_finished(p, now, out);
+	free(p->m_scheme);
+	p->m_scheme = xstrdup(rule_scheme_name(scheme));
+	free(p->m_serv);
+	p->m_serv = xstrdup(host);
+	p->m_port = port;
+	free(p->m_path);
+	p->m_path = xstrdup(path);
+	p->servip[0] = '\0';
+	if (servip != NULL)
+		pf_strlcpy(p->servip, servip, sizeof p->servip);
 }
 
 static void
-prov_fetch_finished(struct phone *p, emu_time now, struct emu_outbox *out)
+prov_resync_fetch_done(struct phone *p, struct fetch *fx, emu_time now,
+    struct emu_outbox *out)
 {
-	struct fetch		*fx = p->fx;
 	const struct dbuf	*b;
-	enum emu_err		 err;
-	int			 reboot = 0;
+	enum emu_err		 err = fetch_err(fx);
+	int			 reboot = 0, alias;
+	const char		*key;
 
-	err = fetch_err(fx);
+	if (p->st != PROV_RESYNC)
+		return;
+	p->status.last_status = fetch_status(fx);
 	free(p->last_url);
 	p->last_url = xstrdup(fetch_url(fx));
 	free(p->prev_server);
-	p->prev_server = xstrdup(p->rr.host);
+	p->prev_server = xstrdup(p->disc_step != 0 ? fetch_host(fx) :
+	    p->rr.host);
+	prov_set_macros(p, fetch_scheme(fx), fetch_host(fx), fetch_port(fx),
+	    fetch_path(fx), fetch_servip(fx));
+	if (p->disc_step == FO_SRV + 1) {
+		if (fetch_srv_none(fx)) {
+			/* 4.3: no SRV record; on to EDOS (step 3). */
+			phone_log(p, out, TRACE_PROV, "no provisioning SRV "
+			    "record for %s", p->domain);
+			p->disc_step = 0;
+			prov_enter(p, PROV_DISCOVERY, now, out);
+			prov_edos_step(p, now, out);
+			return;
+		}
+		if (err == EMU_E_FNF && p->srv_path == 0) {
+			p->srv_path = 1;
+			p->rr.scheme = fetch_scheme(fx);
+			p->rule_idx = 0;
+			prov_next_rule(p, now, out);
+			return;
+		}
+		p->rr.scheme = fetch_scheme(fx);
+	}
 	if (err == EMU_OK) {
 		b = fetch_body(fx);
+		key = p->disc_step != 0 ? NULL : p->rr.key;
+		alias = p->disc_step != 0 ? -1 : p->rr.alias;
 		err = prov_apply_body(p, b->data, b->len,
-		    fetch_content_encoding(fx), &reboot, out);
+		    fetch_content_encoding(fx), key, alias, &reboot, out);
 	}
-	p->fx = NULL;
-	fetch_free(fx, p, out);
 	if (err == EMU_E_FNF &&
 	    !param_is_true(phone_param(p, P_RESYNC_FAILS_ON_FNF))) {
 		/* 3.4 step 5i, B49: FNF is success with nothing applied. */
@@ -343,7 +948,8 @@ prov_fetch_finished(struct phone *p, emu_time now, struct emu_outbox *out)
  */
 static enum emu_err
 prov_apply_body(struct phone *p, const uint8_t *data, size_t len,
-    const char *cenc, int *reboot, struct emu_outbox *out)
+    const char *cenc, const char *key, int alias_gpp, int *reboot,
+    struct emu_outbox *out)
 {
 	struct dbuf		 dec, inf;
 	struct profile		*pr = NULL;
@@ -364,22 +970,27 @@ prov_apply_body(struct phone *p, const uint8_t *data, size_t len,
 		err = EMU_E_DECRYPT;
 		goto done;
 	}
-	if (len >= 16 && memcmp(data, "Salted__", 8) == 0) {
-		if (p->rr.key == NULL) {
-			phone_log(p, out, TRACE_PROV, "encrypted body and no "
-			    "--key");
-			err = EMU_E_CORRUPT;
+	if (key != NULL) {
+		/* 11.3: with --key the body is AES-256-CBC, whatever it
+		 * looks like: a plain body fails to decrypt. */
+		if (len < 16 || memcmp(data, "Salted__", 8) != 0) {
+			phone_log(p, out, TRACE_PROV, "--key and a body that "
+			    "is not encrypted");
+			err = EMU_E_DECRYPT;
 			goto done;
 		}
 		/* 11.2: SHA-256 derivation, then MD5 (OpenSSL 1.0.x). */
-		if (prov_decrypt_cbc(data, len, p->rr.key, EVP_sha256(),
-		    &dec) != 0 && prov_decrypt_cbc(data, len, p->rr.key,
-		    EVP_md5(), &dec) != 0) {
+		if (prov_decrypt_cbc(data, len, key, EVP_sha256(), &dec) != 0 &&
+		    prov_decrypt_cbc(data, len, key, EVP_md5(), &dec) != 0) {
 			err = EMU_E_DECRYPT;
 			goto done;
 		}
 		data = dec.data;
 		len = dec.len;
+	} else if (len >= 16 && memcmp(data, "Salted__", 8) == 0) {
+		phone_log(p, out, TRACE_PROV, "encrypted body and no --key");
+		err = EMU_E_CORRUPT;
+		goto done;
 	}
 	rc = profile_inflate(data, len, &inf, &cause);
 	if (rc < 0) {
@@ -392,8 +1003,8 @@ prov_apply_body(struct phone *p, const uint8_t *data, size_t len,
 		data = inf.data;
 		len = inf.len;
 	}
-	if (p->rr.alias >= 0)
-		alias = phone_param(p, P_GPP_A + p->rr.alias);
+	if (alias_gpp >= 0)
+		alias = phone_param(p, P_GPP_A + alias_gpp);
 	if (profile_get(p->ctx, data, len, alias, &pr, &cause) != 0) {
 		phone_log(p, out, TRACE_PROV, "profile: %s", cause);
 		err = strcmp(cause, "file too big") == 0 ? EMU_E_TOOBIG :
@@ -460,20 +1071,34 @@ prov_decrypt_cbc(const uint8_t *data, size_t len, const char *key,
 static void
 prov_resync_ok(struct phone *p, emu_time now, struct emu_outbox *out)
 {
-	p->stats.resyncs++;
-	p->stats.resync_ok++;
-	p->stats.last_class = EMU_CLASS_A;
-	p->stats.last_err = EMU_OK;
-	if (p->stats.first_ok_at == EMU_TIME_NEVER)
-		p->stats.first_ok_at = now;
+	char	*rule;
+
+	p->status.last_class = EMU_CLASS_A;
+	p->status.last_err = EMU_OK;
 	p->retry_idx = 0;
 	p->provisioned = 1;
+	p->ever_ok = 1;
+	if (p->disc_step == FO_SRV + 1) {
+		/* 4.3 ASSUMPTION: keep the SRV rule, unless the profile set
+		 * one; customization is Aborted (4.8). */
+		if (strcmp(phone_param(p, P_PROFILE_RULE),
+		    param_table[P_PROFILE_RULE].def) == 0) {
+			xasprintf(&rule, "[--srv] %s://%s%s",
+			    rule_scheme_name(p->rr.scheme), p->domain,
+			    p->srv_path == 0 ? "/$PSN.xml" : "/Cisco/$MA.cfg");
+			phone_set_id(p, P_PROFILE_RULE, rule, 0);
+			free(rule);
+		}
+		if (p->cust != CUST_ACQUIRED)
+			phone_set_cust(p, CUST_ABORTED, out);
+		p->disc_step = 0;
+	}
 	if (p->cust == CUST_CUSTOM_PENDING)
-		p->cust = CUST_ACQUIRED;
+		phone_set_cust(p, CUST_ACQUIRED, out);	/* B13 */
 	free(p->last_errmsg);
 	p->last_errmsg = xstrdup("");
 	phone_log(p, out, TRACE_PROV, "resync succeeded");
-	phone_note(p, out, EMU_NOTE_RESYNC_DONE, EMU_CLASS_A, EMU_OK);
+	phone_note_simple(p, out, EMU_NOTE_RESYNC, EMU_CLASS_A, EMU_OK);
 	prov_arm_periodic(p, now, 1, out);
 	prov_resync_end(p, now, out);
 }
@@ -483,29 +1108,39 @@ static void
 prov_resync_fail(struct phone *p, enum emu_err err, emu_time now,
     struct emu_outbox *out)
 {
-	uint32_t	d;
-
-	p->stats.resyncs++;
-	p->stats.resync_fail++;
-	p->stats.last_class = emu_err_class(err);
-	p->stats.last_err = err;
+	p->status.last_class = emu_err_class(err);
+	p->status.last_err = err;
 	free(p->last_errmsg);
 	p->last_errmsg = xstrdup(emu_err_name(err));
 	phone_syslog(p, out, P_LOG_FAILURE_MSG);
 	phone_log(p, out, TRACE_PROV, "resync failed (%s): %s",
-	    emu_class_name(emu_err_class(err)), emu_err_name(err));
-	phone_note(p, out, EMU_NOTE_RESYNC_DONE, emu_err_class(err), err);
+	    emu_class_name(emu_err_class(err)), emu_err_cause(err));
+	phone_note_simple(p, out, EMU_NOTE_RESYNC, emu_err_class(err), err);
+	prov_arm_retry(p, now, out);
+	if (p->disc_step != 0) {
+		/* T12: a failed discovery resync runs discovery again. */
+		p->disc_retry = p->t_resync != EMU_TIME_NEVER;
+		p->disc_step = 0;
+	}
+	prov_resync_end(p, now, out);
+}
+
+/* The error-retry timer (3.5, B77, B79). */
+static void
+prov_arm_retry(struct phone *p, emu_time now, struct emu_outbox *out)
+{
+	uint32_t	d;
+
 	d = prov_sched(p, P_RESYNC_ERROR_RETRY_DELAY, p->retry_idx++, out);
 	if (d == 0) {
 		/* B79: 0 means no automatic retry. */
 		p->t_resync = EMU_TIME_NEVER;
 		p->retry_armed = 0;
 	} else {
-		p->t_resync = now + EMU_SEC(d);
+		p->t_resync = EMU_TIME_ADD(now, EMU_SEC(d));
 		p->retry_armed = 1;
 	}
-	p->stats.next_resync_at = p->t_resync;
-	prov_resync_end(p, now, out);
+	p->status.next_resync_at = p->t_resync;
 }
 
 static void
@@ -518,9 +1153,8 @@ prov_resync_end(struct phone *p, emu_time now, struct emu_outbox *out)
 	p->run_rule = NULL;
 	p->explicit_rule = 0;
 	if (p->boot_no_resync) {
-		/* T18: a network-identity change needs a reboot. */
-		phone_log(p, out, TRACE_PROV, "reboot: Provisioning");
-		phone_reboot(p, now, out);
+		/* T18, B123: a network-identity change needs a reboot. */
+		phone_reboot(p, PHONE_RB_PROVISIONING, now, out);
 		p->boot_no_resync = 1;
 		return;
 	}
@@ -556,9 +1190,9 @@ prov_arm_periodic(struct phone *p, emu_time now, int advance,
 		d = prov_sched(p, P_RESYNC_PERIODIC, p->periodic_idx, out);
 		if (advance)
 			p->periodic_idx++;
-		p->t_resync = d == 0 ? EMU_TIME_NEVER : now + EMU_SEC(d);
+		p->t_resync = d == 0 ? EMU_TIME_NEVER : EMU_TIME_ADD(now, EMU_SEC(d));
 	}
-	p->stats.next_resync_at = p->t_resync;
+	p->status.next_resync_at = p->t_resync;
 }
 
 /*
@@ -588,13 +1222,15 @@ prov_resync_at(struct phone *p, emu_time now, emu_time *at)
 	    NULL) != 0 || win < 600)
 		win = 600;
 	win = (win + 30) / 60 * 60;
-	wall = p->ctx->wall_base + (int64_t)(now / 1000000);
+	wall = p->ctx->wall_base + p->ctx->tz_offset_s +
+	    (int64_t)(now / 1000000);
 	day = wall % 86400;
 	target = (int64_t)(hh % 24) * 3600 + mm * 60;
 	delta = target - day;
 	if (delta <= 0)
 		delta += 86400;
-	*at = now + EMU_SEC(delta) + EMU_SEC(prng_range(&p->rng, win));
+	*at = EMU_TIME_ADD(EMU_TIME_ADD(now, EMU_SEC(delta)),
+	    EMU_SEC(prng_range(&p->rng, win)));
 	return (0);
 }
 
@@ -641,17 +1277,57 @@ prov_triggers_pass(struct phone *p, struct emu_outbox *out)
 void
 prov_power_off(struct phone *p, struct emu_outbox *out)
 {
-	if (p->fx != NULL) {
-		fetch_free(p->fx, p, out);
-		p->fx = NULL;
-	}
+	int	i;
+
+	for (i = 0; i < FO__COUNT; i++)
+		phone_fetch_cancel(p, i, out);
 }
 
-/* 4.1, 4.6: a change from the LCD or web marks the phone provisioned. */
+/* 2.4: what a factory reset erases besides the parameters. */
 void
-prov_local_change(struct phone *p)
+prov_factory_reset(struct phone *p)
+{
+	p->provisioned = 0;
+	p->ever_ok = 0;
+	p->boot_no_resync = 0;
+	free(p->ca_der);
+	p->ca_der = NULL;
+	p->ca_len = 0;
+	free(p->ca_rule);
+	p->ca_rule = NULL;
+	p->ca_state = 0;
+	free(p->company);
+	p->company = NULL;
+}
+
+/*
+ * 4.1, 4.6, B16: a change from the LCD or web marks the phone provisioned
+ * and abandons remote customization; a profile rule set there is used at
+ * once (4.6, 8.5.6: "stores the rule and resyncs").
+ */
+void
+prov_local_change(struct phone *p, int id, emu_time now,
+    struct emu_outbox *out)
 {
 	p->provisioned = 1;
 	if (p->cust != CUST_ACQUIRED)
-		p->cust = CUST_ABORTED;
+		phone_set_cust(p, CUST_ABORTED, out);
+	if (p->powered && id >= P_PROFILE_RULE && id <= P_PROFILE_RULE_D) {
+		phone_log(p, out, TRACE_PROV, "%s set locally: resync",
+		    param_table[id].name);
+		prov_resync_request(p, -1, NULL, now, out);
+	}
+}
+
+/* Is the running load at least maj-min-micro ("11-2-1")? */
+static int
+prov_fw_at_least(struct phone *p, const char *ver)
+{
+	char	*want;
+	int	 cmp, rc;
+
+	xasprintf(&want, "sipxxxx.%s-0", ver);
+	rc = rule_version_cmp(p->swver, want, &cmp);
+	free(want);
+	return (rc != 0 || cmp >= 0);
 }

@@ -296,6 +296,7 @@ struct run_result {
 	uint64_t	 phones, boots, dhcp_acks, resyncs, resync_ok,
 			 resync_fail, fetches, requests;
 	uint64_t	 by_err[EMU_E__COUNT];	/* last outcome per resync */
+	uint64_t	 cust[CUST__COUNT];	/* phones per customization */
 	uint64_t	 events;
 };
 struct run_opts {

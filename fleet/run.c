@@ -40,6 +40,9 @@ struct run_cb {
 struct run {
 	const struct scenario	*sc;
 	struct emu_ctx		*ctx;
+	struct emu_stats	*pstats;	/* per phone, from notes */
+	struct emu_stats	 total;
+	uint64_t		 cust[CUST__COUNT];	/* phones per state */
 	struct sim		*sim;
 	struct ep_dhcp		**dhcp;
 	struct run_server	*srv;
@@ -57,9 +60,10 @@ static void	run_action_cb(void *, emu_time);
 static void	run_expect_cb(void *, emu_time);
 static void	run_observe(void *, const struct ep_request *);
 static void	run_log(void *, const char *);
+static void	run_note(void *, size_t, const struct emu_note *, emu_time);
 static struct phone *run_phone(struct run *, size_t, uint32_t);
 static int	run_check_phone(struct run *, const struct scn_check *,
-		    struct phone *, emu_time, char **, char **);
+		    size_t, emu_time, char **, char **);
 static void	run_fail(struct run_expect_result *, const char *, char *,
 		    char *);
 
@@ -92,6 +96,9 @@ run_scenario(const struct scenario *sc, const struct run_opts *o)
 	r.sim = sim_create(r.ctx, res->seed);
 	if (r.tracef != NULL)
 		sim_set_log(r.sim, run_log, &r);
+	r.pstats = xcalloc(sc->nphones == 0 ? 1 : sc->nphones,
+	    sizeof *r.pstats);
+	sim_set_note(r.sim, run_note, &r);
 	run_build(&r);
 
 	until = sc->duration;
@@ -102,18 +109,20 @@ run_scenario(const struct scenario *sc, const struct run_opts *o)
 	res->events = sim_run(r.sim, until);
 	res->end = sim_now(r.sim);
 
+	res->boots = r.total.boots;
+	res->dhcp_acks = r.total.dhcp_acks;
+	res->resyncs = r.total.resyncs;
+	res->resync_ok = r.total.resync_ok;
+	res->resync_fail = r.total.resync_fail;
+	res->fetches = r.total.fetches;
+	res->requests = r.total.requests;
 	for (i = 0; i < sim_phone_count(r.sim); i++) {
-		const struct phone_stats *st = phone_stats(sim_phone(r.sim, i));
+		struct phone			*p = sim_phone(r.sim, i);
+		const struct phone_status	*st = phone_status(p);
 
 		res->phones++;
-		res->boots += st->boots;
-		res->dhcp_acks += st->dhcp_acks;
-		res->resyncs += st->resyncs;
-		res->resync_ok += st->resync_ok;
-		res->resync_fail += st->resync_fail;
-		res->fetches += st->fetches;
-		res->requests += st->requests;
-		if (st->resyncs != 0 && st->last_err < EMU_E__COUNT)
+		res->cust[phone_customization(p)]++;
+		if (r.pstats[i].resyncs != 0 && st->last_err < EMU_E__COUNT)
 			res->by_err[st->last_err]++;
 	}
 	for (i = 0; i < res->nres; i++) {
@@ -143,6 +152,7 @@ run_scenario(const struct scenario *sc, const struct run_opts *o)
 	}
 	free(r.srv);
 	ep_dns_free(r.dns);
+	free(r.pstats);
 	free(r.cb_power);
 	free(r.cb_action);
 	free(r.cb_expect);
@@ -178,6 +188,18 @@ run_log(void *arg, const char *line)
 	struct run	*r = arg;
 
 	fprintf(r->tracef, "%s\n", line);
+}
+
+/* Notes are the fleet's statistics (DESIGN.md). */
+static void
+run_note(void *arg, size_t phone, const struct emu_note *n, emu_time now)
+{
+	struct run	*r = arg;
+
+	(void)now;
+	if (phone < r->sc->nphones)
+		emu_stats_add(&r->pstats[phone], n);
+	emu_stats_add(&r->total, n);
 }
 
 static void
@@ -305,6 +327,7 @@ run_build(struct run *r)
 			pc.swver = g->firmware;
 			pc.swver_inactive = g->firmware_inactive;
 			pc.no_cert = g->no_cert;
+			pc.key_group = (int)i;
 			p = phone_create(r->ctx, &pc);
 			for (k = 0; k < g->nparam; k++) {
 				char	*cause = NULL;
@@ -461,7 +484,7 @@ run_fail(struct run_expect_result *er, const char *phone, char *expected,
 }
 
 static int
-run_counter(const struct phone_stats *st, const char *name, uint64_t *v)
+run_counter(const struct emu_stats *st, const char *name, uint64_t *v)
 {
 	if (strcmp(name, "boots") == 0)
 		*v = st->boots;
@@ -514,10 +537,12 @@ run_time_str(emu_time t)
 
 /* One check on one phone: 0 held, else -1 with what was expected/seen. */
 static int
-run_check_phone(struct run *r, const struct scn_check *c, struct phone *p,
+run_check_phone(struct run *r, const struct scn_check *c, size_t idx,
     emu_time now, char **expected, char **seen)
 {
-	const struct phone_stats	*st = phone_stats(p);
+	struct phone			*p = sim_phone(r->sim, idx);
+	const struct phone_status	*st = phone_status(p);
+	const struct emu_stats		*ps = &r->pstats[idx];
 	const char			*v;
 	uint64_t			 n;
 	char				 buf[32];
@@ -545,7 +570,7 @@ run_check_phone(struct run *r, const struct scn_check *c, struct phone *p,
 		xasprintf(seen, "\"%s\"", v != NULL ? v : "");
 		return (-1);
 	case SCN_CHK_COUNTER:
-		if (run_counter(st, c->name, &n) != 0)
+		if (run_counter(ps, c->name, &n) != 0)
 			n = 0;
 		if (n >= c->min && n <= c->max)
 			return (0);
@@ -623,7 +648,6 @@ run_check_phone(struct run *r, const struct scn_check *c, struct phone *p,
 	case SCN_CHK_SERVER:
 		break;
 	}
-	(void)r;
 	return (0);
 }
 
@@ -688,14 +712,15 @@ run_expect_cb(void *arg, emu_time now)
 	if (!ex->has_sel)
 		return;
 	for (i = ex->sel.from; i <= ex->sel.to; i++) {
-		struct phone	*p = run_phone(r, ex->sel.group, i);
+		size_t		 idx = r->sc->group[ex->sel.group].first + i;
+		struct phone	*p = sim_phone(r->sim, idx);
 		int		 ok = 1;
 
 		er->checked++;
 		for (k = 0; k < ex->ncheck; k++) {
 			if (ex->check[k].type == SCN_CHK_SERVER)
 				continue;
-			if (run_check_phone(r, &ex->check[k], p, now,
+			if (run_check_phone(r, &ex->check[k], idx, now,
 			    &expected, &seen) != 0) {
 				if (ok)
 					run_fail(er, phone_mac_str(p), expected,

@@ -30,13 +30,35 @@
 #define EP_HTTP_REALM "phonefleet"
 #define EP_HTTP_AUTH_MAX 1024 /* one Digest parameter */
 
+/* What a connection has to send, in order (see ep_http_pull). */
+enum ep_q_type {
+	EP_Q_DATA,
+	EP_Q_CLOSE,
+	EP_Q_RESET
+};
+struct ep_qitem {
+	enum ep_q_type type;
+	emu_time at;        /* not before this */
+	uint8_t *own;       /* owned bytes, or NULL */
+	const uint8_t *ref; /* borrowed: a store file or a fault's body */
+	size_t len, off;
+	uint32_t resp; /* the answer it belongs to */
+	size_t chunk;  /* trickle: bytes per step, 0 = all at once */
+	emu_time gap;  /* trickle: time between steps */
+	TAILQ_ENTRY(ep_qitem) entry;
+};
+TAILQ_HEAD(ep_queue, ep_qitem);
+
 struct ep_conn {
 	uint32_t peer_ip;
 	uint16_t peer_port;
 	struct http_msg req; /* the request being read */
 	emu_time ready_at;   /* no action before this: keeps answers in order */
 	int dropped;         /* DROP: never answers again */
-	int closed;          /* CLOSE or RESET sent */
+	int closed;          /* CLOSE or RESET queued */
+	int pull;            /* the runtime pulls the queue (ep_http_pull) */
+	uint32_t resp_seq;   /* answers queued */
+	struct ep_queue outq;
 	TAILQ_ENTRY(ep_conn) entry;
 };
 TAILQ_HEAD(ep_conns, ep_conn);
@@ -61,6 +83,9 @@ struct ep_http_resp {
 	char *hdr[EP_HTTP_HDRS]; /* owned */
 	size_t nhdr;
 	struct dbuf body;
+	const uint8_t *ref;      /* body borrowed instead of body, or NULL */
+	size_t ref_len;
+	struct dbuf tmp;         /* a template's expansion */
 	int close;
 	int truncate;
 	emu_time at;
@@ -95,6 +120,10 @@ static void ep_http_md5_hex(char *, const char *, ...)
 static void ep_http_send(struct ep_http *, struct ep_conn *,
     struct ep_http_resp *, int, struct ep_out *);
 static char *ep_http_vfmt(const char *, va_list);
+static void ep_http_enqueue(struct ep_conn *, enum ep_q_type, emu_time,
+    const uint8_t *, size_t, int);
+static void ep_http_drain(struct ep_conn *, struct ep_out *);
+static void ep_http_qitem_free(struct ep_conn *, struct ep_qitem *);
 
 /* st is borrowed and must outlive h. */
 struct ep_http *
@@ -178,6 +207,7 @@ ep_http_accept(struct ep_http *h, uint32_t peer_ip, uint16_t peer_port,
 	c->peer_ip = peer_ip;
 	c->peer_port = peer_port;
 	c->ready_at = now;
+	TAILQ_INIT(&c->outq);
 	http_msg_init(&c->req, 1, HTTP_BODY_MAX);
 	TAILQ_INSERT_TAIL(&h->conns, c, entry);
 	h->stats.conns++;
@@ -205,13 +235,16 @@ ep_http_input(struct ep_http *h, struct ep_conn *c, const uint8_t *data,
 		cause = NULL;
 		switch (rc) {
 		case HTTP_MORE:
+			ep_http_drain(c, out);
 			return;
 		case HTTP_ERROR:
 			ep_http_bad(h, c, 400, now, out);
+			ep_http_drain(c, out);
 			return;
 		case HTTP_TOOBIG:
 			ep_http_bad(h, c, c->req.head_done ? 413 : 431, now,
 			    out);
+			ep_http_drain(c, out);
 			return;
 		}
 		ep_http_request(h, c, now, out);
@@ -220,10 +253,158 @@ ep_http_input(struct ep_http *h, struct ep_conn *c, const uint8_t *data,
 		http_msg_clear(&c->req);
 		if (c->closed || c->dropped || nrest == 0) {
 			free(rest);
+			ep_http_drain(c, out);
 			return;
 		}
 		rc = http_msg_feed(&c->req, rest, nrest, &cause);
 		free(rest);
+	}
+}
+
+/*
+ * The runtime takes the queue from now on, a segment at a time, instead of
+ * whole answers as actions: a 60 MiB body is never copied whole, and what
+ * the peer does not read is never produced.
+ */
+void
+ep_http_conn_pull(struct ep_conn *c)
+{
+	c->pull = 1;
+}
+
+/*
+ * At most max bytes of what c has to send next, appended to out.  WAIT:
+ * nothing before *at.  NONE: nothing queued.
+ */
+enum ep_pull
+ep_http_pull(struct ep_http *h, struct ep_conn *c, emu_time now, size_t max,
+    struct dbuf *out, emu_time *at)
+{
+	struct ep_qitem *q;
+	size_t n;
+
+	(void)h;
+	if ((q = TAILQ_FIRST(&c->outq)) == NULL)
+		return (EP_PULL_NONE);
+	if (q->at > now) {
+		*at = q->at;
+		return (EP_PULL_WAIT);
+	}
+	*at = q->at;
+	switch (q->type) {
+	case EP_Q_CLOSE:
+		ep_http_qitem_free(c, q);
+		return (EP_PULL_CLOSE);
+	case EP_Q_RESET:
+		ep_http_qitem_free(c, q);
+		return (EP_PULL_RESET);
+	case EP_Q_DATA:
+		break;
+	}
+	n = q->len - q->off;
+	if (n > max)
+		n = max;
+	if (q->chunk != 0 && n > q->chunk)
+		n = q->chunk;
+	dbuf_add(out, (q->own != NULL ? q->own : q->ref) + q->off, n);
+	q->off += n;
+	if (q->chunk != 0)
+		q->at = EMU_TIME_ADD(now, q->gap);
+	if (q->off == q->len)
+		ep_http_qitem_free(c, q);
+	return (EP_PULL_DATA);
+}
+
+int
+ep_http_conn_pending(const struct ep_conn *c)
+{
+	return (!TAILQ_EMPTY(&c->outq));
+}
+
+static void
+ep_http_qitem_free(struct ep_conn *c, struct ep_qitem *q)
+{
+	TAILQ_REMOVE(&c->outq, q, entry);
+	free(q->own);
+	free(q);
+}
+
+/* Queue bytes (copied, or borrowed when ref), CLOSE or RESET. */
+static void
+ep_http_enqueue(struct ep_conn *c, enum ep_q_type type, emu_time at,
+    const uint8_t *data, size_t len, int ref)
+{
+	struct ep_qitem *q;
+
+	if (type == EP_Q_DATA && len == 0)
+		return;
+	q = xcalloc(1, sizeof *q);
+	q->type = type;
+	q->at = at;
+	q->resp = c->resp_seq;
+	if (type == EP_Q_DATA) {
+		if (ref)
+			q->ref = data;
+		else {
+			q->own = xmalloc(len);
+			memcpy(q->own, data, len);
+		}
+		q->len = len;
+	}
+	TAILQ_INSERT_TAIL(&c->outq, q, entry);
+}
+
+/* Not pulled: the whole queue as actions, each stamped with its time. */
+static void
+ep_http_drain(struct ep_conn *c, struct ep_out *out)
+{
+	struct ep_qitem *q;
+	struct ep_act *a;
+	size_t n;
+	uint32_t last = 0;
+	int have_last = 0;
+
+	if (c->pull || out == NULL)
+		return;
+	while ((q = TAILQ_FIRST(&c->outq)) != NULL) {
+		switch (q->type) {
+		case EP_Q_DATA:
+			while (q->off < q->len) {
+				n = q->len - q->off;
+				if (q->chunk != 0 && n > q->chunk)
+					n = q->chunk;
+				a = out->n > 0 ? &out->act[out->n - 1] : NULL;
+				if (a != NULL && a->type == EP_ACT_DATA &&
+				    a->conn == c && a->at == q->at &&
+				    have_last && last == q->resp &&
+				    a->off + a->len == out->arena.len) {
+					/* One answer, one action, as sent. */
+					dbuf_add(&out->arena, (q->own != NULL ?
+					    q->own : q->ref) + q->off, n);
+					a->len += n;
+				} else {
+					a = ep_out_add(out, EP_ACT_DATA,
+					    (q->own != NULL ? q->own : q->ref) +
+					    q->off, n);
+					a->conn = c;
+					a->at = q->at;
+				}
+				q->off += n;
+				last = q->resp;
+				have_last = 1;
+				if (q->chunk != 0)
+					q->at = EMU_TIME_ADD(q->at, q->gap);
+			}
+			break;
+		case EP_Q_CLOSE:
+		case EP_Q_RESET:
+			a = ep_out_add(out, q->type == EP_Q_CLOSE ?
+			    EP_ACT_CLOSE : EP_ACT_RESET, NULL, 0);
+			a->conn = c;
+			a->at = q->at;
+			break;
+		}
+		ep_http_qitem_free(c, q);
 	}
 }
 
@@ -232,21 +413,23 @@ void
 ep_http_eof(struct ep_http *h, struct ep_conn *c, emu_time now,
     struct ep_out *out)
 {
-	struct ep_act *a;
-
 	if (c->closed)
 		return;
-	a = ep_out_add(out, EP_ACT_CLOSE, NULL, 0);
-	a->conn = c;
-	a->at = now > c->ready_at ? now : c->ready_at;
+	ep_http_enqueue(c, EP_Q_CLOSE, now > c->ready_at ? now : c->ready_at,
+	    NULL, 0, 0);
 	c->closed = 1;
+	ep_http_drain(c, out);
 }
 
 void
 ep_http_conn_free(struct ep_http *h, struct ep_conn *c)
 {
+	struct ep_qitem *q;
+
 	if (c == NULL)
 		return;
+	while ((q = TAILQ_FIRST(&c->outq)) != NULL)
+		ep_http_qitem_free(c, q);
 	TAILQ_REMOVE(&h->conns, c, entry);
 	http_msg_clear(&c->req);
 	free(c);
@@ -266,7 +449,6 @@ ep_http_request(struct ep_http *h, struct ep_conn *c, emu_time now,
 	struct http_msg *m = &c->req;
 	struct ep_http_resp r;
 	struct ep_fault *f = NULL;
-	struct ep_act *a;
 	const char *ua, *conn;
 	char *path;
 	int head;
@@ -335,9 +517,7 @@ ep_http_request(struct ep_http *h, struct ep_conn *c, emu_time now,
 	case EP_FAULT_RESET:
 		ep_http_observe_req(h, c, path, -1, now);
 		h->stats.requests++;
-		a = ep_out_add(out, EP_ACT_RESET, NULL, 0);
-		a->conn = c;
-		a->at = r.at;
+		ep_http_enqueue(c, EP_Q_RESET, r.at, NULL, 0, 0);
 		c->closed = 1;
 		ep_http_resp_clear(&r);
 		free(path);
@@ -358,7 +538,8 @@ ep_http_request(struct ep_http *h, struct ep_conn *c, emu_time now,
 	case EP_FAULT_BODY:
 		r.status = 200;
 		r.type = "text/xml";
-		dbuf_add(&r.body, f->body, f->body_len);
+		r.ref = f->body != NULL ? f->body : (const uint8_t *)"";
+		r.ref_len = f->body_len;
 		break;
 	}
 send:
@@ -478,6 +659,7 @@ ep_http_resp_init(struct ep_http_resp *r, emu_time at)
 	r->version_minor = 1;
 	r->type = "text/xml";
 	dbuf_init(&r->body);
+	dbuf_init(&r->tmp);
 	r->at = at;
 }
 
@@ -489,6 +671,7 @@ ep_http_resp_clear(struct ep_http_resp *r)
 	for (i = 0; i < r->nhdr; i++)
 		free(r->hdr[i]);
 	dbuf_clear(&r->body);
+	dbuf_clear(&r->tmp);
 }
 
 static void
@@ -513,6 +696,8 @@ ep_http_page(struct ep_http_resp *r, int status)
 
 	r->status = status;
 	r->type = "text/html";
+	r->ref = NULL;
+	r->ref_len = 0;
 	dbuf_reset(&r->body);
 	dbuf_printf(&r->body,
 	    "<html><head><title>%d %s</title></head>"
@@ -525,7 +710,7 @@ static void
 ep_http_serve(struct ep_http *h, struct ep_http_resp *r, const char *path)
 {
 	dbuf_reset(&r->body);
-	if (store_lookup(h->st, path, &r->body) != 0) {
+	if (store_ref(h->st, path, &r->ref, &r->ref_len, &r->tmp) != 0) {
 		ep_http_page(r, 404);
 		return;
 	}
@@ -674,8 +859,9 @@ ep_http_md5_hex(char *out, const char *fmt, ...)
 }
 
 /*
- * Write r as actions on c: the bytes, then CLOSE when the connection ends
- * here.  head: HEAD, the framing headers without the body.
+ * Queue r on c: the head, the body (borrowed where it can be), then CLOSE
+ * when the connection ends here.  head: HEAD, the framing headers without
+ * the body.
  */
 static void
 ep_http_send(struct ep_http *h, struct ep_conn *c, struct ep_http_resp *r,
@@ -683,11 +869,13 @@ ep_http_send(struct ep_http *h, struct ep_conn *c, struct ep_http_resp *r,
 {
 	const char *hdrs[EP_HTTP_HDRS + 6];
 	char type[128], length[64];
-	struct ep_act *a;
 	struct dbuf b;
-	size_t n = 0, i, cut;
+	const uint8_t *body = r->ref != NULL ? r->ref : r->body.data;
+	size_t blen = r->ref != NULL ? r->ref_len : r->body.len;
+	size_t n = 0, i, cut, send_len;
 	int framing = r->framing;
 
+	(void)out;
 	hdrs[n++] = "Server: phonefleet";
 	snprintf(type, sizeof type, "Content-Type: %s", r->type);
 	hdrs[n++] = type;
@@ -698,30 +886,44 @@ ep_http_send(struct ep_http *h, struct ep_conn *c, struct ep_http_resp *r,
 	if (head) {
 		if (framing == 0) {
 			snprintf(length, sizeof length, "Content-Length: %zu",
-			    r->body.len);
+			    blen);
 			hdrs[n++] = length;
 		} else if (framing > 0)
 			hdrs[n++] = "Transfer-Encoding: chunked";
 		framing = -1;
+	} else if (framing == 0) {
+		/* The head announces the whole body; it follows apart. */
+		snprintf(length, sizeof length, "Content-Length: %zu", blen);
+		hdrs[n++] = length;
 	}
 	hdrs[n] = NULL;
 
+	c->resp_seq++;
 	dbuf_init(&b);
-	http_response_write(&b, r->version_minor, r->status, NULL, hdrs,
-	    head ? NULL : r->body.data, head ? 0 : r->body.len, framing);
-	if (r->truncate && !head && r->body.len != 0) {
-		/* The full length is announced; half the body follows. */
-		cut = r->body.len - r->body.len / 2;
-		b.len -= cut;
+	if (head || framing == 0) {
+		http_response_write(&b, r->version_minor, r->status, NULL, hdrs,
+		    NULL, 0, framing);
+		ep_http_enqueue(c, EP_Q_DATA, r->at, b.data, b.len, 0);
+		send_len = head ? 0 : blen;
+		if (r->truncate && send_len != 0) {
+			/* The full length is announced; half the body. */
+			cut = send_len - send_len / 2;
+			send_len -= cut;
+		}
+		ep_http_enqueue(c, EP_Q_DATA, r->at, body, send_len,
+		    r->ref != NULL && r->ref != r->tmp.data);
+	} else {
+		http_response_write(&b, r->version_minor, r->status, NULL, hdrs,
+		    body, blen, framing);
+		if (r->truncate && blen != 0) {
+			cut = blen - blen / 2;
+			b.len -= cut;
+		}
+		ep_http_enqueue(c, EP_Q_DATA, r->at, b.data, b.len, 0);
 	}
-	a = ep_out_add(out, EP_ACT_DATA, b.data, b.len);
-	a->conn = c;
-	a->at = r->at;
 	dbuf_clear(&b);
 	if (r->close) {
-		a = ep_out_add(out, EP_ACT_CLOSE, NULL, 0);
-		a->conn = c;
-		a->at = r->at;
+		ep_http_enqueue(c, EP_Q_CLOSE, r->at, NULL, 0, 0);
 		c->closed = 1;
 	}
 	c->ready_at = r->at;

@@ -4,8 +4,9 @@
  *
  * netsim/: the world the phones live in.  Simulated endpoints (DHCP, DNS,
  * provisioning HTTP and TFTP) are sans-I/O servers: bytes and time in,
- * struct ep_out actions out.  The runtimes (rt-*.c; this issue: the sim
- * runtime in sim.c) deliver phone actions to endpoints and back.
+ * struct ep_out actions out (a connection's answer is pulled a segment at a
+ * time).  The runtimes (the sim runtime in sim.c) deliver phone actions to
+ * endpoints and back.
  */
 
 #ifndef PF_NETSIM_H
@@ -117,6 +118,9 @@ void		 store_add_template(struct store *st, const char *pattern,
 /* 0 and the body in out, or -1 not found */
 int		 store_lookup(const struct store *st, const char *path,
 		     struct dbuf *out);
+/* 0 and the body borrowed from st (or built in tmp), or -1 not found */
+int		 store_ref(const struct store *st, const char *path,
+		     const uint8_t **data, size_t *len, struct dbuf *tmp);
 
 /* ep-dhcp.c: a site's DHCP server */
 #define EP_DHCP_OPTS_MAX	32
@@ -178,6 +182,18 @@ void		 ep_http_input(struct ep_http *h, struct ep_conn *c,
 void		 ep_http_eof(struct ep_http *h, struct ep_conn *c,
 		     emu_time now, struct ep_out *out);
 void		 ep_http_conn_free(struct ep_http *h, struct ep_conn *c);
+/* Pulled connections (the sim runtime): segments instead of actions. */
+enum ep_pull {
+	EP_PULL_NONE = 0,	/* nothing queued */
+	EP_PULL_WAIT,		/* nothing before *at */
+	EP_PULL_DATA,		/* bytes appended */
+	EP_PULL_CLOSE,		/* close after what came before */
+	EP_PULL_RESET
+};
+void		 ep_http_conn_pull(struct ep_conn *c);
+enum ep_pull	 ep_http_pull(struct ep_http *h, struct ep_conn *c,
+		     emu_time now, size_t max, struct dbuf *out, emu_time *at);
+int		 ep_http_conn_pending(const struct ep_conn *c);
 struct ep_http_stats {
 	uint64_t	 requests, conns;
 	uint64_t	 status[6];	/* by class: [2] 2xx ... [5] 5xx */
@@ -212,6 +228,9 @@ struct sim_link {
 	uint32_t	 loss_ppm;	/* datagrams lost per million */
 };
 typedef void (*sim_cb)(void *arg, emu_time now);
+/* A phone's note (the statistics stream), with the phone's index. */
+typedef void (*sim_note_cb)(void *arg, size_t phone, const struct emu_note *n,
+		     emu_time now);
 struct sim	*sim_create(struct emu_ctx *ctx, uint64_t seed);
 void		 sim_free(struct sim *s);	/* frees sites, hosts, phones */
 struct sim_site	*sim_site_add(struct sim *s, const char *name,
@@ -222,10 +241,12 @@ void		 sim_host_add_tftp(struct sim *s, uint32_t ip, uint16_t port,
 		     struct ep_tftp *t);	/* borrowed */
 void		 sim_host_add_dns(struct sim *s, uint32_t ip,
 		     struct ep_dns *d);	/* borrowed */
+void		 sim_host_set_down(struct sim *s, uint32_t ip, int down);
 void		 sim_phone_add(struct sim *s, struct sim_site *site,
 		     struct phone *p);	/* takes p */
 size_t		 sim_phone_count(const struct sim *s);
 struct phone	*sim_phone(const struct sim *s, size_t i);
+long		 sim_phone_by_ip(const struct sim *s, uint32_t ip);
 /* Hand an event to a phone at the current time and run its actions. */
 void		 sim_phone_event(struct sim *s, struct phone *p,
 		     const struct emu_event *ev);
@@ -235,9 +256,11 @@ emu_time	 sim_now(const struct sim *s);
 uint64_t	 sim_run(struct sim *s, emu_time until);
 void		 sim_set_log(struct sim *s, void (*cb)(void *, const char *),
 		     void *arg);
+void		 sim_set_note(struct sim *s, sim_note_cb cb, void *arg);
 struct sim_stats {
 	uint64_t	 events;
-	uint64_t	 dgrams, dgrams_lost, streams, streams_refused;
+	uint64_t	 dgrams, dgrams_lost, dgrams_unbound;
+	uint64_t	 streams, streams_refused;
 };
 const struct sim_stats *sim_stats(const struct sim *s);
 

@@ -4,10 +4,18 @@
  *
  * The sim runtime: a discrete-event loop over one min-heap keyed by (time,
  * sequence).  Time jumps to the next event.  Phones, site DHCP servers and
- * hosts (HTTP, TFTP, DNS endpoints) live in the same process; datagrams and
- * stream bytes travel with the latency, jitter and loss of the phone's
- * site link.  Everything random comes from one PRNG seeded by the run's
- * seed, so the same scenario and seed replay the same run.
+ * hosts (HTTP, HTTPS, TFTP, DNS endpoints, several per address by port)
+ * live in the same process; datagrams and stream bytes travel with the
+ * latency, jitter and loss of the phone's site link.  Everything random
+ * comes from one PRNG seeded by the run's seed, so the same scenario and
+ * seed replay the same run.
+ *
+ * Flows (DESIGN.md): a phone names each datagram socket and stream; the
+ * sim picks local ports, keeps (phone, port) -> flow for what comes back,
+ * and hands the flow id back with every event.  A server's answer is
+ * pulled from its endpoint a segment at a time (SIM_SEG_MAX), with at most
+ * SIM_WINDOW bytes in flight to the phone per connection: what the phone
+ * never reads (it gave up at its size cap and closed) is never produced.
  */
 
 #include <stdio.h>
@@ -16,13 +24,19 @@
 
 #include "netsim.h"
 
+#define SIM_SEG_MAX	(16 * 1024)	/* one stream segment */
+#define SIM_WINDOW	(64 * 1024)	/* bytes in flight per connection */
+#define SIM_EPHEMERAL	49152		/* RFC 6335 dynamic ports */
+#define SIM_EPHEMERAL_N	16384
+
 enum sim_ev_type {
 	SIMEV_PHONE_TIMER,	/* embedded in struct sim_phone */
-	SIMEV_TFTP_TIMER,	/* embedded in struct sim_host */
+	SIMEV_SVC_TIMER,	/* embedded in struct sim_svc (TFTP) */
 	SIMEV_CB,		/* sim_at() */
 	SIMEV_TO_PHONE,		/* datagram or stream event for a phone */
 	SIMEV_TO_HOST,		/* datagram for a host or a site's DHCP */
-	SIMEV_TO_CONN		/* stream bytes or EOF for a server conn */
+	SIMEV_TO_CONN,		/* stream bytes or EOF for a server conn */
+	SIMEV_PUMP		/* a server conn may send again */
 };
 
 struct sim_conn;
@@ -31,11 +45,12 @@ struct sim_ev {
 	struct heap_ent		 he;	/* first: the heap hands it back */
 	enum sim_ev_type	 type;
 	struct sim_phone	*sp;
-	struct sim_host		*host;
+	struct sim_svc		*svc;
 	struct sim_site		*site;
+	struct sim_host		*host;
 	struct sim_conn		*conn;
 	enum emu_ev_type	 evtype;	/* TO_PHONE */
-	int			 stream;
+	uint32_t		 flow;
 	int			 eof;		/* TO_CONN */
 	enum emu_err		 err;
 	uint32_t		 src_ip, dst_ip;
@@ -52,15 +67,32 @@ struct sim_site {
 	struct ep_dhcp		*dhcp;		/* borrowed, may be NULL */
 };
 
-struct sim_host {
-	uint32_t		 ip;
-	uint16_t		 http_port;
+enum sim_svc_kind {
+	SVC_HTTP,
+	SVC_TFTP,
+	SVC_DNS
+};
+struct sim_svc {
+	enum sim_svc_kind	 kind;
+	uint16_t		 port;
 	struct ep_http		*http;		/* borrowed */
-	uint16_t		 tftp_port;
 	struct ep_tftp		*tftp;		/* borrowed */
 	struct ep_dns		*dns;		/* borrowed */
 	struct sim_ev		 tev;		/* TFTP timer */
+	struct sim_host		*host;
+};
+
+struct sim_host {
+	uint32_t		 ip;
+	struct sim_svc		**svc;		/* owned */
+	size_t			 nsvc;
+	int			 down;		/* refuses and drops all */
 	struct sim		*sim;
+};
+
+struct sim_bind {
+	uint32_t		 flow;
+	uint16_t		 port;
 };
 
 struct sim_phone {
@@ -69,19 +101,26 @@ struct sim_phone {
 	size_t			 idx;
 	uint32_t		 ip;		/* as last seen */
 	struct sim_ev		 tev;		/* phone timer */
+	struct sim_bind		*bind;		/* owned: datagram flows */
+	uint16_t		 nbind, capbind;
+	uint16_t		 port_seq;
 };
 
 struct sim_conn {
 	struct {
 		uint32_t	 idx;
-		int32_t		 stream;
+		uint32_t	 flow;
 	}			 key;
 	struct ep_conn		*c;		/* key of the second map */
 	struct sim_phone	*sp;
-	struct sim_host		*host;
+	struct sim_svc		*svc;
+	int			 in_map;	/* still in conn_by_flow */
 	int			 phone_open;
 	int			 server_open;
 	unsigned		 pending;	/* events in flight */
+	size_t			 inflight;	/* bytes on their way */
+	int			 pump_armed;
+	emu_time		 pump_at;
 	emu_time		 last_to_phone;
 	emu_time		 last_to_server;
 };
@@ -93,6 +132,7 @@ struct sim {
 	struct heap		 q;
 	struct emu_outbox	 out;
 	struct ep_out		 eout;
+	struct dbuf		 seg;		/* a pulled segment */
 	struct sim_site		**site;
 	size_t			 nsite;
 	struct sim_host		**host;
@@ -102,11 +142,13 @@ struct sim {
 	size_t			 nphone, capphone;
 	struct hmap		 phone_by_mac;
 	struct hmap		 phone_by_ip;
-	struct hmap		 conn_by_stream;
+	struct hmap		 conn_by_flow;
 	struct hmap		 conn_by_ep;
 	uint16_t		 port_seq;
 	void			(*log)(void *, const char *);
 	void			*log_arg;
+	sim_note_cb		 note;
+	void			*note_arg;
 	struct sim_stats	 stats;
 };
 
@@ -116,15 +158,23 @@ static void	sim_dispatch(struct sim *, struct sim_ev *);
 static void	sim_phone_rearm(struct sim *, struct sim_phone *);
 static void	sim_phone_actions(struct sim *, struct sim_phone *);
 static void	sim_ep_actions(struct sim *);
-static void	sim_tftp_rearm(struct sim *, struct sim_host *);
+static void	sim_svc_rearm(struct sim *, struct sim_svc *);
 static emu_time	sim_delay(struct sim *, const struct sim_link *);
 static int	sim_lost(struct sim *, const struct sim_link *);
 static struct sim_host *sim_host_get(struct sim *, uint32_t, int);
+static struct sim_svc *sim_svc_find(struct sim_host *, enum sim_svc_kind,
+		    uint16_t);
+static struct sim_svc *sim_svc_add(struct sim *, uint32_t, enum sim_svc_kind,
+		    uint16_t);
 static struct sim_ev *sim_to_phone(struct sim *, struct sim_phone *, emu_time,
-		    enum emu_ev_type, int, uint32_t, uint16_t, uint16_t,
+		    enum emu_ev_type, uint32_t, uint32_t, uint16_t,
 		    const uint8_t *, size_t, enum emu_err);
 static void	sim_conn_unref(struct sim *, struct sim_conn *);
 static void	sim_conn_maybe_free(struct sim *, struct sim_conn *);
+static void	sim_conn_pump(struct sim *, struct sim_conn *);
+static uint16_t	sim_bind_port(struct sim_phone *, uint32_t, uint16_t);
+static uint32_t	sim_bind_flow(const struct sim_phone *, uint16_t);
+static void	sim_unbind(struct sim_phone *, uint32_t);
 
 struct sim *
 sim_create(struct emu_ctx *ctx, uint64_t seed)
@@ -138,10 +188,11 @@ sim_create(struct emu_ctx *ctx, uint64_t seed)
 	heap_init(&s->q);
 	emu_outbox_init(&s->out);
 	ep_out_init(&s->eout);
+	dbuf_init(&s->seg);
 	hmap_init(&s->host_by_ip);
 	hmap_init(&s->phone_by_mac);
 	hmap_init(&s->phone_by_ip);
-	hmap_init(&s->conn_by_stream);
+	hmap_init(&s->conn_by_flow);
 	hmap_init(&s->conn_by_ep);
 	return (s);
 }
@@ -151,28 +202,39 @@ sim_free(struct sim *s)
 {
 	struct heap_ent	*he;
 	struct sim_conn	*c;
-	size_t		 i, pos;
+	size_t		 i, j, pos;
 
 	if (s == NULL)
 		return;
+	/* Orphaned conns live only in events: free them through those. */
 	while ((he = heap_pop(&s->q)) != NULL) {
 		struct sim_ev	*ev = (struct sim_ev *)he;
 
-		if (ev->type != SIMEV_PHONE_TIMER &&
-		    ev->type != SIMEV_TFTP_TIMER)
-			sim_ev_free(ev);
+		if (ev->type == SIMEV_PHONE_TIMER ||
+		    ev->type == SIMEV_SVC_TIMER)
+			continue;
+		if (ev->conn != NULL) {
+			c = ev->conn;
+			if (--c->pending == 0 && !c->in_map) {
+				if (c->c != NULL)
+					ep_http_conn_free(c->svc->http, c->c);
+				free(c);
+			}
+		}
+		sim_ev_free(ev);
 	}
 	heap_clear(&s->q);
 	pos = 0;
-	while ((c = hmap_next(&s->conn_by_stream, &pos)) != NULL) {
-		if (c->c != NULL && c->host != NULL && c->host->http != NULL)
-			ep_http_conn_free(c->host->http, c->c);
+	while ((c = hmap_next(&s->conn_by_flow, &pos)) != NULL) {
+		if (c->c != NULL)
+			ep_http_conn_free(c->svc->http, c->c);
 		free(c);
 	}
-	hmap_clear(&s->conn_by_stream);
+	hmap_clear(&s->conn_by_flow);
 	hmap_clear(&s->conn_by_ep);
 	for (i = 0; i < s->nphone; i++) {
 		phone_free(s->phone[i]->p);
+		free(s->phone[i]->bind);
 		free(s->phone[i]);
 	}
 	free(s->phone);
@@ -181,14 +243,19 @@ sim_free(struct sim *s)
 		free(s->site[i]);
 	}
 	free(s->site);
-	for (i = 0; i < s->nhost; i++)
+	for (i = 0; i < s->nhost; i++) {
+		for (j = 0; j < s->host[i]->nsvc; j++)
+			free(s->host[i]->svc[j]);
+		free(s->host[i]->svc);
 		free(s->host[i]);
+	}
 	free(s->host);
 	hmap_clear(&s->host_by_ip);
 	hmap_clear(&s->phone_by_mac);
 	hmap_clear(&s->phone_by_ip);
 	emu_outbox_free(&s->out);
 	ep_out_free(&s->eout);
+	dbuf_clear(&s->seg);
 	free(s);
 }
 
@@ -197,6 +264,13 @@ sim_set_log(struct sim *s, void (*cb)(void *, const char *), void *arg)
 {
 	s->log = cb;
 	s->log_arg = arg;
+}
+
+void
+sim_set_note(struct sim *s, sim_note_cb cb, void *arg)
+{
+	s->note = cb;
+	s->note_arg = arg;
 }
 
 const struct sim_stats *
@@ -237,39 +311,71 @@ sim_host_get(struct sim *s, uint32_t ip, int create)
 	h = xcalloc(1, sizeof *h);
 	h->ip = ip;
 	h->sim = s;
-	h->tev.he.idx = HEAP_NONE;
-	h->tev.type = SIMEV_TFTP_TIMER;
-	h->tev.host = h;
 	s->host = xreallocarray(s->host, s->nhost + 1, sizeof *s->host);
 	s->host[s->nhost++] = h;
 	hmap_put(&s->host_by_ip, &h->ip, sizeof h->ip, h);
 	return (h);
 }
 
+static struct sim_svc *
+sim_svc_find(struct sim_host *h, enum sim_svc_kind kind, uint16_t port)
+{
+	size_t	i;
+
+	for (i = 0; h != NULL && i < h->nsvc; i++) {
+		if (h->svc[i]->kind == kind && h->svc[i]->port == port)
+			return (h->svc[i]);
+	}
+	return (NULL);
+}
+
+/* One service per (address, protocol, port): the last added wins. */
+static struct sim_svc *
+sim_svc_add(struct sim *s, uint32_t ip, enum sim_svc_kind kind, uint16_t port)
+{
+	struct sim_host	*h = sim_host_get(s, ip, 1);
+	struct sim_svc	*svc;
+
+	if ((svc = sim_svc_find(h, kind, port)) != NULL)
+		return (svc);
+	svc = xcalloc(1, sizeof *svc);
+	svc->kind = kind;
+	svc->port = port;
+	svc->host = h;
+	svc->tev.he.idx = HEAP_NONE;
+	svc->tev.type = SIMEV_SVC_TIMER;
+	svc->tev.svc = svc;
+	h->svc = xreallocarray(h->svc, h->nsvc + 1, sizeof *h->svc);
+	h->svc[h->nsvc++] = svc;
+	return (svc);
+}
+
 void
 sim_host_add_http(struct sim *s, uint32_t ip, uint16_t port, struct ep_http *h)
 {
-	struct sim_host	*host = sim_host_get(s, ip, 1);
-
-	host->http = h;
-	host->http_port = port;
+	sim_svc_add(s, ip, SVC_HTTP, port)->http = h;
 }
 
 void
 sim_host_add_tftp(struct sim *s, uint32_t ip, uint16_t port, struct ep_tftp *t)
 {
-	struct sim_host	*host = sim_host_get(s, ip, 1);
-
-	host->tftp = t;
-	host->tftp_port = port;
+	sim_svc_add(s, ip, SVC_TFTP, port)->tftp = t;
 }
 
 void
 sim_host_add_dns(struct sim *s, uint32_t ip, struct ep_dns *d)
 {
-	struct sim_host	*host = sim_host_get(s, ip, 1);
+	sim_svc_add(s, ip, SVC_DNS, DNS_PORT)->dns = d;
+}
 
-	host->dns = d;
+/* A host that is down refuses connections and drops datagrams. */
+void
+sim_host_set_down(struct sim *s, uint32_t ip, int down)
+{
+	struct sim_host	*h;
+
+	if ((h = sim_host_get(s, ip, 0)) != NULL)
+		h->down = down;
 }
 
 void
@@ -303,6 +409,17 @@ struct phone *
 sim_phone(const struct sim *s, size_t i)
 {
 	return (i < s->nphone ? s->phone[i]->p : NULL);
+}
+
+/* The index of the phone that has address ip, or -1. */
+long
+sim_phone_by_ip(const struct sim *s, uint32_t ip)
+{
+	struct sim_phone	*sp;
+
+	if ((sp = hmap_get(&s->phone_by_ip, &ip, sizeof ip)) == NULL)
+		return (-1);
+	return ((long)sp->idx);
 }
 
 void
@@ -384,12 +501,69 @@ sim_lost(struct sim *s, const struct sim_link *l)
 	return (prng_range(&s->rng, 999999) < l->loss_ppm);
 }
 
+/* Datagram flows of a phone: the port of a flow, made on first use. */
+static uint16_t
+sim_bind_port(struct sim_phone *sp, uint32_t flow, uint16_t want)
+{
+	uint16_t	port;
+	int		i, tries;
+
+	for (i = 0; i < sp->nbind; i++) {
+		if (sp->bind[i].flow == flow)
+			return (sp->bind[i].port);
+	}
+	port = want;
+	for (tries = 0; port == 0 && tries < SIM_EPHEMERAL_N; tries++) {
+		sp->port_seq = (sp->port_seq + 1) % SIM_EPHEMERAL_N;
+		port = SIM_EPHEMERAL + sp->port_seq;
+		if (sim_bind_flow(sp, port) != 0)
+			port = 0;
+	}
+	if (sp->nbind == sp->capbind) {
+		sp->capbind = sp->capbind == 0 ? 4 : sp->capbind * 2;
+		sp->bind = xreallocarray(sp->bind, sp->capbind,
+		    sizeof *sp->bind);
+	}
+	sp->bind[sp->nbind].flow = flow;
+	sp->bind[sp->nbind].port = port;
+	sp->nbind++;
+	return (port);
+}
+
+/* The flow bound to a port (the newest, if two), or 0. */
+static uint32_t
+sim_bind_flow(const struct sim_phone *sp, uint16_t port)
+{
+	int	i;
+
+	for (i = sp->nbind - 1; i >= 0; i--) {
+		if (sp->bind[i].port == port)
+			return (sp->bind[i].flow);
+	}
+	return (0);
+}
+
+static void
+sim_unbind(struct sim_phone *sp, uint32_t flow)
+{
+	int	i;
+
+	for (i = 0; i < sp->nbind; i++) {
+		if (sp->bind[i].flow != flow)
+			continue;
+		sp->bind[i] = sp->bind[--sp->nbind];
+		return;
+	}
+}
+
 static void
 sim_dispatch(struct sim *s, struct sim_ev *ev)
 {
 	struct emu_event	 e;
 	struct sim_conn		*c;
 	struct sim_host		*h;
+	struct sim_svc		*svc;
+	size_t			 i;
 
 	switch (ev->type) {
 	case SIMEV_PHONE_TIMER:
@@ -400,37 +574,43 @@ sim_dispatch(struct sim *s, struct sim_ev *ev)
 		sim_phone_actions(s, ev->sp);
 		sim_phone_rearm(s, ev->sp);
 		return;
-	case SIMEV_TFTP_TIMER:
-		h = ev->host;
+	case SIMEV_SVC_TIMER:
+		svc = ev->svc;
 		ep_out_reset(&s->eout);
-		ep_tftp_timer(h->tftp, s->now, &s->eout);
+		ep_tftp_timer(svc->tftp, s->now, &s->eout);
 		sim_ep_actions(s);
-		sim_tftp_rearm(s, h);
+		sim_svc_rearm(s, svc);
 		return;
 	case SIMEV_CB:
 		ev->cb(ev->arg, s->now);
 		break;
 	case SIMEV_TO_PHONE:
 		c = ev->conn;
+		if (c != NULL && ev->evtype == EMU_EV_DATA &&
+		    c->inflight >= ev->len)
+			c->inflight -= ev->len;
 		if (c != NULL && !c->phone_open) {
 			sim_conn_unref(s, c);
 			break;
 		}
 		memset(&e, 0, sizeof e);
 		e.type = ev->evtype;
-		e.stream = ev->stream;
+		e.flow = ev->flow;
 		e.src_ip = ev->src_ip;
 		e.src_port = ev->src_port;
-		e.dst_port = ev->dst_port;
 		e.data = ev->data;
 		e.len = ev->len;
 		e.err = ev->err;
 		emu_outbox_clear(&s->out);
 		phone_handle(ev->sp->p, &e, s->now, &s->out);
-		if (c != NULL)
-			sim_conn_unref(s, c);
 		sim_phone_actions(s, ev->sp);
 		sim_phone_rearm(s, ev->sp);
+		if (c != NULL) {
+			/* The phone took a segment: room for the next. */
+			if (c->server_open && c->phone_open)
+				sim_conn_pump(s, c);
+			sim_conn_unref(s, c);
+		}
 		break;
 	case SIMEV_TO_HOST:
 		ep_out_reset(&s->eout);
@@ -441,32 +621,46 @@ sim_dispatch(struct sim *s, struct sim_ev *ev)
 			break;
 		}
 		h = ev->host;
-		if (ev->dst_port == DNS_PORT && h->dns != NULL) {
-			ep_dns_input(h->dns, ev->data, ev->len, ev->src_ip,
+		if (h->down)
+			break;
+		if ((svc = sim_svc_find(h, SVC_DNS, ev->dst_port)) != NULL) {
+			ep_dns_input(svc->dns, ev->data, ev->len, ev->src_ip,
 			    ev->src_port, h->ip, s->now, &s->eout);
-		} else if (h->tftp != NULL && (ev->dst_port == h->tftp_port ||
-		    ep_tftp_owns_port(h->tftp, ev->dst_port))) {
-			ep_tftp_input(h->tftp, ev->data, ev->len, ev->src_ip,
-			    ev->src_port, ev->dst_port, s->now, &s->eout);
 			sim_ep_actions(s);
-			sim_tftp_rearm(s, h);
 			break;
 		}
-		sim_ep_actions(s);
+		for (i = 0; i < h->nsvc; i++) {
+			svc = h->svc[i];
+			if (svc->kind != SVC_TFTP || (svc->port != ev->dst_port &&
+			    !ep_tftp_owns_port(svc->tftp, ev->dst_port)))
+				continue;
+			ep_tftp_input(svc->tftp, ev->data, ev->len, ev->src_ip,
+			    ev->src_port, ev->dst_port, s->now, &s->eout);
+			sim_ep_actions(s);
+			sim_svc_rearm(s, svc);
+			break;
+		}
 		break;
 	case SIMEV_TO_CONN:
 		c = ev->conn;
 		if (c->server_open) {
 			ep_out_reset(&s->eout);
-			if (ev->eof) {
-				c->server_open = 0;
-				ep_http_eof(c->host->http, c->c, s->now,
+			if (ev->eof)
+				ep_http_eof(c->svc->http, c->c, s->now,
 				    &s->eout);
-			} else
-				ep_http_input(c->host->http, c->c, ev->data,
+			else
+				ep_http_input(c->svc->http, c->c, ev->data,
 				    ev->len, s->now, &s->eout);
 			sim_ep_actions(s);
+			sim_conn_pump(s, c);
 		}
+		sim_conn_unref(s, c);
+		break;
+	case SIMEV_PUMP:
+		c = ev->conn;
+		c->pump_armed = 0;
+		if (c->server_open && c->phone_open)
+			sim_conn_pump(s, c);
 		sim_conn_unref(s, c);
 		break;
 	}
@@ -498,34 +692,33 @@ sim_phone_rearm(struct sim *s, struct sim_phone *sp)
 }
 
 static void
-sim_tftp_rearm(struct sim *s, struct sim_host *h)
+sim_svc_rearm(struct sim *s, struct sim_svc *svc)
 {
-	emu_time	t = ep_tftp_deadline(h->tftp);
+	emu_time	t = ep_tftp_deadline(svc->tftp);
 
 	if (t == EMU_TIME_NEVER) {
-		heap_remove(&s->q, &h->tev.he);
+		heap_remove(&s->q, &svc->tev.he);
 		return;
 	}
 	if (t < s->now)
 		t = s->now;
-	if (h->tev.he.idx == HEAP_NONE || h->tev.he.key != t)
-		heap_update(&s->q, &h->tev.he, t);
+	if (svc->tev.he.idx == HEAP_NONE || svc->tev.he.key != t)
+		heap_update(&s->q, &svc->tev.he, t);
 }
 
 static struct sim_ev *
 sim_to_phone(struct sim *s, struct sim_phone *sp, emu_time at,
-    enum emu_ev_type type, int stream, uint32_t src_ip, uint16_t src_port,
-    uint16_t dst_port, const uint8_t *data, size_t len, enum emu_err err)
+    enum emu_ev_type type, uint32_t flow, uint32_t src_ip, uint16_t src_port,
+    const uint8_t *data, size_t len, enum emu_err err)
 {
 	struct sim_ev	*ev;
 
 	ev = sim_ev_new(s, SIMEV_TO_PHONE, at);
 	ev->sp = sp;
 	ev->evtype = type;
-	ev->stream = stream;
+	ev->flow = flow;
 	ev->src_ip = src_ip;
 	ev->src_port = src_port;
-	ev->dst_port = dst_port;
 	ev->err = err;
 	if (len != 0) {
 		ev->data = xmalloc(len);
@@ -536,17 +729,17 @@ sim_to_phone(struct sim *s, struct sim_phone *sp, emu_time at,
 }
 
 static struct sim_conn *
-sim_conn_find(struct sim *s, struct sim_phone *sp, int stream)
+sim_conn_find(struct sim *s, struct sim_phone *sp, uint32_t flow)
 {
 	struct {
 		uint32_t	idx;
-		int32_t		stream;
+		uint32_t	flow;
 	} key;
 
 	memset(&key, 0, sizeof key);
 	key.idx = sp->idx;
-	key.stream = stream;
-	return (hmap_get(&s->conn_by_stream, &key, sizeof key));
+	key.flow = flow;
+	return (hmap_get(&s->conn_by_flow, &key, sizeof key));
 }
 
 static void
@@ -561,10 +754,11 @@ sim_conn_maybe_free(struct sim *s, struct sim_conn *c)
 {
 	if (c->pending != 0 || c->phone_open || c->server_open)
 		return;
-	hmap_del(&s->conn_by_stream, &c->key, sizeof c->key);
+	if (c->in_map)
+		hmap_del(&s->conn_by_flow, &c->key, sizeof c->key);
 	if (c->c != NULL) {
 		hmap_del(&s->conn_by_ep, &c->c, sizeof c->c);
-		ep_http_conn_free(c->host->http, c->c);
+		ep_http_conn_free(c->svc->http, c->c);
 	}
 	free(c);
 }
@@ -603,21 +797,162 @@ sim_conn_to_phone(struct sim *s, struct sim_conn *c, emu_time base,
 	if (at < c->last_to_phone)
 		at = c->last_to_phone;
 	c->last_to_phone = at;
-	ev = sim_to_phone(s, c->sp, at, type, c->key.stream, c->host->ip,
-	    c->host->http_port, 0, data, len, err);
+	ev = sim_to_phone(s, c->sp, at, type, c->key.flow, c->svc->host->ip,
+	    c->svc->port, data, len, err);
 	ev->conn = c;
 	c->pending++;
+	if (type == EMU_EV_DATA)
+		c->inflight += len;
+}
+
+/*
+ * Take what the server has to send, a segment at a time, while the
+ * window allows; a delayed answer arms a pump event for its time.
+ */
+static void
+sim_conn_pump(struct sim *s, struct sim_conn *c)
+{
+	struct sim_ev	*ev;
+	enum ep_pull	 r;
+	emu_time	 at;
+
+	while (c->server_open && c->phone_open && c->inflight < SIM_WINDOW) {
+		dbuf_reset(&s->seg);
+		r = ep_http_pull(c->svc->http, c->c, s->now, SIM_SEG_MAX,
+		    &s->seg, &at);
+		switch (r) {
+		case EP_PULL_NONE:
+			return;
+		case EP_PULL_WAIT:
+			if (c->pump_armed && c->pump_at <= at)
+				return;
+			ev = sim_ev_new(s, SIMEV_PUMP, at);
+			ev->conn = c;
+			c->pending++;
+			c->pump_armed = 1;
+			c->pump_at = at;
+			return;
+		case EP_PULL_DATA:
+			sim_conn_to_phone(s, c, s->now, EMU_EV_DATA,
+			    s->seg.data, s->seg.len, EMU_OK);
+			break;
+		case EP_PULL_CLOSE:
+		case EP_PULL_RESET:
+			c->server_open = 0;
+			sim_conn_to_phone(s, c, s->now, r == EP_PULL_CLOSE ?
+			    EMU_EV_CLOSED : EMU_EV_STREAM_ERROR, NULL, 0,
+			    EMU_E_TRUNCATED);
+			return;
+		}
+	}
+}
+
+static void
+sim_log_line(struct sim *s, struct sim_phone *sp, const char *prefix,
+    const char *text)
+{
+	char	line[1024], t[32];
+
+	if (s->log == NULL)
+		return;
+	snprintf(t, sizeof t, "%llu.%06llu",
+	    (unsigned long long)(s->now / 1000000),
+	    (unsigned long long)(s->now % 1000000));
+	snprintf(line, sizeof line, "%s %s %s%s", t, phone_mac_str(sp->p),
+	    prefix, text);
+	s->log(s->log_arg, line);
+}
+
+static void
+sim_phone_open(struct sim *s, struct sim_phone *sp,
+    const struct emu_act_open *o)
+{
+	const struct sim_link	*link = &sp->site->link;
+	struct sim_host		*h;
+	struct sim_svc		*svc;
+	struct sim_conn		*c;
+
+	s->stats.streams++;
+	if ((c = sim_conn_find(s, sp, o->flow)) != NULL) {
+		/* The phone reused a flow id: the old conn is orphaned. */
+		hmap_del(&s->conn_by_flow, &c->key, sizeof c->key);
+		c->in_map = 0;
+		c->phone_open = 0;
+		if (c->server_open)
+			sim_conn_to_server(s, c, NULL, 0, 1);
+		sim_conn_maybe_free(s, c);
+	}
+	h = sim_host_get(s, o->dst_ip, 0);
+	if (h == NULL)
+		return;		/* no such host: SYNs vanish */
+	svc = sim_svc_find(h, SVC_HTTP, o->dst_port);
+	if (h->down || svc == NULL) {
+		s->stats.streams_refused++;
+		sim_to_phone(s, sp, s->now + 2 * sim_delay(s, link),
+		    EMU_EV_STREAM_ERROR, o->flow, o->dst_ip, o->dst_port, NULL,
+		    0, EMU_E_CONNECT);
+		return;
+	}
+	c = xcalloc(1, sizeof *c);
+	c->key.idx = sp->idx;
+	c->key.flow = o->flow;
+	c->sp = sp;
+	c->svc = svc;
+	c->phone_open = c->server_open = 1;
+	s->port_seq++;
+	c->c = ep_http_accept(svc->http, phone_ip(sp->p),
+	    32768 + s->port_seq % 28000, s->now);
+	ep_http_conn_pull(c->c);
+	hmap_put(&s->conn_by_flow, &c->key, sizeof c->key, c);
+	c->in_map = 1;
+	hmap_put(&s->conn_by_ep, &c->c, sizeof c->c, c);
+	sim_conn_to_phone(s, c, s->now + sim_delay(s, link), EMU_EV_CONNECTED,
+	    NULL, 0, EMU_OK);
+	c->last_to_server = c->last_to_phone;
+}
+
+static void
+sim_phone_dgram(struct sim *s, struct sim_phone *sp,
+    const struct emu_act_dgram *g, const uint8_t *d, size_t len)
+{
+	const struct sim_link	*link = &sp->site->link;
+	struct sim_host		*h;
+	struct sim_ev		*ev;
+	uint16_t		 sport;
+
+	sport = sim_bind_port(sp, g->flow, g->src_port);
+	s->stats.dgrams++;
+	if (sim_lost(s, link)) {
+		s->stats.dgrams_lost++;
+		return;
+	}
+	if (g->broadcast || (sp->site->dhcp != NULL &&
+	    g->dst_port == DHCP_SERVER_PORT &&
+	    sim_host_get(s, g->dst_ip, 0) == NULL)) {
+		if (sp->site->dhcp == NULL || g->dst_port != DHCP_SERVER_PORT)
+			return;
+		ev = sim_ev_new(s, SIMEV_TO_HOST, s->now + sim_delay(s, link));
+		ev->site = sp->site;
+	} else {
+		if ((h = sim_host_get(s, g->dst_ip, 0)) == NULL)
+			return;
+		ev = sim_ev_new(s, SIMEV_TO_HOST, s->now + sim_delay(s, link));
+		ev->host = h;
+	}
+	ev->src_ip = g->src_ip;
+	ev->src_port = sport;
+	ev->dst_ip = g->dst_ip;
+	ev->dst_port = g->dst_port;
+	ev->data = xmalloc(len == 0 ? 1 : len);
+	memcpy(ev->data, d, len);
+	ev->len = len;
 }
 
 static void
 sim_phone_actions(struct sim *s, struct sim_phone *sp)
 {
-	const struct sim_link	*link = &sp->site->link;
-	struct sim_host		*h;
 	struct sim_conn		*c;
-	struct sim_ev		*ev;
 	size_t			 i;
-	char			 line[1024], t[32];
 
 	for (i = 0; i < s->out.n; i++) {
 		const struct emu_action	*a = &s->out.act[i];
@@ -625,71 +960,22 @@ sim_phone_actions(struct sim *s, struct sim_phone *sp)
 
 		switch (a->type) {
 		case EMU_ACT_DGRAM:
-			s->stats.dgrams++;
-			if (sim_lost(s, link)) {
-				s->stats.dgrams_lost++;
-				break;
-			}
-			if (a->broadcast || (sp->site->dhcp != NULL &&
-			    a->dst_port == DHCP_SERVER_PORT &&
-			    sim_host_get(s, a->dst_ip, 0) == NULL)) {
-				if (sp->site->dhcp == NULL ||
-				    a->dst_port != DHCP_SERVER_PORT)
-					break;
-				ev = sim_ev_new(s, SIMEV_TO_HOST,
-				    s->now + sim_delay(s, link));
-				ev->site = sp->site;
-			} else {
-				if ((h = sim_host_get(s, a->dst_ip, 0)) == NULL)
-					break;
-				ev = sim_ev_new(s, SIMEV_TO_HOST,
-				    s->now + sim_delay(s, link));
-				ev->host = h;
-			}
-			ev->src_ip = a->src_ip;
-			ev->src_port = a->src_port;
-			ev->dst_ip = a->dst_ip;
-			ev->dst_port = a->dst_port;
-			ev->data = xmalloc(a->len == 0 ? 1 : a->len);
-			memcpy(ev->data, d, a->len);
-			ev->len = a->len;
+			sim_phone_dgram(s, sp, &a->u.dgram, d, a->len);
+			break;
+		case EMU_ACT_UNBIND:
+			sim_unbind(sp, a->u.flow);
 			break;
 		case EMU_ACT_OPEN:
-			s->stats.streams++;
-			h = sim_host_get(s, a->dst_ip, 0);
-			if (h == NULL)
-				break;	/* no such host: SYNs vanish */
-			if (h->http == NULL || h->http_port != a->dst_port) {
-				s->stats.streams_refused++;
-				sim_to_phone(s, sp, s->now + 2 *
-				    sim_delay(s, link), EMU_EV_STREAM_ERROR,
-				    a->stream, a->dst_ip, a->dst_port, 0, NULL,
-				    0, EMU_E_CONNECT);
-				break;
-			}
-			c = xcalloc(1, sizeof *c);
-			c->key.idx = sp->idx;
-			c->key.stream = a->stream;
-			c->sp = sp;
-			c->host = h;
-			c->phone_open = c->server_open = 1;
-			s->port_seq++;
-			c->c = ep_http_accept(h->http, phone_ip(sp->p),
-			    32768 + s->port_seq % 28000, s->now);
-			hmap_put(&s->conn_by_stream, &c->key, sizeof c->key, c);
-			hmap_put(&s->conn_by_ep, &c->c, sizeof c->c, c);
-			sim_conn_to_phone(s, c, s->now + sim_delay(s, link),
-			    EMU_EV_CONNECTED, NULL, 0, EMU_OK);
-			c->last_to_server = c->last_to_phone;
+			sim_phone_open(s, sp, &a->u.open);
 			break;
 		case EMU_ACT_SEND:
-			if ((c = sim_conn_find(s, sp, a->stream)) == NULL ||
+			if ((c = sim_conn_find(s, sp, a->u.flow)) == NULL ||
 			    !c->phone_open)
 				break;
 			sim_conn_to_server(s, c, d, a->len, 0);
 			break;
 		case EMU_ACT_CLOSE:
-			if ((c = sim_conn_find(s, sp, a->stream)) == NULL ||
+			if ((c = sim_conn_find(s, sp, a->u.flow)) == NULL ||
 			    !c->phone_open)
 				break;
 			c->phone_open = 0;
@@ -698,18 +984,15 @@ sim_phone_actions(struct sim *s, struct sim_phone *sp)
 			sim_conn_maybe_free(s, c);
 			break;
 		case EMU_ACT_LOG:
+			sim_log_line(s, sp, "", (const char *)d);
+			break;
 		case EMU_ACT_SYSLOG:
-			if (s->log == NULL)
-				break;
-			snprintf(t, sizeof t, "%llu.%06llu",
-			    (unsigned long long)(s->now / 1000000),
-			    (unsigned long long)(s->now % 1000000));
-			snprintf(line, sizeof line, "%s %s %s%s", t,
-			    phone_mac_str(sp->p), a->type == EMU_ACT_SYSLOG ?
-			    "syslog: " : "", (const char *)d);
-			s->log(s->log_arg, line);
+			sim_log_line(s, sp, "syslog: ", (const char *)d);
 			break;
 		case EMU_ACT_NOTE:
+			if (s->note != NULL)
+				s->note(s->note_arg, sp->idx, &a->u.note,
+				    s->now);
 			break;
 		}
 	}
@@ -721,6 +1004,7 @@ sim_ep_actions(struct sim *s)
 {
 	struct sim_phone	*sp;
 	struct sim_conn		*c;
+	uint32_t		 flow;
 	size_t			 i;
 
 	for (i = 0; i < s->eout.n; i++) {
@@ -738,29 +1022,25 @@ sim_ep_actions(struct sim *s)
 			if (sp == NULL)
 				break;
 			s->stats.dgrams++;
+			if ((flow = sim_bind_flow(sp, a->dst_port)) == 0) {
+				/* No socket there: ICMP port unreachable. */
+				s->stats.dgrams_unbound++;
+				break;
+			}
 			if (sim_lost(s, &sp->site->link)) {
 				s->stats.dgrams_lost++;
 				break;
 			}
 			sim_to_phone(s, sp, base + sim_delay(s,
-			    &sp->site->link), EMU_EV_DGRAM, 0, a->src_ip,
-			    a->src_port, a->dst_port, d, a->len, EMU_OK);
+			    &sp->site->link), EMU_EV_DGRAM, flow, a->src_ip,
+			    a->src_port, d, a->len, EMU_OK);
 			break;
 		case EP_ACT_DATA:
 		case EP_ACT_CLOSE:
 		case EP_ACT_RESET:
+			/* Streams are pulled (sim_conn_pump). */
 			c = hmap_get(&s->conn_by_ep, &a->conn, sizeof a->conn);
-			if (c == NULL || !c->server_open)
-				break;
-			if (a->type == EP_ACT_DATA) {
-				sim_conn_to_phone(s, c, base, EMU_EV_DATA, d,
-				    a->len, EMU_OK);
-				break;
-			}
-			c->server_open = 0;
-			sim_conn_to_phone(s, c, base, a->type == EP_ACT_CLOSE ?
-			    EMU_EV_CLOSED : EMU_EV_STREAM_ERROR, NULL, 0,
-			    EMU_E_TRUNCATED);
+			(void)c;
 			break;
 		}
 	}

@@ -156,6 +156,31 @@ store_lookup(const struct store *st, const char *path, struct dbuf *out)
 	return (-1);
 }
 
+/*
+ * Like store_lookup, without copying an exact file: *data points into the
+ * store (valid until store_free) or, for a template, into tmp.
+ */
+int
+store_ref(const struct store *st, const char *path, const uint8_t **data,
+    size_t *len, struct dbuf *tmp)
+{
+	const struct store_file *f;
+	size_t plen;
+
+	plen = strcspn(path, "?");
+	if ((f = hmap_get(&st->map, path, plen)) != NULL) {
+		*data = f->data;
+		*len = f->len;
+		return (0);
+	}
+	dbuf_reset(tmp);
+	if (store_lookup(st, path, tmp) != 0)
+		return (-1);
+	*data = tmp->data != NULL ? tmp->data : (const uint8_t *)"";
+	*len = tmp->len;
+	return (0);
+}
+
 static uint8_t *
 store_copy(const uint8_t *data, size_t len)
 {

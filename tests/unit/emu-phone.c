@@ -69,7 +69,10 @@ struct h {
 	int			 req_init;
 	/* the TFTP transfer in progress */
 	uint32_t		 tftp_srv;
-	uint16_t		 tftp_lport;
+	uint16_t		 tftp_lport;	/* 0: the runtime's choice */
+	uint32_t		 tftp_flow;
+	struct emu_stats	 st;		/* folded from the notes */
+	size_t			 st_cur;
 };
 
 /* Harness. */
@@ -139,10 +142,44 @@ get(struct h *h, const char *name)
 	return (v);
 }
 
-static const struct phone_stats *
+/*
+ * What the tests count: the phone's notes folded as a fleet folds them,
+ * plus its status page.
+ */
+struct tstats {
+	uint32_t	 boots, reboots, dhcp_acks, resyncs, resync_ok;
+	uint32_t	 resync_fail, fetches, requests;
+	enum emu_class	 last_class;
+	enum emu_err	 last_err;
+	int		 last_status;
+	emu_time	 last_resync_at;
+	emu_time	 next_resync_at;
+};
+
+static const struct tstats *
 stats(struct h *h)
 {
-	return (phone_stats(h->p));
+	static struct tstats		 t;
+	const struct phone_status	*ps = phone_status(h->p);
+
+	for (; h->st_cur < h->out.n; h->st_cur++) {
+		if (h->out.act[h->st_cur].type == EMU_ACT_NOTE)
+			emu_stats_add(&h->st, &h->out.act[h->st_cur].u.note);
+	}
+	t.boots = h->st.boots;
+	t.reboots = h->st.reboots;
+	t.dhcp_acks = h->st.dhcp_acks;
+	t.resyncs = h->st.resyncs;
+	t.resync_ok = h->st.resync_ok;
+	t.resync_fail = h->st.resync_fail;
+	t.fetches = h->st.fetches;
+	t.requests = h->st.requests;
+	t.last_class = ps->last_class;
+	t.last_err = ps->last_err;
+	t.last_status = ps->last_status;
+	t.last_resync_at = ps->last_resync_at;
+	t.next_resync_at = ps->next_resync_at;
+	return (&t);
 }
 
 static enum kind
@@ -150,7 +187,8 @@ act_kind(const struct emu_action *a)
 {
 	switch (a->type) {
 	case EMU_ACT_DGRAM:
-		return (a->dst_port == DHCP_SERVER_PORT ? K_DHCP : K_UDP);
+		return (a->u.dgram.dst_port == DHCP_SERVER_PORT ? K_DHCP :
+		    K_UDP);
 	case EMU_ACT_OPEN:
 		return (K_OPEN);
 	case EMU_ACT_SEND:
@@ -193,7 +231,7 @@ h_event(struct h *h, const struct emu_event *ev)
 	phone_handle(h->p, ev, h->now, &h->out);
 	for (i = first; i < h->out.n; i++) {
 		if (h->out.act[i].type == EMU_ACT_CLOSE &&
-		    h->out.act[i].stream == h->stream)
+		    h->out.act[i].u.flow == (uint32_t)h->stream)
 			h->stream_open = 0;
 	}
 }
@@ -239,7 +277,8 @@ dhcp_take(struct h *h, struct dhcp_msg *m, enum dhcp_type want)
 	char			*cause = NULL;
 
 	assert_non_null(a);
-	assert_int_equal(a->src_port, DHCP_CLIENT_PORT);
+	assert_int_equal(a->u.dgram.src_port, DHCP_CLIENT_PORT);
+	assert_int_equal(a->u.dgram.flow, EMU_FLOW_DHCP);
 	if (dhcp_parse(m, emu_act_data(&h->out, a), a->len, &cause) != 0)
 		fail_msg("phone sent a bad DHCP message: %s", cause);
 	assert_int_equal(m->op, 1);
@@ -303,7 +342,7 @@ dhcp_reply(struct h *h, enum dhcp_type type, const struct dhcp_opt_arg *o)
 	dhcp_write(&m, &b);
 	h_event(h, &(struct emu_event){ .type = EMU_EV_DGRAM,
 	    .src_ip = DHCP_SRV, .src_port = DHCP_SERVER_PORT,
-	    .dst_port = DHCP_CLIENT_PORT, .data = b.data, .len = b.len });
+	    .flow = EMU_FLOW_DHCP, .data = b.data, .len = b.len });
 	dbuf_clear(&b);
 }
 
@@ -367,15 +406,15 @@ expect_http(struct h *h, const char *ip, uint16_t port)
 
 	a = take(h, K_OPEN);
 	assert_non_null(a);
-	assert_string_equal(ipstr(a->dst_ip), ip);
-	assert_int_equal(a->dst_port, port);
-	h->stream = a->stream;
+	assert_string_equal(ipstr(a->u.open.dst_ip), ip);
+	assert_int_equal(a->u.open.dst_port, port);
+	h->stream = a->u.open.flow;
 	h->stream_open = 1;
 	h_event(h, &(struct emu_event){ .type = EMU_EV_CONNECTED,
-	    .stream = h->stream });
+	    .flow = h->stream });
 	a = take(h, K_SEND);
 	assert_non_null(a);
-	assert_int_equal(a->stream, h->stream);
+	assert_int_equal(a->u.flow, (uint32_t)h->stream);
 	if (h->req_init)
 		http_msg_clear(&h->req);
 	http_msg_init(&h->req, 1, 1 << 20);
@@ -401,12 +440,12 @@ serve_raw(struct h *h, const void *data, size_t len, size_t step)
 	for (off = 0; off < len && h->stream_open; off += n) {
 		n = len - off < step ? len - off : step;
 		h_event(h, &(struct emu_event){ .type = EMU_EV_DATA,
-		    .stream = h->stream, .data = d + off, .len = n });
+		    .flow = h->stream, .data = d + off, .len = n });
 	}
 	if (h->stream_open) {
 		h->stream_open = 0;
 		h_event(h, &(struct emu_event){ .type = EMU_EV_CLOSED,
-		    .stream = h->stream });
+		    .flow = h->stream });
 	}
 }
 
@@ -463,15 +502,16 @@ expect_rrq(struct h *h, const char *ip, uint16_t port, const char *file)
 	char			*cause = NULL;
 
 	assert_non_null(a);
-	assert_string_equal(ipstr(a->dst_ip), ip);
-	assert_int_equal(a->dst_port, port);
+	assert_string_equal(ipstr(a->u.dgram.dst_ip), ip);
+	assert_int_equal(a->u.dgram.dst_port, port);
 	if (tftp_parse(&t, emu_act_data(&h->out, a), a->len, &cause) != 0)
 		fail_msg("phone sent a bad TFTP packet: %s", cause);
 	assert_int_equal(t.op, TFTP_RRQ);
 	assert_string_equal(t.file, file);
 	assert_string_equal(t.mode, "octet");
-	h->tftp_srv = a->dst_ip;
-	h->tftp_lport = a->src_port;
+	h->tftp_srv = a->u.dgram.dst_ip;
+	h->tftp_lport = a->u.dgram.src_port;
+	h->tftp_flow = a->u.dgram.flow;
 }
 
 static void
@@ -483,7 +523,7 @@ tftp_send(struct h *h, const struct tftp_pkt *t)
 	tftp_write(t, &b);
 	h_event(h, &(struct emu_event){ .type = EMU_EV_DGRAM,
 	    .src_ip = h->tftp_srv, .src_port = TFTP_TID,
-	    .dst_port = h->tftp_lport, .data = b.data, .len = b.len });
+	    .flow = h->tftp_flow, .data = b.data, .len = b.len });
 	dbuf_clear(&b);
 }
 
@@ -515,8 +555,9 @@ serve_tftp(struct h *h, const void *body, size_t len)
 		off += n;
 		a = take(h, K_UDP);
 		assert_non_null(a);
-		assert_int_equal(a->dst_port, TFTP_TID);
-		assert_int_equal(a->src_port, h->tftp_lport);
+		assert_int_equal(a->u.dgram.dst_port, TFTP_TID);
+		assert_int_equal(a->u.dgram.src_port, h->tftp_lport);
+		assert_int_equal(a->u.dgram.flow, h->tftp_flow);
 		assert_int_equal(tftp_parse(&ack, emu_act_data(&h->out, a),
 		    a->len, &cause), 0);
 		assert_int_equal(ack.op, TFTP_ACK);
@@ -760,6 +801,7 @@ test_b26_no_server(void **state)
 {
 	struct h	*h = *state;
 
+	set(h, "Profile_Rule", "/cfg/$MA.xml");
 	boot_with_options(h, OPTS({ 6, "10.0.0.53" }));
 	h_timer(h);
 	assert_null(take(h, K_UDP));
@@ -1335,9 +1377,9 @@ test_b60_tftp_errors(void **state)
 		assert_true(n < nitems(sent));
 		h_timer(h);
 		while ((a = take(h, K_UDP)) != NULL) {
-			assert_string_equal(ipstr(a->dst_ip), SRV_IP);
-			assert_int_equal(a->dst_port, TFTP_PORT);
-			assert_int_equal(a->src_port, h->tftp_lport);
+			assert_string_equal(ipstr(a->u.dgram.dst_ip), SRV_IP);
+			assert_int_equal(a->u.dgram.dst_port, TFTP_PORT);
+			assert_int_equal(a->u.dgram.flow, h->tftp_flow);
 			assert_int_equal(tftp_parse(&t, emu_act_data(&h->out,
 			    a), a->len, &cause), 0);
 			assert_int_equal(t.op, TFTP_RRQ);
@@ -1558,14 +1600,14 @@ test_b78_no_periodic_before_success(void **state)
 	assert_string_equal(h->req.target, "/p.xml?st=0");
 	serve_http(h, 500, NULL, NULL);
 	assert_outcome(h, EMU_CLASS_C, EMU_E_HTTP);
-	assert_int_equal(stats(h)->first_ok_at, EMU_TIME_NEVER);
+	assert_int_equal(stats(h)->resync_ok, 0);
 	assert_int_equal(next_resync_s(h), 60);
 	h_timer(h);
 	expect_http(h, SRV_IP, 80);
 	assert_string_equal(h->req.target, "/p.xml?st=2");
 	serve_http(h, 200, NULL, PROFILE_OK);
 	assert_outcome(h, EMU_CLASS_A, EMU_OK);
-	assert_int_equal(stats(h)->first_ok_at, h->now);
+	assert_int_equal(stats(h)->resync_ok, 1);
 	assert_int_equal(next_resync_s(h), 3600);
 	h_timer(h);
 	expect_http(h, SRV_IP, 80);
@@ -1735,9 +1777,10 @@ test_b85_trigger_gates_periodic(void **state)
 	emu_time	 last;
 
 	set(h, "Resync_Periodic", "300");
-	set(h, "Resync_Trigger_1", "$PRVTMR ge 600");
 	start(h, "http://10.0.0.5/p.xml");
 	serve_ok(h);
+	/* As a profile would set it: in flash it gates the boot too. */
+	set(h, "Resync_Trigger_1", "$PRVTMR ge 600");
 	last = h->now;
 	h_timer(h);
 	assert_int_equal(h->now - last, EMU_SEC(300));
@@ -1755,10 +1798,10 @@ test_b86_explicit_resync_ignores_triggers(void **state)
 {
 	struct h	*h = *state;
 
-	set(h, "Resync_Trigger_1", "$PRVTMR ge 600");
-	set(h, "Resync_Trigger_2", "\"a\" eq \"b\"");
 	start(h, "http://10.0.0.5/p.xml");
 	serve_ok(h);
+	set(h, "Resync_Trigger_1", "$PRVTMR ge 600");
+	set(h, "Resync_Trigger_2", "\"a\" eq \"b\"");
 	h_resync(h, NULL);
 	serve_ok(h);
 	assert_int_equal(stats(h)->resync_ok, 2);
@@ -1989,11 +2032,11 @@ test_hostile_endless_chunked(void **state)
 	start(h, "http://10.0.0.5/p.xml");
 	expect_http(h, SRV_IP, 80);
 	h_event(h, &(struct emu_event){ .type = EMU_EV_DATA,
-	    .stream = h->stream, .data = (const uint8_t *)head,
+	    .flow = h->stream, .data = (const uint8_t *)head,
 	    .len = strlen(head) });
 	for (i = 0; i < 1000 && h->stream_open; i++) {
 		h_event(h, &(struct emu_event){ .type = EMU_EV_DATA,
-		    .stream = h->stream, .data = chunk.data,
+		    .flow = h->stream, .data = chunk.data,
 		    .len = chunk.len });
 	}
 	assert_true(i < 1000);
@@ -2005,7 +2048,7 @@ test_hostile_endless_chunked(void **state)
 	start(h, "http://10.0.0.5/p.xml");
 	expect_http(h, SRV_IP, 80);
 	h_event(h, &(struct emu_event){ .type = EMU_EV_DATA,
-	    .stream = h->stream, .data = (const uint8_t *)head,
+	    .flow = h->stream, .data = (const uint8_t *)head,
 	    .len = strlen(head) });
 	for (i = 0; i < 1000 && h->stream_open; i++) {
 		if (phone_deadline(h->p) <= h->now + EMU_SEC(20)) {
@@ -2014,7 +2057,7 @@ test_hostile_endless_chunked(void **state)
 		}
 		h->now += EMU_SEC(20);
 		h_event(h, &(struct emu_event){ .type = EMU_EV_DATA,
-		    .stream = h->stream, .data = (const uint8_t *)"1\r\nx\r\n",
+		    .flow = h->stream, .data = (const uint8_t *)"1\r\nx\r\n",
 		    .len = 6 });
 	}
 	dbuf_clear(&chunk);
@@ -2040,7 +2083,7 @@ test_hostile_silent_server(void **state)
 	/* and one that refuses the connection */
 	h_resync(h, NULL);
 	h_event(h, &(struct emu_event){ .type = EMU_EV_STREAM_ERROR,
-	    .stream = take(h, K_OPEN)->stream, .err = EMU_E_CONNECT });
+	    .flow = take(h, K_OPEN)->u.open.flow, .err = EMU_E_CONNECT });
 	assert_outcome(h, EMU_CLASS_C, EMU_E_CONNECT);
 }
 
@@ -2073,7 +2116,7 @@ test_power_off_during_transfer(void **state)
 	http_response_write(&b, 1, 200, NULL, NULL, PROFILE_OK,
 	    strlen(PROFILE_OK), 0);
 	h_event(h, &(struct emu_event){ .type = EMU_EV_DATA,
-	    .stream = h->stream, .data = b.data, .len = 20 });
+	    .flow = h->stream, .data = b.data, .len = 20 });
 	assert_true(h->stream_open);
 	h_simple(h, EMU_EV_POWER_OFF);
 	assert_false(h->stream_open);
@@ -2081,7 +2124,7 @@ test_power_off_during_transfer(void **state)
 	assert_int_equal(phone_deadline(h->p), EMU_TIME_NEVER);
 	/* late bytes for the dead stream are ignored */
 	h_event(h, &(struct emu_event){ .type = EMU_EV_DATA,
-	    .stream = h->stream, .data = b.data + 20, .len = b.len - 20 });
+	    .flow = h->stream, .data = b.data + 20, .len = b.len - 20 });
 	dbuf_clear(&b);
 	assert_int_equal(stats(h)->resyncs, 0);
 	assert_null(take(h, K_OPEN));

@@ -34,7 +34,23 @@ struct world {
 	struct ep_http	*http;
 	struct ep_tftp	*tftp;
 	unsigned	 requests;
+	struct emu_stats st[256];	/* per phone, from the notes */
+	emu_time	 first_ok[256];
 };
+
+/* The world learns what phones do from their notes alone. */
+static void
+world_note(void *arg, size_t phone, const struct emu_note *n, emu_time now)
+{
+	struct world	*w = arg;
+
+	if (phone >= 256)
+		return;
+	emu_stats_add(&w->st[phone], n);
+	if (n->kind == EMU_NOTE_RESYNC && n->arg == EMU_CLASS_A &&
+	    w->first_ok[phone] == EMU_TIME_NEVER)
+		w->first_ok[phone] = now;
+}
 
 static void
 world_observe(void *arg, const struct ep_request *req)
@@ -66,6 +82,9 @@ world_create(uint64_t seed, int nphones, const char *opt66,
 	w = calloc(1, sizeof *w);
 	w->ctx = emu_ctx_create(seed);
 	w->sim = sim_create(w->ctx, seed);
+	for (i = 0; i < 256; i++)
+		w->first_ok[i] = EMU_TIME_NEVER;
+	sim_set_note(w->sim, world_note, w);
 	memset(&c, 0, sizeof c);
 	c.server_ip = IP(10, 0, 0, 1);
 	c.pool_start = IP(10, 0, 1, 0);
@@ -140,10 +159,10 @@ test_b1_option66_tftp(void **state)
 	sim_run(w->sim, EMU_SEC(120));
 	for (i = 0; i < 20; i++) {
 		struct phone			*p = sim_phone(w->sim, i);
-		const struct phone_stats	*st = phone_stats(p);
+		const struct phone_status	*st = phone_status(p);
 
 		assert_int_equal(phone_state(p), PROV_OPERATIONAL);
-		assert_int_equal(st->resync_ok, 1);
+		assert_int_equal(w->st[i].resync_ok, 1);
 		assert_string_equal(phone_get(p, "GPP_A"), "provisioned");
 		assert_string_equal(phone_last_url(p),
 		    "tftp://10.0.0.5:69/8851-3PCC.xml");
@@ -184,7 +203,8 @@ test_b76_periodic(void **state)
 	world_power_on(w);
 	sim_run(w->sim, EMU_SEC(41 + 600 * 3));
 	p = sim_phone(w->sim, 0);
-	assert_int_equal(phone_stats(p)->resync_ok, 4);
+	assert_int_equal(w->st[0].resync_ok, 4);
+	(void)p;
 	world_free(w);
 }
 
@@ -198,7 +218,7 @@ test_loss_recovers(void **state)
 	world_power_on(w);
 	sim_run(w->sim, EMU_SEC(1200));
 	for (i = 0; i < 50; i++) {
-		if (phone_stats(sim_phone(w->sim, i))->resync_ok >= 1)
+		if (w->st[i].resync_ok >= 1)
 			ok++;
 	}
 	assert_int_equal(ok, 50);
@@ -206,20 +226,46 @@ test_loss_recovers(void **state)
 	world_free(w);
 }
 
-/* B26 through the sim: no DHCP source, factory rule -> C "no server". */
+/* B26 through the sim: no DHCP source, a host-less rule -> C "no server". */
 static void
 test_b26_no_server(void **state)
 {
 	struct world	*w = world_create(5, 1, NULL, NULL, 0);
-	struct phone	*p;
+	struct phone	*p = sim_phone(w->sim, 0);
+	char		*cause = NULL;
+
+	assert_int_equal(phone_set(p, "Profile_Rule", "/cfg/$MA.xml", 0,
+	    &cause), 0);
+	world_power_on(w);
+	sim_run(w->sim, EMU_SEC(45));
+	assert_int_equal(w->st[0].resync_fail, 1);
+	assert_int_equal(phone_status(p)->last_class, EMU_CLASS_C);
+	assert_string_equal(phone_last_errmsg(p), "no server");
+	assert_int_equal(phone_customization(p), CUST_OPEN);
+	world_free(w);
+}
+
+/*
+ * B11, B15 through the sim: a factory phone that DHCP tells nothing, with
+ * no DNS server, asks EDOS; the query cannot be sent, customization stays
+ * Pending and discovery is retried on the error schedule.
+ */
+static void
+test_b15_edos_unreachable(void **state)
+{
+	struct world	*w = world_create(6, 1, NULL, NULL, 0);
+	struct phone	*p = sim_phone(w->sim, 0);
 
 	world_power_on(w);
 	sim_run(w->sim, EMU_SEC(45));
-	p = sim_phone(w->sim, 0);
-	assert_int_equal(phone_stats(p)->resync_fail, 1);
-	assert_int_equal(phone_stats(p)->last_class, EMU_CLASS_C);
-	assert_string_equal(phone_last_errmsg(p), "no server");
-	assert_int_equal(phone_customization(p), CUST_OPEN);
+	assert_int_equal(phone_customization(p), CUST_PENDING);
+	assert_int_equal(w->st[0].xfers[EMU_XFER_EDOS], 1);
+	assert_int_equal(w->st[0].xfer_fail[EMU_XFER_EDOS], 1);
+	assert_int_equal(w->st[0].resyncs, 0);
+	assert_true(phone_status(p)->next_resync_at <= EMU_SEC(45 + 60));
+	sim_run(w->sim, EMU_SEC(45 + 61));
+	assert_int_equal(w->st[0].xfers[EMU_XFER_EDOS], 2);
+	assert_int_equal(phone_customization(p), CUST_PENDING);
 	world_free(w);
 }
 
@@ -238,8 +284,7 @@ test_determinism(void **state)
 		world_power_on(w);
 		sim_run(w->sim, EMU_SEC(300));
 		for (i = 0; i < 20; i++)
-			t[r][i] = phone_stats(sim_phone(w->sim,
-			    i))->first_ok_at;
+			t[r][i] = w->first_ok[i];
 		world_free(w);
 	}
 	assert_memory_equal(t[0], t[1], sizeof t[0]);
@@ -255,6 +300,7 @@ main(void)
 		cmocka_unit_test(test_b76_periodic),
 		cmocka_unit_test(test_loss_recovers),
 		cmocka_unit_test(test_b26_no_server),
+		cmocka_unit_test(test_b15_edos_unreachable),
 		cmocka_unit_test(test_determinism),
 	};
 

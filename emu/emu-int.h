@@ -1,0 +1,317 @@
+/*
+ * Copyright (c) 2026 The phonefleet authors.
+ * SPDX-License-Identifier: ISC
+ *
+ * What only emu/ files share (STYLE.md 13): struct phone and its
+ * sub-machines.  phone.c is the hub: it owns the phone's transfers, routes
+ * every event to the one it belongs to by flow id, and hands what a
+ * sub-machine answers (a DHCP outcome, a finished transfer) to prov.c.
+ * dhcpc.c is the DHCP client, resolv.c the DNS resolver, fetch.c one HTTP,
+ * HTTPS or TFTP transfer, prov.c the provisioning and discovery state
+ * machines.  Sub-machines never call back up into the hub: they return.
+ */
+
+#ifndef PF_EMU_INT_H
+#define PF_EMU_INT_H
+
+#include "emu.h"
+
+/* dhcpc.c */
+enum dhcpc_state {
+	DHCPC_INIT = 0,
+	DHCPC_SELECTING,
+	DHCPC_REQUESTING,
+	DHCPC_BOUND,
+	DHCPC_RENEWING,
+	DHCPC_REBINDING
+};
+/* What a DHCP input or timer means for the phone. */
+enum dhcpc_rc {
+	DHCPC_RC_NONE = 0,
+	DHCPC_RC_BOUND,		/* first ACK of this boot: network is up */
+	DHCPC_RC_RENEWED,	/* lease renewed (source re-read) */
+	DHCPC_RC_LOST		/* lease expired or NAK: address gone */
+};
+struct dhcpc {
+	enum dhcpc_state state;
+	uint32_t	 xid;
+	uint32_t	 server_id;
+	uint32_t	 offered;
+	unsigned	 tries;
+	emu_time	 resend_at;	/* retransmission, or NEVER */
+	emu_time	 t1, t2, expiry;	/* BOUND: renew, rebind, expire */
+	emu_time	 started;	/* first DISCOVER of this attempt */
+	uint8_t		 bound_once;	/* BOUND reported for this boot */
+};
+
+/* resolv.c: the phone's DNS resolver (spec 9.7, 4.3) */
+#define RESOLV_ADDRS		8	/* A records kept per name */
+#define RESOLV_SRV_MAX		16	/* SRV targets kept per name */
+#define RESOLV_CACHE		8	/* answers cached per phone */
+#define RESOLV_TTL_MAX_S	300	/* 9.7 ASSUMPTION: cache at most 300 s */
+#define RESOLV_CNAME_MAX	8	/* CNAME hops */
+#define RESOLV_TIMEOUT_S	5
+#define RESOLV_TRIES		2	/* per server */
+struct resolv_srv {
+	uint16_t	 prio, weight, port;
+	char		*target;	/* owned */
+};
+struct resolv_ans {
+	uint16_t	 qtype;		/* DNS_T_A or DNS_T_SRV */
+	int		 naddr;
+	uint32_t	 addr[RESOLV_ADDRS];
+	int		 nsrv;
+	struct resolv_srv *srv;		/* owned: nsrv, in the order to try */
+	uint32_t	 ttl_s;
+};
+enum resolv_rc {
+	RESOLV_MORE = 0,	/* waiting for an answer */
+	RESOLV_DONE,		/* answer available (may be empty: nodata) */
+	RESOLV_FAIL		/* no answer, NXDOMAIN or error: see detail */
+};
+struct resolv_q {
+	char		*qname;		/* owned: as asked */
+	char		*name;		/* owned: after CNAMEs */
+	uint16_t	 qtype;
+	uint32_t	 flow;
+	uint16_t	 id;
+	int		 server, tries, hops;
+	int		 bound;		/* a datagram went out on flow */
+	enum resolv_rc	 rc;
+	emu_time	 deadline;
+	struct resolv_ans ans;
+	char		*detail;	/* owned: why it failed */
+};
+struct resolv_cache_ent {
+	char		*name;		/* owned, lower case */
+	uint16_t	 qtype;
+	emu_time	 expires;
+	struct resolv_ans ans;
+};
+struct resolv_cache {
+	struct resolv_cache_ent *ent;	/* owned: n, grown to RESOLV_CACHE */
+	int		 n;
+};
+void		 resolv_ans_clear(struct resolv_ans *a);
+void		 resolv_ans_copy(struct resolv_ans *dst,
+		     const struct resolv_ans *src);
+/* Starts a lookup (may be answered at once from the cache). */
+struct resolv_q	*resolv_start(struct phone *p, uint32_t flow, const char *name,
+		     uint16_t qtype, emu_time now, struct emu_outbox *out);
+enum resolv_rc	 resolv_input(struct resolv_q *q, struct phone *p,
+		     const struct emu_event *ev, emu_time now,
+		     struct emu_outbox *out);
+enum resolv_rc	 resolv_timer(struct resolv_q *q, struct phone *p,
+		     emu_time now, struct emu_outbox *out);
+emu_time	 resolv_deadline(const struct resolv_q *q);
+void		 resolv_free(struct resolv_q *q, struct emu_outbox *out);
+void		 resolv_cache_free(struct resolv_cache *c);
+/* RFC 2782 order as Cisco documents it (4.3, B7): priority, then weight. */
+void		 resolv_srv_sort(struct resolv_srv *srv, int n, struct prng *r);
+
+/* fetch.c: one transfer */
+#define FETCH_TLS_SESSIONS	4	/* TLS sessions a phone keeps */
+struct fetch_req {
+	enum emu_xfer_kind kind;
+	enum rule_scheme scheme;
+	const char	*host;		/* as written, or the SRV domain */
+	uint16_t	 port;
+	const char	*path;
+	const char	*method;	/* NULL: GET */
+	const uint8_t	*body;		/* POST body, borrowed for the call */
+	size_t		 body_len;
+	const char	*content_type;	/* of the body */
+	const char	*uid, *pwd;	/* rule credentials, or NULL */
+	int		 srv;		/* host is a domain: SRV (4.3) */
+	int		 srv_auto;	/* discovery: https name, then http */
+	int		 no_restrict;	/* cloud hosts: not domain-checked */
+	size_t		 max_len;	/* 0: PROFILE_MAX_LEN */
+};
+struct fetch;
+/* Starts a transfer; the hub keeps it in p->fetches. */
+struct fetch	*fetch_start(struct phone *p, uint32_t id,
+		     const struct fetch_req *rq, emu_time now,
+		     struct emu_outbox *out);
+/* Each returns 1 when the transfer has just finished. */
+int		 fetch_event(struct fetch *fx, struct phone *p,
+		     const struct emu_event *ev, emu_time now,
+		     struct emu_outbox *out);
+int		 fetch_timer(struct fetch *fx, struct phone *p, emu_time now,
+		     struct emu_outbox *out);
+emu_time	 fetch_deadline(const struct fetch *fx);
+uint32_t	 fetch_id(const struct fetch *fx);
+enum emu_xfer_kind fetch_kind(const struct fetch *fx);
+int		 fetch_is_done(const struct fetch *fx);
+enum emu_err	 fetch_err(const struct fetch *fx);
+int		 fetch_status(const struct fetch *fx);
+const struct dbuf *fetch_body(const struct fetch *fx);
+const char	*fetch_url(const struct fetch *fx);	/* final URL */
+const char	*fetch_host(const struct fetch *fx);	/* final host */
+enum rule_scheme fetch_scheme(const struct fetch *fx);	/* final */
+uint16_t	 fetch_port(const struct fetch *fx);
+const char	*fetch_path(const struct fetch *fx);
+const char	*fetch_servip(const struct fetch *fx);	/* "" if none */
+const char	*fetch_detail(const struct fetch *fx);	/* why it failed */
+const char	*fetch_content_encoding(const struct fetch *fx);
+int		 fetch_srv_none(const struct fetch *fx);	/* no SRV */
+void		 fetch_free(struct fetch *fx, struct phone *p,
+		     struct emu_outbox *out);
+/* RFC 3986 5.2: resolve ref against base (absolute http(s) URL). */
+char		*fetch_resolve_url(const char *base, const char *ref);
+/* Restricted_Access_Domains (7.4, B111): 1 if host may be used. */
+int		 fetch_domain_allowed(const char *list, const char *host);
+
+/* prov.c */
+enum fetch_owner {
+	FO_RESYNC = 0,		/* a profile rule's file */
+	FO_SRV,			/* DNS SRV discovery (4.3) */
+	FO_EDOS,		/* EDOS device query (4.4) */
+	FO_CODE,		/* EDOS short code (13.2) */
+	FO_GDS,			/* GDS activation (13.3) */
+	FO_CA,			/* Custom_CA_Rule (16.5) */
+	FO__COUNT
+};
+
+/* One phone.  Nothing outside emu/ reads these fields. */
+struct phone_tls_sess {
+	char		*peer;		/* owned: "name:port", or NULL */
+	uint8_t		*der;		/* owned: the session */
+	size_t		 len;
+	emu_time	 expires;
+};
+struct phone {
+	struct emu_ctx	*ctx;		/* borrowed: the fleet outlives it */
+	uint8_t		 mac[6];
+	char		 macstr[13];	/* upper hex */
+	const char	*model;		/* interned */
+	const char	*serial;	/* interned */
+	const char	*hwver;		/* interned */
+	const char	*swver;		/* interned */
+	const char	*swver2;	/* interned, may be "" */
+	int		 key_group;	/* MIC key pair group, or -1 */
+	uint8_t		 no_cert;
+	uint8_t		 provisioned;	/* flash (2.3) */
+	uint8_t		 ever_ok;	/* flash: a resync has succeeded */
+	uint8_t		 powered;
+	uint8_t		 cust;		/* enum cust_state, flash */
+	uint8_t		 st;		/* enum prov_state */
+	uint8_t		 boot_no_resync; /* reboot caused by a resync (T8) */
+	uint8_t		 reboot_reason;	/* enum phone_reboot, pending */
+	uint8_t		 resync_pending; /* coalesced trigger (3.3, B124) */
+	int8_t		 prvst;		/* $PRVST */
+	int8_t		 pending_prvst;
+	uint8_t		 rule_idx;	/* 0..3 in the running resync */
+	uint8_t		 explicit_rule;	/* running resync has one rule */
+	uint8_t		 retry_armed;	/* t_resync is the error retry */
+	uint8_t		 disc_step;	/* discovery in progress: FO_* + 1 */
+	uint8_t		 disc_retry;	/* t_resync re-runs discovery (T12) */
+	uint8_t		 ca_state;	/* 0 none, 1 ok, 2 failed */
+	uint8_t		 srv_path;	/* discovery: 0 /$PSN.xml, 1 /Cisco/ */
+	uint16_t	 periodic_idx;
+	uint16_t	 retry_idx;
+	uint32_t	 fetch_seq;	/* last transfer id */
+	struct pset	 ps;
+	struct prng	 rng;
+	/* network, from DHCP (RAM) */
+	uint32_t	 ip, mask, router;
+	uint32_t	 dns[2];
+	char		*domain;	/* owned, or NULL */
+	char		*dhcp_prov;	/* owned: DHCP provisioning source */
+	uint8_t		 dhcp_prov_opt;	/* option it came from */
+	uint8_t		 dhcp_prov_url;	/* source is a URL (4.2.4) */
+	struct dhcpc	 dhcp;
+	struct resolv_cache *rcache;	/* owned, made on first lookup */
+	struct phone_tls_sess tls_sess[FETCH_TLS_SESSIONS];
+	/* flash: the custom CA (16.5) and the rule it came from */
+	uint8_t		*ca_der;	/* owned, or NULL */
+	size_t		 ca_len;
+	char		*ca_rule;	/* owned: Custom_CA_Rule of ca_der */
+	char		*company;	/* owned: EDOS company name, or NULL */
+	/* timers (each EMU_TIME_NEVER when idle) */
+	emu_time	 t_boot;	/* boot delay over (P4) */
+	emu_time	 t_resync;	/* periodic, daily or error retry */
+	emu_time	 boot_at;
+	emu_time	 last_resync;	/* $PRVTMR base */
+	/* transfers in flight, owned; at most one per owner */
+	struct fetch	*fx[FO__COUNT];
+	/* the resync in progress (P6) */
+	char		*pending_rule;	/* owned: explicit rule, or NULL */
+	char		*run_rule;	/* owned: explicit rule of this run */
+	char		*prev_server;	/* owned: server of the last fetch */
+	struct rule_result rr;		/* rule being fetched */
+	/* status (RAM, for reports and the LCD) */
+	char		*last_url;	/* owned */
+	char		*last_errmsg;	/* owned */
+	char		*cur_url;	/* owned: URL of the running fetch */
+	char		 servip[16];	/* $SERVIP of the running fetch */
+	char		*m_scheme;	/* owned: $SCHEME..$PATH after the */
+	char		*m_serv;	/* last fetch (9.3: the final URL) */
+	uint16_t	 m_port;
+	char		*m_path;
+	emu_time	 now;		/* time of the event being handled */
+	struct emu_outbox *out;		/* borrowed, during phone_handle only */
+	struct phone_status status;
+};
+
+/* phone.c (internal) */
+void		 phone_log(struct phone *p, struct emu_outbox *out,
+		     unsigned cat, const char *fmt, ...)
+		     __attribute__((format(printf, 4, 5)));
+void		 phone_note(struct phone *p, struct emu_outbox *out,
+		     const struct emu_note *n);
+void		 phone_note_simple(struct phone *p, struct emu_outbox *out,
+		     enum emu_note_kind kind, int arg, enum emu_err err);
+void		 phone_syslog(struct phone *p, struct emu_outbox *out, int id);
+const char	*phone_macro_lookup(void *arg, const char *name, size_t len,
+		     char *tmp, size_t tmpsize);
+const char	*phone_param(const struct phone *p, int id);
+int		 phone_rule_assign(void *arg, const char *name,
+		     const char *value, char **cause);
+void		 phone_set_id(struct phone *p, int id, const char *value,
+		     int local);
+char		*phone_user_agent(const struct phone *p);
+void		 phone_reboot(struct phone *p, enum phone_reboot why,
+		     emu_time now, struct emu_outbox *out);
+struct fetch	*phone_fetch_start(struct phone *p, enum fetch_owner owner,
+		     const struct fetch_req *rq, emu_time now,
+		     struct emu_outbox *out);
+struct fetch	*phone_fetch_find(struct phone *p, enum fetch_owner owner);
+void		 phone_fetch_cancel(struct phone *p, enum fetch_owner owner,
+		     struct emu_outbox *out);
+void		 phone_set_cust(struct phone *p, enum cust_state st,
+		     struct emu_outbox *out);
+/* TLS session cache (9.6): borrowed DER or NULL; store copies. */
+const struct phone_tls_sess *phone_tls_session(struct phone *p,
+		     const char *peer, emu_time now);
+void		 phone_tls_session_store(struct phone *p, const char *peer,
+		     const uint8_t *der, size_t len, emu_time expires);
+void		 phone_tls_session_drop(struct phone *p, const char *peer);
+/* dhcpc.c */
+void		 dhcpc_start(struct phone *p, emu_time now,
+		     struct emu_outbox *out);
+enum dhcpc_rc	 dhcpc_input(struct phone *p, const uint8_t *pkt, size_t len,
+		     emu_time now, struct emu_outbox *out);
+enum dhcpc_rc	 dhcpc_timer(struct phone *p, emu_time now,
+		     struct emu_outbox *out);
+emu_time	 dhcpc_deadline(const struct phone *p);
+/* prov.c */
+void		 prov_enter(struct phone *p, enum prov_state st, emu_time now,
+		     struct emu_outbox *out);
+void		 prov_bound(struct phone *p, emu_time now,
+		     struct emu_outbox *out);
+void		 prov_timer(struct phone *p, emu_time now,
+		     struct emu_outbox *out);
+void		 prov_resync_request(struct phone *p, int prvst,
+		     const char *rule, emu_time now, struct emu_outbox *out);
+/* A transfer of this owner has finished; prov takes it (and frees it). */
+void		 prov_fetch_done(struct phone *p, enum fetch_owner owner,
+		     struct fetch *fx, emu_time now, struct emu_outbox *out);
+void		 prov_activate(struct phone *p, const char *code, emu_time now,
+		     struct emu_outbox *out);
+emu_time	 prov_deadline(const struct phone *p);
+void		 prov_power_off(struct phone *p, struct emu_outbox *out);
+void		 prov_local_change(struct phone *p, int id, emu_time now,
+		     struct emu_outbox *out);
+void		 prov_factory_reset(struct phone *p);
+
+#endif /* PF_EMU_INT_H */

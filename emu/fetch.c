@@ -730,7 +730,9 @@ fetch_http_request(struct fetch *fx, struct phone *p, struct emu_outbox *out)
 	}
 	hdrs[n] = NULL;
 	/* 9.8: absolute-form to a proxy (RFC 9112 3.2.2). */
-	if (fx->proxied && fx->scheme == RULE_HTTP)
+	if (fx->proxied && fx->scheme == RULE_HTTP && fx->port == 80)
+		xasprintf(&target, "http://%s%s", fx->host, fx->path);
+	else if (fx->proxied && fx->scheme == RULE_HTTP)
 		xasprintf(&target, "http://%s:%u%s", fx->host, fx->port,
 		    fx->path);
 	dbuf_init(&b);

@@ -1315,6 +1315,15 @@ prov_local_change(struct phone *p, int id, emu_time now,
 	if (p->powered && id >= P_PROFILE_RULE && id <= P_PROFILE_RULE_D) {
 		phone_log(p, out, TRACE_PROV, "%s set locally: resync",
 		    param_table[id].name);
+		if (p->disc_step != 0 || p->st == PROV_DISCOVERY) {
+			/* 4.6, B16: the rule typed replaces discovery. */
+			phone_fetch_cancel(p, FO_RESYNC, out);
+			phone_fetch_cancel(p, FO_SRV, out);
+			phone_fetch_cancel(p, FO_EDOS, out);
+			p->disc_step = 0;
+			prov_resync_start(p, -1, NULL, now, out);
+			return;
+		}
 		prov_resync_request(p, -1, NULL, now, out);
 	}
 }

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <cmocka.h>
 
 #define ZLIB_CONST
@@ -2151,6 +2152,316 @@ test_power_off_during_tftp(void **state)
 	assert_string_equal(get(h, "GPP_P"), "");
 }
 
+/* DNS server (4.3, 9.7): the phone's queries, answered by hand. */
+
+#define DNS_IP		"10.0.0.53"
+
+/* The next DNS query the phone sent; its action in *ap. */
+static void
+dns_take(struct h *h, struct dns_msg *m, const struct emu_action **ap)
+{
+	const struct emu_action	*a = take(h, K_UDP);
+	char			*cause = NULL;
+
+	assert_non_null(a);
+	assert_int_equal(a->u.dgram.dst_port, DNS_PORT);
+	assert_string_equal(ipstr(a->u.dgram.dst_ip), DNS_IP);
+	if (dns_parse(m, emu_act_data(&h->out, a), a->len, &cause) != 0)
+		fail_msg("phone sent a bad DNS query: %s", cause);
+	*ap = a;
+}
+
+static struct dns_rr
+rr_make(const char *name, uint16_t type, const char *target, uint32_t a,
+    uint16_t prio, uint16_t weight, uint16_t port)
+{
+	struct dns_rr	rr;
+
+	memset(&rr, 0, sizeof rr);
+	snprintf(rr.name, sizeof rr.name, "%s", name);
+	rr.type = type;
+	rr.class = DNS_C_IN;
+	rr.ttl = 3600;
+	rr.a = a;
+	rr.prio = prio;
+	rr.weight = weight;
+	rr.port = port;
+	if (target != NULL)
+		snprintf(rr.target, sizeof rr.target, "%s", target);
+	return (rr);
+}
+
+/* Answer the query q (sent by action a) with rcode and n records. */
+static void
+dns_reply(struct h *h, const struct emu_action *a, const struct dns_msg *q,
+    int rcode, const struct dns_rr *rr, int n)
+{
+	struct dns_msg	*m;
+	struct dbuf	 b;
+	uint32_t	 flow = a->u.dgram.flow, src = a->u.dgram.dst_ip;
+	int		 i;
+
+	m = calloc(1, sizeof *m);
+	assert_non_null(m);
+	dns_query(m, q->id, q->qname, q->qtype);
+	m->qr = 1;
+	m->rcode = rcode;
+	for (i = 0; i < n; i++)
+		dns_add_answer(m, &rr[i]);
+	dbuf_init(&b);
+	dns_write(m, &b);
+	h_event(h, &(struct emu_event){ .type = EMU_EV_DGRAM, .flow = flow,
+	    .src_ip = src, .src_port = DNS_PORT, .data = b.data,
+	    .len = b.len });
+	dbuf_clear(&b);
+	free(m);
+}
+
+/* Answer an A query for name with addr. */
+static void
+dns_expect_a(struct h *h, const char *name, const char *addr)
+{
+	const struct emu_action	*a;
+	struct dns_msg		 m;
+	struct dns_rr		 rr;
+	uint32_t		 ip;
+
+	dns_take(h, &m, &a);
+	assert_int_equal(m.qtype, DNS_T_A);
+	assert_string_equal(m.qname, name);
+	assert_int_equal(ipv4_parse(addr, &ip), 0);
+	rr = rr_make(name, DNS_T_A, NULL, ip, 0, 0, 0);
+	dns_reply(h, a, &m, DNS_R_NOERROR, &rr, 1);
+}
+
+/* No DNS query naming host among the actions so far. */
+static void
+assert_never_asked(struct h *h, const char *host)
+{
+	struct dns_msg	m;
+	char		*cause = NULL;
+	size_t		 i;
+
+	for (i = 0; i < h->out.n; i++) {
+		const struct emu_action	*a = &h->out.act[i];
+
+		if (a->type != EMU_ACT_DGRAM ||
+		    a->u.dgram.dst_port != DNS_PORT)
+			continue;
+		if (dns_parse(&m, emu_act_data(&h->out, a), a->len,
+		    &cause) != 0)
+			continue;
+		if (strcasecmp(m.qname, host) == 0)
+			fail_msg("phone asked DNS for %s", host);
+	}
+}
+
+/* B10: [--srv] http://example.com/... asks _ciscoprov-http._tcp first and
+ * fetches from the SRV target and port, lower weight first (B7). */
+static void
+test_b10_srv_explicit_http(void **state)
+{
+	struct h		*h = *state;
+	const struct emu_action	*a;
+	struct dns_msg		 m;
+	struct dns_rr		 rr[2];
+
+	set(h, "Profile_Rule", "[--srv] http://example.com/$PSN.xml");
+	boot_with_options(h, OPTS({ 6, DNS_IP }));
+	h_timer(h);
+	dns_take(h, &m, &a);
+	assert_int_equal(m.qtype, DNS_T_SRV);
+	assert_string_equal(m.qname, "_ciscoprov-http._tcp.example.com");
+	rr[0] = rr_make(m.qname, DNS_T_SRV, "px1.example.com", 0, 10, 50,
+	    8080);
+	rr[1] = rr_make(m.qname, DNS_T_SRV, "px2.example.com", 0, 10, 30,
+	    8081);
+	dns_reply(h, a, &m, DNS_R_NOERROR, rr, 2);
+	dns_expect_a(h, "px2.example.com", "10.0.0.7");
+	expect_http(h, "10.0.0.7", 8081);
+	assert_string_equal(h->req.target, "/8851-3PCC.xml");
+	serve_http(h, 200, NULL, PROFILE_OK);
+	assert_outcome(h, EMU_CLASS_A, EMU_OK);
+}
+
+/* B8 (transport part), 4.3: a target that fails is followed by the next;
+ * only when all fail is the outcome C. */
+static void
+test_b8_srv_next_target(void **state)
+{
+	struct h		*h = *state;
+	const struct emu_action	*a;
+	struct dns_msg		 m;
+	struct dns_rr		 rr[2];
+
+	set(h, "Profile_Rule", "[--srv] http://example.com/p.xml");
+	boot_with_options(h, OPTS({ 6, DNS_IP }));
+	h_timer(h);
+	dns_take(h, &m, &a);
+	rr[0] = rr_make(m.qname, DNS_T_SRV, "px1.example.com", 0, 10, 50, 80);
+	rr[1] = rr_make(m.qname, DNS_T_SRV, "px2.example.com", 0, 10, 30, 80);
+	dns_reply(h, a, &m, DNS_R_NOERROR, rr, 2);
+	dns_expect_a(h, "px2.example.com", "10.0.0.7");
+	expect_http(h, "10.0.0.7", 80);
+	serve_http(h, 503, NULL, NULL);
+	dns_expect_a(h, "px1.example.com", "10.0.0.8");
+	expect_http(h, "10.0.0.8", 80);
+	serve_http(h, 200, NULL, PROFILE_OK);
+	assert_outcome(h, EMU_CLASS_A, EMU_OK);
+}
+
+/* B6 (discovery order, HTTP part), 4.3: no DHCP source, a DHCP domain: the
+ * phone asks the https name, then the http one, fetches /$PSN.xml then
+ * /Cisco/$MA.cfg, stores the [--srv] rule and aborts customization. */
+static void
+test_b6_auto_srv_discovery(void **state)
+{
+	struct h		*h = *state;
+	const struct emu_action	*a;
+	struct dns_msg		 m;
+	struct dns_rr		 rr;
+
+	boot_with_options(h, OPTS({ 6, DNS_IP }, { 15, "example.com" }));
+	h_timer(h);
+	dns_take(h, &m, &a);
+	assert_int_equal(m.qtype, DNS_T_SRV);
+	assert_string_equal(m.qname, "_ciscoprov-https._tls.example.com");
+	dns_reply(h, a, &m, DNS_R_NXDOMAIN, NULL, 0);
+	dns_take(h, &m, &a);
+	assert_string_equal(m.qname, "_ciscoprov-http._tcp.example.com");
+	rr = rr_make(m.qname, DNS_T_SRV, "px1.example.com", 0, 10, 50, 80);
+	dns_reply(h, a, &m, DNS_R_NOERROR, &rr, 1);
+	dns_expect_a(h, "px1.example.com", "10.0.0.7");
+	expect_http(h, "10.0.0.7", 80);
+	assert_string_equal(h->req.target, "/8851-3PCC.xml");
+	serve_http(h, 404, NULL, NULL);
+	expect_http(h, "10.0.0.7", 80);
+	assert_string_equal(h->req.target, "/Cisco/" MA ".cfg");
+	serve_http(h, 200, NULL, PROFILE_OK);
+	assert_outcome(h, EMU_CLASS_A, EMU_OK);
+	assert_int_equal(phone_customization(h->p), CUST_ABORTED);
+	assert_string_equal(get(h, "Profile_Rule"),
+	    "[--srv] http://example.com/Cisco/$MA.cfg");
+	assert_never_asked(h, "activate.cisco.com");
+}
+
+/* B111: with Restricted_Access_Domains set, a rule to another host fails
+ * with class C before any lookup; a host inside a listed domain is asked. */
+static void
+test_b111_restricted_domains(void **state)
+{
+	struct h		*h = *state;
+	const struct emu_action	*a;
+	struct dns_msg		 m;
+
+	set(h, "Restricted_Access_Domains", "example.com, tel.net");
+	set(h, "Profile_Rule", "http://prov.other.org/p.xml");
+	boot_with_options(h, OPTS({ 6, DNS_IP }));
+	h_timer(h);
+	assert_null(take(h, K_UDP));
+	assert_null(take(h, K_OPEN));
+	assert_outcome(h, EMU_CLASS_C, EMU_E_DOMAIN);
+
+	/* a suffix that is not a label boundary is not inside the domain */
+	h_resync(h, "http://badexample.com/p.xml");
+	assert_null(take(h, K_UDP));
+	assert_outcome(h, EMU_CLASS_C, EMU_E_DOMAIN);
+
+	h_resync(h, "http://prov.example.com/p.xml");
+	dns_take(h, &m, &a);
+	assert_string_equal(m.qname, "prov.example.com");
+}
+
+/* B112, 9.8: Proxy_Mode=Manual sends HTTP requests in absolute form to the
+ * proxy, answers its 407, and tunnels HTTPS with CONNECT. */
+static void
+test_b112_proxy(void **state)
+{
+	struct h		*h = *state;
+	const struct emu_action	*op;
+
+	set(h, "Proxy_Mode", "Manual");
+	set(h, "Proxy_Host", "10.0.0.9");
+	set(h, "Proxy_Port", "3128");
+	set(h, "Proxy_Username", "pu");
+	set(h, "Proxy_Password", "pp");
+	start(h, "http://prov.example.com/p.xml");
+	/* the proxy resolves the name: the phone asks no DNS */
+	assert_null(take(h, K_UDP));
+	expect_http(h, "10.0.0.9", 3128);
+	assert_string_equal(h->req.target, "http://prov.example.com/p.xml");
+	serve_http(h, 407, HDRS("Proxy-Authenticate: Basic realm=\"proxy\""),
+	    NULL);
+	expect_http(h, "10.0.0.9", 3128);
+	assert_basic(h, "Proxy-Authorization", "pu:pp");
+	serve_http(h, 200, NULL, PROFILE_OK);
+	assert_outcome(h, EMU_CLASS_A, EMU_OK);
+
+	/* HTTPS: CONNECT host:443 to the proxy */
+	h_resync(h, "https://prov.example.com/p.xml");
+	expect_http(h, "10.0.0.9", 3128);
+	assert_string_equal(h->req.method, "CONNECT");
+	assert_string_equal(h->req.target, "prov.example.com:443");
+	serve_http(h, 403, NULL, NULL);
+	assert_outcome(h, EMU_CLASS_C, EMU_E_PROXY);
+	/* TFTP never goes through the proxy (7.5) */
+	h_resync(h, "tftp://10.0.0.5/p.xml");
+	op = take(h, K_OPEN);
+	assert_null(op);
+	expect_rrq(h, SRV_IP, TFTP_PORT, "/p.xml");
+}
+
+/* B17: a provisioned phone that reboots never asks EDOS. */
+static void
+test_b17_provisioned_no_edos(void **state)
+{
+	struct h	*h = *state;
+
+	boot(h);
+	expect_rrq(h, SRV_IP, TFTP_PORT, "/8851-3PCC.xml");
+	serve_tftp(h, PROFILE_OK, strlen(PROFILE_OK));
+	assert_outcome(h, EMU_CLASS_A, EMU_OK);
+	h_simple(h, EMU_EV_POWER_OFF);
+	/* DHCP now names no source: the phone still does not ask EDOS */
+	boot_with_options(h, OPTS({ 6, DNS_IP }, { 15, "example.com" }));
+	h_timer(h);
+	while (phone_deadline(h->p) != EMU_TIME_NEVER &&
+	    phone_deadline(h->p) < h->now + EMU_SEC(600))
+		h_timer(h);
+	assert_never_asked(h, "activate.cisco.com");
+	assert_never_asked(h, "_ciscoprov-https._tls.example.com");
+	assert_int_equal(phone_customization(h->p), CUST_ABORTED);
+}
+
+/* B16: a rule set from the LCD before Acquired aborts customization; the
+ * phone resyncs with it and never asks EDOS again (4.6). */
+static void
+test_b16_lcd_rule_aborts(void **state)
+{
+	struct h		*h = *state;
+	const struct emu_action	*a;
+	struct dns_msg		 m;
+
+	boot_with_options(h, OPTS({ 6, DNS_IP }, { 15, "example.com" }));
+	h_timer(h);
+	dns_take(h, &m, &a);	/* discovery has begun: SRV */
+	assert_int_equal(phone_customization(h->p), CUST_OPEN);
+	h_event(h, &(struct emu_event){ .type = EMU_EV_SET_PARAM,
+	    .name = "Profile_Rule", .text = "http://10.0.0.5/lcd.xml" });
+	assert_int_equal(phone_customization(h->p), CUST_ABORTED);
+	expect_http(h, SRV_IP, 80);
+	assert_string_equal(h->req.target, "/lcd.xml");
+	serve_http(h, 200, NULL, PROFILE_OK);
+	assert_outcome(h, EMU_CLASS_A, EMU_OK);
+	h_simple(h, EMU_EV_POWER_OFF);
+	boot_with_options(h, OPTS({ 6, DNS_IP }, { 15, "example.com" }));
+	h_timer(h);
+	expect_http(h, SRV_IP, 80);
+	serve_http(h, 200, NULL, PROFILE_OK);
+	assert_never_asked(h, "activate.cisco.com");
+	assert_int_equal(phone_customization(h->p), CUST_ABORTED);
+}
+
 #define T(f)	cmocka_unit_test_setup_teardown(f, h_setup, h_teardown)
 
 int	main(void);
@@ -2221,6 +2532,13 @@ main(void)
 		T(test_hostile_truncated),
 		T(test_power_off_during_transfer),
 		T(test_power_off_during_tftp),
+		T(test_b6_auto_srv_discovery),
+		T(test_b8_srv_next_target),
+		T(test_b10_srv_explicit_http),
+		T(test_b16_lcd_rule_aborts),
+		T(test_b17_provisioned_no_edos),
+		T(test_b111_restricted_domains),
+		T(test_b112_proxy),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

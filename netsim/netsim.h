@@ -221,6 +221,10 @@ struct ep_tftp_stats {
 };
 const struct ep_tftp_stats *ep_tftp_stats(const struct ep_tftp *t);
 
+/* rand.c: deterministic OpenSSL randomness (sim runtime only) */
+void		 rand_deterministic(uint64_t seed);
+void		 rand_system(void);
+
 /* sim.c: the virtual-time runtime */
 struct sim_link {
 	emu_time	 latency;	/* one way */

@@ -307,7 +307,8 @@ tls_free(struct tls *t, struct phone *p)
 	}
 	if (t->ssl != NULL) {
 		/* A session ended without close_notify stays resumable. */
-		SSL_set_quiet_shutdown(t->ssl, 1);
+		SSL_set_shutdown(t->ssl, SSL_SENT_SHUTDOWN |
+		    SSL_RECEIVED_SHUTDOWN);
 		SSL_free(t->ssl);
 	}
 	free(t->cause);

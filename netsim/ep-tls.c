@@ -26,33 +26,33 @@
 
 #include "netsim.h"
 
-#define EP_TLS_IN_MAX		(64 * 1024)	/* ciphertext buffered */
-#define EP_TLS_RECORD_OVERHEAD	256	/* header, tag, padding */
-#define EP_TLS_SESSION_S	86400	/* ticket lifetime */
-#define EP_TLS_SUBJECT_MAX	256
+#define EP_TLS_IN_MAX (64 * 1024)  /* ciphertext buffered */
+#define EP_TLS_RECORD_OVERHEAD 256 /* header, tag, padding */
+#define EP_TLS_SESSION_S 86400     /* ticket lifetime */
+#define EP_TLS_SUBJECT_MAX 256
 
 struct ep_tls {
-	struct ep_http		*http;		/* borrowed */
-	SSL_CTX			*ctx;		/* owned */
-	struct ep_tls_conf	 conf;
-	int64_t			 epoch;		/* calendar seconds at time 0 */
-	struct ep_tls_stats	 stats;
-	char			 last_subject[EP_TLS_SUBJECT_MAX];
+	struct ep_http *http; /* borrowed */
+	SSL_CTX *ctx;         /* owned */
+	struct ep_tls_conf conf;
+	int64_t epoch; /* calendar seconds at time 0 */
+	struct ep_tls_stats stats;
+	char last_subject[EP_TLS_SUBJECT_MAX];
 };
 
 struct ep_tls_conn {
-	struct ep_conn		*hc;		/* owned: the HTTP side */
-	SSL			*ssl;		/* owned */
-	BIO			*rbio, *wbio;	/* owned by ssl */
-	int			 established;
-	int			 failed;	/* send what is queued, close */
-	int			 http_closed;	/* HTTP side asked to close */
-	int			 cut;		/* TRUNCATE fault: closing */
-	int			 closed;	/* CLOSE returned */
+	struct ep_conn *hc; /* owned: the HTTP side */
+	SSL *ssl;           /* owned */
+	BIO *rbio, *wbio;   /* owned by ssl */
+	int established;
+	int failed;      /* send what is queued, close */
+	int http_closed; /* HTTP side asked to close */
+	int cut;         /* TRUNCATE fault: closing */
+	int closed;      /* CLOSE returned */
 };
 
-static void	ep_tls_handshake(struct ep_tls *, struct ep_tls_conn *);
-static void	ep_tls_read(struct ep_tls *, struct ep_tls_conn *, emu_time);
+static void ep_tls_handshake(struct ep_tls *, struct ep_tls_conn *);
+static void ep_tls_read(struct ep_tls *, struct ep_tls_conn *, emu_time);
 
 /*
  * A TLS server in front of h (borrowed), certificate and options from c.
@@ -62,14 +62,14 @@ struct ep_tls *
 ep_tls_create(struct emu_pki *pki, struct ep_http *h,
     const struct ep_tls_conf *c, char **cause)
 {
-	struct ep_tls	*t;
+	struct ep_tls *t;
 
 	t = xcalloc(1, sizeof *t);
 	t->http = h;
 	t->conf = *c;
 	t->epoch = pki_epoch(pki);
 	if ((t->ctx = SSL_CTX_new(TLS_server_method())) == NULL)
-		abort();	/* no memory */
+		abort(); /* no memory */
 	if (c->min_version != 0 || c->max_version != 0) {
 		if (c->min_version != 0 && c->min_version < TLS1_2_VERSION) {
 			/* Old versions need SHA-1 and weak suites. */
@@ -89,8 +89,8 @@ ep_tls_create(struct emu_pki *pki, struct ep_http *h,
 			ep_tls_free(t);
 			return (NULL);
 		}
-		SSL_CTX_set_verify(t->ctx, SSL_VERIFY_PEER |
-		    SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+		SSL_CTX_set_verify(t->ctx,
+		    SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
 	}
 	/* Stateless tickets: 100,000 phones leave no state behind. */
 	SSL_CTX_set_session_cache_mode(t->ctx, SSL_SESS_CACHE_OFF);
@@ -126,7 +126,7 @@ struct ep_tls_conn *
 ep_tls_accept(struct ep_tls *t, uint32_t peer_ip, uint16_t peer_port,
     emu_time now)
 {
-	struct ep_tls_conn	*c;
+	struct ep_tls_conn *c;
 
 	c = xcalloc(1, sizeof *c);
 	c->hc = ep_http_accept(t->http, peer_ip, peer_port, now);
@@ -162,7 +162,7 @@ ep_tls_input(struct ep_tls *t, struct ep_tls_conn *c, const uint8_t *data,
 	if (c->failed || c->cut || c->closed)
 		return;
 	if (t->conf.fault == EP_TLS_FAULT_STALL)
-		return;		/* never answers */
+		return; /* never answers */
 	if (BIO_ctrl_pending(c->rbio) + len > EP_TLS_IN_MAX) {
 		c->failed = 1;
 		t->stats.failed++;
@@ -179,7 +179,7 @@ ep_tls_input(struct ep_tls *t, struct ep_tls_conn *c, const uint8_t *data,
 void
 ep_tls_eof(struct ep_tls *t, struct ep_tls_conn *c, emu_time now)
 {
-	struct ep_out	o;
+	struct ep_out o;
 
 	if (c->established && !c->failed) {
 		ep_out_init(&o);
@@ -194,13 +194,13 @@ ep_tls_eof(struct ep_tls *t, struct ep_tls_conn *c, emu_time now)
  * alerts first, then the HTTP side's answer encrypted.
  */
 enum ep_pull
-ep_tls_pull(struct ep_tls *t, struct ep_tls_conn *c, emu_time now,
-    size_t max, struct dbuf *out, emu_time *at)
+ep_tls_pull(struct ep_tls *t, struct ep_tls_conn *c, emu_time now, size_t max,
+    struct dbuf *out, emu_time *at)
 {
-	struct dbuf	 plain;
-	enum ep_pull	 r;
-	size_t		 room, pending;
-	int		 k;
+	struct dbuf plain;
+	enum ep_pull r;
+	size_t room, pending;
+	int k;
 
 	if (c->closed)
 		return (EP_PULL_NONE);
@@ -218,7 +218,7 @@ ep_tls_pull(struct ep_tls *t, struct ep_tls_conn *c, emu_time now,
 			pending = max;
 		dbuf_reserve(out, pending);
 		if ((k = BIO_read(c->wbio, out->data + out->len,
-		    (int)pending)) > 0) {
+			 (int)pending)) > 0) {
 			out->len += k;
 			out->data[out->len] = '\0';
 		}
@@ -234,8 +234,8 @@ ep_tls_pull(struct ep_tls *t, struct ep_tls_conn *c, emu_time now,
 		c->closed = 1;
 		return (EP_PULL_CLOSE);
 	}
-	room = max > EP_TLS_RECORD_OVERHEAD * 2 ? max -
-	    EP_TLS_RECORD_OVERHEAD : EP_TLS_RECORD_OVERHEAD;
+	room = max > EP_TLS_RECORD_OVERHEAD * 2 ? max - EP_TLS_RECORD_OVERHEAD
+						: EP_TLS_RECORD_OVERHEAD;
 	dbuf_init(&plain);
 	r = ep_http_pull(t->http, c->hc, now, room, &plain, at);
 	switch (r) {
@@ -265,8 +265,8 @@ ep_tls_pull(struct ep_tls *t, struct ep_tls_conn *c, emu_time now,
 static void
 ep_tls_handshake(struct ep_tls *t, struct ep_tls_conn *c)
 {
-	X509	*peer;
-	int	 r;
+	X509 *peer;
+	int r;
 
 	ERR_clear_error();
 	r = SSL_do_handshake(c->ssl);
@@ -277,9 +277,9 @@ ep_tls_handshake(struct ep_tls *t, struct ep_tls_conn *c)
 		else
 			t->stats.full++;
 		if ((peer = SSL_get0_peer_certificate(c->ssl)) != NULL) {
-			BIO	*b = BIO_new(BIO_s_mem());
-			char	*d;
-			long	 n;
+			BIO *b = BIO_new(BIO_s_mem());
+			char *d;
+			long n;
 
 			/* "CN=<MA>, OU=<PN>, L=<MAC>, ST=<SN>" (2.2). */
 			X509_NAME_print_ex(b, X509_get_subject_name(peer), 0,
@@ -306,9 +306,9 @@ ep_tls_handshake(struct ep_tls *t, struct ep_tls_conn *c)
 static void
 ep_tls_read(struct ep_tls *t, struct ep_tls_conn *c, emu_time now)
 {
-	uint8_t		buf[16384];
-	struct ep_out	o;
-	int		r, se;
+	uint8_t buf[16384];
+	struct ep_out o;
+	int r, se;
 
 	ep_out_init(&o);
 	for (;;) {

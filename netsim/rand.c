@@ -22,24 +22,21 @@
 
 #include "netsim.h"
 
-static int	rand_det_bytes(unsigned char *, int);
-static int	rand_det_status(void);
+static int rand_det_bytes(unsigned char *, int);
+static int rand_det_status(void);
 
-static struct prng	rand_state;	/* the one stream of the process */
+static struct prng rand_state; /* the one stream of the process */
 
-static const RAND_METHOD rand_det_method = {
-	NULL,			/* seed */
-	rand_det_bytes,
-	NULL,			/* cleanup */
-	NULL,			/* add */
-	rand_det_bytes,		/* pseudorand */
-	rand_det_status
-};
+static const RAND_METHOD rand_det_method = { NULL, /* seed */
+	rand_det_bytes, NULL,                      /* cleanup */
+	NULL,                                      /* add */
+	rand_det_bytes,                            /* pseudorand */
+	rand_det_status };
 
 void
 rand_deterministic(uint64_t seed)
 {
-	uint8_t	tag[6] = { 'o', 'p', 'e', 'n', 's', 'l' };
+	uint8_t tag[6] = { 'o', 'p', 'e', 'n', 's', 'l' };
 
 	prng_seed(&rand_state, seed, tag);
 	RAND_set_rand_method(&rand_det_method);
@@ -54,8 +51,8 @@ rand_system(void)
 static int
 rand_det_bytes(unsigned char *buf, int num)
 {
-	uint64_t	v;
-	int		n;
+	uint64_t v;
+	int n;
 
 	while (num > 0) {
 		v = prng_next(&rand_state);

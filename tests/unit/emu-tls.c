@@ -585,6 +585,13 @@ test_session_resumed(void **state)
 	assert_int_equal(phone_status(p)->tls_resumed, 1);
 	assert_int_equal(ep_tls_stats(t)->full, 1);
 	assert_true(ep_tls_stats(t)->resumed >= 2);
+	/* What a phone keeps: the session DER and the MIC, no X509. */
+	assert_string_equal(p->tls_sess[0].peer, "prov.example.com:443");
+	assert_true(p->tls_sess[0].len > 0 && p->tls_sess[0].len < 2048);
+	assert_true(p->mic_len > 0 && p->mic_len < 600);
+	assert_null(p->mic_key);
+	print_message("session %zu bytes, MIC %zu bytes\n",
+	    p->tls_sess[0].len, p->mic_len);
 	world_free(w);
 }
 

@@ -507,10 +507,23 @@ test_mic_key_group_shared(void **state)
 	    X509_get0_serialNumber(xb)), 0);
 	/* Well under the per-phone memory budget. */
 	assert_true(la < 600);
+	X509_free(xb);
+	free(db);
+	/* key_group -1: a key pair of its own, handed back as DER. */
+	assert_int_equal(pki_mic_issue(w->ctx->pki, &b, -1, w->epoch, &db,
+	    &lb, &kb, &klb, &cause), 0);
+	assert_non_null(kb);
+	assert_true(klb > 0);
+	q = db;
+	xb = d2i_X509(NULL, &q, (long)lb);
+	assert_non_null(xb);
+	assert_int_not_equal(EVP_PKEY_eq(X509_get0_pubkey(xa),
+	    X509_get0_pubkey(xb)), 1);
 	X509_free(xa);
 	X509_free(xb);
 	free(da);
 	free(db);
+	free(kb);
 	world_free(w);
 }
 

@@ -174,6 +174,8 @@ static void	fetch_tls_write(struct fetch *, struct phone *,
 		    const uint8_t *, size_t, struct emu_outbox *);
 static void	fetch_tls_end(struct fetch *, struct phone *,
 		    struct emu_outbox *);
+static void	fetch_tls_wire(struct fetch *, struct dbuf *,
+		    struct emu_outbox *);
 
 struct fetch *
 fetch_start(struct phone *p, uint32_t id, const struct fetch_req *rq,

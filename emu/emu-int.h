@@ -161,6 +161,25 @@ char		*fetch_resolve_url(const char *base, const char *ref);
 /* Restricted_Access_Domains (7.4, B111): 1 if host may be used. */
 int		 fetch_domain_allowed(const char *list, const char *host);
 
+/* tls.c: the phone's TLS client over memory BIOs (9.6) */
+struct tls;
+struct tls	*tls_start(struct phone *p, const char *host, const char *check,
+		     uint16_t port, emu_time now, struct dbuf *wire,
+		     enum emu_err *err, char **cause);
+int		 tls_input(struct tls *t, struct phone *p, const uint8_t *data,
+		     size_t len, struct dbuf *wire, struct dbuf *plain);
+int		 tls_eof(struct tls *t, struct phone *p, struct dbuf *plain);
+int		 tls_write(struct tls *t, const uint8_t *data, size_t len,
+		     struct dbuf *wire);
+int		 tls_is_established(const struct tls *t);
+int		 tls_resumed(const struct tls *t);
+const char	*tls_version(const struct tls *t);
+enum emu_err	 tls_err(const struct tls *t);
+const char	*tls_cause(const struct tls *t);
+/* Keeps a clean session in p's cache (p may be NULL: dropped). */
+void		 tls_free(struct tls *t, struct phone *p);
+int		 tls_name_match(const char *pattern, const char *host);
+
 /* prov.c */
 enum fetch_owner {
 	FO_RESYNC = 0,		/* a profile rule's file */
@@ -224,6 +243,11 @@ struct phone {
 	struct phone_tls_sess tls_sess[FETCH_TLS_SESSIONS];
 	/* flash: the custom CA (16.5) and the rule it came from */
 	uint8_t		*ca_der;	/* owned, or NULL */
+	/* the MIC (2.2), issued when a server first asks for it */
+	uint8_t		*mic_der;	/* owned, or NULL */
+	size_t		 mic_len;
+	uint8_t		*mic_key;	/* owned: own key pair (key_group -1) */
+	size_t		 mic_key_len;
 	size_t		 ca_len;
 	char		*ca_rule;	/* owned: Custom_CA_Rule of ca_der */
 	char		*company;	/* owned: EDOS company name, or NULL */

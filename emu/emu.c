@@ -131,6 +131,7 @@ emu_ctx_free(struct emu_ctx *ctx)
 	hmap_clear(&ctx->profile_cache);
 	hmap_clear(&ctx->param_index);
 	intern_free(ctx->intern);
+	pki_free(ctx->pki);
 	free(ctx);
 }
 

@@ -25,6 +25,11 @@ struct intern;
 struct phone;
 struct profile;
 struct prng;
+/* OpenSSL's types, by their struct tags (openssl/types.h). */
+struct asn1_string_st;
+struct evp_pkey_st;
+struct ssl_ctx_st;
+struct x509_store_st;
 
 typedef uint64_t emu_time;		/* µs since the run began */
 #define EMU_TIME_NEVER	UINT64_MAX
@@ -324,6 +329,68 @@ const char	*phone_reboot_name(enum phone_reboot r);
 const char	*phone_act_name(enum phone_act a);
 int		 phone_act_parse(const char *name);
 void		 emu_stats_add(struct emu_stats *st, const struct emu_note *n);
+
+/* pki.c: the run's certificates: CAs, servers, MICs (9.6, 2.2) */
+#define PKI_CA_ROOT		0	/* "Cisco root": trusted by every phone */
+#define PKI_CA_MIC		1	/* manufacturing CA: issues the MICs */
+#define PKI_ISSUER_SELF		(-1)	/* pki_server_cert: self-signed */
+#define PKI_SAN_MAX		16	/* DNS names in one certificate */
+#define PKI_CA_PEM_MAX		(64 * 1024)	/* a Custom_CA_Rule file */
+#define PKI_CA_DER_MAX		(16 * 1024)	/* the certificate in it */
+enum pki_key {
+	PKI_KEY_ECDSA_P256 = 0,
+	PKI_KEY_RSA_2048
+};
+/* What a MIC's subject says (2.2): CN=<MA>, OU=<PN>, L=<MAC>, ST=<SN>. */
+struct pki_mic_id {
+	const char	*ma;		/* 12 lower-case hex digits */
+	const char	*pn;		/* product name */
+	const char	*mac;		/* lower case, with colons */
+	const char	*sn;		/* serial number, may be "" */
+};
+/* epoch_now: calendar seconds at virtual time 0 (emu_ctx wall_base). */
+struct emu_pki	*pki_create(uint64_t seed, int64_t epoch_now);
+void		 pki_free(struct emu_pki *k);
+int64_t		 pki_epoch(const struct emu_pki *k);
+/* A provider CA, trusted only through Custom_CA_Rule; its handle or -1. */
+int		 pki_ca_add(struct emu_pki *k, const char *name,
+		     enum pki_key type, char **cause);
+const char	*pki_ca_pem(struct emu_pki *k, int ca);	/* borrowed */
+/*
+ * A server certificate: n DNS names (subjectAltName), cn or NULL, issued
+ * by CA handle issuer or PKI_ISSUER_SELF, valid from not_before to
+ * not_after (calendar seconds).  Returns its handle, or -1 with *cause.
+ */
+int		 pki_server_cert(struct emu_pki *k, const char *name_for_handle,
+		     const char *const *dns_names, int n, const char *cn,
+		     int issuer, enum pki_key type, int64_t not_before,
+		     int64_t not_after, char **cause);
+int		 pki_server_find(const struct emu_pki *k, const char *name);
+/* Install certificate h and its key in a server SSL_CTX. */
+int		 pki_server_use(struct emu_pki *k, int h,
+		     struct ssl_ctx_st *sctx, char **cause);
+/* A server SSL_CTX accepts client certificates issued by the MIC CA. */
+int		 pki_mic_trust(struct emu_pki *k, struct ssl_ctx_st *sctx);
+/*
+ * Issue a MIC at calendar time now.  key_group >= 0 shares that group's
+ * key pair (see pki_group_key); -1 makes a key pair for this MIC only and
+ * returns its private key as DER in *key_der.  *der (and *key_der) are
+ * the caller's.  0, or -1 with *cause.
+ */
+int		 pki_mic_issue(struct emu_pki *k, const struct pki_mic_id *id,
+		     int key_group, int64_t now, uint8_t **der, size_t *len,
+		     uint8_t **key_der, size_t *key_len, char **cause);
+struct evp_pkey_st *pki_group_key(struct emu_pki *k, int group); /* borrowed */
+uint64_t	 pki_mic_count(const struct emu_pki *k);
+/* Root (+ custom CA DER): a store reference the caller frees, or NULL. */
+struct x509_store_st *pki_trust(struct emu_pki *k, const uint8_t *ca_der,
+		     size_t ca_len);
+struct ssl_ctx_st *pki_client_ctx(struct emu_pki *k);	/* borrowed */
+/* Custom_CA_Rule (16.5): PEM (or DER) file -> certificate DER. */
+int		 pki_ca_parse(const uint8_t *data, size_t len, uint8_t **der,
+		     size_t *dlen, char **cause);
+const char	*pki_time_str(const struct asn1_string_st *t, char *buf,
+		     size_t size);
 
 /* prng.c: per-phone deterministic randomness (splitmix64) */
 struct prng {

@@ -92,6 +92,7 @@ struct fetch {
 	int		 connected;
 	struct tls	*tls;		/* owned: HTTPS */
 	uint8_t		 tls_kind;	/* 1 full, 2 resumed */
+	emu_time	 tls_deadline;	/* handshake must end by then */
 	struct http_msg	 resp;
 	int		 resp_init;
 	int		 auth_tries;
@@ -172,6 +173,8 @@ static void	fetch_tls_eof(struct fetch *, struct phone *, emu_time,
 static void	fetch_tls_write(struct fetch *, struct phone *,
 		    const uint8_t *, size_t, struct emu_outbox *);
 static void	fetch_tls_end(struct fetch *, struct phone *,
+		    struct emu_outbox *);
+static void	fetch_tls_wire(struct fetch *, struct dbuf *,
 		    struct emu_outbox *);
 
 struct fetch *
@@ -1513,52 +1516,131 @@ fetch_tftp_input(struct fetch *fx, struct phone *p, const struct emu_event *ev,
 	}
 }
 
-/* TLS (9.6): the phone's client over the stream. */
+/* TLS (9.6): the phone's client over the stream (emu/tls.c). */
+
+/* Ciphertext for the stream. */
+static void
+fetch_tls_wire(struct fetch *fx, struct dbuf *wire, struct emu_outbox *out)
+{
+	struct emu_action	*a;
+
+	if (wire->len == 0 || fx->stream == 0)
+		return;
+	a = emu_outbox_add(out, EMU_ACT_SEND, wire->data, wire->len);
+	a->u.flow = fx->stream;
+	fx->bytes_out += wire->len;
+}
 
 static void
 fetch_tls_start(struct fetch *fx, struct phone *p, emu_time now,
     struct emu_outbox *out)
 {
+	struct dbuf	 wire;
+	const char	*check;
+	enum emu_err	 err = EMU_E_TLS;
+	char		*cause = NULL;
+
 	fx->step = FX_TLS;
-	fetch_finish(fx, p, EMU_E_TLS, now, out,
-	    "HTTPS is not available in this version");
+	fx->tls_deadline = EMU_TIME_ADD(now, EMU_SEC(FETCH_TLS_S));
+	fx->deadline = fx->tls_deadline;
+	/* 4.3, B8: with [--srv] the certificate names the original domain,
+	 * not the SRV target (a redirect clears fx->srv). */
+	check = fx->srv && fx->domain != NULL ? fx->domain : fx->host;
+	dbuf_init(&wire);
+	fetch_tls_end(fx, p, out);
+	fx->tls = tls_start(p, fx->host, check, fx->port, now, &wire, &err,
+	    &cause);
+	if (fx->tls == NULL) {
+		dbuf_clear(&wire);
+		fetch_finish(fx, p, err, now, out, "%s", cause != NULL ? cause :
+		    "handshake failed");
+		free(cause);
+		return;
+	}
+	fetch_tls_wire(fx, &wire, out);
+	dbuf_clear(&wire);
+	phone_log(p, out, TRACE_TLS, "handshake with %s:%u (name %s)",
+	    fx->host, fx->port, check);
 }
 
 static void
 fetch_tls_input(struct fetch *fx, struct phone *p, const uint8_t *data,
     size_t len, emu_time now, struct emu_outbox *out)
 {
-	(void)fx;
-	(void)p;
-	(void)data;
-	(void)len;
-	(void)now;
-	(void)out;
+	struct dbuf	 wire, plain;
+	enum emu_err	 err = EMU_OK;
+	char		*cause = NULL;
+	int		 was = tls_is_established(fx->tls), rc;
+
+	dbuf_init(&wire);
+	dbuf_init(&plain);
+	rc = tls_input(fx->tls, p, data, len, &wire, &plain);
+	fetch_tls_wire(fx, &wire, out);
+	dbuf_clear(&wire);
+	if (rc != 0) {
+		err = tls_err(fx->tls);
+		cause = xstrdup(tls_cause(fx->tls));
+	}
+	if (!was && tls_is_established(fx->tls)) {
+		fx->tls_kind = tls_resumed(fx->tls) ? 2 : 1;
+		p->status.tls_resumed = fx->tls_kind == 2;
+		pf_strlcpy(p->status.tls_version, tls_version(fx->tls),
+		    sizeof p->status.tls_version);
+		phone_log(p, out, TRACE_TLS, "%s %s with %s:%u",
+		    tls_version(fx->tls), fx->tls_kind == 2 ? "resumed" :
+		    "handshake done", fx->host, fx->port);
+		fx->step = FX_HTTP;
+		fx->deadline = EMU_TIME_ADD(now, EMU_SEC(FETCH_IDLE_S));
+		fetch_http_request(fx, p, out);
+	} else if (fx->step == FX_TLS)
+		fx->deadline = fx->tls_deadline;	/* 9.5: whole handshake */
+	if (plain.len != 0 && fx->step == FX_HTTP)
+		fetch_http_bytes(fx, p, plain.data, plain.len, now, out);
+	dbuf_clear(&plain);
+	if (rc != 0 && fx->step != FX_DONE)
+		fetch_finish(fx, p, err, now, out, "%s", cause);
+	free(cause);
 }
 
 static void
 fetch_tls_eof(struct fetch *fx, struct phone *p, emu_time now,
     struct emu_outbox *out)
 {
-	fetch_finish(fx, p, EMU_E_TLS_TRUNCATED, now, out,
-	    "connection closed");
+	struct dbuf	plain;
+
+	dbuf_init(&plain);
+	if (tls_eof(fx->tls, p, &plain) != 0) {
+		dbuf_clear(&plain);
+		fetch_finish(fx, p, tls_err(fx->tls), now, out, "%s",
+		    tls_cause(fx->tls));
+		return;
+	}
+	dbuf_clear(&plain);
+	if (fx->step == FX_HTTP)
+		fetch_http_eof(fx, p, now, out);
 }
 
 static void
 fetch_tls_write(struct fetch *fx, struct phone *p, const uint8_t *data,
     size_t len, struct emu_outbox *out)
 {
-	(void)fx;
-	(void)p;
-	(void)data;
-	(void)len;
-	(void)out;
+	struct dbuf	wire;
+
+	dbuf_init(&wire);
+	if (tls_write(fx->tls, data, len, &wire) != 0)
+		phone_log(p, out, TRACE_TLS, "write failed: %s",
+		    tls_cause(fx->tls));
+	fetch_tls_wire(fx, &wire, out);
+	dbuf_clear(&wire);
 }
 
+/* The connection is over: keep its session (p->now) and free it. */
 static void
 fetch_tls_end(struct fetch *fx, struct phone *p, struct emu_outbox *out)
 {
-	(void)fx;
-	(void)p;
 	(void)out;
+	if (fx->tls == NULL)
+		return;
+	tls_free(fx->tls, p);
+	fx->tls = NULL;
 }

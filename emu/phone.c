@@ -97,6 +97,8 @@ phone_free(struct phone *p)
 		free(p->tls_sess[i].der);
 	}
 	free(p->ca_der);
+	free(p->mic_der);
+	free(p->mic_key);
 	free(p->ca_rule);
 	free(p->company);
 	free(p->domain);

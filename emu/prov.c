@@ -176,18 +176,6 @@ prov_c_edos_classify(int status, const uint8_t *body, size_t len,
 	return (PROV_EDOS_RETRY);
 }
 
-static int
-prov_c_ca_parse(const uint8_t *data, size_t len, uint8_t **der,
-    size_t *dlen, char **cause)
-{
-	(void)data;
-	(void)len;
-	(void)der;
-	(void)dlen;
-	xasprintf(cause, "custom CA not supported yet");
-	return (-1);
-}
-
 void
 prov_enter(struct phone *p, enum prov_state st, emu_time now,
     struct emu_outbox *out)
@@ -731,7 +719,7 @@ prov_ca_done(struct phone *p, struct fetch *fx, emu_time now,
 		phone_log(p, out, TRACE_PROV, "custom CA: %s",
 		    emu_err_name(fetch_err(fx)));
 		p->ca_state = 2;
-	} else if (prov_c_ca_parse(b->data, b->len, &der, &len,
+	} else if (pki_ca_parse(b->data, b->len, &der, &len,
 	    &cause) != 0) {
 		phone_log(p, out, TRACE_PROV, "custom CA: %s", cause);
 		free(cause);

@@ -22,6 +22,8 @@ struct ep_dhcp;
 struct ep_dns;
 struct ep_http;
 struct ep_tftp;
+struct ep_tls;
+struct ep_tls_conn;
 struct sim;
 struct sim_site;
 struct store;
@@ -221,6 +223,45 @@ struct ep_tftp_stats {
 };
 const struct ep_tftp_stats *ep_tftp_stats(const struct ep_tftp *t);
 
+/* ep-tls.c: the provisioning server's TLS side, in front of ep_http */
+enum ep_tls_fault {
+	EP_TLS_FAULT_NONE = 0,
+	EP_TLS_FAULT_STALL,	/* the handshake is never answered */
+	EP_TLS_FAULT_TRUNCATE	/* half of the first flight, then close */
+};
+struct ep_tls_conf {
+	int			 cert;		/* pki_server_cert() handle */
+	int			 min_version;	/* TLS1_VERSION..; 0 default */
+	int			 max_version;
+	int			 require_client_cert;	/* B55: MIC CA */
+	enum ep_tls_fault	 fault;
+};
+struct ep_tls_stats {
+	uint64_t	 conns;
+	uint64_t	 full, resumed;	/* handshakes done */
+	uint64_t	 client_certs;	/* handshakes with a client cert */
+	uint64_t	 failed;	/* handshakes or records refused */
+};
+/* NULL with *cause if the pki refuses c (h and pki borrowed). */
+struct ep_tls	*ep_tls_create(struct emu_pki *pki, struct ep_http *h,
+		     const struct ep_tls_conf *c, char **cause);
+void		 ep_tls_free(struct ep_tls *t);
+const struct ep_tls_stats *ep_tls_stats(const struct ep_tls *t);
+const char	*ep_tls_last_subject(const struct ep_tls *t);
+struct ep_tls_conn *ep_tls_accept(struct ep_tls *t, uint32_t peer_ip,
+		     uint16_t peer_port, emu_time now);
+void		 ep_tls_conn_free(struct ep_tls *t, struct ep_tls_conn *c);
+void		 ep_tls_input(struct ep_tls *t, struct ep_tls_conn *c,
+		     const uint8_t *data, size_t len, emu_time now);
+void		 ep_tls_eof(struct ep_tls *t, struct ep_tls_conn *c,
+		     emu_time now);
+enum ep_pull	 ep_tls_pull(struct ep_tls *t, struct ep_tls_conn *c,
+		     emu_time now, size_t max, struct dbuf *out, emu_time *at);
+
+/* rand.c: deterministic OpenSSL randomness (sim runtime only) */
+void		 rand_deterministic(uint64_t seed);
+void		 rand_system(void);
+
 /* sim.c: the virtual-time runtime */
 struct sim_link {
 	emu_time	 latency;	/* one way */
@@ -237,6 +278,12 @@ struct sim_site	*sim_site_add(struct sim *s, const char *name,
 		     const struct sim_link *link, struct ep_dhcp *dhcp);
 void		 sim_host_add_http(struct sim *s, uint32_t ip, uint16_t port,
 		     struct ep_http *h);	/* borrowed */
+/* HTTPS: TLS (ep-tls.c, over the ctx's pki) in front of h.  -1 with
+ * *cause if the certificate configuration is refused. */
+int		 sim_host_add_https(struct sim *s, uint32_t ip, uint16_t port,
+		     struct ep_http *h, const struct ep_tls_conf *c,
+		     char **cause);
+struct ep_tls	*sim_host_tls(struct sim *s, uint32_t ip, uint16_t port);
 void		 sim_host_add_tftp(struct sim *s, uint32_t ip, uint16_t port,
 		     struct ep_tftp *t);	/* borrowed */
 void		 sim_host_add_dns(struct sim *s, uint32_t ip,

@@ -76,6 +76,7 @@ struct sim_svc {
 	enum sim_svc_kind	 kind;
 	uint16_t		 port;
 	struct ep_http		*http;		/* borrowed */
+	struct ep_tls		*tls;		/* owned: HTTPS, or NULL */
 	struct ep_tftp		*tftp;		/* borrowed */
 	struct ep_dns		*dns;		/* borrowed */
 	struct sim_ev		 tev;		/* TFTP timer */
@@ -112,6 +113,7 @@ struct sim_conn {
 		uint32_t	 flow;
 	}			 key;
 	struct ep_conn		*c;		/* key of the second map */
+	struct ep_tls_conn	*tc;		/* HTTPS: instead of c */
 	struct sim_phone	*sp;
 	struct sim_svc		*svc;
 	int			 in_map;	/* still in conn_by_flow */
@@ -175,6 +177,11 @@ static void	sim_conn_pump(struct sim *, struct sim_conn *);
 static uint16_t	sim_bind_port(struct sim_phone *, uint32_t, uint16_t);
 static uint32_t	sim_bind_flow(const struct sim_phone *, uint16_t);
 static void	sim_unbind(struct sim_phone *, uint32_t);
+static void	sim_conn_ep_free(struct sim_conn *);
+static void	sim_conn_ep_input(struct sim *, struct sim_conn *,
+		    const uint8_t *, size_t, int);
+static enum ep_pull sim_conn_ep_pull(struct sim *, struct sim_conn *,
+		    emu_time *);
 
 struct sim *
 sim_create(struct emu_ctx *ctx, uint64_t seed)
@@ -216,8 +223,7 @@ sim_free(struct sim *s)
 		if (ev->conn != NULL) {
 			c = ev->conn;
 			if (--c->pending == 0 && !c->in_map) {
-				if (c->c != NULL)
-					ep_http_conn_free(c->svc->http, c->c);
+				sim_conn_ep_free(c);
 				free(c);
 			}
 		}
@@ -226,8 +232,7 @@ sim_free(struct sim *s)
 	heap_clear(&s->q);
 	pos = 0;
 	while ((c = hmap_next(&s->conn_by_flow, &pos)) != NULL) {
-		if (c->c != NULL)
-			ep_http_conn_free(c->svc->http, c->c);
+		sim_conn_ep_free(c);
 		free(c);
 	}
 	hmap_clear(&s->conn_by_flow);
@@ -244,8 +249,10 @@ sim_free(struct sim *s)
 	}
 	free(s->site);
 	for (i = 0; i < s->nhost; i++) {
-		for (j = 0; j < s->host[i]->nsvc; j++)
+		for (j = 0; j < s->host[i]->nsvc; j++) {
+			ep_tls_free(s->host[i]->svc[j]->tls);
 			free(s->host[i]->svc[j]);
+		}
 		free(s->host[i]->svc);
 		free(s->host[i]);
 	}
@@ -353,7 +360,44 @@ sim_svc_add(struct sim *s, uint32_t ip, enum sim_svc_kind kind, uint16_t port)
 void
 sim_host_add_http(struct sim *s, uint32_t ip, uint16_t port, struct ep_http *h)
 {
-	sim_svc_add(s, ip, SVC_HTTP, port)->http = h;
+	struct sim_svc	*svc = sim_svc_add(s, ip, SVC_HTTP, port);
+
+	ep_tls_free(svc->tls);
+	svc->tls = NULL;
+	svc->http = h;
+}
+
+/*
+ * HTTPS on ip:port: TLS with configuration c in front of h (borrowed).
+ * The certificates come from the context's pki, made here if the run has
+ * none yet.
+ */
+int
+sim_host_add_https(struct sim *s, uint32_t ip, uint16_t port,
+    struct ep_http *h, const struct ep_tls_conf *c, char **cause)
+{
+	struct ep_tls	*t;
+	struct sim_svc	*svc;
+
+	if (s->ctx->pki == NULL)
+		s->ctx->pki = pki_create(s->ctx->seed, s->ctx->wall_base);
+	if ((t = ep_tls_create(s->ctx->pki, h, c, cause)) == NULL)
+		return (-1);
+	svc = sim_svc_add(s, ip, SVC_HTTP, port);
+	ep_tls_free(svc->tls);
+	svc->http = h;
+	svc->tls = t;
+	return (0);
+}
+
+/* The TLS server on ip:port, for its statistics, or NULL. */
+struct ep_tls *
+sim_host_tls(struct sim *s, uint32_t ip, uint16_t port)
+{
+	struct sim_svc	*svc;
+
+	svc = sim_svc_find(sim_host_get(s, ip, 0), SVC_HTTP, port);
+	return (svc != NULL ? svc->tls : NULL);
 }
 
 void
@@ -644,14 +688,7 @@ sim_dispatch(struct sim *s, struct sim_ev *ev)
 	case SIMEV_TO_CONN:
 		c = ev->conn;
 		if (c->server_open) {
-			ep_out_reset(&s->eout);
-			if (ev->eof)
-				ep_http_eof(c->svc->http, c->c, s->now,
-				    &s->eout);
-			else
-				ep_http_input(c->svc->http, c->c, ev->data,
-				    ev->len, s->now, &s->eout);
-			sim_ep_actions(s);
+			sim_conn_ep_input(s, c, ev->data, ev->len, ev->eof);
 			sim_conn_pump(s, c);
 		}
 		sim_conn_unref(s, c);
@@ -756,10 +793,9 @@ sim_conn_maybe_free(struct sim *s, struct sim_conn *c)
 		return;
 	if (c->in_map)
 		hmap_del(&s->conn_by_flow, &c->key, sizeof c->key);
-	if (c->c != NULL) {
+	if (c->c != NULL)
 		hmap_del(&s->conn_by_ep, &c->c, sizeof c->c);
-		ep_http_conn_free(c->svc->http, c->c);
-	}
+	sim_conn_ep_free(c);
 	free(c);
 }
 
@@ -818,8 +854,7 @@ sim_conn_pump(struct sim *s, struct sim_conn *c)
 
 	while (c->server_open && c->phone_open && c->inflight < SIM_WINDOW) {
 		dbuf_reset(&s->seg);
-		r = ep_http_pull(c->svc->http, c->c, s->now, SIM_SEG_MAX,
-		    &s->seg, &at);
+		r = sim_conn_ep_pull(s, c, &at);
 		switch (r) {
 		case EP_PULL_NONE:
 			return;
@@ -900,12 +935,18 @@ sim_phone_open(struct sim *s, struct sim_phone *sp,
 	c->svc = svc;
 	c->phone_open = c->server_open = 1;
 	s->port_seq++;
-	c->c = ep_http_accept(svc->http, phone_ip(sp->p),
-	    32768 + s->port_seq % 28000, s->now);
-	ep_http_conn_pull(c->c);
+	if (svc->tls != NULL)
+		c->tc = ep_tls_accept(svc->tls, phone_ip(sp->p),
+		    32768 + s->port_seq % 28000, s->now);
+	else {
+		c->c = ep_http_accept(svc->http, phone_ip(sp->p),
+		    32768 + s->port_seq % 28000, s->now);
+		ep_http_conn_pull(c->c);
+	}
 	hmap_put(&s->conn_by_flow, &c->key, sizeof c->key, c);
 	c->in_map = 1;
-	hmap_put(&s->conn_by_ep, &c->c, sizeof c->c, c);
+	if (c->c != NULL)
+		hmap_put(&s->conn_by_ep, &c->c, sizeof c->c, c);
 	sim_conn_to_phone(s, c, s->now + sim_delay(s, link), EMU_EV_CONNECTED,
 	    NULL, 0, EMU_OK);
 	c->last_to_server = c->last_to_phone;
@@ -1044,4 +1085,45 @@ sim_ep_actions(struct sim *s)
 			break;
 		}
 	}
+}
+
+/* A server connection's endpoint: HTTP, or HTTPS through ep_tls. */
+static void
+sim_conn_ep_free(struct sim_conn *c)
+{
+	if (c->tc != NULL)
+		ep_tls_conn_free(c->svc->tls, c->tc);
+	else if (c->c != NULL)
+		ep_http_conn_free(c->svc->http, c->c);
+	c->tc = NULL;
+	c->c = NULL;
+}
+
+static void
+sim_conn_ep_input(struct sim *s, struct sim_conn *c, const uint8_t *data,
+    size_t len, int eof)
+{
+	if (c->tc != NULL) {
+		if (eof)
+			ep_tls_eof(c->svc->tls, c->tc, s->now);
+		else
+			ep_tls_input(c->svc->tls, c->tc, data, len, s->now);
+		return;
+	}
+	ep_out_reset(&s->eout);
+	if (eof)
+		ep_http_eof(c->svc->http, c->c, s->now, &s->eout);
+	else
+		ep_http_input(c->svc->http, c->c, data, len, s->now, &s->eout);
+	sim_ep_actions(s);
+}
+
+static enum ep_pull
+sim_conn_ep_pull(struct sim *s, struct sim_conn *c, emu_time *at)
+{
+	if (c->tc != NULL)
+		return (ep_tls_pull(c->svc->tls, c->tc, s->now, SIM_SEG_MAX,
+		    &s->seg, at));
+	return (ep_http_pull(c->svc->http, c->c, s->now, SIM_SEG_MAX,
+	    &s->seg, at));
 }

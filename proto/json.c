@@ -348,6 +348,8 @@ json_string(struct json_rd *rd, struct dbuf *out)
 	if (rd->off >= rd->len || rd->p[rd->off] != '"')
 		return (json_fail(rd, "a string was expected"));
 	rd->off++;
+	if (out != NULL)
+		dbuf_reserve(out, 0); /* "" is a string, not NULL */
 	for (;;) {
 		if (rd->off >= rd->len)
 			return (json_fail(rd, "unterminated string"));

@@ -125,6 +125,7 @@ test_json_refused(void **state)
 	/* Duplicate names are ambiguous: refused. */
 	json_bad("{\"a\":\"1\",\"a\":\"2\"}", 17, "duplicate");
 	json_bad("{\"a\":\"1\",\"\\u0061\":\"2\"}", 22, "duplicate");
+	json_bad("{\"\":1,\"\":2}", 13, "duplicate");
 	/* Strings: unterminated, control characters, bad escapes. */
 	json_bad("{\"a\":\"b}", 8, "unterminated");
 	json_bad("{\"a\":\"b\nc\"}", 11, "control");

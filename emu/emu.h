@@ -305,6 +305,8 @@ struct emu_ctx {
 	int32_t		 tz_offset_s;	/* phones' local time - UTC */
 	int		 permissive;	/* store unknown profile names too */
 	struct emu_pki	*pki;		/* owned: trust and MICs, or NULL */
+	int		 cloud_http;	/* EDOS and GDS over http:80, not
+					   https:443 (tests, plain servers) */
 };
 struct emu_ctx	*emu_ctx_create(uint64_t seed);
 void		 emu_ctx_free(struct emu_ctx *ctx);

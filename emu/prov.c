@@ -16,7 +16,6 @@
  * P9), RFC 8188, calls.
  */
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,13 +25,7 @@
 
 #include "emu-int.h"
 
-#define PROV_EDOS_HOST		"activate.cisco.com"	/* 13.1 */
-#define PROV_EDOS_HOST_OLD	"webapps.cisco.com"	/* < 11.2(1), K5 */
-#define PROV_GDS_HOST		"activation.webex.com"	/* 13.3 */
-#define PROV_CLOUD_MAX		(64 * 1024)	/* an EDOS/GDS answer */
 #define PROV_CA_MAX		(64 * 1024)	/* a custom CA file */
-#define PROV_CODE_MIN		3	/* short codes (13.2) */
-#define PROV_CODE_MAX		16
 
 static int	prov_unprovisioned(struct phone *);
 static void	prov_boot_decision(struct phone *, emu_time,
@@ -74,107 +67,7 @@ static enum emu_err prov_apply_body(struct phone *, const uint8_t *, size_t,
 static int	prov_decrypt_cbc(const uint8_t *, size_t, const char *,
 		    const EVP_MD *, struct dbuf *);
 static int	prov_fw_at_least(struct phone *, const char *);
-
-/*
- * The EMULATOR-DEFINED cloud exchanges (13.1-13.3).  XXX: interim
- * encodings until the shared codecs land.
- */
-#define PROV_GDS_PATH		"/api/v1/activate"
-enum { PROV_CODE_GDS = 0, PROV_CODE_SHORT };
-enum { PROV_GDS_OK = 0, PROV_GDS_INVALID, PROV_GDS_FAILED };
-enum { PROV_EDOS_REDIRECT = 0, PROV_EDOS_UNAVAILABLE, PROV_EDOS_RETRY };
-
-static char *
-prov_c_edos_target(const char *mau, const char *pn, const char *sn,
-    const char *fw)
-{
-	char	*r;
-
-	xasprintf(&r, "/rc/v1/device?mac=%s&pid=%s&sn=%s&fw=%s", mau, pn, sn,
-	    fw);
-	return (r);
-}
-
-static char *
-prov_c_code_target(const char *digits, const char *mau, const char *pn)
-{
-	char	*r;
-
-	xasprintf(&r, "/rc/v1/code?code=%s&mac=%s&pid=%s", digits, mau, pn);
-	return (r);
-}
-
-static char *
-prov_c_gds_body(const char *code, const char *mau, const char *pn,
-    const char *sn, const char *fw)
-{
-	char	*r;
-
-	xasprintf(&r, "{\"code\":\"%s\",\"mac\":\"%s\",\"pid\":\"%s\","
-	    "\"sn\":\"%s\",\"fw\":\"%s\"}", code, mau, pn, sn, fw);
-	return (r);
-}
-
-static int
-prov_c_code_check(const char *code, char **cause)
-{
-	size_t	n = strlen(code), i;
-
-	for (i = code[0] == '#' ? 1 : 0; i < n; i++) {
-		if (!isdigit((unsigned char)code[i])) {
-			xasprintf(cause, "not a digit");
-			return (-1);
-		}
-	}
-	if (code[0] == '#') {
-		if (n - 1 < PROV_CODE_MIN || n - 1 > PROV_CODE_MAX) {
-			xasprintf(cause, "short code of %zu digits", n - 1);
-			return (-1);
-		}
-		return (PROV_CODE_SHORT);
-	}
-	if (n != 16) {
-		xasprintf(cause, "%zu digits", n);
-		return (-1);
-	}
-	return (PROV_CODE_GDS);
-}
-
-static int
-prov_c_gds_reply(int status, const uint8_t *body, size_t len, char **rule,
-    char **cause)
-{
-	const char	*s, *e;
-
-	if (status == 400 || status == 404 || status == 410)
-		return (PROV_GDS_INVALID);
-	if (status != 200 || body == NULL) {
-		xasprintf(cause, "status %d", status);
-		return (PROV_GDS_FAILED);
-	}
-	s = memmem(body, len, "\"profileRule\":\"", 15);
-	if (s == NULL)
-		return (PROV_GDS_FAILED);
-	s += 15;
-	e = memchr(s, '"', (const char *)body + len - s);
-	if (e == NULL)
-		return (PROV_GDS_FAILED);
-	*rule = xstrndup(s, e - s);
-	return (PROV_GDS_OK);
-}
-
-static int
-prov_c_edos_classify(int status, const uint8_t *body, size_t len,
-    char **company)
-{
-	*company = NULL;
-	if (status == 404 || (status == 200 && len == 0))
-		return (PROV_EDOS_UNAVAILABLE);
-	if (status == 200)
-		return (PROV_EDOS_REDIRECT);
-	(void)body;
-	return (PROV_EDOS_RETRY);
-}
+static void	prov_cloud_req(struct phone *, struct fetch_req *);
 
 void
 prov_enter(struct phone *p, enum prov_state st, emu_time now,
@@ -343,18 +236,13 @@ prov_edos_step(struct phone *p, emu_time now, struct emu_outbox *out)
 		prov_disc_wait(p, now, out);
 		return;
 	}
-	path = prov_c_edos_target(p->macstr, p->model, p->serial,
-	    p->swver);
-	memset(&rq, 0, sizeof rq);
+	path = cloud_device_target(p->macstr, p->model, p->serial, p->swver);
+	prov_cloud_req(p, &rq);
 	rq.kind = EMU_XFER_EDOS;
-	rq.scheme = RULE_HTTPS;
 	/* B12, K5: firmware older than 11.2(1) asks webapps.cisco.com. */
-	rq.host = prov_fw_at_least(p, "11-2-1") ? PROV_EDOS_HOST :
-	    PROV_EDOS_HOST_OLD;
-	rq.port = 443;
+	rq.host = prov_fw_at_least(p, "11-2-1") ? CLOUD_EDOS_HOST :
+	    CLOUD_EDOS_HOST_OLD;
 	rq.path = path;
-	rq.no_restrict = 1;
-	rq.max_len = PROV_CLOUD_MAX;
 	p->disc_step = FO_EDOS + 1;
 	phone_log(p, out, TRACE_PROV, "EDOS query to %s", rq.host);
 	/* B11: the query is sent: Pending. */
@@ -434,7 +322,7 @@ prov_activate(struct phone *p, const char *code, emu_time now,
 		phone_log(p, out, TRACE_LCD, "activation busy: code ignored");
 		return;
 	}
-	if ((kind = prov_c_code_check(code, &cause)) < 0) {
+	if ((kind = cloud_code_check(code, &cause)) < 0) {
 		/* B24: refused locally, the screen stays. */
 		phone_log(p, out, TRACE_LCD, "activation code refused: %s",
 		    cause);
@@ -442,27 +330,23 @@ prov_activate(struct phone *p, const char *code, emu_time now,
 		prov_set_act(p, PHONE_ACT_INVALID, out);
 		return;
 	}
-	memset(&rq, 0, sizeof rq);
-	rq.scheme = RULE_HTTPS;
-	rq.port = 443;
-	rq.no_restrict = 1;
-	rq.max_len = PROV_CLOUD_MAX;
+	prov_cloud_req(p, &rq);
 	prov_set_act(p, PHONE_ACT_BUSY, out);
-	if (kind == PROV_CODE_SHORT) {
+	if (kind == CLOUD_CODE_SHORT) {
 		/* B23: '#' then digits: the CDA redirect through EDOS. */
-		path = prov_c_code_target(code + 1, p->macstr, p->model);
+		path = cloud_code_target(code + 1, p->macstr, p->model);
 		rq.kind = EMU_XFER_CODE;
-		rq.host = PROV_EDOS_HOST;
+		rq.host = CLOUD_EDOS_HOST;
 		rq.path = path;
 		phone_log(p, out, TRACE_PROV, "short activation code");
 		phone_fetch_start(p, FO_CODE, &rq, now, out);
 	} else {
 		/* B21: the GDS POST. */
-		body = prov_c_gds_body(code, p->macstr, p->model,
-		    p->serial, p->swver);
+		body = cloud_gds_body(code, p->macstr, p->model, p->serial,
+		    p->swver);
 		rq.kind = EMU_XFER_GDS;
-		rq.host = PROV_GDS_HOST;
-		rq.path = PROV_GDS_PATH;
+		rq.host = CLOUD_GDS_HOST;
+		rq.path = CLOUD_GDS_PATH;
 		rq.method = "POST";
 		rq.body = (const uint8_t *)body;
 		rq.body_len = strlen(body);
@@ -504,17 +388,24 @@ prov_cloud_done(struct phone *p, enum fetch_owner owner, struct fetch *fx,
 {
 	const struct dbuf	*b = fetch_body(fx);
 	enum emu_err		 err = fetch_err(fx);
-	char			*company = NULL, *rule = NULL, *cause = NULL;
+	struct cloud_grant	 g;
+	char			*company = NULL, *rule, *cause = NULL;
 	int			 reboot = 0, verdict, status;
 
+	/* The final status when one came; 0 for no answer at all. */
 	status = err == EMU_E_FNF ? 404 : fetch_status(fx);
+	if (err != EMU_OK && err != EMU_E_CORRUPT && err != EMU_E_FNF &&
+	    err != EMU_E_HTTP)
+		status = 0;
 	if (owner == FO_GDS) {
-		verdict = prov_c_gds_reply(err == EMU_OK || err == EMU_E_CORRUPT ?
-		    status : (err == EMU_E_HTTP || err == EMU_E_FNF ? status :
-		    0), b->data, b->len, &rule, &cause);
-		if (verdict == PROV_GDS_OK) {
+		verdict = cloud_gds_reply(status, b->data, b->len, &g, &cause);
+		if (verdict == CLOUD_GDS_OK) {
 			/* B21: the rule is stored; the screen is left. */
-			phone_log(p, out, TRACE_PROV, "activation accepted");
+			phone_log(p, out, TRACE_PROV, "activation accepted%s",
+			    g.uid != NULL || g.pwd != NULL ?
+			    " with credentials" : "");
+			rule = cloud_grant_rule(&g);
+			cloud_grant_clear(&g);
 			phone_set_id(p, P_PROFILE_RULE, rule, 0);
 			free(rule);
 			prov_set_act(p, PHONE_ACT_OK, out);
@@ -523,27 +414,27 @@ prov_cloud_done(struct phone *p, enum fetch_owner owner, struct fetch *fx,
 			return;
 		}
 		phone_log(p, out, TRACE_PROV, "activation refused: %s",
-		    cause != NULL ? cause : emu_err_cause(err));
+		    cause != NULL ? cause : verdict == CLOUD_GDS_INVALID ?
+		    "invalid code" : emu_err_cause(err));
 		free(cause);
 		/* B22: invalid or expired; other errors: failed. */
-		prov_set_act(p, verdict == PROV_GDS_INVALID ?
+		prov_set_act(p, verdict == CLOUD_GDS_INVALID ?
 		    PHONE_ACT_INVALID : PHONE_ACT_FAILED, out);
 		return;
 	}
-	verdict = prov_c_edos_classify(err == EMU_OK || err == EMU_E_CORRUPT ||
-	    err == EMU_E_FNF || err == EMU_E_HTTP ? status : 0, b->data,
-	    b->len, &company);
-	if (verdict == PROV_EDOS_REDIRECT) {
+	verdict = cloud_edos_classify(status, b->data, b->len, &company,
+	    &cause);
+	if (verdict == CLOUD_EDOS_REDIRECT) {
 		err = prov_apply_body(p, b->data, b->len, NULL, NULL, -1,
 		    &reboot, out);
 		if (err != EMU_OK) {
 			phone_log(p, out, TRACE_PROV, "EDOS redirect profile: "
 			    "%s", emu_err_name(err));
-			verdict = PROV_EDOS_RETRY;
+			verdict = CLOUD_EDOS_RETRY;
 		}
 	}
 	switch (verdict) {
-	case PROV_EDOS_REDIRECT:
+	case CLOUD_EDOS_REDIRECT:
 		/* B13: Custom Pending, then a resync with the new rules. */
 		free(p->company);
 		p->company = company;
@@ -561,8 +452,9 @@ prov_cloud_done(struct phone *p, enum fetch_owner owner, struct fetch *fx,
 		}
 		prov_resync_start(p, -1, NULL, now, out);
 		break;
-	case PROV_EDOS_UNAVAILABLE:
+	case CLOUD_EDOS_UNAVAILABLE:
 		if (owner == FO_CODE) {
+			/* 13.2: an unknown short code is invalid. */
 			prov_set_act(p, PHONE_ACT_INVALID, out);
 			break;
 		}
@@ -577,15 +469,17 @@ prov_cloud_done(struct phone *p, enum fetch_owner owner, struct fetch *fx,
 			break;
 		}
 		/* B15: unreachable or an error: Pending, retried later. */
-		phone_log(p, out, TRACE_PROV, "EDOS: %s%s%s",
-		    emu_err_cause(err), *fetch_detail(fx) != '\0' ? ": " : "",
-		    fetch_detail(fx));
+		phone_log(p, out, TRACE_PROV, "EDOS: %s%s%s%s%s",
+		    emu_err_cause(err), cause != NULL ? ": " : "",
+		    cause != NULL ? cause : "",
+		    *fetch_detail(fx) != '\0' ? ": " : "", fetch_detail(fx));
 		p->disc_step = 0;
 		prov_arm_retry(p, now, out);
 		p->disc_retry = p->t_resync != EMU_TIME_NEVER;
 		prov_resync_end(p, now, out);
 		break;
 	}
+	free(cause);
 	free(company);
 }
 
@@ -1327,4 +1221,19 @@ prov_fw_at_least(struct phone *p, const char *ver)
 	rc = rule_version_cmp(p->swver, want, &cmp);
 	free(want);
 	return (rc != 0 || cmp >= 0);
+}
+
+/*
+ * What every cloud request shares: HTTPS on 443 (13.1, 13.3), or plain
+ * HTTP on 80 when the fleet says so (emu_ctx cloud_http); the phone's
+ * Restricted_Access_Domains never applies to the cloud hosts.
+ */
+static void
+prov_cloud_req(struct phone *p, struct fetch_req *rq)
+{
+	memset(rq, 0, sizeof *rq);
+	rq->scheme = p->ctx->cloud_http ? RULE_HTTP : RULE_HTTPS;
+	rq->port = p->ctx->cloud_http ? 80 : 443;
+	rq->no_restrict = 1;
+	rq->max_len = CLOUD_REPLY_MAX;
 }

@@ -20,10 +20,8 @@
 #include "fleet.h"
 
 #define REPORT_TEXT_FAILS 5 /* failure lines shown per expectation */
-#define REPORT_REPLACEMENT 0xfffd
 
 static const char *report_str(const char *);
-static long report_utf8(const unsigned char *, size_t *);
 static void report_time(emu_time, char *, size_t);
 static void report_text_str(FILE *, const char *);
 static void report_text(FILE *, const struct run_result *);
@@ -93,52 +91,6 @@ report_total(const struct run_result *r, size_t i)
 	return (v);
 }
 
-/*
- * The code point of the UTF-8 sequence at s (*len bytes long on entry: what
- * is left), or -1 for a byte that starts no valid sequence; *len is set to
- * the bytes used (1 for an invalid byte).
- */
-static long
-report_utf8(const unsigned char *s, size_t *len)
-{
-	size_t n, i;
-	long c, min;
-
-	if (s[0] < 0x80) {
-		*len = 1;
-		return (s[0]);
-	}
-	if ((s[0] & 0xe0) == 0xc0) {
-		n = 2;
-		c = s[0] & 0x1f;
-		min = 0x80;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		n = 3;
-		c = s[0] & 0x0f;
-		min = 0x800;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		n = 4;
-		c = s[0] & 0x07;
-		min = 0x10000;
-	} else
-		goto bad;
-	if (n > *len)
-		goto bad;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			goto bad;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		goto bad;
-	*len = n;
-	return (c);
-
-bad:
-	*len = 1;
-	return (-1);
-}
-
 /* Virtual time as scenarios write it: "2h", "1h30m", "250ms", "0s". */
 static void
 report_time(emu_time t, char *buf, size_t size)
@@ -184,7 +136,7 @@ report_text_str(FILE *f, const char *s)
 
 	while (left > 0) {
 		n = left;
-		c = report_utf8(p, &n);
+		c = json_utf8(p, &n);
 		if (c == '\\')
 			fputs("\\\\", f);
 		else if (c == -1 || c < 0x20 || c == 0x7f)
@@ -271,60 +223,20 @@ report_text(FILE *f, const struct run_result *r)
 		    r->failed, r->passed + r->failed);
 }
 
-/* A JSON string (RFC 8259 7); invalid UTF-8 becomes U+FFFD. */
+/* A JSON string (RFC 8259 7, proto/json.c); NULL is null. */
 static void
 report_json_str(FILE *f, const char *s)
 {
-	const unsigned char *p;
-	size_t left, n;
-	long c;
+	struct dbuf b;
 
 	if (s == NULL) {
 		fputs("null", f);
 		return;
 	}
-	p = (const unsigned char *)s;
-	left = strlen(s);
-	fputc('"', f);
-	while (left > 0) {
-		n = left;
-		c = report_utf8(p, &n);
-		switch (c) {
-		case '"':
-			fputs("\\\"", f);
-			break;
-		case '\\':
-			fputs("\\\\", f);
-			break;
-		case '\b':
-			fputs("\\b", f);
-			break;
-		case '\f':
-			fputs("\\f", f);
-			break;
-		case '\n':
-			fputs("\\n", f);
-			break;
-		case '\r':
-			fputs("\\r", f);
-			break;
-		case '\t':
-			fputs("\\t", f);
-			break;
-		case -1:
-			fputs("\\ufffd", f);
-			break;
-		default:
-			if (c < 0x20 || c == 0x7f)
-				fprintf(f, "\\u%04lx", c);
-			else
-				fwrite(p, 1, n, f);
-			break;
-		}
-		p += n;
-		left -= n;
-	}
-	fputc('"', f);
+	dbuf_init(&b);
+	json_write_str(&b, s);
+	fwrite(b.data, 1, b.len, f);
+	dbuf_clear(&b);
 }
 
 static void
@@ -420,7 +332,7 @@ report_xml_str(const char *s)
 	dbuf_init(&b);
 	while (left > 0) {
 		n = left;
-		c = report_utf8(p, &n);
+		c = json_utf8(p, &n);
 		if (c == -1 ||
 		    (c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
 		    c == 0xfffe || c == 0xffff)

@@ -67,6 +67,8 @@ struct ep_http {
 	struct store *st; /* borrowed */
 	ep_observe_cb cb;
 	void *cb_arg;
+	ep_http_handler_cb handler; /* answers before the store, or NULL */
+	void *handler_arg;
 	struct ep_fault *fault;
 	int *fault_count; /* count each fault was added with */
 	size_t nfault;
@@ -107,8 +109,8 @@ static void ep_http_resp_clear(struct ep_http_resp *);
 static void ep_http_resp_hdr(struct ep_http_resp *, const char *, ...)
     __attribute__((format(printf, 2, 3)));
 static void ep_http_page(struct ep_http_resp *, int);
-static void ep_http_serve(struct ep_http *, struct ep_http_resp *,
-    const char *);
+static void ep_http_serve(struct ep_http *, struct ep_conn *,
+    struct ep_http_resp *, const char *, emu_time);
 static void ep_http_challenge(struct ep_http_resp *, const struct ep_conn *,
     const struct ep_fault *);
 static int ep_http_auth_ok(const struct ep_conn *, const struct ep_fault *);
@@ -160,6 +162,17 @@ ep_http_observe(struct ep_http *h, ep_observe_cb cb, void *arg)
 {
 	h->cb = cb;
 	h->cb_arg = arg;
+}
+
+/*
+ * A dynamic answer (the cloud services): cb sees every request that no
+ * fault answered on its own, before the store; NULL removes it.
+ */
+void
+ep_http_set_handler(struct ep_http *h, ep_http_handler_cb cb, void *arg)
+{
+	h->handler = cb;
+	h->handler_arg = arg;
 }
 
 /* f is copied.  A count of 0 means always, like -1. */
@@ -468,7 +481,7 @@ ep_http_request(struct ep_http *h, struct ep_conn *c, emu_time now,
 	}
 	/* The glob ignores the query; the MAC may be in it. */
 	if ((f = ep_http_fault(h, ep_http_origin(m->target), ua)) == NULL) {
-		ep_http_serve(h, &r, path);
+		ep_http_serve(h, c, &r, path, now);
 		goto send;
 	}
 	switch (f->kind) {
@@ -486,7 +499,7 @@ ep_http_request(struct ep_http *h, struct ep_conn *c, emu_time now,
 	case EP_FAULT_DELAY:
 		if (now + f->delay > r.at)
 			r.at = now + f->delay;
-		ep_http_serve(h, &r, path);
+		ep_http_serve(h, c, &r, path, now);
 		break;
 	case EP_FAULT_DROP:
 		/* The connection stays open; the client has to time out. */
@@ -497,7 +510,7 @@ ep_http_request(struct ep_http *h, struct ep_conn *c, emu_time now,
 		free(path);
 		return;
 	case EP_FAULT_TRUNCATE:
-		ep_http_serve(h, &r, path);
+		ep_http_serve(h, c, &r, path, now);
 		r.truncate = 1; /* Content-Length framing */
 		r.close = 1;
 		break;
@@ -508,7 +521,7 @@ ep_http_request(struct ep_http *h, struct ep_conn *c, emu_time now,
 		break;
 	case EP_FAULT_AUTH:
 		if (ep_http_auth_ok(c, f))
-			ep_http_serve(h, &r, path);
+			ep_http_serve(h, c, &r, path, now);
 		else {
 			ep_http_page(&r, f->proxy ? 407 : 401);
 			ep_http_challenge(&r, c, f);
@@ -523,14 +536,14 @@ ep_http_request(struct ep_http *h, struct ep_conn *c, emu_time now,
 		free(path);
 		return;
 	case EP_FAULT_CHUNKED:
-		ep_http_serve(h, &r, path);
+		ep_http_serve(h, c, &r, path, now);
 		r.framing = 1;
 		r.version_minor = f->http10 ? 0 : m->version_minor;
 		if (r.version_minor == 0)
 			r.close = 1;
 		break;
 	case EP_FAULT_CLOSE_DELIMITED:
-		ep_http_serve(h, &r, path);
+		ep_http_serve(h, c, &r, path, now);
 		r.framing = -1;
 		r.version_minor = 0;
 		r.close = 1;
@@ -705,11 +718,42 @@ ep_http_page(struct ep_http_resp *r, int status)
 	    status, reason, status, reason);
 }
 
-/* The file at path, or 404. */
+/* The handler's answer, else the file at path, or 404. */
 static void
-ep_http_serve(struct ep_http *h, struct ep_http_resp *r, const char *path)
+ep_http_serve(struct ep_http *h, struct ep_conn *c, struct ep_http_resp *r,
+    const char *path, emu_time now)
 {
+	const struct http_msg *m = &c->req;
+	struct ep_http_call call;
+	struct ep_http_answer ans;
+
 	dbuf_reset(&r->body);
+	if (h->handler != NULL) {
+		memset(&call, 0, sizeof call);
+		call.method = m->method;
+		call.target = ep_http_origin(m->target);
+		call.path = path;
+		call.content_type = http_msg_header(m, "Content-Type");
+		call.user_agent = http_msg_header(m, "User-Agent");
+		call.body = m->body.data;
+		call.body_len = m->body.len;
+		call.peer_ip = c->peer_ip;
+		call.now = now;
+		memset(&ans, 0, sizeof ans);
+		ans.status = 200;
+		ans.content_type = "text/xml";
+		dbuf_init(&ans.body);
+		if (h->handler(h->handler_arg, &call, &ans)) {
+			r->status = ans.status;
+			r->type = ans.content_type;
+			r->ref = NULL;
+			r->ref_len = 0;
+			dbuf_clear(&r->body);
+			r->body = ans.body;
+			return;
+		}
+		dbuf_clear(&ans.body);
+	}
 	if (store_ref(h->st, path, &r->ref, &r->ref_len, &r->tmp) != 0) {
 		ep_http_page(r, 404);
 		return;

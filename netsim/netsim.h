@@ -17,6 +17,7 @@
 
 #include "../emu/emu.h"
 
+struct ep_cloud;
 struct ep_conn;
 struct ep_dhcp;
 struct ep_dns;
@@ -169,9 +170,33 @@ void		 ep_dns_input(struct ep_dns *d, const uint8_t *pkt,
 		     uint32_t my_ip, emu_time now, struct ep_out *out);
 
 /* ep-http.c: the embedded provisioning server, HTTP side */
+/* A request as a dynamic handler sees it; all borrowed for the call. */
+struct ep_http_call {
+	const char	*method;	/* GET POST HEAD */
+	const char	*target;	/* origin form: path and query */
+	const char	*path;		/* target without the query */
+	const char	*content_type;	/* NULL if absent */
+	const char	*user_agent;	/* NULL if absent */
+	const uint8_t	*body;		/* NULL when empty */
+	size_t		 body_len;
+	uint32_t	 peer_ip;
+	emu_time	 now;
+};
+/* What a handler fills: status 200 and text/xml unless it says else. */
+struct ep_http_answer {
+	int		 status;
+	const char	*content_type;	/* static or outliving the server */
+	struct dbuf	 body;		/* starts empty; taken by the server */
+};
+/* 1: answered; 0: not this handler's path, the store serves it. */
+typedef int (*ep_http_handler_cb)(void *arg, const struct ep_http_call *call,
+		     struct ep_http_answer *ans);
 struct ep_http	*ep_http_create(struct store *st);	/* st borrowed */
 void		 ep_http_free(struct ep_http *h);
 void		 ep_http_observe(struct ep_http *h, ep_observe_cb cb,
+		     void *arg);
+/* Faults still come first; arg is borrowed and must outlive h. */
+void		 ep_http_set_handler(struct ep_http *h, ep_http_handler_cb cb,
 		     void *arg);
 int		 ep_http_fault_add(struct ep_http *h, const struct ep_fault *f);
 int		 ep_http_fault_enable(struct ep_http *h, const char *name,
@@ -201,6 +226,69 @@ struct ep_http_stats {
 	uint64_t	 status[6];	/* by class: [2] 2xx ... [5] 5xx */
 };
 const struct ep_http_stats *ep_http_stats(const struct ep_http *h);
+
+/*
+ * ep-cloud.c: the simulated EDOS and GDS services (spec 13; docs/cloud.md).
+ * Create one, fill its registry, attach it to an ep_http whose host the
+ * simulated DNS gives for activate.cisco.com, webapps.cisco.com and
+ * activation.webex.com (443 for HTTPS; 80 when the phones' emu_ctx has
+ * cloud_http).  The handler answers /rc/v1/device, /rc/v1/code and
+ * /api/v1/activate; other paths fall through to the ep_http's store, and
+ * the ep_http's faults apply first, as to any file.  Registering a key
+ * again replaces its answer.  Functions that take a cause return 0, or -1
+ * with *cause (allocated).
+ *
+ *	c = ep_cloud_create();
+ *	ep_cloud_device(c, "00562B043615", "<flat-profile><Profile_Rule>"
+ *	    "https://sp.example.com/$PSN.xml</Profile_Rule></flat-profile>",
+ *	    "Example SP", &cause);		   EDOS redirect (B13)
+ *	ep_cloud_device(c, "00562B043616", NULL, NULL, &cause);   B14
+ *	ep_cloud_device_status(c, "00562B043617", 503, &cause);   B15
+ *	ep_cloud_short_code(c, "123456", profile, NULL, &cause);  B23
+ *	ep_cloud_gds_code(c, "1234567890123456", "https://x/$MA.xml",
+ *	    "user", "secret", EMU_SEC(86400), &cause);		   B21, B22
+ *	ep_cloud_attach(c, http);
+ */
+struct ep_cloud_stats {
+	uint64_t	 queries;	/* EDOS device queries answered */
+	uint64_t	 redirects;	/* ... with a redirect profile */
+	uint64_t	 unavailable;	/* ... with the empty 200 */
+	uint64_t	 errors;	/* ... with a configured status */
+	uint64_t	 short_queries;	/* short-code queries */
+	uint64_t	 activations;	/* GDS POSTs with a JSON body */
+	uint64_t	 codes_ok;	/* short and GDS codes granted */
+	uint64_t	 codes_invalid;	/* unknown, used or expired */
+	uint64_t	 bad;		/* malformed: 400, 405, 415 */
+};
+struct ep_cloud	*ep_cloud_create(void);
+void		 ep_cloud_free(struct ep_cloud *c);
+void		 ep_cloud_attach(struct ep_cloud *c, struct ep_http *h);
+/*
+ * EDOS by MAC (12 hex digits, any case, ':' or '-' allowed; NULL = every
+ * MAC not registered).  profile: the redirect (copied; it is also what
+ * EDOS device activation answers, 4.5); NULL or "": the empty 200 of a
+ * phone nobody claims (the answer for unknown MACs unless set).  company:
+ * NULL, or the name added as "<!-- company: NAME -->".
+ */
+int		 ep_cloud_device(struct ep_cloud *c, const char *mac,
+		     const char *profile, const char *company, char **cause);
+/* EDOS: answer status (100..599) for this MAC (NULL: unknown MACs). */
+int		 ep_cloud_device_status(struct ep_cloud *c, const char *mac,
+		     int status, char **cause);
+/* A short code (3-16 digits, no '#') and its redirect profile (13.2). */
+int		 ep_cloud_short_code(struct ep_cloud *c, const char *digits,
+		     const char *profile, const char *company, char **cause);
+/*
+ * A GDS code (16 digits): grants rule, and uid/pwd unless NULL, once;
+ * refused (410) from expires on (EMU_TIME_NEVER: never).  Unknown: 404.
+ */
+int		 ep_cloud_gds_code(struct ep_cloud *c, const char *code,
+		     const char *rule, const char *uid, const char *pwd,
+		     emu_time expires, char **cause);
+const struct ep_cloud_stats *ep_cloud_stats(const struct ep_cloud *c);
+/* The ep_http_handler_cb itself (arg: the ep_cloud). */
+int		 ep_cloud_handle(void *arg, const struct ep_http_call *call,
+		     struct ep_http_answer *ans);
 
 /* ep-tftp.c: the embedded provisioning server, TFTP side */
 struct ep_tftp	*ep_tftp_create(struct store *st, uint32_t my_ip,

@@ -350,4 +350,112 @@ char	*http_base64(const void *data, size_t len);
 int	 http_auth_param(const char *challenge, const char *param, char *buf,
 	     size_t size);
 
+/* json.c: a strict, bounded reader of one flat JSON object (RFC 8259) */
+#define JSON_DOC_MAX		(64 * 1024)	/* bytes of a document */
+#define JSON_STR_MAX		(16 * 1024)	/* bytes of one decoded string */
+#define JSON_DEPTH_MAX		8	/* nesting inside skipped values */
+#define JSON_MEMBERS_MAX	32	/* members of the top-level object */
+enum json_type {
+	JSON_STRING,
+	JSON_NUMBER,
+	JSON_TRUE,
+	JSON_FALSE,
+	JSON_NULL,
+	JSON_NESTED		/* an object or array, checked and skipped */
+};
+struct json_member {
+	char		*key;	/* owned, UTF-8 without NUL */
+	char		*value;	/* owned: the decoded string, or the text of
+				   a number or literal; NULL when nested */
+	enum json_type	 type;
+};
+struct json_obj {
+	struct json_member	 m[JSON_MEMBERS_MAX];
+	size_t			 n;
+};
+/* 0, or -1 with *cause "offset N: reason"; clear o in both cases. */
+int		 json_parse(struct json_obj *o, const uint8_t *buf, size_t len,
+		     char **cause);
+void		 json_obj_clear(struct json_obj *o);
+const struct json_member *json_get(const struct json_obj *o, const char *key);
+const char	*json_get_str(const struct json_obj *o, const char *key);
+/* Append s as a quoted JSON string; invalid UTF-8 becomes U+FFFD. */
+void		 json_write_str(struct dbuf *b, const char *s);
+/* The code point at s (*len bytes left; set to bytes used), -1 invalid. */
+long		 json_utf8(const unsigned char *s, size_t *len);
+
+/* cloud.c: the EMULATOR-DEFINED EDOS and GDS exchanges (spec 13) */
+#define CLOUD_EDOS_HOST		"activate.cisco.com"	/* 13.1 */
+#define CLOUD_EDOS_HOST_OLD	"webapps.cisco.com"	/* < 11.2(1), K5 */
+#define CLOUD_GDS_HOST		"activation.webex.com"	/* 13.3 */
+#define CLOUD_DEVICE_PATH	"/rc/v1/device"		/* 13.1 */
+#define CLOUD_CODE_PATH		"/rc/v1/code"		/* 13.2 */
+#define CLOUD_GDS_PATH		"/api/v1/activate"	/* 13.3 */
+#define CLOUD_GDS_DIGITS	16	/* a GDS activation code */
+#define CLOUD_SHORT_MIN		3	/* a short code (13.2) */
+#define CLOUD_SHORT_MAX		16
+#define CLOUD_FIELD_MAX		64	/* bytes of pid, sn, fw; a typed code */
+#define CLOUD_TARGET_MAX	1024	/* bytes of a request-target */
+#define CLOUD_PARAMS_MAX	16	/* query parameters of one request */
+#define CLOUD_RULE_MAX		1024	/* bytes of profileRule, uid, pwd */
+#define CLOUD_COMPANY_MAX	64	/* bytes of the company name kept */
+#define CLOUD_REPLY_MAX		(64 * 1024)	/* bytes of an answer */
+enum cloud_req {
+	CLOUD_REQ_DEVICE,	/* GET CLOUD_DEVICE_PATH */
+	CLOUD_REQ_CODE,		/* GET CLOUD_CODE_PATH */
+	CLOUD_REQ_GDS		/* POST CLOUD_GDS_PATH */
+};
+enum cloud_code {
+	CLOUD_CODE_GDS,		/* 16 digits */
+	CLOUD_CODE_SHORT	/* '#' and 3-16 digits */
+};
+enum cloud_gds {
+	CLOUD_GDS_OK,		/* 200 with a rule */
+	CLOUD_GDS_INVALID,	/* 400 404 410: "Invalid activation code" */
+	CLOUD_GDS_FAILED	/* anything else: "Activation failed" */
+};
+enum cloud_edos {
+	CLOUD_EDOS_REDIRECT,	/* 200 flat profile: Custom Pending */
+	CLOUD_EDOS_UNAVAILABLE,	/* 200 empty, 404: Unavailable */
+	CLOUD_EDOS_RETRY	/* other status, no answer: stays Pending */
+};
+struct cloud_query {		/* a request as the service reads it */
+	enum cloud_req	 req;
+	char		 mac[13];	/* 12 hex digits, upper case */
+	char		 pid[CLOUD_FIELD_MAX + 1];	/* "" if not given */
+	char		 sn[CLOUD_FIELD_MAX + 1];
+	char		 fw[CLOUD_FIELD_MAX + 1];
+	char		 code[CLOUD_GDS_DIGITS + 1];	/* CODE and GDS */
+};
+struct cloud_grant {		/* a GDS 200 answer */
+	char		*rule;		/* owned */
+	char		*uid;		/* owned, NULL if none */
+	char		*pwd;		/* owned, NULL if none */
+};
+/* Requests (phone side); values percent-encoded.  Caller frees. */
+char	*cloud_device_target(const char *mac, const char *pid, const char *sn,
+	     const char *fw);
+char	*cloud_code_target(const char *digits, const char *mac,
+	     const char *pid);
+char	*cloud_gds_body(const char *code, const char *mac, const char *pid,
+	     const char *sn, const char *fw);
+/* enum cloud_code, or -1 with *cause (B24); the code is never quoted. */
+int	 cloud_code_check(const char *code, char **cause);
+/* Requests (service side): 0, or -1 with *cause. */
+int	 cloud_target_parse(struct cloud_query *q, const char *target,
+	     char **cause);
+int	 cloud_gds_body_parse(struct cloud_query *q, const uint8_t *body,
+	     size_t len, char **cause);
+/* Answers: the service writes a grant, the phone reads the answers. */
+void	 cloud_grant_write(struct dbuf *b, const char *rule, const char *uid,
+	     const char *pwd);	/* uid, pwd: NULL to leave out */
+/* enum cloud_gds; status 0 = no answer.  OK fills g, FAILED sets *cause. */
+int	 cloud_gds_reply(int status, const uint8_t *body, size_t len,
+	     struct cloud_grant *g, char **cause);
+void	 cloud_grant_clear(struct cloud_grant *g);
+char	*cloud_grant_rule(const struct cloud_grant *g);	/* caller frees */
+/* enum cloud_edos; *company (caller frees) or NULL; RETRY sets *cause. */
+int	 cloud_edos_classify(int status, const uint8_t *body, size_t len,
+	     char **company, char **cause);
+
 #endif /* PF_PROTO_H */

@@ -7,7 +7,7 @@ set -eu
 
 srcdir=${srcdir:-.}
 top_builddir=${top_builddir:-.}
-targets=${FUZZ_TARGETS:-"dhcp dns tftp http profile rule sched scenario certname"}
+targets=${FUZZ_TARGETS:-"dhcp dns tftp http profile rule sched scenario certname cloud"}
 failed=0
 
 for t in $targets; do

@@ -9,7 +9,7 @@
 set -eu
 
 srcdir=${srcdir:-.}
-targets=${FUZZ_TARGETS:-"dhcp dns tftp http profile rule sched scenario certname"}
+targets=${FUZZ_TARGETS:-"dhcp dns tftp http profile rule sched scenario certname cloud"}
 seconds=${FUZZ_SECONDS:-8}
 bin=tests/fuzz/bin
 crashes=$bin/crashes

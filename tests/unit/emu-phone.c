@@ -2462,6 +2462,461 @@ test_b16_lcd_rule_aborts(void **state)
 	assert_int_equal(phone_customization(h->p), CUST_ABORTED);
 }
 
+/*
+ * Remote customization and activation codes (4.4, 4.5, 4.8, 13).  The
+ * cloud is reached over https:443; with the fleet's cloud_http switch it
+ * is plain http:80, so that these tests can play EDOS and GDS themselves.
+ */
+
+#define DNS_IP		"10.0.0.53"
+#define CLOUD_IP	"10.0.9.9"
+#define EDOS_REDIRECT(rule, extra)					\
+	"<flat-profile><Profile_Rule>" rule "</Profile_Rule>" extra	\
+	"</flat-profile>\n<!-- company: Super VoIP -->\n"
+
+static void	dns_maybe(struct h *, const char *, const char *);
+
+/* A new phone of another model or firmware, in the same fleet. */
+static void
+h_phone(struct h *h, const char *model, const char *swver)
+{
+	struct phone_conf	c;
+
+	memset(&c, 0, sizeof c);
+	memcpy(c.mac, test_mac, 6);
+	c.model = model;
+	c.serial = "FCH2301ABCD";
+	c.swver = swver;
+	phone_free(h->p);
+	h->p = phone_create(h->ctx, &c);
+}
+
+/* The phone asks the DNS server for the A record of name: answer ip. */
+static void
+expect_dns_a(struct h *h, const char *name, const char *ip)
+{
+	const struct emu_action	*a = take(h, K_UDP);
+
+	assert_non_null(a);
+	h->cur[K_UDP]--;
+	dns_maybe(h, name, ip);
+}
+
+/* The same, unless the phone still has the answer cached (9.7). */
+static void
+dns_maybe(struct h *h, const char *name, const char *ip)
+{
+	const struct emu_action	*a = take(h, K_UDP);
+	struct dns_msg		 q;
+	struct dns_rr		 rr;
+	struct dbuf		 b;
+	char			*cause = NULL;
+
+	if (a == NULL)
+		return;
+	assert_string_equal(ipstr(a->u.dgram.dst_ip), DNS_IP);
+	assert_int_equal(a->u.dgram.dst_port, DNS_PORT);
+	if (dns_parse(&q, emu_act_data(&h->out, a), a->len, &cause) != 0)
+		fail_msg("phone sent a bad DNS query: %s", cause);
+	assert_string_equal(q.qname, name);
+	assert_int_equal(q.qtype, DNS_T_A);
+	q.qr = 1;
+	q.ra = 1;
+	memset(&rr, 0, sizeof rr);
+	pf_strlcpy(rr.name, name, sizeof rr.name);
+	rr.type = DNS_T_A;
+	rr.class = DNS_C_IN;
+	rr.ttl = 300;
+	assert_int_equal(ipv4_parse(ip, &rr.a), 0);
+	assert_int_equal(dns_add_answer(&q, &rr), 0);
+	dbuf_init(&b);
+	dns_write(&q, &b);
+	h_event(h, &(struct emu_event){ .type = EMU_EV_DGRAM,
+	    .flow = a->u.dgram.flow, .src_ip = a->u.dgram.dst_ip,
+	    .src_port = DNS_PORT, .data = b.data, .len = b.len });
+	dbuf_clear(&b);
+}
+
+/* Power on without a DHCP source or domain; the boot delay ends (P5). */
+static void
+boot_cloud(struct h *h, int plain)
+{
+	h->ctx->cloud_http = plain;
+	boot_with_options(h, OPTS({ 6, DNS_IP }));
+	h_timer(h);
+}
+
+/* The EDOS device query (13.1) at host, over plain HTTP. */
+static void
+expect_edos(struct h *h, const char *host)
+{
+	struct cloud_query	 q;
+	char			*cause = NULL;
+
+	dns_maybe(h, host, CLOUD_IP);
+	expect_http(h, CLOUD_IP, 80);
+	assert_string_equal(h->req.method, "GET");
+	assert_string_equal(req_header(h, "Host"), host);
+	if (cloud_target_parse(&q, h->req.target, &cause) != 0)
+		fail_msg("EDOS query %s: %s", h->req.target, cause);
+	assert_int_equal(q.req, CLOUD_REQ_DEVICE);
+	assert_string_equal(q.mac, "00562B043615");
+	assert_string_equal(q.sn, "FCH2301ABCD");
+}
+
+/* Up to the activation-code screen: EDOS has nobody for the phone. */
+static void
+to_activation(struct h *h)
+{
+	boot_cloud(h, 1);
+	expect_edos(h, CLOUD_EDOS_HOST);
+	serve_http(h, 200, NULL, "");
+	assert_int_equal(phone_customization(h->p), CUST_UNAVAILABLE);
+	assert_int_equal(phone_state(h->p), PROV_ACTIVATION);
+	assert_int_equal(phone_status(h->p)->act, PHONE_ACT_SHOWN);
+}
+
+static void
+activate(struct h *h, const char *code)
+{
+	h_event(h, &(struct emu_event){ .type = EMU_EV_ACTIVATE,
+	    .text = code });
+}
+
+/* The GDS POST (13.3) for code, read by the service's parser. */
+static void
+expect_gds(struct h *h, const char *code)
+{
+	struct cloud_query	 q;
+	char			*cause = NULL;
+
+	assert_int_equal(phone_status(h->p)->act, PHONE_ACT_BUSY);
+	dns_maybe(h, CLOUD_GDS_HOST, CLOUD_IP);
+	expect_http(h, CLOUD_IP, 80);
+	assert_string_equal(h->req.method, "POST");
+	assert_string_equal(h->req.target, CLOUD_GDS_PATH);
+	assert_string_equal(req_header(h, "Host"), CLOUD_GDS_HOST);
+	assert_string_equal(req_header(h, "Content-Type"), "application/json");
+	if (cloud_gds_body_parse(&q, h->req.body.data, h->req.body.len,
+	    &cause) != 0)
+		fail_msg("GDS body: %s", cause);
+	assert_string_equal(q.code, code);
+	assert_string_equal(q.mac, "00562B043615");
+	assert_string_equal(q.pid, "CP-8851-3PCC");
+}
+
+/* B11: no DHCP source, no SRV: EDOS at activate.cisco.com over HTTPS,
+ * customization Pending. */
+static void
+test_b11_edos_query_pending(void **state)
+{
+	struct h	*h = *state;
+	struct cloud_query q;
+	char		*cause = NULL;
+
+	assert_int_equal(phone_customization(h->p), CUST_OPEN);
+	boot_cloud(h, 0);
+	assert_int_equal(phone_customization(h->p), CUST_PENDING);
+	expect_dns_a(h, "activate.cisco.com", CLOUD_IP);
+	/* HTTPS: port 443. */
+	assert_non_null(take(h, K_OPEN));
+	assert_string_equal(ipstr(h->out.act[h->cur[K_OPEN] - 1].u.open.dst_ip),
+	    CLOUD_IP);
+	assert_int_equal(h->out.act[h->cur[K_OPEN] - 1].u.open.dst_port, 443);
+
+	/* The query itself (plain HTTP): MAC, model, serial, firmware. */
+	h_fini(h);
+	h_init(h, 1);
+	boot_cloud(h, 1);
+	expect_edos(h, "activate.cisco.com");
+	assert_int_equal(cloud_target_parse(&q, h->req.target, &cause), 0);
+	assert_string_equal(q.pid, "CP-8851-3PCC");
+	assert_string_equal(q.fw, "sip88xx.12-0-7MPP0301-92");
+	assert_string_equal(h->req.target, "/rc/v1/device?mac=00562B043615&"
+	    "pid=CP-8851-3PCC&sn=FCH2301ABCD&fw=sip88xx.12-0-7MPP0301-92");
+	assert_int_equal(phone_customization(h->p), CUST_PENDING);
+}
+
+/* B12, K5: firmware older than 11.2(1) asks webapps.cisco.com. */
+static void
+test_b12_old_firmware_webapps(void **state)
+{
+	struct h	*h = *state;
+
+	h_phone(h, "CP-8851-3PCC", "sip88xx.11-1-1MPP-123");
+	boot_cloud(h, 1);
+	expect_edos(h, "webapps.cisco.com");
+	/* 11.2(1) itself asks activate.cisco.com. */
+	h_fini(h);
+	h_init(h, 1);
+	h_phone(h, "CP-8851-3PCC", "sip88xx.11-2-1MPP-5");
+	boot_cloud(h, 1);
+	expect_edos(h, "activate.cisco.com");
+}
+
+/* B13, 4.8: a redirect profile: Custom Pending, an immediate resync with
+ * its rule, then Acquired with the company name. */
+static void
+test_b13_edos_redirect_acquired(void **state)
+{
+	struct h	*h = *state;
+
+	boot_cloud(h, 1);
+	expect_edos(h, CLOUD_EDOS_HOST);
+	serve_http(h, 200, NULL, EDOS_REDIRECT("http://10.0.0.5/sp/$MA.xml",
+	    ""));
+	assert_int_equal(phone_customization(h->p), CUST_CUSTOM_PENDING);
+	assert_string_equal(get(h, "Profile_Rule"),
+	    "http://10.0.0.5/sp/$MA.xml");
+	assert_int_equal(phone_state(h->p), PROV_RESYNC);
+	expect_http(h, SRV_IP, 80);
+	assert_string_equal(h->req.target, "/sp/" MA ".xml");
+	serve_http(h, 200, NULL, PROFILE_OK);
+	assert_outcome(h, EMU_CLASS_A, EMU_OK);
+	assert_int_equal(phone_customization(h->p), CUST_ACQUIRED);
+	assert_string_equal(phone_company(h->p), "Super VoIP");
+	assert_string_equal(get(h, "GPP_P"), "ok");
+}
+
+/* 13.1 ASSUMPTION: a failed redirect resync keeps Custom Pending. */
+static void
+test_b13_redirect_resync_fails(void **state)
+{
+	struct h	*h = *state;
+
+	boot_cloud(h, 1);
+	expect_edos(h, CLOUD_EDOS_HOST);
+	serve_http(h, 200, NULL, EDOS_REDIRECT("http://10.0.0.5/sp.xml", ""));
+	expect_http(h, SRV_IP, 80);
+	serve_http(h, 500, NULL, NULL);
+	assert_int_equal(phone_customization(h->p), CUST_CUSTOM_PENDING);
+	assert_true(next_resync_s(h) > 0);
+}
+
+/* B14: an empty 200 (and a 404) is Unavailable. */
+static void
+test_b14_edos_empty_unavailable(void **state)
+{
+	struct h	*h = *state;
+
+	boot_cloud(h, 1);
+	expect_edos(h, CLOUD_EDOS_HOST);
+	serve_http(h, 200, NULL, "");
+	assert_int_equal(phone_customization(h->p), CUST_UNAVAILABLE);
+	assert_string_equal(phone_company(h->p), "");
+
+	h_fini(h);
+	h_init(h, 1);
+	boot_cloud(h, 1);
+	expect_edos(h, CLOUD_EDOS_HOST);
+	serve_http(h, 404, NULL, NULL);
+	assert_int_equal(phone_customization(h->p), CUST_UNAVAILABLE);
+}
+
+/* B15: EDOS unreachable or failing: Pending, retried on the error
+ * schedule, and the retry asks EDOS again. */
+static void
+test_b15_edos_unreachable_retries(void **state)
+{
+	struct h	*h = *state;
+
+	boot_cloud(h, 1);
+	expect_edos(h, CLOUD_EDOS_HOST);
+	serve_http(h, 503, NULL, NULL);
+	assert_int_equal(phone_customization(h->p), CUST_PENDING);
+	assert_int_equal(phone_status(h->p)->act, PHONE_ACT_HIDDEN);
+	assert_true(next_resync_s(h) > 0);
+	h_timer(h);
+	expect_edos(h, CLOUD_EDOS_HOST);
+	/* A body that is not a profile is retried too. */
+	serve_http(h, 200, NULL, "<html>maintenance</html>");
+	assert_int_equal(phone_customization(h->p), CUST_PENDING);
+	h_timer(h);
+	expect_edos(h, CLOUD_EDOS_HOST);
+	/* Connection refused. */
+	h_fini(h);
+	h_init(h, 1);
+	boot_cloud(h, 1);
+	expect_dns_a(h, CLOUD_EDOS_HOST, CLOUD_IP);
+	assert_non_null(take(h, K_OPEN));
+	h_event(h, &(struct emu_event){ .type = EMU_EV_STREAM_ERROR,
+	    .flow = h->out.act[h->cur[K_OPEN] - 1].u.open.flow,
+	    .err = EMU_E_CONNECT });
+	assert_int_equal(phone_customization(h->p), CUST_PENDING);
+	assert_true(next_resync_s(h) > 0);
+}
+
+/* B19: Unavailable and Webex_Onboard_Enable=Yes: the activation screen;
+ * with No, the phone waits for manual setup. */
+static void
+test_b19_unavailable_activation_screen(void **state)
+{
+	struct h	*h = *state;
+
+	to_activation(h);
+	h_fini(h);
+	h_init(h, 1);
+	set(h, "Webex_Onboard_Enable", "No");
+	boot_cloud(h, 1);
+	expect_edos(h, CLOUD_EDOS_HOST);
+	serve_http(h, 200, NULL, "");
+	assert_int_equal(phone_customization(h->p), CUST_UNAVAILABLE);
+	assert_int_equal(phone_status(h->p)->act, PHONE_ACT_HIDDEN);
+	assert_int_equal(phone_state(h->p), PROV_OPERATIONAL);
+}
+
+/* B21: a valid code: GDS POST, Profile_Rule with the credentials, and a
+ * resync with $PRVST -1 that uses them. */
+static void
+test_b21_gds_code_accepted(void **state)
+{
+	struct h	*h = *state;
+
+	to_activation(h);
+	activate(h, "1234567890123456");
+	expect_gds(h, "1234567890123456");
+	serve_http(h, 200, HDRS("Content-Type: application/json"),
+	    "{\"profileRule\":\"http://10.0.0.5/gds.xml?st=$PRVST\","
+	    "\"uid\":\"u1\",\"pwd\":\"p$1\"}");
+	assert_int_equal(phone_status(h->p)->act, PHONE_ACT_OK);
+	assert_string_equal(get(h, "Profile_Rule"),
+	    "[--uid u1 --pwd p\\0441] http://10.0.0.5/gds.xml?st=$PRVST");
+	expect_http(h, SRV_IP, 80);
+	assert_string_equal(h->req.target, "/gds.xml?st=-1");
+	serve_http(h, 401, BASIC_CHALLENGE, NULL);
+	expect_http(h, SRV_IP, 80);
+	assert_basic(h, "Authorization", "u1:p$1");
+	serve_http(h, 200, NULL, PROFILE_OK);
+	assert_outcome(h, EMU_CLASS_A, EMU_OK);
+}
+
+/* B22: unknown, used or expired (400/404/410): "Invalid activation code"
+ * and the screen stays; other errors: "Activation failed". */
+static void
+test_b22_gds_invalid_code(void **state)
+{
+	struct h	*h = *state;
+	static const int invalid[] = { 404, 410, 400 };
+	size_t		 i;
+
+	to_activation(h);
+	for (i = 0; i < nitems(invalid); i++) {
+		activate(h, "1234567890123456");
+		expect_gds(h, "1234567890123456");
+		serve_http(h, invalid[i], NULL, NULL);
+		assert_int_equal(phone_status(h->p)->act, PHONE_ACT_INVALID);
+		assert_int_equal(phone_state(h->p), PROV_ACTIVATION);
+	}
+	activate(h, "1234567890123456");
+	expect_gds(h, "1234567890123456");
+	serve_http(h, 500, NULL, NULL);
+	assert_int_equal(phone_status(h->p)->act, PHONE_ACT_FAILED);
+	/* A 200 whose JSON is broken failed, too. */
+	activate(h, "1234567890123456");
+	expect_gds(h, "1234567890123456");
+	serve_http(h, 200, NULL, "{\"profileRule\":\"http://x/a.xml\"");
+	assert_int_equal(phone_status(h->p)->act, PHONE_ACT_FAILED);
+	assert_int_equal(phone_state(h->p), PROV_ACTIVATION);
+	assert_string_equal(get(h, "Profile_Rule"), "/$PSN.xml");
+}
+
+/* B23: '#' and digits: the short-code query to EDOS, whose redirect is
+ * run like the device one; an unknown code is invalid. */
+static void
+test_b23_short_code(void **state)
+{
+	struct h	*h = *state;
+	struct cloud_query q;
+	char		*cause = NULL;
+
+	to_activation(h);
+	activate(h, "#999");
+	dns_maybe(h, CLOUD_EDOS_HOST, CLOUD_IP);
+	expect_http(h, CLOUD_IP, 80);
+	serve_http(h, 404, NULL, NULL);
+	assert_int_equal(phone_status(h->p)->act, PHONE_ACT_INVALID);
+
+	activate(h, "#123456");
+	assert_int_equal(phone_status(h->p)->act, PHONE_ACT_BUSY);
+	dns_maybe(h, CLOUD_EDOS_HOST, CLOUD_IP);
+	expect_http(h, CLOUD_IP, 80);
+	assert_int_equal(cloud_target_parse(&q, h->req.target, &cause), 0);
+	assert_int_equal(q.req, CLOUD_REQ_CODE);
+	assert_string_equal(q.code, "123456");
+	assert_string_equal(q.mac, "00562B043615");
+	assert_string_equal(q.pid, "CP-8851-3PCC");
+	serve_http(h, 200, NULL, EDOS_REDIRECT("http://10.0.0.5/cda.xml", ""));
+	assert_int_equal(phone_status(h->p)->act, PHONE_ACT_OK);
+	assert_int_equal(phone_customization(h->p), CUST_CUSTOM_PENDING);
+	expect_http(h, SRV_IP, 80);
+	assert_string_equal(h->req.target, "/cda.xml");
+	serve_http(h, 200, NULL, PROFILE_OK);
+	assert_int_equal(phone_customization(h->p), CUST_ACQUIRED);
+}
+
+/* B24: a short code of 2 or 17 digits (or a GDS code that is not 16
+ * digits) is refused on the phone: nothing is sent. */
+static void
+test_b24_short_code_refused_locally(void **state)
+{
+	struct h	*h = *state;
+	static const char *const bad[] = { "#12", "#12345678901234567",
+	    "123456789012345", "12345678901234567", "#12a4", "" };
+	size_t		 i;
+
+	to_activation(h);
+	for (i = 0; i < nitems(bad); i++) {
+		activate(h, bad[i]);
+		assert_int_equal(phone_status(h->p)->act, PHONE_ACT_INVALID);
+		assert_int_equal(phone_state(h->p), PROV_ACTIVATION);
+		assert_null(take(h, K_UDP));
+		assert_null(take(h, K_OPEN));
+	}
+	/* 3 digits are enough. */
+	activate(h, "#123");
+	assert_int_equal(phone_status(h->p)->act, PHONE_ACT_BUSY);
+}
+
+/* B25: a CP-6861 never shows the activation-code screen. */
+static void
+test_b25_cp6861_no_activation(void **state)
+{
+	struct h	*h = *state;
+
+	h_phone(h, "CP-6861-3PCC", "sip68xx.12-0-7MPP0301-92");
+	boot_cloud(h, 1);
+	expect_edos(h, CLOUD_EDOS_HOST);
+	serve_http(h, 200, NULL, "");
+	assert_int_equal(phone_customization(h->p), CUST_UNAVAILABLE);
+	assert_int_equal(phone_status(h->p)->act, PHONE_ACT_HIDDEN);
+	assert_int_equal(phone_state(h->p), PROV_OPERATIONAL);
+	activate(h, "1234567890123456");
+	assert_null(take(h, K_UDP));
+	assert_int_equal(phone_status(h->p)->act, PHONE_ACT_HIDDEN);
+}
+
+/* B123: a redirect profile that needs a reboot reboots with reason RC;
+ * the boot after it resyncs with the redirect rule. */
+static void
+test_b123_edos_reboot_rc(void **state)
+{
+	struct h	*h = *state;
+
+	boot_cloud(h, 1);
+	expect_edos(h, CLOUD_EDOS_HOST);
+	serve_http(h, 200, NULL, EDOS_REDIRECT("http://10.0.0.5/rc.xml",
+	    "<Host_Name>desk-7</Host_Name>"));
+	assert_int_equal(stats(h)->reboots, 1);
+	assert_int_equal(phone_status(h->p)->last_reboot, PHONE_RB_RC);
+	assert_int_equal(phone_customization(h->p), CUST_CUSTOM_PENDING);
+	dhcp_handshake(h, OPTS({ 6, DNS_IP }));
+	h_timer(h);
+	expect_http(h, SRV_IP, 80);
+	assert_string_equal(h->req.target, "/rc.xml");
+	serve_http(h, 200, NULL, PROFILE_OK);
+	assert_int_equal(phone_customization(h->p), CUST_ACQUIRED);
+}
+
 #define T(f)	cmocka_unit_test_setup_teardown(f, h_setup, h_teardown)
 
 int	main(void);
@@ -2539,6 +2994,19 @@ main(void)
 		T(test_b17_provisioned_no_edos),
 		T(test_b111_restricted_domains),
 		T(test_b112_proxy),
+		T(test_b11_edos_query_pending),
+		T(test_b12_old_firmware_webapps),
+		T(test_b13_edos_redirect_acquired),
+		T(test_b13_redirect_resync_fails),
+		T(test_b14_edos_empty_unavailable),
+		T(test_b15_edos_unreachable_retries),
+		T(test_b19_unavailable_activation_screen),
+		T(test_b21_gds_code_accepted),
+		T(test_b22_gds_invalid_code),
+		T(test_b23_short_code),
+		T(test_b24_short_code_refused_locally),
+		T(test_b25_cp6861_no_activation),
+		T(test_b123_edos_reboot_rc),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

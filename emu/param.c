@@ -147,8 +147,10 @@ const struct param_def param_table[] = {
 	[P_UPGRADE_RULE] = PTYPE("Upgrade_Rule", PT_RULE, "",
 	    "Firmware upgrade rule"),
 	/* 7.4 Security, HTTP, GPP */
-	[P_HTTP_USER_AGENT_NAME] = PSTR("HTTP_User_Agent_Name", "", 0,
-	    "Non-empty: sent verbatim as User-Agent"),
+	/* 9.5, B53: the factory value real phones export. */
+	[P_HTTP_USER_AGENT_NAME] = PTYPE("HTTP_User_Agent_Name", PT_MSG,
+	    "$VERSION ($MA)",
+	    "User-Agent, macros expanded; empty: the factory value"),
 	PGPP(0, "A"), PGPP(1, "B"), PGPP(2, "C"), PGPP(3, "D"),
 	PGPP(4, "E"), PGPP(5, "F"), PGPP(6, "G"), PGPP(7, "H"),
 	PGPP(8, "I"), PGPP(9, "J"), PGPP(10, "K"), PGPP(11, "L"),

@@ -458,7 +458,9 @@ rule_result_format(const struct rule_result *res, struct dbuf *out)
 	if (res->key != NULL)
 		dbuf_add_str(out, "key: (hidden)\n");
 	if (res->uid != NULL) {
-		if (res->uid_secret)
+		if (*res->uid == '\0')
+			dbuf_add_str(out, "uid: (empty: no credentials)\n");
+		else if (res->uid_secret)
 			dbuf_add_str(out, "uid: (hidden)\n");
 		else {
 			e = pf_escape(res->uid, strlen(res->uid));
@@ -739,10 +741,16 @@ rule_parse_options(const char *p, const char *end, struct rule_alt *alt,
 			dst = &alt->pwd;
 		if (dst != NULL) {
 			p = rule_skip_ws(p);
-			if (p == tok + len || p >= end) {
-				xasprintf(cause, "option %.*s needs a value",
-				    (int)len, tok);
-				return (-1);
+			if (p >= end || (end - p >= 2 && p[0] == '-' &&
+			    p[1] == '-')) {
+				/*
+				 * 5.2 (revised): macros were expanded first,
+				 * so "[--uid $MUID --pwd $MPWD]" may leave an
+				 * option with nothing after it: an empty value.
+				 */
+				free(*dst);
+				*dst = xstrdup("");
+				continue;
 			}
 			if (*p == '"') {
 				arg = p + 1;

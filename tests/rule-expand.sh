@@ -110,6 +110,21 @@ method: GET' \
     --mac 00562B043615 --model CP-8851-3PCC \
     'http://prov.example.com/cisco/$PSN/$MA.xml'
 
+# 5.2 (revised): Cisco's Extension Mobility rule.  Nobody is signed in, so
+# the first alternative is skipped and its "[--uid  --pwd ]" (empty after
+# expansion) is still valid; 6.1 (revised): "_" ends $PN in $PN_$MA.
+fetch '5.2, 6.1: Extension Mobility rule with empty --uid/--pwd' \
+'http://p.example.com:80/CP-8851-3PCC_00562b043615.xml
+method: GET' \
+    --mac 00562B043615 \
+    '("$EMS" eq "mobile")?[--uid $MUID$PDOM --pwd $MPWD] http://p.example.com/em.xml | http://p.example.com/$PN_$MA.xml'
+fetch '5.2: an empty --uid sends no credentials' \
+'http://h:80/p
+method: GET
+uid: (empty: no credentials)
+pwd: (hidden)' \
+    --mac $MAC '[--uid $MUID$PDOM --pwd $MPWD] http://h/p'
+
 # --- 5.5: the profile rule examples ------------------------------------------
 
 fetch '5.5 example 1: unconditional GET' \
@@ -392,6 +407,15 @@ fetch '6.2: $PN $PSN $SN $SWVER $HWVER' \
 'http://h:80/CP-8851-3PCC/8851-3PCC/FCH1234ABCD/sip88xx.12-0-7MPP0301-92/V03
 method: GET' \
     --mac $MAC --serial FCH1234ABCD 'http://h/$PN/$PSN/$SN/$SWVER/$HWVER'
+fetch '6.1: $PN_$MA_$SN.xml ("_" ends a name)' \
+'http://h:80/CP-8851-3PCC_00562b043615_FCH1234ABCD.xml
+method: GET' \
+    --mac $MAC --serial FCH1234ABCD 'http://h/$PN_$MA_$SN.xml'
+fetch '6.2: $VERSION from the running load, $PDOM empty' \
+'http://h:80/Cisco-CP-7841-3PCC/11.3.7/x
+method: GET' \
+    --mac $MAC --model CP-7841-3PCC --firmware sip78xx.11-3-7MPP0001-272 \
+    'http://h/$VERSION/x$PDOM'
 fetch '6.2: default model is CP-8851-3PCC' \
 'http://h:80/CP-8851-3PCC/8851-3PCC
 method: GET' \

@@ -569,6 +569,8 @@ struct rule_result {
 	int		 status;
 	int		 uid_secret;	/* uid came from $SA..$SD: never shown */
 	char		*reason;	/* owned: detail for logs, or NULL */
+	char		*skipped;	/* owned: "skipped alternative N: ..."
+					   lines, or NULL */
 };
 void		 rule_result_init(struct rule_result *res);
 void		 rule_result_clear(struct rule_result *res);

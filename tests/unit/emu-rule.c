@@ -1096,6 +1096,48 @@ test_empty_option_args(void **state)
 	fake_free(&f);
 }
 
+/*
+ * 5.3.1: "rule expand" says why each alternative before the chosen one was
+ * passed over: the condition as written, then the comparison that failed
+ * with its operands expanded, or why it could not be evaluated.
+ */
+static void
+test_skipped_reasons(void **state)
+{
+	struct fake	f;
+
+	fake_init(&f, RULE_KIND_PROFILE);
+	f.prvtmr = 3;
+	assert_int_equal(eval(&f, "(\"$EMS\" eq \"mobile\")? http://h/a | "
+	    "($PRVTMR ge 0 and $PRVTMR gt 5)? http://h/b | "
+	    "($SWVER ge 11.0.0)? http://h/c | (1 eq 2)? http://h/d | "
+	    "http://h/e"), RULE_FETCH);
+	check_url(&f, RULE_HTTP, "h", 80, "/e");
+	assert_non_null(f.res.skipped);
+	assert_string_equal(f.res.skipped,
+	    "skipped alternative 1: (\"$EMS\" eq \"mobile\") is false: "
+	    "\"0\" eq \"mobile\"\n"
+	    "skipped alternative 2: ($PRVTMR ge 0 and $PRVTMR gt 5) is false: "
+	    "3 gt 5\n"
+	    "skipped alternative 3: ($SWVER ge 11.0.0) is false: "
+	    "\"11.0.0\" is neither an integer nor a version\n"
+	    "skipped alternative 4: (1 eq 2) is false\n");
+	/* The chosen alternative first: nothing skipped. */
+	assert_int_equal(eval(&f, "(1 eq 1)? http://h/a | http://h/b"),
+	    RULE_FETCH);
+	assert_null(f.res.skipped);
+	/* A rule held in a GPP: the expanded condition is shown. */
+	f.gpp[2] = "(\"y\" eq \"x\")? http://h/a | http://h/b";
+	assert_int_equal(eval(&f, "$C"), RULE_FETCH);
+	assert_string_equal(f.res.skipped, "skipped alternative 1: "
+	    "(\"y\" eq \"x\") is false\n");
+	/* Every alternative false: the rule is skipped with the reasons. */
+	assert_int_equal(eval(&f, "(1 eq 2)? http://h/a"), RULE_SKIP);
+	assert_string_equal(f.res.skipped,
+	    "skipped alternative 1: (1 eq 2) is false\n");
+	fake_free(&f);
+}
+
 /* K15, 5.3.4: \NNN octal escapes in --uid and --pwd. */
 static void
 test_octal_escapes(void **state)
@@ -1350,6 +1392,7 @@ main(void)
 		cmocka_unit_test(test_b37_post),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_empty_option_args),
+		cmocka_unit_test(test_skipped_reasons),
 		cmocka_unit_test(test_octal_escapes),
 		cmocka_unit_test(test_rule_in_gpp),
 		cmocka_unit_test(test_split),

@@ -362,6 +362,7 @@ enum param_ua {
 #define PARAM_SECRET	0x01	/* never in reports, logs or LCD */
 #define PARAM_REBOOT	0x02	/* change needs a reboot (spec 8.5.6) */
 #define PARAM_STATUS	0x04	/* read-only status field */
+#define PARAM_FWDEF	0x08	/* default depends on the running load (18) */
 struct param_def {
 	const char	*name;		/* XML element name */
 	enum param_type	 type;
@@ -423,6 +424,8 @@ int		 param_find(const struct emu_ctx *ctx, const char *name);
 /* 0 ok; -1 with *cause ("\"1h\" is not a number") for a bad typed value. */
 int		 param_validate(int id, const char *value, char **cause);
 int		 param_is_true(const char *value);	/* Yes/yes/true/1 */
+/* The factory value on a load whose version is major.minor (spec 18). */
+const char	*param_default(int id, unsigned major, unsigned minor);
 
 /* pset.c: one phone's values: schema defaults + sparse sorted overrides */
 #define PSET_VALUE	0x01	/* value overridden (else only ua) */

@@ -8,7 +8,8 @@
  * "profile check" and the docs read it; no default lives anywhere else.
  * The first P__FIXED entries are the parameters the phone's logic reads by
  * id (enum param_id); the rest are found by name.  Defaults marked † in
- * spec 7 follow the firmware >= 12.0 / 11.2 choice of spec 18 (K2, K4).
+ * spec 7 follow the firmware >= 12.0 / 11.2 choice of spec 18 (K2, K4);
+ * param_default() gives the older value to a phone running an older load.
  * Line and extension families (spec 8.4: "Dial_Plan_1_") are generated for
  * n = 1..PARAM_LINES, speed dials for n = 2..9.
  */
@@ -94,10 +95,11 @@ const struct param_def param_table[] = {
 	    65535, 0, "Spread after Resync_At, seconds (below 600: 600)"),
 	[P_RESYNC_PERIODIC] = PTYPE("Resync_Periodic", PT_SCHED, "3600",
 	    "Schedule after a successful resync; 0 or empty disables"),
-	[P_RESYNC_ERROR_RETRY_DELAY] = PTYPE("Resync_Error_Retry_Delay",
+	[P_RESYNC_ERROR_RETRY_DELAY] = { "Resync_Error_Retry_Delay",
 	    PT_SCHED,
 	    "60,120,240,480,960,1920,3840,7680,15360,30720,61440,86400",
-	    "Retry schedule after a failed resync; 0 disables"),
+	    0, 0, NULL, PARAM_FWDEF, NULL,
+	    "Retry schedule after a failed resync; 0 disables" },
 	[P_FORCED_RESYNC_DELAY] = PUINT("Forced_Resync_Delay", "14400", 0,
 	    65535, 0, "Longest wait for idle before a due resync is forced"),
 	[P_RESYNC_FROM_SIP] = PBOOL("Resync_From_SIP", "Yes",
@@ -126,7 +128,7 @@ const struct param_def param_table[] = {
 	[P_PROFILE_RULE_D] = PTYPE("Profile_Rule_D", PT_RULE, "",
 	    "Fourth profile rule"),
 	[P_DHCP_OPTION_TO_USE] = PSTR("DHCP_Option_To_Use",
-	    "66,160,159,150,60,43,125", 0,
+	    "66,160,159,150,60,43,125", PARAM_FWDEF,
 	    "DHCP options searched for the provisioning server, in order"),
 	[P_DHCPV6_OPTION_TO_USE] = PSTR("DHCPv6_Option_To_Use", "17,160,159",
 	    0, "DHCPv6 options for the provisioning server (not emulated)"),
@@ -339,6 +341,19 @@ _Static_assert(P_GPP_P == P_GPP_A + 15, "GPP_A..GPP_P not consecutive");
 _Static_assert(P_GPP_SD == P_GPP_SA + 3, "GPP_SA..GPP_SD not consecutive");
 _Static_assert(nitems(param_table) < UINT16_MAX, "pset ids are 16 bits");
 
+/*
+ * Spec 18: defaults that older loads ship with.  Below major.minor the
+ * parameter's factory value is old_def instead of the table's.
+ */
+static const struct {
+	int		 id;
+	unsigned	 major, minor;
+	const char	*old_def;
+} param_fw_defaults[] = {
+	{ P_RESYNC_ERROR_RETRY_DELAY, 12, 0, "3600" },		/* K2 */
+	{ P_DHCP_OPTION_TO_USE, 11, 2, "160,159,66,150" },	/* K4 */
+};
+
 static char	*param_quote(const char *);
 static int	 param_choice(const char *, const char *);
 static int	 param_lower(int);
@@ -448,6 +463,29 @@ param_validate(int id, const char *value, char **cause)
 		break;
 	}
 	return (0);
+}
+
+/*
+ * The factory value of a parameter on a load numbered major.minor (spec
+ * 18, K2 and K4): the older default below the firmware that changed it.
+ */
+const char *
+param_default(int id, unsigned major, unsigned minor)
+{
+	size_t	i;
+
+	assert(id >= 0 && (size_t)id < param_count);
+	if ((param_table[id].flags & PARAM_FWDEF) == 0)
+		return (param_table[id].def);
+	for (i = 0; i < nitems(param_fw_defaults); i++) {
+		if (param_fw_defaults[i].id != id)
+			continue;
+		if (major < param_fw_defaults[i].major ||
+		    (major == param_fw_defaults[i].major &&
+		    minor < param_fw_defaults[i].minor))
+			return (param_fw_defaults[i].old_def);
+	}
+	return (param_table[id].def);
 }
 
 /* Yes, true or 1, in any case. */

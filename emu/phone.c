@@ -479,10 +479,22 @@ phone_tls_session_drop(struct phone *p, const char *peer)
 
 /* Parameters. */
 
+/*
+ * A value, or the factory value of the running load (spec 18: some
+ * defaults changed with the firmware).  pset_get() hands back the table's
+ * own string exactly when nothing overrides it; values are interned copies.
+ */
 const char *
 phone_param(const struct phone *p, int id)
 {
-	return (pset_get(&p->ps, id));
+	const char	*v = pset_get(&p->ps, id);
+	unsigned	 ver[3];
+
+	if (v == param_table[id].def &&
+	    (param_table[id].flags & PARAM_FWDEF) &&
+	    phone_load_version(p, ver) >= 1)
+		return (param_default(id, ver[0], ver[1]));	/* K2, K4 */
+	return (v);
 }
 
 void
@@ -498,7 +510,7 @@ phone_get(const struct phone *p, const char *name)
 
 	if ((id = param_find(p->ctx, name)) < 0)
 		return (NULL);
-	return (pset_get(&p->ps, id));
+	return (phone_param(p, id));
 }
 
 int

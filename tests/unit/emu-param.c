@@ -538,6 +538,70 @@ test_pset_all(void **state)
 	pset_clear(&ps);
 }
 
+#define RETRY_LIST \
+	"60,120,240,480,960,1920,3840,7680,15360,30720,61440,86400"
+
+/* One phone of model and load, its value of name. */
+static const char *
+phone_value(struct emu_ctx *ctx, struct phone **pp, const char *swver,
+    const char *name)
+{
+	struct phone_conf	pc;
+
+	memset(&pc, 0, sizeof pc);
+	pc.swver = swver;
+	pc.key_group = -1;
+	phone_free(*pp);
+	*pp = phone_create(ctx, &pc);
+	return (phone_get(*pp, name));
+}
+
+/*
+ * Spec 18 K2, K4: Resync_Error_Retry_Delay is 3600 below 12.0 and the
+ * back-off list from 12.0; DHCP_Option_To_Use is 160,159,66,150 below 11.2.
+ */
+static void
+test_firmware_defaults(void **state)
+{
+	struct emu_ctx	*ctx = *state;
+	struct phone	*p = NULL;
+	char		*cause = NULL;
+
+	assert_string_equal(param_default(P_RESYNC_ERROR_RETRY_DELAY, 11, 9),
+	    "3600");
+	assert_string_equal(param_default(P_RESYNC_ERROR_RETRY_DELAY, 12, 0),
+	    RETRY_LIST);
+	assert_string_equal(param_default(P_DHCP_OPTION_TO_USE, 11, 1),
+	    "160,159,66,150");
+	assert_string_equal(param_default(P_DHCP_OPTION_TO_USE, 11, 2),
+	    "66,160,159,150,60,43,125");
+	assert_string_equal(param_default(P_PROFILE_RULE, 9, 0), "/$PSN.xml");
+
+	/* The phone's running load decides. */
+	assert_string_equal(phone_value(ctx, &p, "sip88xx.11-3-7MPP0001-272",
+	    "Resync_Error_Retry_Delay"), "3600");
+	assert_string_equal(phone_get(p, "DHCP_Option_To_Use"),
+	    "66,160,159,150,60,43,125");
+	assert_string_equal(phone_value(ctx, &p, "sip78xx.11-0-1MPP-376",
+	    "DHCP_Option_To_Use"), "160,159,66,150");
+	assert_string_equal(phone_value(ctx, &p, "sip88xx.12-0-7MPP0301-92",
+	    "Resync_Error_Retry_Delay"), RETRY_LIST);
+	assert_string_equal(phone_get(p, "DHCP_Option_To_Use"),
+	    "66,160,159,150,60,43,125");
+
+	/* A value set to the newer default stays on an older load. */
+	assert_string_equal(phone_value(ctx, &p, "sip88xx.11-3-7MPP0001-272",
+	    "Resync_Error_Retry_Delay"), "3600");
+	assert_int_equal(phone_set(p, "Resync_Error_Retry_Delay", RETRY_LIST,
+	    0, &cause), 0);
+	assert_string_equal(phone_get(p, "Resync_Error_Retry_Delay"),
+	    RETRY_LIST);
+	assert_int_equal(phone_set(p, "Resync_Error_Retry_Delay", "600", 0,
+	    &cause), 0);
+	assert_string_equal(phone_get(p, "Resync_Error_Retry_Delay"), "600");
+	phone_free(p);
+}
+
 int
 main(void)
 {
@@ -555,6 +619,7 @@ main(void)
 		cmocka_unit_test(test_intern),
 		cmocka_unit_test(test_pset),
 		cmocka_unit_test(test_pset_all),
+		cmocka_unit_test(test_firmware_defaults),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, teardown));

@@ -57,12 +57,17 @@ struct profile_parser {
 	size_t			 capent, caprej;
 	int			 doctype;
 	long			 doctype_line;
+	char			*xml_error;	/* owned: libxml2's first error */
+	int			 xml_line;
 	char			*error;		/* owned: first fatal error */
 };
 
 static void	profile_sax_doctype(void *, const xmlChar *, const xmlChar *,
 		    const xmlChar *);
-static char	*profile_xml_error(xmlParserCtxtPtr);
+static void	 profile_sax_error(void *, xmlErrorPtr);
+static char	*profile_xml_error(struct profile_parser *, xmlParserCtxtPtr,
+		    const uint8_t *, size_t);
+static const char *profile_curly_quote(const uint8_t *, size_t, int);
 static void	 profile_alias_parse(struct profile_parser *, const char *);
 static void	 profile_walk(struct profile_parser *, xmlNodePtr, int);
 static void	 profile_param(struct profile_parser *, xmlNodePtr,
@@ -117,15 +122,17 @@ profile_parse(struct emu_ctx *ctx, const uint8_t *buf, size_t len,
 		goto out;
 	}
 	xc->sax->internalSubset = profile_sax_doctype;
+	xc->sax->serror = profile_sax_error;
 	xc->_private = &pp;
 	pp.doc = xmlCtxtReadMemory(xc, (const char *)buf, (int)len, NULL,
 	    "UTF-8", PROFILE_XML_OPTIONS);
 	if (pp.doctype) {
 		xasprintf(&pp.error, "line %ld: DOCTYPE not allowed",
 		    pp.doctype_line);
-	} else if (pp.doc == NULL)
-		pp.error = profile_xml_error(xc);
+	} else if (pp.doc == NULL || !xc->wellFormed)
+		pp.error = profile_xml_error(&pp, xc, buf, len);
 	xmlFreeParserCtxt(xc);
+	free(pp.xml_error);
 	if (pp.error != NULL)
 		goto out;
 
@@ -351,16 +358,44 @@ profile_sax_doctype(void *arg, const xmlChar *name, const xmlChar *extid,
 	xmlStopParser(xc);
 }
 
-/* "line N: message" from the parser's last error, on one line. */
+/*
+ * libxml2's structured error handler for this parser: keep the first
+ * error.  After one, libxml2 goes on and reports what follows from it (a
+ * bad attribute on line 2 becomes a tag mismatch at the end), so the last
+ * error is not where the file went wrong.
+ */
+static void
+profile_sax_error(void *arg, xmlErrorPtr err)
+{
+	xmlParserCtxtPtr	 xc = arg;
+	struct profile_parser	*pp = xc->_private;
+
+	if (pp == NULL || pp->xml_error != NULL || err == NULL ||
+	    err->level < XML_ERR_ERROR)
+		return;
+	pp->xml_error = xstrndup(err->message != NULL ? err->message :
+	    "not well-formed", PROFILE_ERR_MAX);
+	pp->xml_line = err->line;
+}
+
+/*
+ * "line N: message" from the parser's first error, on one line; a
+ * typographic quote on that line (pasted from a PDF) is named.
+ */
 static char *
-profile_xml_error(xmlParserCtxtPtr xc)
+profile_xml_error(struct profile_parser *pp, xmlParserCtxtPtr xc,
+    const uint8_t *body, size_t len)
 {
 	xmlErrorPtr	 err;
-	const char	*msg = "not well-formed";
+	const char	*msg = "not well-formed", *curly;
 	char		*buf, *p, *q;
 	int		 line = 1;
 
-	if ((err = xmlCtxtGetLastError(xc)) != NULL) {
+	if (pp->xml_error != NULL) {
+		msg = pp->xml_error;
+		if (pp->xml_line > 0)
+			line = pp->xml_line;
+	} else if ((err = xmlCtxtGetLastError(xc)) != NULL) {
 		if (err->message != NULL)
 			msg = err->message;
 		if (err->line > 0)
@@ -380,9 +415,37 @@ profile_xml_error(xmlParserCtxtPtr xc)
 	while (q != buf && q[-1] == ' ')
 		q--;
 	*q = '\0';
-	xasprintf(&p, "line %d: %s", line, buf);
+	if ((curly = profile_curly_quote(body, len, line)) != NULL) {
+		xasprintf(&p, "line %d: %s (typographic quote %s: "
+		    "write \" or ')", line, buf, curly);
+	} else
+		xasprintf(&p, "line %d: %s", line, buf);
 	free(buf);
 	return (p);
+}
+
+/* The first typographic quote on line (1-based) of body, or NULL. */
+static const char *
+profile_curly_quote(const uint8_t *body, size_t len, int line)
+{
+	static const char *const	 names[] = {
+		"U+2018", "U+2019", NULL, NULL, "U+201C", "U+201D"
+	};
+	size_t				 i = 0;
+	int				 n = 1;
+
+	while (i < len && n < line) {
+		if (body[i++] == '\n')
+			n++;
+	}
+	for (; i + 2 < len && body[i] != '\n'; i++) {
+		/* E2 80 98/99/9C/9D in UTF-8 */
+		if (body[i] == 0xe2 && body[i + 1] == 0x80 &&
+		    body[i + 2] >= 0x98 && body[i + 2] <= 0x9d &&
+		    names[body[i + 2] - 0x98] != NULL)
+			return (names[body[i + 2] - 0x98]);
+	}
+	return (NULL);
 }
 
 /*

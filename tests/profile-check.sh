@@ -146,6 +146,24 @@ expect_rc "malformed" 1
 expect_err "malformed" \
     "$f:3: Opening and ending tag mismatch: GPP_A line 3 and GPP_B"
 
+# B68, 8.6: a corrupt file is reported at its first error.  A typographic
+# quote pasted from a PDF on line 2 used to be reported where libxml2 gave
+# up, further down; the quote is named.
+f=$tmp/curly.xml
+{
+	printf '<flat-profile>\n'
+	printf '  <Profile_Rule ua=\342\200\234na\342\200\235>'
+	printf 'http://p.example.com/$MA.xml</Profile_Rule>\n'
+	for n in 1 2 3 4 5 6; do
+		printf '  <GPP_%s>x</GPP_%s>\n' $n $n
+	done
+	printf '</flat-profile>\n'
+} >"$f"
+run "$f"
+expect_rc "curly quote" 1
+expect_err "curly quote" \
+    "$f:2: AttValue: \" or ' expected (typographic quote U+201C: write \" or ')"
+
 # A DOCTYPE is refused (phonefleet's choice, docs/profile.md).
 f=$data/profile-doctype.xml
 run "$f"

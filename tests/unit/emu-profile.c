@@ -243,6 +243,33 @@ test_b68_malformed(void **state)
 	free(cause);
 }
 
+/*
+ * B68, 8.6: a corrupt file is reported at its first error, not where
+ * libxml2 gave up; a typographic quote (pasted from a PDF) is named.
+ */
+static void
+test_b68_first_error(void **state)
+{
+	static const char	 curly[] = "<flat-profile>\n"
+	    "<Profile_Rule ua=\xe2\x80\x9cna\xe2\x80\x9d>/$MA.xml"
+	    "</Profile_Rule>\n<GPP_A>1</GPP_A>\n<GPP_B>1</GPP_B>\n"
+	    "<GPP_C>1</GPP_C>\n<GPP_D>1</GPP_D>\n<GPP_E>1</GPP_E>\n"
+	    "<GPP_F>1</GPP_F>\n</flat-profile>\n";
+	static const char	 unclosed[] = "<flat-profile>\n"
+	    "<GPP_A>1</GPP_A>\n<GPP_B a=b>1</GPP_B>\n<GPP_C>1</GPP_C>\n"
+	    "</flat-profile>\n";
+	struct emu_ctx		*ctx = *state;
+	char			*cause;
+
+	cause = parse_bad(ctx, curly, strlen(curly), NULL);
+	assert_string_equal(cause, "line 2: AttValue: \" or ' expected "
+	    "(typographic quote U+201C: write \" or ')");
+	free(cause);
+	cause = parse_bad(ctx, unclosed, strlen(unclosed), NULL);
+	assert_string_equal(cause, "line 3: AttValue: \" or ' expected");
+	free(cause);
+}
+
 /* B69: <device><flat-profile> accepted; SPA plain text is corrupt. */
 static void
 test_b69_roots(void **state)
@@ -885,6 +912,7 @@ main(void)
 		cmocka_unit_test(test_basic),
 		cmocka_unit_test(test_encodings),
 		cmocka_unit_test(test_b68_malformed),
+		cmocka_unit_test(test_b68_first_error),
 		cmocka_unit_test(test_b69_roots),
 		cmocka_unit_test(test_b70_duplicates),
 		cmocka_unit_test(test_b71_unknown),

@@ -23,6 +23,7 @@
 #define PARAM_LINES	16
 #define PARAM_QUOTE_MAX	64	/* bytes of a bad value quoted in a cause */
 #define PARAM_UINT_MAX	2147483647U
+#define PARAM_NAME_MAX	96	/* longest name param_suggest() compares */
 
 #define PSTR(n, d, f, doc) \
 	{ n, PT_STR, d, 0, 0, NULL, f, NULL, doc }
@@ -284,7 +285,7 @@ const struct param_def param_table[] = {
 	/* 7.9 Other names */
 	PSTR("Trans_Auth_Rule", "", 0,
 	    "Transition-to-enterprise rule (stored, not acted on)"),
-	PSTR("Trans_Auth_Type", "", 0,
+	PSTR("Trans_Auth_Type", "Classic", 0,
 	    "Transition-to-enterprise type (stored, not acted on)"),
 	PUINT("Transition_Authorization_Error_Retry_Delay", "1800", 0,
 	    PARAM_UINT_MAX, 0,
@@ -320,7 +321,7 @@ const struct param_def param_table[] = {
 	PSTR("Time_Zone", "GMT-08:00", 0, "Local time zone"),
 	PSTR("Primary_NTP_Server", "", 0, "First NTP server"),
 	PSTR("Secondary_NTP_Server", "", 0, "Second NTP server"),
-	PSTR("Back_Light_Timer", "", 0,
+	PSTR("Back_Light_Timer", "5m", 0,
 	    "LCD back light timer (model dependent, not emulated)"),
 	/* Lines and extensions */
 	PLINE(1, "5060"), PLINE(2, "5061"), PLINE(3, "5062"),
@@ -332,6 +333,13 @@ const struct param_def param_table[] = {
 	/* Speed dials (8.2 rule 4 example) */
 	PSPEED(2), PSPEED(3), PSPEED(4), PSPEED(5),
 	PSPEED(6), PSPEED(7), PSPEED(8), PSPEED(9),
+
+	/*
+	 * Every name of the 68xx/78xx/88xx/98xx catalogue (spec 7), with its
+	 * factory value, generated at build time.  Names typed above shadow
+	 * theirs; the rest are stored, reported and settable, nothing more.
+	 */
+#include "emu/param-cat.inc"
 };
 const size_t param_count = nitems(param_table);
 
@@ -355,10 +363,16 @@ static const struct {
 };
 
 static char	*param_quote(const char *);
+static size_t	 param_norm(const char *, char *, size_t);
+static unsigned	 param_distance(const char *, size_t, const char *, size_t,
+		     unsigned);
 static int	 param_choice(const char *, const char *);
 static int	 param_lower(int);
 
-/* Name and alias -> id + 1.  A hole or a duplicate is a broken table. */
+/*
+ * Name and alias -> id + 1.  A hole or a duplicate among the typed entries
+ * is a broken table; a catalogue entry whose name is taken is shadowed.
+ */
 void
 param_index_build(struct hmap *index)
 {
@@ -369,6 +383,9 @@ param_index_build(struct hmap *index)
 	for (i = 0; i < param_count; i++) {
 		pd = &param_table[i];
 		assert(pd->name != NULL && pd->def != NULL && pd->doc != NULL);
+		if ((pd->flags & PARAM_CATALOGUE) &&
+		    hmap_get(index, pd->name, strlen(pd->name)) != NULL)
+			continue;
 		old = hmap_put(index, pd->name, strlen(pd->name),
 		    (void *)(uintptr_t)(i + 1));
 		assert(old == NULL);
@@ -390,6 +407,125 @@ param_find(const struct emu_ctx *ctx, const char *name)
 	if (v == NULL)
 		return (-1);
 	return ((int)((uintptr_t)v - 1));
+}
+
+/* A catalogue entry whose name a typed entry already has. */
+int
+param_is_shadowed(const struct emu_ctx *ctx, int id)
+{
+	return (param_find(ctx, param_table[id].name) != id);
+}
+
+/*
+ * Known names near an unknown one, best first: the same letters and digits
+ * in any case and with any separators ("profile rule", "Profile-Rule",
+ * "Dial_Plan[1]" for Dial_Plan_1_) rank 0, then an edit distance of 1 (2
+ * for names longer than 6) ignoring case.  Shadowed entries are skipped.
+ */
+size_t
+param_suggest(const struct emu_ctx *ctx, const char *name, const char **out,
+    size_t max)
+{
+	char		 want[PARAM_NAME_MAX + 1], have[PARAM_NAME_MAX + 1];
+	unsigned	 score[8], d, limit;
+	size_t		 wl, hl, nl, i, k, n = 0;
+	const char	*cand;
+
+	if (max > nitems(score))
+		max = nitems(score);
+	if (max == 0 || (nl = strlen(name)) > PARAM_NAME_MAX)
+		return (0);
+	wl = param_norm(name, want, sizeof want);
+	limit = nl > 6 ? 2 : 1;
+	for (i = 0; i < param_count; i++) {
+		cand = param_table[i].name;
+		if ((param_table[i].flags & PARAM_CATALOGUE) &&
+		    param_is_shadowed(ctx, (int)i))
+			continue;
+		if ((hl = strlen(cand)) > PARAM_NAME_MAX)
+			continue;
+		if (strcmp(cand, name) == 0)
+			continue;
+		if (param_norm(cand, have, sizeof have) == wl && wl != 0 &&
+		    memcmp(have, want, wl) == 0)
+			d = 0;
+		else if ((d = param_distance(name, nl, cand, hl, limit)) >
+		    limit)
+			continue;
+		/* Insert by score, keeping table order among equals. */
+		if (n == max && score[n - 1] <= d)
+			continue;
+		for (k = n < max ? n : max - 1; k > 0 && score[k - 1] > d;
+		    k--) {
+			out[k] = out[k - 1];
+			score[k] = score[k - 1];
+		}
+		out[k] = cand;
+		score[k] = d;
+		if (n < max)
+			n++;
+	}
+	/* The same name but for case and separators: only those. */
+	for (k = 1; k < n && score[0] == 0; k++) {
+		if (score[k] != 0)
+			return (k);
+	}
+	return (n);
+}
+
+/* Lower-case letters and digits of s only; returns their count. */
+static size_t
+param_norm(const char *s, char *out, size_t size)
+{
+	size_t	n = 0;
+
+	for (; *s != '\0' && n + 1 < size; s++) {
+		if ((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9'))
+			out[n++] = *s;
+		else if (*s >= 'A' && *s <= 'Z')
+			out[n++] = *s - 'A' + 'a';
+	}
+	out[n] = '\0';
+	return (n);
+}
+
+/*
+ * Levenshtein distance ignoring case, or limit + 1 as soon as it must be
+ * larger.  Both lengths are at most PARAM_NAME_MAX.
+ */
+static unsigned
+param_distance(const char *a, size_t al, const char *b, size_t bl,
+    unsigned limit)
+{
+	unsigned	 row[2][PARAM_NAME_MAX + 1], best, c;
+	unsigned	*prev = row[0], *cur = row[1], *t;
+	size_t		 i, j;
+
+	if ((al > bl ? al - bl : bl - al) > limit)
+		return (limit + 1);
+	for (j = 0; j <= bl; j++)
+		prev[j] = j;
+	for (i = 1; i <= al; i++) {
+		cur[0] = i;
+		best = cur[0];
+		for (j = 1; j <= bl; j++) {
+			c = prev[j - 1] + (param_lower(a[i - 1]) !=
+			    param_lower(b[j - 1]));
+			if (prev[j] + 1 < c)
+				c = prev[j] + 1;
+			if (cur[j - 1] + 1 < c)
+				c = cur[j - 1] + 1;
+			cur[j] = c;
+			if (c < best)
+				best = c;
+		}
+		if (best > limit)
+			return (limit + 1);
+		t = prev;
+		prev = cur;
+		cur = t;
+	}
+	return (prev[bl]);
 }
 
 /*

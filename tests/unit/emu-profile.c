@@ -905,6 +905,61 @@ test_check_report(void **state)
 	profile_unref(pr);
 }
 
+/*
+ * Spec 8.1: only children of flat-profile are parameters; what a template
+ * nests below one is dropped, and each dropped element is named.  Spec 7:
+ * a catalogue name is stored; 5: rules are tried as written.
+ */
+static void
+test_check_fidelity(void **state)
+{
+	struct emu_ctx	*ctx = *state;
+	struct profile	*pr;
+	struct dbuf	 out;
+	size_t		 i;
+
+	pr = parse(ctx, "<flat-profile>\n"
+	    "<Ext_1>\n"
+	    "  <User_ID_1_>100</User_ID_1_>\n"
+	    "  <Sub><Password_1_>pw</Password_1_></Sub>\n"
+	    "</Ext_1>\n"
+	    "<Call_Park_Code>#68</Call_Park_Code>\n"
+	    "<Profile_Rule>(\"$EMS\" eq \"mobile\")? [--uid $MUID --pwd "
+	    "$MPWD] /em.xml | /$PN_$MA.xml</Profile_Rule>\n"
+	    "<Profile_Rule_B>[--srv] tftp://h/x | http://h/y</Profile_Rule_B>\n"
+	    "<Profile_Rule_C>(1 eq 1)? [--srv] tftp://h/x</Profile_Rule_C>\n"
+	    "</flat-profile>\n");
+	/* The nested elements are notes; none of them is applied. */
+	for (i = 0; i < pr->n; i++)
+		assert_string_not_equal(pr->ent[i].name, "User_ID_1_");
+	dbuf_init(&out);
+	profile_check_report(ctx, "n.xml", pr, &out);
+	dbuf_add(&out, "", 1);
+	assert_string_equal((char *)out.data,
+	    "n.xml:2: ignore Ext_1: unknown parameter\n"
+	    "n.xml:3: ignore User_ID_1_: inside <Ext_1>: not a child of "
+	    "flat-profile, dropped\n"
+	    "n.xml:4: ignore Sub: inside <Ext_1>: not a child of "
+	    "flat-profile, dropped\n"
+	    "n.xml:4: ignore Password_1_: inside <Ext_1>: not a child of "
+	    "flat-profile, dropped\n"
+	    "n.xml:6: apply Call_Park_Code = \"#68\" (MPP parameter, stored "
+	    "only)\n"
+	    "n.xml:7: apply Profile_Rule = \"(\\\"$EMS\\\" eq "
+	    "\\\"mobile\\\")? [--uid $MUID --pwd $MPWD] /em.xml | "
+	    "/$PN_$MA.xml\"\n"
+	    "n.xml:8: apply Profile_Rule_B = \"[--srv] tftp://h/x | "
+	    "http://h/y\"\n"
+	    "n.xml:8: warn Profile_Rule_B: bad profile rule: alternative 1: "
+	    "has no condition but is not the last\n"
+	    "n.xml:9: apply Profile_Rule_C = \"(1 eq 1)? [--srv] tftp://h/x\"\n"
+	    "n.xml:9: warn Profile_Rule_C: Error - TFTP Scheme not supported "
+	    "in SRV lookups.\n"
+	    "4 applied, 0 rejected, 4 ignored, 2 warnings\n");
+	dbuf_clear(&out);
+	profile_unref(pr);
+}
+
 int
 main(void)
 {
@@ -913,6 +968,7 @@ main(void)
 		cmocka_unit_test(test_encodings),
 		cmocka_unit_test(test_b68_malformed),
 		cmocka_unit_test(test_b68_first_error),
+		cmocka_unit_test(test_check_fidelity),
 		cmocka_unit_test(test_b69_roots),
 		cmocka_unit_test(test_b70_duplicates),
 		cmocka_unit_test(test_b71_unknown),

@@ -463,7 +463,11 @@ cmd_rule(int argc, char **argv)
 	env.dhcp_server = dhcp;
 	rule_result_init(&res);
 	dbuf_init(&out);
-	switch (rule_eval(argv[optind], &env, &res)) {
+	rc = rule_eval(argv[optind], &env, &res);
+	/* Why alternatives were passed over, before the outcome. */
+	if (res.skipped != NULL)
+		fputs(res.skipped, stderr);
+	switch (rc) {
 	case RULE_FETCH:
 	case RULE_GDS:
 		rule_result_format(&res, &out);

@@ -431,6 +431,15 @@ enum param_ua {
 #define PARAM_SECRET	0x01	/* never in reports, logs or LCD */
 #define PARAM_REBOOT	0x02	/* change needs a reboot (spec 8.5.6) */
 #define PARAM_STATUS	0x04	/* read-only status field */
+#define PARAM_FWDEF	0x08	/* default depends on the running load (18) */
+#define PARAM_CATALOGUE	0x10	/* from data/mpp-parameters.tsv: a real MPP
+				   parameter, stored and reported, no
+				   behaviour behind it */
+/* struct param_def families: where the catalogue saw the name */
+#define PARAM_FAM_68	0x01
+#define PARAM_FAM_78	0x02
+#define PARAM_FAM_88	0x04
+#define PARAM_FAM_98	0x08
 struct param_def {
 	const char	*name;		/* XML element name */
 	enum param_type	 type;
@@ -439,11 +448,15 @@ struct param_def {
 	const char	*choices;	/* PT_CHOICE: "A|B|C" */
 	unsigned	 flags;
 	const char	*alias;		/* second accepted spelling or NULL */
-	const char	*doc;
+	const char	*doc;		/* catalogue: the web page path */
+	unsigned	 families;	/* PARAM_FAM_*; 0: phonefleet's own */
 };
 /*
  * Parameters the phone's logic reads, by id: the first entries of
  * param_table, in this order.  Everything after P__FIXED is looked up by name.
+ * The table ends with the whole catalogue (PARAM_CATALOGUE); an entry there
+ * whose name a typed entry already has is shadowed: param_find() never
+ * returns it (param_is_shadowed()).
  */
 enum param_id {
 	P_PROVISION_ENABLE,
@@ -489,9 +502,18 @@ extern const struct param_def	param_table[];
 extern const size_t		param_count;
 void		 param_index_build(struct hmap *index);	/* emu_ctx_create() */
 int		 param_find(const struct emu_ctx *ctx, const char *name);
+int		 param_is_shadowed(const struct emu_ctx *ctx, int id);
+/*
+ * profile check: up to max known names close to an unknown one (case,
+ * "-", spaces or a missing "_", or a typo), best first.  Returns how many.
+ */
+size_t		 param_suggest(const struct emu_ctx *ctx, const char *name,
+		     const char **out, size_t max);
 /* 0 ok; -1 with *cause ("\"1h\" is not a number") for a bad typed value. */
 int		 param_validate(int id, const char *value, char **cause);
 int		 param_is_true(const char *value);	/* Yes/yes/true/1 */
+/* The factory value on a load whose version is major.minor (spec 18). */
+const char	*param_default(int id, unsigned major, unsigned minor);
 
 /* pset.c: one phone's values: schema defaults + sparse sorted overrides */
 #define PSET_VALUE	0x01	/* value overridden (else only ua) */
@@ -638,6 +660,8 @@ struct rule_result {
 	int		 status;
 	int		 uid_secret;	/* uid came from $SA..$SD: never shown */
 	char		*reason;	/* owned: detail for logs, or NULL */
+	char		*skipped;	/* owned: "skipped alternative N: ..."
+					   lines, or NULL */
 };
 void		 rule_result_init(struct rule_result *res);
 void		 rule_result_clear(struct rule_result *res);

@@ -23,6 +23,8 @@ struct macro_out {
 };
 
 static void	macro_add(struct macro_out *, const char *, size_t);
+static const char *macro_lookup(const char *, size_t, unsigned,
+		    macro_lookup_cb, void *, char *, size_t);
 static int	macro_is_name_char(int);
 static int	macro_is_secret(const char *, size_t);
 static size_t	macro_number(const char *, size_t, size_t *);
@@ -38,7 +40,7 @@ macro_expand(const char *in, unsigned flags, macro_lookup_cb cb, void *arg)
 	char			 tmp[MACRO_TMP_LEN];
 	const char		*p = in, *name, *val, *end;
 	size_t			 namelen, n, off, len, vlen;
-	int			 has_off, has_len, secret;
+	int			 has_off, has_len;
 
 	dbuf_init(&out.b);
 	out.full = 0;
@@ -101,14 +103,16 @@ macro_expand(const char *in, unsigned flags, macro_lookup_cb cb, void *arg)
 			end = name + namelen;
 		}
 
-		secret = macro_is_secret(name, namelen);
-		val = NULL;
-		if (secret && (flags & (MACRO_SECRETS | MACRO_ONLY_SECRETS)))
-			val = cb == NULL ? NULL :
-			    cb(arg, name, namelen, tmp, sizeof tmp);
-		else if (!secret && (~flags & MACRO_ONLY_SECRETS))
-			val = cb == NULL ? NULL :
-			    cb(arg, name, namelen, tmp, sizeof tmp);
+		val = macro_lookup(name, namelen, flags, cb, arg, tmp,
+		    sizeof tmp);
+		if (val == NULL && p[1] != '(' &&
+		    (n = strcspn(name, "_")) != 0 && n < namelen) {
+			/* 6.1: "_" ends a name the longer run is not. */
+			val = macro_lookup(name, n, flags, cb, arg, tmp,
+			    sizeof tmp);
+			if (val != NULL)
+				end = name + n;
+		}
 		if (val == NULL) {
 			/* Unknown or restricted: verbatim (spec 6.1). */
 			macro_add(&out, p, end - p);
@@ -131,6 +135,26 @@ macro_expand(const char *in, unsigned flags, macro_lookup_cb cb, void *arg)
 	if (out.b.data == NULL)
 		return (xstrdup(""));
 	return ((char *)out.b.data);
+}
+
+/*
+ * The value of one name, or NULL when it is unknown or restricted ($SA..$SD
+ * outside --key/--uid/--pwd, everything else with MACRO_ONLY_SECRETS).
+ */
+static const char *
+macro_lookup(const char *name, size_t len, unsigned flags,
+    macro_lookup_cb cb, void *arg, char *tmp, size_t tmpsize)
+{
+	int	secret;
+
+	if (cb == NULL)
+		return (NULL);
+	secret = macro_is_secret(name, len);
+	if (secret && (flags & (MACRO_SECRETS | MACRO_ONLY_SECRETS)))
+		return (cb(arg, name, len, tmp, tmpsize));
+	if (!secret && (~flags & MACRO_ONLY_SECRETS))
+		return (cb(arg, name, len, tmp, tmpsize));
+	return (NULL);
 }
 
 /* Append, never beyond MACRO_MAX_LEN bytes. */

@@ -8,7 +8,8 @@
  * "profile check" and the docs read it; no default lives anywhere else.
  * The first P__FIXED entries are the parameters the phone's logic reads by
  * id (enum param_id); the rest are found by name.  Defaults marked † in
- * spec 7 follow the firmware >= 12.0 / 11.2 choice of spec 18 (K2, K4).
+ * spec 7 follow the firmware >= 12.0 / 11.2 choice of spec 18 (K2, K4);
+ * param_default() gives the older value to a phone running an older load.
  * Line and extension families (spec 8.4: "Dial_Plan_1_") are generated for
  * n = 1..PARAM_LINES, speed dials for n = 2..9.
  */
@@ -22,6 +23,7 @@
 #define PARAM_LINES	16
 #define PARAM_QUOTE_MAX	64	/* bytes of a bad value quoted in a cause */
 #define PARAM_UINT_MAX	2147483647U
+#define PARAM_NAME_MAX	96	/* longest name param_suggest() compares */
 
 #define PSTR(n, d, f, doc) \
 	{ n, PT_STR, d, 0, 0, NULL, f, NULL, doc }
@@ -94,10 +96,11 @@ const struct param_def param_table[] = {
 	    65535, 0, "Spread after Resync_At, seconds (below 600: 600)"),
 	[P_RESYNC_PERIODIC] = PTYPE("Resync_Periodic", PT_SCHED, "3600",
 	    "Schedule after a successful resync; 0 or empty disables"),
-	[P_RESYNC_ERROR_RETRY_DELAY] = PTYPE("Resync_Error_Retry_Delay",
+	[P_RESYNC_ERROR_RETRY_DELAY] = { "Resync_Error_Retry_Delay",
 	    PT_SCHED,
 	    "60,120,240,480,960,1920,3840,7680,15360,30720,61440,86400",
-	    "Retry schedule after a failed resync; 0 disables"),
+	    0, 0, NULL, PARAM_FWDEF, NULL,
+	    "Retry schedule after a failed resync; 0 disables" },
 	[P_FORCED_RESYNC_DELAY] = PUINT("Forced_Resync_Delay", "14400", 0,
 	    65535, 0, "Longest wait for idle before a due resync is forced"),
 	[P_RESYNC_FROM_SIP] = PBOOL("Resync_From_SIP", "Yes",
@@ -126,7 +129,7 @@ const struct param_def param_table[] = {
 	[P_PROFILE_RULE_D] = PTYPE("Profile_Rule_D", PT_RULE, "",
 	    "Fourth profile rule"),
 	[P_DHCP_OPTION_TO_USE] = PSTR("DHCP_Option_To_Use",
-	    "66,160,159,150,60,43,125", 0,
+	    "66,160,159,150,60,43,125", PARAM_FWDEF,
 	    "DHCP options searched for the provisioning server, in order"),
 	[P_DHCPV6_OPTION_TO_USE] = PSTR("DHCPv6_Option_To_Use", "17,160,159",
 	    0, "DHCPv6 options for the provisioning server (not emulated)"),
@@ -147,8 +150,10 @@ const struct param_def param_table[] = {
 	[P_UPGRADE_RULE] = PTYPE("Upgrade_Rule", PT_RULE, "",
 	    "Firmware upgrade rule"),
 	/* 7.4 Security, HTTP, GPP */
-	[P_HTTP_USER_AGENT_NAME] = PSTR("HTTP_User_Agent_Name", "", 0,
-	    "Non-empty: sent verbatim as User-Agent"),
+	/* 9.5, B53: the factory value real phones export. */
+	[P_HTTP_USER_AGENT_NAME] = PTYPE("HTTP_User_Agent_Name", PT_MSG,
+	    "$VERSION ($MA)",
+	    "User-Agent, macros expanded; empty: the factory value"),
 	PGPP(0, "A"), PGPP(1, "B"), PGPP(2, "C"), PGPP(3, "D"),
 	PGPP(4, "E"), PGPP(5, "F"), PGPP(6, "G"), PGPP(7, "H"),
 	PGPP(8, "I"), PGPP(9, "J"), PGPP(10, "K"), PGPP(11, "L"),
@@ -280,7 +285,7 @@ const struct param_def param_table[] = {
 	/* 7.9 Other names */
 	PSTR("Trans_Auth_Rule", "", 0,
 	    "Transition-to-enterprise rule (stored, not acted on)"),
-	PSTR("Trans_Auth_Type", "", 0,
+	PSTR("Trans_Auth_Type", "Classic", 0,
 	    "Transition-to-enterprise type (stored, not acted on)"),
 	PUINT("Transition_Authorization_Error_Retry_Delay", "1800", 0,
 	    PARAM_UINT_MAX, 0,
@@ -316,7 +321,7 @@ const struct param_def param_table[] = {
 	PSTR("Time_Zone", "GMT-08:00", 0, "Local time zone"),
 	PSTR("Primary_NTP_Server", "", 0, "First NTP server"),
 	PSTR("Secondary_NTP_Server", "", 0, "Second NTP server"),
-	PSTR("Back_Light_Timer", "", 0,
+	PSTR("Back_Light_Timer", "5m", 0,
 	    "LCD back light timer (model dependent, not emulated)"),
 	/* Lines and extensions */
 	PLINE(1, "5060"), PLINE(2, "5061"), PLINE(3, "5062"),
@@ -328,6 +333,13 @@ const struct param_def param_table[] = {
 	/* Speed dials (8.2 rule 4 example) */
 	PSPEED(2), PSPEED(3), PSPEED(4), PSPEED(5),
 	PSPEED(6), PSPEED(7), PSPEED(8), PSPEED(9),
+
+	/*
+	 * Every name of the 68xx/78xx/88xx/98xx catalogue (spec 7), with its
+	 * factory value, generated at build time.  Names typed above shadow
+	 * theirs; the rest are stored, reported and settable, nothing more.
+	 */
+#include "emu/param-cat.inc"
 };
 const size_t param_count = nitems(param_table);
 
@@ -337,11 +349,30 @@ _Static_assert(P_GPP_P == P_GPP_A + 15, "GPP_A..GPP_P not consecutive");
 _Static_assert(P_GPP_SD == P_GPP_SA + 3, "GPP_SA..GPP_SD not consecutive");
 _Static_assert(nitems(param_table) < UINT16_MAX, "pset ids are 16 bits");
 
+/*
+ * Spec 18: defaults that older loads ship with.  Below major.minor the
+ * parameter's factory value is old_def instead of the table's.
+ */
+static const struct {
+	int		 id;
+	unsigned	 major, minor;
+	const char	*old_def;
+} param_fw_defaults[] = {
+	{ P_RESYNC_ERROR_RETRY_DELAY, 12, 0, "3600" },		/* K2 */
+	{ P_DHCP_OPTION_TO_USE, 11, 2, "160,159,66,150" },	/* K4 */
+};
+
 static char	*param_quote(const char *);
+static size_t	 param_norm(const char *, char *, size_t);
+static unsigned	 param_distance(const char *, size_t, const char *, size_t,
+		     unsigned);
 static int	 param_choice(const char *, const char *);
 static int	 param_lower(int);
 
-/* Name and alias -> id + 1.  A hole or a duplicate is a broken table. */
+/*
+ * Name and alias -> id + 1.  A hole or a duplicate among the typed entries
+ * is a broken table; a catalogue entry whose name is taken is shadowed.
+ */
 void
 param_index_build(struct hmap *index)
 {
@@ -352,6 +383,9 @@ param_index_build(struct hmap *index)
 	for (i = 0; i < param_count; i++) {
 		pd = &param_table[i];
 		assert(pd->name != NULL && pd->def != NULL && pd->doc != NULL);
+		if ((pd->flags & PARAM_CATALOGUE) &&
+		    hmap_get(index, pd->name, strlen(pd->name)) != NULL)
+			continue;
 		old = hmap_put(index, pd->name, strlen(pd->name),
 		    (void *)(uintptr_t)(i + 1));
 		assert(old == NULL);
@@ -373,6 +407,125 @@ param_find(const struct emu_ctx *ctx, const char *name)
 	if (v == NULL)
 		return (-1);
 	return ((int)((uintptr_t)v - 1));
+}
+
+/* A catalogue entry whose name a typed entry already has. */
+int
+param_is_shadowed(const struct emu_ctx *ctx, int id)
+{
+	return (param_find(ctx, param_table[id].name) != id);
+}
+
+/*
+ * Known names near an unknown one, best first: the same letters and digits
+ * in any case and with any separators ("profile rule", "Profile-Rule",
+ * "Dial_Plan[1]" for Dial_Plan_1_) rank 0, then an edit distance of 1 (2
+ * for names longer than 6) ignoring case.  Shadowed entries are skipped.
+ */
+size_t
+param_suggest(const struct emu_ctx *ctx, const char *name, const char **out,
+    size_t max)
+{
+	char		 want[PARAM_NAME_MAX + 1], have[PARAM_NAME_MAX + 1];
+	unsigned	 score[8], d, limit;
+	size_t		 wl, hl, nl, i, k, n = 0;
+	const char	*cand;
+
+	if (max > nitems(score))
+		max = nitems(score);
+	if (max == 0 || (nl = strlen(name)) > PARAM_NAME_MAX)
+		return (0);
+	wl = param_norm(name, want, sizeof want);
+	limit = nl > 6 ? 2 : 1;
+	for (i = 0; i < param_count; i++) {
+		cand = param_table[i].name;
+		if ((param_table[i].flags & PARAM_CATALOGUE) &&
+		    param_is_shadowed(ctx, (int)i))
+			continue;
+		if ((hl = strlen(cand)) > PARAM_NAME_MAX)
+			continue;
+		if (strcmp(cand, name) == 0)
+			continue;
+		if (param_norm(cand, have, sizeof have) == wl && wl != 0 &&
+		    memcmp(have, want, wl) == 0)
+			d = 0;
+		else if ((d = param_distance(name, nl, cand, hl, limit)) >
+		    limit)
+			continue;
+		/* Insert by score, keeping table order among equals. */
+		if (n == max && score[n - 1] <= d)
+			continue;
+		for (k = n < max ? n : max - 1; k > 0 && score[k - 1] > d;
+		    k--) {
+			out[k] = out[k - 1];
+			score[k] = score[k - 1];
+		}
+		out[k] = cand;
+		score[k] = d;
+		if (n < max)
+			n++;
+	}
+	/* The same name but for case and separators: only those. */
+	for (k = 1; k < n && score[0] == 0; k++) {
+		if (score[k] != 0)
+			return (k);
+	}
+	return (n);
+}
+
+/* Lower-case letters and digits of s only; returns their count. */
+static size_t
+param_norm(const char *s, char *out, size_t size)
+{
+	size_t	n = 0;
+
+	for (; *s != '\0' && n + 1 < size; s++) {
+		if ((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9'))
+			out[n++] = *s;
+		else if (*s >= 'A' && *s <= 'Z')
+			out[n++] = *s - 'A' + 'a';
+	}
+	out[n] = '\0';
+	return (n);
+}
+
+/*
+ * Levenshtein distance ignoring case, or limit + 1 as soon as it must be
+ * larger.  Both lengths are at most PARAM_NAME_MAX.
+ */
+static unsigned
+param_distance(const char *a, size_t al, const char *b, size_t bl,
+    unsigned limit)
+{
+	unsigned	 row[2][PARAM_NAME_MAX + 1], best, c;
+	unsigned	*prev = row[0], *cur = row[1], *t;
+	size_t		 i, j;
+
+	if ((al > bl ? al - bl : bl - al) > limit)
+		return (limit + 1);
+	for (j = 0; j <= bl; j++)
+		prev[j] = j;
+	for (i = 1; i <= al; i++) {
+		cur[0] = i;
+		best = cur[0];
+		for (j = 1; j <= bl; j++) {
+			c = prev[j - 1] + (param_lower(a[i - 1]) !=
+			    param_lower(b[j - 1]));
+			if (prev[j] + 1 < c)
+				c = prev[j] + 1;
+			if (cur[j - 1] + 1 < c)
+				c = cur[j - 1] + 1;
+			cur[j] = c;
+			if (c < best)
+				best = c;
+		}
+		if (best > limit)
+			return (limit + 1);
+		t = prev;
+		prev = cur;
+		cur = t;
+	}
+	return (prev[bl]);
 }
 
 /*
@@ -446,6 +599,29 @@ param_validate(int id, const char *value, char **cause)
 		break;
 	}
 	return (0);
+}
+
+/*
+ * The factory value of a parameter on a load numbered major.minor (spec
+ * 18, K2 and K4): the older default below the firmware that changed it.
+ */
+const char *
+param_default(int id, unsigned major, unsigned minor)
+{
+	size_t	i;
+
+	assert(id >= 0 && (size_t)id < param_count);
+	if ((param_table[id].flags & PARAM_FWDEF) == 0)
+		return (param_table[id].def);
+	for (i = 0; i < nitems(param_fw_defaults); i++) {
+		if (param_fw_defaults[i].id != id)
+			continue;
+		if (major < param_fw_defaults[i].major ||
+		    (major == param_fw_defaults[i].major &&
+		    minor < param_fw_defaults[i].minor))
+			return (param_fw_defaults[i].old_def);
+	}
+	return (param_table[id].def);
 }
 
 /* Yes, true or 1, in any case. */

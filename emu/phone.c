@@ -31,6 +31,8 @@ static void	phone_timer(struct phone *, emu_time, struct emu_outbox *);
 static void	phone_route(struct phone *, const struct emu_event *, emu_time,
 		    struct emu_outbox *);
 static void	phone_reap(struct phone *, emu_time, struct emu_outbox *);
+static int	phone_load_version(const struct phone *, unsigned [3]);
+static const char *phone_version_macro(const struct phone *, char *, size_t);
 
 /* Assignment expressions (5.3.3): provisioning changes, not local ones. */
 int
@@ -479,10 +481,22 @@ phone_tls_session_drop(struct phone *p, const char *peer)
 
 /* Parameters. */
 
+/*
+ * A value, or the factory value of the running load (spec 18: some
+ * defaults changed with the firmware).  pset_get() hands back the table's
+ * own string exactly when nothing overrides it; values are interned copies.
+ */
 const char *
 phone_param(const struct phone *p, int id)
 {
-	return (pset_get(&p->ps, id));
+	const char	*v = pset_get(&p->ps, id);
+	unsigned	 ver[3];
+
+	if (v == param_table[id].def &&
+	    (param_table[id].flags & PARAM_FWDEF) &&
+	    phone_load_version(p, ver) >= 1)
+		return (param_default(id, ver[0], ver[1]));	/* K2, K4 */
+	return (v);
 }
 
 void
@@ -498,7 +512,7 @@ phone_get(const struct phone *p, const char *name)
 
 	if ((id = param_find(p->ctx, name)) < 0)
 		return (NULL);
-	return (pset_get(&p->ps, id));
+	return (phone_param(p, id));
 }
 
 int
@@ -641,45 +655,71 @@ phone_syslog(struct phone *p, struct emu_outbox *out, int id)
 }
 
 /*
- * User-Agent (spec 9.5, B53): Cisco-<PN>/<version> (<ma>), version being
- * the numeric parts of the running load: sip88xx.11-3-7MPP0001-272 gives
- * 11.3.7.  HTTP_User_Agent_Name, when set, replaces the whole value.
+ * User-Agent (spec 9.5, B53): HTTP_User_Agent_Name with its macros
+ * expanded; its factory value "$VERSION ($MA)" gives Cisco-<PN>/<version>
+ * (<ma>), and an empty value falls back to that.
  */
 char *
 phone_user_agent(const struct phone *p)
 {
 	const char	*ua = phone_param(p, P_HTTP_USER_AGENT_NAME);
-	const char	*s;
-	char		 ver[64], ma[13], *r;
-	size_t		 vl = 0;
-	int		 field = 0, i;
 
-	if (ua != NULL && *ua != '\0')
-		return (xstrdup(ua));
+	if (ua == NULL || *ua == '\0')
+		ua = param_table[P_HTTP_USER_AGENT_NAME].def;
+	return (macro_expand(ua, 0, phone_macro_lookup, (void *)p));
+}
+
+/*
+ * The numeric version of the running load (spec 9.5): the first three
+ * numbers after the "sip<family>." prefix, so sip88xx.11-3-7MPP0001-272
+ * gives 11, 3, 7.  Returns how many were found.
+ */
+static int
+phone_load_version(const struct phone *p, unsigned v[3])
+{
+	const char	*s;
+	int		 field = 0;
+
+	v[0] = v[1] = v[2] = 0;
 	if ((s = strchr(p->swver, '.')) != NULL)
 		s++;
 	else
 		s = p->swver;
-	ver[0] = '\0';
 	while (*s != '\0' && field < 3) {
 		if (!isdigit((unsigned char)*s))
 			break;
-		if (field > 0 && vl < sizeof ver - 1)
-			ver[vl++] = '.';
-		while (isdigit((unsigned char)*s) && vl < sizeof ver - 1)
-			ver[vl++] = *s++;
+		while (isdigit((unsigned char)*s)) {
+			if (v[field] < 100000)
+				v[field] = v[field] * 10 + (*s - '0');
+			s++;
+		}
+		field++;
 		while (*s != '\0' && *s != '-')
 			s++;
 		if (*s == '-')
 			s++;
-		field++;
 	}
-	ver[vl] = '\0';
-	for (i = 0; i < 12; i++)
-		ma[i] = tolower((unsigned char)p->macstr[i]);
-	ma[12] = '\0';
-	xasprintf(&r, "Cisco-%s/%s (%s)", p->model, vl > 0 ? ver : "0", ma);
-	return (r);
+	return (field);
+}
+
+/* $VERSION (spec 6.2): Cisco-<PN>/<major>.<minor>.<micro>, in tmp. */
+static const char *
+phone_version_macro(const struct phone *p, char *tmp, size_t tmpsize)
+{
+	unsigned	v[3];
+	int		n;
+
+	n = phone_load_version(p, v);
+	if (n == 0)
+		snprintf(tmp, tmpsize, "Cisco-%s/0", p->model);
+	else if (n == 1)
+		snprintf(tmp, tmpsize, "Cisco-%s/%u", p->model, v[0]);
+	else if (n == 2)
+		snprintf(tmp, tmpsize, "Cisco-%s/%u.%u", p->model, v[0], v[1]);
+	else
+		snprintf(tmp, tmpsize, "Cisco-%s/%u.%u.%u", p->model, v[0],
+		    v[1], v[2]);
+	return (tmp);
 }
 
 /*
@@ -777,8 +817,12 @@ phone_macro_lookup(void *arg, const char *name, size_t len, char *tmp,
 	}
 	if (strcmp(n, "EMS") == 0)
 		return ("0");
-	if (strcmp(n, "MUID") == 0 || strcmp(n, "MPWD") == 0)
+	/* Extension mobility is not emulated: nobody is signed in. */
+	if (strcmp(n, "MUID") == 0 || strcmp(n, "MPWD") == 0 ||
+	    strcmp(n, "PDOM") == 0)
 		return ("");
+	if (strcmp(n, "VERSION") == 0)
+		return (phone_version_macro(p, tmp, tmpsize));
 	if (strcmp(n, "ORIGTYPE") == 0)
 		return ("orig_mpp");
 	if (strcmp(n, "AUTHSTATUS") == 0)

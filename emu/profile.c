@@ -34,6 +34,9 @@
 #define PROFILE_ALIAS_MAX	30	/* spec 8.7 */
 #define PROFILE_ERR_MAX		200	/* bytes of a libxml2 message kept */
 #define PROFILE_QUOTE_MAX	64	/* bytes of an attribute quoted */
+#define PROFILE_NEST_MAX	8	/* levels of nested elements named */
+#define PROFILE_SUGGEST_MAX	3	/* names suggested for an unknown one */
+#define PROFILE_SUGGEST_NOTES	500	/* unknown names given suggestions */
 #define PROFILE_FP		"flat-profile"
 #define PROFILE_FP_PREFIX	"/flat-profile/"
 
@@ -57,16 +60,24 @@ struct profile_parser {
 	size_t			 capent, caprej;
 	int			 doctype;
 	long			 doctype_line;
+	char			*xml_error;	/* owned: libxml2's first error */
+	int			 xml_line;
 	char			*error;		/* owned: first fatal error */
 };
 
 static void	profile_sax_doctype(void *, const xmlChar *, const xmlChar *,
 		    const xmlChar *);
-static char	*profile_xml_error(xmlParserCtxtPtr);
+static void	 profile_sax_error(void *, xmlErrorPtr);
+static char	*profile_xml_error(struct profile_parser *, xmlParserCtxtPtr,
+		    const uint8_t *, size_t);
+static const char *profile_curly_quote(const uint8_t *, size_t, int);
 static void	 profile_alias_parse(struct profile_parser *, const char *);
 static void	 profile_walk(struct profile_parser *, xmlNodePtr, int);
 static void	 profile_param(struct profile_parser *, xmlNodePtr,
 		    const char *);
+static void	 profile_nested(struct profile_parser *, xmlNodePtr,
+		    const char *, int);
+static char	*profile_rule_check(struct phone *, const struct profile_ent *);
 static void	 profile_attr(struct profile_parser *, xmlAttrPtr,
 		    const char *, uint32_t, int *, int *);
 static const char *profile_value(struct profile_parser *, xmlNodePtr);
@@ -117,15 +128,17 @@ profile_parse(struct emu_ctx *ctx, const uint8_t *buf, size_t len,
 		goto out;
 	}
 	xc->sax->internalSubset = profile_sax_doctype;
+	xc->sax->serror = profile_sax_error;
 	xc->_private = &pp;
 	pp.doc = xmlCtxtReadMemory(xc, (const char *)buf, (int)len, NULL,
 	    "UTF-8", PROFILE_XML_OPTIONS);
 	if (pp.doctype) {
 		xasprintf(&pp.error, "line %ld: DOCTYPE not allowed",
 		    pp.doctype_line);
-	} else if (pp.doc == NULL)
-		pp.error = profile_xml_error(xc);
+	} else if (pp.doc == NULL || !xc->wellFormed)
+		pp.error = profile_xml_error(&pp, xc, buf, len);
 	xmlFreeParserCtxt(xc);
+	free(pp.xml_error);
 	if (pp.error != NULL)
 		goto out;
 
@@ -280,9 +293,14 @@ fail:
  * per note, in line order, then the counts:
  *	FILE:12: apply Resync_Periodic = "600"
  *	FILE:13: reject Provision_Enable: "maybe" is not Yes or No
- *	FILE:14: ignore Transport_Protocol: unknown parameter
- *	2 applied, 1 rejected, 1 ignored
- * Secret values never appear.
+ *	FILE:14: apply Call_Park_Code = "*68" (MPP parameter, stored only)
+ *	FILE:15: warn Profile_Rule: bad profile rule: alternative 1: ...
+ *	FILE:16: ignore Profile_rule: unknown parameter; did you mean
+ *	    Profile_Rule?
+ *	3 applied, 1 rejected, 1 ignored, 1 warning
+ * A catalogue parameter (spec 7) the phone stores without acting on it is
+ * told from a name no phone knows; near misses are suggested; a rule that
+ * would fail as written is warned about.  Secret values never appear.
  */
 void
 profile_check_report(struct emu_ctx *ctx, const char *file,
@@ -292,9 +310,32 @@ profile_check_report(struct emu_ctx *ctx, const char *file,
 	const struct profile_note	*nt;
 	const struct param_def		*pd;
 	static const char *const	 ua_names[] = { "rw", "ro", "na" };
-	size_t				 i = 0, j = 0, nrej = 0, nign = 0;
-	char				*s;
+	struct phone_conf		 pc;
+	struct phone			*p = NULL;
+	const char			*sug[PROFILE_SUGGEST_MAX];
+	size_t				 i = 0, j = 0, k, nrej = 0, nign = 0;
+	size_t				 nwarn = 0, nsug = 0, ns;
+	char				*s, *why;
 
+	/* A factory phone with this file's values, to try its rules on. */
+	for (i = 0; i < pr->n; i++) {
+		if (pr->ent[i].id >= 0 &&
+		    param_table[pr->ent[i].id].type == PT_RULE)
+			break;
+	}
+	if (i < pr->n) {
+		memset(&pc, 0, sizeof pc);
+		pc.key_group = -1;
+		p = phone_create(ctx, &pc);
+		for (i = 0; i < pr->n; i++) {
+			e = &pr->ent[i];
+			if (e->id >= 0 && e->value != NULL)
+				(void)phone_set(p, param_table[e->id].name,
+				    e->value, 0, NULL);
+		}
+	}
+
+	i = 0;
 	while (i < pr->n || j < pr->nrej) {
 		if (j == pr->nrej ||
 		    (i < pr->n && pr->ent[i].line <= pr->rej[j].line)) {
@@ -303,15 +344,16 @@ profile_check_report(struct emu_ctx *ctx, const char *file,
 			s = pf_escape(pd != NULL ? pd->name : e->name,
 			    strlen(pd != NULL ? pd->name : e->name));
 			dbuf_printf(out, "%s:%u: apply %s", file, e->line, s);
-			free(s);
 			if (e->value != NULL) {
+				char	*v;
+
 				if (pd != NULL && (pd->flags & PARAM_SECRET))
-					s = xstrdup("********");
+					v = xstrdup("********");
 				else
-					s = pf_escape(e->value,
+					v = pf_escape(e->value,
 					    strlen(e->value));
-				dbuf_printf(out, " = \"%s\"", s);
-				free(s);
+				dbuf_printf(out, " = \"%s\"", v);
+				free(v);
 			}
 			if (e->ua >= 0 && (size_t)e->ua < nitems(ua_names))
 				dbuf_printf(out, " ua=%s", ua_names[e->ua]);
@@ -321,7 +363,19 @@ profile_check_report(struct emu_ctx *ctx, const char *file,
 				dbuf_add_str(out, " (value kept)");
 			if (pd == NULL)
 				dbuf_add_str(out, " (unknown, stored)");
+			else if (pd->flags & PARAM_CATALOGUE)
+				dbuf_add_str(out,
+				    " (MPP parameter, stored only)");
 			dbuf_add_str(out, "\n");
+			if (p != NULL && pd != NULL && pd->type == PT_RULE &&
+			    e->value != NULL &&
+			    (why = profile_rule_check(p, e)) != NULL) {
+				dbuf_printf(out, "%s:%u: warn %s: %s\n", file,
+				    e->line, s, why);
+				free(why);
+				nwarn++;
+			}
+			free(s);
 		} else {
 			nt = &pr->rej[j++];
 			if (nt->rejected)
@@ -329,13 +383,59 @@ profile_check_report(struct emu_ctx *ctx, const char *file,
 			else
 				nign++;
 			s = pf_escape(nt->name, strlen(nt->name));
-			dbuf_printf(out, "%s:%u: %s %s: %s\n", file, nt->line,
+			dbuf_printf(out, "%s:%u: %s %s: %s", file, nt->line,
 			    nt->rejected ? "reject" : "ignore", s, nt->reason);
 			free(s);
+			/* A name no phone knows: what was probably meant. */
+			if (strcmp(nt->reason, "unknown parameter") == 0 &&
+			    nsug++ < PROFILE_SUGGEST_NOTES &&
+			    (ns = param_suggest(ctx, nt->name, sug,
+			    nitems(sug))) > 0) {
+				dbuf_add_str(out, "; did you mean ");
+				for (k = 0; k < ns; k++) {
+					dbuf_printf(out, "%s%s", k == 0 ? "" :
+					    k + 1 == ns ? " or " : ", ",
+					    sug[k]);
+				}
+				dbuf_add_str(out, "?");
+			}
+			dbuf_add_str(out, "\n");
 		}
 	}
-	dbuf_printf(out, "%zu applied, %zu rejected, %zu ignored\n", pr->n,
+	dbuf_printf(out, "%zu applied, %zu rejected, %zu ignored", pr->n,
 	    nrej, nign);
+	if (nwarn != 0)
+		dbuf_printf(out, ", %zu warning%s", nwarn,
+		    nwarn == 1 ? "" : "s");
+	dbuf_add_str(out, "\n");
+	phone_free(p);
+}
+
+/*
+ * Would this Profile_Rule* or Upgrade_Rule fail as written (spec 5)?  It
+ * is evaluated on a factory phone holding the file's values, with a DHCP
+ * server so that a host-less profile URL is fine (an upgrade URL must name
+ * its server, 5.7), and without running its assignments.  Returns the
+ * reason, or NULL.
+ */
+static char *
+profile_rule_check(struct phone *p, const struct profile_ent *e)
+{
+	struct rule_env		 env;
+	struct rule_result	 res;
+	char			*why = NULL;
+
+	phone_rule_env(p, &env, e->id == P_UPGRADE_RULE ?
+	    RULE_KIND_UPGRADE : RULE_KIND_PROFILE);
+	env.assign = NULL;
+	env.log = NULL;
+	env.dhcp_server = "dhcp-server";
+	rule_result_init(&res);
+	if (rule_eval(e->value, &env, &res) == RULE_ERROR)
+		why = xstrdup(res.reason != NULL ? res.reason :
+		    emu_err_name(res.err));
+	rule_result_clear(&res);
+	return (why);
 }
 
 /* SAX internalSubset: a DOCTYPE has started; stop before its subset. */
@@ -351,16 +451,44 @@ profile_sax_doctype(void *arg, const xmlChar *name, const xmlChar *extid,
 	xmlStopParser(xc);
 }
 
-/* "line N: message" from the parser's last error, on one line. */
+/*
+ * libxml2's structured error handler for this parser: keep the first
+ * error.  After one, libxml2 goes on and reports what follows from it (a
+ * bad attribute on line 2 becomes a tag mismatch at the end), so the last
+ * error is not where the file went wrong.
+ */
+static void
+profile_sax_error(void *arg, xmlErrorPtr err)
+{
+	xmlParserCtxtPtr	 xc = arg;
+	struct profile_parser	*pp = xc->_private;
+
+	if (pp == NULL || pp->xml_error != NULL || err == NULL ||
+	    err->level < XML_ERR_ERROR)
+		return;
+	pp->xml_error = xstrndup(err->message != NULL ? err->message :
+	    "not well-formed", PROFILE_ERR_MAX);
+	pp->xml_line = err->line;
+}
+
+/*
+ * "line N: message" from the parser's first error, on one line; a
+ * typographic quote on that line (pasted from a PDF) is named.
+ */
 static char *
-profile_xml_error(xmlParserCtxtPtr xc)
+profile_xml_error(struct profile_parser *pp, xmlParserCtxtPtr xc,
+    const uint8_t *body, size_t len)
 {
 	xmlErrorPtr	 err;
-	const char	*msg = "not well-formed";
+	const char	*msg = "not well-formed", *curly;
 	char		*buf, *p, *q;
 	int		 line = 1;
 
-	if ((err = xmlCtxtGetLastError(xc)) != NULL) {
+	if (pp->xml_error != NULL) {
+		msg = pp->xml_error;
+		if (pp->xml_line > 0)
+			line = pp->xml_line;
+	} else if ((err = xmlCtxtGetLastError(xc)) != NULL) {
 		if (err->message != NULL)
 			msg = err->message;
 		if (err->line > 0)
@@ -380,9 +508,37 @@ profile_xml_error(xmlParserCtxtPtr xc)
 	while (q != buf && q[-1] == ' ')
 		q--;
 	*q = '\0';
-	xasprintf(&p, "line %d: %s", line, buf);
+	if ((curly = profile_curly_quote(body, len, line)) != NULL) {
+		xasprintf(&p, "line %d: %s (typographic quote %s: "
+		    "write \" or ')", line, buf, curly);
+	} else
+		xasprintf(&p, "line %d: %s", line, buf);
 	free(buf);
 	return (p);
+}
+
+/* The first typographic quote on line (1-based) of body, or NULL. */
+static const char *
+profile_curly_quote(const uint8_t *body, size_t len, int line)
+{
+	static const char *const	 names[] = {
+		"U+2018", "U+2019", NULL, NULL, "U+201C", "U+201D"
+	};
+	size_t				 i = 0;
+	int				 n = 1;
+
+	while (i < len && n < line) {
+		if (body[i++] == '\n')
+			n++;
+	}
+	for (; i + 2 < len && body[i] != '\n'; i++) {
+		/* E2 80 98/99/9C/9D in UTF-8 */
+		if (body[i] == 0xe2 && body[i + 1] == 0x80 &&
+		    body[i + 2] >= 0x98 && body[i + 2] <= 0x9d &&
+		    names[body[i + 2] - 0x98] != NULL)
+			return (names[body[i + 2] - 0x98]);
+	}
+	return (NULL);
 }
 
 /*
@@ -510,12 +666,17 @@ profile_param(struct profile_parser *pp, xmlNodePtr node, const char *name)
 	id = param_find(pp->ctx, name);
 	if (id < 0 && !pp->ctx->permissive) {
 		profile_note(pp, line, name, 0, xstrdup("unknown parameter"));
+		if (!pp->has_alias)
+			profile_nested(pp, node, name, 0);
 		return;
 	}
 	if (id >= 0 && (param_table[id].flags & PARAM_STATUS)) {
 		profile_note(pp, line, name, 1, xstrdup("read-only parameter"));
 		return;
 	}
+
+	if (!pp->has_alias)
+		profile_nested(pp, node, name, 0);
 
 	/* Spec 8.3: ua and preserve-value; other attributes are ignored. */
 	for (at = node->properties; at != NULL; at = at->next) {
@@ -540,6 +701,39 @@ profile_param(struct profile_parser *pp, xmlNodePtr node, const char *name)
 	e->value = value;
 	e->ua = ua;
 	e->preserve = preserve;
+}
+
+/*
+ * Spec 8.1: only children of flat-profile are parameters.  Elements nested
+ * deeper are dropped; name each one so that "profile check" shows what a
+ * template nests by mistake (<Line><User_ID_1_>...).  Bounded by the
+ * parameter cap and PROFILE_NEST_MAX levels.
+ */
+static void
+profile_nested(struct profile_parser *pp, xmlNodePtr node, const char *top,
+    int depth)
+{
+	xmlNodePtr	 c;
+	char		*why, *q;
+
+	if (depth >= PROFILE_NEST_MAX)
+		return;
+	for (c = node->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE || pp->error != NULL)
+			continue;
+		if (++pp->nparam > PROFILE_MAX_ENTS) {
+			xasprintf(&pp->error, "line %u: more than %d "
+			    "parameters", profile_line(c), PROFILE_MAX_ENTS);
+			return;
+		}
+		q = pf_escape(top, strlen(top));
+		xasprintf(&why, "inside <%s>: not a child of %s, dropped", q,
+		    PROFILE_FP);
+		free(q);
+		profile_note(pp, profile_line(c), (const char *)c->name, 0,
+		    why);
+		profile_nested(pp, c, top, depth + 1);
+	}
 }
 
 /* One attribute of a parameter element: ua or preserve-value (8.3). */

@@ -157,6 +157,10 @@ pset_drop_if_default(struct pset *ps, struct pset_ent *e)
 
 	if (e->ua != UA_RW || (e->flags & PSET_LOCAL))
 		return;
+	/* The table's default is not every load's (spec 18): keep it. */
+	if ((e->flags & PSET_VALUE) &&
+	    (param_table[e->id].flags & PARAM_FWDEF))
+		return;
 	if ((e->flags & PSET_VALUE) &&
 	    strcmp(e->val, param_table[e->id].def) != 0)
 		return;

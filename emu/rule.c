@@ -120,7 +120,13 @@ static int	rule_parse_options(const char *, const char *,
 		    struct rule_alt *, char **);
 static int	rule_parse_url(const char *, struct rule_alt *, char **);
 static int	rule_gpp_letter(const char *, size_t);
-static int	rule_cond(const struct rule_env *, const char *, char **);
+static int	rule_cond(const struct rule_env *, const char *, char **,
+		    char **);
+static char	*rule_tok_text(const struct rule_tok *);
+static char	*rule_printable(const char *);
+static void	rule_skipped(struct rule_result *, size_t, const char *,
+		    const char *, const char *);
+static char	*rule_raw_cond(char **, size_t, size_t, size_t);
 static int	rule_tok_relop(const struct rule_tok *, enum rule_relop *);
 static int	rule_cond_tokens(const char *, struct rule_tok **, size_t *,
 		    char **);
@@ -187,6 +193,7 @@ rule_result_clear(struct rule_result *res)
 	free(res->uid);
 	free(res->pwd);
 	free(res->reason);
+	free(res->skipped);
 	rule_result_init(res);
 }
 
@@ -201,8 +208,9 @@ rule_eval(const char *text, const struct rule_env *env,
 {
 	struct rule_alt	*alts = NULL, *alt = NULL;
 	char		*expanded, *rule, **parts = NULL, *cause = NULL;
+	char		*rawcopy, **raw;
 	const char	*server;
-	size_t		 nalts = 0, i, j;
+	size_t		 nalts = 0, nraw, i, j;
 	int		 r;
 
 	rule_result_clear(res);
@@ -221,7 +229,7 @@ rule_eval(const char *text, const struct rule_env *env,
 	}
 
 	if (env->kind == RULE_KIND_TRIGGER) {
-		r = rule_cond(env, rule, &cause);
+		r = rule_cond(env, rule, &cause, NULL);
 		if (r == -1) {
 			xasprintf(&res->reason, "%s: %s",
 			    emu_err_name(EMU_E_BADRULE), cause);
@@ -257,13 +265,33 @@ rule_eval(const char *text, const struct rule_env *env,
 		goto out;
 	}
 
+	/*
+	 * The conditions as written, before expansion, to say why one did
+	 * not hold; only when the text splits the same way.
+	 */
+	rawcopy = xstrdup(text);
+	raw = rule_split(rule_trim(rawcopy), &nraw);
+	for (j = 0; j < nraw; j++) {
+		char	*c = rule_raw_cond(raw, nraw, nalts, j);
+
+		free(raw[j]);
+		raw[j] = c;
+	}
+	raw = xreallocarray(raw, nalts > nraw ? nalts : nraw, sizeof *raw);
+	for (j = nraw; j < nalts; j++)
+		raw[j] = NULL;
+	if (nalts > nraw)
+		nraw = nalts;
+
 	/* 5.3.1: the first true condition, or no condition, wins. */
 	for (i = 0; i < nalts; i++) {
+		char	*why = NULL;
+
 		if (alts[i].cond == NULL) {
 			alt = &alts[i];
 			break;
 		}
-		r = rule_cond(env, alts[i].cond, &cause);
+		r = rule_cond(env, alts[i].cond, &cause, &why);
 		if (r == -1) {
 			char	*e;
 
@@ -272,13 +300,21 @@ rule_eval(const char *text, const struct rule_env *env,
 			    "%s (taken as false)", rule_kind_name(env->kind),
 			    i + 1, e, cause);
 			free(e);
+			rule_skipped(res, i, raw[i], alts[i].cond, cause);
 			free(cause);
 			cause = NULL;
 		} else if (r == 1) {
 			alt = &alts[i];
 			break;
+		} else {
+			rule_skipped(res, i, raw[i], alts[i].cond, why);
 		}
+		free(why);
 	}
+	for (j = 0; j < nraw; j++)
+		free(raw[j]);
+	free(raw);
+	free(rawcopy);
 	if (alt == NULL) {
 		res->rc = RULE_SKIP;
 		res->reason = xstrdup("no condition is true");
@@ -397,7 +433,7 @@ rule_trigger(const char *text, const struct rule_env *env)
 		free(expanded);
 		return (0);
 	}
-	r = rule_cond(env, cond, &cause);
+	r = rule_cond(env, cond, &cause, NULL);
 	if (r == -1) {
 		e = pf_escape(cond, strlen(cond));
 		rule_log(env, "trigger \"%s\": %s", e, cause);
@@ -458,7 +494,9 @@ rule_result_format(const struct rule_result *res, struct dbuf *out)
 	if (res->key != NULL)
 		dbuf_add_str(out, "key: (hidden)\n");
 	if (res->uid != NULL) {
-		if (res->uid_secret)
+		if (*res->uid == '\0')
+			dbuf_add_str(out, "uid: (empty: no credentials)\n");
+		else if (res->uid_secret)
 			dbuf_add_str(out, "uid: (hidden)\n");
 		else {
 			e = pf_escape(res->uid, strlen(res->uid));
@@ -739,10 +777,16 @@ rule_parse_options(const char *p, const char *end, struct rule_alt *alt,
 			dst = &alt->pwd;
 		if (dst != NULL) {
 			p = rule_skip_ws(p);
-			if (p == tok + len || p >= end) {
-				xasprintf(cause, "option %.*s needs a value",
-				    (int)len, tok);
-				return (-1);
+			if (p >= end || (end - p >= 2 && p[0] == '-' &&
+			    p[1] == '-')) {
+				/*
+				 * 5.2 (revised): macros were expanded first,
+				 * so "[--uid $MUID --pwd $MPWD]" may leave an
+				 * option with nothing after it: an empty value.
+				 */
+				free(*dst);
+				*dst = xstrdup("");
+				continue;
 			}
 			if (*p == '"') {
 				arg = p + 1;
@@ -904,14 +948,97 @@ rule_gpp_letter(const char *s, size_t len)
 }
 
 /*
+ * The condition of raw alternative i as written (before expansion), or
+ * NULL when the raw text does not split into as many alternatives as the
+ * expanded one or does not start with "(".  Caller frees.
+ */
+static char *
+rule_raw_cond(char **raw, size_t nraw, size_t nalts, size_t i)
+{
+	const char	*q;
+
+	if (nraw != nalts || raw[i][0] != '(' ||
+	    (q = rule_close(raw[i] + 1, ')')) == NULL)
+		return (NULL);
+	return (xstrndup(raw[i] + 1, q - raw[i] - 1));
+}
+
+/*
+ * "phonefleet rule expand" says why each alternative was passed over:
+ *	skipped alternative 1: ("$EMS" eq "mobile") is false: "0" eq "mobile"
+ * raw is the condition as written (or NULL), cond as expanded, why the
+ * comparison that failed or the reason it could not be evaluated.
+ */
+static void
+rule_skipped(struct rule_result *res, size_t i, const char *raw,
+    const char *cond, const char *why)
+{
+	struct dbuf	 b;
+	char		*c, *w;
+
+	if (raw == NULL)
+		raw = cond;
+	c = rule_printable(raw);
+	dbuf_init(&b);
+	if (res->skipped != NULL)
+		dbuf_add_str(&b, res->skipped);
+	dbuf_printf(&b, "skipped alternative %zu: (%s) is false", i + 1, c);
+	if (why != NULL && strcmp(why, raw) != 0) {
+		w = rule_printable(why);
+		dbuf_printf(&b, ": %s", w);
+		free(w);
+	}
+	dbuf_add_str(&b, "\n");
+	dbuf_add(&b, "", 1);
+	free(c);
+	free(res->skipped);
+	res->skipped = (char *)b.data;
+}
+
+/*
+ * A condition for a one-line message: quotes stay as written (the text is
+ * not itself quoted), other bytes outside printable ASCII become \xNN.
+ */
+static char *
+rule_printable(const char *s)
+{
+	char	*out, *p;
+
+	out = p = xmalloc(strlen(s) * 4 + 1);
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s >= 0x20 && (unsigned char)*s < 0x7f)
+			*p++ = *s;
+		else
+			p += sprintf(p, "\\x%02x", (unsigned char)*s);
+	}
+	*p = '\0';
+	return (out);
+}
+
+/* A condition token as written: strings in quotes. */
+static char *
+rule_tok_text(const struct rule_tok *t)
+{
+	char	*s;
+
+	if (t->type == RULE_TOK_STR)
+		xasprintf(&s, "\"%.*s\"", (int)t->len, t->s);
+	else
+		s = xstrndup(t->s, t->len);
+	return (s);
+}
+
+/*
  * cond-expr = comparison { ws1 ( "and" | "AND" ) ws1 comparison }.  Every
  * comparison is evaluated, so an error anywhere is reported.  Returns 1, 0,
- * or -1 with *cause.
+ * or -1 with *cause.  When it is 0 and why is not NULL, *why is the first
+ * comparison that failed, as the operands read after expansion.
  */
 static int
-rule_cond(const struct rule_env *env, const char *text, char **cause)
+rule_cond(const struct rule_env *env, const char *text, char **cause,
+    char **why)
 {
-	struct rule_tok		*tok = NULL, swver;
+	struct rule_tok		*tok = NULL, swver, *lhs;
 	struct rule_val		 a, b;
 	const char		*v;
 	char			 tmp[128];
@@ -928,6 +1055,7 @@ rule_cond(const struct rule_env *env, const char *text, char **cause)
 	for (;;) {
 		nth++;
 		/* Legacy (5.3.2, MAY): no left operand means $SWVER. */
+		lhs = NULL;
 		if (rule_tok_relop(&tok[pos], &op) == 0) {
 			v = NULL;
 			if (env->lookup != NULL)
@@ -939,8 +1067,11 @@ rule_cond(const struct rule_env *env, const char *text, char **cause)
 			swver.len = strlen(swver.s);
 			if (rule_operand(&swver, &a, cause) != 0)
 				goto fail;
-		} else if (rule_operand(&tok[pos++], &a, cause) != 0)
-			goto fail;
+		} else {
+			lhs = &tok[pos];
+			if (rule_operand(&tok[pos++], &a, cause) != 0)
+				goto fail;
+		}
 
 		if (pos >= n) {
 			xasprintf(cause, "comparison %d has no operator", nth);
@@ -961,6 +1092,17 @@ rule_cond(const struct rule_env *env, const char *text, char **cause)
 			goto fail;
 		if ((r = rule_compare(&a, op, &b, cause)) == -1)
 			goto fail;
+		if (r == 0 && result == 1 && why != NULL) {
+			char	*ta, *tb;
+
+			ta = lhs != NULL ? rule_tok_text(lhs) :
+			    rule_tok_text(&swver);
+			tb = rule_tok_text(&tok[pos - 1]);
+			xasprintf(why, "%s %.*s %s", ta, (int)tok[pos - 2].len,
+			    tok[pos - 2].s, tb);
+			free(ta);
+			free(tb);
+		}
 		if (r == 0)
 			result = 0;
 

@@ -128,6 +128,52 @@ expect_rc "gzip named .xml" 0
 good_report "$tmp/plain-name.xml" >"$tmp/want"
 expect_out "gzip named .xml"
 
+# Spec 7, 8.1, 8.5: a real MPP parameter the phone only stores, a name no
+# phone knows (with near misses: case, separators, SPA-style spaces, a
+# typo), rules that would fail as written, and elements nested below a
+# parameter, which are dropped.
+f=$tmp/fidelity.xml
+cat >"$f" <<'END'
+<flat-profile>
+  <Call_Park_Code>#68</Call_Park_Code>
+  <Resync_periodic>600</Resync_periodic>
+  <Resync_Periodc>600</Resync_Periodc>
+  <Bogus_Name>1</Bogus_Name>
+  <Profile_Rule>(1 eq 2)? http://h/a | http://h | http://h/c</Profile_Rule>
+  <Profile_Rule_B>$A</Profile_Rule_B>
+  <GPP_A>http://h/$MA.xml</GPP_A>
+  <Upgrade_Rule>/sip88xx.12-0-7MPP0301-92.loads</Upgrade_Rule>
+  <Ext_1>
+    <User_ID_1_>100</User_ID_1_>
+  </Ext_1>
+  <VPN_Password>hush</VPN_Password>
+</flat-profile>
+END
+run "$f"
+expect_rc "fidelity" 0
+cat >"$tmp/want" <<END
+$f:2: apply Call_Park_Code = "#68" (MPP parameter, stored only)
+$f:3: ignore Resync_periodic: unknown parameter; did you mean Resync_Periodic?
+$f:4: ignore Resync_Periodc: unknown parameter; did you mean Resync_Periodic?
+$f:5: ignore Bogus_Name: unknown parameter
+$f:6: apply Profile_Rule = "(1 eq 2)? http://h/a | http://h | http://h/c"
+$f:6: warn Profile_Rule: bad profile rule: alternative 2: "http://h": the URL has no path
+$f:7: apply Profile_Rule_B = "\$A"
+$f:8: apply GPP_A = "http://h/\$MA.xml"
+$f:9: apply Upgrade_Rule = "/sip88xx.12-0-7MPP0301-92.loads"
+$f:9: warn Upgrade_Rule: no server: an upgrade URL must name its server
+$f:10: ignore Ext_1: unknown parameter
+$f:11: ignore User_ID_1_: inside <Ext_1>: not a child of flat-profile, dropped
+$f:13: apply VPN_Password = "********" (MPP parameter, stored only)
+6 applied, 0 rejected, 5 ignored, 2 warnings
+END
+expect_out "fidelity"
+if grep -q hush "$tmp/out"; then
+	nok "fidelity: a catalogue password was printed"
+else
+	ok
+fi
+
 # B69, B72: <device><flat-profile> root; empty forms.
 f=$data/profile-device.xml
 run "$f"
@@ -145,6 +191,24 @@ run "$f"
 expect_rc "malformed" 1
 expect_err "malformed" \
     "$f:3: Opening and ending tag mismatch: GPP_A line 3 and GPP_B"
+
+# B68, 8.6: a corrupt file is reported at its first error.  A typographic
+# quote pasted from a PDF on line 2 used to be reported where libxml2 gave
+# up, further down; the quote is named.
+f=$tmp/curly.xml
+{
+	printf '<flat-profile>\n'
+	printf '  <Profile_Rule ua=\342\200\234na\342\200\235>'
+	printf 'http://p.example.com/$MA.xml</Profile_Rule>\n'
+	for n in 1 2 3 4 5 6; do
+		printf '  <GPP_%s>x</GPP_%s>\n' $n $n
+	done
+	printf '</flat-profile>\n'
+} >"$f"
+run "$f"
+expect_rc "curly quote" 1
+expect_err "curly quote" \
+    "$f:2: AttValue: \" or ' expected (typographic quote U+201C: write \" or ')"
 
 # A DOCTYPE is refused (phonefleet's choice, docs/profile.md).
 f=$data/profile-doctype.xml

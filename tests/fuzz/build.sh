@@ -77,6 +77,17 @@ if [ ! -f "$rng" ] && [ -f "$srcdir/fleet/scenario.rng" ]; then
 	} >"$rng"
 fi
 
+# The parameter catalogue compiled into emu/param.c, as Makefile.am makes it.
+if [ -f "$top_builddir/emu/param-cat.inc" ]; then
+	cflags="$cflags -I$top_builddir"
+else
+	mkdir -p "$obj/emu" &&
+	    awk -f "$srcdir/emu/param-cat.awk" \
+	    "$srcdir/data/mpp-parameters.tsv" >"$obj/emu/param-cat.inc" ||
+	    exit 1
+	cflags="$cflags -I$obj"
+fi
+
 # One archive per layer; the runtimes (netsim/rt-*.c) do I/O and are left
 # out.  A layer's files compile in parallel.
 libs=

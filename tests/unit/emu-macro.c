@@ -81,6 +81,8 @@ fake_lookup(void *arg, const char *name, size_t len, char *tmp,
 		return ("CP-8851-3PCC");
 	if (name_is(name, len, "PSN"))
 		return ("8851-3PCC");
+	if (name_is(name, len, "SN"))
+		return ("FCH1234ABCD");
 	if (name_is(name, len, "SWVER"))
 		return ("sip88xx.12-0-7MPP0301-92");
 	if (name_is(name, len, "CCERT"))
@@ -129,8 +131,35 @@ test_name_longest_run(void **state)
 	CHECK(&f, "$PN$MA.xml", 0, "CP-8851-3PCC00562b043615.xml");
 	/* MAUconfig is one (unknown) name, so it stays. */
 	CHECK(&f, "$MAUconfig.cfg", 0, "$MAUconfig.cfg");
-	CHECK(&f, "$MA_1", 0, "$MA_1");
 	CHECK(&f, "x$MA-y", 0, "x00562b043615-y");
+}
+
+/*
+ * 6.1 (revised): "_" ends a name when the longer run is not a recognised
+ * name, as in Cisco's documented $PN_$MA_$SN.xml; a recognised longer name
+ * ($GPP_A) is kept whole, and a run without "_" is not cut elsewhere.
+ */
+static void
+test_name_underscore_ends(void **state)
+{
+	struct fake	f;
+
+	fake_init(&f);
+	CHECK(&f, "$PN_$MA_$SN.xml", 0,
+	    "CP-8851-3PCC_00562b043615_FCH1234ABCD.xml");
+	CHECK(&f, "$MA_1", 0, "00562b043615_1");
+	CHECK(&f, "$GPP_A", 0, "ABCDEF");
+	CHECK(&f, "$A_B", 0, "ABCDEF_B");
+	/* No "_" to cut at: still one unknown name. */
+	CHECK(&f, "$MAUconfig.cfg", 0, "$MAUconfig.cfg");
+	/* Neither the run nor its part before "_" is known. */
+	CHECK(&f, "$STRANGE_$MA", 0, "$STRANGE_00562b043615");
+	CHECK(&f, "$_MA", 0, "$_MA");
+	/* The cut part is restricted: $SA stays outside --key/--uid/--pwd. */
+	CHECK(&f, "$SA_x", 0, "$SA_x");
+	CHECK(&f, "$SA_x", MACRO_SECRETS, "MyUserID_x");
+	/* The $(NAME) form is never cut. */
+	CHECK(&f, "$(MA_1)", 0, "$(MA_1)");
 }
 
 /* 6.1: names are case-sensitive. */
@@ -382,6 +411,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_name_longest_run),
+		cmocka_unit_test(test_name_underscore_ends),
 		cmocka_unit_test(test_name_case),
 		cmocka_unit_test(test_b41_paren_and_formats),
 		cmocka_unit_test(test_b39_substring),

@@ -1296,7 +1296,7 @@ test_b67_aes128gcm_without_ikm(void **state)
 	assert_string_equal(get(h, "GPP_A"), "");
 }
 
-/* B53: the built-in User-Agent, and HTTP_User_Agent_Name verbatim. */
+/* B53: the built-in User-Agent, and HTTP_User_Agent_Name macro-expanded. */
 static void
 test_b53_user_agent(void **state)
 {
@@ -1313,7 +1313,22 @@ test_b53_user_agent(void **state)
 	set(h, "HTTP_User_Agent_Name", "Acme-Prov/2.1 ($MA)");
 	start(h, "http://10.0.0.5/p.xml");
 	expect_http(h, SRV_IP, 80);
-	assert_string_equal(req_header(h, "User-Agent"), "Acme-Prov/2.1 ($MA)");
+	assert_string_equal(req_header(h, "User-Agent"),
+	    "Acme-Prov/2.1 (" MA ")");
+
+	/* A template that writes the factory value, or nothing, keeps it. */
+	h_fini(h);
+	h_init(h, 1);
+	set(h, "HTTP_User_Agent_Name", "$VERSION ($MA)");
+	start(h, "http://10.0.0.5/p.xml");
+	expect_http(h, SRV_IP, 80);
+	assert_string_equal(req_header(h, "User-Agent"), UA);
+	h_fini(h);
+	h_init(h, 1);
+	set(h, "HTTP_User_Agent_Name", "");
+	start(h, "http://10.0.0.5/p.xml");
+	expect_http(h, SRV_IP, 80);
+	assert_string_equal(req_header(h, "User-Agent"), UA);
 }
 
 /* B58: the rule's credentials win over the profile account. */

@@ -243,6 +243,33 @@ test_b68_malformed(void **state)
 	free(cause);
 }
 
+/*
+ * B68, 8.6: a corrupt file is reported at its first error, not where
+ * libxml2 gave up; a typographic quote (pasted from a PDF) is named.
+ */
+static void
+test_b68_first_error(void **state)
+{
+	static const char	 curly[] = "<flat-profile>\n"
+	    "<Profile_Rule ua=\xe2\x80\x9cna\xe2\x80\x9d>/$MA.xml"
+	    "</Profile_Rule>\n<GPP_A>1</GPP_A>\n<GPP_B>1</GPP_B>\n"
+	    "<GPP_C>1</GPP_C>\n<GPP_D>1</GPP_D>\n<GPP_E>1</GPP_E>\n"
+	    "<GPP_F>1</GPP_F>\n</flat-profile>\n";
+	static const char	 unclosed[] = "<flat-profile>\n"
+	    "<GPP_A>1</GPP_A>\n<GPP_B a=b>1</GPP_B>\n<GPP_C>1</GPP_C>\n"
+	    "</flat-profile>\n";
+	struct emu_ctx		*ctx = *state;
+	char			*cause;
+
+	cause = parse_bad(ctx, curly, strlen(curly), NULL);
+	assert_string_equal(cause, "line 2: AttValue: \" or ' expected "
+	    "(typographic quote U+201C: write \" or ')");
+	free(cause);
+	cause = parse_bad(ctx, unclosed, strlen(unclosed), NULL);
+	assert_string_equal(cause, "line 3: AttValue: \" or ' expected");
+	free(cause);
+}
+
 /* B69: <device><flat-profile> accepted; SPA plain text is corrupt. */
 static void
 test_b69_roots(void **state)
@@ -878,6 +905,61 @@ test_check_report(void **state)
 	profile_unref(pr);
 }
 
+/*
+ * Spec 8.1: only children of flat-profile are parameters; what a template
+ * nests below one is dropped, and each dropped element is named.  Spec 7:
+ * a catalogue name is stored; 5: rules are tried as written.
+ */
+static void
+test_check_fidelity(void **state)
+{
+	struct emu_ctx	*ctx = *state;
+	struct profile	*pr;
+	struct dbuf	 out;
+	size_t		 i;
+
+	pr = parse(ctx, "<flat-profile>\n"
+	    "<Ext_1>\n"
+	    "  <User_ID_1_>100</User_ID_1_>\n"
+	    "  <Sub><Password_1_>pw</Password_1_></Sub>\n"
+	    "</Ext_1>\n"
+	    "<Call_Park_Code>#68</Call_Park_Code>\n"
+	    "<Profile_Rule>(\"$EMS\" eq \"mobile\")? [--uid $MUID --pwd "
+	    "$MPWD] /em.xml | /$PN_$MA.xml</Profile_Rule>\n"
+	    "<Profile_Rule_B>[--srv] tftp://h/x | http://h/y</Profile_Rule_B>\n"
+	    "<Profile_Rule_C>(1 eq 1)? [--srv] tftp://h/x</Profile_Rule_C>\n"
+	    "</flat-profile>\n");
+	/* The nested elements are notes; none of them is applied. */
+	for (i = 0; i < pr->n; i++)
+		assert_string_not_equal(pr->ent[i].name, "User_ID_1_");
+	dbuf_init(&out);
+	profile_check_report(ctx, "n.xml", pr, &out);
+	dbuf_add(&out, "", 1);
+	assert_string_equal((char *)out.data,
+	    "n.xml:2: ignore Ext_1: unknown parameter\n"
+	    "n.xml:3: ignore User_ID_1_: inside <Ext_1>: not a child of "
+	    "flat-profile, dropped\n"
+	    "n.xml:4: ignore Sub: inside <Ext_1>: not a child of "
+	    "flat-profile, dropped\n"
+	    "n.xml:4: ignore Password_1_: inside <Ext_1>: not a child of "
+	    "flat-profile, dropped\n"
+	    "n.xml:6: apply Call_Park_Code = \"#68\" (MPP parameter, stored "
+	    "only)\n"
+	    "n.xml:7: apply Profile_Rule = \"(\\\"$EMS\\\" eq "
+	    "\\\"mobile\\\")? [--uid $MUID --pwd $MPWD] /em.xml | "
+	    "/$PN_$MA.xml\"\n"
+	    "n.xml:8: apply Profile_Rule_B = \"[--srv] tftp://h/x | "
+	    "http://h/y\"\n"
+	    "n.xml:8: warn Profile_Rule_B: bad profile rule: alternative 1: "
+	    "has no condition but is not the last\n"
+	    "n.xml:9: apply Profile_Rule_C = \"(1 eq 1)? [--srv] tftp://h/x\"\n"
+	    "n.xml:9: warn Profile_Rule_C: Error - TFTP Scheme not supported "
+	    "in SRV lookups.\n"
+	    "4 applied, 0 rejected, 4 ignored, 2 warnings\n");
+	dbuf_clear(&out);
+	profile_unref(pr);
+}
+
 int
 main(void)
 {
@@ -885,6 +967,8 @@ main(void)
 		cmocka_unit_test(test_basic),
 		cmocka_unit_test(test_encodings),
 		cmocka_unit_test(test_b68_malformed),
+		cmocka_unit_test(test_b68_first_error),
+		cmocka_unit_test(test_check_fidelity),
 		cmocka_unit_test(test_b69_roots),
 		cmocka_unit_test(test_b70_duplicates),
 		cmocka_unit_test(test_b71_unknown),

@@ -26,6 +26,7 @@ struct fake {
 	const char	*sgpp[4];	/* GPP_SA..GPP_SD */
 	const char	*swver;
 	const char	*ccert;
+	const char	*ems;		/* $EMS; NULL is "0" */
 	unsigned	 prvtmr;
 	unsigned	 upgtmr;
 	int		 prvst;
@@ -112,6 +113,11 @@ fake_lookup(void *arg, const char *name, size_t len, char *tmp,
 		return ("FCH1234ABCD");
 	if (name_is(name, len, "SWVER"))
 		return (f->swver);
+	if (name_is(name, len, "EMS"))
+		return (f->ems != NULL ? f->ems : "0");
+	if (name_is(name, len, "MUID") || name_is(name, len, "MPWD") ||
+	    name_is(name, len, "PDOM"))
+		return ("");
 	if (name_is(name, len, "CCERT"))
 		return (f->ccert);
 	if (name_is(name, len, "PRVTMR")) {
@@ -1038,13 +1044,97 @@ test_options(void **state)
 	    "alias: GPP_B\ndelta: yes\nstatus: yes\n");
 	/* Errors. */
 	check_error(&f, "[--foo] http://h/p", EMU_E_BADRULE);
-	check_error(&f, "[--key] http://h/p", EMU_E_BADRULE);
 	check_error(&f, "[--key \"abc] http://h/p", EMU_E_BADRULE);
 	check_error(&f, "[--key \"a\"b] http://h/p", EMU_E_BADRULE);
 	check_error(&f, "[--srv--delta] http://h/p", EMU_E_BADRULE);
 	check_error(&f, "[--srv http://h/p", EMU_E_BADRULE);
 	check_error(&f, "[--srv]", EMU_E_BADRULE);
 	check_error(&f, "[] http://h/p", EMU_E_BADRULE);
+	fake_free(&f);
+}
+
+/*
+ * 5.2 (revised): an option argument may be empty after macro expansion.
+ * Cisco's Extension Mobility rule becomes "[--uid  --pwd ]" when nobody is
+ * signed in; the rule parses, and the empty values send no credentials.
+ */
+static void
+test_empty_option_args(void **state)
+{
+	static const char	*em = "(\"$EMS\" eq \"mobile\")?"
+	    "[--uid $MUID$PDOM --pwd $MPWD] http://p.example.com/em.xml | "
+	    "http://p.example.com/$PN_$MA.xml";
+	struct fake		 f;
+
+	fake_init(&f, RULE_KIND_PROFILE);
+	check_fetch(&f, em, "http://p.example.com:80/"
+	    "CP-8851-3PCC_00562b043615.xml\nmethod: GET\n");
+	assert_null(f.res.uid);
+	/* The alternative itself, chosen: empty uid and pwd. */
+	f.ems = "mobile";
+	check_fetch(&f, em, "http://p.example.com:80/em.xml\nmethod: GET\n"
+	    "uid: (empty: no credentials)\npwd: (hidden)\n");
+	assert_string_equal(f.res.uid, "");
+	assert_string_equal(f.res.pwd, "");
+	/* Missing before "]", before another option, before white space. */
+	check_fetch(&f, "[--uid] http://h/p",
+	    "http://h:80/p\nmethod: GET\nuid: (empty: no credentials)\n");
+	check_fetch(&f, "[--uid --pwd x] http://h/p", "http://h:80/p\n"
+	    "method: GET\nuid: (empty: no credentials)\npwd: (hidden)\n");
+	assert_string_equal(f.res.pwd, "x");
+	check_fetch(&f, "[--uid u --pwd   ] http://h/p",
+	    "http://h:80/p\nmethod: GET\nuid: u\npwd: (hidden)\n");
+	assert_string_equal(f.res.pwd, "");
+	assert_int_equal(eval(&f, "[--key] http://h/p"), RULE_FETCH);
+	assert_string_equal(f.res.key, "");
+	/* A quoted argument may still start with "--". */
+	assert_int_equal(eval(&f, "[--uid \"--x\"] http://h/p"), RULE_FETCH);
+	assert_string_equal(f.res.uid, "--x");
+	/* --post and --alias still need their letter. */
+	check_error(&f, "[--post] http://h/p", EMU_E_BADRULE);
+	check_error(&f, "[--alias --srv] http://h/p", EMU_E_BADRULE);
+	fake_free(&f);
+}
+
+/*
+ * 5.3.1: "rule expand" says why each alternative before the chosen one was
+ * passed over: the condition as written, then the comparison that failed
+ * with its operands expanded, or why it could not be evaluated.
+ */
+static void
+test_skipped_reasons(void **state)
+{
+	struct fake	f;
+
+	fake_init(&f, RULE_KIND_PROFILE);
+	f.prvtmr = 3;
+	assert_int_equal(eval(&f, "(\"$EMS\" eq \"mobile\")? http://h/a | "
+	    "($PRVTMR ge 0 and $PRVTMR gt 5)? http://h/b | "
+	    "($SWVER ge 11.0.0)? http://h/c | (1 eq 2)? http://h/d | "
+	    "http://h/e"), RULE_FETCH);
+	check_url(&f, RULE_HTTP, "h", 80, "/e");
+	assert_non_null(f.res.skipped);
+	assert_string_equal(f.res.skipped,
+	    "skipped alternative 1: (\"$EMS\" eq \"mobile\") is false: "
+	    "\"0\" eq \"mobile\"\n"
+	    "skipped alternative 2: ($PRVTMR ge 0 and $PRVTMR gt 5) is false: "
+	    "3 gt 5\n"
+	    "skipped alternative 3: ($SWVER ge 11.0.0) is false: "
+	    "\"11.0.0\" is neither an integer nor a version\n"
+	    "skipped alternative 4: (1 eq 2) is false\n");
+	/* The chosen alternative first: nothing skipped. */
+	assert_int_equal(eval(&f, "(1 eq 1)? http://h/a | http://h/b"),
+	    RULE_FETCH);
+	assert_null(f.res.skipped);
+	/* A rule held in a GPP: the expanded condition is shown. */
+	f.gpp[2] = "(\"y\" eq \"x\")? http://h/a | http://h/b";
+	assert_int_equal(eval(&f, "$C"), RULE_FETCH);
+	assert_string_equal(f.res.skipped, "skipped alternative 1: "
+	    "(\"y\" eq \"x\") is false\n");
+	/* Every alternative false: the rule is skipped with the reasons. */
+	assert_int_equal(eval(&f, "(1 eq 2)? http://h/a"), RULE_SKIP);
+	assert_string_equal(f.res.skipped,
+	    "skipped alternative 1: (1 eq 2) is false\n");
 	fake_free(&f);
 }
 
@@ -1301,6 +1391,8 @@ main(void)
 		cmocka_unit_test(test_assignment_syntax),
 		cmocka_unit_test(test_b37_post),
 		cmocka_unit_test(test_options),
+		cmocka_unit_test(test_empty_option_args),
+		cmocka_unit_test(test_skipped_reasons),
 		cmocka_unit_test(test_octal_escapes),
 		cmocka_unit_test(test_rule_in_gpp),
 		cmocka_unit_test(test_split),

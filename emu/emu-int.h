@@ -291,6 +291,7 @@ const char	*phone_macro_lookup(void *arg, const char *name, size_t len,
 const char	*phone_param(const struct phone *p, int id);
 int		 phone_rule_assign(void *arg, const char *name,
 		     const char *value, char **cause);
+const char	*phone_param_default(const struct phone *p, int id);
 void		 phone_set_id(struct phone *p, int id, const char *value,
 		     int local);
 char		*phone_user_agent(const struct phone *p);

@@ -499,6 +499,18 @@ phone_param(const struct phone *p, int id)
 	return (v);
 }
 
+/* The factory value of id for the running load (spec 18). */
+const char *
+phone_param_default(const struct phone *p, int id)
+{
+	unsigned	 ver[3];
+
+	if ((param_table[id].flags & PARAM_FWDEF) &&
+	    phone_load_version(p, ver) >= 1)
+		return (param_default(id, ver[0], ver[1]));	/* K2, K4 */
+	return (param_table[id].def);
+}
+
 void
 phone_set_id(struct phone *p, int id, const char *value, int local)
 {

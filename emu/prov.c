@@ -1128,7 +1128,9 @@ prov_sched(struct phone *p, int id, unsigned idx, struct emu_outbox *out)
 	phone_log(p, out, TRACE_PROV, "%s: %s: using the default",
 	    param_table[id].name, cause);
 	free(cause);
-	if (sched_delay(param_table[id].def, idx, &p->rng, &d, NULL) != 0)
+	/* The default of the running load (18: K2). */
+	if (sched_delay(phone_param_default(p, id), idx, &p->rng, &d,
+	    NULL) != 0)
 		d = 0;
 	return (d);
 }

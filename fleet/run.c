@@ -342,7 +342,7 @@ run_build(struct run *r)
 			r->cb_power[n].idx = n;
 			if (g->power_on == EMU_TIME_NEVER)
 				continue;
-			sim_at(r->sim, g->power_on + (g->count > 1 ?
+			sim_at(r->sim, EMU_TIME_ADD(g->power_on, g->count > 1 ?
 			    g->spread * j / g->count : 0), run_power_cb,
 			    &r->cb_power[n]);
 		}
@@ -626,8 +626,8 @@ run_check_phone(struct run *r, const struct scn_check *c, size_t idx,
 			return (-1);
 		}
 		if (st->next_resync_at != EMU_TIME_NEVER &&
-		    st->next_resync_at >= now + c->min &&
-		    st->next_resync_at <= now + c->max)
+		    st->next_resync_at >= EMU_TIME_ADD(now, c->min) &&
+		    st->next_resync_at <= EMU_TIME_ADD(now, c->max))
 			return (0);
 		{
 			char	*a = run_time_str(c->min), *b = run_time_str(c->max);

@@ -752,9 +752,11 @@ scenario_group(struct scenario_loader *ld, xmlNodePtr n, struct scn_group *g)
 	if ((v = scenario_attr(ld, n, "power-on")) != NULL &&
 	    strcmp(v, "never") == 0)
 		g->power_on = EMU_TIME_NEVER;
-	else if (v != NULL && scenario_parse_time(v, &g->power_on) != 0)
+	else if (v != NULL && scenario_time_value(v, &g->power_on) == -1)
 		scenario_err(ld, n, "power-on",
 		    "power-on must be a time (e.g. 0s, 5m) or never");
+	else if (v != NULL)
+		scenario_time_check(ld, n, "power-on", v, &g->power_on);
 	if (scenario_get_time(ld, n, "spread", &g->spread) == 1 &&
 	    g->power_on == EMU_TIME_NEVER)
 		scenario_err(ld, n, "spread",

@@ -73,6 +73,7 @@ static int scenario_read_file(const char *, size_t, uint8_t **, size_t *,
     char **);
 static int scenario_trace_parse(const char *, unsigned *, char **);
 
+static long scenario_doctype_line(const char *, size_t);
 static void scenario_root(struct scenario_loader *, xmlNodePtr);
 
 static const struct scenario_shape scenario_shapes[] = {
@@ -202,7 +203,8 @@ scenario_load_mem(const char *name, const char *buf, size_t len,
 		goto out;
 	}
 	if (doc->intSubset != NULL || doc->extSubset != NULL) {
-		scenario_msgf(&ld, 0, "a DOCTYPE is not allowed in a scenario");
+		scenario_msgf(&ld, scenario_doctype_line(buf, len),
+		    "a DOCTYPE is not allowed in a scenario");
 		goto out;
 	}
 	if ((root = xmlDocGetRootElement(doc)) == NULL) {
@@ -312,10 +314,22 @@ scenario_free(struct scenario *sc)
 /*
  * A duration: one or more <number><unit> with units d h m s ms us ("1h30m",
  * "250ms", "1.5s"), or a plain number of seconds.  Fractions must come out
- * as whole microseconds.
+ * as whole microseconds.  At most SCN_TIME_MAX: sums of times never wrap.
  */
 int
 scenario_parse_time(const char *s, emu_time *t)
+{
+	emu_time v;
+
+	if (scenario_time_value(s, &v) != 0 || v > SCN_TIME_MAX)
+		return (-1);
+	*t = v;
+	return (0);
+}
+
+/* The syntax alone: -1 if s is not a time, -2 if it does not fit. */
+int
+scenario_time_value(const char *s, emu_time *t)
 {
 	static const struct {
 		const char *name;
@@ -341,7 +355,7 @@ scenario_parse_time(const char *s, emu_time *t)
 		ip = 0;
 		while (isdigit((unsigned char)*p)) {
 			if (ip > (UINT64_MAX - 9) / 10)
-				return (-1);
+				return (-2);
 			ip = ip * 10 + (uint64_t)(*p++ - '0');
 		}
 		fp = 0;
@@ -378,10 +392,10 @@ scenario_parse_time(const char *s, emu_time *t)
 		if (__builtin_mul_overflow(ip, unit, &v) ||
 		    __builtin_add_overflow(v, fp * unit / fscale, &v) ||
 		    __builtin_add_overflow(total, v, &total))
-			return (-1);
+			return (-2);
 	}
 	if (total == EMU_TIME_NEVER)
-		return (-1);
+		return (-2);
 	*t = total;
 	return (0);
 }
@@ -397,6 +411,26 @@ scenario_parse_sel(const struct scenario *sc, const char *text,
 		return (-1);
 	}
 	return (0);
+}
+
+/*
+ * The line of "<!DOCTYPE" in the file: libxml2 keeps no line for the DTD
+ * node.  1 if it cannot be found (an external subset only).
+ */
+static long
+scenario_doctype_line(const char *buf, size_t len)
+{
+	static const char tag[] = "<!DOCTYPE";
+	size_t i, n = sizeof tag - 1;
+	long line = 1;
+
+	for (i = 0; i + n <= len; i++) {
+		if (memcmp(buf + i, tag, n) == 0)
+			return (line);
+		if (buf[i] == '\n')
+			line++;
+	}
+	return (1);
 }
 
 /* Messages. */
@@ -973,12 +1007,30 @@ scenario_get_time(struct scenario_loader *ld, xmlNodePtr n, const char *attr,
 
 	if ((v = scenario_attr(ld, n, attr)) == NULL)
 		return (0);
-	if (scenario_parse_time(v, out) != 0) {
+	return (scenario_time_check(ld, n, attr, v, out) == 0 ? 1 : -1);
+}
+
+/* A time value of attr (reported if bad): 0, or -1. */
+int
+scenario_time_check(struct scenario_loader *ld, xmlNodePtr n,
+    const char *attr, const char *v, emu_time *out)
+{
+	emu_time t;
+	int rc;
+
+	if ((rc = scenario_time_value(v, &t)) == -1) {
 		scenario_err(ld, n, attr,
 		    "%s is not a time (e.g. 90s, 1h30m, 250ms)", attr);
 		return (-1);
 	}
-	return (1);
+	if (rc != 0 || t > SCN_TIME_MAX) {
+		scenario_err(ld, n, attr,
+		    "%s is more than %d years, the longest time allowed", attr,
+		    SCN_TIME_MAX_YEARS);
+		return (-1);
+	}
+	*out = t;
+	return (0);
 }
 
 int

@@ -484,8 +484,8 @@ ep_http_request(struct ep_http *h, struct ep_conn *c, emu_time now,
 			    EP_HTTP_REALM);
 		break;
 	case EP_FAULT_DELAY:
-		if (now + f->delay > r.at)
-			r.at = now + f->delay;
+		if (EMU_TIME_ADD(now, f->delay) > r.at)
+			r.at = EMU_TIME_ADD(now, f->delay);
 		ep_http_serve(h, &r, path);
 		break;
 	case EP_FAULT_DROP:

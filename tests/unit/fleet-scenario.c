@@ -625,7 +625,10 @@ test_schema(void **state)
 	    "t.xml:1: Entity 'foo' not defined");
 	expect_one("<?xml version=\"1.0\"?>\n<!DOCTYPE scenario [<!ENTITY a "
 		   "\"b\">]>\n<scenario>&a;</scenario>",
-	    "t.xml: a DOCTYPE is not allowed in a scenario");
+	    "t.xml:2: a DOCTYPE is not allowed in a scenario");
+	expect_one("<?xml version=\"1.0\"?>\n\n<!DOCTYPE scenario SYSTEM "
+		   "\"http://example.com/s.dtd\">\n<scenario/>",
+	    "t.xml:3: a DOCTYPE is not allowed in a scenario");
 }
 
 static void
@@ -825,6 +828,39 @@ test_values(void **state)
 	assert_int_equal(sc->group[0].spread, EMU_MS(1500));
 	scenario_free(sc);
 	free(errors);
+	/* Times are at most 100 years: sums of times never wrap. */
+	expect_one("<scenario>" SITE PHONES "<timeline>\n<at "
+		   "t=\"18446744073709551615us\"><reboot phones=\"desk\"/>"
+		   "</at></timeline></scenario>",
+	    "t.xml:2: <at t=\"18446744073709551615us\">: t is more than 100 "
+	    "years, the longest time allowed");
+	expect_one("<scenario>" SITE PHONES "<server name=\"s\" "
+		   "address=\"10.1.0.5\" http=\"80\">\n<fault kind=\"delay\" "
+		   "delay=\"36526d\"/></server></scenario>",
+	    "t.xml:2: <fault delay=\"36526d\">: delay is more than 100 years, "
+	    "the longest time allowed");
+	expect_one("<scenario>\n<site name=\"a\" subnet=\"10.0.0.0/8\" "
+		   "latency=\"1d\" jitter=\"99999999999d\"/>" PHONES
+		   "</scenario>",
+	    "t.xml:2: <site jitter=\"99999999999d\">: jitter is more than 100 "
+	    "years, the longest time allowed");
+	expect_one("<scenario>" SITE "\n<phones name=\"p\" "
+		   "mac=\"00562B000001\" power-on=\"40000d\"/></scenario>",
+	    "t.xml:2: <phones power-on=\"40000d\">: power-on is more than 100 "
+	    "years, the longest time allowed");
+	expect_one("<scenario duration=\"36525d1s\">\n" SITE PHONES
+		   "</scenario>",
+	    "t.xml:1: <scenario duration=\"36525d1s\">: duration is more than "
+	    "100 years, the longest time allowed");
+	sc = load_mem("<scenario duration=\"36525d\">" SITE PHONES
+		      "<timeline><expect t=\"36525d\" phones=\"desk\"><state "
+		      "is=\"off\"/><next-resync in=\"36525d\" "
+		      "tolerance=\"36525d\"/></expect></timeline></scenario>",
+	    &errors);
+	assert_non_null(sc);
+	assert_int_equal(sc->duration, SCN_TIME_MAX);
+	scenario_free(sc);
+	free(errors);
 	/* A name the escape makes visible. */
 	expect_one(
 	    "<scenario>" SITE PHONES "<timeline>\n<at t=\"1m\">"
@@ -910,6 +946,7 @@ test_parse_time(void **state)
 		{ "0.25", EMU_MS(250) },
 		{ "2.5ms", 2500 },
 		{ "1m1m", EMU_SEC(120) },
+		{ "36525d", SCN_TIME_MAX }, /* 100 years, the most */
 	};
 	static const char *const bad[] = {
 		"",
@@ -929,6 +966,9 @@ test_parse_time(void **state)
 		"99999999999999999999",
 		"213503983d",
 		"1e3",
+		"36525d1us",	      /* over 100 years */
+		"18446744073709551615us", /* 2^64 - 1 */
+		"18446744073709551s",
 	};
 	emu_time t;
 	size_t i;

@@ -296,7 +296,7 @@ struct emu_ctx {
 	size_t		 profile_cache_bytes;	/* bodies kept by the cache */
 	unsigned	 trace;		/* TRACE_* enabled */
 	uint64_t	 seed;
-	int64_t		 wall_base;	/* calendar seconds at time 0 */
+	int64_t		 epoch;		/* Unix seconds (UTC) at time 0 */
 	int32_t		 tz_offset_s;	/* phones' local time - UTC */
 	int		 permissive;	/* store unknown profile names too */
 	struct emu_pki	*pki;		/* owned: trust and MICs, or NULL */

@@ -89,6 +89,8 @@ run_scenario(const struct scenario *sc, const struct run_opts *o)
 		res->res[i].ex = &sc->expect[i];
 	r.res = res;
 	r.ctx = emu_ctx_create(res->seed);
+	r.ctx->epoch = sc->epoch;
+	r.ctx->tz_offset_s = sc->tz_offset_s;
 	r.ctx->trace = sc->trace | (o != NULL ? o->trace : 0);
 	r.tracef = o != NULL ? o->tracef : NULL;
 	if (r.tracef == NULL)

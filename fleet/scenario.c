@@ -78,7 +78,7 @@ static void scenario_root(struct scenario_loader *, xmlNodePtr);
 
 static const struct scenario_shape scenario_shapes[] = {
 	{ "", "scenario", "description site server dns-server phones timeline",
-	    "name seed duration trace" },
+	    "name seed start timezone duration trace" },
 	{ "scenario", "description", "", "" },
 	{ "scenario", "site", "dhcp",
 	    "name subnet gateway latency jitter loss" },
@@ -397,6 +397,100 @@ scenario_time_value(const char *s, emu_time *t)
 	if (total == EMU_TIME_NEVER)
 		return (-2);
 	*t = total;
+	return (0);
+}
+
+/* Days from 1970-01-01 to y-m-d of the proleptic Gregorian calendar. */
+static int64_t
+scenario_days(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era, yoe, doy;
+
+	y -= m <= 2;
+	era = y / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	return (era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468);
+}
+
+/* n decimal digits at *pp into *v, advanced past them. */
+static int
+scenario_digits(const char **pp, int n, unsigned *v)
+{
+	const char *p = *pp;
+
+	*v = 0;
+	while (n-- > 0) {
+		if (!isdigit((unsigned char)*p))
+			return (-1);
+		*v = *v * 10 + (unsigned)(*p++ - '0');
+	}
+	*pp = p;
+	return (0);
+}
+
+/* "+HH:MM" or "-HH:MM" at *pp, in seconds east of UTC. */
+static int
+scenario_offset(const char **pp, int32_t *tz_s)
+{
+	const char *p = *pp;
+	unsigned hh, mm;
+	int sign;
+
+	if (*p != '+' && *p != '-')
+		return (-1);
+	sign = *p++ == '-' ? -1 : 1;
+	if (scenario_digits(&p, 2, &hh) != 0 || *p++ != ':' ||
+	    scenario_digits(&p, 2, &mm) != 0 || mm > 59 ||
+	    hh * 3600 + mm * 60 > SCN_TZ_MAX_S)
+		return (-1);
+	*tz_s = sign * (int32_t)(hh * 3600 + mm * 60);
+	*pp = p;
+	return (0);
+}
+
+int
+scenario_parse_tz(const char *s, int32_t *tz_s)
+{
+	if (strcmp(s, "Z") == 0 || strcmp(s, "UTC") == 0) {
+		*tz_s = 0;
+		return (0);
+	}
+	if (scenario_offset(&s, tz_s) != 0 || *s != '\0')
+		return (-1);
+	return (0);
+}
+
+int
+scenario_parse_start(const char *s, int32_t tz_s, int64_t *epoch)
+{
+	static const unsigned mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30,
+		31, 30, 31 };
+	const char *p = s;
+	unsigned y, mo, d, h, mi, sec;
+	int32_t off = tz_s;
+	int leap;
+
+	if (scenario_digits(&p, 4, &y) != 0 || *p++ != '-' ||
+	    scenario_digits(&p, 2, &mo) != 0 || *p++ != '-' ||
+	    scenario_digits(&p, 2, &d) != 0 || *p++ != 'T' ||
+	    scenario_digits(&p, 2, &h) != 0 || *p++ != ':' ||
+	    scenario_digits(&p, 2, &mi) != 0 || *p++ != ':' ||
+	    scenario_digits(&p, 2, &sec) != 0)
+		return (-1);
+	if (*p == 'Z') {
+		off = 0;
+		p++;
+	} else if (*p != '\0' && scenario_offset(&p, &off) != 0)
+		return (-1);
+	if (*p != '\0' || y < 1970 || mo < 1 || mo > 12 || d < 1 ||
+	    d > mdays[mo - 1] || h > 23 || mi > 59 || sec > 59)
+		return (-1);
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (mo == 2 && d == 29 && !leap)
+		return (-1);
+	*epoch = scenario_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
+	    off;
 	return (0);
 }
 
@@ -1457,6 +1551,19 @@ scenario_root(struct scenario_loader *ld, xmlNodePtr root)
 	sc->seed = 1;
 	if (scenario_get_uint(ld, root, "seed", 0, UINT64_MAX, &u) == 1)
 		sc->seed = u;
+	/* Calendar time: what certificates and Resync_At see. */
+	sc->epoch = SCN_DEF_EPOCH;
+	if ((v = scenario_attr(ld, root, "timezone")) != NULL &&
+	    scenario_parse_tz(v, &sc->tz_offset_s) != 0)
+		scenario_err(ld, root, "timezone",
+		    "timezone must be Z or an offset from UTC, -14:00..+14:00 "
+		    "(e.g. +01:00)");
+	if ((v = scenario_attr(ld, root, "start")) != NULL &&
+	    scenario_parse_start(v, sc->tz_offset_s, &sc->epoch) != 0)
+		scenario_err(ld, root, "start",
+		    "start must be a date and time from 1970 to 9999, "
+		    "YYYY-MM-DDThh:mm:ss, then Z, an offset or nothing "
+		    "(e.g. 2026-03-01T08:00:00)");
 	ld->has_duration =
 	    scenario_get_time(ld, root, "duration", &sc->duration) == 1;
 	if ((v = scenario_attr(ld, root, "trace")) != NULL &&

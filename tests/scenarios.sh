@@ -38,4 +38,22 @@ PY
 		notok "$name: JUnit report" "$(head -c 300 "$tmp/$name.junit")"
 	fi
 done
+
+# The run's calendar reaches the phones: Resync_At is local time (B80).  The
+# same scenario whose start is 08:00 UTC instead of 08:00 at UTC+01:00 must
+# fail its expectations (exit 1).
+clock="$srcdir/tests/data/scenario-clock.xml"
+if "$PF" run "$clock" >"$tmp/clock.txt" 2>&1; then
+	ok "clock: Resync_At follows start= and timezone="
+else
+	notok "clock: exit $?" "$(grep -E '^(FAIL|    )' "$tmp/clock.txt" | head -n 4)"
+fi
+sed 's/start="2026-03-01T08:00:00"/start="2026-03-01T08:00:00Z"/' "$clock" >"$tmp/clock-utc.xml"
+"$PF" run "$tmp/clock-utc.xml" >"$tmp/clock-utc.txt" 2>&1
+rc=$?
+if [ "$rc" -eq 1 ] && grep -q '^FAIL .*09:30 local' "$tmp/clock-utc.txt"; then
+	ok "clock: an hour later in UTC moves the daily resync"
+else
+	notok "clock: start in UTC still passed (exit $rc)" "$(tail -n 2 "$tmp/clock-utc.txt")"
+fi
 finish

@@ -985,6 +985,113 @@ test_parse_time(void **state)
 	}
 }
 
+/* The run's calendar: start= and timezone= into epoch and offset. */
+static void
+test_parse_start(void **state)
+{
+	static const struct {
+		const char *s;
+		int32_t tz;
+		int64_t epoch;
+	} good[] = {
+		{ "1970-01-01T00:00:00Z", 0, 0 },
+		{ "1970-01-01T00:00:00", 0, 0 },
+		{ "2026-01-01T00:00:00Z", 3600, 1767225600 },
+		{ "2026-03-01T08:00:00", 3600, 1772348400 },
+		{ "2026-03-01T08:00:00+01:00", -7200, 1772348400 },
+		{ "2026-03-01T07:00:00Z", 3600, 1772348400 },
+		{ "2026-03-01T02:30:00-04:30", 0, 1772348400 },
+		{ "2024-02-29T12:00:00Z", 0, 1709208000 },
+		{ "2000-02-29T00:00:00Z", 0, 951782400 },
+		{ "9999-12-31T23:59:59Z", 0, 253402300799LL },
+	};
+	static const char *const bad[] = {
+		"",
+		"2026-03-01",
+		"2026-03-01 08:00:00",
+		"2026-3-01T08:00:00",
+		"2026-13-01T08:00:00",
+		"2026-00-01T08:00:00",
+		"2026-04-31T08:00:00",
+		"2026-02-29T08:00:00",
+		"1900-02-29T08:00:00",
+		"1969-12-31T23:59:59Z",
+		"2026-03-01T24:00:00",
+		"2026-03-01T08:60:00",
+		"2026-03-01T08:00:60",
+		"2026-03-01T08:00:00+1",
+		"2026-03-01T08:00:00+15:00",
+		"2026-03-01T08:00:00Zx",
+		"2026-03-01T08:00:00.5",
+		"+2026-03-01T08:00:00",
+	};
+	static const struct {
+		const char *s;
+		int32_t tz;
+	} tzs[] = {
+		{ "Z", 0 },
+		{ "UTC", 0 },
+		{ "+00:00", 0 },
+		{ "+01:00", 3600 },
+		{ "-05:30", -19800 },
+		{ "+14:00", 50400 },
+		{ "-14:00", -50400 },
+	};
+	static const char *const badtz[] = { "", "+1", "01:00", "+14:01",
+		"-15:00", "+01:60", "utc", "CET", "+01:00 " };
+	struct scenario *sc;
+	char *errors;
+	int64_t e;
+	int32_t tz;
+	size_t i;
+
+	for (i = 0; i < nitems(good); i++) {
+		e = 42;
+		if (scenario_parse_start(good[i].s, good[i].tz, &e) != 0)
+			fail_msg("\"%s\" did not parse", good[i].s);
+		if (e != good[i].epoch)
+			fail_msg("\"%s\": %lld, not %lld", good[i].s,
+			    (long long)e, (long long)good[i].epoch);
+	}
+	for (i = 0; i < nitems(bad); i++) {
+		if (scenario_parse_start(bad[i], 0, &e) == 0)
+			fail_msg("\"%s\" parsed", bad[i]);
+	}
+	for (i = 0; i < nitems(tzs); i++) {
+		tz = 42;
+		assert_int_equal(scenario_parse_tz(tzs[i].s, &tz), 0);
+		assert_int_equal(tz, tzs[i].tz);
+	}
+	for (i = 0; i < nitems(badtz); i++) {
+		if (scenario_parse_tz(badtz[i], &tz) == 0)
+			fail_msg("\"%s\" parsed", badtz[i]);
+	}
+
+	/* The default: a fixed day, so that reports never change. */
+	sc = load_mem("<scenario>" SITE PHONES "</scenario>", &errors);
+	assert_non_null(sc);
+	assert_int_equal(sc->epoch, 1767225600); /* 2026-01-01T00:00:00Z */
+	assert_int_equal(sc->tz_offset_s, 0);
+	scenario_free(sc);
+	free(errors);
+	sc = load_mem("<scenario start=\"2026-03-01T08:00:00\" "
+		      "timezone=\"+01:00\">" SITE PHONES "</scenario>",
+	    &errors);
+	assert_non_null(sc);
+	assert_int_equal(sc->epoch, 1772348400); /* 07:00 UTC */
+	assert_int_equal(sc->tz_offset_s, 3600);
+	scenario_free(sc);
+	free(errors);
+	expect_one("<scenario start=\"2026-02-30T08:00:00\">\n" SITE PHONES
+		   "</scenario>",
+	    "t.xml:1: <scenario start=\"2026-02-30T08:00:00\">: start must be "
+	    "a date and time from 1970 to 9999, YYYY-MM-DDThh:mm:ss, then Z, "
+	    "an offset or nothing (e.g. 2026-03-01T08:00:00)");
+	expect_one("<scenario timezone=\"CET\">\n" SITE PHONES "</scenario>",
+	    "t.xml:1: <scenario timezone=\"CET\">: timezone must be Z or an "
+	    "offset from UTC, -14:00..+14:00 (e.g. +01:00)");
+}
+
 static void
 test_parse_sel(void **state)
 {
@@ -1096,6 +1203,7 @@ main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_checks),
 		cmocka_unit_test(test_parse_time),
+		cmocka_unit_test(test_parse_start),
 		cmocka_unit_test(test_parse_sel),
 		cmocka_unit_test(test_src),
 	};

@@ -62,6 +62,7 @@ struct scn_file {
 struct scn_server {
 	char		*name;
 	int		 line;
+	int		 down;		/* state="down": off until the timeline */
 	uint32_t	 ip;
 	int		 http_port;	/* 0 = none */
 	int		 tftp_port;	/* 0 = none */
@@ -72,10 +73,31 @@ struct scn_server {
 };
 struct scn_dns_rec {
 	char		*name;
-	int		 type;		/* DNS_T_A, DNS_T_SRV */
+	int		 line;
+	int		 type;		/* DNS_T_A, DNS_T_SRV, DNS_T_CNAME */
 	uint32_t	 a;
 	uint16_t	 prio, weight, port;
-	char		*target;
+	char		*target;	/* SRV, CNAME */
+	uint32_t	 ttl_s;
+};
+/* A simulated DNS server: its own records, as a site's DNS would have. */
+#define SCN_DNS_TTL_MAX	2147483647U	/* seconds, RFC 2181 8 */
+struct scn_dns_server {
+	char		*name;		/* or NULL */
+	int		 line;
+	uint32_t	 ip;
+	int		 down;		/* state="down" */
+	emu_time	 delay;		/* before each answer */
+	struct scn_dns_rec *rec;
+	size_t		 nrec;
+};
+/*
+ * What timeline actions can take down and up by name: one entry per kind
+ * of simulated host, so that a new kind (EDOS, GDS) is one more row.
+ */
+enum scn_host_kind {
+	SCN_HOST_SERVER,	/* <server>: sc->server[idx] */
+	SCN_HOST_DNS		/* <dns-server>: sc->dnss[idx] */
 };
 struct scn_param {
 	char		*name;
@@ -117,7 +139,9 @@ enum scn_act_type {
 	SCN_ACT_SET,		/* name, value: a local (LCD/web) change */
 	SCN_ACT_KEYS,		/* value: key sequence */
 	SCN_ACT_RESYNC,		/* value: rule or NULL */
-	SCN_ACT_FAULT		/* server, name, on */
+	SCN_ACT_FAULT,		/* server, name, on */
+	SCN_ACT_HOST,		/* server (any host kind), on: up */
+	SCN_ACT_DHCP		/* site: state, domain, DNS, options */
 };
 struct scn_action {
 	enum scn_act_type type;
@@ -125,10 +149,17 @@ struct scn_action {
 	emu_time	 at;
 	struct scn_sel	 sel;		/* phone actions */
 	char		*name;		/* SET param; FAULT name */
-	char		*value;		/* SET value; KEYS; RESYNC rule */
-	char		*server;	/* FAULT */
-	size_t		 server_idx;
-	int		 on;		/* FAULT */
+	char		*value;		/* SET value; KEYS; RESYNC rule;
+					   DHCP domain ("" none) or NULL */
+	char		*server;	/* FAULT, HOST */
+	size_t		 server_idx;	/* FAULT, HOST; DHCP: site */
+	enum scn_host_kind host_kind;	/* HOST */
+	int		 on;		/* FAULT; HOST, DHCP: 1 up, 0 down,
+					   -1 (DHCP) unchanged */
+	uint32_t	 dns[2];	/* DHCP: new option 6 */
+	int		 ndns;		/* -1 unchanged */
+	struct scn_dhcp_opt *opt;	/* DHCP: options set; len 0 removes */
+	size_t		 nopt;
 };
 enum scn_check_type {
 	SCN_CHK_STATE,		/* prov state name */
@@ -173,9 +204,8 @@ struct scenario {
 	size_t		 nsite;
 	struct scn_server *server;
 	size_t		 nserver;
-	struct scn_dns_rec *dns;
-	size_t		 ndns;
-	uint32_t	 dns_ip;	/* address of the simulated DNS server */
+	struct scn_dns_server *dnss;
+	size_t		 ndnss;
 	struct scn_group *group;
 	size_t		 ngroup;
 	size_t		 nphones;	/* sum of counts */
@@ -280,7 +310,11 @@ void		 scenario_site(struct scenario_loader *ld, xmlNodePtr n,
 		     struct scn_site *s);
 void		 scenario_server(struct scenario_loader *ld, xmlNodePtr n,
 		     struct scn_server *sv);
-void		 scenario_dns(struct scenario_loader *ld, xmlNodePtr n);
+void		 scenario_dns(struct scenario_loader *ld, xmlNodePtr n,
+		     struct scn_dns_server *ds);
+/* The host called name, of any kind: 0, or -1 if there is none. */
+int		 scenario_host_find(const struct scenario *sc, const char *name,
+		     enum scn_host_kind *kind, size_t *idx);
 void		 scenario_group(struct scenario_loader *ld, xmlNodePtr n,
 		     struct scn_group *g);
 void		 scenario_timeline(struct scenario_loader *ld, xmlNodePtr n);

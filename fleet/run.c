@@ -45,8 +45,9 @@ struct run {
 	uint64_t		 cust[CUST__COUNT];	/* phones per state */
 	struct sim		*sim;
 	struct ep_dhcp		**dhcp;
+	struct ep_dhcp_conf	*dconf;		/* per site: as now served */
 	struct run_server	*srv;
-	struct ep_dns		*dns;
+	struct ep_dns		**dns;		/* per <dns-server> */
 	struct run_cb		*cb_power;
 	struct run_cb		*cb_action;
 	struct run_cb		*cb_expect;
@@ -57,6 +58,7 @@ struct run {
 static void	run_build(struct run *);
 static void	run_power_cb(void *, emu_time);
 static void	run_action_cb(void *, emu_time);
+static void	run_dhcp_change(struct run *, const struct scn_action *);
 static void	run_expect_cb(void *, emu_time);
 static void	run_observe(void *, const struct ep_request *);
 static void	run_log(void *, const char *);
@@ -138,6 +140,7 @@ run_scenario(const struct scenario *sc, const struct run_opts *o)
 	for (i = 0; i < sc->nsite; i++)
 		ep_dhcp_free(r.dhcp[i]);
 	free(r.dhcp);
+	free(r.dconf);
 	for (i = 0; i < sc->nserver; i++) {
 		struct run_server	*s = &r.srv[i];
 		struct run_count	*c;
@@ -153,7 +156,9 @@ run_scenario(const struct scenario *sc, const struct run_opts *o)
 		store_free(s->store);
 	}
 	free(r.srv);
-	ep_dns_free(r.dns);
+	for (i = 0; i < sc->ndnss; i++)
+		ep_dns_free(r.dns[i]);
+	free(r.dns);
 	free(r.pstats);
 	free(r.cb_power);
 	free(r.cb_action);
@@ -214,10 +219,11 @@ run_build(struct run *r)
 
 	sites = xcalloc(sc->nsite == 0 ? 1 : sc->nsite, sizeof *sites);
 	r->dhcp = xcalloc(sc->nsite == 0 ? 1 : sc->nsite, sizeof *r->dhcp);
-	dc = xmalloc(sizeof *dc);
+	r->dconf = xcalloc(sc->nsite == 0 ? 1 : sc->nsite, sizeof *r->dconf);
 	for (i = 0; i < sc->nsite; i++) {
 		const struct scn_site	*s = &sc->site[i];
 
+		dc = &r->dconf[i];
 		if (s->has_dhcp) {
 			memset(dc, 0, sizeof *dc);
 			dc->server_ip = s->dhcp_server;
@@ -243,14 +249,13 @@ run_build(struct run *r)
 			for (j = 0; j < sc->nserver &&
 			    dc->nexclude < EP_DHCP_EXCLUDE_MAX; j++)
 				dc->exclude[dc->nexclude++] = sc->server[j].ip;
-			if (sc->dns_ip != 0 &&
-			    dc->nexclude < EP_DHCP_EXCLUDE_MAX)
-				dc->exclude[dc->nexclude++] = sc->dns_ip;
+			for (j = 0; j < sc->ndnss &&
+			    dc->nexclude < EP_DHCP_EXCLUDE_MAX; j++)
+				dc->exclude[dc->nexclude++] = sc->dnss[j].ip;
 			r->dhcp[i] = ep_dhcp_create(dc);
 		}
 		sites[i] = sim_site_add(r->sim, s->name, &s->link, r->dhcp[i]);
 	}
-	free(dc);
 
 	r->srv = xcalloc(sc->nserver == 0 ? 1 : sc->nserver, sizeof *r->srv);
 	for (i = 0; i < sc->nserver; i++) {
@@ -282,18 +287,35 @@ run_build(struct run *r)
 			sim_host_add_tftp(r->sim, s->ip, s->tftp_port, rs->tftp);
 		}
 	}
-	if (sc->ndns != 0 || sc->dns_ip != 0) {
-		r->dns = ep_dns_create();
-		for (i = 0; i < sc->ndns; i++) {
-			const struct scn_dns_rec	*d = &sc->dns[i];
+	r->dns = xcalloc(sc->ndnss == 0 ? 1 : sc->ndnss, sizeof *r->dns);
+	for (i = 0; i < sc->ndnss; i++) {
+		const struct scn_dns_server	*ds = &sc->dnss[i];
 
+		r->dns[i] = ep_dns_create();
+		ep_dns_set_delay(r->dns[i], ds->delay);
+		for (j = 0; j < ds->nrec; j++) {
+			const struct scn_dns_rec	*d = &ds->rec[j];
+
+			ep_dns_ttl(r->dns[i], d->ttl_s);
 			if (d->type == DNS_T_A)
-				ep_dns_add_a(r->dns, d->name, d->a);
+				ep_dns_add_a(r->dns[i], d->name, d->a);
+			else if (d->type == DNS_T_CNAME)
+				ep_dns_add_cname(r->dns[i], d->name,
+				    d->target);
 			else
-				ep_dns_add_srv(r->dns, d->name, d->prio,
+				ep_dns_add_srv(r->dns[i], d->name, d->prio,
 				    d->weight, d->port, d->target);
 		}
-		sim_host_add_dns(r->sim, sc->dns_ip, r->dns);
+		sim_host_add_dns(r->sim, ds->ip, r->dns[i]);
+	}
+	/* state="down": hosts that start off (a host is its address). */
+	for (i = 0; i < sc->nserver; i++) {
+		if (sc->server[i].down)
+			sim_host_set_down(r->sim, sc->server[i].ip, 1);
+	}
+	for (i = 0; i < sc->ndnss; i++) {
+		if (sc->dnss[i].down)
+			sim_host_set_down(r->sim, sc->dnss[i].ip, 1);
 	}
 
 	r->cb_power = xcalloc(sc->nphones == 0 ? 1 : sc->nphones,
@@ -406,6 +428,16 @@ run_action_cb(void *arg, emu_time now)
 			ep_tftp_fault_enable(rs->tftp, a->name, a->on);
 		return;
 	}
+	if (a->type == SCN_ACT_HOST) {
+		sim_host_set_down(r->sim, a->host_kind == SCN_HOST_DNS ?
+		    r->sc->dnss[a->server_idx].ip :
+		    r->sc->server[a->server_idx].ip, !a->on);
+		return;
+	}
+	if (a->type == SCN_ACT_DHCP) {
+		run_dhcp_change(r, a);
+		return;
+	}
 	for (i = a->sel.from; i <= a->sel.to; i++) {
 		struct phone	*p = run_phone(r, a->sel.group, i);
 
@@ -441,10 +473,55 @@ run_action_cb(void *arg, emu_time now)
 			}
 			continue;
 		case SCN_ACT_FAULT:
+		case SCN_ACT_HOST:
+		case SCN_ACT_DHCP:
 			continue;
 		}
 		sim_phone_event(r->sim, p, &ev);
 	}
+}
+
+/* A timeline <dhcp>: what it gives replaces what the server hands out. */
+static void
+run_dhcp_change(struct run *r, const struct scn_action *a)
+{
+	struct ep_dhcp_conf	*dc = &r->dconf[a->server_idx];
+	struct ep_dhcp		*d = r->dhcp[a->server_idx];
+	size_t			 i;
+	int			 k;
+
+	if (d == NULL)
+		return;
+	if (a->on != -1)
+		ep_dhcp_set_down(d, !a->on);
+	if (a->value != NULL)
+		pf_strlcpy(dc->domain, a->value, sizeof dc->domain);
+	if (a->ndns != -1) {
+		dc->ndns = a->ndns;
+		for (k = 0; k < a->ndns && k < 2; k++)
+			dc->dns[k] = a->dns[k];
+	}
+	for (i = 0; i < a->nopt; i++) {
+		for (k = 0; k < dc->nopt; k++) {
+			if (dc->opt[k].code == a->opt[i].code)
+				break;
+		}
+		if (a->opt[i].len == 0) {
+			/* Removed: the last one takes its place. */
+			if (k < dc->nopt)
+				dc->opt[k] = dc->opt[--dc->nopt];
+			continue;
+		}
+		if (k == dc->nopt) {
+			if (dc->nopt == EP_DHCP_OPTS_MAX)
+				continue;
+			dc->nopt++;
+		}
+		dc->opt[k].code = (uint8_t)a->opt[i].code;
+		dc->opt[k].len = (uint8_t)a->opt[i].len;
+		memcpy(dc->opt[k].data, a->opt[i].data, a->opt[i].len);
+	}
+	ep_dhcp_set_options(d, dc);
 }
 
 static void

@@ -86,22 +86,25 @@ static const struct scenario_shape scenario_shapes[] = {
 	{ "dhcp", "dns", "", "" },
 	{ "dhcp", "option", "", "code type" },
 	{ "scenario", "server", "file template fault",
-	    "name address http tftp" },
+	    "name address http tftp state" },
 	{ "server", "file", "", "path src" },
 	{ "server", "template", "", "path src" },
 	{ "server", "fault", "",
 	    "name kind path mac count active status "
 	    "delay location user pass realm proxy http10 src" },
-	{ "scenario", "dns-server", "a srv", "address" },
-	{ "dns-server", "a", "", "name address" },
-	{ "dns-server", "srv", "", "name priority weight port target" },
+	{ "scenario", "dns-server", "a srv cname",
+	    "name address ttl delay state" },
+	{ "dns-server", "a", "", "name address ttl" },
+	{ "dns-server", "srv", "", "name priority weight port target ttl" },
+	{ "dns-server", "cname", "", "name target ttl" },
 	{ "scenario", "phones", "param",
 	    "name count mac macs model firmware "
 	    "firmware-inactive site power-on spread serial-prefix hwver cert" },
 	{ "phones", "param", "", "name" },
 	{ "scenario", "timeline", "at expect", "" },
 	{ "timeline", "at",
-	    "power-on power-off reboot factory-reset set keys resync fault",
+	    "power-on power-off reboot factory-reset set keys resync fault "
+	    "server dhcp",
 	    "t" },
 	{ "at", "power-on", "", "phones" },
 	{ "at", "power-off", "", "phones" },
@@ -111,6 +114,8 @@ static const struct scenario_shape scenario_shapes[] = {
 	{ "at", "keys", "", "phones" },
 	{ "at", "resync", "", "phones rule" },
 	{ "at", "fault", "", "server name state" },
+	{ "at", "server", "", "name state" },
+	{ "at", "dhcp", "dns option", "site state domain" },
 	{ "timeline", "expect",
 	    "state customization param counter last-resync next-resync server",
 	    "t phones name" },
@@ -262,11 +267,17 @@ scenario_free(struct scenario *sc)
 		free(sv->fault);
 	}
 	free(sc->server);
-	for (i = 0; i < sc->ndns; i++) {
-		free(sc->dns[i].name);
-		free(sc->dns[i].target);
+	for (i = 0; i < sc->ndnss; i++) {
+		struct scn_dns_server *ds = &sc->dnss[i];
+
+		free(ds->name);
+		for (j = 0; j < ds->nrec; j++) {
+			free(ds->rec[j].name);
+			free(ds->rec[j].target);
+		}
+		free(ds->rec);
 	}
-	free(sc->dns);
+	free(sc->dnss);
 	for (i = 0; i < sc->ngroup; i++) {
 		struct scn_group *g = &sc->group[i];
 
@@ -290,6 +301,7 @@ scenario_free(struct scenario *sc)
 		free(sc->action[i].name);
 		free(sc->action[i].value);
 		free(sc->action[i].server);
+		free(sc->action[i].opt);
 	}
 	free(sc->action);
 	for (i = 0; i < sc->nexpect; i++) {
@@ -1526,7 +1538,7 @@ static void
 scenario_root(struct scenario_loader *ld, xmlNodePtr root)
 {
 	struct scenario *sc = ld->sc;
-	xmlNodePtr c, first_tl = NULL, first_dns = NULL;
+	xmlNodePtr c, first_tl = NULL;
 	xmlNodePtr first_desc = NULL;
 	const char *v, *slash, *dot;
 	char *cause;
@@ -1600,17 +1612,11 @@ scenario_root(struct scenario_loader *ld, xmlNodePtr root)
 		if (SCN_IS(c, "server"))
 			scenario_server(ld, c, &sc->server[i++]);
 	}
-	for (c = root->children; c != NULL; c = c->next) {
-		if (!SCN_IS(c, "dns-server"))
-			continue;
-		if (first_dns != NULL) {
-			scenario_err(ld, c, NULL,
-			    "only one <dns-server> allowed (first at line %ld)",
-			    scenario_line(first_dns));
-			continue;
-		}
-		first_dns = c;
-		scenario_dns(ld, c);
+	sc->ndnss = scenario_count(root, "dns-server");
+	sc->dnss = xcalloc(sc->ndnss, sizeof *sc->dnss);
+	for (c = root->children, i = 0; c != NULL; c = c->next) {
+		if (SCN_IS(c, "dns-server"))
+			scenario_dns(ld, c, &sc->dnss[i++]);
 	}
 	if ((sc->ngroup = scenario_count(root, "phones")) == 0)
 		scenario_msgf(ld, scenario_line(root),

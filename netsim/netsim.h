@@ -149,19 +149,27 @@ void		 ep_dhcp_input(struct ep_dhcp *d, const uint8_t *pkt,
 		     size_t len, uint32_t src_ip, uint16_t src_port,
 		     emu_time now, struct ep_out *out);
 void		 ep_dhcp_set_down(struct ep_dhcp *d, int down);
+/* New options from c (DNS, domain, lease, opt[]); the pool, the server,
+ * the router and the leases stay. */
+void		 ep_dhcp_set_options(struct ep_dhcp *d,
+		     const struct ep_dhcp_conf *c);
 struct ep_dhcp_stats {
 	uint64_t	 discovers, offers, requests, acks, naks, bad;
 	uint64_t	 exhausted;	/* DISCOVERs left unanswered: pool full */
 };
 const struct ep_dhcp_stats *ep_dhcp_stats(const struct ep_dhcp *d);
 
-/* ep-dns.c: A and SRV records */
+/* ep-dns.c: A, SRV and CNAME records */
 struct ep_dns	*ep_dns_create(void);
 void		 ep_dns_free(struct ep_dns *d);
 void		 ep_dns_add_a(struct ep_dns *d, const char *name, uint32_t a);
 void		 ep_dns_add_srv(struct ep_dns *d, const char *name,
 		     uint16_t prio, uint16_t weight, uint16_t port,
 		     const char *target);
+void		 ep_dns_add_cname(struct ep_dns *d, const char *name,
+		     const char *target);
+void		 ep_dns_ttl(struct ep_dns *d, uint32_t ttl_s);	/* next records */
+void		 ep_dns_set_delay(struct ep_dns *d, emu_time delay);
 void		 ep_dns_input(struct ep_dns *d, const uint8_t *pkt,
 		     size_t len, uint32_t src_ip, uint16_t src_port,
 		     uint32_t my_ip, emu_time now, struct ep_out *out);

@@ -110,6 +110,7 @@ test_good_file(void **state)
 	const struct scn_expect *ex;
 	const struct scn_check *ck;
 	const struct scn_action *a;
+	const struct scn_dns_server *ds;
 	char *path = data_path("scenario-good.xml");
 	static const uint8_t opt43[] = { 1, 4, 0xc0, 0xa8, 1, 1 };
 	static const uint8_t opt150[] = { 10, 1, 0, 5, 10, 1, 0, 6 };
@@ -209,18 +210,37 @@ test_good_file(void **state)
 	assert_int_equal(sv->fault[6].count, 1);
 
 	/* DNS. */
-	assert_int_equal(sc->dns_ip, 0x0a010002);
-	assert_int_equal(sc->ndns, 2);
-	assert_int_equal(sc->dns[0].type, DNS_T_A);
-	assert_string_equal(sc->dns[0].name, "prov.example.com");
-	assert_int_equal(sc->dns[0].a, 0x0a010005);
-	assert_int_equal(sc->dns[1].type, DNS_T_SRV);
-	assert_string_equal(sc->dns[1].name,
+	assert_int_equal(sc->ndnss, 2);
+	ds = &sc->dnss[0];
+	assert_null(ds->name);
+	assert_int_equal(ds->ip, 0x0a010002);
+	assert_false(ds->down);
+	assert_int_equal(ds->delay, 0);
+	assert_int_equal(ds->nrec, 4);
+	assert_int_equal(ds->rec[0].type, DNS_T_A);
+	assert_string_equal(ds->rec[0].name, "prov.example.com");
+	assert_int_equal(ds->rec[0].a, 0x0a010005);
+	assert_int_equal(ds->rec[0].ttl_s, 300); /* default */
+	assert_int_equal(ds->rec[1].type, DNS_T_SRV);
+	assert_string_equal(ds->rec[1].name,
 	    "_ciscoprov-http._tcp.example.com"); /* trailing dot gone */
-	assert_int_equal(sc->dns[1].prio, 10);
-	assert_int_equal(sc->dns[1].weight, 20);
-	assert_int_equal(sc->dns[1].port, 80);
-	assert_string_equal(sc->dns[1].target, "prov.example.com");
+	assert_int_equal(ds->rec[1].prio, 10);
+	assert_int_equal(ds->rec[1].weight, 20);
+	assert_int_equal(ds->rec[1].port, 80);
+	assert_string_equal(ds->rec[1].target, "prov.example.com");
+	assert_int_equal(ds->rec[1].ttl_s, 86400);
+	assert_int_equal(ds->rec[2].type, DNS_T_CNAME);
+	assert_string_equal(ds->rec[2].name, "www.example.com");
+	assert_string_equal(ds->rec[2].target, "prov.example.com");
+	assert_int_equal(ds->rec[2].ttl_s, 300);
+	assert_int_equal(ds->rec[3].ttl_s, 0);
+	ds = &sc->dnss[1];
+	assert_string_equal(ds->name, "dns2");
+	assert_int_equal(ds->ip, 0x0a010003);
+	assert_true(ds->down);
+	assert_int_equal(ds->delay, EMU_SEC(3));
+	assert_int_equal(ds->nrec, 1);
+	assert_int_equal(ds->rec[0].ttl_s, 60); /* the server's */
 
 	/* Phones. */
 	assert_int_equal(sc->ngroup, 2);
@@ -260,7 +280,7 @@ test_good_file(void **state)
 	assert_int_equal(g->first, 100);
 
 	/* Actions: by time, file order within a time. */
-	assert_int_equal(sc->naction, 10);
+	assert_int_equal(sc->naction, 13);
 	a = &sc->action[0];
 	assert_int_equal(a->type, SCN_ACT_POWER_ON);
 	assert_int_equal(a->at, EMU_SEC(600));
@@ -302,12 +322,35 @@ test_good_file(void **state)
 	assert_null(a->value);
 	assert_int_equal(a->sel.group, 0);
 	assert_int_equal(a->sel.from, 4);
+	a = &sc->action[10];
+	assert_int_equal(a->type, SCN_ACT_HOST);
+	assert_string_equal(a->server, "dns2");
+	assert_int_equal(a->host_kind, SCN_HOST_DNS);
+	assert_int_equal(a->server_idx, 1);
+	assert_int_equal(a->on, 1);
+	a = &sc->action[11];
+	assert_int_equal(a->type, SCN_ACT_HOST);
+	assert_int_equal(a->host_kind, SCN_HOST_SERVER);
+	assert_int_equal(a->server_idx, 0);
+	assert_int_equal(a->on, 0);
+	a = &sc->action[12];
+	assert_int_equal(a->type, SCN_ACT_DHCP);
+	assert_int_equal(a->server_idx, 0); /* the site */
+	assert_int_equal(a->on, 0);
+	assert_string_equal(a->value, "b.example.com");
+	assert_int_equal(a->ndns, 1);
+	assert_int_equal(a->dns[0], 0x0a010003);
+	assert_int_equal(a->nopt, 2);
+	assert_int_equal(a->opt[0].code, 160);
+	assert_int_equal(a->opt[0].len, strlen("http://10.1.0.6/$MA.xml"));
+	assert_int_equal(a->opt[1].code, 66);
+	assert_int_equal(a->opt[1].len, 0); /* removed */
 
 	/* Expectations: the two at 10m in file order, then 1h. */
 	assert_int_equal(sc->nexpect, 4);
 	ex = &sc->expect[0];
 	assert_string_equal(ex->name, "all provisioned");
-	assert_int_equal(ex->line, 41);
+	assert_int_equal(ex->line, 46);
 	assert_int_equal(ex->at, EMU_SEC(600));
 	assert_true(ex->has_sel);
 	assert_string_equal(ex->sel.text, "desk");
@@ -343,12 +386,12 @@ test_good_file(void **state)
 	assert_false(ck[9].none);
 	assert_int_equal(ck[9].min, EMU_SEC(59));
 	assert_int_equal(ck[9].max, EMU_SEC(61));
-	assert_int_equal(ck[5].line, 47); /* one element, four checks */
-	assert_int_equal(ck[8].line, 47);
-	assert_int_equal(ck[9].line, 48);
+	assert_int_equal(ck[5].line, 52); /* one element, four checks */
+	assert_int_equal(ck[8].line, 52);
+	assert_int_equal(ck[9].line, 53);
 	ex = &sc->expect[1];
-	assert_int_equal(ex->line, 66);
-	assert_string_equal(ex->name, "expect@66");
+	assert_int_equal(ex->line, 73);
+	assert_string_equal(ex->name, "expect@73");
 	assert_int_equal(ex->sel.group, 1);
 	assert_int_equal(ex->sel.from, 1);
 	assert_int_equal(ex->ncheck, 1);
@@ -457,7 +500,19 @@ static const char *const bad_lines[] = {
 	"37: <srv port=\"70000\">: port must be 0..65535",
 	"38: <srv name=\"_y._tcp.example.com\">: port= is required",
 	"38: <srv name=\"_y._tcp.example.com\">: target= is required",
-	"40: <dns-server>: only one <dns-server> allowed (first at line 35)",
+	"40: <dns-server ttl=\"1.5s\">: ttl must be whole seconds, at most "
+	"2147483647 (68 years)",
+	"40: <dns-server delay=\"x\">: delay is not a time (e.g. 90s, "
+	"1h30m, 250ms)",
+	"40: <dns-server state=\"off\">: state must be up or down",
+	"40: <cname target=\"a.example.com\">: a name cannot be an alias of "
+	"itself",
+	"40: <cname name=\"c.example.com\">: c.example.com already has a "
+	"record at line 40; a CNAME is a name's only record",
+	"40: <dns-server name=\"prov\">: server \"prov\" is already defined "
+	"at line 18",
+	"40: <dns-server address=\"10.1.0.2\">: same address as the DNS "
+	"server at line 35",
 	"41: <phones count=\"0\">: count must be 1..1000000",
 	"42: <phones name=\"desk2\">: site= is required when there are 3 sites",
 	"42: <phones name=\"desk2\">: MAC 00562B000001 is also in group "
@@ -497,6 +552,16 @@ static const char *const bad_lines[] = {
 	"67: <keys phones=\"desk2\">: no keys given",
 	"68: <resync rule=\"\">: rule is empty (leave it out for the "
 	"phone's own rules)",
+	"68: <server name=\"nope\">: no server or DNS server \"nope\"",
+	"68: <server state=\"sideways\">: state must be up or down",
+	"68: <dhcp site=\"nowhere\">: no site \"nowhere\"",
+	"68: <dhcp>: nothing to change: give state=, domain=, <dns> or "
+	"<option>",
+	"68: <dhcp state=\"on\">: state must be up or down",
+	"68: <dhcp domain=\"bad..x\">: domain is not a DNS name (\"\" "
+	"removes it)",
+	"68: <dns>: \"1.2.3\" is not an IPv4 address",
+	"68: <option code=\"6\">: option 6 is set from <dns>",
 	"71: <state is=\"happy\">: unknown state (off, boot, network, "
 	"boot-delay, discovery, resync, upgrade-check, upgrading, "
 	"operational, rebooting, activation, factory-reset)",
@@ -656,8 +721,8 @@ test_defaults(void **state)
 	assert_int_equal(sc->site[0].link.latency, EMU_MS(1));
 	assert_int_equal(sc->site[0].link.jitter, 0);
 	assert_int_equal(sc->site[0].link.loss_ppm, 0);
-	assert_int_equal(sc->ndns, 0);
-	assert_int_equal(sc->dns_ip, 0);
+	assert_int_equal(sc->ndnss, 0);
+	assert_false(sc->server[0].down);
 	assert_string_equal(sc->group[0].site, "office"); /* the only one */
 	assert_string_equal(sc->group[0].model, "CP-8851-3PCC");
 	assert_string_equal(sc->group[0].hwver, "V03");

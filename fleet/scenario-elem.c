@@ -61,6 +61,10 @@ static void scenario_file(struct scenario_loader *, xmlNodePtr,
     struct scn_server *, struct scn_file *);
 static void scenario_fault(struct scenario_loader *, xmlNodePtr,
     struct scn_server *, struct ep_fault *);
+static void scenario_fault_body(struct scenario_loader *, xmlNodePtr,
+    struct ep_fault *);
+static void scenario_fault_hdrs(struct scenario_loader *, xmlNodePtr,
+    struct ep_fault *);
 static void scenario_at(struct scenario_loader *, xmlNodePtr);
 static void scenario_expect(struct scenario_loader *, xmlNodePtr);
 static void scenario_check(struct scenario_loader *, xmlNodePtr,
@@ -83,22 +87,23 @@ static const struct {
 	enum ep_fault_kind kind;
 	const char *attrs; /* kind-specific attributes it takes */
 } scenario_fault_kinds[] = {
-	{ "status", EP_FAULT_STATUS, "status" },
+	{ "status", EP_FAULT_STATUS, "status src" },
 	{ "delay", EP_FAULT_DELAY, "delay" },
 	{ "drop", EP_FAULT_DROP, "" },
 	{ "truncate", EP_FAULT_TRUNCATE, "" },
 	{ "redirect", EP_FAULT_REDIRECT, "status location" },
-	{ "auth", EP_FAULT_AUTH, "user pass realm proxy" },
+	{ "auth", EP_FAULT_AUTH, "user pass realm proxy reject" },
 	{ "reset", EP_FAULT_RESET, "" },
 	{ "chunked", EP_FAULT_CHUNKED, "http10" },
 	{ "close-delimited", EP_FAULT_CLOSE_DELIMITED, "" },
 	{ "body", EP_FAULT_BODY, "src" },
+	{ "trickle", EP_FAULT_TRICKLE, "rate" },
 };
 static const char scenario_fault_specific[] =
-    "status delay location user pass realm proxy http10 src";
+    "status delay location user pass realm proxy reject http10 src rate";
 static const char scenario_fault_kind_list[] =
     "status, delay, drop, truncate, "
-    "redirect, auth, reset, chunked, close-delimited, body";
+    "redirect, auth, reset, chunked, close-delimited, body, trickle";
 
 static const char *const scenario_counters[] = { "boots", "dhcp-acks",
 	"resyncs", "resync-ok", "resync-fail", "fetches", "requests",
@@ -451,7 +456,7 @@ static void
 scenario_fault(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv,
     struct ep_fault *f)
 {
-	const char *kind, *v, *p, *e, *body;
+	const char *kind, *v, *p, *e;
 	char attr[16];
 	uint8_t mac[6];
 	uint64_t u;
@@ -507,8 +512,11 @@ scenario_fault(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv,
 			scenario_err(ld, n, attr,
 			    "%s= does not apply to kind \"%s\"", attr, kind);
 	}
-	if (f->kind != EP_FAULT_BODY && scenario_has_text(n))
-		scenario_err(ld, n, "kind", "only kind \"body\" takes content");
+	if (f->kind != EP_FAULT_BODY && f->kind != EP_FAULT_STATUS &&
+	    scenario_has_text(n))
+		scenario_err(ld, n, "kind",
+		    "only kinds \"body\" and \"status\" take content");
+	scenario_fault_hdrs(ld, n, f);
 
 	if ((v = scenario_attr(ld, n, "path")) != NULL) {
 		if (*v == '\0')
@@ -540,6 +548,14 @@ scenario_fault(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv,
 		if (scenario_need(ld, n, "status") == 0 &&
 		    scenario_get_uint(ld, n, "status", 0, 599, &u) == 1)
 			f->status = (int)u;
+		/* Its own body, if it has one: else a short page. */
+		if (scenario_attr(ld, n, "src") != NULL || scenario_has_text(n))
+			scenario_fault_body(ld, n, f);
+		break;
+	case EP_FAULT_TRICKLE:
+		if (scenario_need(ld, n, "rate") == 0 &&
+		    scenario_get_uint(ld, n, "rate", 1, UINT32_MAX, &u) == 1)
+			f->rate = (uint32_t)u;
 		break;
 	case EP_FAULT_DELAY:
 		if (scenario_need(ld, n, "delay") == 0)
@@ -573,28 +589,100 @@ scenario_fault(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv,
 			f->realm = xstrdup(v);
 		if (scenario_get_bool(ld, n, "proxy", &b) == 1)
 			f->proxy = b;
+		if (scenario_get_uint(ld, n, "reject", 0, INT_MAX, &u) == 1)
+			f->reject = (int)u;
 		break;
 	case EP_FAULT_CHUNKED:
 		if (scenario_get_bool(ld, n, "http10", &b) == 1)
 			f->http10 = b;
 		break;
 	case EP_FAULT_BODY:
-		if ((v = scenario_attr(ld, n, "src")) != NULL) {
-			if (scenario_has_text(n))
-				scenario_err(ld, n, "src",
-				    "give src= or content, not both");
-			else
-				scenario_read_src(ld, n, v, &f->body,
-				    &f->body_len);
-			break;
-		}
-		body = scenario_text(ld, n, 0);
-		f->body_len = strlen(body);
-		f->body = xmalloc(f->body_len + 1);
-		memcpy(f->body, body, f->body_len + 1);
+		scenario_fault_body(ld, n, f);
 		break;
 	default:
 		break;
+	}
+}
+
+/*
+ * A fault's body: src=, or its text, byte for byte; with <header>
+ * children the text loses its surrounding white space.
+ */
+static void
+scenario_fault_body(struct scenario_loader *ld, xmlNodePtr n,
+    struct ep_fault *f)
+{
+	const char *v, *body;
+
+	if ((v = scenario_attr(ld, n, "src")) != NULL) {
+		if (scenario_has_text(n))
+			scenario_err(ld, n, "src",
+			    "give src= or content, not both");
+		else
+			scenario_read_src(ld, n, v, &f->body, &f->body_len);
+		return;
+	}
+	body = scenario_text(ld, n, scenario_count(n, "header") != 0);
+	f->body_len = strlen(body);
+	f->body = xmalloc(f->body_len + 1);
+	memcpy(f->body, body, f->body_len + 1);
+}
+
+/* <header name="Retry-After" value="120"/>: added to the fault's answer. */
+static void
+scenario_fault_hdrs(struct scenario_loader *ld, xmlNodePtr n,
+    struct ep_fault *f)
+{
+	xmlNodePtr c;
+	const char *name, *value, *p;
+
+	for (c = n->children; c != NULL; c = c->next) {
+		if (!SCN_IS(c, "header"))
+			continue;
+		if (f->kind == EP_FAULT_DROP || f->kind == EP_FAULT_RESET) {
+			scenario_err(ld, c, NULL,
+			    "a fault that does not answer takes no <header>");
+			return;
+		}
+		if (scenario_need(ld, c, "name") != 0 ||
+		    scenario_need(ld, c, "value") != 0)
+			continue;
+		name = scenario_attr(ld, c, "name");
+		value = scenario_attr(ld, c, "value");
+		/* RFC 9110 5.1, 5.5: a token, and a value on one line. */
+		for (p = name; *p != '\0'; p++) {
+			if (!isalnum((unsigned char)*p) &&
+			    strchr("!#$%&'*+-.^_`|~", *p) == NULL)
+				break;
+		}
+		if (*name == '\0' || *p != '\0') {
+			scenario_err(ld, c, "name",
+			    "name is not an HTTP header name");
+			continue;
+		}
+		for (p = value; *p != '\0'; p++) {
+			if ((unsigned char)*p < ' ' && *p != '\t')
+				break;
+		}
+		if (*p != '\0' || *value == '\0' || strlen(value) > 1024) {
+			scenario_err(ld, c, "value",
+			    "value must be 1..1024 characters on one line");
+			continue;
+		}
+		if (pf_strcasecmp_ascii(name, "Content-Length") == 0 ||
+		    pf_strcasecmp_ascii(name, "Transfer-Encoding") == 0 ||
+		    pf_strcasecmp_ascii(name, "Connection") == 0) {
+			scenario_err(ld, c, "name",
+			    "%s is the server's: set framing with the fault's "
+			    "kind", name);
+			continue;
+		}
+		if (f->nhdr == EP_FAULT_HDRS) {
+			scenario_err(ld, c, NULL,
+			    "at most %d <header> per fault", EP_FAULT_HDRS);
+			return;
+		}
+		xasprintf(&f->hdr[f->nhdr++], "%s: %s", name, value);
 	}
 }
 

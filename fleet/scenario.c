@@ -89,9 +89,10 @@ static const struct scenario_shape scenario_shapes[] = {
 	    "name address http tftp state" },
 	{ "server", "file", "", "path src" },
 	{ "server", "template", "", "path src" },
-	{ "server", "fault", "",
+	{ "server", "fault", "header",
 	    "name kind path mac count active status "
-	    "delay location user pass realm proxy http10 src" },
+	    "delay location user pass realm proxy reject http10 src rate" },
+	{ "fault", "header", "", "name value" },
 	{ "scenario", "dns-server", "a srv cname",
 	    "name address ttl delay state" },
 	{ "dns-server", "a", "", "name address ttl" },

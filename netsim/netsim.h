@@ -66,8 +66,10 @@ enum ep_fault_kind {
 	EP_FAULT_RESET,		/* reset the connection */
 	EP_FAULT_CHUNKED,	/* chunked framing (with HTTP/1.0: spec B52) */
 	EP_FAULT_CLOSE_DELIMITED, /* HTTP/1.0, no Content-Length (B51) */
-	EP_FAULT_BODY		/* answer 200 with body */
+	EP_FAULT_BODY,		/* answer 200 with body */
+	EP_FAULT_TRICKLE	/* the body at rate bytes per second (HTTP) */
 };
+#define EP_FAULT_HDRS	4	/* extra headers of a fault's answer */
 struct ep_fault {
 	char			*name;		/* for the timeline; owned */
 	enum ep_fault_kind	 kind;
@@ -85,6 +87,12 @@ struct ep_fault {
 	int			 count;		/* times to apply; -1 always */
 	int			 active;
 	int			 http10;	/* CHUNKED: HTTP/1.0 status line */
+	char			*hdr[EP_FAULT_HDRS];	/* "Name: value", owned:
+						   added to the answer (HTTP) */
+	size_t			 nhdr;
+	int			 reject;	/* AUTH: right credentials refused
+						   this many times per client */
+	uint32_t		 rate;		/* TRICKLE: bytes per second */
 };
 void		 ep_fault_clear(struct ep_fault *f);
 void		 ep_fault_copy(struct ep_fault *dst, const struct ep_fault *src);
@@ -104,6 +112,8 @@ struct ep_request {
 	size_t		 body_len;
 	int		 status;	/* HTTP status or TFTP error (0 ok) */
 	emu_time	 now;
+	const struct http_msg *http;	/* HTTP: the request (any header),
+					   borrowed for the call; else NULL */
 };
 typedef void (*ep_observe_cb)(void *arg, const struct ep_request *req);
 

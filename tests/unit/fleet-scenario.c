@@ -483,7 +483,7 @@ static const char *const bad_lines[] = {
 	"25: <file path=\"/d.xml\">: path already served at line 24",
 	"26: <fault kind=\"explode\">: kind must be one of status, "
 	"delay, drop, truncate, redirect, auth, reset, chunked, "
-	"close-delimited, body",
+	"close-delimited, body, trickle",
 	"27: <fault name=\"f\">: server \"prov\" already has a fault \"f\"",
 	"27: <fault name=\"f\">: status= is required",
 	"28: <fault location=\"/x\">: location= does not apply to kind "
@@ -495,7 +495,8 @@ static const char *const bad_lines[] = {
 	"31: <fault active=\"maybe\">: active must be yes or no",
 	"32: <fault delay=\"soon\">: delay is not a time (e.g. 90s, "
 	"1h30m, 250ms)",
-	"33: <fault kind=\"reset\">: only kind \"body\" takes content",
+	"33: <fault kind=\"reset\">: only kinds \"body\" and \"status\" take "
+	"content",
 	"36: <a name=\"bad name\">: name is not a DNS name",
 	"37: <srv port=\"70000\">: port must be 0..65535",
 	"38: <srv name=\"_y._tcp.example.com\">: port= is required",
@@ -780,6 +781,86 @@ test_sorted(void **state)
 	assert_int_equal(sc->duration, EMU_SEC(240));
 	scenario_free(sc);
 	free(errors);
+}
+
+#define SRV_OPEN "<server name=\"s\" address=\"10.1.0.5\" http=\"80\">"
+
+/* Faults: a status with a body and headers, auth reject=, trickle rate=. */
+static void
+test_faults(void **state)
+{
+	struct scenario *sc;
+	const struct ep_fault *f;
+	char *errors;
+
+	sc = load_mem("<scenario>" SITE PHONES SRV_OPEN
+		      "<fault kind=\"status\" status=\"503\">"
+		      "<header name=\"Retry-After\" value=\"120\"/>\n"
+		      "  <![CDATA[busy]]>\n</fault>"
+		      "<fault kind=\"status\" status=\"404\"/>"
+		      "<fault kind=\"body\"><header name=\"Content-Encoding\" "
+		      "value=\"aes128gcm\"/>x</fault>"
+		      "<fault kind=\"body\"> y </fault>"
+		      "<fault kind=\"auth\" user=\"u\" pass=\"p\" "
+		      "reject=\"2\"/>"
+		      "<fault kind=\"trickle\" rate=\"10\"/>"
+		      "</server></scenario>",
+	    &errors);
+	assert_non_null(sc);
+	assert_string_equal(errors, "");
+	f = sc->server[0].fault;
+	assert_int_equal(f[0].kind, EP_FAULT_STATUS);
+	assert_int_equal(f[0].status, 503);
+	assert_int_equal(f[0].nhdr, 1);
+	assert_string_equal(f[0].hdr[0], "Retry-After: 120");
+	assert_int_equal(f[0].body_len, 4); /* trimmed: it has headers */
+	assert_memory_equal(f[0].body, "busy", 4);
+	assert_null(f[1].body); /* no body: the server's page */
+	assert_string_equal(f[2].hdr[0], "Content-Encoding: aes128gcm");
+	assert_int_equal(f[2].body_len, 1);
+	assert_int_equal(f[3].body_len, 3); /* no headers: byte for byte */
+	assert_int_equal(f[4].reject, 2);
+	assert_int_equal(f[5].kind, EP_FAULT_TRICKLE);
+	assert_int_equal(f[5].rate, 10);
+	scenario_free(sc);
+	free(errors);
+
+	expect_one("<scenario>" SITE PHONES SRV_OPEN "\n<fault kind=\"trickle\"/>"
+		   "</server></scenario>",
+	    "t.xml:2: <fault kind=\"trickle\">: rate= is required");
+	expect_one("<scenario>" SITE PHONES SRV_OPEN "\n<fault kind=\"trickle\" "
+		   "rate=\"0\"/></server></scenario>",
+	    "t.xml:2: <fault rate=\"0\">: rate must be 1..4294967295");
+	expect_one("<scenario>" SITE PHONES SRV_OPEN "\n<fault kind=\"delay\" "
+		   "delay=\"1s\" reject=\"1\"/></server></scenario>",
+	    "t.xml:2: <fault reject=\"1\">: reject= does not apply to kind "
+	    "\"delay\"");
+	expect_one("<scenario>" SITE PHONES SRV_OPEN "<fault kind=\"drop\">\n"
+		   "<header name=\"X\" value=\"1\"/></fault></server>"
+		   "</scenario>",
+	    "t.xml:2: <header name=\"X\">: a fault that does not answer takes "
+	    "no <header>");
+	expect_one("<scenario>" SITE PHONES SRV_OPEN "<fault kind=\"body\">\n"
+		   "<header name=\"Bad Name\" value=\"1\"/></fault></server>"
+		   "</scenario>",
+	    "t.xml:2: <header name=\"Bad Name\">: name is not an HTTP header "
+	    "name");
+	expect_one("<scenario>" SITE PHONES SRV_OPEN "<fault kind=\"body\">\n"
+		   "<header name=\"X\" value=\"a&#10;b\"/></fault></server>"
+		   "</scenario>",
+	    "t.xml:2: <header value=\"a\\x0ab\">: value must be 1..1024 "
+	    "characters on one line");
+	expect_one("<scenario>" SITE PHONES SRV_OPEN "<fault kind=\"body\">\n"
+		   "<header name=\"content-length\" value=\"1\"/></fault>"
+		   "</server></scenario>",
+	    "t.xml:2: <header name=\"content-length\">: content-length is the "
+	    "server's: set framing with the fault's kind");
+	expect_one("<scenario>" SITE PHONES SRV_OPEN "<fault kind=\"body\">"
+		   "<header name=\"A\" value=\"1\"/><header name=\"B\" "
+		   "value=\"1\"/><header name=\"C\" value=\"1\"/><header "
+		   "name=\"D\" value=\"1\"/>\n<header name=\"E\" "
+		   "value=\"1\"/></fault></server></scenario>",
+	    "t.xml:2: <header name=\"E\">: at most 4 <header> per fault");
 }
 
 /* Checks across elements. */
@@ -1264,6 +1345,7 @@ main(void)
 		cmocka_unit_test(test_schema),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_sorted),
+		cmocka_unit_test(test_faults),
 		cmocka_unit_test(test_cross),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_checks),

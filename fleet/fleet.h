@@ -171,8 +171,16 @@ enum scn_check_type {
 	SCN_CHK_LAST_STATUS,	/* HTTP status */
 	SCN_CHK_NEXT_RESYNC,	/* armed resync at check time + [min, max] */
 	SCN_CHK_LAST_URL,	/* URL of the last fetch */
-	SCN_CHK_SERVER		/* server name: requests for path in [min,max] */
+	SCN_CHK_SERVER,		/* server name: requests for path in [min,max] */
+	SCN_CHK_REQUEST		/* server name: the last request received */
 };
+enum scn_match {
+	SCN_MATCH_ANY,		/* present, whatever its value */
+	SCN_MATCH_IS,		/* exactly */
+	SCN_MATCH_CONTAINS,	/* as a substring */
+	SCN_MATCH_SCHEME	/* its first word, any case (Authorization) */
+};
+#define SCN_BODY_KEEP	(64 * 1024)	/* request body bytes compared */
 struct scn_check {
 	enum scn_check_type type;
 	int		 line;
@@ -181,6 +189,13 @@ struct scn_check {
 	char		*value;		/* STATE, CUST, PARAM, LAST_*, URL */
 	uint64_t	 min, max;	/* COUNTER, SERVER; NEXT_RESYNC in µs */
 	int		 none;		/* NEXT_RESYNC: none armed */
+	/* REQUEST: name, path as SERVER; value: the header's expected value
+	 * ({{mac}} {{MAC}}: the phone's) */
+	char		*method;	/* or NULL */
+	char		*header;	/* or NULL */
+	enum scn_match	 match;
+	char		*body;		/* expected body, or NULL */
+	enum scn_match	 body_match;	/* IS or CONTAINS */
 };
 struct scn_expect {
 	char		*name;		/* for the report: "expect@LINE" default */

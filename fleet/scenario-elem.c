@@ -69,6 +69,8 @@ static void scenario_at(struct scenario_loader *, xmlNodePtr);
 static void scenario_expect(struct scenario_loader *, xmlNodePtr);
 static void scenario_check(struct scenario_loader *, xmlNodePtr,
     struct scn_expect *);
+static void scenario_request(struct scenario_loader *, xmlNodePtr,
+    struct scn_expect *);
 static struct scn_check *scenario_check_add(struct scn_expect *, xmlNodePtr,
     enum scn_check_type);
 static int scenario_sel_attr(struct scenario_loader *, xmlNodePtr,
@@ -1294,7 +1296,7 @@ scenario_expect(struct scenario_loader *ld, xmlNodePtr n)
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
 		k++;
-		if (SCN_IS(c, "server"))
+		if (SCN_IS(c, "server") || SCN_IS(c, "request"))
 			nserver++;
 		scenario_check(ld, c, ex);
 	}
@@ -1533,6 +1535,85 @@ scenario_check(struct scenario_loader *ld, xmlNodePtr n, struct scn_expect *ex)
 			&ck->max) == 0)
 			scenario_err(ld, n, NULL,
 			    "needs requests= or min=/max=");
+	} else if (SCN_IS(n, "request"))
+		scenario_request(ld, n, ex);
+}
+
+/*
+ * <request server= path= method= header= is=|contains=|scheme= body=|
+ * body-contains=>: what the server last received, from each phone or
+ * (without phones=) for the path.
+ */
+static void
+scenario_request(struct scenario_loader *ld, xmlNodePtr n,
+    struct scn_expect *ex)
+{
+	static const struct {
+		const char *attr;
+		enum scn_match match;
+	} modes[] = {
+		{ "is", SCN_MATCH_IS },
+		{ "contains", SCN_MATCH_CONTAINS },
+		{ "scheme", SCN_MATCH_SCHEME },
+	};
+	struct scn_check *ck;
+	enum scn_host_kind kind;
+	const char *v, *b, *bc;
+	size_t i, idx, nmode = 0;
+
+	if (scenario_need(ld, n, "server") != 0)
+		return;
+	v = scenario_attr(ld, n, "server");
+	if (scenario_host_find(ld->sc, v, &kind, &idx) != 0 ||
+	    kind != SCN_HOST_SERVER) {
+		scenario_err(ld, n, "server", "no server \"%s\"",
+		    scenario_q(ld, v));
+		return;
+	}
+	ck = scenario_check_add(ex, n, SCN_CHK_REQUEST);
+	ck->name = xstrdup(v);
+	if ((v = scenario_attr(ld, n, "path")) != NULL) {
+		if (*v != '/' && *v != '*')
+			scenario_err(ld, n, "path",
+			    "path must start with '/' (or be a glob "
+			    "starting with '*')");
+		ck->path = xstrdup(v);
+	}
+	if ((v = scenario_attr(ld, n, "method")) != NULL) {
+		if (*v == '\0' || strlen(v) > 15 || strspn(v,
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(v))
+			scenario_err(ld, n, "method",
+			    "method must be an upper-case word (GET, POST, "
+			    "RRQ for TFTP)");
+		ck->method = xstrdup(v);
+	}
+	ck->header = scenario_attr_dup(ld, n, "header", NULL);
+	for (i = 0; i < nitems(modes); i++) {
+		if ((v = scenario_attr(ld, n, modes[i].attr)) == NULL)
+			continue;
+		nmode++;
+		ck->match = modes[i].match;
+		ck->value = xstrdup(v);
+	}
+	if (nmode > 1)
+		scenario_err(ld, n, "header",
+		    "give one of is=, contains= and scheme=");
+	else if (nmode == 1 && ck->header == NULL)
+		scenario_err(ld, n, NULL, "is=, contains= and scheme= go with "
+		    "header=");
+	else if (ck->header != NULL && *ck->header == '\0')
+		scenario_err(ld, n, "header", "header is empty");
+	b = scenario_attr(ld, n, "body");
+	bc = scenario_attr(ld, n, "body-contains");
+	if (b != NULL && bc != NULL)
+		scenario_err(ld, n, "body",
+		    "give body= or body-contains=, not both");
+	else if (b != NULL || bc != NULL) {
+		ck->body = xstrdup(b != NULL ? b : bc);
+		ck->body_match = b != NULL ? SCN_MATCH_IS : SCN_MATCH_CONTAINS;
+		if (strlen(ck->body) > SCN_BODY_KEEP)
+			scenario_err(ld, n, b != NULL ? "body" : "body-contains",
+			    "at most %d bytes are compared", SCN_BODY_KEEP);
 	}
 }
 

@@ -118,7 +118,8 @@ static const struct scenario_shape scenario_shapes[] = {
 	{ "at", "server", "", "name state" },
 	{ "at", "dhcp", "dns option", "site state domain" },
 	{ "timeline", "expect",
-	    "state customization param counter last-resync next-resync server",
+	    "state customization param counter last-resync next-resync server "
+	    "request",
 	    "t phones name" },
 	{ "expect", "state", "", "is" },
 	{ "expect", "customization", "", "is" },
@@ -127,6 +128,8 @@ static const struct scenario_shape scenario_shapes[] = {
 	{ "expect", "last-resync", "", "class err status url" },
 	{ "expect", "next-resync", "", "in tolerance min max none" },
 	{ "expect", "server", "", "name path requests min max" },
+	{ "expect", "request", "",
+	    "server path method header is contains scheme body body-contains" },
 };
 
 static const struct {
@@ -314,6 +317,9 @@ scenario_free(struct scenario *sc)
 			free(ex->check[j].name);
 			free(ex->check[j].path);
 			free(ex->check[j].value);
+			free(ex->check[j].method);
+			free(ex->check[j].header);
+			free(ex->check[j].body);
 		}
 		free(ex->check);
 	}

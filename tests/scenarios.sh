@@ -56,4 +56,25 @@ if [ "$rc" -eq 1 ] && grep -q '^FAIL .*09:30 local' "$tmp/clock-utc.txt"; then
 else
 	notok "clock: start in UTC still passed (exit $rc)" "$(tail -n 2 "$tmp/clock-utc.txt")"
 fi
+
+# Faults and <request> checks end to end; then the same file with wrong
+# expectations must fail them, each with its own line.
+faults="$srcdir/tests/data/scenario-faults.xml"
+if "$PF" run "$faults" >"$tmp/faults.txt" 2>&1; then
+	ok "faults: status body, auth reject, trickle, request checks"
+else
+	notok "faults: exit $?" "$(grep -E '^(FAIL|    )' "$tmp/faults.txt" | head -n 6)"
+fi
+sed 's/scheme="Basic"/scheme="Digest"/; s/reject="2"/reject="1"/; s/rate="1"/rate="100"/; s/body="mac=00562b500401"/body="mac=x"/' \
+    "$faults" >"$tmp/faults-neg.xml"
+"$PF" run "$tmp/faults-neg.xml" >"$tmp/faults-neg.txt" 2>&1
+rc=$?
+for want in 'refused twice is class C' 'Authorization with scheme "Digest", saw "Basic \.\.\."' \
+    'body "mac=x", saw "mac=00562b500401"' 'FAIL .*a trickled body times out'; do
+	if [ "$rc" -eq 1 ] && grep -q "$want" "$tmp/faults-neg.txt"; then
+		ok "faults: a wrong expectation fails: $want"
+	else
+		notok "faults: no failure for: $want (exit $rc)" "$(grep -E '^(FAIL|    )' "$tmp/faults-neg.txt" | head -n 8)"
+	fi
+done
 finish

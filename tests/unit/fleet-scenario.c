@@ -1065,6 +1065,53 @@ test_checks(void **state)
 		   "min=\"1\"/></expect></timeline></scenario>",
 	    "t.xml:2: <server path=\"cfg/*\">: path must start with '/' (or be "
 	    "a glob starting with '*')");
+	/* <request>: what a server received. */
+	sc = load_mem("<scenario>" SITE PHONES SRV_OPEN "</server><timeline>"
+		      "<expect t=\"1m\"><request server=\"s\" path=\"/a/*\" "
+		      "method=\"POST\" header=\"Authorization\" "
+		      "scheme=\"Digest\" body-contains=\"{{mac}}\"/>"
+		      "</expect><expect t=\"1m\" phones=\"desk\"><request "
+		      "server=\"s\" header=\"User-Agent\"/></expect>"
+		      "</timeline></scenario>",
+	    &errors);
+	assert_non_null(sc);
+	assert_string_equal(errors, "");
+	ck = sc->expect[0].check;
+	assert_false(sc->expect[0].has_sel); /* per path: no phones= */
+	assert_int_equal(ck->type, SCN_CHK_REQUEST);
+	assert_string_equal(ck->name, "s");
+	assert_string_equal(ck->path, "/a/*");
+	assert_string_equal(ck->method, "POST");
+	assert_string_equal(ck->header, "Authorization");
+	assert_int_equal(ck->match, SCN_MATCH_SCHEME);
+	assert_string_equal(ck->value, "Digest");
+	assert_string_equal(ck->body, "{{mac}}");
+	assert_int_equal(ck->body_match, SCN_MATCH_CONTAINS);
+	ck = sc->expect[1].check;
+	assert_int_equal(ck->match, SCN_MATCH_ANY);
+	assert_null(ck->value);
+	scenario_free(sc);
+	free(errors);
+	expect_one("<scenario>" SITE PHONES "<timeline><expect t=\"1m\">\n"
+		   "<request server=\"nope\"/></expect></timeline></scenario>",
+	    "t.xml:2: <request server=\"nope\">: no server \"nope\"");
+	expect_one("<scenario>" SITE PHONES SRV_OPEN "</server><timeline>"
+		   "<expect t=\"1m\">\n<request server=\"s\" is=\"x\"/>"
+		   "</expect></timeline></scenario>",
+	    "t.xml:2: <request>: is=, contains= and scheme= go with header=");
+	expect_one("<scenario>" SITE PHONES SRV_OPEN "</server><timeline>"
+		   "<expect t=\"1m\">\n<request server=\"s\" header=\"A\" "
+		   "is=\"x\" contains=\"y\"/></expect></timeline></scenario>",
+	    "t.xml:2: <request header=\"A\">: give one of is=, contains= and "
+	    "scheme=");
+	expect_one("<scenario>" SITE PHONES SRV_OPEN "</server><timeline>"
+		   "<expect t=\"1m\">\n<request server=\"s\" method=\"get\" "
+		   "body=\"a\" body-contains=\"b\"/></expect></timeline>"
+		   "</scenario>",
+	    "t.xml:2: <request method=\"get\">: method must be an upper-case "
+	    "word (GET, POST, RRQ for TFTP)\n"
+	    "t.xml:2: <request body=\"a\">: give body= or body-contains=, not "
+	    "both");
 	expect_one("<scenario>" SITE "\n<phones name=\"p\" "
 		   "mac=\"00562B000001\" power-on=\"never\" spread=\"1m\"/>"
 		   "</scenario>",

@@ -1593,6 +1593,7 @@ scenario_request(struct scenario_loader *ld, xmlNodePtr n,
 			continue;
 		nmode++;
 		ck->match = modes[i].match;
+		free(ck->value);
 		ck->value = xstrdup(v);
 	}
 	if (nmode > 1)

@@ -114,7 +114,7 @@ emu_ctx_create(uint64_t seed)
 	param_index_build(&ctx->param_index);
 	hmap_init(&ctx->profile_cache);
 	ctx->seed = seed;
-	ctx->wall_base = 1798761600;	/* 2027-01-01 00:00:00 UTC */
+	ctx->epoch = 1798761600;	/* 2027-01-01 00:00:00 UTC */
 	return (ctx);
 }
 

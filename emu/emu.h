@@ -301,7 +301,7 @@ struct emu_ctx {
 	size_t		 profile_cache_bytes;	/* bodies kept by the cache */
 	unsigned	 trace;		/* TRACE_* enabled */
 	uint64_t	 seed;
-	int64_t		 wall_base;	/* calendar seconds at time 0 */
+	int64_t		 epoch;		/* Unix seconds (UTC) at time 0 */
 	int32_t		 tz_offset_s;	/* phones' local time - UTC */
 	int		 permissive;	/* store unknown profile names too */
 	struct emu_pki	*pki;		/* owned: trust and MICs, or NULL */
@@ -350,7 +350,7 @@ struct pki_mic_id {
 	const char	*mac;		/* lower case, with colons */
 	const char	*sn;		/* serial number, may be "" */
 };
-/* epoch_now: calendar seconds at virtual time 0 (emu_ctx wall_base). */
+/* epoch_now: calendar seconds at virtual time 0 (emu_ctx epoch). */
 struct emu_pki	*pki_create(uint64_t seed, int64_t epoch_now);
 void		 pki_free(struct emu_pki *k);
 int64_t		 pki_epoch(const struct emu_pki *k);

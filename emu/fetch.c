@@ -461,6 +461,9 @@ fetch_srv_start(struct fetch *fx, struct phone *p, emu_time now,
 	    "_ciscoprov-https._tls.%s" : "_ciscoprov-http._tcp.%s",
 	    fx->domain);
 	fx->step = FX_SRV;
+	/* The resolver times the lookup: a connect deadline of a target
+	 * tried before must not fire here (it would never be met). */
+	fx->deadline = EMU_TIME_NEVER;
 	resolv_free(fx->rq, out);
 	fx->rq = resolv_start(p, EMU_FLOW(fx->id, EMU_FLOW_SUB_DNS), name,
 	    DNS_T_SRV, now, out);
@@ -529,6 +532,7 @@ fetch_resolve_host(struct fetch *fx, struct phone *p, const char *host,
 		return;
 	}
 	fx->step = FX_DNS;
+	fx->deadline = EMU_TIME_NEVER;	/* the resolver's, as for FX_SRV */
 	resolv_free(fx->rq, out);
 	fx->rq = resolv_start(p, EMU_FLOW(fx->id, EMU_FLOW_SUB_DNS), host,
 	    DNS_T_A, now, out);

@@ -1078,7 +1078,7 @@ prov_arm_periodic(struct phone *p, emu_time now, int advance,
 }
 
 /*
- * Resync_At__HHmm_: the next HH:mm (UTC wall clock of the run) plus a
+ * Resync_At__HHmm_: the next HH:mm (local wall clock of the run) plus a
  * random offset within max(600, Resync_At_Random_Delay) rounded to whole
  * minutes.  -1 if the value is empty or invalid (B81: ignored).
  */
@@ -1104,9 +1104,10 @@ prov_resync_at(struct phone *p, emu_time now, emu_time *at)
 	    NULL) != 0 || win < 600)
 		win = 600;
 	win = (win + 30) / 60 * 60;
-	wall = p->ctx->wall_base + p->ctx->tz_offset_s +
+	/* Local calendar time: the run's epoch + now, in the phones' zone. */
+	wall = p->ctx->epoch + p->ctx->tz_offset_s +
 	    (int64_t)(now / 1000000);
-	day = wall % 86400;
+	day = (wall % 86400 + 86400) % 86400;	/* before 1970 too */
 	target = (int64_t)(hh % 24) * 3600 + mm * 60;
 	delta = target - day;
 	if (delta <= 0)

@@ -90,7 +90,7 @@ tls_start(struct phone *p, const char *host, const char *check, uint16_t port,
 		return (NULL);
 	}
 	if (ctx->pki == NULL)
-		ctx->pki = pki_create(ctx->seed, ctx->wall_base);
+		ctx->pki = pki_create(ctx->seed, ctx->epoch);
 	t = xcalloc(1, sizeof *t);
 	t->p = p;
 	SSL_CTX_set_client_cert_cb(pki_client_ctx(ctx->pki),
@@ -109,7 +109,7 @@ tls_start(struct phone *p, const char *host, const char *check, uint16_t port,
 	SSL_set_max_cert_list(t->ssl, TLS_CERT_LIST_MAX);
 	/* 9.6: certificate times are checked against the run's clock. */
 	X509_VERIFY_PARAM_set_time(SSL_get0_param(t->ssl),
-	    (time_t)(ctx->wall_base + (int64_t)(now / 1000000)));
+	    (time_t)(ctx->epoch + (int64_t)(now / 1000000)));
 	if (p->ca_der != NULL) {
 		/* B54: the custom CA is trusted next to the root. */
 		if ((st = pki_trust(ctx->pki, p->ca_der, p->ca_len)) != NULL) {
@@ -480,7 +480,7 @@ tls_client_cert_cb(SSL *ssl, X509 **x509, EVP_PKEY **pkey)
 		id.mac = mac;
 		id.sn = p->serial;
 		if (pki_mic_issue(p->ctx->pki, &id, p->key_group,
-		    p->ctx->wall_base + (int64_t)(p->now / 1000000),
+		    p->ctx->epoch + (int64_t)(p->now / 1000000),
 		    &p->mic_der, &p->mic_len, &p->mic_key, &p->mic_key_len,
 		    &cause) != 0) {
 			free(cause);

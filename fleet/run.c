@@ -9,10 +9,12 @@
  * struct run_result for the reports.
  */
 
+#include <ctype.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "fleet.h"
@@ -25,11 +27,32 @@ struct run_count {
 };
 
 struct run_server {
+	struct run	*run;
+	size_t		 idx;
 	struct store	*store;
 	struct ep_http	*http;
 	struct ep_tftp	*tftp;
 	struct hmap	 by_path;	/* path -> struct run_count */
 	uint64_t	 total;
+};
+
+/* What a server last received, as a <request> check looks at it. */
+struct run_seen {
+	int		 seen;
+	char		 method[16];
+	char		*header;	/* the check's header, or NULL */
+	uint8_t		*body;		/* at most SCN_BODY_KEEP bytes */
+	size_t		 body_len;
+};
+
+/* One <request> check: the last request per selected phone, or one. */
+struct run_watch {
+	const struct scn_check	*c;	/* borrowed from the scenario */
+	size_t			 server;
+	const struct scn_sel	*sel;	/* or NULL: per path */
+	size_t			 first;	/* run index of sel's first phone */
+	struct run_seen		*rec;
+	size_t			 nrec;
 };
 
 struct run_cb {
@@ -45,20 +68,29 @@ struct run {
 	uint64_t		 cust[CUST__COUNT];	/* phones per state */
 	struct sim		*sim;
 	struct ep_dhcp		**dhcp;
+	struct ep_dhcp_conf	*dconf;		/* per site: as now served */
 	struct run_server	*srv;
-	struct ep_dns		*dns;
+	struct ep_dns		**dns;		/* per <dns-server> */
 	struct run_cb		*cb_power;
 	struct run_cb		*cb_action;
 	struct run_cb		*cb_expect;
 	struct run_result	*res;
 	FILE			*tracef;
+	struct run_watch	*watch;
+	size_t			 nwatch;
 };
 
 static void	run_build(struct run *);
 static void	run_power_cb(void *, emu_time);
 static void	run_action_cb(void *, emu_time);
+static void	run_dhcp_change(struct run *, const struct scn_action *);
 static void	run_expect_cb(void *, emu_time);
 static void	run_observe(void *, const struct ep_request *);
+static void	run_watch_build(struct run *);
+static void	run_watch_see(struct run *, struct run_watch *,
+		    const struct ep_request *);
+static int	run_check_request(struct run *, const struct scn_check *,
+		    size_t, const char *, char **, char **);
 static void	run_log(void *, const char *);
 static void	run_note(void *, size_t, const struct emu_note *, emu_time);
 static struct phone *run_phone(struct run *, size_t, uint32_t);
@@ -89,6 +121,8 @@ run_scenario(const struct scenario *sc, const struct run_opts *o)
 		res->res[i].ex = &sc->expect[i];
 	r.res = res;
 	r.ctx = emu_ctx_create(res->seed);
+	r.ctx->epoch = sc->epoch;
+	r.ctx->tz_offset_s = sc->tz_offset_s;
 	r.ctx->trace = sc->trace | (o != NULL ? o->trace : 0);
 	r.tracef = o != NULL ? o->tracef : NULL;
 	if (r.tracef == NULL)
@@ -136,6 +170,7 @@ run_scenario(const struct scenario *sc, const struct run_opts *o)
 	for (i = 0; i < sc->nsite; i++)
 		ep_dhcp_free(r.dhcp[i]);
 	free(r.dhcp);
+	free(r.dconf);
 	for (i = 0; i < sc->nserver; i++) {
 		struct run_server	*s = &r.srv[i];
 		struct run_count	*c;
@@ -151,11 +186,23 @@ run_scenario(const struct scenario *sc, const struct run_opts *o)
 		store_free(s->store);
 	}
 	free(r.srv);
-	ep_dns_free(r.dns);
+	for (i = 0; i < sc->ndnss; i++)
+		ep_dns_free(r.dns[i]);
+	free(r.dns);
 	free(r.pstats);
 	free(r.cb_power);
 	free(r.cb_action);
 	free(r.cb_expect);
+	for (i = 0; i < r.nwatch; i++) {
+		size_t	j;
+
+		for (j = 0; j < r.watch[i].nrec; j++) {
+			free(r.watch[i].rec[j].header);
+			free(r.watch[i].rec[j].body);
+		}
+		free(r.watch[i].rec);
+	}
+	free(r.watch);
 	emu_ctx_free(r.ctx);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	res->wall_s = (t1.tv_sec - t0.tv_sec) +
@@ -212,10 +259,11 @@ run_build(struct run *r)
 
 	sites = xcalloc(sc->nsite == 0 ? 1 : sc->nsite, sizeof *sites);
 	r->dhcp = xcalloc(sc->nsite == 0 ? 1 : sc->nsite, sizeof *r->dhcp);
-	dc = xmalloc(sizeof *dc);
+	r->dconf = xcalloc(sc->nsite == 0 ? 1 : sc->nsite, sizeof *r->dconf);
 	for (i = 0; i < sc->nsite; i++) {
 		const struct scn_site	*s = &sc->site[i];
 
+		dc = &r->dconf[i];
 		if (s->has_dhcp) {
 			memset(dc, 0, sizeof *dc);
 			dc->server_ip = s->dhcp_server;
@@ -241,20 +289,21 @@ run_build(struct run *r)
 			for (j = 0; j < sc->nserver &&
 			    dc->nexclude < EP_DHCP_EXCLUDE_MAX; j++)
 				dc->exclude[dc->nexclude++] = sc->server[j].ip;
-			if (sc->dns_ip != 0 &&
-			    dc->nexclude < EP_DHCP_EXCLUDE_MAX)
-				dc->exclude[dc->nexclude++] = sc->dns_ip;
+			for (j = 0; j < sc->ndnss &&
+			    dc->nexclude < EP_DHCP_EXCLUDE_MAX; j++)
+				dc->exclude[dc->nexclude++] = sc->dnss[j].ip;
 			r->dhcp[i] = ep_dhcp_create(dc);
 		}
 		sites[i] = sim_site_add(r->sim, s->name, &s->link, r->dhcp[i]);
 	}
-	free(dc);
 
 	r->srv = xcalloc(sc->nserver == 0 ? 1 : sc->nserver, sizeof *r->srv);
 	for (i = 0; i < sc->nserver; i++) {
 		const struct scn_server	*s = &sc->server[i];
 		struct run_server	*rs = &r->srv[i];
 
+		rs->run = r;
+		rs->idx = i;
 		rs->store = store_create();
 		hmap_init(&rs->by_path);
 		for (j = 0; j < s->nfile; j++) {
@@ -280,18 +329,35 @@ run_build(struct run *r)
 			sim_host_add_tftp(r->sim, s->ip, s->tftp_port, rs->tftp);
 		}
 	}
-	if (sc->ndns != 0 || sc->dns_ip != 0) {
-		r->dns = ep_dns_create();
-		for (i = 0; i < sc->ndns; i++) {
-			const struct scn_dns_rec	*d = &sc->dns[i];
+	r->dns = xcalloc(sc->ndnss == 0 ? 1 : sc->ndnss, sizeof *r->dns);
+	for (i = 0; i < sc->ndnss; i++) {
+		const struct scn_dns_server	*ds = &sc->dnss[i];
 
+		r->dns[i] = ep_dns_create();
+		ep_dns_set_delay(r->dns[i], ds->delay);
+		for (j = 0; j < ds->nrec; j++) {
+			const struct scn_dns_rec	*d = &ds->rec[j];
+
+			ep_dns_ttl(r->dns[i], d->ttl_s);
 			if (d->type == DNS_T_A)
-				ep_dns_add_a(r->dns, d->name, d->a);
+				ep_dns_add_a(r->dns[i], d->name, d->a);
+			else if (d->type == DNS_T_CNAME)
+				ep_dns_add_cname(r->dns[i], d->name,
+				    d->target);
 			else
-				ep_dns_add_srv(r->dns, d->name, d->prio,
+				ep_dns_add_srv(r->dns[i], d->name, d->prio,
 				    d->weight, d->port, d->target);
 		}
-		sim_host_add_dns(r->sim, sc->dns_ip, r->dns);
+		sim_host_add_dns(r->sim, ds->ip, r->dns[i]);
+	}
+	/* state="down": hosts that start off (a host is its address). */
+	for (i = 0; i < sc->nserver; i++) {
+		if (sc->server[i].down)
+			sim_host_set_down(r->sim, sc->server[i].ip, 1);
+	}
+	for (i = 0; i < sc->ndnss; i++) {
+		if (sc->dnss[i].down)
+			sim_host_set_down(r->sim, sc->dnss[i].ip, 1);
 	}
 
 	r->cb_power = xcalloc(sc->nphones == 0 ? 1 : sc->nphones,
@@ -342,7 +408,7 @@ run_build(struct run *r)
 			r->cb_power[n].idx = n;
 			if (g->power_on == EMU_TIME_NEVER)
 				continue;
-			sim_at(r->sim, g->power_on + (g->count > 1 ?
+			sim_at(r->sim, EMU_TIME_ADD(g->power_on, g->count > 1 ?
 			    g->spread * j / g->count : 0), run_power_cb,
 			    &r->cb_power[n]);
 		}
@@ -357,6 +423,7 @@ run_build(struct run *r)
 		sim_at(r->sim, sc->action[i].at, run_action_cb,
 		    &r->cb_action[i]);
 	}
+	run_watch_build(r);
 	r->cb_expect = xcalloc(sc->nexpect == 0 ? 1 : sc->nexpect,
 	    sizeof *r->cb_expect);
 	for (i = 0; i < sc->nexpect; i++) {
@@ -404,6 +471,16 @@ run_action_cb(void *arg, emu_time now)
 			ep_tftp_fault_enable(rs->tftp, a->name, a->on);
 		return;
 	}
+	if (a->type == SCN_ACT_HOST) {
+		sim_host_set_down(r->sim, a->host_kind == SCN_HOST_DNS ?
+		    r->sc->dnss[a->server_idx].ip :
+		    r->sc->server[a->server_idx].ip, !a->on);
+		return;
+	}
+	if (a->type == SCN_ACT_DHCP) {
+		run_dhcp_change(r, a);
+		return;
+	}
 	for (i = a->sel.from; i <= a->sel.to; i++) {
 		struct phone	*p = run_phone(r, a->sel.group, i);
 
@@ -439,10 +516,55 @@ run_action_cb(void *arg, emu_time now)
 			}
 			continue;
 		case SCN_ACT_FAULT:
+		case SCN_ACT_HOST:
+		case SCN_ACT_DHCP:
 			continue;
 		}
 		sim_phone_event(r->sim, p, &ev);
 	}
+}
+
+/* A timeline <dhcp>: what it gives replaces what the server hands out. */
+static void
+run_dhcp_change(struct run *r, const struct scn_action *a)
+{
+	struct ep_dhcp_conf	*dc = &r->dconf[a->server_idx];
+	struct ep_dhcp		*d = r->dhcp[a->server_idx];
+	size_t			 i;
+	int			 k;
+
+	if (d == NULL)
+		return;
+	if (a->on != -1)
+		ep_dhcp_set_down(d, !a->on);
+	if (a->value != NULL)
+		pf_strlcpy(dc->domain, a->value, sizeof dc->domain);
+	if (a->ndns != -1) {
+		dc->ndns = a->ndns;
+		for (k = 0; k < a->ndns && k < 2; k++)
+			dc->dns[k] = a->dns[k];
+	}
+	for (i = 0; i < a->nopt; i++) {
+		for (k = 0; k < dc->nopt; k++) {
+			if (dc->opt[k].code == a->opt[i].code)
+				break;
+		}
+		if (a->opt[i].len == 0) {
+			/* Removed: the last one takes its place. */
+			if (k < dc->nopt)
+				dc->opt[k] = dc->opt[--dc->nopt];
+			continue;
+		}
+		if (k == dc->nopt) {
+			if (dc->nopt == EP_DHCP_OPTS_MAX)
+				continue;
+			dc->nopt++;
+		}
+		dc->opt[k].code = (uint8_t)a->opt[i].code;
+		dc->opt[k].len = (uint8_t)a->opt[i].len;
+		memcpy(dc->opt[k].data, a->opt[i].data, a->opt[i].len);
+	}
+	ep_dhcp_set_options(d, dc);
 }
 
 static void
@@ -451,11 +573,15 @@ run_observe(void *arg, const struct ep_request *req)
 	struct run_server	*rs = arg;
 	struct run_count	*c;
 	const char		*q;
-	size_t			 len;
+	size_t			 len, i;
 
 	rs->total++;
 	if (req->path == NULL)
 		return;
+	for (i = 0; i < rs->run->nwatch; i++) {
+		if (rs->run->watch[i].server == rs->idx)
+			run_watch_see(rs->run, &rs->run->watch[i], req);
+	}
 	len = (q = strchr(req->path, '?')) != NULL ? (size_t)(q - req->path) :
 	    strlen(req->path);
 	if ((c = hmap_get(&rs->by_path, req->path, len)) == NULL) {
@@ -464,6 +590,221 @@ run_observe(void *arg, const struct ep_request *req)
 		hmap_put(&rs->by_path, c->path, len, c);
 	}
 	c->n++;
+}
+
+/* A watcher per <request> check, with room for what it will see. */
+static void
+run_watch_build(struct run *r)
+{
+	const struct scenario	*sc = r->sc;
+	struct run_watch	*w;
+	size_t			 i, k, s;
+
+	for (i = 0; i < sc->nexpect; i++) {
+		const struct scn_expect	*ex = &sc->expect[i];
+
+		for (k = 0; k < ex->ncheck; k++) {
+			if (ex->check[k].type != SCN_CHK_REQUEST)
+				continue;
+			for (s = 0; s < sc->nserver; s++) {
+				if (strcmp(sc->server[s].name,
+				    ex->check[k].name) == 0)
+					break;
+			}
+			r->watch = xreallocarray(r->watch, r->nwatch + 1,
+			    sizeof *r->watch);
+			w = &r->watch[r->nwatch++];
+			memset(w, 0, sizeof *w);
+			w->c = &ex->check[k];
+			w->server = s;
+			w->nrec = 1;
+			if (ex->has_sel) {
+				w->sel = &ex->sel;
+				w->first = sc->group[ex->sel.group].first +
+				    ex->sel.from;
+				w->nrec = ex->sel.to - ex->sel.from + 1;
+			}
+			w->rec = xcalloc(w->nrec, sizeof *w->rec);
+		}
+	}
+}
+
+/* A request the watched server received: kept if it is the check's. */
+static void
+run_watch_see(struct run *r, struct run_watch *w, const struct ep_request *req)
+{
+	struct run_seen	*s;
+	const char	*h;
+	char		*path;
+	long		 idx;
+	size_t		 slot = 0, n;
+	int		 match;
+
+	if (w->c->path != NULL) {
+		path = xstrndup(req->path, strcspn(req->path, "?"));
+		match = fnmatch(w->c->path, path, 0) == 0;
+		free(path);
+		if (!match)
+			return;
+	}
+	if (w->sel != NULL) {
+		if ((idx = sim_phone_by_ip(r->sim, req->peer_ip)) < 0 ||
+		    (size_t)idx < w->first || (size_t)idx - w->first >= w->nrec)
+			return;
+		slot = (size_t)idx - w->first;
+	}
+	s = &w->rec[slot];
+	s->seen = 1;
+	pf_strlcpy(s->method, req->method != NULL ? req->method : "",
+	    sizeof s->method);
+	free(s->header);
+	s->header = NULL;
+	if (w->c->header != NULL && req->http != NULL &&
+	    (h = http_msg_header(req->http, w->c->header)) != NULL)
+		s->header = xstrdup(h);
+	free(s->body);
+	s->body = NULL;
+	s->body_len = 0;
+	if (w->c->body != NULL && req->body_len != 0) {
+		n = req->body_len < SCN_BODY_KEEP ? req->body_len :
+		    SCN_BODY_KEEP;
+		s->body = xmalloc(n);
+		memcpy(s->body, req->body, n);
+		s->body_len = n;
+	}
+}
+
+/* v with {{mac}} and {{MAC}} replaced by the phone's; caller frees. */
+static char *
+run_expand(const char *v, const char *mac)
+{
+	struct dbuf	 b;
+	const char	*p;
+	char		*out;
+	size_t		 i, len;
+
+	dbuf_init(&b);
+	for (p = v; *p != '\0'; p++) {
+		if (mac != NULL && (strncmp(p, "{{mac}}", 7) == 0 ||
+		    strncmp(p, "{{MAC}}", 7) == 0)) {
+			for (i = 0; mac[i] != '\0'; i++) {
+				char	ch = p[2] == 'm' ?
+				    (char)tolower((unsigned char)mac[i]) :
+				    (char)toupper((unsigned char)mac[i]);
+
+				dbuf_add(&b, &ch, 1);
+			}
+			p += 6;
+			continue;
+		}
+		dbuf_add(&b, p, 1);
+	}
+	dbuf_add(&b, "", 1);
+	out = (char *)dbuf_steal(&b, &len);
+	return (out);
+}
+
+static int
+run_match(enum scn_match m, const char *have, size_t hlen, const char *want)
+{
+	size_t	wlen = strlen(want), i;
+
+	switch (m) {
+	case SCN_MATCH_ANY:
+		return (1);
+	case SCN_MATCH_IS:
+		return (hlen == wlen && memcmp(have, want, hlen) == 0);
+	case SCN_MATCH_CONTAINS:
+		for (i = 0; i + wlen <= hlen; i++) {
+			if (memcmp(have + i, want, wlen) == 0)
+				return (1);
+		}
+		return (0);
+	case SCN_MATCH_SCHEME:
+		i = strcspn(have, " \t");
+		return (i == wlen && strncasecmp(have, want, wlen) == 0);
+	}
+	return (0);
+}
+
+/*
+ * A <request> check on slot of its watcher (mac: the phone's, or NULL):
+ * 0 held, else -1 with what was expected and seen.
+ */
+static int
+run_check_request(struct run *r, const struct scn_check *c, size_t slot,
+    const char *mac, char **expected, char **seen)
+{
+	static const char *const how[] = { "", "", "containing ",
+		"with scheme " };
+	struct run_watch	*w = NULL;
+	const struct run_seen	*s;
+	char			*want, *where;
+	size_t			 i;
+
+	for (i = 0; i < r->nwatch; i++) {
+		if (r->watch[i].c == c)
+			w = &r->watch[i];
+	}
+	if (w == NULL || slot >= w->nrec)
+		return (0);
+	s = &w->rec[slot];
+	xasprintf(&where, "request to %s%s%s", c->name,
+	    c->path != NULL ? " " : "", c->path != NULL ? c->path : "");
+	if (!s->seen) {
+		xasprintf(expected, "a %s", where);
+		*seen = xstrdup("none");
+		free(where);
+		return (-1);
+	}
+	if (c->method != NULL && strcmp(s->method, c->method) != 0) {
+		xasprintf(expected, "%s: method %s", where, c->method);
+		xasprintf(seen, "%s", s->method);
+		free(where);
+		return (-1);
+	}
+	if (c->header != NULL) {
+		want = run_expand(c->value != NULL ? c->value : "", mac);
+		if (s->header == NULL || !run_match(c->match, s->header,
+		    strlen(s->header), want)) {
+			if (c->match == SCN_MATCH_ANY)
+				xasprintf(expected, "%s: header %s", where,
+				    c->header);
+			else
+				xasprintf(expected, "%s: %s %s\"%s\"", where,
+				    c->header, how[c->match], want);
+			if (s->header == NULL)
+				*seen = xstrdup("no such header");
+			else if (strcasestr(c->header, "authorization") != NULL)
+				/* STYLE.md 7: never credentials in clear. */
+				xasprintf(seen, "\"%.*s ...\"",
+				    (int)strcspn(s->header, " \t"), s->header);
+			else
+				xasprintf(seen, "\"%s\"", s->header);
+			free(want);
+			free(where);
+			return (-1);
+		}
+		free(want);
+	}
+	if (c->body != NULL) {
+		want = run_expand(c->body, mac);
+		if (!run_match(c->body_match, (const char *)s->body,
+		    s->body_len, want)) {
+			xasprintf(expected, "%s: body %s\"%s\"", where,
+			    c->body_match == SCN_MATCH_IS ? "" : "containing ",
+			    want);
+			xasprintf(seen, "\"%.*s\"", (int)(s->body_len > 60 ? 60 :
+			    s->body_len), s->body != NULL ? (const char *)s->body :
+			    "");
+			free(want);
+			free(where);
+			return (-1);
+		}
+		free(want);
+	}
+	free(where);
+	return (0);
 }
 
 static void
@@ -626,8 +967,8 @@ run_check_phone(struct run *r, const struct scn_check *c, size_t idx,
 			return (-1);
 		}
 		if (st->next_resync_at != EMU_TIME_NEVER &&
-		    st->next_resync_at >= now + c->min &&
-		    st->next_resync_at <= now + c->max)
+		    st->next_resync_at >= EMU_TIME_ADD(now, c->min) &&
+		    st->next_resync_at <= EMU_TIME_ADD(now, c->max))
 			return (0);
 		{
 			char	*a = run_time_str(c->min), *b = run_time_str(c->max);
@@ -646,6 +987,7 @@ run_check_phone(struct run *r, const struct scn_check *c, size_t idx,
 		}
 		return (-1);
 	case SCN_CHK_SERVER:
+	case SCN_CHK_REQUEST:
 		break;
 	}
 	return (0);
@@ -670,6 +1012,16 @@ run_expect_cb(void *arg, emu_time now)
 		struct run_count	*cnt;
 		uint64_t		 n;
 
+		if (c->type == SCN_CHK_REQUEST && !ex->has_sel) {
+			/* Per path: the server's last request. */
+			er->checked++;
+			if (run_check_request(r, c, 0, NULL, &expected,
+			    &seen) != 0) {
+				run_fail(er, NULL, expected, seen);
+				er->passed = 0;
+			}
+			continue;
+		}
 		if (c->type != SCN_CHK_SERVER)
 			continue;
 		rs = NULL;
@@ -718,10 +1070,18 @@ run_expect_cb(void *arg, emu_time now)
 
 		er->checked++;
 		for (k = 0; k < ex->ncheck; k++) {
+			int	rc;
+
 			if (ex->check[k].type == SCN_CHK_SERVER)
 				continue;
-			if (run_check_phone(r, &ex->check[k], idx, now,
-			    &expected, &seen) != 0) {
+			if (ex->check[k].type == SCN_CHK_REQUEST)
+				rc = run_check_request(r, &ex->check[k],
+				    i - ex->sel.from, phone_mac_str(p),
+				    &expected, &seen);
+			else
+				rc = run_check_phone(r, &ex->check[k], idx, now,
+				    &expected, &seen);
+			if (rc != 0) {
 				if (ok)
 					run_fail(er, phone_mac_str(p), expected,
 					    seen);

@@ -34,6 +34,7 @@
 #define SCN_DEF_LATENCY EMU_MS(1)
 #define SCN_DEF_LEASE_S 86400
 #define SCN_DEF_TAIL EMU_SEC(60) /* run on after the timeline */
+#define SCN_DEF_DNS_TTL_S 300
 
 struct scenario_span {
 	uint64_t from, to; /* MACs as 48-bit numbers, inclusive */
@@ -48,14 +49,27 @@ struct scenario_key {
 static void scenario_dhcp(struct scenario_loader *, xmlNodePtr,
     struct scn_site *);
 static void scenario_option(struct scenario_loader *, xmlNodePtr,
-    struct scn_dhcp_opt *);
+    struct scn_dhcp_opt *, int);
+static int scenario_state(struct scenario_loader *, xmlNodePtr, int *);
+static char *scenario_dns_attr(struct scenario_loader *, xmlNodePtr,
+    const char *);
+static void scenario_dns_rec(struct scenario_loader *, xmlNodePtr,
+    struct scn_dns_server *, struct scn_dns_rec *, uint32_t);
+static void scenario_dhcp_action(struct scenario_loader *, xmlNodePtr,
+    struct scn_action *);
 static void scenario_file(struct scenario_loader *, xmlNodePtr,
     struct scn_server *, struct scn_file *);
 static void scenario_fault(struct scenario_loader *, xmlNodePtr,
     struct scn_server *, struct ep_fault *);
+static void scenario_fault_body(struct scenario_loader *, xmlNodePtr,
+    struct ep_fault *);
+static void scenario_fault_hdrs(struct scenario_loader *, xmlNodePtr,
+    struct ep_fault *);
 static void scenario_at(struct scenario_loader *, xmlNodePtr);
 static void scenario_expect(struct scenario_loader *, xmlNodePtr);
 static void scenario_check(struct scenario_loader *, xmlNodePtr,
+    struct scn_expect *);
+static void scenario_request(struct scenario_loader *, xmlNodePtr,
     struct scn_expect *);
 static struct scn_check *scenario_check_add(struct scn_expect *, xmlNodePtr,
     enum scn_check_type);
@@ -75,22 +89,23 @@ static const struct {
 	enum ep_fault_kind kind;
 	const char *attrs; /* kind-specific attributes it takes */
 } scenario_fault_kinds[] = {
-	{ "status", EP_FAULT_STATUS, "status" },
+	{ "status", EP_FAULT_STATUS, "status src" },
 	{ "delay", EP_FAULT_DELAY, "delay" },
 	{ "drop", EP_FAULT_DROP, "" },
 	{ "truncate", EP_FAULT_TRUNCATE, "" },
 	{ "redirect", EP_FAULT_REDIRECT, "status location" },
-	{ "auth", EP_FAULT_AUTH, "user pass realm proxy" },
+	{ "auth", EP_FAULT_AUTH, "user pass realm proxy reject" },
 	{ "reset", EP_FAULT_RESET, "" },
 	{ "chunked", EP_FAULT_CHUNKED, "http10" },
 	{ "close-delimited", EP_FAULT_CLOSE_DELIMITED, "" },
 	{ "body", EP_FAULT_BODY, "src" },
+	{ "trickle", EP_FAULT_TRICKLE, "rate" },
 };
 static const char scenario_fault_specific[] =
-    "status delay location user pass realm proxy http10 src";
+    "status delay location user pass realm proxy reject http10 src rate";
 static const char scenario_fault_kind_list[] =
     "status, delay, drop, truncate, "
-    "redirect, auth, reset, chunked, close-delimited, body";
+    "redirect, auth, reset, chunked, close-delimited, body, trickle";
 
 static const char *const scenario_counters[] = { "boots", "dhcp-acks",
 	"resyncs", "resync-ok", "resync-fail", "fetches", "requests",
@@ -224,7 +239,7 @@ scenario_dhcp(struct scenario_loader *ld, xmlNodePtr n, struct scn_site *s)
 	for (c = n->children, i = 0; c != NULL; c = c->next) {
 		if (!SCN_IS(c, "option"))
 			continue;
-		scenario_option(ld, c, &s->opt[i]);
+		scenario_option(ld, c, &s->opt[i], 0);
 		for (j = 0; j < i; j++) {
 			if (s->opt[i].code != 0 &&
 			    s->opt[j].code == s->opt[i].code) {
@@ -240,9 +255,10 @@ scenario_dhcp(struct scenario_loader *ld, xmlNodePtr n, struct scn_site *s)
 	}
 }
 
+/* An <option>; empty: an error, or (a timeline <dhcp>) a removal. */
 static void
 scenario_option(struct scenario_loader *ld, xmlNodePtr n,
-    struct scn_dhcp_opt *o)
+    struct scn_dhcp_opt *o, int empty_ok)
 {
 	const char *type, *v, *p;
 	char *tok, *save, *copy;
@@ -265,6 +281,8 @@ scenario_option(struct scenario_loader *ld, xmlNodePtr n,
 	if ((type = scenario_attr(ld, n, "type")) == NULL)
 		type = "string";
 	v = scenario_text(ld, n, 1);
+	if (*v == '\0' && empty_ok)
+		return;
 	if (*v == '\0') {
 		scenario_err(ld, n, "code", "option %d has no value", o->code);
 		return;
@@ -359,6 +377,7 @@ scenario_server(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv)
 	if (rh == 0 && rt == 0)
 		scenario_err(ld, n, NULL,
 		    "needs http= or tftp= (a port), or both");
+	scenario_state(ld, n, &sv->down);
 	if (rh == 1 && rt == 1 && sv->http_port == sv->tftp_port &&
 	    sv->http_port != 0)
 		scenario_err(ld, n, "tftp", "http and tftp use the same port");
@@ -439,7 +458,7 @@ static void
 scenario_fault(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv,
     struct ep_fault *f)
 {
-	const char *kind, *v, *p, *e, *body;
+	const char *kind, *v, *p, *e;
 	char attr[16];
 	uint8_t mac[6];
 	uint64_t u;
@@ -495,8 +514,11 @@ scenario_fault(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv,
 			scenario_err(ld, n, attr,
 			    "%s= does not apply to kind \"%s\"", attr, kind);
 	}
-	if (f->kind != EP_FAULT_BODY && scenario_has_text(n))
-		scenario_err(ld, n, "kind", "only kind \"body\" takes content");
+	if (f->kind != EP_FAULT_BODY && f->kind != EP_FAULT_STATUS &&
+	    scenario_has_text(n))
+		scenario_err(ld, n, "kind",
+		    "only kinds \"body\" and \"status\" take content");
+	scenario_fault_hdrs(ld, n, f);
 
 	if ((v = scenario_attr(ld, n, "path")) != NULL) {
 		if (*v == '\0')
@@ -528,6 +550,14 @@ scenario_fault(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv,
 		if (scenario_need(ld, n, "status") == 0 &&
 		    scenario_get_uint(ld, n, "status", 0, 599, &u) == 1)
 			f->status = (int)u;
+		/* Its own body, if it has one: else a short page. */
+		if (scenario_attr(ld, n, "src") != NULL || scenario_has_text(n))
+			scenario_fault_body(ld, n, f);
+		break;
+	case EP_FAULT_TRICKLE:
+		if (scenario_need(ld, n, "rate") == 0 &&
+		    scenario_get_uint(ld, n, "rate", 1, UINT32_MAX, &u) == 1)
+			f->rate = (uint32_t)u;
 		break;
 	case EP_FAULT_DELAY:
 		if (scenario_need(ld, n, "delay") == 0)
@@ -561,81 +591,263 @@ scenario_fault(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv,
 			f->realm = xstrdup(v);
 		if (scenario_get_bool(ld, n, "proxy", &b) == 1)
 			f->proxy = b;
+		if (scenario_get_uint(ld, n, "reject", 0, INT_MAX, &u) == 1)
+			f->reject = (int)u;
 		break;
 	case EP_FAULT_CHUNKED:
 		if (scenario_get_bool(ld, n, "http10", &b) == 1)
 			f->http10 = b;
 		break;
 	case EP_FAULT_BODY:
-		if ((v = scenario_attr(ld, n, "src")) != NULL) {
-			if (scenario_has_text(n))
-				scenario_err(ld, n, "src",
-				    "give src= or content, not both");
-			else
-				scenario_read_src(ld, n, v, &f->body,
-				    &f->body_len);
-			break;
-		}
-		body = scenario_text(ld, n, 0);
-		f->body_len = strlen(body);
-		f->body = xmalloc(f->body_len + 1);
-		memcpy(f->body, body, f->body_len + 1);
+		scenario_fault_body(ld, n, f);
 		break;
 	default:
 		break;
 	}
 }
 
-void
-scenario_dns(struct scenario_loader *ld, xmlNodePtr n)
+/*
+ * A fault's body: src=, or its text, byte for byte; with <header>
+ * children the text loses its surrounding white space.
+ */
+static void
+scenario_fault_body(struct scenario_loader *ld, xmlNodePtr n,
+    struct ep_fault *f)
 {
-	struct scenario *sc = ld->sc;
-	struct scn_dns_rec *r;
-	xmlNodePtr c;
-	const char *v;
-	uint64_t u;
+	const char *v, *body;
 
-	if (scenario_need(ld, n, "address") == 0)
-		scenario_get_ip(ld, n, "address", &sc->dns_ip);
-	sc->dns = xcalloc(scenario_count(n, "a") + scenario_count(n, "srv"),
-	    sizeof *sc->dns);
+	if ((v = scenario_attr(ld, n, "src")) != NULL) {
+		if (scenario_has_text(n))
+			scenario_err(ld, n, "src",
+			    "give src= or content, not both");
+		else
+			scenario_read_src(ld, n, v, &f->body, &f->body_len);
+		return;
+	}
+	body = scenario_text(ld, n, scenario_count(n, "header") != 0);
+	f->body_len = strlen(body);
+	f->body = xmalloc(f->body_len + 1);
+	memcpy(f->body, body, f->body_len + 1);
+}
+
+/* <header name="Retry-After" value="120"/>: added to the fault's answer. */
+static void
+scenario_fault_hdrs(struct scenario_loader *ld, xmlNodePtr n,
+    struct ep_fault *f)
+{
+	xmlNodePtr c;
+	const char *name, *value, *p;
+
 	for (c = n->children; c != NULL; c = c->next) {
-		if (!SCN_IS(c, "a") && !SCN_IS(c, "srv"))
+		if (!SCN_IS(c, "header"))
 			continue;
-		r = &sc->dns[sc->ndns++];
-		if (scenario_need(ld, c, "name") == 0) {
-			v = scenario_attr(ld, c, "name");
-			if (!scenario_dns_name_ok(v))
-				scenario_err(ld, c, "name",
-				    "name is not a DNS name");
-			else
-				r->name = xstrndup(v,
-				    strlen(v) - (v[strlen(v) - 1] == '.'));
+		if (f->kind == EP_FAULT_DROP || f->kind == EP_FAULT_RESET) {
+			scenario_err(ld, c, NULL,
+			    "a fault that does not answer takes no <header>");
+			return;
 		}
-		if (SCN_IS(c, "a")) {
-			r->type = DNS_T_A;
-			if (scenario_need(ld, c, "address") == 0)
-				scenario_get_ip(ld, c, "address", &r->a);
+		if (scenario_need(ld, c, "name") != 0 ||
+		    scenario_need(ld, c, "value") != 0)
+			continue;
+		name = scenario_attr(ld, c, "name");
+		value = scenario_attr(ld, c, "value");
+		/* RFC 9110 5.1, 5.5: a token, and a value on one line. */
+		for (p = name; *p != '\0'; p++) {
+			if (!isalnum((unsigned char)*p) &&
+			    strchr("!#$%&'*+-.^_`|~", *p) == NULL)
+				break;
+		}
+		if (*name == '\0' || *p != '\0') {
+			scenario_err(ld, c, "name",
+			    "name is not an HTTP header name");
 			continue;
 		}
-		r->type = DNS_T_SRV;
-		if (scenario_get_uint(ld, c, "priority", 0, 65535, &u) == 1)
-			r->prio = (uint16_t)u;
-		if (scenario_get_uint(ld, c, "weight", 0, 65535, &u) == 1)
-			r->weight = (uint16_t)u;
-		if (scenario_need(ld, c, "port") == 0 &&
-		    scenario_get_uint(ld, c, "port", 0, 65535, &u) == 1)
-			r->port = (uint16_t)u;
-		if (scenario_need(ld, c, "target") == 0) {
-			v = scenario_attr(ld, c, "target");
-			if (!scenario_dns_name_ok(v))
-				scenario_err(ld, c, "target",
-				    "target is not a DNS name");
-			else
-				r->target = xstrndup(v,
-				    strlen(v) - (v[strlen(v) - 1] == '.'));
+		for (p = value; *p != '\0'; p++) {
+			if ((unsigned char)*p < ' ' && *p != '\t')
+				break;
+		}
+		if (*p != '\0' || *value == '\0' || strlen(value) > 1024) {
+			scenario_err(ld, c, "value",
+			    "value must be 1..1024 characters on one line");
+			continue;
+		}
+		if (pf_strcasecmp_ascii(name, "Content-Length") == 0 ||
+		    pf_strcasecmp_ascii(name, "Transfer-Encoding") == 0 ||
+		    pf_strcasecmp_ascii(name, "Connection") == 0) {
+			scenario_err(ld, c, "name",
+			    "%s is the server's: set framing with the fault's "
+			    "kind", name);
+			continue;
+		}
+		if (f->nhdr == EP_FAULT_HDRS) {
+			scenario_err(ld, c, NULL,
+			    "at most %d <header> per fault", EP_FAULT_HDRS);
+			return;
+		}
+		xasprintf(&f->hdr[f->nhdr++], "%s: %s", name, value);
+	}
+}
+
+/* state="up" or "down": 1 and *down set, 0 absent, -1 bad (reported). */
+static int
+scenario_state(struct scenario_loader *ld, xmlNodePtr n, int *down)
+{
+	const char *v;
+
+	if ((v = scenario_attr(ld, n, "state")) == NULL)
+		return (0);
+	if (strcmp(v, "up") == 0)
+		*down = 0;
+	else if (strcmp(v, "down") == 0)
+		*down = 1;
+	else {
+		scenario_err(ld, n, "state", "state must be up or down");
+		return (-1);
+	}
+	return (1);
+}
+
+/* A DNS name attribute, without its trailing dot; NULL if bad. */
+static char *
+scenario_dns_attr(struct scenario_loader *ld, xmlNodePtr n, const char *attr)
+{
+	const char *v;
+
+	if (scenario_need(ld, n, attr) != 0)
+		return (NULL);
+	v = scenario_attr(ld, n, attr);
+	if (!scenario_dns_name_ok(v)) {
+		scenario_err(ld, n, attr, "%s is not a DNS name", attr);
+		return (NULL);
+	}
+	return (xstrndup(v, strlen(v) - (v[strlen(v) - 1] == '.')));
+}
+
+/* A TTL: a time in whole seconds, at most SCN_DNS_TTL_MAX. */
+static int
+scenario_ttl(struct scenario_loader *ld, xmlNodePtr n, uint32_t *ttl_s)
+{
+	emu_time t;
+	int rc;
+
+	if ((rc = scenario_get_time(ld, n, "ttl", &t)) != 1)
+		return (rc);
+	if (t % EMU_SEC(1) != 0 || t / EMU_SEC(1) > SCN_DNS_TTL_MAX) {
+		scenario_err(ld, n, "ttl",
+		    "ttl must be whole seconds, at most %u (68 years)",
+		    SCN_DNS_TTL_MAX);
+		return (-1);
+	}
+	*ttl_s = (uint32_t)(t / EMU_SEC(1));
+	return (1);
+}
+
+void
+scenario_dns(struct scenario_loader *ld, xmlNodePtr n,
+    struct scn_dns_server *ds)
+{
+	xmlNodePtr c;
+	uint32_t ttl = SCN_DEF_DNS_TTL_S;
+	size_t i, j;
+
+	ds->line = (int)scenario_line(n);
+	scenario_get_name(ld, n, "name", &ds->name);
+	if (scenario_need(ld, n, "address") == 0)
+		scenario_get_ip(ld, n, "address", &ds->ip);
+	scenario_ttl(ld, n, &ttl);
+	scenario_get_time(ld, n, "delay", &ds->delay);
+	scenario_state(ld, n, &ds->down);
+	ds->rec = xcalloc(scenario_count(n, "a") + scenario_count(n, "srv") +
+	    scenario_count(n, "cname"), sizeof *ds->rec);
+	for (c = n->children; c != NULL; c = c->next) {
+		if (SCN_IS(c, "a") || SCN_IS(c, "srv") || SCN_IS(c, "cname"))
+			scenario_dns_rec(ld, c, ds, &ds->rec[ds->nrec++], ttl);
+	}
+	/* RFC 1034 3.6.2: an alias has no other data. */
+	for (i = 0; i < ds->nrec; i++) {
+		if (ds->rec[i].name == NULL)
+			continue;
+		for (j = 0; j < i; j++) {
+			if (ds->rec[j].name == NULL ||
+			    pf_strcasecmp_ascii(ds->rec[i].name,
+				ds->rec[j].name) != 0 ||
+			    (ds->rec[i].type != DNS_T_CNAME &&
+				ds->rec[j].type != DNS_T_CNAME))
+				continue;
+			scenario_msgf(ld, ds->rec[i].line,
+			    "<%s name=\"%s\">: %s already has %s at line %d; "
+			    "a CNAME is a name's only record",
+			    ds->rec[i].type == DNS_T_CNAME ? "cname" :
+			    ds->rec[i].type == DNS_T_SRV ? "srv" : "a",
+			    ds->rec[i].name, ds->rec[i].name,
+			    ds->rec[j].type == DNS_T_CNAME ? "a CNAME" :
+			    "a record", ds->rec[j].line);
+			break;
 		}
 	}
+}
+
+static void
+scenario_dns_rec(struct scenario_loader *ld, xmlNodePtr c,
+    struct scn_dns_server *ds, struct scn_dns_rec *r, uint32_t ttl)
+{
+	uint64_t u;
+
+	(void)ds;
+	r->line = (int)scenario_line(c);
+	r->ttl_s = ttl;
+	scenario_ttl(ld, c, &r->ttl_s);
+	r->name = scenario_dns_attr(ld, c, "name");
+	if (SCN_IS(c, "a")) {
+		r->type = DNS_T_A;
+		if (scenario_need(ld, c, "address") == 0)
+			scenario_get_ip(ld, c, "address", &r->a);
+		return;
+	}
+	if (SCN_IS(c, "cname")) {
+		r->type = DNS_T_CNAME;
+		r->target = scenario_dns_attr(ld, c, "target");
+		if (r->name != NULL && r->target != NULL &&
+		    pf_strcasecmp_ascii(r->name, r->target) == 0)
+			scenario_err(ld, c, "target",
+			    "a name cannot be an alias of itself");
+		return;
+	}
+	r->type = DNS_T_SRV;
+	if (scenario_get_uint(ld, c, "priority", 0, 65535, &u) == 1)
+		r->prio = (uint16_t)u;
+	if (scenario_get_uint(ld, c, "weight", 0, 65535, &u) == 1)
+		r->weight = (uint16_t)u;
+	if (scenario_need(ld, c, "port") == 0 &&
+	    scenario_get_uint(ld, c, "port", 0, 65535, &u) == 1)
+		r->port = (uint16_t)u;
+	r->target = scenario_dns_attr(ld, c, "target");
+}
+
+/* Hosts by name: the kinds a timeline <server> can take down and up. */
+int
+scenario_host_find(const struct scenario *sc, const char *name,
+    enum scn_host_kind *kind, size_t *idx)
+{
+	size_t i;
+
+	for (i = 0; i < sc->nserver; i++) {
+		if (sc->server[i].name != NULL &&
+		    strcmp(sc->server[i].name, name) == 0) {
+			*kind = SCN_HOST_SERVER;
+			*idx = i;
+			return (0);
+		}
+	}
+	for (i = 0; i < sc->ndnss; i++) {
+		if (sc->dnss[i].name != NULL &&
+		    strcmp(sc->dnss[i].name, name) == 0) {
+			*kind = SCN_HOST_DNS;
+			*idx = i;
+			return (0);
+		}
+	}
+	return (-1);
 }
 
 void
@@ -752,9 +964,11 @@ scenario_group(struct scenario_loader *ld, xmlNodePtr n, struct scn_group *g)
 	if ((v = scenario_attr(ld, n, "power-on")) != NULL &&
 	    strcmp(v, "never") == 0)
 		g->power_on = EMU_TIME_NEVER;
-	else if (v != NULL && scenario_parse_time(v, &g->power_on) != 0)
+	else if (v != NULL && scenario_time_value(v, &g->power_on) == -1)
 		scenario_err(ld, n, "power-on",
 		    "power-on must be a time (e.g. 0s, 5m) or never");
+	else if (v != NULL)
+		scenario_time_check(ld, n, "power-on", v, &g->power_on);
 	if (scenario_get_time(ld, n, "spread", &g->spread) == 1 &&
 	    g->power_on == EMU_TIME_NEVER)
 		scenario_err(ld, n, "spread",
@@ -843,6 +1057,8 @@ scenario_at(struct scenario_loader *ld, xmlNodePtr n)
 		{ "keys", SCN_ACT_KEYS },
 		{ "resync", SCN_ACT_RESYNC },
 		{ "fault", SCN_ACT_FAULT },
+		{ "server", SCN_ACT_HOST },
+		{ "dhcp", SCN_ACT_DHCP },
 	};
 	struct scenario *sc = ld->sc;
 	struct scn_action *a;
@@ -851,6 +1067,7 @@ scenario_at(struct scenario_loader *ld, xmlNodePtr n)
 	const char *v, *p;
 	emu_time at = 0;
 	size_t i;
+	int down;
 
 	if (scenario_need(ld, n, "t") == 0 &&
 	    scenario_get_time(ld, n, "t", &at) == 1 && ld->has_duration &&
@@ -869,6 +1086,25 @@ scenario_at(struct scenario_loader *ld, xmlNodePtr n)
 		a->type = acts[i].type;
 		a->line = (int)scenario_line(c);
 		a->at = at;
+		if (a->type == SCN_ACT_HOST) {
+			if (scenario_need(ld, c, "state") == 0 &&
+			    scenario_state(ld, c, &down) == 1)
+				a->on = !down;
+			if (scenario_need(ld, c, "name") != 0)
+				continue;
+			v = scenario_attr(ld, c, "name");
+			a->server = xstrdup(v);
+			if (scenario_host_find(sc, v, &a->host_kind,
+			    &a->server_idx) != 0)
+				scenario_err(ld, c, "name",
+				    "no server or DNS server \"%s\"",
+				    scenario_q(ld, v));
+			continue;
+		}
+		if (a->type == SCN_ACT_DHCP) {
+			scenario_dhcp_action(ld, c, a);
+			continue;
+		}
 		if (a->type == SCN_ACT_FAULT) {
 			if (scenario_need(ld, c, "state") == 0) {
 				v = scenario_attr(ld, c, "state");
@@ -956,6 +1192,83 @@ scenario_at(struct scenario_loader *ld, xmlNodePtr n)
 	}
 }
 
+/*
+ * <dhcp site="x" state= domain=> with <dns> and <option> children: a
+ * change to a site's DHCP server.  What is not given stays; phones see it
+ * when they next ask (a reboot, a renewal).
+ */
+static void
+scenario_dhcp_action(struct scenario_loader *ld, xmlNodePtr n,
+    struct scn_action *a)
+{
+	struct scenario *sc = ld->sc;
+	xmlNodePtr c;
+	const char *v;
+	size_t i, j;
+	int down;
+
+	a->on = -1;
+	a->ndns = -1;
+	if (scenario_state(ld, n, &down) == 1)
+		a->on = !down;
+	if (scenario_need(ld, n, "site") == 0) {
+		v = scenario_attr(ld, n, "site");
+		for (i = 0; i < sc->nsite; i++) {
+			if (sc->site[i].name != NULL &&
+			    strcmp(sc->site[i].name, v) == 0)
+				break;
+		}
+		if (i == sc->nsite)
+			scenario_err(ld, n, "site", "no site \"%s\"",
+			    scenario_q(ld, v));
+		else if (!sc->site[i].has_dhcp)
+			scenario_err(ld, n, "site",
+			    "site \"%s\" has no <dhcp>", scenario_q(ld, v));
+		a->server_idx = i;
+	}
+	if ((v = scenario_attr(ld, n, "domain")) != NULL) {
+		if (*v != '\0' && !scenario_dns_name_ok(v))
+			scenario_err(ld, n, "domain",
+			    "domain is not a DNS name (\"\" removes it)");
+		else
+			a->value = xstrdup(v);
+	}
+	for (c = n->children; c != NULL; c = c->next) {
+		if (!SCN_IS(c, "dns"))
+			continue;
+		if (a->ndns == -1)
+			a->ndns = 0;
+		v = scenario_text(ld, c, 1);
+		if (a->ndns == 2)
+			scenario_err(ld, c, NULL, "at most two <dns> servers");
+		else if (ipv4_parse(v, &a->dns[a->ndns]) != 0)
+			scenario_err(ld, c, NULL,
+			    "\"%s\" is not an IPv4 address", scenario_q(ld, v));
+		else
+			a->ndns++;
+	}
+	a->nopt = scenario_count(n, "option");
+	a->opt = xcalloc(a->nopt, sizeof *a->opt);
+	for (c = n->children, i = 0; c != NULL; c = c->next) {
+		if (!SCN_IS(c, "option"))
+			continue;
+		scenario_option(ld, c, &a->opt[i], 1);
+		for (j = 0; j < i; j++) {
+			if (a->opt[i].code != 0 &&
+			    a->opt[j].code == a->opt[i].code) {
+				scenario_err(ld, c, "code",
+				    "option %d is already set", a->opt[i].code);
+				break;
+			}
+		}
+		i++;
+	}
+	if (a->on == -1 && a->value == NULL && a->ndns == -1 && a->nopt == 0)
+		scenario_err(ld, n, NULL,
+		    "nothing to change: give state=, domain=, <dns> or "
+		    "<option>");
+}
+
 static void
 scenario_expect(struct scenario_loader *ld, xmlNodePtr n)
 {
@@ -983,7 +1296,7 @@ scenario_expect(struct scenario_loader *ld, xmlNodePtr n)
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
 		k++;
-		if (SCN_IS(c, "server"))
+		if (SCN_IS(c, "server") || SCN_IS(c, "request"))
 			nserver++;
 		scenario_check(ld, c, ex);
 	}
@@ -1222,6 +1535,86 @@ scenario_check(struct scenario_loader *ld, xmlNodePtr n, struct scn_expect *ex)
 			&ck->max) == 0)
 			scenario_err(ld, n, NULL,
 			    "needs requests= or min=/max=");
+	} else if (SCN_IS(n, "request"))
+		scenario_request(ld, n, ex);
+}
+
+/*
+ * <request server= path= method= header= is=|contains=|scheme= body=|
+ * body-contains=>: what the server last received, from each phone or
+ * (without phones=) for the path.
+ */
+static void
+scenario_request(struct scenario_loader *ld, xmlNodePtr n,
+    struct scn_expect *ex)
+{
+	static const struct {
+		const char *attr;
+		enum scn_match match;
+	} modes[] = {
+		{ "is", SCN_MATCH_IS },
+		{ "contains", SCN_MATCH_CONTAINS },
+		{ "scheme", SCN_MATCH_SCHEME },
+	};
+	struct scn_check *ck;
+	enum scn_host_kind kind;
+	const char *v, *b, *bc;
+	size_t i, idx, nmode = 0;
+
+	if (scenario_need(ld, n, "server") != 0)
+		return;
+	v = scenario_attr(ld, n, "server");
+	if (scenario_host_find(ld->sc, v, &kind, &idx) != 0 ||
+	    kind != SCN_HOST_SERVER) {
+		scenario_err(ld, n, "server", "no server \"%s\"",
+		    scenario_q(ld, v));
+		return;
+	}
+	ck = scenario_check_add(ex, n, SCN_CHK_REQUEST);
+	ck->name = xstrdup(v);
+	if ((v = scenario_attr(ld, n, "path")) != NULL) {
+		if (*v != '/' && *v != '*')
+			scenario_err(ld, n, "path",
+			    "path must start with '/' (or be a glob "
+			    "starting with '*')");
+		ck->path = xstrdup(v);
+	}
+	if ((v = scenario_attr(ld, n, "method")) != NULL) {
+		if (*v == '\0' || strlen(v) > 15 || strspn(v,
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(v))
+			scenario_err(ld, n, "method",
+			    "method must be an upper-case word (GET, POST, "
+			    "RRQ for TFTP)");
+		ck->method = xstrdup(v);
+	}
+	ck->header = scenario_attr_dup(ld, n, "header", NULL);
+	for (i = 0; i < nitems(modes); i++) {
+		if ((v = scenario_attr(ld, n, modes[i].attr)) == NULL)
+			continue;
+		nmode++;
+		ck->match = modes[i].match;
+		free(ck->value);
+		ck->value = xstrdup(v);
+	}
+	if (nmode > 1)
+		scenario_err(ld, n, "header",
+		    "give one of is=, contains= and scheme=");
+	else if (nmode == 1 && ck->header == NULL)
+		scenario_err(ld, n, NULL, "is=, contains= and scheme= go with "
+		    "header=");
+	else if (ck->header != NULL && *ck->header == '\0')
+		scenario_err(ld, n, "header", "header is empty");
+	b = scenario_attr(ld, n, "body");
+	bc = scenario_attr(ld, n, "body-contains");
+	if (b != NULL && bc != NULL)
+		scenario_err(ld, n, "body",
+		    "give body= or body-contains=, not both");
+	else if (b != NULL || bc != NULL) {
+		ck->body = xstrdup(b != NULL ? b : bc);
+		ck->body_match = b != NULL ? SCN_MATCH_IS : SCN_MATCH_CONTAINS;
+		if (strlen(ck->body) > SCN_BODY_KEEP)
+			scenario_err(ld, n, b != NULL ? "body" : "body-contains",
+			    "at most %d bytes are compared", SCN_BODY_KEEP);
 	}
 }
 
@@ -1260,6 +1653,26 @@ scenario_check_names(struct scenario_loader *ld)
 			    sc->server[j].line);
 			break;
 		}
+	}
+	/* Servers and DNS servers share one name space (the timeline's
+	 * <server name=...>). */
+	for (i = 0; i < sc->ndnss; i++) {
+		const struct scn_dns_server *d = &sc->dnss[i];
+		enum scn_host_kind kind;
+		size_t k;
+		int other;
+
+		if (d->name == NULL ||
+		    scenario_host_find(sc, d->name, &kind, &k) != 0 ||
+		    (kind == SCN_HOST_DNS && k == i))
+			continue;
+		other = kind == SCN_HOST_SERVER ? sc->server[k].line :
+		    sc->dnss[k].line;
+		scenario_msgf(ld, d->line,
+		    "<dns-server name=\"%s\">: "
+		    "%s \"%s\" is already defined at line %d", d->name,
+		    kind == SCN_HOST_SERVER ? "server" : "DNS server", d->name,
+		    other);
 	}
 	for (i = 0; i < sc->ngroup; i++) {
 		for (j = 0; j < i; j++) {
@@ -1393,15 +1806,15 @@ scenario_pool(const struct scenario *sc, const struct scn_site *s)
 
 	first = s->subnet + 2;
 	size = n = (uint64_t)(s->subnet | ~s->mask) - first;
-	taken = xcalloc(5 + sc->nserver, sizeof *taken);
+	taken = xcalloc(4 + sc->nserver + sc->ndnss, sizeof *taken);
 	taken[nt++] = s->dhcp_server;
 	taken[nt++] = s->gateway;
 	for (i = 0; i < (size_t)s->ndns && i < 2; i++)
 		taken[nt++] = s->dns[i];
 	for (i = 0; i < sc->nserver; i++)
 		taken[nt++] = sc->server[i].ip;
-	if (sc->dns_ip != 0)
-		taken[nt++] = sc->dns_ip;
+	for (i = 0; i < sc->ndnss; i++)
+		taken[nt++] = sc->dnss[i].ip;
 	for (i = 0; i < nt; i++) {
 		for (j = 0; j < i; j++) {
 			if (taken[j] == taken[i])
@@ -1466,6 +1879,7 @@ scenario_check_servers(struct scenario_loader *ld)
 {
 	struct scenario *sc = ld->sc;
 	struct scn_server *a, *b;
+	char ip[16];
 	size_t i, j;
 
 	for (i = 0; i < sc->nserver; i++) {
@@ -1486,6 +1900,18 @@ scenario_check_servers(struct scenario_loader *ld)
 				    b->name != NULL ? b->name : "", b->line);
 				break;
 			}
+		}
+	}
+	for (i = 0; i < sc->ndnss; i++) {
+		for (j = 0; j < i; j++) {
+			if (sc->dnss[i].ip == 0 ||
+			    sc->dnss[i].ip != sc->dnss[j].ip)
+				continue;
+			scenario_msgf(ld, sc->dnss[i].line,
+			    "<dns-server address=\"%s\">: same address as the "
+			    "DNS server at line %d",
+			    ipv4_str(sc->dnss[i].ip, ip), sc->dnss[j].line);
+			break;
 		}
 	}
 }

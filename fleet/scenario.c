@@ -73,11 +73,12 @@ static int scenario_read_file(const char *, size_t, uint8_t **, size_t *,
     char **);
 static int scenario_trace_parse(const char *, unsigned *, char **);
 
+static long scenario_doctype_line(const char *, size_t);
 static void scenario_root(struct scenario_loader *, xmlNodePtr);
 
 static const struct scenario_shape scenario_shapes[] = {
 	{ "", "scenario", "description site server dns-server phones timeline",
-	    "name seed duration trace" },
+	    "name seed start timezone duration trace" },
 	{ "scenario", "description", "", "" },
 	{ "scenario", "site", "dhcp",
 	    "name subnet gateway latency jitter loss" },
@@ -85,22 +86,26 @@ static const struct scenario_shape scenario_shapes[] = {
 	{ "dhcp", "dns", "", "" },
 	{ "dhcp", "option", "", "code type" },
 	{ "scenario", "server", "file template fault",
-	    "name address http tftp" },
+	    "name address http tftp state" },
 	{ "server", "file", "", "path src" },
 	{ "server", "template", "", "path src" },
-	{ "server", "fault", "",
+	{ "server", "fault", "header",
 	    "name kind path mac count active status "
-	    "delay location user pass realm proxy http10 src" },
-	{ "scenario", "dns-server", "a srv", "address" },
-	{ "dns-server", "a", "", "name address" },
-	{ "dns-server", "srv", "", "name priority weight port target" },
+	    "delay location user pass realm proxy reject http10 src rate" },
+	{ "fault", "header", "", "name value" },
+	{ "scenario", "dns-server", "a srv cname",
+	    "name address ttl delay state" },
+	{ "dns-server", "a", "", "name address ttl" },
+	{ "dns-server", "srv", "", "name priority weight port target ttl" },
+	{ "dns-server", "cname", "", "name target ttl" },
 	{ "scenario", "phones", "param",
 	    "name count mac macs model firmware "
 	    "firmware-inactive site power-on spread serial-prefix hwver cert" },
 	{ "phones", "param", "", "name" },
 	{ "scenario", "timeline", "at expect", "" },
 	{ "timeline", "at",
-	    "power-on power-off reboot factory-reset set keys resync fault",
+	    "power-on power-off reboot factory-reset set keys resync fault "
+	    "server dhcp",
 	    "t" },
 	{ "at", "power-on", "", "phones" },
 	{ "at", "power-off", "", "phones" },
@@ -110,8 +115,11 @@ static const struct scenario_shape scenario_shapes[] = {
 	{ "at", "keys", "", "phones" },
 	{ "at", "resync", "", "phones rule" },
 	{ "at", "fault", "", "server name state" },
+	{ "at", "server", "", "name state" },
+	{ "at", "dhcp", "dns option", "site state domain" },
 	{ "timeline", "expect",
-	    "state customization param counter last-resync next-resync server",
+	    "state customization param counter last-resync next-resync server "
+	    "request",
 	    "t phones name" },
 	{ "expect", "state", "", "is" },
 	{ "expect", "customization", "", "is" },
@@ -120,6 +128,8 @@ static const struct scenario_shape scenario_shapes[] = {
 	{ "expect", "last-resync", "", "class err status url" },
 	{ "expect", "next-resync", "", "in tolerance min max none" },
 	{ "expect", "server", "", "name path requests min max" },
+	{ "expect", "request", "",
+	    "server path method header is contains scheme body body-contains" },
 };
 
 static const struct {
@@ -202,7 +212,8 @@ scenario_load_mem(const char *name, const char *buf, size_t len,
 		goto out;
 	}
 	if (doc->intSubset != NULL || doc->extSubset != NULL) {
-		scenario_msgf(&ld, 0, "a DOCTYPE is not allowed in a scenario");
+		scenario_msgf(&ld, scenario_doctype_line(buf, len),
+		    "a DOCTYPE is not allowed in a scenario");
 		goto out;
 	}
 	if ((root = xmlDocGetRootElement(doc)) == NULL) {
@@ -260,11 +271,17 @@ scenario_free(struct scenario *sc)
 		free(sv->fault);
 	}
 	free(sc->server);
-	for (i = 0; i < sc->ndns; i++) {
-		free(sc->dns[i].name);
-		free(sc->dns[i].target);
+	for (i = 0; i < sc->ndnss; i++) {
+		struct scn_dns_server *ds = &sc->dnss[i];
+
+		free(ds->name);
+		for (j = 0; j < ds->nrec; j++) {
+			free(ds->rec[j].name);
+			free(ds->rec[j].target);
+		}
+		free(ds->rec);
 	}
-	free(sc->dns);
+	free(sc->dnss);
 	for (i = 0; i < sc->ngroup; i++) {
 		struct scn_group *g = &sc->group[i];
 
@@ -288,6 +305,7 @@ scenario_free(struct scenario *sc)
 		free(sc->action[i].name);
 		free(sc->action[i].value);
 		free(sc->action[i].server);
+		free(sc->action[i].opt);
 	}
 	free(sc->action);
 	for (i = 0; i < sc->nexpect; i++) {
@@ -299,6 +317,9 @@ scenario_free(struct scenario *sc)
 			free(ex->check[j].name);
 			free(ex->check[j].path);
 			free(ex->check[j].value);
+			free(ex->check[j].method);
+			free(ex->check[j].header);
+			free(ex->check[j].body);
 		}
 		free(ex->check);
 	}
@@ -312,10 +333,22 @@ scenario_free(struct scenario *sc)
 /*
  * A duration: one or more <number><unit> with units d h m s ms us ("1h30m",
  * "250ms", "1.5s"), or a plain number of seconds.  Fractions must come out
- * as whole microseconds.
+ * as whole microseconds.  At most SCN_TIME_MAX: sums of times never wrap.
  */
 int
 scenario_parse_time(const char *s, emu_time *t)
+{
+	emu_time v;
+
+	if (scenario_time_value(s, &v) != 0 || v > SCN_TIME_MAX)
+		return (-1);
+	*t = v;
+	return (0);
+}
+
+/* The syntax alone: -1 if s is not a time, -2 if it does not fit. */
+int
+scenario_time_value(const char *s, emu_time *t)
 {
 	static const struct {
 		const char *name;
@@ -341,7 +374,7 @@ scenario_parse_time(const char *s, emu_time *t)
 		ip = 0;
 		while (isdigit((unsigned char)*p)) {
 			if (ip > (UINT64_MAX - 9) / 10)
-				return (-1);
+				return (-2);
 			ip = ip * 10 + (uint64_t)(*p++ - '0');
 		}
 		fp = 0;
@@ -378,11 +411,105 @@ scenario_parse_time(const char *s, emu_time *t)
 		if (__builtin_mul_overflow(ip, unit, &v) ||
 		    __builtin_add_overflow(v, fp * unit / fscale, &v) ||
 		    __builtin_add_overflow(total, v, &total))
-			return (-1);
+			return (-2);
 	}
 	if (total == EMU_TIME_NEVER)
-		return (-1);
+		return (-2);
 	*t = total;
+	return (0);
+}
+
+/* Days from 1970-01-01 to y-m-d of the proleptic Gregorian calendar. */
+static int64_t
+scenario_days(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era, yoe, doy;
+
+	y -= m <= 2;
+	era = y / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	return (era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468);
+}
+
+/* n decimal digits at *pp into *v, advanced past them. */
+static int
+scenario_digits(const char **pp, int n, unsigned *v)
+{
+	const char *p = *pp;
+
+	*v = 0;
+	while (n-- > 0) {
+		if (!isdigit((unsigned char)*p))
+			return (-1);
+		*v = *v * 10 + (unsigned)(*p++ - '0');
+	}
+	*pp = p;
+	return (0);
+}
+
+/* "+HH:MM" or "-HH:MM" at *pp, in seconds east of UTC. */
+static int
+scenario_offset(const char **pp, int32_t *tz_s)
+{
+	const char *p = *pp;
+	unsigned hh, mm;
+	int sign;
+
+	if (*p != '+' && *p != '-')
+		return (-1);
+	sign = *p++ == '-' ? -1 : 1;
+	if (scenario_digits(&p, 2, &hh) != 0 || *p++ != ':' ||
+	    scenario_digits(&p, 2, &mm) != 0 || mm > 59 ||
+	    hh * 3600 + mm * 60 > SCN_TZ_MAX_S)
+		return (-1);
+	*tz_s = sign * (int32_t)(hh * 3600 + mm * 60);
+	*pp = p;
+	return (0);
+}
+
+int
+scenario_parse_tz(const char *s, int32_t *tz_s)
+{
+	if (strcmp(s, "Z") == 0 || strcmp(s, "UTC") == 0) {
+		*tz_s = 0;
+		return (0);
+	}
+	if (scenario_offset(&s, tz_s) != 0 || *s != '\0')
+		return (-1);
+	return (0);
+}
+
+int
+scenario_parse_start(const char *s, int32_t tz_s, int64_t *epoch)
+{
+	static const unsigned mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30,
+		31, 30, 31 };
+	const char *p = s;
+	unsigned y, mo, d, h, mi, sec;
+	int32_t off = tz_s;
+	int leap;
+
+	if (scenario_digits(&p, 4, &y) != 0 || *p++ != '-' ||
+	    scenario_digits(&p, 2, &mo) != 0 || *p++ != '-' ||
+	    scenario_digits(&p, 2, &d) != 0 || *p++ != 'T' ||
+	    scenario_digits(&p, 2, &h) != 0 || *p++ != ':' ||
+	    scenario_digits(&p, 2, &mi) != 0 || *p++ != ':' ||
+	    scenario_digits(&p, 2, &sec) != 0)
+		return (-1);
+	if (*p == 'Z') {
+		off = 0;
+		p++;
+	} else if (*p != '\0' && scenario_offset(&p, &off) != 0)
+		return (-1);
+	if (*p != '\0' || y < 1970 || mo < 1 || mo > 12 || d < 1 ||
+	    d > mdays[mo - 1] || h > 23 || mi > 59 || sec > 59)
+		return (-1);
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (mo == 2 && d == 29 && !leap)
+		return (-1);
+	*epoch = scenario_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
+	    off;
 	return (0);
 }
 
@@ -397,6 +524,26 @@ scenario_parse_sel(const struct scenario *sc, const char *text,
 		return (-1);
 	}
 	return (0);
+}
+
+/*
+ * The line of "<!DOCTYPE" in the file: libxml2 keeps no line for the DTD
+ * node.  1 if it cannot be found (an external subset only).
+ */
+static long
+scenario_doctype_line(const char *buf, size_t len)
+{
+	static const char tag[] = "<!DOCTYPE";
+	size_t i, n = sizeof tag - 1;
+	long line = 1;
+
+	for (i = 0; i + n <= len; i++) {
+		if (memcmp(buf + i, tag, n) == 0)
+			return (line);
+		if (buf[i] == '\n')
+			line++;
+	}
+	return (1);
 }
 
 /* Messages. */
@@ -973,12 +1120,30 @@ scenario_get_time(struct scenario_loader *ld, xmlNodePtr n, const char *attr,
 
 	if ((v = scenario_attr(ld, n, attr)) == NULL)
 		return (0);
-	if (scenario_parse_time(v, out) != 0) {
+	return (scenario_time_check(ld, n, attr, v, out) == 0 ? 1 : -1);
+}
+
+/* A time value of attr (reported if bad): 0, or -1. */
+int
+scenario_time_check(struct scenario_loader *ld, xmlNodePtr n,
+    const char *attr, const char *v, emu_time *out)
+{
+	emu_time t;
+	int rc;
+
+	if ((rc = scenario_time_value(v, &t)) == -1) {
 		scenario_err(ld, n, attr,
 		    "%s is not a time (e.g. 90s, 1h30m, 250ms)", attr);
 		return (-1);
 	}
-	return (1);
+	if (rc != 0 || t > SCN_TIME_MAX) {
+		scenario_err(ld, n, attr,
+		    "%s is more than %d years, the longest time allowed", attr,
+		    SCN_TIME_MAX_YEARS);
+		return (-1);
+	}
+	*out = t;
+	return (0);
 }
 
 int
@@ -1380,7 +1545,7 @@ static void
 scenario_root(struct scenario_loader *ld, xmlNodePtr root)
 {
 	struct scenario *sc = ld->sc;
-	xmlNodePtr c, first_tl = NULL, first_dns = NULL;
+	xmlNodePtr c, first_tl = NULL;
 	xmlNodePtr first_desc = NULL;
 	const char *v, *slash, *dot;
 	char *cause;
@@ -1405,6 +1570,19 @@ scenario_root(struct scenario_loader *ld, xmlNodePtr root)
 	sc->seed = 1;
 	if (scenario_get_uint(ld, root, "seed", 0, UINT64_MAX, &u) == 1)
 		sc->seed = u;
+	/* Calendar time: what certificates and Resync_At see. */
+	sc->epoch = SCN_DEF_EPOCH;
+	if ((v = scenario_attr(ld, root, "timezone")) != NULL &&
+	    scenario_parse_tz(v, &sc->tz_offset_s) != 0)
+		scenario_err(ld, root, "timezone",
+		    "timezone must be Z or an offset from UTC, -14:00..+14:00 "
+		    "(e.g. +01:00)");
+	if ((v = scenario_attr(ld, root, "start")) != NULL &&
+	    scenario_parse_start(v, sc->tz_offset_s, &sc->epoch) != 0)
+		scenario_err(ld, root, "start",
+		    "start must be a date and time from 1970 to 9999, "
+		    "YYYY-MM-DDThh:mm:ss, then Z, an offset or nothing "
+		    "(e.g. 2026-03-01T08:00:00)");
 	ld->has_duration =
 	    scenario_get_time(ld, root, "duration", &sc->duration) == 1;
 	if ((v = scenario_attr(ld, root, "trace")) != NULL &&
@@ -1441,17 +1619,11 @@ scenario_root(struct scenario_loader *ld, xmlNodePtr root)
 		if (SCN_IS(c, "server"))
 			scenario_server(ld, c, &sc->server[i++]);
 	}
-	for (c = root->children; c != NULL; c = c->next) {
-		if (!SCN_IS(c, "dns-server"))
-			continue;
-		if (first_dns != NULL) {
-			scenario_err(ld, c, NULL,
-			    "only one <dns-server> allowed (first at line %ld)",
-			    scenario_line(first_dns));
-			continue;
-		}
-		first_dns = c;
-		scenario_dns(ld, c);
+	sc->ndnss = scenario_count(root, "dns-server");
+	sc->dnss = xcalloc(sc->ndnss, sizeof *sc->dnss);
+	for (c = root->children, i = 0; c != NULL; c = c->next) {
+		if (SCN_IS(c, "dns-server"))
+			scenario_dns(ld, c, &sc->dnss[i++]);
 	}
 	if ((sc->ngroup = scenario_count(root, "phones")) == 0)
 		scenario_msgf(ld, scenario_line(root),

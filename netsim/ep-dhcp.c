@@ -188,6 +188,25 @@ ep_dhcp_set_down(struct ep_dhcp *d, int down)
 	d->down = down;
 }
 
+/* What the server hands out from now on; leases are kept. */
+void
+ep_dhcp_set_options(struct ep_dhcp *d, const struct ep_dhcp_conf *c)
+{
+	int k;
+
+	d->c.ndns = c->ndns < 0 ? 0 : c->ndns > (int)nitems(d->c.dns) ?
+	    (int)nitems(d->c.dns) : c->ndns;
+	for (k = 0; k < d->c.ndns; k++)
+		d->c.dns[k] = c->dns[k];
+	memcpy(d->c.domain, c->domain, sizeof d->c.domain);
+	d->c.domain[sizeof d->c.domain - 1] = '\0';
+	if (c->lease_s != 0)
+		d->c.lease_s = c->lease_s;
+	d->c.nopt = c->nopt < 0 ? 0 : c->nopt > EP_DHCP_OPTS_MAX ?
+	    EP_DHCP_OPTS_MAX : c->nopt;
+	memcpy(d->c.opt, c->opt, sizeof d->c.opt);
+}
+
 const struct ep_dhcp_stats *
 ep_dhcp_stats(const struct ep_dhcp *d)
 {

@@ -3,11 +3,14 @@
  * SPDX-License-Identifier: ISC
  *
  * An authoritative DNS server for the names a scenario gives: A records
- * (several per name, answered in the order added, spec 9.7) and SRV records
+ * (several per name, answered in the order added, spec 9.7), SRV records
  * for discovery (spec 4.3), whose targets' A records go in the additional
- * section when known.  Names compare in any case (RFC 4343).  An unknown
- * name is NXDOMAIN; a known name asked for another type is an empty
- * NOERROR.  Not here: zones, SOA, CNAME, recursion, TCP.  Sans-I/O.
+ * section when known, and CNAME aliases, followed within the server's own
+ * data as an authoritative server does (RFC 1034 4.3.2) up to
+ * EP_DNS_CNAME_MAX hops.  Every record has its TTL.  Names compare in any
+ * case (RFC 4343).  An unknown name is NXDOMAIN; a known name asked for
+ * another type is an empty NOERROR.  A slow server answers after a delay.
+ * Not here: zones, SOA, recursion, TCP.  Sans-I/O.
  */
 
 #include <ctype.h>
@@ -16,23 +19,34 @@
 
 #include "netsim.h"
 
-#define EP_DNS_TTL 300
+#define EP_DNS_TTL 300     /* seconds, unless ep_dns_ttl() says */
+#define EP_DNS_CNAME_MAX 8 /* aliases followed in one answer */
+
+struct ep_dns_a {
+	uint32_t addr;
+	uint32_t ttl;
+};
 
 struct ep_dns_srv {
 	uint16_t prio, weight, port;
+	uint32_t ttl;
 	char target[DNS_NAME_MAX + 1];
 };
 
 struct ep_dns_name {
 	char name[DNS_NAME_MAX + 1]; /* lower case, no trailing dot; key */
-	uint32_t *a;
+	struct ep_dns_a *a;
 	size_t na;
 	struct ep_dns_srv *srv;
 	size_t nsrv;
+	char *cname; /* alias target, or NULL */
+	uint32_t cname_ttl;
 };
 
 struct ep_dns {
 	struct hmap names; /* name -> ep_dns_name, owned */
+	uint32_t ttl;      /* of the records added next */
+	emu_time delay;    /* before every answer */
 };
 
 static void ep_dns_norm(const char *, char *);
@@ -40,6 +54,8 @@ static struct ep_dns_name *ep_dns_find(const struct ep_dns *, const char *);
 static struct ep_dns_name *ep_dns_get(struct ep_dns *, const char *);
 static void ep_dns_additional(const struct ep_dns *, struct dns_msg *,
     const char *);
+static const struct ep_dns_name *ep_dns_alias(const struct ep_dns *,
+    struct dns_msg *, const struct ep_dns_name *, uint16_t);
 
 struct ep_dns *
 ep_dns_create(void)
@@ -48,6 +64,7 @@ ep_dns_create(void)
 
 	d = xcalloc(1, sizeof *d);
 	hmap_init(&d->names);
+	d->ttl = EP_DNS_TTL;
 	return (d);
 }
 
@@ -62,6 +79,7 @@ ep_dns_free(struct ep_dns *d)
 	while ((n = hmap_next(&d->names, &pos)) != NULL) {
 		free(n->a);
 		free(n->srv);
+		free(n->cname);
 		free(n);
 	}
 	hmap_clear(&d->names);
@@ -75,7 +93,35 @@ ep_dns_add_a(struct ep_dns *d, const char *name, uint32_t a)
 
 	n = ep_dns_get(d, name);
 	n->a = xreallocarray(n->a, n->na + 1, sizeof *n->a);
-	n->a[n->na++] = a;
+	n->a[n->na].addr = a;
+	n->a[n->na++].ttl = d->ttl;
+}
+
+/* name is an alias of target; a second CNAME for name replaces the first. */
+void
+ep_dns_add_cname(struct ep_dns *d, const char *name, const char *target)
+{
+	struct ep_dns_name *n;
+
+	n = ep_dns_get(d, name);
+	free(n->cname);
+	n->cname = xmalloc(DNS_NAME_MAX + 1);
+	ep_dns_norm(target, n->cname);
+	n->cname_ttl = d->ttl;
+}
+
+/* The TTL, in seconds, of the records added from now on. */
+void
+ep_dns_ttl(struct ep_dns *d, uint32_t ttl_s)
+{
+	d->ttl = ttl_s;
+}
+
+/* A slow server: every answer leaves delay after its query came. */
+void
+ep_dns_set_delay(struct ep_dns *d, emu_time delay)
+{
+	d->delay = delay;
 }
 
 void
@@ -91,6 +137,7 @@ ep_dns_add_srv(struct ep_dns *d, const char *name, uint16_t prio,
 	s->prio = prio;
 	s->weight = weight;
 	s->port = port;
+	s->ttl = d->ttl;
 	ep_dns_norm(target, s->target);
 }
 
@@ -129,24 +176,27 @@ ep_dns_input(struct ep_dns *d, const uint8_t *pkt, size_t len, uint32_t src_ip,
 		r->rcode = DNS_R_FORMERR;
 	else if ((n = ep_dns_find(d, q->qname)) == NULL)
 		r->rcode = DNS_R_NXDOMAIN;
+	else if (q->qclass == DNS_C_IN &&
+	    (n = ep_dns_alias(d, r, n, q->qtype)) == NULL)
+		; /* the CNAMEs alone: the client asks for the target */
 	else if (q->qclass == DNS_C_IN && q->qtype == DNS_T_A) {
 		for (i = 0; i < n->na; i++) {
 			memset(&rr, 0, sizeof rr);
-			pf_strlcpy(rr.name, q->qname, sizeof rr.name);
+			pf_strlcpy(rr.name, n->name, sizeof rr.name);
 			rr.type = DNS_T_A;
 			rr.class = DNS_C_IN;
-			rr.ttl = EP_DNS_TTL;
-			rr.a = n->a[i];
+			rr.ttl = n->a[i].ttl;
+			rr.a = n->a[i].addr;
 			if (dns_add_answer(r, &rr) != 0)
 				break;
 		}
 	} else if (q->qclass == DNS_C_IN && q->qtype == DNS_T_SRV) {
 		for (i = 0; i < n->nsrv; i++) {
 			memset(&rr, 0, sizeof rr);
-			pf_strlcpy(rr.name, q->qname, sizeof rr.name);
+			pf_strlcpy(rr.name, n->name, sizeof rr.name);
 			rr.type = DNS_T_SRV;
 			rr.class = DNS_C_IN;
-			rr.ttl = EP_DNS_TTL;
+			rr.ttl = n->srv[i].ttl;
 			rr.prio = n->srv[i].prio;
 			rr.weight = n->srv[i].weight;
 			rr.port = n->srv[i].port;
@@ -167,11 +217,41 @@ ep_dns_input(struct ep_dns *d, const uint8_t *pkt, size_t len, uint32_t src_ip,
 	a->src_port = DNS_PORT;
 	a->dst_ip = src_ip;
 	a->dst_port = src_port;
-	a->at = now;
+	a->at = EMU_TIME_ADD(now, d->delay);
 	dbuf_clear(&b);
 out:
 	free(q);
 	free(r);
+}
+
+/*
+ * RFC 1034 4.3.2: a name that is an alias answers with its CNAME, then
+ * with the target's records of the type asked (the caller adds them), as
+ * far as this server knows the chain.  Returns the name whose records
+ * answer, or NULL when the chain leaves the names it knows: the answer is
+ * then the CNAMEs so far, and the client asks for the last target.  A
+ * CNAME query is answered with the alias alone.
+ */
+static const struct ep_dns_name *
+ep_dns_alias(const struct ep_dns *d, struct dns_msg *r,
+    const struct ep_dns_name *n, uint16_t qtype)
+{
+	struct dns_rr rr;
+	int hop;
+
+	for (hop = 0; n->cname != NULL && hop < EP_DNS_CNAME_MAX; hop++) {
+		memset(&rr, 0, sizeof rr);
+		pf_strlcpy(rr.name, n->name, sizeof rr.name);
+		rr.type = DNS_T_CNAME;
+		rr.class = DNS_C_IN;
+		rr.ttl = n->cname_ttl;
+		pf_strlcpy(rr.target, n->cname, sizeof rr.target);
+		if (dns_add_answer(r, &rr) != 0 || qtype == DNS_T_CNAME)
+			return (n);
+		if ((n = ep_dns_find(d, rr.target)) == NULL)
+			return (NULL);
+	}
+	return (n);
 }
 
 /* Lower case, without the trailing dot. */
@@ -229,8 +309,8 @@ ep_dns_additional(const struct ep_dns *d, struct dns_msg *r, const char *target)
 		    sizeof r->ar[r->nar].name);
 		r->ar[r->nar].type = DNS_T_A;
 		r->ar[r->nar].class = DNS_C_IN;
-		r->ar[r->nar].ttl = EP_DNS_TTL;
-		r->ar[r->nar].a = n->a[i];
+		r->ar[r->nar].ttl = n->a[i].ttl;
+		r->ar[r->nar].a = n->a[i].addr;
 		r->nar++;
 	}
 }

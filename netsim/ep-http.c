@@ -8,7 +8,10 @@
  * produce every case of the phone's response table (spec 9.2-9.5): any
  * status, redirects, Basic and Digest MD5 challenges (RFC 7617, RFC 7616;
  * 401 or 407), silence, late answers, truncated bodies, resets, chunked
- * framing on HTTP/1.0 (B52) and close-delimited bodies (B51).
+ * framing on HTTP/1.0 (B52), close-delimited bodies (B51), a status with
+ * its own body and headers (Retry-After, Content-Encoding), credentials
+ * refused a number of times before they are taken, and bodies trickled at
+ * a few bytes per second.
  *
  * Not here: TLS (the runtime wraps the connection), Range, conditional
  * requests, compression, uploads beyond reading the body.  Sans-I/O: bytes
@@ -29,6 +32,7 @@
 #define EP_HTTP_HDRS 8 /* extra header lines in one response */
 #define EP_HTTP_REALM "phonefleet"
 #define EP_HTTP_AUTH_MAX 1024 /* one Digest parameter */
+#define EP_HTTP_TRICKLE_STEPS 10 /* a trickled body moves 10 times a second */
 
 /* What a connection has to send, in order (see ep_http_pull). */
 enum ep_q_type {
@@ -73,7 +77,17 @@ struct ep_http {
 	int *fault_count; /* count each fault was added with */
 	size_t nfault;
 	struct ep_conns conns;
+	struct hmap rejects; /* (fault, client) -> times refused, owned */
 	struct ep_http_stats stats;
+};
+
+/* AUTH reject=: how often a client's right credentials were refused. */
+struct ep_http_reject {
+	struct {
+		uint32_t fault;
+		uint32_t ip;
+	} key;
+	int n;
 };
 
 /* A response being built. */
@@ -90,6 +104,7 @@ struct ep_http_resp {
 	struct dbuf tmp;         /* a template's expansion */
 	int close;
 	int truncate;
+	uint32_t rate; /* trickle: body bytes per second, 0 = at once */
 	emu_time at;
 };
 
@@ -114,6 +129,10 @@ static void ep_http_serve(struct ep_http *, struct ep_conn *,
 static void ep_http_challenge(struct ep_http_resp *, const struct ep_conn *,
     const struct ep_fault *);
 static int ep_http_auth_ok(const struct ep_conn *, const struct ep_fault *);
+static int ep_http_auth_refuse(struct ep_http *, const struct ep_conn *,
+    const struct ep_fault *);
+static void ep_http_fault_hdrs(struct ep_http_resp *, const struct ep_fault *);
+static void ep_http_trickle(struct ep_conn *, struct ep_qitem *, uint32_t);
 static int ep_http_digest_ok(const struct ep_conn *, const struct ep_fault *,
     const char *);
 static void ep_http_nonce(const struct ep_conn *, const char *, char *);
@@ -136,6 +155,7 @@ ep_http_create(struct store *st)
 	h = xcalloc(1, sizeof *h);
 	h->st = st;
 	TAILQ_INIT(&h->conns);
+	hmap_init(&h->rejects);
 	return (h);
 }
 
@@ -144,12 +164,16 @@ void
 ep_http_free(struct ep_http *h)
 {
 	struct ep_conn *c, *c1;
-	size_t i;
+	struct ep_http_reject *rj;
+	size_t i, pos = 0;
 
 	if (h == NULL)
 		return;
 	TAILQ_FOREACH_SAFE(c, &h->conns, entry, c1)
 		ep_http_conn_free(h, c);
+	while ((rj = hmap_next(&h->rejects, &pos)) != NULL)
+		free(rj);
+	hmap_clear(&h->rejects);
 	for (i = 0; i < h->nfault; i++)
 		ep_fault_clear(&h->fault[i]);
 	free(h->fault);
@@ -487,6 +511,12 @@ ep_http_request(struct ep_http *h, struct ep_conn *c, emu_time now,
 	switch (f->kind) {
 	case EP_FAULT_STATUS:
 		ep_http_page(&r, f->status != 0 ? f->status : 500);
+		if (f->body != NULL) {
+			/* The fault's own body instead of the page. */
+			dbuf_reset(&r.body);
+			r.ref = f->body;
+			r.ref_len = f->body_len;
+		}
 		if (r.status == 401)
 			ep_http_resp_hdr(&r,
 			    "WWW-Authenticate: Basic realm=\"%s\"",
@@ -497,8 +527,8 @@ ep_http_request(struct ep_http *h, struct ep_conn *c, emu_time now,
 			    EP_HTTP_REALM);
 		break;
 	case EP_FAULT_DELAY:
-		if (now + f->delay > r.at)
-			r.at = now + f->delay;
+		if (EMU_TIME_ADD(now, f->delay) > r.at)
+			r.at = EMU_TIME_ADD(now, f->delay);
 		ep_http_serve(h, c, &r, path, now);
 		break;
 	case EP_FAULT_DROP:
@@ -520,7 +550,7 @@ ep_http_request(struct ep_http *h, struct ep_conn *c, emu_time now,
 		    f->location != NULL ? f->location : "/");
 		break;
 	case EP_FAULT_AUTH:
-		if (ep_http_auth_ok(c, f))
+		if (ep_http_auth_ok(c, f) && !ep_http_auth_refuse(h, c, f))
 			ep_http_serve(h, c, &r, path, now);
 		else {
 			ep_http_page(&r, f->proxy ? 407 : 401);
@@ -554,7 +584,12 @@ ep_http_request(struct ep_http *h, struct ep_conn *c, emu_time now,
 		r.ref = f->body != NULL ? f->body : (const uint8_t *)"";
 		r.ref_len = f->body_len;
 		break;
+	case EP_FAULT_TRICKLE:
+		ep_http_serve(h, c, &r, path, now);
+		r.rate = f->rate;
+		break;
 	}
+	ep_http_fault_hdrs(&r, f);
 send:
 	ep_http_observe_req(h, c, path, r.status, now);
 	ep_http_send(h, c, &r, head, out);
@@ -662,6 +697,7 @@ ep_http_observe_req(struct ep_http *h, struct ep_conn *c, const char *path,
 	q.body_len = m->body.len;
 	q.status = status;
 	q.now = now;
+	q.http = m;
 	h->cb(h->cb_arg, &q);
 }
 
@@ -913,6 +949,7 @@ ep_http_send(struct ep_http *h, struct ep_conn *c, struct ep_http_resp *r,
 {
 	const char *hdrs[EP_HTTP_HDRS + 6];
 	char type[128], length[64];
+	struct ep_qitem *last;
 	struct dbuf b;
 	const uint8_t *body = r->ref != NULL ? r->ref : r->body.data;
 	size_t blen = r->ref != NULL ? r->ref_len : r->body.len;
@@ -954,8 +991,12 @@ ep_http_send(struct ep_http *h, struct ep_conn *c, struct ep_http_resp *r,
 			cut = send_len - send_len / 2;
 			send_len -= cut;
 		}
+		last = TAILQ_LAST(&c->outq, ep_queue);
 		ep_http_enqueue(c, EP_Q_DATA, r->at, body, send_len,
 		    r->ref != NULL && r->ref != r->tmp.data);
+		if (TAILQ_LAST(&c->outq, ep_queue) != last)
+			ep_http_trickle(c, TAILQ_LAST(&c->outq, ep_queue),
+			    r->rate);
 	} else {
 		http_response_write(&b, r->version_minor, r->status, NULL, hdrs,
 		    body, blen, framing);
@@ -964,6 +1005,7 @@ ep_http_send(struct ep_http *h, struct ep_conn *c, struct ep_http_resp *r,
 			b.len -= cut;
 		}
 		ep_http_enqueue(c, EP_Q_DATA, r->at, b.data, b.len, 0);
+		ep_http_trickle(c, TAILQ_LAST(&c->outq, ep_queue), r->rate);
 	}
 	dbuf_clear(&b);
 	if (r->close) {
@@ -975,6 +1017,71 @@ ep_http_send(struct ep_http *h, struct ep_conn *c, struct ep_http_resp *r,
 	h->stats.requests++;
 	if (r->status >= 100 && r->status < 600)
 		h->stats.status[r->status / 100]++;
+}
+
+/*
+ * reject= of an AUTH fault: the first n right answers of each client are
+ * refused as if wrong (1 when this one is).  A client is its address.
+ */
+static int
+ep_http_auth_refuse(struct ep_http *h, const struct ep_conn *c,
+    const struct ep_fault *f)
+{
+	struct ep_http_reject *rj, key;
+
+	if (f->reject <= 0)
+		return (0);
+	memset(&key, 0, sizeof key);
+	key.key.fault = (uint32_t)(f - h->fault);
+	key.key.ip = c->peer_ip;
+	if ((rj = hmap_get(&h->rejects, &key.key, sizeof key.key)) == NULL) {
+		rj = xcalloc(1, sizeof *rj);
+		rj->key = key.key;
+		hmap_put(&h->rejects, &rj->key, sizeof rj->key, rj);
+	}
+	if (rj->n >= f->reject)
+		return (0);
+	rj->n++;
+	return (1);
+}
+
+/*
+ * The fault's own headers on its answer; a Content-Type of its own
+ * replaces the answer's.
+ */
+static void
+ep_http_fault_hdrs(struct ep_http_resp *r, const struct ep_fault *f)
+{
+	static const char ct[] = "Content-Type:";
+	const char *v;
+	size_t i;
+
+	for (i = 0; i < f->nhdr && i < EP_FAULT_HDRS; i++) {
+		if (strncasecmp(f->hdr[i], ct, sizeof ct - 1) == 0) {
+			v = f->hdr[i] + sizeof ct - 1;
+			r->type = v + strspn(v, " \t");
+			continue;
+		}
+		ep_http_resp_hdr(r, "%s", f->hdr[i]);
+	}
+}
+
+/*
+ * A body sent at rate bytes per second: EP_HTTP_TRICKLE_STEPS pieces a
+ * second (at least a byte each), the first at once.
+ */
+static void
+ep_http_trickle(struct ep_conn *c, struct ep_qitem *q, uint32_t rate)
+{
+	(void)c;
+	if (q == NULL || rate == 0 || q->type != EP_Q_DATA)
+		return;
+	q->chunk = rate / EP_HTTP_TRICKLE_STEPS;
+	if (q->chunk == 0)
+		q->chunk = 1;
+	q->gap = (emu_time)q->chunk * 1000000 / rate;
+	if (q->gap == 0)
+		q->gap = 1;
 }
 
 /* Formatted text; caller frees. */

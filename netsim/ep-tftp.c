@@ -245,7 +245,7 @@ ep_tftp_timer(struct ep_tftp *t, emu_time now, struct ep_out *out)
 		t->stats.retransmits++;
 		ep_tftp_dgram(t, x->port, x->peer_ip, x->peer_port, &x->last,
 		    now, out);
-		heap_update(&t->timers, &x->timer, now + EP_TFTP_RTO);
+		heap_update(&t->timers, &x->timer, EMU_TIME_ADD(now, EP_TFTP_RTO));
 	}
 }
 
@@ -296,7 +296,7 @@ ep_tftp_rrq(struct ep_tftp *t, const struct tftp_pkt *p, uint32_t src_ip,
 			    out);
 			return;
 		case EP_FAULT_DELAY:
-			at = now + f->delay;
+			at = EMU_TIME_ADD(now, f->delay);
 			break;
 		case EP_FAULT_BODY:
 			dbuf_add(&body, f->body, f->body_len);
@@ -493,7 +493,7 @@ ep_tftp_send(struct ep_tftp *t, struct ep_tftp_xfer *x, emu_time at,
 {
 	x->retries = 0;
 	ep_tftp_dgram(t, x->port, x->peer_ip, x->peer_port, &x->last, at, out);
-	heap_update(&t->timers, &x->timer, at + EP_TFTP_RTO);
+	heap_update(&t->timers, &x->timer, EMU_TIME_ADD(at, EP_TFTP_RTO));
 }
 
 /*

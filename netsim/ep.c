@@ -82,6 +82,8 @@ ep_act_data(const struct ep_out *o, const struct ep_act *a)
 void
 ep_fault_clear(struct ep_fault *f)
 {
+	size_t i;
+
 	free(f->name);
 	free(f->path);
 	free(f->mac);
@@ -90,6 +92,8 @@ ep_fault_clear(struct ep_fault *f)
 	free(f->pass);
 	free(f->realm);
 	free(f->body);
+	for (i = 0; i < f->nhdr && i < EP_FAULT_HDRS; i++)
+		free(f->hdr[i]);
 	memset(f, 0, sizeof *f);
 }
 
@@ -97,6 +101,8 @@ ep_fault_clear(struct ep_fault *f)
 void
 ep_fault_copy(struct ep_fault *dst, const struct ep_fault *src)
 {
+	size_t i;
+
 	*dst = *src;
 	dst->name = ep_strdup(src->name);
 	dst->path = ep_strdup(src->path);
@@ -105,6 +111,8 @@ ep_fault_copy(struct ep_fault *dst, const struct ep_fault *src)
 	dst->user = ep_strdup(src->user);
 	dst->pass = ep_strdup(src->pass);
 	dst->realm = ep_strdup(src->realm);
+	for (i = 0; i < src->nhdr && i < EP_FAULT_HDRS; i++)
+		dst->hdr[i] = xstrdup(src->hdr[i]);
 	dst->body = NULL;
 	if (src->body != NULL) {
 		dst->body = xmalloc(src->body_len + 1);

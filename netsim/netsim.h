@@ -69,8 +69,10 @@ enum ep_fault_kind {
 	EP_FAULT_RESET,		/* reset the connection */
 	EP_FAULT_CHUNKED,	/* chunked framing (with HTTP/1.0: spec B52) */
 	EP_FAULT_CLOSE_DELIMITED, /* HTTP/1.0, no Content-Length (B51) */
-	EP_FAULT_BODY		/* answer 200 with body */
+	EP_FAULT_BODY,		/* answer 200 with body */
+	EP_FAULT_TRICKLE	/* the body at rate bytes per second (HTTP) */
 };
+#define EP_FAULT_HDRS	4	/* extra headers of a fault's answer */
 struct ep_fault {
 	char			*name;		/* for the timeline; owned */
 	enum ep_fault_kind	 kind;
@@ -88,6 +90,12 @@ struct ep_fault {
 	int			 count;		/* times to apply; -1 always */
 	int			 active;
 	int			 http10;	/* CHUNKED: HTTP/1.0 status line */
+	char			*hdr[EP_FAULT_HDRS];	/* "Name: value", owned:
+						   added to the answer (HTTP) */
+	size_t			 nhdr;
+	int			 reject;	/* AUTH: right credentials refused
+						   this many times per client */
+	uint32_t		 rate;		/* TRICKLE: bytes per second */
 };
 void		 ep_fault_clear(struct ep_fault *f);
 void		 ep_fault_copy(struct ep_fault *dst, const struct ep_fault *src);
@@ -107,6 +115,8 @@ struct ep_request {
 	size_t		 body_len;
 	int		 status;	/* HTTP status or TFTP error (0 ok) */
 	emu_time	 now;
+	const struct http_msg *http;	/* HTTP: the request (any header),
+					   borrowed for the call; else NULL */
 };
 typedef void (*ep_observe_cb)(void *arg, const struct ep_request *req);
 
@@ -152,19 +162,27 @@ void		 ep_dhcp_input(struct ep_dhcp *d, const uint8_t *pkt,
 		     size_t len, uint32_t src_ip, uint16_t src_port,
 		     emu_time now, struct ep_out *out);
 void		 ep_dhcp_set_down(struct ep_dhcp *d, int down);
+/* New options from c (DNS, domain, lease, opt[]); the pool, the server,
+ * the router and the leases stay. */
+void		 ep_dhcp_set_options(struct ep_dhcp *d,
+		     const struct ep_dhcp_conf *c);
 struct ep_dhcp_stats {
 	uint64_t	 discovers, offers, requests, acks, naks, bad;
 	uint64_t	 exhausted;	/* DISCOVERs left unanswered: pool full */
 };
 const struct ep_dhcp_stats *ep_dhcp_stats(const struct ep_dhcp *d);
 
-/* ep-dns.c: A and SRV records */
+/* ep-dns.c: A, SRV and CNAME records */
 struct ep_dns	*ep_dns_create(void);
 void		 ep_dns_free(struct ep_dns *d);
 void		 ep_dns_add_a(struct ep_dns *d, const char *name, uint32_t a);
 void		 ep_dns_add_srv(struct ep_dns *d, const char *name,
 		     uint16_t prio, uint16_t weight, uint16_t port,
 		     const char *target);
+void		 ep_dns_add_cname(struct ep_dns *d, const char *name,
+		     const char *target);
+void		 ep_dns_ttl(struct ep_dns *d, uint32_t ttl_s);	/* next records */
+void		 ep_dns_set_delay(struct ep_dns *d, emu_time delay);
 void		 ep_dns_input(struct ep_dns *d, const uint8_t *pkt,
 		     size_t len, uint32_t src_ip, uint16_t src_port,
 		     uint32_t my_ip, emu_time now, struct ep_out *out);

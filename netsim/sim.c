@@ -162,6 +162,7 @@ static void	sim_phone_actions(struct sim *, struct sim_phone *);
 static void	sim_ep_actions(struct sim *);
 static void	sim_svc_rearm(struct sim *, struct sim_svc *);
 static emu_time	sim_delay(struct sim *, const struct sim_link *);
+static emu_time	sim_arrive(struct sim *, emu_time, const struct sim_link *);
 static int	sim_lost(struct sim *, const struct sim_link *);
 static struct sim_host *sim_host_get(struct sim *, uint32_t, int);
 static struct sim_svc *sim_svc_find(struct sim_host *, enum sim_svc_kind,
@@ -380,7 +381,7 @@ sim_host_add_https(struct sim *s, uint32_t ip, uint16_t port,
 	struct sim_svc	*svc;
 
 	if (s->ctx->pki == NULL)
-		s->ctx->pki = pki_create(s->ctx->seed, s->ctx->wall_base);
+		s->ctx->pki = pki_create(s->ctx->seed, s->ctx->epoch);
 	if ((t = ep_tls_create(s->ctx->pki, h, c, cause)) == NULL)
 		return (-1);
 	svc = sim_svc_add(s, ip, SVC_HTTP, port);
@@ -535,6 +536,15 @@ sim_delay(struct sim *s, const struct sim_link *l)
 	if (l->jitter != 0)
 		d += prng_range(&s->rng, l->jitter);
 	return (d);
+}
+
+/* base plus one delay of the link, saturating: a sum never wraps. */
+static emu_time
+sim_arrive(struct sim *s, emu_time base, const struct sim_link *l)
+{
+	emu_time	d = sim_delay(s, l);
+
+	return (EMU_TIME_ADD(base, d));
 }
 
 static int
@@ -807,7 +817,7 @@ sim_conn_to_server(struct sim *s, struct sim_conn *c, const uint8_t *data,
 	struct sim_ev	*ev;
 	emu_time	 at;
 
-	at = s->now + sim_delay(s, &c->sp->site->link);
+	at = sim_arrive(s, s->now, &c->sp->site->link);
 	if (at < c->last_to_server)
 		at = c->last_to_server;
 	c->last_to_server = at;
@@ -829,7 +839,7 @@ sim_conn_to_phone(struct sim *s, struct sim_conn *c, emu_time base,
 	struct sim_ev	*ev;
 	emu_time	 at;
 
-	at = base + sim_delay(s, &c->sp->site->link);
+	at = sim_arrive(s, base, &c->sp->site->link);
 	if (at < c->last_to_phone)
 		at = c->last_to_phone;
 	c->last_to_phone = at;
@@ -906,6 +916,7 @@ sim_phone_open(struct sim *s, struct sim_phone *sp,
 	struct sim_host		*h;
 	struct sim_svc		*svc;
 	struct sim_conn		*c;
+	emu_time		 d;
 
 	s->stats.streams++;
 	if ((c = sim_conn_find(s, sp, o->flow)) != NULL) {
@@ -923,7 +934,8 @@ sim_phone_open(struct sim *s, struct sim_phone *sp,
 	svc = sim_svc_find(h, SVC_HTTP, o->dst_port);
 	if (h->down || svc == NULL) {
 		s->stats.streams_refused++;
-		sim_to_phone(s, sp, s->now + 2 * sim_delay(s, link),
+		d = sim_delay(s, link);
+		sim_to_phone(s, sp, EMU_TIME_ADD(s->now, 2 * d),
 		    EMU_EV_STREAM_ERROR, o->flow, o->dst_ip, o->dst_port, NULL,
 		    0, EMU_E_CONNECT);
 		return;
@@ -947,7 +959,7 @@ sim_phone_open(struct sim *s, struct sim_phone *sp,
 	c->in_map = 1;
 	if (c->c != NULL)
 		hmap_put(&s->conn_by_ep, &c->c, sizeof c->c, c);
-	sim_conn_to_phone(s, c, s->now + sim_delay(s, link), EMU_EV_CONNECTED,
+	sim_conn_to_phone(s, c, sim_arrive(s, s->now, link), EMU_EV_CONNECTED,
 	    NULL, 0, EMU_OK);
 	c->last_to_server = c->last_to_phone;
 }
@@ -972,12 +984,12 @@ sim_phone_dgram(struct sim *s, struct sim_phone *sp,
 	    sim_host_get(s, g->dst_ip, 0) == NULL)) {
 		if (sp->site->dhcp == NULL || g->dst_port != DHCP_SERVER_PORT)
 			return;
-		ev = sim_ev_new(s, SIMEV_TO_HOST, s->now + sim_delay(s, link));
+		ev = sim_ev_new(s, SIMEV_TO_HOST, sim_arrive(s, s->now, link));
 		ev->site = sp->site;
 	} else {
 		if ((h = sim_host_get(s, g->dst_ip, 0)) == NULL)
 			return;
-		ev = sim_ev_new(s, SIMEV_TO_HOST, s->now + sim_delay(s, link));
+		ev = sim_ev_new(s, SIMEV_TO_HOST, sim_arrive(s, s->now, link));
 		ev->host = h;
 	}
 	ev->src_ip = g->src_ip;
@@ -1072,7 +1084,7 @@ sim_ep_actions(struct sim *s)
 				s->stats.dgrams_lost++;
 				break;
 			}
-			sim_to_phone(s, sp, base + sim_delay(s,
+			sim_to_phone(s, sp, sim_arrive(s, base,
 			    &sp->site->link), EMU_EV_DGRAM, flow, a->src_ip,
 			    a->src_port, d, a->len, EMU_OK);
 			break;

@@ -38,4 +38,43 @@ PY
 		notok "$name: JUnit report" "$(head -c 300 "$tmp/$name.junit")"
 	fi
 done
+
+# The run's calendar reaches the phones: Resync_At is local time (B80).  The
+# same scenario whose start is 08:00 UTC instead of 08:00 at UTC+01:00 must
+# fail its expectations (exit 1).
+clock="$srcdir/tests/data/scenario-clock.xml"
+if "$PF" run "$clock" >"$tmp/clock.txt" 2>&1; then
+	ok "clock: Resync_At follows start= and timezone="
+else
+	notok "clock: exit $?" "$(grep -E '^(FAIL|    )' "$tmp/clock.txt" | head -n 4)"
+fi
+sed 's/start="2026-03-01T08:00:00"/start="2026-03-01T08:00:00Z"/' "$clock" >"$tmp/clock-utc.xml"
+"$PF" run "$tmp/clock-utc.xml" >"$tmp/clock-utc.txt" 2>&1
+rc=$?
+if [ "$rc" -eq 1 ] && grep -q '^FAIL .*09:30 local' "$tmp/clock-utc.txt"; then
+	ok "clock: an hour later in UTC moves the daily resync"
+else
+	notok "clock: start in UTC still passed (exit $rc)" "$(tail -n 2 "$tmp/clock-utc.txt")"
+fi
+
+# Faults and <request> checks end to end; then the same file with wrong
+# expectations must fail them, each with its own line.
+faults="$srcdir/tests/data/scenario-faults.xml"
+if "$PF" run "$faults" >"$tmp/faults.txt" 2>&1; then
+	ok "faults: status body, auth reject, trickle, request checks"
+else
+	notok "faults: exit $?" "$(grep -E '^(FAIL|    )' "$tmp/faults.txt" | head -n 6)"
+fi
+sed 's/scheme="Basic"/scheme="Digest"/; s/reject="2"/reject="1"/; s/rate="1"/rate="100"/; s/body="mac=00562b500401"/body="mac=x"/' \
+    "$faults" >"$tmp/faults-neg.xml"
+"$PF" run "$tmp/faults-neg.xml" >"$tmp/faults-neg.txt" 2>&1
+rc=$?
+for want in 'refused twice is class C' 'Authorization with scheme "Digest", saw "Basic \.\.\."' \
+    'body "mac=x", saw "mac=00562b500401"' 'FAIL .*a trickled body times out'; do
+	if [ "$rc" -eq 1 ] && grep -q "$want" "$tmp/faults-neg.txt"; then
+		ok "faults: a wrong expectation fails: $want"
+	else
+		notok "faults: no failure for: $want (exit $rc)" "$(grep -E '^(FAIL|    )' "$tmp/faults-neg.txt" | head -n 8)"
+	fi
+done
 finish

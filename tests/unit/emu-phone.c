@@ -1657,7 +1657,7 @@ test_b80_resync_at(void **state)
 	emu_time	 t;
 	int		 day;
 
-	assert_int_equal(h->ctx->wall_base % 86400, 0);
+	assert_int_equal(h->ctx->epoch % 86400, 0);
 	set(h, "Resync_At__HHmm_", "1000");
 	set(h, "Resync_Periodic", "600");
 	start(h, "http://10.0.0.5/p.xml");

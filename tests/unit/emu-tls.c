@@ -87,7 +87,7 @@ world_create(uint64_t seed, const char *rule)
 	rand_deterministic(seed);
 	w->ctx = emu_ctx_create(seed);
 	w->ctx->trace = TRACE_HTTP | TRACE_TLS;
-	w->epoch = w->ctx->wall_base;
+	w->epoch = w->ctx->epoch;
 	w->ctx->pki = pki_create(seed, w->epoch);
 	w->sim = sim_create(w->ctx, seed);
 	sim_set_note(w->sim, world_note, w);

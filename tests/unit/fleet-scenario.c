@@ -110,6 +110,7 @@ test_good_file(void **state)
 	const struct scn_expect *ex;
 	const struct scn_check *ck;
 	const struct scn_action *a;
+	const struct scn_dns_server *ds;
 	char *path = data_path("scenario-good.xml");
 	static const uint8_t opt43[] = { 1, 4, 0xc0, 0xa8, 1, 1 };
 	static const uint8_t opt150[] = { 10, 1, 0, 5, 10, 1, 0, 6 };
@@ -209,18 +210,37 @@ test_good_file(void **state)
 	assert_int_equal(sv->fault[6].count, 1);
 
 	/* DNS. */
-	assert_int_equal(sc->dns_ip, 0x0a010002);
-	assert_int_equal(sc->ndns, 2);
-	assert_int_equal(sc->dns[0].type, DNS_T_A);
-	assert_string_equal(sc->dns[0].name, "prov.example.com");
-	assert_int_equal(sc->dns[0].a, 0x0a010005);
-	assert_int_equal(sc->dns[1].type, DNS_T_SRV);
-	assert_string_equal(sc->dns[1].name,
+	assert_int_equal(sc->ndnss, 2);
+	ds = &sc->dnss[0];
+	assert_null(ds->name);
+	assert_int_equal(ds->ip, 0x0a010002);
+	assert_false(ds->down);
+	assert_int_equal(ds->delay, 0);
+	assert_int_equal(ds->nrec, 4);
+	assert_int_equal(ds->rec[0].type, DNS_T_A);
+	assert_string_equal(ds->rec[0].name, "prov.example.com");
+	assert_int_equal(ds->rec[0].a, 0x0a010005);
+	assert_int_equal(ds->rec[0].ttl_s, 300); /* default */
+	assert_int_equal(ds->rec[1].type, DNS_T_SRV);
+	assert_string_equal(ds->rec[1].name,
 	    "_ciscoprov-http._tcp.example.com"); /* trailing dot gone */
-	assert_int_equal(sc->dns[1].prio, 10);
-	assert_int_equal(sc->dns[1].weight, 20);
-	assert_int_equal(sc->dns[1].port, 80);
-	assert_string_equal(sc->dns[1].target, "prov.example.com");
+	assert_int_equal(ds->rec[1].prio, 10);
+	assert_int_equal(ds->rec[1].weight, 20);
+	assert_int_equal(ds->rec[1].port, 80);
+	assert_string_equal(ds->rec[1].target, "prov.example.com");
+	assert_int_equal(ds->rec[1].ttl_s, 86400);
+	assert_int_equal(ds->rec[2].type, DNS_T_CNAME);
+	assert_string_equal(ds->rec[2].name, "www.example.com");
+	assert_string_equal(ds->rec[2].target, "prov.example.com");
+	assert_int_equal(ds->rec[2].ttl_s, 300);
+	assert_int_equal(ds->rec[3].ttl_s, 0);
+	ds = &sc->dnss[1];
+	assert_string_equal(ds->name, "dns2");
+	assert_int_equal(ds->ip, 0x0a010003);
+	assert_true(ds->down);
+	assert_int_equal(ds->delay, EMU_SEC(3));
+	assert_int_equal(ds->nrec, 1);
+	assert_int_equal(ds->rec[0].ttl_s, 60); /* the server's */
 
 	/* Phones. */
 	assert_int_equal(sc->ngroup, 2);
@@ -260,7 +280,7 @@ test_good_file(void **state)
 	assert_int_equal(g->first, 100);
 
 	/* Actions: by time, file order within a time. */
-	assert_int_equal(sc->naction, 10);
+	assert_int_equal(sc->naction, 13);
 	a = &sc->action[0];
 	assert_int_equal(a->type, SCN_ACT_POWER_ON);
 	assert_int_equal(a->at, EMU_SEC(600));
@@ -302,12 +322,35 @@ test_good_file(void **state)
 	assert_null(a->value);
 	assert_int_equal(a->sel.group, 0);
 	assert_int_equal(a->sel.from, 4);
+	a = &sc->action[10];
+	assert_int_equal(a->type, SCN_ACT_HOST);
+	assert_string_equal(a->server, "dns2");
+	assert_int_equal(a->host_kind, SCN_HOST_DNS);
+	assert_int_equal(a->server_idx, 1);
+	assert_int_equal(a->on, 1);
+	a = &sc->action[11];
+	assert_int_equal(a->type, SCN_ACT_HOST);
+	assert_int_equal(a->host_kind, SCN_HOST_SERVER);
+	assert_int_equal(a->server_idx, 0);
+	assert_int_equal(a->on, 0);
+	a = &sc->action[12];
+	assert_int_equal(a->type, SCN_ACT_DHCP);
+	assert_int_equal(a->server_idx, 0); /* the site */
+	assert_int_equal(a->on, 0);
+	assert_string_equal(a->value, "b.example.com");
+	assert_int_equal(a->ndns, 1);
+	assert_int_equal(a->dns[0], 0x0a010003);
+	assert_int_equal(a->nopt, 2);
+	assert_int_equal(a->opt[0].code, 160);
+	assert_int_equal(a->opt[0].len, strlen("http://10.1.0.6/$MA.xml"));
+	assert_int_equal(a->opt[1].code, 66);
+	assert_int_equal(a->opt[1].len, 0); /* removed */
 
 	/* Expectations: the two at 10m in file order, then 1h. */
 	assert_int_equal(sc->nexpect, 4);
 	ex = &sc->expect[0];
 	assert_string_equal(ex->name, "all provisioned");
-	assert_int_equal(ex->line, 41);
+	assert_int_equal(ex->line, 46);
 	assert_int_equal(ex->at, EMU_SEC(600));
 	assert_true(ex->has_sel);
 	assert_string_equal(ex->sel.text, "desk");
@@ -343,12 +386,12 @@ test_good_file(void **state)
 	assert_false(ck[9].none);
 	assert_int_equal(ck[9].min, EMU_SEC(59));
 	assert_int_equal(ck[9].max, EMU_SEC(61));
-	assert_int_equal(ck[5].line, 47); /* one element, four checks */
-	assert_int_equal(ck[8].line, 47);
-	assert_int_equal(ck[9].line, 48);
+	assert_int_equal(ck[5].line, 52); /* one element, four checks */
+	assert_int_equal(ck[8].line, 52);
+	assert_int_equal(ck[9].line, 53);
 	ex = &sc->expect[1];
-	assert_int_equal(ex->line, 66);
-	assert_string_equal(ex->name, "expect@66");
+	assert_int_equal(ex->line, 73);
+	assert_string_equal(ex->name, "expect@73");
 	assert_int_equal(ex->sel.group, 1);
 	assert_int_equal(ex->sel.from, 1);
 	assert_int_equal(ex->ncheck, 1);
@@ -440,7 +483,7 @@ static const char *const bad_lines[] = {
 	"25: <file path=\"/d.xml\">: path already served at line 24",
 	"26: <fault kind=\"explode\">: kind must be one of status, "
 	"delay, drop, truncate, redirect, auth, reset, chunked, "
-	"close-delimited, body",
+	"close-delimited, body, trickle",
 	"27: <fault name=\"f\">: server \"prov\" already has a fault \"f\"",
 	"27: <fault name=\"f\">: status= is required",
 	"28: <fault location=\"/x\">: location= does not apply to kind "
@@ -452,12 +495,25 @@ static const char *const bad_lines[] = {
 	"31: <fault active=\"maybe\">: active must be yes or no",
 	"32: <fault delay=\"soon\">: delay is not a time (e.g. 90s, "
 	"1h30m, 250ms)",
-	"33: <fault kind=\"reset\">: only kind \"body\" takes content",
+	"33: <fault kind=\"reset\">: only kinds \"body\" and \"status\" take "
+	"content",
 	"36: <a name=\"bad name\">: name is not a DNS name",
 	"37: <srv port=\"70000\">: port must be 0..65535",
 	"38: <srv name=\"_y._tcp.example.com\">: port= is required",
 	"38: <srv name=\"_y._tcp.example.com\">: target= is required",
-	"40: <dns-server>: only one <dns-server> allowed (first at line 35)",
+	"40: <dns-server ttl=\"1.5s\">: ttl must be whole seconds, at most "
+	"2147483647 (68 years)",
+	"40: <dns-server delay=\"x\">: delay is not a time (e.g. 90s, "
+	"1h30m, 250ms)",
+	"40: <dns-server state=\"off\">: state must be up or down",
+	"40: <cname target=\"a.example.com\">: a name cannot be an alias of "
+	"itself",
+	"40: <cname name=\"c.example.com\">: c.example.com already has a "
+	"record at line 40; a CNAME is a name's only record",
+	"40: <dns-server name=\"prov\">: server \"prov\" is already defined "
+	"at line 18",
+	"40: <dns-server address=\"10.1.0.2\">: same address as the DNS "
+	"server at line 35",
 	"41: <phones count=\"0\">: count must be 1..1000000",
 	"42: <phones name=\"desk2\">: site= is required when there are 3 sites",
 	"42: <phones name=\"desk2\">: MAC 00562B000001 is also in group "
@@ -497,6 +553,16 @@ static const char *const bad_lines[] = {
 	"67: <keys phones=\"desk2\">: no keys given",
 	"68: <resync rule=\"\">: rule is empty (leave it out for the "
 	"phone's own rules)",
+	"68: <server name=\"nope\">: no server or DNS server \"nope\"",
+	"68: <server state=\"sideways\">: state must be up or down",
+	"68: <dhcp site=\"nowhere\">: no site \"nowhere\"",
+	"68: <dhcp>: nothing to change: give state=, domain=, <dns> or "
+	"<option>",
+	"68: <dhcp state=\"on\">: state must be up or down",
+	"68: <dhcp domain=\"bad..x\">: domain is not a DNS name (\"\" "
+	"removes it)",
+	"68: <dns>: \"1.2.3\" is not an IPv4 address",
+	"68: <option code=\"6\">: option 6 is set from <dns>",
 	"71: <state is=\"happy\">: unknown state (off, boot, network, "
 	"boot-delay, discovery, resync, upgrade-check, upgrading, "
 	"operational, rebooting, activation, factory-reset)",
@@ -625,7 +691,10 @@ test_schema(void **state)
 	    "t.xml:1: Entity 'foo' not defined");
 	expect_one("<?xml version=\"1.0\"?>\n<!DOCTYPE scenario [<!ENTITY a "
 		   "\"b\">]>\n<scenario>&a;</scenario>",
-	    "t.xml: a DOCTYPE is not allowed in a scenario");
+	    "t.xml:2: a DOCTYPE is not allowed in a scenario");
+	expect_one("<?xml version=\"1.0\"?>\n\n<!DOCTYPE scenario SYSTEM "
+		   "\"http://example.com/s.dtd\">\n<scenario/>",
+	    "t.xml:3: a DOCTYPE is not allowed in a scenario");
 }
 
 static void
@@ -653,8 +722,8 @@ test_defaults(void **state)
 	assert_int_equal(sc->site[0].link.latency, EMU_MS(1));
 	assert_int_equal(sc->site[0].link.jitter, 0);
 	assert_int_equal(sc->site[0].link.loss_ppm, 0);
-	assert_int_equal(sc->ndns, 0);
-	assert_int_equal(sc->dns_ip, 0);
+	assert_int_equal(sc->ndnss, 0);
+	assert_false(sc->server[0].down);
 	assert_string_equal(sc->group[0].site, "office"); /* the only one */
 	assert_string_equal(sc->group[0].model, "CP-8851-3PCC");
 	assert_string_equal(sc->group[0].hwver, "V03");
@@ -712,6 +781,86 @@ test_sorted(void **state)
 	assert_int_equal(sc->duration, EMU_SEC(240));
 	scenario_free(sc);
 	free(errors);
+}
+
+#define SRV_OPEN "<server name=\"s\" address=\"10.1.0.5\" http=\"80\">"
+
+/* Faults: a status with a body and headers, auth reject=, trickle rate=. */
+static void
+test_faults(void **state)
+{
+	struct scenario *sc;
+	const struct ep_fault *f;
+	char *errors;
+
+	sc = load_mem("<scenario>" SITE PHONES SRV_OPEN
+		      "<fault kind=\"status\" status=\"503\">"
+		      "<header name=\"Retry-After\" value=\"120\"/>\n"
+		      "  <![CDATA[busy]]>\n</fault>"
+		      "<fault kind=\"status\" status=\"404\"/>"
+		      "<fault kind=\"body\"><header name=\"Content-Encoding\" "
+		      "value=\"aes128gcm\"/>x</fault>"
+		      "<fault kind=\"body\"> y </fault>"
+		      "<fault kind=\"auth\" user=\"u\" pass=\"p\" "
+		      "reject=\"2\"/>"
+		      "<fault kind=\"trickle\" rate=\"10\"/>"
+		      "</server></scenario>",
+	    &errors);
+	assert_non_null(sc);
+	assert_string_equal(errors, "");
+	f = sc->server[0].fault;
+	assert_int_equal(f[0].kind, EP_FAULT_STATUS);
+	assert_int_equal(f[0].status, 503);
+	assert_int_equal(f[0].nhdr, 1);
+	assert_string_equal(f[0].hdr[0], "Retry-After: 120");
+	assert_int_equal(f[0].body_len, 4); /* trimmed: it has headers */
+	assert_memory_equal(f[0].body, "busy", 4);
+	assert_null(f[1].body); /* no body: the server's page */
+	assert_string_equal(f[2].hdr[0], "Content-Encoding: aes128gcm");
+	assert_int_equal(f[2].body_len, 1);
+	assert_int_equal(f[3].body_len, 3); /* no headers: byte for byte */
+	assert_int_equal(f[4].reject, 2);
+	assert_int_equal(f[5].kind, EP_FAULT_TRICKLE);
+	assert_int_equal(f[5].rate, 10);
+	scenario_free(sc);
+	free(errors);
+
+	expect_one("<scenario>" SITE PHONES SRV_OPEN "\n<fault kind=\"trickle\"/>"
+		   "</server></scenario>",
+	    "t.xml:2: <fault kind=\"trickle\">: rate= is required");
+	expect_one("<scenario>" SITE PHONES SRV_OPEN "\n<fault kind=\"trickle\" "
+		   "rate=\"0\"/></server></scenario>",
+	    "t.xml:2: <fault rate=\"0\">: rate must be 1..4294967295");
+	expect_one("<scenario>" SITE PHONES SRV_OPEN "\n<fault kind=\"delay\" "
+		   "delay=\"1s\" reject=\"1\"/></server></scenario>",
+	    "t.xml:2: <fault reject=\"1\">: reject= does not apply to kind "
+	    "\"delay\"");
+	expect_one("<scenario>" SITE PHONES SRV_OPEN "<fault kind=\"drop\">\n"
+		   "<header name=\"X\" value=\"1\"/></fault></server>"
+		   "</scenario>",
+	    "t.xml:2: <header name=\"X\">: a fault that does not answer takes "
+	    "no <header>");
+	expect_one("<scenario>" SITE PHONES SRV_OPEN "<fault kind=\"body\">\n"
+		   "<header name=\"Bad Name\" value=\"1\"/></fault></server>"
+		   "</scenario>",
+	    "t.xml:2: <header name=\"Bad Name\">: name is not an HTTP header "
+	    "name");
+	expect_one("<scenario>" SITE PHONES SRV_OPEN "<fault kind=\"body\">\n"
+		   "<header name=\"X\" value=\"a&#10;b\"/></fault></server>"
+		   "</scenario>",
+	    "t.xml:2: <header value=\"a\\x0ab\">: value must be 1..1024 "
+	    "characters on one line");
+	expect_one("<scenario>" SITE PHONES SRV_OPEN "<fault kind=\"body\">\n"
+		   "<header name=\"content-length\" value=\"1\"/></fault>"
+		   "</server></scenario>",
+	    "t.xml:2: <header name=\"content-length\">: content-length is the "
+	    "server's: set framing with the fault's kind");
+	expect_one("<scenario>" SITE PHONES SRV_OPEN "<fault kind=\"body\">"
+		   "<header name=\"A\" value=\"1\"/><header name=\"B\" "
+		   "value=\"1\"/><header name=\"C\" value=\"1\"/><header "
+		   "name=\"D\" value=\"1\"/>\n<header name=\"E\" "
+		   "value=\"1\"/></fault></server></scenario>",
+	    "t.xml:2: <header name=\"E\">: at most 4 <header> per fault");
 }
 
 /* Checks across elements. */
@@ -825,6 +974,39 @@ test_values(void **state)
 	assert_int_equal(sc->group[0].spread, EMU_MS(1500));
 	scenario_free(sc);
 	free(errors);
+	/* Times are at most 100 years: sums of times never wrap. */
+	expect_one("<scenario>" SITE PHONES "<timeline>\n<at "
+		   "t=\"18446744073709551615us\"><reboot phones=\"desk\"/>"
+		   "</at></timeline></scenario>",
+	    "t.xml:2: <at t=\"18446744073709551615us\">: t is more than 100 "
+	    "years, the longest time allowed");
+	expect_one("<scenario>" SITE PHONES "<server name=\"s\" "
+		   "address=\"10.1.0.5\" http=\"80\">\n<fault kind=\"delay\" "
+		   "delay=\"36526d\"/></server></scenario>",
+	    "t.xml:2: <fault delay=\"36526d\">: delay is more than 100 years, "
+	    "the longest time allowed");
+	expect_one("<scenario>\n<site name=\"a\" subnet=\"10.0.0.0/8\" "
+		   "latency=\"1d\" jitter=\"99999999999d\"/>" PHONES
+		   "</scenario>",
+	    "t.xml:2: <site jitter=\"99999999999d\">: jitter is more than 100 "
+	    "years, the longest time allowed");
+	expect_one("<scenario>" SITE "\n<phones name=\"p\" "
+		   "mac=\"00562B000001\" power-on=\"40000d\"/></scenario>",
+	    "t.xml:2: <phones power-on=\"40000d\">: power-on is more than 100 "
+	    "years, the longest time allowed");
+	expect_one("<scenario duration=\"36525d1s\">\n" SITE PHONES
+		   "</scenario>",
+	    "t.xml:1: <scenario duration=\"36525d1s\">: duration is more than "
+	    "100 years, the longest time allowed");
+	sc = load_mem("<scenario duration=\"36525d\">" SITE PHONES
+		      "<timeline><expect t=\"36525d\" phones=\"desk\"><state "
+		      "is=\"off\"/><next-resync in=\"36525d\" "
+		      "tolerance=\"36525d\"/></expect></timeline></scenario>",
+	    &errors);
+	assert_non_null(sc);
+	assert_int_equal(sc->duration, SCN_TIME_MAX);
+	scenario_free(sc);
+	free(errors);
 	/* A name the escape makes visible. */
 	expect_one(
 	    "<scenario>" SITE PHONES "<timeline>\n<at t=\"1m\">"
@@ -883,6 +1065,53 @@ test_checks(void **state)
 		   "min=\"1\"/></expect></timeline></scenario>",
 	    "t.xml:2: <server path=\"cfg/*\">: path must start with '/' (or be "
 	    "a glob starting with '*')");
+	/* <request>: what a server received. */
+	sc = load_mem("<scenario>" SITE PHONES SRV_OPEN "</server><timeline>"
+		      "<expect t=\"1m\"><request server=\"s\" path=\"/a/*\" "
+		      "method=\"POST\" header=\"Authorization\" "
+		      "scheme=\"Digest\" body-contains=\"{{mac}}\"/>"
+		      "</expect><expect t=\"1m\" phones=\"desk\"><request "
+		      "server=\"s\" header=\"User-Agent\"/></expect>"
+		      "</timeline></scenario>",
+	    &errors);
+	assert_non_null(sc);
+	assert_string_equal(errors, "");
+	ck = sc->expect[0].check;
+	assert_false(sc->expect[0].has_sel); /* per path: no phones= */
+	assert_int_equal(ck->type, SCN_CHK_REQUEST);
+	assert_string_equal(ck->name, "s");
+	assert_string_equal(ck->path, "/a/*");
+	assert_string_equal(ck->method, "POST");
+	assert_string_equal(ck->header, "Authorization");
+	assert_int_equal(ck->match, SCN_MATCH_SCHEME);
+	assert_string_equal(ck->value, "Digest");
+	assert_string_equal(ck->body, "{{mac}}");
+	assert_int_equal(ck->body_match, SCN_MATCH_CONTAINS);
+	ck = sc->expect[1].check;
+	assert_int_equal(ck->match, SCN_MATCH_ANY);
+	assert_null(ck->value);
+	scenario_free(sc);
+	free(errors);
+	expect_one("<scenario>" SITE PHONES "<timeline><expect t=\"1m\">\n"
+		   "<request server=\"nope\"/></expect></timeline></scenario>",
+	    "t.xml:2: <request server=\"nope\">: no server \"nope\"");
+	expect_one("<scenario>" SITE PHONES SRV_OPEN "</server><timeline>"
+		   "<expect t=\"1m\">\n<request server=\"s\" is=\"x\"/>"
+		   "</expect></timeline></scenario>",
+	    "t.xml:2: <request>: is=, contains= and scheme= go with header=");
+	expect_one("<scenario>" SITE PHONES SRV_OPEN "</server><timeline>"
+		   "<expect t=\"1m\">\n<request server=\"s\" header=\"A\" "
+		   "is=\"x\" contains=\"y\"/></expect></timeline></scenario>",
+	    "t.xml:2: <request header=\"A\">: give one of is=, contains= and "
+	    "scheme=");
+	expect_one("<scenario>" SITE PHONES SRV_OPEN "</server><timeline>"
+		   "<expect t=\"1m\">\n<request server=\"s\" method=\"get\" "
+		   "body=\"a\" body-contains=\"b\"/></expect></timeline>"
+		   "</scenario>",
+	    "t.xml:2: <request method=\"get\">: method must be an upper-case "
+	    "word (GET, POST, RRQ for TFTP)\n"
+	    "t.xml:2: <request body=\"a\">: give body= or body-contains=, not "
+	    "both");
 	expect_one("<scenario>" SITE "\n<phones name=\"p\" "
 		   "mac=\"00562B000001\" power-on=\"never\" spread=\"1m\"/>"
 		   "</scenario>",
@@ -910,6 +1139,7 @@ test_parse_time(void **state)
 		{ "0.25", EMU_MS(250) },
 		{ "2.5ms", 2500 },
 		{ "1m1m", EMU_SEC(120) },
+		{ "36525d", SCN_TIME_MAX }, /* 100 years, the most */
 	};
 	static const char *const bad[] = {
 		"",
@@ -929,6 +1159,9 @@ test_parse_time(void **state)
 		"99999999999999999999",
 		"213503983d",
 		"1e3",
+		"36525d1us",	      /* over 100 years */
+		"18446744073709551615us", /* 2^64 - 1 */
+		"18446744073709551s",
 	};
 	emu_time t;
 	size_t i;
@@ -943,6 +1176,113 @@ test_parse_time(void **state)
 		if (scenario_parse_time(bad[i], &t) == 0)
 			fail_msg("\"%s\" parsed", bad[i]);
 	}
+}
+
+/* The run's calendar: start= and timezone= into epoch and offset. */
+static void
+test_parse_start(void **state)
+{
+	static const struct {
+		const char *s;
+		int32_t tz;
+		int64_t epoch;
+	} good[] = {
+		{ "1970-01-01T00:00:00Z", 0, 0 },
+		{ "1970-01-01T00:00:00", 0, 0 },
+		{ "2026-01-01T00:00:00Z", 3600, 1767225600 },
+		{ "2026-03-01T08:00:00", 3600, 1772348400 },
+		{ "2026-03-01T08:00:00+01:00", -7200, 1772348400 },
+		{ "2026-03-01T07:00:00Z", 3600, 1772348400 },
+		{ "2026-03-01T02:30:00-04:30", 0, 1772348400 },
+		{ "2024-02-29T12:00:00Z", 0, 1709208000 },
+		{ "2000-02-29T00:00:00Z", 0, 951782400 },
+		{ "9999-12-31T23:59:59Z", 0, 253402300799LL },
+	};
+	static const char *const bad[] = {
+		"",
+		"2026-03-01",
+		"2026-03-01 08:00:00",
+		"2026-3-01T08:00:00",
+		"2026-13-01T08:00:00",
+		"2026-00-01T08:00:00",
+		"2026-04-31T08:00:00",
+		"2026-02-29T08:00:00",
+		"1900-02-29T08:00:00",
+		"1969-12-31T23:59:59Z",
+		"2026-03-01T24:00:00",
+		"2026-03-01T08:60:00",
+		"2026-03-01T08:00:60",
+		"2026-03-01T08:00:00+1",
+		"2026-03-01T08:00:00+15:00",
+		"2026-03-01T08:00:00Zx",
+		"2026-03-01T08:00:00.5",
+		"+2026-03-01T08:00:00",
+	};
+	static const struct {
+		const char *s;
+		int32_t tz;
+	} tzs[] = {
+		{ "Z", 0 },
+		{ "UTC", 0 },
+		{ "+00:00", 0 },
+		{ "+01:00", 3600 },
+		{ "-05:30", -19800 },
+		{ "+14:00", 50400 },
+		{ "-14:00", -50400 },
+	};
+	static const char *const badtz[] = { "", "+1", "01:00", "+14:01",
+		"-15:00", "+01:60", "utc", "CET", "+01:00 " };
+	struct scenario *sc;
+	char *errors;
+	int64_t e;
+	int32_t tz;
+	size_t i;
+
+	for (i = 0; i < nitems(good); i++) {
+		e = 42;
+		if (scenario_parse_start(good[i].s, good[i].tz, &e) != 0)
+			fail_msg("\"%s\" did not parse", good[i].s);
+		if (e != good[i].epoch)
+			fail_msg("\"%s\": %lld, not %lld", good[i].s,
+			    (long long)e, (long long)good[i].epoch);
+	}
+	for (i = 0; i < nitems(bad); i++) {
+		if (scenario_parse_start(bad[i], 0, &e) == 0)
+			fail_msg("\"%s\" parsed", bad[i]);
+	}
+	for (i = 0; i < nitems(tzs); i++) {
+		tz = 42;
+		assert_int_equal(scenario_parse_tz(tzs[i].s, &tz), 0);
+		assert_int_equal(tz, tzs[i].tz);
+	}
+	for (i = 0; i < nitems(badtz); i++) {
+		if (scenario_parse_tz(badtz[i], &tz) == 0)
+			fail_msg("\"%s\" parsed", badtz[i]);
+	}
+
+	/* The default: a fixed day, so that reports never change. */
+	sc = load_mem("<scenario>" SITE PHONES "</scenario>", &errors);
+	assert_non_null(sc);
+	assert_int_equal(sc->epoch, 1767225600); /* 2026-01-01T00:00:00Z */
+	assert_int_equal(sc->tz_offset_s, 0);
+	scenario_free(sc);
+	free(errors);
+	sc = load_mem("<scenario start=\"2026-03-01T08:00:00\" "
+		      "timezone=\"+01:00\">" SITE PHONES "</scenario>",
+	    &errors);
+	assert_non_null(sc);
+	assert_int_equal(sc->epoch, 1772348400); /* 07:00 UTC */
+	assert_int_equal(sc->tz_offset_s, 3600);
+	scenario_free(sc);
+	free(errors);
+	expect_one("<scenario start=\"2026-02-30T08:00:00\">\n" SITE PHONES
+		   "</scenario>",
+	    "t.xml:1: <scenario start=\"2026-02-30T08:00:00\">: start must be "
+	    "a date and time from 1970 to 9999, YYYY-MM-DDThh:mm:ss, then Z, "
+	    "an offset or nothing (e.g. 2026-03-01T08:00:00)");
+	expect_one("<scenario timezone=\"CET\">\n" SITE PHONES "</scenario>",
+	    "t.xml:1: <scenario timezone=\"CET\">: timezone must be Z or an "
+	    "offset from UTC, -14:00..+14:00 (e.g. +01:00)");
 }
 
 static void
@@ -1052,10 +1392,12 @@ main(void)
 		cmocka_unit_test(test_schema),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_sorted),
+		cmocka_unit_test(test_faults),
 		cmocka_unit_test(test_cross),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_checks),
 		cmocka_unit_test(test_parse_time),
+		cmocka_unit_test(test_parse_start),
 		cmocka_unit_test(test_parse_sel),
 		cmocka_unit_test(test_src),
 	};

@@ -27,107 +27,104 @@
 
 #include "netsim.h"
 
-#define EP_PROXY_REALM		"phonefleet"
-#define EP_PROXY_VIA		"Via: 1.1 phonefleet-proxy"
-#define EP_PROXY_FWD_HDRS	(HTTP_HDR_MAX + 4)	/* forwarded lines */
-#define EP_PROXY_STATUS_LEN	12	/* "HTTP/1.1 200" */
+#define EP_PROXY_REALM "phonefleet"
+#define EP_PROXY_VIA "Via: 1.1 phonefleet-proxy"
+#define EP_PROXY_FWD_HDRS (HTTP_HDR_MAX + 4) /* forwarded lines */
+#define EP_PROXY_STATUS_LEN 12               /* "HTTP/1.1 200" */
 
 enum ep_proxy_state {
-	EP_PROXY_ST_HEAD,	/* reading the request */
-	EP_PROXY_ST_WANT,	/* the runtime is to open the upstream */
-	EP_PROXY_ST_OPENING,	/* ... and is opening it */
-	EP_PROXY_ST_RELAY,	/* request forwarded, or tunnel open */
-	EP_PROXY_ST_CLOSING,	/* send what is queued, then close */
-	EP_PROXY_ST_DONE	/* closed, reset, or the client left */
+	EP_PROXY_ST_HEAD,    /* reading the request */
+	EP_PROXY_ST_WANT,    /* the runtime is to open the upstream */
+	EP_PROXY_ST_OPENING, /* ... and is opening it */
+	EP_PROXY_ST_RELAY,   /* request forwarded, or tunnel open */
+	EP_PROXY_ST_CLOSING, /* send what is queued, then close */
+	EP_PROXY_ST_DONE     /* closed, reset, or the client left */
 };
 
 struct ep_proxy_conn {
-	uint32_t		 peer_ip;
-	uint16_t		 peer_port;
-	enum ep_proxy_state	 state;
-	struct http_msg		 req;
-	int			 tunnel;	/* CONNECT */
-	char			 host[DNS_NAME_MAX + 1];	/* upstream */
-	uint16_t		 port;
-	uint32_t		 ip;
-	struct dbuf		 to_client;
-	struct dbuf		 to_up;
-	int			 up_open;	/* leg connected, not closed */
-	int			 up_close;	/* close the leg after to_up */
-	int			 up_closed;	/* ... said (pull_up CLOSE) */
-	int			 reset;		/* reset, not close, the client */
-	int			 observed;
-	char			 sline[EP_PROXY_STATUS_LEN + 1];
-	size_t			 nsline;
-	size_t			 relayed;	/* upstream bytes to the client */
-	emu_time		 deadline;	/* EMU_TIME_NEVER if none */
+	uint32_t peer_ip;
+	uint16_t peer_port;
+	enum ep_proxy_state state;
+	struct http_msg req;
+	int tunnel;                  /* CONNECT */
+	char host[DNS_NAME_MAX + 1]; /* upstream */
+	uint16_t port;
+	uint32_t ip;
+	struct dbuf to_client;
+	struct dbuf to_up;
+	int up_open;   /* leg connected, not closed */
+	int up_close;  /* close the leg after to_up */
+	int up_closed; /* ... said (pull_up CLOSE) */
+	int reset;     /* reset, not close, the client */
+	int observed;
+	char sline[EP_PROXY_STATUS_LEN + 1];
+	size_t nsline;
+	size_t relayed;    /* upstream bytes to the client */
+	emu_time deadline; /* EMU_TIME_NEVER if none */
 	TAILQ_ENTRY(ep_proxy_conn) entry;
 };
 TAILQ_HEAD(ep_proxy_conns, ep_proxy_conn);
 
 struct ep_proxy {
-	char			*user;		/* NULL: no authentication */
-	char			*realm;
-	char			*basic;		/* base64 of user:pass */
-	uint16_t		 ports[EP_PROXY_PORTS_MAX];
-	int			 nports;
-	emu_time		 connect_timeout;
-	struct ep_dns		*dns;		/* borrowed */
-	ep_proxy_resolve_cb	 resolve;
-	void			*resolve_arg;	/* borrowed */
-	ep_observe_cb		 cb;
-	void			*cb_arg;
-	struct ep_proxy_conns	 conns;
-	struct ep_proxy_stats	 stats;
+	char *user; /* NULL: no authentication */
+	char *realm;
+	char *basic; /* base64 of user:pass */
+	uint16_t ports[EP_PROXY_PORTS_MAX];
+	int nports;
+	emu_time connect_timeout;
+	struct ep_dns *dns; /* borrowed */
+	ep_proxy_resolve_cb resolve;
+	void *resolve_arg; /* borrowed */
+	ep_observe_cb cb;
+	void *cb_arg;
+	struct ep_proxy_conns conns;
+	struct ep_proxy_stats stats;
 };
 
-static void	ep_proxy_enter(struct ep_proxy_conn *, enum ep_proxy_state);
-static void	ep_proxy_request(struct ep_proxy *, struct ep_proxy_conn *,
-		    emu_time);
-static int	ep_proxy_authority(const char *, size_t, char *, uint16_t *,
-		    int);
-static int	ep_proxy_auth_ok(const struct ep_proxy *,
-		    const struct ep_proxy_conn *);
-static int	ep_proxy_port_ok(const struct ep_proxy *, uint16_t);
-static int	ep_proxy_resolve(struct ep_proxy *, const char *, uint32_t *);
-static void	ep_proxy_forward(struct ep_proxy_conn *, const char *,
-		    const char *);
-static int	ep_proxy_hop_by_hop(const struct http_msg *, const char *);
-static int	ep_proxy_has_token(const char *, const char *);
-static void	ep_proxy_answer(struct ep_proxy *, struct ep_proxy_conn *,
-		    int, emu_time);
-static void	ep_proxy_fail(struct ep_proxy *, struct ep_proxy_conn *,
-		    emu_time);
-static void	ep_proxy_observe_req(struct ep_proxy *,
-		    struct ep_proxy_conn *, int, emu_time);
+static void ep_proxy_enter(struct ep_proxy_conn *, enum ep_proxy_state);
+static void ep_proxy_request(struct ep_proxy *, struct ep_proxy_conn *,
+    emu_time);
+static int ep_proxy_authority(const char *, size_t, char *, uint16_t *, int);
+static int ep_proxy_auth_ok(const struct ep_proxy *,
+    const struct ep_proxy_conn *);
+static int ep_proxy_port_ok(const struct ep_proxy *, uint16_t);
+static int ep_proxy_resolve(struct ep_proxy *, const char *, uint32_t *);
+static void ep_proxy_forward(struct ep_proxy_conn *, const char *,
+    const char *);
+static int ep_proxy_hop_by_hop(const struct http_msg *, const char *);
+static int ep_proxy_has_token(const char *, const char *);
+static void ep_proxy_answer(struct ep_proxy *, struct ep_proxy_conn *, int,
+    emu_time);
+static void ep_proxy_fail(struct ep_proxy *, struct ep_proxy_conn *, emu_time);
+static void ep_proxy_observe_req(struct ep_proxy *, struct ep_proxy_conn *, int,
+    emu_time);
 
 /* Hop-by-hop fields (RFC 9110 7.6.1) and the proxy's own: not forwarded. */
-static const char *const ep_proxy_hop[] = {
-	"Connection", "Keep-Alive", "Proxy-Authorization", "Proxy-Connection",
-	"Proxy-Authenticate", "TE", "Trailer", "Transfer-Encoding", "Upgrade",
-	"Content-Length"
-};
+static const char *const ep_proxy_hop[] = { "Connection", "Keep-Alive",
+	"Proxy-Authorization", "Proxy-Connection", "Proxy-Authenticate", "TE",
+	"Trailer", "Transfer-Encoding", "Upgrade", "Content-Length" };
 
 struct ep_proxy *
 ep_proxy_create(const struct ep_proxy_conf *c)
 {
-	struct ep_proxy	*px;
-	char		*pair;
-	int		 i;
+	struct ep_proxy *px;
+	char *pair;
+	int i;
 
 	px = xcalloc(1, sizeof *px);
 	if (c->user != NULL) {
 		px->user = xstrdup(c->user);
-		xasprintf(&pair, "%s:%s", c->user, c->pass != NULL ? c->pass :
-		    "");
+		xasprintf(&pair, "%s:%s", c->user,
+		    c->pass != NULL ? c->pass : "");
 		px->basic = http_base64(pair, strlen(pair));
 		free(pair);
 	}
 	px->realm = xstrdup(c->realm != NULL ? c->realm : EP_PROXY_REALM);
 	for (i = 0; i < c->nconnect_ports && i < EP_PROXY_PORTS_MAX; i++)
 		px->ports[px->nports++] = c->connect_ports[i];
-	px->connect_timeout = c->connect_timeout != 0 ? c->connect_timeout :
-	    EMU_SEC(EP_PROXY_CONNECT_S);
+	px->connect_timeout = c->connect_timeout != 0
+	    ? c->connect_timeout
+	    : EMU_SEC(EP_PROXY_CONNECT_S);
 	px->dns = c->dns;
 	TAILQ_INIT(&px->conns);
 	return (px);
@@ -136,7 +133,7 @@ ep_proxy_create(const struct ep_proxy_conf *c)
 void
 ep_proxy_free(struct ep_proxy *px)
 {
-	struct ep_proxy_conn	*c, *c1;
+	struct ep_proxy_conn *c, *c1;
 
 	if (px == NULL)
 		return;
@@ -172,7 +169,7 @@ struct ep_proxy_conn *
 ep_proxy_accept(struct ep_proxy *px, uint32_t peer_ip, uint16_t peer_port,
     emu_time now)
 {
-	struct ep_proxy_conn	*c;
+	struct ep_proxy_conn *c;
 
 	c = xcalloc(1, sizeof *c);
 	c->peer_ip = peer_ip;
@@ -205,8 +202,8 @@ void
 ep_proxy_input(struct ep_proxy *px, struct ep_proxy_conn *c,
     const uint8_t *data, size_t len, emu_time now)
 {
-	char	*cause = NULL;
-	int	 rc;
+	char *cause = NULL;
+	int rc;
 
 	switch (c->state) {
 	case EP_PROXY_ST_HEAD:
@@ -263,7 +260,7 @@ enum ep_pull
 ep_proxy_pull(struct ep_proxy *px, struct ep_proxy_conn *c, emu_time now,
     size_t max, struct dbuf *out, emu_time *at)
 {
-	size_t	n;
+	size_t n;
 
 	if (c->state == EP_PROXY_ST_DONE)
 		return (EP_PULL_NONE);
@@ -342,7 +339,7 @@ void
 ep_proxy_up_input(struct ep_proxy *px, struct ep_proxy_conn *c,
     const uint8_t *data, size_t len, emu_time now)
 {
-	size_t	n;
+	size_t n;
 
 	if (c->state != EP_PROXY_ST_RELAY || !c->up_open)
 		return;
@@ -422,7 +419,7 @@ enum ep_pull
 ep_proxy_pull_up(struct ep_proxy *px, struct ep_proxy_conn *c, emu_time now,
     size_t max, struct dbuf *out)
 {
-	size_t	n;
+	size_t n;
 
 	(void)now;
 	if (c->up_closed)
@@ -461,15 +458,16 @@ ep_proxy_enter(struct ep_proxy_conn *c, enum ep_proxy_state st)
 static void
 ep_proxy_request(struct ep_proxy *px, struct ep_proxy_conn *c, emu_time now)
 {
-	const char	*t = c->req.target, *p = NULL, *path = NULL;
-	uint8_t		*rest;
-	size_t		 n, nrest;
+	const char *t = c->req.target, *p = NULL, *path = NULL;
+	uint8_t *rest;
+	size_t n, nrest;
 
 	c->deadline = EMU_TIME_NEVER;
 	if (strcmp(c->req.method, "CONNECT") == 0) {
 		/* RFC 9112 3.2.3: authority-form, the port is required. */
 		c->tunnel = 1;
-		if (ep_proxy_authority(t, strlen(t), c->host, &c->port, 0) != 0) {
+		if (ep_proxy_authority(t, strlen(t), c->host, &c->port, 0) !=
+		    0) {
 			ep_proxy_answer(px, c, 400, now);
 			return;
 		}
@@ -493,7 +491,7 @@ ep_proxy_request(struct ep_proxy *px, struct ep_proxy_conn *c, emu_time now)
 		path = p + n;
 	}
 	if (px->user != NULL && !ep_proxy_auth_ok(px, c)) {
-		ep_proxy_answer(px, c, 407, now);	/* B112, B48 */
+		ep_proxy_answer(px, c, 407, now); /* B112, B48 */
 		return;
 	}
 	if (c->tunnel && !ep_proxy_port_ok(px, c->port)) {
@@ -524,10 +522,10 @@ static int
 ep_proxy_authority(const char *s, size_t len, char *host, uint16_t *port,
     int def)
 {
-	const char	*colon;
-	char		 num[8];
-	uint64_t	 v;
-	size_t		 hlen, i;
+	const char *colon;
+	char num[8];
+	uint64_t v;
+	size_t hlen, i;
 
 	colon = memchr(s, ':', len);
 	hlen = colon != NULL ? (size_t)(colon - s) : len;
@@ -560,8 +558,8 @@ ep_proxy_authority(const char *s, size_t len, char *host, uint16_t *port,
 static int
 ep_proxy_auth_ok(const struct ep_proxy *px, const struct ep_proxy_conn *c)
 {
-	const char	*v;
-	size_t		 n;
+	const char *v;
+	size_t n;
 
 	if ((v = http_msg_header(&c->req, "Proxy-Authorization")) == NULL)
 		return (0);
@@ -579,7 +577,7 @@ ep_proxy_auth_ok(const struct ep_proxy *px, const struct ep_proxy_conn *c)
 static int
 ep_proxy_port_ok(const struct ep_proxy *px, uint16_t port)
 {
-	int	i;
+	int i;
 
 	if (px->nports == 0)
 		return (1);
@@ -610,11 +608,11 @@ static void
 ep_proxy_forward(struct ep_proxy_conn *c, const char *authority,
     const char *path)
 {
-	const struct http_msg	*m = &c->req;
-	const char		*hdrs[EP_PROXY_FWD_HDRS + 1];
-	char			*own[EP_PROXY_FWD_HDRS];
-	char			*target;
-	size_t			 i, n = 0, nown = 0;
+	const struct http_msg *m = &c->req;
+	const char *hdrs[EP_PROXY_FWD_HDRS + 1];
+	char *own[EP_PROXY_FWD_HDRS];
+	char *target;
+	size_t i, n = 0, nown = 0;
 
 	for (i = 0; i < m->nhdr && n < EP_PROXY_FWD_HDRS - 3; i++) {
 		if (ep_proxy_hop_by_hop(m, m->hdr[i].name))
@@ -624,11 +622,11 @@ ep_proxy_forward(struct ep_proxy_conn *c, const char *authority,
 		hdrs[n++] = own[nown++];
 	}
 	if (http_msg_header(m, "Host") == NULL) {
-		xasprintf(&own[nown], "Host: %.*s",
-		    (int)(path - authority), authority);
+		xasprintf(&own[nown], "Host: %.*s", (int)(path - authority),
+		    authority);
 		hdrs[n++] = own[nown++];
 	}
-	hdrs[n++] = EP_PROXY_VIA;	/* RFC 9110 7.6.3 */
+	hdrs[n++] = EP_PROXY_VIA; /* RFC 9110 7.6.3 */
 	hdrs[n++] = "Connection: close";
 	hdrs[n] = NULL;
 	if (*path == '/')
@@ -646,8 +644,8 @@ ep_proxy_forward(struct ep_proxy_conn *c, const char *authority,
 static int
 ep_proxy_hop_by_hop(const struct http_msg *m, const char *name)
 {
-	const char	*conn;
-	size_t		 i;
+	const char *conn;
+	size_t i;
 
 	for (i = 0; i < sizeof ep_proxy_hop / sizeof ep_proxy_hop[0]; i++) {
 		if (pf_strcasecmp_ascii(name, ep_proxy_hop[i]) == 0)
@@ -662,8 +660,8 @@ ep_proxy_hop_by_hop(const struct http_msg *m, const char *name)
 static int
 ep_proxy_has_token(const char *value, const char *token)
 {
-	const char	*p = value;
-	size_t		 n, tlen = strlen(token);
+	const char *p = value;
+	size_t n, tlen = strlen(token);
 
 	while (*p != '\0') {
 		p += strspn(p, " \t,");
@@ -682,10 +680,10 @@ static void
 ep_proxy_answer(struct ep_proxy *px, struct ep_proxy_conn *c, int status,
     emu_time now)
 {
-	const char	*hdrs[5];
-	const char	*reason = http_reason(status);
-	char		*chal = NULL, *body;
-	int		 n = 0, len;
+	const char *hdrs[5];
+	const char *reason = http_reason(status);
+	char *chal = NULL, *body;
+	int n = 0, len;
 
 	hdrs[n++] = "Server: phonefleet-proxy";
 	hdrs[n++] = "Content-Type: text/html";
@@ -702,12 +700,12 @@ ep_proxy_answer(struct ep_proxy *px, struct ep_proxy_conn *c, int status,
 		px->stats.bad++;
 	hdrs[n++] = "Connection: close";
 	hdrs[n] = NULL;
-	len = xasprintf(&body, "<html><head><title>%d %s</title></head>"
-	    "<body><h1>%d %s</h1></body></html>\n", status, reason, status,
-	    reason);
+	len = xasprintf(&body,
+	    "<html><head><title>%d %s</title></head>"
+	    "<body><h1>%d %s</h1></body></html>\n",
+	    status, reason, status, reason);
 	dbuf_reset(&c->to_client);
-	http_response_write(&c->to_client, 1, status, NULL, hdrs, body, len,
-	    0);
+	http_response_write(&c->to_client, 1, status, NULL, hdrs, body, len, 0);
 	free(body);
 	free(chal);
 	ep_proxy_observe_req(px, c, status, now);
@@ -720,8 +718,8 @@ ep_proxy_answer(struct ep_proxy *px, struct ep_proxy_conn *c, int status,
 static void
 ep_proxy_fail(struct ep_proxy *px, struct ep_proxy_conn *c, emu_time now)
 {
-	if (!c->reset && c->relayed == 0 && (!c->tunnel ||
-	    c->state != EP_PROXY_ST_RELAY)) {
+	if (!c->reset && c->relayed == 0 &&
+	    (!c->tunnel || c->state != EP_PROXY_ST_RELAY)) {
 		ep_proxy_answer(px, c, 502, now);
 		return;
 	}
@@ -737,11 +735,11 @@ ep_proxy_fail(struct ep_proxy *px, struct ep_proxy_conn *c, emu_time now)
 
 /* status: the answer's, or -1 when there was none. */
 static void
-ep_proxy_observe_req(struct ep_proxy *px, struct ep_proxy_conn *c,
-    int status, emu_time now)
+ep_proxy_observe_req(struct ep_proxy *px, struct ep_proxy_conn *c, int status,
+    emu_time now)
 {
-	struct ep_request	 q;
-	const struct http_msg	*m = &c->req;
+	struct ep_request q;
+	const struct http_msg *m = &c->req;
 
 	if (c->observed)
 		return;

@@ -22,61 +22,60 @@
 
 #include "netsim/netsim.h"
 
-#define IP(a, b, c, d)	(((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d))
-#define PROV_IP		IP(10, 0, 0, 5)
-#define PROXY_IP	IP(10, 0, 0, 8)
-#define CLOUD_IP	IP(10, 0, 9, 9)
-#define DNS_IP		IP(10, 0, 0, 53)
-#define NOWHERE_IP	IP(10, 0, 0, 77)	/* no host there */
-#define PROXY_PORT	3128
-#define DAY		86400LL
-#define MA		"00562b000001"
-#define MAC		"00562B000001"
-#define OBS_MAX		16
+#define IP(a, b, c, d) (((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d))
+#define PROV_IP IP(10, 0, 0, 5)
+#define PROXY_IP IP(10, 0, 0, 8)
+#define CLOUD_IP IP(10, 0, 9, 9)
+#define DNS_IP IP(10, 0, 0, 53)
+#define NOWHERE_IP IP(10, 0, 0, 77) /* no host there */
+#define PROXY_PORT 3128
+#define DAY 86400LL
+#define MA "00562b000001"
+#define MAC "00562B000001"
+#define OBS_MAX 16
 
-static const char profile[] =
-    "<flat-profile>\n"
-    "  <GPP_A>provisioned</GPP_A>\n"
-    "  <Resync_Periodic>600</Resync_Periodic>\n"
-    "</flat-profile>\n";
+static const char profile[] = "<flat-profile>\n"
+			      "  <GPP_A>provisioned</GPP_A>\n"
+			      "  <Resync_Periodic>600</Resync_Periodic>\n"
+			      "</flat-profile>\n";
 
 /* One request as an observer saw it. */
 struct obs {
-	char		 method[16];
-	char		 target[512];
-	char		 auth[256];	/* "" if none */
-	uint32_t	 peer_ip;
-	int		 status;
+	char method[16];
+	char target[512];
+	char auth[256]; /* "" if none */
+	uint32_t peer_ip;
+	int status;
 };
 struct obs_log {
-	struct obs	 o[OBS_MAX];
-	int		 n;
+	struct obs o[OBS_MAX];
+	int n;
 };
 
 struct world {
-	struct emu_ctx	*ctx;
-	struct sim	*sim;
-	struct ep_dhcp	*dhcp;
-	struct ep_dns	*dns;
-	struct store	*store;
-	struct ep_http	*http;		/* prov.example.com */
-	struct store	*cstore;
-	struct ep_http	*chttp;		/* the cloud's */
-	struct ep_cloud	*cloud;
-	struct ep_proxy	*px;
-	struct sim_site	*site;
-	struct phone	*p;
-	int64_t		 epoch;
-	struct obs_log	 seen_proxy, seen_origin, seen_cloud;
-	char		 log[64 * 1024];
-	size_t		 loglen;
+	struct emu_ctx *ctx;
+	struct sim *sim;
+	struct ep_dhcp *dhcp;
+	struct ep_dns *dns;
+	struct store *store;
+	struct ep_http *http; /* prov.example.com */
+	struct store *cstore;
+	struct ep_http *chttp; /* the cloud's */
+	struct ep_cloud *cloud;
+	struct ep_proxy *px;
+	struct sim_site *site;
+	struct phone *p;
+	int64_t epoch;
+	struct obs_log seen_proxy, seen_origin, seen_cloud;
+	char log[64 * 1024];
+	size_t loglen;
 };
 
 static void
 obs_add(void *arg, const struct ep_request *req)
 {
-	struct obs_log	*l = arg;
-	struct obs	*o;
+	struct obs_log *l = arg;
+	struct obs *o;
 
 	if (l->n == OBS_MAX)
 		return;
@@ -93,8 +92,8 @@ obs_add(void *arg, const struct ep_request *req)
 static void
 world_log(void *arg, const char *line)
 {
-	struct world	*w = arg;
-	size_t		 n = strlen(line);
+	struct world *w = arg;
+	size_t n = strlen(line);
 
 	if (w->loglen + n + 2 >= sizeof w->log)
 		return;
@@ -114,13 +113,13 @@ static struct world *
 world_create(uint64_t seed, const char *rule, const struct ep_proxy_conf *pc,
     const char *proxy_host, const char *user, const char *pass)
 {
-	struct world		*w;
-	struct ep_dhcp_conf	 c;
-	struct ep_proxy_conf	 conf;
-	struct phone_conf	 phc;
-	struct sim_link		 link = { EMU_MS(2), EMU_MS(1), 0 };
-	struct sim_link		 up = { EMU_MS(5), 0, 0 };
-	char			*cause = NULL;
+	struct world *w;
+	struct ep_dhcp_conf c;
+	struct ep_proxy_conf conf;
+	struct phone_conf phc;
+	struct sim_link link = { EMU_MS(2), EMU_MS(1), 0 };
+	struct sim_link up = { EMU_MS(5), 0, 0 };
+	char *cause = NULL;
 
 	w = calloc(1, sizeof *w);
 	rand_deterministic(seed);
@@ -182,9 +181,9 @@ world_create(uint64_t seed, const char *rule, const struct ep_proxy_conf *pc,
 	if (phone_set(w->p, "Proxy_Mode", "Manual", 0, &cause) != 0 ||
 	    phone_set(w->p, "Proxy_Host", proxy_host, 0, &cause) != 0 ||
 	    phone_set(w->p, "Proxy_Port", "3128", 0, &cause) != 0 ||
-	    (user != NULL && (phone_set(w->p, "Proxy_Username", user, 0,
-	    &cause) != 0 || phone_set(w->p, "Proxy_Password", pass, 0,
-	    &cause) != 0)))
+	    (user != NULL &&
+		(phone_set(w->p, "Proxy_Username", user, 0, &cause) != 0 ||
+		    phone_set(w->p, "Proxy_Password", pass, 0, &cause) != 0)))
 		fail_msg("phone_set: %s", cause);
 	sim_phone_add(w->sim, w->site, w->p);
 	return (w);
@@ -194,9 +193,9 @@ world_create(uint64_t seed, const char *rule, const struct ep_proxy_conf *pc,
 static int
 world_cert(struct world *w, const char *name1, const char *name2)
 {
-	const char	*names[2] = { name1, name2 };
-	char		*cause = NULL;
-	int		 h;
+	const char *names[2] = { name1, name2 };
+	char *cause = NULL;
+	int h;
 
 	h = pki_server_cert(w->ctx->pki, "srv", names, name2 != NULL ? 2 : 1,
 	    name1, PKI_CA_ROOT, PKI_KEY_ECDSA_P256, w->epoch - DAY,
@@ -209,8 +208,8 @@ world_cert(struct world *w, const char *name1, const char *name2)
 static struct ep_tls *
 world_https(struct world *w, uint32_t ip, struct ep_http *h, int cert)
 {
-	struct ep_tls_conf	 c;
-	char			*cause = NULL;
+	struct ep_tls_conf c;
+	char *cause = NULL;
 
 	memset(&c, 0, sizeof c);
 	c.cert = cert;
@@ -228,8 +227,8 @@ world_cloud(struct world *w)
 	ep_http_observe(w->chttp, obs_add, &w->seen_cloud);
 	w->cloud = ep_cloud_create();
 	ep_cloud_attach(w->cloud, w->chttp);
-	world_https(w, CLOUD_IP, w->chttp, world_cert(w, CLOUD_EDOS_HOST,
-	    CLOUD_GDS_HOST));
+	world_https(w, CLOUD_IP, w->chttp,
+	    world_cert(w, CLOUD_EDOS_HOST, CLOUD_GDS_HOST));
 }
 
 static void
@@ -268,7 +267,7 @@ assert_provisioned(struct world *w)
 static void
 assert_failed_with(struct world *w, enum emu_err err)
 {
-	const struct phone_status	*st = phone_status(w->p);
+	const struct phone_status *st = phone_status(w->p);
 
 	if (st->last_err != err)
 		fail_msg("last error \"%s\", not \"%s\":\n%s",
@@ -285,7 +284,7 @@ assert_failed_with(struct world *w, enum emu_err err)
 static void
 test_b112_http_profile_through_proxy(void **state)
 {
-	struct world	*w = world_create(1, "http://prov.example.com/cfg/$MA.xml",
+	struct world *w = world_create(1, "http://prov.example.com/cfg/$MA.xml",
 	    NULL, "proxy.example.com", NULL, NULL);
 	const struct obs *o;
 
@@ -318,9 +317,9 @@ test_b112_http_profile_through_proxy(void **state)
 static void
 test_b112_407_then_credentials(void **state)
 {
-	struct ep_proxy_conf	 pc = { .user = "fleet", .pass = "s3cret" };
-	struct world		*w;
-	char			*b64;
+	struct ep_proxy_conf pc = { .user = "fleet", .pass = "s3cret" };
+	struct world *w;
+	char *b64;
 
 	(void)state;
 	w = world_create(2, "http://prov.example.com/cfg/$MA.xml", &pc,
@@ -345,9 +344,9 @@ test_b112_407_then_credentials(void **state)
 static void
 test_b112_407_wrong_credentials(void **state)
 {
-	struct ep_proxy_conf	 pc = { .user = "fleet", .pass = "s3cret" };
-	struct world		*w;
-	int			 i;
+	struct ep_proxy_conf pc = { .user = "fleet", .pass = "s3cret" };
+	struct world *w;
+	int i;
 
 	(void)state;
 	w = world_create(3, "http://prov.example.com/cfg/$MA.xml", &pc,
@@ -369,15 +368,15 @@ test_b112_407_wrong_credentials(void **state)
 static void
 test_b112_https_through_connect(void **state)
 {
-	struct world	*w;
-	struct ep_tls	*t;
+	struct world *w;
+	struct ep_tls *t;
 	const struct obs *o;
 
 	(void)state;
 	w = world_create(4, "https://prov.example.com/cfg/$MA.xml", NULL,
 	    "proxy.example.com", NULL, NULL);
-	t = world_https(w, PROV_IP, w->http, world_cert(w, "prov.example.com",
-	    NULL));
+	t = world_https(w, PROV_IP, w->http,
+	    world_cert(w, "prov.example.com", NULL));
 	world_run(w, EMU_SEC(60));
 	assert_provisioned(w);
 	assert_int_equal(w->seen_proxy.n, 1);
@@ -396,6 +395,40 @@ test_b112_https_through_connect(void **state)
 }
 
 /*
+ * B112: a profile far larger than the proxy's window crosses the tunnel:
+ * the origin sends only what the proxy has room for, and nothing is lost.
+ */
+static void
+test_b112_big_profile_through_tunnel(void **state)
+{
+	struct world *w;
+	struct dbuf big;
+	size_t i;
+
+	(void)state;
+	w = world_create(14, "https://prov.example.com/big.xml", NULL,
+	    "proxy.example.com", NULL, NULL);
+	dbuf_init(&big);
+	dbuf_add_str(&big, "<flat-profile>\n<!-- ");
+	for (i = 0; i < 10 * EP_PROXY_WINDOW / 64; i++)
+		dbuf_add_str(&big,
+		    "0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef012345678901234\n");
+	dbuf_add_str(&big,
+	    "-->\n<GPP_A>provisioned</GPP_A>\n"
+	    "</flat-profile>\n");
+	store_add_file(w->store, "/big.xml", big.data, big.len);
+	world_https(w, PROV_IP, w->http,
+	    world_cert(w, "prov.example.com", NULL));
+	world_run(w, EMU_SEC(60));
+	assert_provisioned(w);
+	assert_true(ep_proxy_stats(w->px)->bytes_down > big.len);
+	assert_int_equal(ep_proxy_stats(w->px)->connects, 1);
+	dbuf_clear(&big);
+	world_free(w);
+}
+
+/*
  * B112, 9.6: through the tunnel the phone checks the certificate against
  * the origin's name, not the proxy's: a certificate naming only the proxy
  * is refused.
@@ -403,13 +436,13 @@ test_b112_https_through_connect(void **state)
 static void
 test_b112_connect_checks_origin_name(void **state)
 {
-	struct world	*w;
+	struct world *w;
 
 	(void)state;
 	w = world_create(5, "https://prov.example.com/cfg/$MA.xml", NULL,
 	    "proxy.example.com", NULL, NULL);
-	world_https(w, PROV_IP, w->http, world_cert(w, "proxy.example.com",
-	    NULL));
+	world_https(w, PROV_IP, w->http,
+	    world_cert(w, "proxy.example.com", NULL));
 	world_run(w, EMU_SEC(60));
 	assert_failed_with(w, EMU_E_TLS_NAME);
 	assert_true(ep_proxy_stats(w->px)->connects >= 1);
@@ -424,14 +457,14 @@ test_b112_connect_checks_origin_name(void **state)
 static void
 test_b112_connect_407_then_tunnel(void **state)
 {
-	struct ep_proxy_conf	 pc = { .user = "fleet", .pass = "s3cret" };
-	struct world		*w;
+	struct ep_proxy_conf pc = { .user = "fleet", .pass = "s3cret" };
+	struct world *w;
 
 	(void)state;
 	w = world_create(6, "https://prov.example.com/cfg/$MA.xml", &pc,
 	    "proxy.example.com", "fleet", "s3cret");
-	world_https(w, PROV_IP, w->http, world_cert(w, "prov.example.com",
-	    NULL));
+	world_https(w, PROV_IP, w->http,
+	    world_cert(w, "prov.example.com", NULL));
 	world_run(w, EMU_SEC(60));
 	assert_provisioned(w);
 	assert_int_equal(w->seen_proxy.n, 2);
@@ -446,16 +479,16 @@ test_b112_connect_407_then_tunnel(void **state)
 static void
 test_b112_connect_port_forbidden(void **state)
 {
-	struct ep_proxy_conf	 pc = { .connect_ports = { 8443 },
-	    .nconnect_ports = 1 };
-	struct world		*w;
-	struct ep_tls		*t;
+	struct ep_proxy_conf pc = { .connect_ports = { 8443 },
+		.nconnect_ports = 1 };
+	struct world *w;
+	struct ep_tls *t;
 
 	(void)state;
 	w = world_create(7, "https://prov.example.com/cfg/$MA.xml", &pc,
 	    "proxy.example.com", NULL, NULL);
-	t = world_https(w, PROV_IP, w->http, world_cert(w, "prov.example.com",
-	    NULL));
+	t = world_https(w, PROV_IP, w->http,
+	    world_cert(w, "prov.example.com", NULL));
 	world_run(w, EMU_SEC(60));
 	assert_failed_with(w, EMU_E_PROXY);
 	assert_int_equal(w->seen_proxy.o[0].status, 403);
@@ -473,27 +506,29 @@ test_b112_connect_port_forbidden(void **state)
 static void
 test_b112_edos_through_connect(void **state)
 {
-	struct world	*w;
-	char		*cause = NULL;
-	int		 i, connect = -1, get = -1;
+	struct world *w;
+	char *cause = NULL;
+	int i, connect = -1, get = -1;
 
 	(void)state;
 	w = world_create(8, NULL, NULL, "proxy.example.com", NULL, NULL);
 	world_cloud(w);
-	if (ep_cloud_device(w->cloud, MAC, "<flat-profile><Profile_Rule>"
-	    "http://prov.example.com/cfg/$MA.xml</Profile_Rule>"
-	    "</flat-profile>", "Super VoIP", &cause) != 0)
+	if (ep_cloud_device(w->cloud, MAC,
+		"<flat-profile><Profile_Rule>"
+		"http://prov.example.com/cfg/$MA.xml</Profile_Rule>"
+		"</flat-profile>",
+		"Super VoIP", &cause) != 0)
 		fail_msg("ep_cloud_device: %s", cause);
 	world_run(w, EMU_SEC(120));
 	assert_provisioned(w);
 	assert_int_equal(phone_customization(w->p), CUST_ACQUIRED);
 	assert_int_equal(ep_cloud_stats(w->cloud)->queries, 1);
 	for (i = 0; i < w->seen_proxy.n; i++) {
-		if (strcmp(w->seen_proxy.o[i].target,
-		    CLOUD_EDOS_HOST ":443") == 0)
+		if (strcmp(w->seen_proxy.o[i].target, CLOUD_EDOS_HOST ":443") ==
+		    0)
 			connect = i;
 		if (strcmp(w->seen_proxy.o[i].target,
-		    "http://prov.example.com/cfg/" MA ".xml") == 0)
+			"http://prov.example.com/cfg/" MA ".xml") == 0)
 			get = i;
 	}
 	assert_true(connect >= 0 && get > connect);
@@ -512,27 +547,28 @@ test_b112_edos_through_connect(void **state)
 static void
 test_b112_gds_through_connect(void **state)
 {
-	struct world	*w;
-	char		*cause = NULL;
-	int		 i, gds = 0;
+	struct world *w;
+	char *cause = NULL;
+	int i, gds = 0;
 
 	(void)state;
 	w = world_create(9, NULL, NULL, "proxy.example.com", NULL, NULL);
 	world_cloud(w);
 	if (ep_cloud_gds_code(w->cloud, "1234567890123456",
-	    "http://prov.example.com/cfg/$MA.xml", NULL, NULL,
-	    EMU_TIME_NEVER, &cause) != 0)
+		"http://prov.example.com/cfg/$MA.xml", NULL, NULL,
+		EMU_TIME_NEVER, &cause) != 0)
 		fail_msg("ep_cloud_gds_code: %s", cause);
 	world_run(w, EMU_SEC(60));
 	assert_int_equal(phone_state(w->p), PROV_ACTIVATION);
-	sim_phone_event(w->sim, w->p, &(struct emu_event){
-	    .type = EMU_EV_ACTIVATE, .text = "1234567890123456" });
+	sim_phone_event(w->sim, w->p,
+	    &(struct emu_event){ .type = EMU_EV_ACTIVATE,
+		.text = "1234567890123456" });
 	sim_run(w->sim, EMU_SEC(120));
 	assert_provisioned(w);
 	assert_int_equal(ep_cloud_stats(w->cloud)->activations, 1);
 	for (i = 0; i < w->seen_proxy.n; i++) {
-		if (strcmp(w->seen_proxy.o[i].target,
-		    CLOUD_GDS_HOST ":443") == 0 &&
+		if (strcmp(w->seen_proxy.o[i].target, CLOUD_GDS_HOST ":443") ==
+			0 &&
 		    w->seen_proxy.o[i].status == 200)
 			gds = 1;
 	}
@@ -546,7 +582,7 @@ test_b112_gds_through_connect(void **state)
 static void
 test_b112_unknown_host_502(void **state)
 {
-	struct world	*w;
+	struct world *w;
 
 	(void)state;
 	w = world_create(10, "http://nowhere.example.com/cfg/$MA.xml", NULL,
@@ -563,7 +599,7 @@ test_b112_unknown_host_502(void **state)
 static void
 test_b112_connect_unknown_host(void **state)
 {
-	struct world	*w;
+	struct world *w;
 
 	(void)state;
 	w = world_create(11, "https://nowhere.example.com/cfg/$MA.xml", NULL,
@@ -580,8 +616,8 @@ test_b112_connect_unknown_host(void **state)
 static void
 test_b112_target_down(void **state)
 {
-	struct ep_proxy_conf	 pc = { .connect_timeout = EMU_SEC(5) };
-	struct world		*w;
+	struct ep_proxy_conf pc = { .connect_timeout = EMU_SEC(5) };
+	struct world *w;
 
 	(void)state;
 	w = world_create(12, "http://prov.example.com/cfg/$MA.xml", NULL,
@@ -608,16 +644,16 @@ test_b112_target_down(void **state)
  * proxy answers collected until it closes or waits.
  */
 struct px {
-	struct ep_proxy		*px;
-	struct ep_dns		*dns;
-	struct obs_log		 seen;
+	struct ep_proxy *px;
+	struct ep_dns *dns;
+	struct obs_log seen;
 };
 
 static struct px *
 px_new(const struct ep_proxy_conf *pc)
 {
-	struct px		*x = calloc(1, sizeof *x);
-	struct ep_proxy_conf	 c;
+	struct px *x = calloc(1, sizeof *x);
+	struct ep_proxy_conf c;
 
 	x->dns = ep_dns_create();
 	ep_dns_add_a(x->dns, "prov.example.com", PROV_IP);
@@ -644,11 +680,10 @@ static enum ep_pull
 px_drain(struct px *x, struct ep_proxy_conn *c, emu_time now, struct dbuf *rx,
     emu_time *at)
 {
-	enum ep_pull	r;
-	emu_time	t = EMU_TIME_NEVER;
+	enum ep_pull r;
+	emu_time t = EMU_TIME_NEVER;
 
-	while ((r = ep_proxy_pull(x->px, c, now, 1000, rx, &t)) ==
-	    EP_PULL_DATA)
+	while ((r = ep_proxy_pull(x->px, c, now, 1000, rx, &t)) == EP_PULL_DATA)
 		;
 	if (at != NULL)
 		*at = t;
@@ -659,8 +694,8 @@ px_drain(struct px *x, struct ep_proxy_conn *c, emu_time now, struct dbuf *rx,
 static int
 px_status(const struct dbuf *rx)
 {
-	struct http_msg	m;
-	int		st = -1;
+	struct http_msg m;
+	int st = -1;
 
 	http_msg_init(&m, 0, 0);
 	if (http_msg_feed(&m, rx->data, rx->len, NULL) == HTTP_DONE)
@@ -673,11 +708,11 @@ px_status(const struct dbuf *rx)
 static int
 px_answer(struct px *x, const void *req, size_t len)
 {
-	struct ep_proxy_conn	*c;
-	struct dbuf		 rx;
-	uint32_t		 ip;
-	uint16_t		 port;
-	int			 st;
+	struct ep_proxy_conn *c;
+	struct dbuf rx;
+	uint32_t ip;
+	uint16_t port;
+	int st;
 
 	c = ep_proxy_accept(x->px, IP(10, 0, 1, 1), 40000, 0);
 	dbuf_init(&rx);
@@ -701,29 +736,47 @@ px_answer_str(struct px *x, const char *req)
 static void
 test_b112_bad_requests(void **state)
 {
-	struct px	*x = px_new(NULL);
-	char		*big;
-	size_t		 n = HTTP_HEAD_MAX + 100;
+	struct px *x = px_new(NULL);
+	char *big;
+	size_t n = HTTP_HEAD_MAX + 100;
 
 	(void)state;
-	assert_int_equal(px_answer_str(x, "\x16\x03\x01\x02\x01garbage\r\n"
-	    "\r\n"), 400);
-	assert_int_equal(px_answer_str(x, "GET /cfg/x.xml HTTP/1.1\r\n"
-	    "Host: prov.example.com\r\n\r\n"), 400);
-	assert_int_equal(px_answer_str(x, "GET https://prov.example.com/ "
-	    "HTTP/1.1\r\n\r\n"), 501);
-	assert_int_equal(px_answer_str(x, "GET http://u:p@prov.example.com/ "
-	    "HTTP/1.1\r\n\r\n"), 400);
-	assert_int_equal(px_answer_str(x, "GET http://prov.example.com:0/ "
-	    "HTTP/1.1\r\n\r\n"), 400);
-	assert_int_equal(px_answer_str(x, "CONNECT prov.example.com "
-	    "HTTP/1.1\r\n\r\n"), 400);
-	assert_int_equal(px_answer_str(x, "CONNECT prov.example.com:99999 "
-	    "HTTP/1.1\r\n\r\n"), 400);
-	assert_int_equal(px_answer_str(x, "CONNECT nowhere.example.com:443 "
-	    "HTTP/1.1\r\n\r\n"), 502);
-	assert_int_equal(px_answer_str(x, "GET http://nowhere.example.com/ "
-	    "HTTP/1.1\r\n\r\n"), 502);
+	assert_int_equal(px_answer_str(x,
+			     "\x16\x03\x01\x02\x01garbage\r\n"
+			     "\r\n"),
+	    400);
+	assert_int_equal(px_answer_str(x,
+			     "GET /cfg/x.xml HTTP/1.1\r\n"
+			     "Host: prov.example.com\r\n\r\n"),
+	    400);
+	assert_int_equal(px_answer_str(x,
+			     "GET https://prov.example.com/ "
+			     "HTTP/1.1\r\n\r\n"),
+	    501);
+	assert_int_equal(px_answer_str(x,
+			     "GET http://u:p@prov.example.com/ "
+			     "HTTP/1.1\r\n\r\n"),
+	    400);
+	assert_int_equal(px_answer_str(x,
+			     "GET http://prov.example.com:0/ "
+			     "HTTP/1.1\r\n\r\n"),
+	    400);
+	assert_int_equal(px_answer_str(x,
+			     "CONNECT prov.example.com "
+			     "HTTP/1.1\r\n\r\n"),
+	    400);
+	assert_int_equal(px_answer_str(x,
+			     "CONNECT prov.example.com:99999 "
+			     "HTTP/1.1\r\n\r\n"),
+	    400);
+	assert_int_equal(px_answer_str(x,
+			     "CONNECT nowhere.example.com:443 "
+			     "HTTP/1.1\r\n\r\n"),
+	    502);
+	assert_int_equal(px_answer_str(x,
+			     "GET http://nowhere.example.com/ "
+			     "HTTP/1.1\r\n\r\n"),
+	    502);
 	/* An oversized head: 431, read no further. */
 	big = malloc(n);
 	memset(big, 'a', n);
@@ -755,19 +808,18 @@ test_b112_forwarded_request(void **state)
 	    "X-Hop: 1\r\n"
 	    "Content-Length: 5\r\n\r\nhello";
 	static const char resp[] = "HTTP/1.1 404 Not Found\r\n"
-	    "Content-Length: 0\r\n\r\n";
-	struct px		*x = px_new(NULL);
-	struct ep_proxy_conn	*c;
-	struct http_msg		 m;
-	struct dbuf		 up, rx;
-	uint32_t		 ip;
-	uint16_t		 port;
+				   "Content-Length: 0\r\n\r\n";
+	struct px *x = px_new(NULL);
+	struct ep_proxy_conn *c;
+	struct http_msg m;
+	struct dbuf up, rx;
+	uint32_t ip;
+	uint16_t port;
 
 	(void)state;
 	c = ep_proxy_accept(x->px, IP(10, 0, 1, 1), 40000, 0);
 	ep_proxy_input(x->px, c, (const uint8_t *)req, 20, 0);
-	ep_proxy_input(x->px, c, (const uint8_t *)req + 20, sizeof req - 21,
-	    0);
+	ep_proxy_input(x->px, c, (const uint8_t *)req + 20, sizeof req - 21, 0);
 	assert_int_equal(ep_proxy_want(x->px, c, &ip, &port),
 	    EP_PROXY_WANT_OPEN);
 	assert_int_equal(ip, PROV_IP);
@@ -799,8 +851,8 @@ test_b112_forwarded_request(void **state)
 	http_msg_clear(&m);
 
 	ep_proxy_up_input(x->px, c, (const uint8_t *)resp, 5, EMU_MS(2));
-	ep_proxy_up_input(x->px, c, (const uint8_t *)resp + 5,
-	    sizeof resp - 6, EMU_MS(2));
+	ep_proxy_up_input(x->px, c, (const uint8_t *)resp + 5, sizeof resp - 6,
+	    EMU_MS(2));
 	ep_proxy_up_eof(x->px, c, EMU_MS(2));
 	assert_int_equal(px_drain(x, c, EMU_MS(2), &rx, NULL), EP_PULL_CLOSE);
 	assert_int_equal(rx.len, sizeof resp - 1);
@@ -823,13 +875,13 @@ static void
 test_b112_timeouts(void **state)
 {
 	static const char get[] = "GET http://prov.example.com/ HTTP/1.1\r\n"
-	    "\r\n";
-	struct px		*x = px_new(NULL);
-	struct ep_proxy_conn	*c;
-	struct dbuf		 rx;
-	emu_time		 at;
-	uint32_t		 ip;
-	uint16_t		 port;
+				  "\r\n";
+	struct px *x = px_new(NULL);
+	struct ep_proxy_conn *c;
+	struct dbuf rx;
+	emu_time at;
+	uint32_t ip;
+	uint16_t port;
 
 	(void)state;
 	dbuf_init(&rx);
@@ -871,14 +923,14 @@ static void
 test_b112_tunnel_bounded(void **state)
 {
 	static const char conn[] = "CONNECT prov.example.com:443 HTTP/1.1\r\n"
-	    "Host: prov.example.com:443\r\n\r\nHELLO";
-	struct px		*x = px_new(NULL);
-	struct ep_proxy_conn	*c;
-	struct dbuf		 rx, up;
-	uint8_t			*junk;
-	uint32_t		 ip;
-	uint16_t		 port;
-	size_t			 i;
+				   "Host: prov.example.com:443\r\n\r\nHELLO";
+	struct px *x = px_new(NULL);
+	struct ep_proxy_conn *c;
+	struct dbuf rx, up;
+	uint8_t *junk;
+	uint32_t ip;
+	uint16_t port;
+	size_t i;
 
 	(void)state;
 	dbuf_init(&rx);
@@ -891,8 +943,10 @@ test_b112_tunnel_bounded(void **state)
 	ep_proxy_up_connected(x->px, c, 0);
 	assert_int_equal(px_drain(x, c, 0, &rx, NULL), EP_PULL_NONE);
 	assert_int_equal(rx.len, 39);
-	assert_memory_equal(rx.data, "HTTP/1.1 200 Connection established"
-	    "\r\n\r\n", 39);
+	assert_memory_equal(rx.data,
+	    "HTTP/1.1 200 Connection established"
+	    "\r\n\r\n",
+	    39);
 	/* What followed the head went up, as it was. */
 	assert_int_equal(ep_proxy_pull_up(x->px, c, 0, 4096, &up),
 	    EP_PULL_DATA);
@@ -928,20 +982,33 @@ static void
 test_b112_hostile_input(void **state)
 {
 	static const char *const frag[] = { "GET ", "CONNECT ", "http://",
-	    "prov.example.com", ":443", ":80", "/x", " HTTP/1.1", "\r\n",
-	    "Proxy-Authorization: Basic eDp5\r\n", "Content-Length: 9\r\n",
-	    "Transfer-Encoding: chunked\r\n", "\r\n\r\n", "5\r\nhello\r\n",
-	    "0\r\n\r\n", ":", "@", "\0", "\xff" };
-	struct ep_proxy_conf	 pc = { .user = "x", .pass = "y",
-	    .connect_ports = { 443, 80 }, .nconnect_ports = 2 };
-	struct px		*x = px_new(&pc);
-	struct ep_proxy_conn	*c;
-	struct dbuf		 rx, req;
-	uint64_t		 rng = 0x9e3779b97f4a7c15ULL;
-	uint32_t		 ip;
-	uint16_t		 port;
-	emu_time		 now = 0, at;
-	int			 i, j, k, steps;
+		"prov.example.com", ":443", ":80", "/x", " HTTP/1.1", "\r\n",
+		"Proxy-Authorization: Basic eDp5\r\n", "Content-Length: 9\r\n",
+		"Transfer-Encoding: chunked\r\n", "\r\n\r\n", "5\r\nhello\r\n",
+		"0\r\n\r\n", ":", "@", "\0", "\xff" };
+	static const char *const good[] = {
+		"GET http://prov.example.com/x HTTP/1.1\r\n\r\n",
+		"GET http://prov.example.com/x HTTP/1.1\r\n"
+		"Proxy-Authorization: Basic eDp5\r\n\r\n",
+		"CONNECT prov.example.com:443 HTTP/1.1\r\n"
+		"Proxy-Authorization: Basic eDp5\r\n\r\n",
+		"CONNECT prov.example.com:8080 HTTP/1.1\r\n"
+		"Proxy-Authorization: Basic eDp5\r\n\r\n",
+		"CONNECT 10.0.0.5:80 HTTP/1.1\r\n"
+		"Proxy-Authorization: Basic eDp5\r\n\r\nxyz",
+	};
+	struct ep_proxy_conf pc = { .user = "x",
+		.pass = "y",
+		.connect_ports = { 443, 80 },
+		.nconnect_ports = 2 };
+	struct px *x = px_new(&pc);
+	struct ep_proxy_conn *c;
+	struct dbuf rx, req;
+	uint64_t rng = 0x9e3779b97f4a7c15ULL;
+	uint32_t ip;
+	uint16_t port;
+	emu_time now = 0, at;
+	int i, j, k, steps;
 
 	(void)state;
 	dbuf_init(&rx);
@@ -957,8 +1024,15 @@ test_b112_hostile_input(void **state)
 				const char *f = frag[(rng >> (k * 4)) %
 				    (sizeof frag / sizeof frag[0])];
 
-				dbuf_add(&req, f, strlen(f) != 0 ?
-				    strlen(f) : 1);
+				dbuf_add(&req, f,
+				    strlen(f) != 0 ? strlen(f) : 1);
+			}
+			if (j == 0 && (rng >> 50) % 3 == 0) {
+				/* A request that parses, or nearly. */
+				dbuf_reset(&req);
+				dbuf_add_str(&req,
+				    good[(rng >> 44) %
+					(sizeof good / sizeof good[0])]);
 			}
 			if ((rng >> 20) % 5 == 0) {
 				for (k = 0; k < (int)((rng >> 40) % 64); k++)
@@ -998,11 +1072,16 @@ test_b112_hostile_input(void **state)
 		px_drain(x, c, now + EMU_SEC(120), &rx, NULL);
 		/* Whatever happened, a late pull finds nothing waiting. */
 		assert_int_not_equal(px_drain(x, c, now + EMU_SEC(240), &rx,
-		    NULL), EP_PULL_WAIT);
+					 NULL),
+		    EP_PULL_WAIT);
 		ep_proxy_conn_free(x->px, c);
 	}
 	assert_int_equal(ep_proxy_stats(x->px)->conns, 3000);
 	assert_true(ep_proxy_stats(x->px)->bad > 0);
+	assert_true(ep_proxy_stats(x->px)->auth_required > 0);
+	assert_true(ep_proxy_stats(x->px)->forbidden > 0);
+	assert_true(ep_proxy_stats(x->px)->connects > 0);
+	assert_true(ep_proxy_stats(x->px)->requests > 0);
 	dbuf_clear(&rx);
 	dbuf_clear(&req);
 	px_free(x);
@@ -1016,6 +1095,7 @@ main(void)
 		cmocka_unit_test(test_b112_407_then_credentials),
 		cmocka_unit_test(test_b112_407_wrong_credentials),
 		cmocka_unit_test(test_b112_https_through_connect),
+		cmocka_unit_test(test_b112_big_profile_through_tunnel),
 		cmocka_unit_test(test_b112_connect_checks_origin_name),
 		cmocka_unit_test(test_b112_connect_407_then_tunnel),
 		cmocka_unit_test(test_b112_connect_port_forbidden),

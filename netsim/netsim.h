@@ -365,14 +365,21 @@ enum ep_pull	 ep_tls_pull(struct ep_tls *t, struct ep_tls_conn *c,
  * phones ask), or a resolver set with ep_proxy_set_resolver; dotted quads
  * need neither.
  *
- * Its own answers, each followed by a close: 400 unreadable request, an
- * origin-form target, or CONNECT without host:port; 407 with "Proxy-Authenticate: Basic realm=..." when conf.user
- * is set and Proxy-Authorization does not carry it, 403 CONNECT to a port
- * not in conf.connect_ports, 431/413 head/body over their caps, 501 a
- * scheme other than http, 502 unknown host, refused connection or an
- * upstream that closed without answering, 504 no connection within
- * conf.connect_timeout or no answer within EP_PROXY_IDLE_S, 408 no
- * complete request within EP_PROXY_HEAD_S.
+ * Its own answers, each followed by a close, checked in this order:
+ *	400	unreadable request, origin-form target, userinfo, bad port,
+ *		CONNECT without host:port
+ *	431 413	head (HTTP_HEAD_MAX) or body (EP_PROXY_BODY_MAX) too big
+ *	501	an absolute-form scheme other than http
+ *	407	conf.user set and Proxy-Authorization is not its Basic pair,
+ *		with Proxy-Authenticate: Basic realm="conf.realm" (B48)
+ *	403	CONNECT to a port not in conf.connect_ports
+ *	502	unknown name, refused connection, or an upstream that
+ *		closed or reset before answering
+ *	504	no connection within conf.connect_timeout, or no answer
+ *		within EP_PROXY_IDLE_S
+ *	408	no complete request within EP_PROXY_HEAD_S
+ * An upstream that fails after part of its answer was relayed resets the
+ * client instead.
  *
  * Sans-I/O, pulled like ep_http: the runtime feeds the client's bytes
  * (ep_proxy_input, ep_proxy_eof) and pulls what goes back
@@ -389,6 +396,9 @@ enum ep_pull	 ep_tls_pull(struct ep_tls *t, struct ep_tls_conn *c,
  *	px = ep_proxy_create(&pc);
  *	ep_proxy_observe(px, cb, arg);		proto "proxy", one per request
  *	sim_host_add_proxy(sim, ip, 3128, px, NULL);
+ *	... and each phone: Proxy_Mode=Manual, Proxy_Host=<ip or a name the
+ *	DNS knows>, Proxy_Port=3128, Proxy_Username/Proxy_Password.
+ * The caller frees px after sim_free().
  */
 #define EP_PROXY_PORTS_MAX	16	/* CONNECT allow-list entries */
 #define EP_PROXY_CONNECT_S	10	/* default upstream connect timeout */
@@ -412,7 +422,7 @@ struct ep_proxy_stats {
 	uint64_t	 connects;	/* tunnels established (200) */
 	uint64_t	 auth_required;	/* 407s */
 	uint64_t	 forbidden;	/* 403s: CONNECT port not allowed */
-	uint64_t	 bad;		/* 400 405 408 413 431 501 */
+	uint64_t	 bad;		/* 400 408 413 431 501 */
 	uint64_t	 errors;	/* 502 504, upstream resets */
 	uint64_t	 bytes_up, bytes_down;	/* relayed */
 };

@@ -578,6 +578,30 @@ test_b112_gds_through_connect(void **state)
 	world_free(w);
 }
 
+/* The same seed replays the same run through the proxy, log for log. */
+static void
+test_b112_replay(void **state)
+{
+	struct world *w[2];
+	int i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		w[i] = world_create(15, "https://prov.example.com/cfg/$MA.xml",
+		    NULL, "proxy.example.com", NULL, NULL);
+		world_https(w[i], PROV_IP, w[i]->http,
+		    world_cert(w[i], "prov.example.com", NULL));
+		world_run(w[i], EMU_SEC(60));
+		assert_provisioned(w[i]);
+	}
+	assert_true(w[0]->loglen > 0);
+	assert_string_equal(w[0]->log, w[1]->log);
+	assert_int_equal(sim_stats(w[0]->sim)->events,
+	    sim_stats(w[1]->sim)->events);
+	for (i = 0; i < 2; i++)
+		world_free(w[i]);
+}
+
 /* B112: an origin the proxy cannot resolve: 502 (http: class C, 502). */
 static void
 test_b112_unknown_host_502(void **state)
@@ -1101,6 +1125,7 @@ main(void)
 		cmocka_unit_test(test_b112_connect_port_forbidden),
 		cmocka_unit_test(test_b112_edos_through_connect),
 		cmocka_unit_test(test_b112_gds_through_connect),
+		cmocka_unit_test(test_b112_replay),
 		cmocka_unit_test(test_b112_unknown_host_502),
 		cmocka_unit_test(test_b112_connect_unknown_host),
 		cmocka_unit_test(test_b112_target_down),

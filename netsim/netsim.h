@@ -423,7 +423,7 @@ struct ep_proxy_stats {
 	uint64_t	 auth_required;	/* 407s */
 	uint64_t	 forbidden;	/* 403s: CONNECT port not allowed */
 	uint64_t	 bad;		/* 400 408 413 431 501 */
-	uint64_t	 errors;	/* 502 504, upstream resets */
+	uint64_t	 errors;	/* 502 504, resets */
 	uint64_t	 bytes_up, bytes_down;	/* relayed */
 };
 /* 0 and *addr, or -1 unknown name (502). */

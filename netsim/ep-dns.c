@@ -141,6 +141,22 @@ ep_dns_add_srv(struct ep_dns *d, const char *name, uint16_t prio,
 	ep_dns_norm(target, s->target);
 }
 
+/*
+ * The first A record of name (any case), for endpoints that resolve
+ * through the zone without a query (the simulated proxy): 0, or -1 if the
+ * name has none.
+ */
+int
+ep_dns_lookup_a(const struct ep_dns *d, const char *name, uint32_t *a)
+{
+	const struct ep_dns_name *n;
+
+	if ((n = ep_dns_find(d, name)) == NULL || n->na == 0)
+		return (-1);
+	*a = n->a[0].addr;
+	return (0);
+}
+
 /* A query from src; the answer comes from my_ip:53.  Junk is dropped. */
 void
 ep_dns_input(struct ep_dns *d, const uint8_t *pkt, size_t len, uint32_t src_ip,

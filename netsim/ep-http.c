@@ -689,6 +689,7 @@ ep_http_observe_req(struct ep_http *h, struct ep_conn *c, const char *path,
 	q.peer_ip = c->peer_ip;
 	q.method = m->method;
 	q.path = path;
+	q.target = m->target != NULL ? m->target : path;
 	q.user_agent = http_msg_header(m, "User-Agent");
 	q.authorization = http_msg_header(m, "Authorization");
 	if (q.authorization == NULL)

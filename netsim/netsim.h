@@ -22,6 +22,8 @@ struct ep_conn;
 struct ep_dhcp;
 struct ep_dns;
 struct ep_http;
+struct ep_proxy;
+struct ep_proxy_conn;
 struct ep_tftp;
 struct ep_tls;
 struct ep_tls_conn;
@@ -109,6 +111,9 @@ struct ep_request {
 	uint32_t	 peer_ip;
 	const char	*method;	/* GET POST RRQ */
 	const char	*path;
+	const char	*target;	/* HTTP: the request-target as sent
+					   (origin, absolute or authority
+					   form); NULL for TFTP */
 	const char	*user_agent;	/* may be NULL */
 	const char	*authorization;	/* may be NULL */
 	const uint8_t	*body;
@@ -183,6 +188,8 @@ void		 ep_dns_add_cname(struct ep_dns *d, const char *name,
 		     const char *target);
 void		 ep_dns_ttl(struct ep_dns *d, uint32_t ttl_s);	/* next records */
 void		 ep_dns_set_delay(struct ep_dns *d, emu_time delay);
+int		 ep_dns_lookup_a(const struct ep_dns *d, const char *name,
+		     uint32_t *a);	/* 0, or -1 no A record */
 void		 ep_dns_input(struct ep_dns *d, const uint8_t *pkt,
 		     size_t len, uint32_t src_ip, uint16_t src_port,
 		     uint32_t my_ip, emu_time now, struct ep_out *out);
@@ -364,6 +371,128 @@ void		 ep_tls_eof(struct ep_tls *t, struct ep_tls_conn *c,
 enum ep_pull	 ep_tls_pull(struct ep_tls *t, struct ep_tls_conn *c,
 		     emu_time now, size_t max, struct dbuf *out, emu_time *at);
 
+/*
+ * ep-proxy.c: a simulated HTTP forward proxy (spec 9.8, 7.5; B112).  Phones
+ * with Proxy_Mode=Manual send it absolute-form requests for http URLs
+ * ("GET http://host[:port]/path HTTP/1.1", forwarded in origin-form with
+ * Via and Connection: close, the answer relayed as it comes, then both
+ * sides closed) and "CONNECT host:port" for https (answered "200
+ * Connection established", then bytes relayed both ways: the phone's TLS
+ * runs end to end through the tunnel).  One request per client
+ * connection.  Names resolve through conf.dns's A records (the zone the
+ * phones ask), or a resolver set with ep_proxy_set_resolver; dotted quads
+ * need neither.
+ *
+ * Its own answers, each followed by a close, checked in this order:
+ *	400	unreadable request, origin-form target, userinfo, bad port,
+ *		CONNECT without host:port
+ *	431 413	head (HTTP_HEAD_MAX) or body (EP_PROXY_BODY_MAX) too big
+ *	501	an absolute-form scheme other than http
+ *	407	conf.user set and Proxy-Authorization is not its Basic pair,
+ *		with Proxy-Authenticate: Basic realm="conf.realm" (B48)
+ *	403	CONNECT to a port not in conf.connect_ports
+ *	502	unknown name, refused connection, or an upstream that
+ *		closed or reset before answering
+ *	504	no connection within conf.connect_timeout, or no answer
+ *		within EP_PROXY_IDLE_S
+ *	408	no complete request within EP_PROXY_HEAD_S
+ * An upstream that fails after part of its answer was relayed resets the
+ * client instead.
+ *
+ * Sans-I/O, pulled like ep_http: the runtime feeds the client's bytes
+ * (ep_proxy_input, ep_proxy_eof) and pulls what goes back
+ * (ep_proxy_pull).  The far side is a second stream the runtime opens
+ * when ep_proxy_want says so; it reports ep_proxy_up_connected, _input,
+ * _eof, _error and pulls what goes there with ep_proxy_pull_up.
+ * ep_proxy_room says how much more upstream data the proxy takes now.
+ * In the sim runtime: sim_host_add_proxy().
+ *
+ *	memset(&pc, 0, sizeof pc);
+ *	pc.dns = dns;				resolve like the phones
+ *	pc.user = "alice"; pc.pass = "s3cret";	407 until Basic matches
+ *	pc.connect_ports[0] = 443; pc.nconnect_ports = 1;   else 403
+ *	px = ep_proxy_create(&pc);
+ *	ep_proxy_observe(px, cb, arg);		proto "proxy", one per request
+ *	sim_host_add_proxy(sim, ip, 3128, px, NULL);
+ *	... and each phone: Proxy_Mode=Manual, Proxy_Host=<ip or a name the
+ *	DNS knows>, Proxy_Port=3128, Proxy_Username/Proxy_Password.
+ * The caller frees px after sim_free().
+ */
+#define EP_PROXY_PORTS_MAX	16	/* CONNECT allow-list entries */
+#define EP_PROXY_CONNECT_S	10	/* default upstream connect timeout */
+#define EP_PROXY_HEAD_S		30	/* the request must be in by then */
+#define EP_PROXY_IDLE_S		60	/* upstream silent before answering */
+#define EP_PROXY_BODY_MAX	(1024 * 1024)	/* forwarded request body */
+#define EP_PROXY_WINDOW		(64 * 1024)	/* upstream bytes taken ahead */
+#define EP_PROXY_BUF_MAX	(256 * 1024)	/* buffered either way: over
+						   it the connection resets */
+struct ep_proxy_conf {
+	const char	*user, *pass;	/* copied; user NULL: no 407 */
+	const char	*realm;		/* copied; NULL: "phonefleet" */
+	uint16_t	 connect_ports[EP_PROXY_PORTS_MAX];
+	int		 nconnect_ports;	/* 0: CONNECT to any port */
+	emu_time	 connect_timeout;	/* 0: EP_PROXY_CONNECT_S */
+	struct ep_dns	*dns;		/* borrowed, may be NULL */
+};
+struct ep_proxy_stats {
+	uint64_t	 conns;
+	uint64_t	 requests;	/* absolute-form requests forwarded */
+	uint64_t	 connects;	/* tunnels established (200) */
+	uint64_t	 auth_required;	/* 407s */
+	uint64_t	 forbidden;	/* 403s: CONNECT port not allowed */
+	uint64_t	 bad;		/* 400 408 413 431 501 */
+	uint64_t	 errors;	/* 502 504, resets */
+	uint64_t	 bytes_up, bytes_down;	/* relayed */
+};
+/* 0 and *addr, or -1 unknown name (502). */
+typedef int (*ep_proxy_resolve_cb)(void *arg, const char *name,
+		     uint32_t *addr);
+/* What the proxy asks of the runtime's upstream leg. */
+enum ep_proxy_want {
+	EP_PROXY_WANT_NONE = 0,
+	EP_PROXY_WANT_OPEN	/* open a stream to ip:port; said once */
+};
+struct ep_proxy	*ep_proxy_create(const struct ep_proxy_conf *c);
+void		 ep_proxy_free(struct ep_proxy *px);	/* conns too */
+/* cb sees each request once its status is known (req->status: the
+ * proxy's own answer, 200 for a tunnel, else the upstream's status);
+ * path and target are the request-target as the client sent it. */
+void		 ep_proxy_observe(struct ep_proxy *px, ep_observe_cb cb,
+		     void *arg);
+/* Names resolve through cb (arg borrowed) before conf.dns. */
+void		 ep_proxy_set_resolver(struct ep_proxy *px,
+		     ep_proxy_resolve_cb cb, void *arg);
+const struct ep_proxy_stats *ep_proxy_stats(const struct ep_proxy *px);
+/* A client connection; px owns it until ep_proxy_conn_free. */
+struct ep_proxy_conn *ep_proxy_accept(struct ep_proxy *px, uint32_t peer_ip,
+		     uint16_t peer_port, emu_time now);
+void		 ep_proxy_conn_free(struct ep_proxy *px,
+		     struct ep_proxy_conn *c);
+void		 ep_proxy_input(struct ep_proxy *px, struct ep_proxy_conn *c,
+		     const uint8_t *data, size_t len, emu_time now);
+void		 ep_proxy_eof(struct ep_proxy *px, struct ep_proxy_conn *c,
+		     emu_time now);	/* the client is gone */
+/* To the client, as ep_http_pull (WAIT: a time-out at *at). */
+enum ep_pull	 ep_proxy_pull(struct ep_proxy *px, struct ep_proxy_conn *c,
+		     emu_time now, size_t max, struct dbuf *out, emu_time *at);
+enum ep_proxy_want ep_proxy_want(struct ep_proxy *px,
+		     struct ep_proxy_conn *c, uint32_t *ip, uint16_t *port);
+void		 ep_proxy_up_connected(struct ep_proxy *px,
+		     struct ep_proxy_conn *c, emu_time now);
+void		 ep_proxy_up_input(struct ep_proxy *px, struct ep_proxy_conn *c,
+		     const uint8_t *data, size_t len, emu_time now);
+void		 ep_proxy_up_eof(struct ep_proxy *px, struct ep_proxy_conn *c,
+		     emu_time now);
+/* refused: no connection was made (502); else a reset. */
+void		 ep_proxy_up_error(struct ep_proxy *px, struct ep_proxy_conn *c,
+		     int refused, emu_time now);
+/* To the upstream: DATA, CLOSE (close the leg) or NONE. */
+enum ep_pull	 ep_proxy_pull_up(struct ep_proxy *px, struct ep_proxy_conn *c,
+		     emu_time now, size_t max, struct dbuf *out);
+/* Upstream bytes the proxy takes now (0: none until the client reads). */
+size_t		 ep_proxy_room(const struct ep_proxy *px,
+		     const struct ep_proxy_conn *c);
+
 /* rand.c: deterministic OpenSSL randomness (sim runtime only) */
 void		 rand_deterministic(uint64_t seed);
 void		 rand_system(void);
@@ -390,6 +519,16 @@ int		 sim_host_add_https(struct sim *s, uint32_t ip, uint16_t port,
 		     struct ep_http *h, const struct ep_tls_conf *c,
 		     char **cause);
 struct ep_tls	*sim_host_tls(struct sim *s, uint32_t ip, uint16_t port);
+/*
+ * An HTTP proxy (ep-proxy.c, borrowed) on ip:port, in place of any HTTP
+ * service there.  Its upstream legs are sim-internal streams from ip to
+ * the HTTP and HTTPS services of other hosts (never to another proxy),
+ * with up's latency and jitter each way (NULL: none).  A leg to an
+ * address no host has gets no answer (the proxy's 504); to a host that is
+ * down or has no service on the port, a refusal (502).
+ */
+void		 sim_host_add_proxy(struct sim *s, uint32_t ip, uint16_t port,
+		     struct ep_proxy *px, const struct sim_link *up);
 void		 sim_host_add_tftp(struct sim *s, uint32_t ip, uint16_t port,
 		     struct ep_tftp *t);	/* borrowed */
 void		 sim_host_add_dns(struct sim *s, uint32_t ip,
@@ -414,6 +553,7 @@ struct sim_stats {
 	uint64_t	 events;
 	uint64_t	 dgrams, dgrams_lost, dgrams_unbound;
 	uint64_t	 streams, streams_refused;
+	uint64_t	 legs, legs_refused;	/* proxies' upstream streams */
 };
 const struct sim_stats *sim_stats(const struct sim *s);
 

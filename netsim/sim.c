@@ -16,6 +16,12 @@
  * pulled from its endpoint a segment at a time (SIM_SEG_MAX), with at most
  * SIM_WINDOW bytes in flight to the phone per connection: what the phone
  * never reads (it gave up at its size cap and closed) is never produced.
+ *
+ * An HTTP proxy (ep-proxy.c) is a stream service whose upstream legs are
+ * sim-internal connections from the proxy's address to other hosts'
+ * HTTP and HTTPS services: a leg is a struct sim_conn without a phone,
+ * whose "client" events go to the proxy (SIMEV_TO_PROXY) and whose pull
+ * from the origin is limited by what the proxy has room for.
  */
 
 #include <stdio.h>
@@ -28,6 +34,7 @@
 #define SIM_WINDOW	(64 * 1024)	/* bytes in flight per connection */
 #define SIM_EPHEMERAL	49152		/* RFC 6335 dynamic ports */
 #define SIM_EPHEMERAL_N	16384
+#define SIM_LEG_LOW	1024		/* a leg waits for this much room */
 
 enum sim_ev_type {
 	SIMEV_PHONE_TIMER,	/* embedded in struct sim_phone */
@@ -36,7 +43,8 @@ enum sim_ev_type {
 	SIMEV_TO_PHONE,		/* datagram or stream event for a phone */
 	SIMEV_TO_HOST,		/* datagram for a host or a site's DHCP */
 	SIMEV_TO_CONN,		/* stream bytes or EOF for a server conn */
-	SIMEV_PUMP		/* a server conn may send again */
+	SIMEV_PUMP,		/* a server conn may send again */
+	SIMEV_TO_PROXY		/* stream event from a leg for its proxy */
 };
 
 struct sim_conn;
@@ -70,7 +78,8 @@ struct sim_site {
 enum sim_svc_kind {
 	SVC_HTTP,
 	SVC_TFTP,
-	SVC_DNS
+	SVC_DNS,
+	SVC_PROXY		/* a stream service, like SVC_HTTP */
 };
 struct sim_svc {
 	enum sim_svc_kind	 kind;
@@ -79,6 +88,8 @@ struct sim_svc {
 	struct ep_tls		*tls;		/* owned: HTTPS, or NULL */
 	struct ep_tftp		*tftp;		/* borrowed */
 	struct ep_dns		*dns;		/* borrowed */
+	struct ep_proxy		*proxy;		/* borrowed */
+	struct sim_link		 up;		/* proxy: its legs' link */
 	struct sim_ev		 tev;		/* TFTP timer */
 	struct sim_host		*host;
 };
@@ -114,8 +125,14 @@ struct sim_conn {
 	}			 key;
 	struct ep_conn		*c;		/* key of the second map */
 	struct ep_tls_conn	*tc;		/* HTTPS: instead of c */
-	struct sim_phone	*sp;
-	struct sim_svc		*svc;
+	struct ep_proxy_conn	*pc;		/* proxy: instead of c */
+	struct sim_phone	*sp;		/* NULL: a proxy's leg */
+	struct sim_svc		*svc;		/* NULL: a refused leg */
+	const struct sim_link	*link;
+	struct sim_conn		*leg;		/* proxy: its upstream leg */
+	struct sim_conn		*up;		/* leg: the proxy conn, or
+						   NULL once it let go */
+	LIST_ENTRY(sim_conn)	 lentry;	/* legs: s->legs */
 	int			 in_map;	/* still in conn_by_flow */
 	int			 phone_open;
 	int			 server_open;
@@ -146,6 +163,7 @@ struct sim {
 	struct hmap		 phone_by_ip;
 	struct hmap		 conn_by_flow;
 	struct hmap		 conn_by_ep;
+	LIST_HEAD(, sim_conn)	 legs;		/* owned */
 	uint16_t		 port_seq;
 	void			(*log)(void *, const char *);
 	void			*log_arg;
@@ -167,6 +185,7 @@ static int	sim_lost(struct sim *, const struct sim_link *);
 static struct sim_host *sim_host_get(struct sim *, uint32_t, int);
 static struct sim_svc *sim_svc_find(struct sim_host *, enum sim_svc_kind,
 		    uint16_t);
+static struct sim_svc *sim_svc_stream(struct sim_host *, uint16_t);
 static struct sim_svc *sim_svc_add(struct sim *, uint32_t, enum sim_svc_kind,
 		    uint16_t);
 static struct sim_ev *sim_to_phone(struct sim *, struct sim_phone *, emu_time,
@@ -182,7 +201,14 @@ static void	sim_conn_ep_free(struct sim_conn *);
 static void	sim_conn_ep_input(struct sim *, struct sim_conn *,
 		    const uint8_t *, size_t, int);
 static enum ep_pull sim_conn_ep_pull(struct sim *, struct sim_conn *,
-		    emu_time *);
+		    size_t, emu_time *);
+static size_t	sim_conn_window(struct sim *, struct sim_conn *);
+static void	sim_conn_accept(struct sim *, struct sim_conn *, uint32_t);
+static void	sim_proxy_sync(struct sim *, struct sim_conn *);
+static void	sim_proxy_open(struct sim *, struct sim_conn *, uint32_t,
+		    uint16_t);
+static void	sim_proxy_unleg(struct sim *, struct sim_conn *);
+static void	sim_proxy_event(struct sim *, struct sim_ev *);
 
 struct sim *
 sim_create(struct emu_ctx *ctx, uint64_t seed)
@@ -202,6 +228,7 @@ sim_create(struct emu_ctx *ctx, uint64_t seed)
 	hmap_init(&s->phone_by_ip);
 	hmap_init(&s->conn_by_flow);
 	hmap_init(&s->conn_by_ep);
+	LIST_INIT(&s->legs);
 	return (s);
 }
 
@@ -223,7 +250,8 @@ sim_free(struct sim *s)
 			continue;
 		if (ev->conn != NULL) {
 			c = ev->conn;
-			if (--c->pending == 0 && !c->in_map) {
+			/* Legs are freed from s->legs below. */
+			if (--c->pending == 0 && !c->in_map && c->sp != NULL) {
 				sim_conn_ep_free(c);
 				free(c);
 			}
@@ -238,6 +266,11 @@ sim_free(struct sim *s)
 	}
 	hmap_clear(&s->conn_by_flow);
 	hmap_clear(&s->conn_by_ep);
+	while ((c = LIST_FIRST(&s->legs)) != NULL) {
+		LIST_REMOVE(c, lentry);
+		sim_conn_ep_free(c);
+		free(c);
+	}
 	for (i = 0; i < s->nphone; i++) {
 		phone_free(s->phone[i]->p);
 		free(s->phone[i]->bind);
@@ -337,6 +370,20 @@ sim_svc_find(struct sim_host *h, enum sim_svc_kind kind, uint16_t port)
 	return (NULL);
 }
 
+/* The HTTP, HTTPS or proxy service on a stream port, or NULL. */
+static struct sim_svc *
+sim_svc_stream(struct sim_host *h, uint16_t port)
+{
+	size_t	i;
+
+	for (i = 0; h != NULL && i < h->nsvc; i++) {
+		if ((h->svc[i]->kind == SVC_HTTP ||
+		    h->svc[i]->kind == SVC_PROXY) && h->svc[i]->port == port)
+			return (h->svc[i]);
+	}
+	return (NULL);
+}
+
 /* One service per (address, protocol, port): the last added wins. */
 static struct sim_svc *
 sim_svc_add(struct sim *s, uint32_t ip, enum sim_svc_kind kind, uint16_t port)
@@ -344,6 +391,12 @@ sim_svc_add(struct sim *s, uint32_t ip, enum sim_svc_kind kind, uint16_t port)
 	struct sim_host	*h = sim_host_get(s, ip, 1);
 	struct sim_svc	*svc;
 
+	/* HTTP(S) and proxies share the stream ports. */
+	if ((kind == SVC_HTTP || kind == SVC_PROXY) &&
+	    (svc = sim_svc_stream(h, port)) != NULL) {
+		svc->kind = kind;
+		return (svc);
+	}
 	if ((svc = sim_svc_find(h, kind, port)) != NULL)
 		return (svc);
 	svc = xcalloc(1, sizeof *svc);
@@ -365,6 +418,7 @@ sim_host_add_http(struct sim *s, uint32_t ip, uint16_t port, struct ep_http *h)
 
 	ep_tls_free(svc->tls);
 	svc->tls = NULL;
+	svc->proxy = NULL;
 	svc->http = h;
 }
 
@@ -386,9 +440,26 @@ sim_host_add_https(struct sim *s, uint32_t ip, uint16_t port,
 		return (-1);
 	svc = sim_svc_add(s, ip, SVC_HTTP, port);
 	ep_tls_free(svc->tls);
+	svc->proxy = NULL;
 	svc->http = h;
 	svc->tls = t;
 	return (0);
+}
+
+/* Set up before the run: a service's kind does not change under conns. */
+void
+sim_host_add_proxy(struct sim *s, uint32_t ip, uint16_t port,
+    struct ep_proxy *px, const struct sim_link *up)
+{
+	struct sim_svc	*svc = sim_svc_add(s, ip, SVC_PROXY, port);
+
+	ep_tls_free(svc->tls);
+	svc->tls = NULL;
+	svc->http = NULL;
+	svc->proxy = px;
+	memset(&svc->up, 0, sizeof svc->up);
+	if (up != NULL)
+		svc->up = *up;
 }
 
 /* The TLS server on ip:port, for its statistics, or NULL. */
@@ -661,7 +732,9 @@ sim_dispatch(struct sim *s, struct sim_ev *ev)
 		sim_phone_rearm(s, ev->sp);
 		if (c != NULL) {
 			/* The phone took a segment: room for the next. */
-			if (c->server_open && c->phone_open)
+			if (c->pc != NULL)
+				sim_proxy_sync(s, c);
+			else if (c->server_open && c->phone_open)
 				sim_conn_pump(s, c);
 			sim_conn_unref(s, c);
 		}
@@ -699,16 +772,29 @@ sim_dispatch(struct sim *s, struct sim_ev *ev)
 		c = ev->conn;
 		if (c->server_open) {
 			sim_conn_ep_input(s, c, ev->data, ev->len, ev->eof);
-			sim_conn_pump(s, c);
+			if (c->pc != NULL)
+				sim_proxy_sync(s, c);
+			else
+				sim_conn_pump(s, c);
+			/* A proxy or a leg's origin has nothing for a peer
+			 * that is gone. */
+			if (ev->eof && !c->phone_open &&
+			    (c->pc != NULL || c->sp == NULL))
+				c->server_open = 0;
 		}
 		sim_conn_unref(s, c);
 		break;
 	case SIMEV_PUMP:
 		c = ev->conn;
 		c->pump_armed = 0;
-		if (c->server_open && c->phone_open)
+		if (c->pc != NULL)
+			sim_proxy_sync(s, c);
+		else if (c->server_open && c->phone_open)
 			sim_conn_pump(s, c);
 		sim_conn_unref(s, c);
+		break;
+	case SIMEV_TO_PROXY:
+		sim_proxy_event(s, ev);
 		break;
 	}
 	sim_ev_free(ev);
@@ -801,6 +887,14 @@ sim_conn_maybe_free(struct sim *s, struct sim_conn *c)
 {
 	if (c->pending != 0 || c->phone_open || c->server_open)
 		return;
+	if (c->leg != NULL)
+		sim_proxy_unleg(s, c);
+	if (c->up != NULL) {
+		c->up->leg = NULL;
+		c->up = NULL;
+	}
+	if (c->sp == NULL)
+		LIST_REMOVE(c, lentry);
 	if (c->in_map)
 		hmap_del(&s->conn_by_flow, &c->key, sizeof c->key);
 	if (c->c != NULL)
@@ -817,7 +911,7 @@ sim_conn_to_server(struct sim *s, struct sim_conn *c, const uint8_t *data,
 	struct sim_ev	*ev;
 	emu_time	 at;
 
-	at = sim_arrive(s, s->now, &c->sp->site->link);
+	at = sim_arrive(s, s->now, c->link);
 	if (at < c->last_to_server)
 		at = c->last_to_server;
 	c->last_to_server = at;
@@ -839,10 +933,26 @@ sim_conn_to_phone(struct sim *s, struct sim_conn *c, emu_time base,
 	struct sim_ev	*ev;
 	emu_time	 at;
 
-	at = sim_arrive(s, base, &c->sp->site->link);
+	at = sim_arrive(s, base, c->link);
 	if (at < c->last_to_phone)
 		at = c->last_to_phone;
 	c->last_to_phone = at;
+	if (c->sp == NULL) {
+		/* A leg: the proxy is its client. */
+		ev = sim_ev_new(s, SIMEV_TO_PROXY, at);
+		ev->evtype = type;
+		ev->err = err;
+		if (len != 0) {
+			ev->data = xmalloc(len);
+			memcpy(ev->data, data, len);
+			ev->len = len;
+		}
+		ev->conn = c;
+		c->pending++;
+		if (type == EMU_EV_DATA)
+			c->inflight += len;
+		return;
+	}
 	ev = sim_to_phone(s, c->sp, at, type, c->key.flow, c->svc->host->ip,
 	    c->svc->port, data, len, err);
 	ev->conn = c;
@@ -861,10 +971,12 @@ sim_conn_pump(struct sim *s, struct sim_conn *c)
 	struct sim_ev	*ev;
 	enum ep_pull	 r;
 	emu_time	 at;
+	size_t		 max;
 
-	while (c->server_open && c->phone_open && c->inflight < SIM_WINDOW) {
+	while (c->server_open && c->phone_open &&
+	    (max = sim_conn_window(s, c)) > 0) {
 		dbuf_reset(&s->seg);
-		r = sim_conn_ep_pull(s, c, &at);
+		r = sim_conn_ep_pull(s, c, max, &at);
 		switch (r) {
 		case EP_PULL_NONE:
 			return;
@@ -931,7 +1043,7 @@ sim_phone_open(struct sim *s, struct sim_phone *sp,
 	h = sim_host_get(s, o->dst_ip, 0);
 	if (h == NULL)
 		return;		/* no such host: SYNs vanish */
-	svc = sim_svc_find(h, SVC_HTTP, o->dst_port);
+	svc = sim_svc_stream(h, o->dst_port);
 	if (h->down || svc == NULL) {
 		s->stats.streams_refused++;
 		d = sim_delay(s, link);
@@ -945,23 +1057,36 @@ sim_phone_open(struct sim *s, struct sim_phone *sp,
 	c->key.flow = o->flow;
 	c->sp = sp;
 	c->svc = svc;
+	c->link = link;
 	c->phone_open = c->server_open = 1;
-	s->port_seq++;
-	if (svc->tls != NULL)
-		c->tc = ep_tls_accept(svc->tls, phone_ip(sp->p),
-		    32768 + s->port_seq % 28000, s->now);
-	else {
-		c->c = ep_http_accept(svc->http, phone_ip(sp->p),
-		    32768 + s->port_seq % 28000, s->now);
-		ep_http_conn_pull(c->c);
-	}
+	sim_conn_accept(s, c, phone_ip(sp->p));
 	hmap_put(&s->conn_by_flow, &c->key, sizeof c->key, c);
 	c->in_map = 1;
-	if (c->c != NULL)
-		hmap_put(&s->conn_by_ep, &c->c, sizeof c->c, c);
 	sim_conn_to_phone(s, c, sim_arrive(s, s->now, link), EMU_EV_CONNECTED,
 	    NULL, 0, EMU_OK);
 	c->last_to_server = c->last_to_phone;
+	if (c->pc != NULL)
+		sim_conn_pump(s, c);	/* arms the proxy's head timeout */
+}
+
+/* The server side of a new stream from peer_ip to c->svc. */
+static void
+sim_conn_accept(struct sim *s, struct sim_conn *c, uint32_t peer_ip)
+{
+	struct sim_svc	*svc = c->svc;
+	uint16_t	 port;
+
+	s->port_seq++;
+	port = 32768 + s->port_seq % 28000;
+	if (svc->kind == SVC_PROXY)
+		c->pc = ep_proxy_accept(svc->proxy, peer_ip, port, s->now);
+	else if (svc->tls != NULL)
+		c->tc = ep_tls_accept(svc->tls, peer_ip, port, s->now);
+	else {
+		c->c = ep_http_accept(svc->http, peer_ip, port, s->now);
+		ep_http_conn_pull(c->c);
+		hmap_put(&s->conn_by_ep, &c->c, sizeof c->c, c);
+	}
 }
 
 static void
@@ -1107,8 +1232,11 @@ sim_conn_ep_free(struct sim_conn *c)
 		ep_tls_conn_free(c->svc->tls, c->tc);
 	else if (c->c != NULL)
 		ep_http_conn_free(c->svc->http, c->c);
+	else if (c->pc != NULL)
+		ep_proxy_conn_free(c->svc->proxy, c->pc);
 	c->tc = NULL;
 	c->c = NULL;
+	c->pc = NULL;
 }
 
 static void
@@ -1122,6 +1250,14 @@ sim_conn_ep_input(struct sim *s, struct sim_conn *c, const uint8_t *data,
 			ep_tls_input(c->svc->tls, c->tc, data, len, s->now);
 		return;
 	}
+	if (c->pc != NULL) {
+		if (eof)
+			ep_proxy_eof(c->svc->proxy, c->pc, s->now);
+		else
+			ep_proxy_input(c->svc->proxy, c->pc, data, len,
+			    s->now);
+		return;
+	}
 	ep_out_reset(&s->eout);
 	if (eof)
 		ep_http_eof(c->svc->http, c->c, s->now, &s->eout);
@@ -1131,11 +1267,156 @@ sim_conn_ep_input(struct sim *s, struct sim_conn *c, const uint8_t *data,
 }
 
 static enum ep_pull
-sim_conn_ep_pull(struct sim *s, struct sim_conn *c, emu_time *at)
+sim_conn_ep_pull(struct sim *s, struct sim_conn *c, size_t max, emu_time *at)
 {
 	if (c->tc != NULL)
-		return (ep_tls_pull(c->svc->tls, c->tc, s->now, SIM_SEG_MAX,
+		return (ep_tls_pull(c->svc->tls, c->tc, s->now, max, &s->seg,
+		    at));
+	if (c->pc != NULL)
+		return (ep_proxy_pull(c->svc->proxy, c->pc, s->now, max,
 		    &s->seg, at));
-	return (ep_http_pull(c->svc->http, c->c, s->now, SIM_SEG_MAX,
-	    &s->seg, at));
+	return (ep_http_pull(c->svc->http, c->c, s->now, max, &s->seg, at));
+}
+
+/*
+ * How much c's server may send now: a segment while the phone's window
+ * has room; for a leg, what the proxy takes beyond what is on its way.
+ */
+static size_t
+sim_conn_window(struct sim *s, struct sim_conn *c)
+{
+	size_t	room;
+
+	(void)s;
+	if (c->sp != NULL)
+		return (c->inflight < SIM_WINDOW ? SIM_SEG_MAX : 0);
+	if (c->up == NULL)
+		return (0);
+	room = ep_proxy_room(c->up->svc->proxy, c->up->pc);
+	if (room > SIM_WINDOW)
+		room = SIM_WINDOW;
+	if (room < c->inflight + SIM_LEG_LOW)
+		return (0);	/* the proxy's client reads first */
+	room -= c->inflight;
+	return (room < SIM_SEG_MAX ? room : SIM_SEG_MAX);
+}
+
+/*
+ * After anything reached proxy conn c: open the leg it asks for, give the
+ * client what the proxy has for it, the leg what goes upstream (or its
+ * close), and let the origin send what the proxy has room for.
+ */
+static void
+sim_proxy_sync(struct sim *s, struct sim_conn *c)
+{
+	struct ep_proxy	*px = c->svc->proxy;
+	struct sim_conn	*l;
+	enum ep_pull	 r;
+	uint32_t	 ip;
+	uint16_t	 port;
+
+	if (c->pc == NULL)
+		return;
+	if (ep_proxy_want(px, c->pc, &ip, &port) == EP_PROXY_WANT_OPEN &&
+	    c->leg == NULL)
+		sim_proxy_open(s, c, ip, port);
+	if (c->server_open && c->phone_open)
+		sim_conn_pump(s, c);
+	while ((l = c->leg) != NULL) {
+		dbuf_reset(&s->seg);
+		r = ep_proxy_pull_up(px, c->pc, s->now, SIM_SEG_MAX, &s->seg);
+		if (r == EP_PULL_DATA) {
+			if (l->server_open)
+				sim_conn_to_server(s, l, s->seg.data,
+				    s->seg.len, 0);
+			continue;
+		}
+		if (r == EP_PULL_CLOSE || r == EP_PULL_RESET)
+			sim_proxy_unleg(s, c);
+		break;
+	}
+	if ((l = c->leg) != NULL && l->server_open && l->phone_open)
+		sim_conn_pump(s, l);
+}
+
+/* A leg from proxy conn c's host to ip:port, as a phone's open. */
+static void
+sim_proxy_open(struct sim *s, struct sim_conn *c, uint32_t ip, uint16_t port)
+{
+	struct sim_conn	*l;
+	struct sim_host	*h;
+	struct sim_svc	*svc;
+
+	l = xcalloc(1, sizeof *l);
+	l->link = &c->svc->up;
+	l->up = c;
+	l->phone_open = 1;
+	c->leg = l;
+	LIST_INSERT_HEAD(&s->legs, l, lentry);
+	s->stats.legs++;
+	if ((h = sim_host_get(s, ip, 0)) == NULL)
+		return;		/* SYNs vanish: the proxy times out */
+	svc = sim_svc_stream(h, port);
+	if (h->down || svc == NULL || svc->kind != SVC_HTTP) {
+		s->stats.legs_refused++;
+		sim_conn_to_phone(s, l, sim_arrive(s, s->now, l->link),
+		    EMU_EV_STREAM_ERROR, NULL, 0, EMU_E_CONNECT);
+		return;
+	}
+	l->svc = svc;
+	l->server_open = 1;
+	sim_conn_accept(s, l, c->svc->host->ip);
+	sim_conn_to_phone(s, l, sim_arrive(s, s->now, l->link),
+	    EMU_EV_CONNECTED, NULL, 0, EMU_OK);
+	l->last_to_server = l->last_to_phone;
+}
+
+/* Proxy conn c lets go of its leg: the origin gets a close. */
+static void
+sim_proxy_unleg(struct sim *s, struct sim_conn *c)
+{
+	struct sim_conn	*l = c->leg;
+
+	c->leg = NULL;
+	l->up = NULL;
+	if (l->phone_open) {
+		l->phone_open = 0;
+		if (l->server_open)
+			sim_conn_to_server(s, l, NULL, 0, 1);
+	}
+	sim_conn_maybe_free(s, l);
+}
+
+/* A leg's event for its proxy. */
+static void
+sim_proxy_event(struct sim *s, struct sim_ev *ev)
+{
+	struct sim_conn	*l = ev->conn, *c = l->up;
+	struct ep_proxy	*px;
+
+	if (ev->evtype == EMU_EV_DATA && l->inflight >= ev->len)
+		l->inflight -= ev->len;
+	if (l->phone_open && c != NULL && c->pc != NULL) {
+		px = c->svc->proxy;
+		switch (ev->evtype) {
+		case EMU_EV_CONNECTED:
+			ep_proxy_up_connected(px, c->pc, s->now);
+			break;
+		case EMU_EV_DATA:
+			ep_proxy_up_input(px, c->pc, ev->data, ev->len,
+			    s->now);
+			break;
+		case EMU_EV_CLOSED:
+			ep_proxy_up_eof(px, c->pc, s->now);
+			break;
+		case EMU_EV_STREAM_ERROR:
+			ep_proxy_up_error(px, c->pc, ev->err == EMU_E_CONNECT,
+			    s->now);
+			break;
+		default:
+			break;
+		}
+		sim_proxy_sync(s, c);
+	}
+	sim_conn_unref(s, l);
 }

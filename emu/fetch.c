@@ -493,6 +493,8 @@ fetch_begin(struct fetch *fx, struct phone *p, emu_time now,
 
 	fx->naddr = fx->ai = 0;
 	fx->servip[0] = '\0';
+	/* A past step's deadline (the last SRV target's connect) is over. */
+	fx->deadline = EMU_TIME_NEVER;
 	free(fx->proxy_host);
 	fx->proxy_host = NULL;
 	fx->proxied = 0;

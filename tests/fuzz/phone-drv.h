@@ -303,8 +303,13 @@ drv_timer(struct drv *dv)
 	if (dv->now == EMU_TIME_NEVER)
 		dv->now = EMU_TIME_NEVER - 1;
 	for (spin = 0; phone_deadline(dv->p) <= dv->now; spin++) {
-		if (spin == DRV_TIMER_SPIN)
-			abort();	/* livelock: the clock never moves on */
+		if (spin == DRV_TIMER_SPIN) {
+			/* Livelock: the clock never moves on. */
+			fprintf(stderr, "deadline %llu stays at or before "
+			    "%llu\n", (unsigned long long)phone_deadline(dv->p),
+			    (unsigned long long)dv->now);
+			abort();
+		}
 		drv_event(dv, &(struct emu_event){ .type = EMU_EV_TIMER });
 	}
 }
@@ -883,6 +888,52 @@ drv_param(struct drv *dv, const char *name, const char *value)
 		fprintf(stderr, "%s: %s\n", name, cause);
 		abort();
 	}
+}
+
+/* A fixed DHCP answer (no bytes read): type, option 66 = opt66. */
+static void
+drv_dhcp_fixed(struct drv *dv, enum dhcp_type type, const char *opt66)
+{
+	struct dhcp_msg	 m;
+	struct dbuf	 b;
+
+	dhcp_init(&m);
+	m.op = 2;
+	m.htype = 1;
+	m.hlen = 6;
+	m.xid = dv->xid;
+	m.yiaddr = DRV_PHONE_IP;
+	memcpy(m.chaddr, drv_mac, 6);
+	dhcp_opt_set_u8(&m, DHCP_OPT_MSG_TYPE, type);
+	dhcp_opt_set_u32(&m, DHCP_OPT_SERVER_ID, DRV_DHCP_SRV);
+	dhcp_opt_set_u32(&m, 1, 0xffffff00);
+	dhcp_opt_set_u32(&m, 3, DRV_DHCP_SRV);
+	dhcp_opt_set_u32(&m, 6, DRV_DNS_SRV);
+	dhcp_opt_set_u32(&m, 51, 86400);
+	if (opt66 != NULL)
+		dhcp_opt_set_str(&m, 66, opt66);
+	dbuf_init(&b);
+	dhcp_write(&m, &b);
+	drv_event(dv, &(struct emu_event){ .type = EMU_EV_DGRAM,
+	    .flow = EMU_FLOW_DHCP, .src_ip = DRV_DHCP_SRV,
+	    .src_port = DHCP_SERVER_PORT, .data = b.data, .len = b.len });
+	dbuf_clear(&b);
+}
+
+/*
+ * Power on, DHCP bound, boot delay over, all without reading bytes: the
+ * first resync has started when this returns.
+ */
+static void
+drv_boot(struct drv *dv)
+{
+	drv_event(dv, &(struct emu_event){ .type = EMU_EV_POWER_ON });
+	drv_dhcp_fixed(dv, DHCPOFFER, "10.0.0.5");
+	drv_dhcp_fixed(dv, DHCPACK, "10.0.0.5");
+	if (phone_deadline(dv->p) != EMU_TIME_NEVER &&
+	    phone_deadline(dv->p) > dv->now)
+		dv->now = phone_deadline(dv->p);
+	drv_event(dv, &(struct emu_event){ .type = EMU_EV_TIMER });
 }
 
 /* Power on, then operations by weight until the bytes or steps run out. */

@@ -130,16 +130,7 @@ fuzz_dg_client(struct drv_in *in, uint8_t flags, const char *user,
 	dbuf_reset(&dg.req);
 	drv_event(&dv, &(struct emu_event){ .type = EMU_EV_DATA, .flow = flow,
 	    .data = b.data, .len = b.len });
-	for (i = 0; i < dv.nst; i++) {
-		if (dv.st[i].flow != flow)
-			continue;
-		memmove(&dv.st[i], &dv.st[i + 1],
-		    (dv.nst - i - 1) * sizeof dv.st[0]);
-		dv.nst--;
-		drv_event(&dv, &(struct emu_event){ .type = EMU_EV_CLOSED,
-		    .flow = flow });
-		break;
-	}
+	(void)drv_close(&dv, flow, 0);
 	/* The retry, on a new stream. */
 	if (dv.nst > 0 && dv.st[dv.nst - 1].flow != flow) {
 		dv.st[dv.nst - 1].connected = 1;

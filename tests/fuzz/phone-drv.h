@@ -699,25 +699,22 @@ drv_raw(struct drv *dv)
 	    .flow = s->flow, .data = raw, .len = len });
 }
 
-static void
-drv_eof(struct drv *dv, int reset)
+/* The server side of flow ends: EOF or (reset) an error; 0 if not open. */
+static int
+drv_close(struct drv *dv, uint32_t flow, int reset)
 {
-	struct drv_stream	*s = drv_pick_stream(dv);
-	uint32_t		 flow;
-	size_t			 i;
+	size_t	i;
 
-	if (s == NULL)
-		return;
-	flow = s->flow;
-	/* No more events for it from this side. */
 	for (i = 0; i < dv->nst; i++) {
-		if (dv->st[i].flow == flow) {
-			memmove(&dv->st[i], &dv->st[i + 1],
-			    (dv->nst - i - 1) * sizeof dv->st[0]);
-			dv->nst--;
+		if (dv->st[i].flow == flow)
 			break;
-		}
 	}
+	if (i == dv->nst)
+		return (0);
+	/* No more events for it from this side. */
+	memmove(&dv->st[i], &dv->st[i + 1], (dv->nst - i - 1) *
+	    sizeof dv->st[0]);
+	dv->nst--;
 	if (reset)
 		drv_event(dv, &(struct emu_event){
 		    .type = EMU_EV_STREAM_ERROR, .flow = flow,
@@ -725,6 +722,16 @@ drv_eof(struct drv *dv, int reset)
 	else
 		drv_event(dv, &(struct emu_event){ .type = EMU_EV_CLOSED,
 		    .flow = flow });
+	return (1);
+}
+
+static void
+drv_eof(struct drv *dv, int reset)
+{
+	struct drv_stream	*s = drv_pick_stream(dv);
+
+	if (s != NULL)
+		(void)drv_close(dv, s->flow, reset);
 }
 
 static void

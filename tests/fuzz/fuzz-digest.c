@@ -75,7 +75,6 @@ fuzz_dg_client(struct drv_in *in, uint8_t flags, const char *user,
 	char		*s, *cause = NULL;
 	const char	*chal, *authz;
 	const EVP_MD	*md;
-	size_t		 i;
 	uint32_t	 flow;
 	int		 rc;
 

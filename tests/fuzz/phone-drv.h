@@ -31,6 +31,9 @@
 
 #include "emu/emu.h"
 
+/* Each target uses part of the driver. */
+#define DRV_UNUSED	__attribute__((unused))
+
 #define DRV_STEPS	256	/* operations per input */
 #define DRV_TIMER_SPIN	64	/* timer events without the clock moving */
 #define DRV_STREAMS	8	/* stream flows remembered */
@@ -140,14 +143,14 @@ drv_u32(struct drv_in *in)
 	return (v << 16 | drv_u16(in));
 }
 
-static int
+static DRV_UNUSED int
 drv_done(const struct drv_in *in)
 {
 	return (in->off >= in->n);
 }
 
 /* A piece: a 16-bit length (capped by max and what is left), the bytes. */
-static const uint8_t *
+static DRV_UNUSED const uint8_t *
 drv_piece(struct drv_in *in, size_t max, size_t *len)
 {
 	size_t	n = drv_u16(in);
@@ -162,7 +165,7 @@ drv_piece(struct drv_in *in, size_t max, size_t *len)
 }
 
 /* A short string piece (length byte), NUL-terminated in buf. */
-static const char *
+static DRV_UNUSED const char *
 drv_str(struct drv_in *in, char *buf, size_t size)
 {
 	size_t	n = drv_u8(in);
@@ -178,7 +181,7 @@ drv_str(struct drv_in *in, char *buf, size_t size)
 }
 
 /* Read the phone's actions: remember flows, DHCP xid, DNS questions. */
-static void
+static DRV_UNUSED void
 drv_actions(struct drv *dv)
 {
 	size_t			 i, j;
@@ -281,7 +284,7 @@ drv_actions(struct drv *dv)
 	emu_outbox_clear(&dv->out);
 }
 
-static void
+static DRV_UNUSED void
 drv_event(struct drv *dv, const struct emu_event *ev)
 {
 	phone_handle(dv->p, ev, dv->now, &dv->out);
@@ -289,7 +292,7 @@ drv_event(struct drv *dv, const struct emu_event *ev)
 }
 
 /* The next deadline, or a jump; then every timer due, bounded. */
-static void
+static DRV_UNUSED void
 drv_timer(struct drv *dv)
 {
 	emu_time	dl = phone_deadline(dv->p), jump;
@@ -314,7 +317,7 @@ drv_timer(struct drv *dv)
 	}
 }
 
-static void
+static DRV_UNUSED void
 drv_dhcp(struct drv *dv)
 {
 	struct dhcp_msg	 m;
@@ -361,7 +364,7 @@ drv_dhcp(struct drv *dv)
 	dbuf_clear(&b);
 }
 
-static struct drv_dgram *
+static DRV_UNUSED struct drv_dgram *
 drv_pick_dgram(struct drv *dv, int dns)
 {
 	size_t	i, n = 0, want = drv_u8(&dv->in);
@@ -380,7 +383,7 @@ drv_pick_dgram(struct drv *dv, int dns)
 	return (NULL);
 }
 
-static void
+static DRV_UNUSED void
 drv_dns(struct drv *dv)
 {
 	struct drv_dgram	*g = drv_pick_dgram(dv, 1);
@@ -450,7 +453,7 @@ drv_dns(struct drv *dv)
 	dbuf_clear(&b);
 }
 
-static struct drv_stream *
+static DRV_UNUSED struct drv_stream *
 drv_pick_stream(struct drv *dv)
 {
 	if (dv->nst == 0)
@@ -462,7 +465,7 @@ drv_pick_stream(struct drv *dv)
 }
 
 /* A stream the phone asked for, connected first if it was not. */
-static struct drv_stream *
+static DRV_UNUSED struct drv_stream *
 drv_stream(struct drv *dv)
 {
 	struct drv_stream	*s = drv_pick_stream(dv);
@@ -484,7 +487,7 @@ drv_stream(struct drv *dv)
 }
 
 /* Send b on flow, cut in up to three segments. */
-static void
+static DRV_UNUSED void
 drv_segments(struct drv *dv, uint32_t flow, const struct dbuf *b)
 {
 	size_t	off = 0, n, left, i, j;
@@ -507,7 +510,7 @@ drv_segments(struct drv *dv, uint32_t flow, const struct dbuf *b)
 }
 
 /* gzip (RFC 1952) of data into b. */
-static void
+static DRV_UNUSED void
 drv_gzip(const uint8_t *data, size_t len, struct dbuf *b)
 {
 	z_stream	z;
@@ -529,7 +532,7 @@ drv_gzip(const uint8_t *data, size_t len, struct dbuf *b)
 }
 
 /* openssl enc -aes-256-cbc -md sha256 -k key: "Salted__", salt, data. */
-static void
+static DRV_UNUSED void
 drv_encrypt(const char *key, const uint8_t *salt, const uint8_t *data,
     size_t len, struct dbuf *b)
 {
@@ -582,7 +585,7 @@ static const char *const drv_hdrs[] = {
  * A response from pieces.  Body kinds: raw, a flat profile around the
  * bytes, that gzipped, that encrypted with the setup's key.
  */
-static void
+static DRV_UNUSED void
 drv_http(struct drv *dv)
 {
 	struct drv_stream	*s = drv_stream(dv);
@@ -685,7 +688,7 @@ drv_http(struct drv *dv)
 	dbuf_clear(&tmp);
 }
 
-static void
+static DRV_UNUSED void
 drv_raw(struct drv *dv)
 {
 	struct drv_stream	*s = drv_stream(dv);
@@ -700,7 +703,7 @@ drv_raw(struct drv *dv)
 }
 
 /* The server side of flow ends: EOF or (reset) an error; 0 if not open. */
-static int
+static DRV_UNUSED int
 drv_close(struct drv *dv, uint32_t flow, int reset)
 {
 	size_t	i;
@@ -725,7 +728,7 @@ drv_close(struct drv *dv, uint32_t flow, int reset)
 	return (1);
 }
 
-static void
+static DRV_UNUSED void
 drv_eof(struct drv *dv, int reset)
 {
 	struct drv_stream	*s = drv_pick_stream(dv);
@@ -734,7 +737,7 @@ drv_eof(struct drv *dv, int reset)
 		(void)drv_close(dv, s->flow, reset);
 }
 
-static void
+static DRV_UNUSED void
 drv_tftp(struct drv *dv)
 {
 	struct drv_dgram	*g = drv_pick_dgram(dv, 0);
@@ -817,7 +820,7 @@ static const char *const drv_rules[] = {
 };
 #define DRV_NRULES	(sizeof drv_rules / sizeof drv_rules[0])
 
-static const char *
+static DRV_UNUSED const char *
 drv_text(struct drv *dv, char *buf, size_t size)
 {
 	uint8_t	k = drv_u8(&dv->in);
@@ -830,7 +833,7 @@ drv_text(struct drv *dv, char *buf, size_t size)
 	return (buf);
 }
 
-static void
+static DRV_UNUSED void
 drv_set(struct drv *dv)
 {
 	char		 buf[512], *cause = NULL;
@@ -846,7 +849,7 @@ drv_set(struct drv *dv)
 		free(cause);
 }
 
-static void
+static DRV_UNUSED void
 drv_power(struct drv *dv)
 {
 	static const enum emu_ev_type	types[] = { EMU_EV_POWER_OFF,
@@ -862,7 +865,7 @@ drv_power(struct drv *dv)
 	    NULL });
 }
 
-static void
+static DRV_UNUSED void
 drv_init(struct drv *dv, const uint8_t *data, size_t size)
 {
 	struct phone_conf	c;
@@ -886,7 +889,7 @@ drv_init(struct drv *dv, const uint8_t *data, size_t size)
 }
 
 /* Set a parameter before power-on; a bad value is the target's bug. */
-static void
+static DRV_UNUSED void
 drv_param(struct drv *dv, const char *name, const char *value)
 {
 	char	*cause = NULL;
@@ -898,7 +901,7 @@ drv_param(struct drv *dv, const char *name, const char *value)
 }
 
 /* A fixed DHCP answer (no bytes read): type, option 66 = opt66. */
-static void
+static DRV_UNUSED void
 drv_dhcp_fixed(struct drv *dv, enum dhcp_type type, const char *opt66)
 {
 	struct dhcp_msg	 m;
@@ -931,7 +934,7 @@ drv_dhcp_fixed(struct drv *dv, enum dhcp_type type, const char *opt66)
  * Power on, DHCP bound, boot delay over, all without reading bytes: the
  * first resync has started when this returns.
  */
-static void
+static DRV_UNUSED void
 drv_boot(struct drv *dv)
 {
 	drv_event(dv, &(struct emu_event){ .type = EMU_EV_POWER_ON });
@@ -944,7 +947,7 @@ drv_boot(struct drv *dv)
 }
 
 /* Power on, then operations by weight until the bytes or steps run out. */
-static void
+static DRV_UNUSED void
 drv_run(struct drv *dv)
 {
 	unsigned	total = 0, pick, i, step;
@@ -1004,7 +1007,7 @@ drv_run(struct drv *dv)
 	}
 }
 
-static void
+static DRV_UNUSED void
 drv_fini(struct drv *dv)
 {
 	phone_free(dv->p);

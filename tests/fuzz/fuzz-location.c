@@ -30,7 +30,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct drv	 dv;
 	struct drv_in	 in = { data, size, 0 };
 	char		*line, *base, *ref;
-	size_t		 i;
+	size_t		 i, n;
 
 	line = malloc(FUZZ_LOC_MAX + 1);
 	base = malloc(FUZZ_LOC_MAX + 16);
@@ -39,13 +39,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	fuzz_location_line(&in, line, FUZZ_LOC_MAX);
 	fuzz_location_line(&in, ref, FUZZ_LOC_MAX);
-	/* A base the phone could hold: http(s), no white space. */
+	/*
+	 * A base the phone could hold: http(s), a host, a path, no white
+	 * space and no fragment.
+	 */
 	for (i = 0; line[i] != '\0'; i++) {
-		if ((unsigned char)line[i] <= ' ' || line[i] == 0x7f)
+		if ((unsigned char)line[i] <= ' ' || line[i] == 0x7f ||
+		    line[i] == '#')
 			line[i] = '_';
 	}
-	snprintf(base, FUZZ_LOC_MAX + 16, "%s://%s",
-	    (line[0] & 1) ? "https" : "http", line);
+	n = strcspn(line, "/?");
+	snprintf(base, FUZZ_LOC_MAX + 16, "%s://%s%.*s%s%s",
+	    (line[0] & 1) ? "https" : "http", n == 0 ? "h" : "", (int)n, line,
+	    line[n] == '/' ? "" : "/", line + n);
 	fuzz_location_check(base, ref);
 	fuzz_location_check("http://10.0.0.5/a/b/c.xml?q=1#f", ref);
 

@@ -27,7 +27,9 @@
 
 #include "emu.h"
 
+#ifndef INTERN_SWEEP_MIN	/* fuzz builds sweep often to catch misuse */
 #define INTERN_SWEEP_MIN	(1024 * 1024)	/* bytes allocated between sweeps */
+#endif
 #define INTERN_PINNED		UINT32_MAX
 
 struct intern_ent {

@@ -405,10 +405,18 @@ uint64_t	 prng_range(struct prng *r, uint64_t n);	/* [0, n] */
 /* intern.c: fleet-wide string intern table */
 struct intern	*intern_create(void);
 void		 intern_free(struct intern *in);
-/* Same content, same pointer; valid until intern_free(). */
+/*
+ * Same content, same pointer.  The caller holds one reference, dropped
+ * with intern_unref(); an unreferenced string stays valid until the next
+ * intern_collect() (or intern_free()).
+ */
 const char	*intern_str(struct intern *in, const char *s);
 const char	*intern_mem(struct intern *in, const char *s, size_t len);
-size_t		 intern_count(const struct intern *in);
+const char	*intern_ref(const char *s);	/* +1, returns s; NULL ok */
+void		 intern_unref(const char *s);	/* NULL ok */
+/* Frees unreferenced strings when worth it; no borrowed pointer may live. */
+void		 intern_collect(struct intern *in);
+size_t		 intern_count(const struct intern *in);	/* garbage included */
 size_t		 intern_bytes(const struct intern *in);
 
 /* param.c: the parameter schema (spec 7), one const table */
@@ -522,7 +530,7 @@ struct pset_ent {
 	uint16_t	 id;
 	uint8_t		 ua;		/* enum param_ua */
 	uint8_t		 flags;		/* PSET_* */
-	const char	*val;		/* interned: never freed here */
+	const char	*val;		/* interned: one reference held */
 };
 struct pset {
 	struct pset_ent	*ent;		/* owned, sorted by id */
@@ -533,7 +541,7 @@ void		 pset_clear(struct pset *ps);	/* frees; back to defaults */
 const char	*pset_get(const struct pset *ps, int id);
 enum param_ua	 pset_ua(const struct pset *ps, int id);
 int		 pset_is_local(const struct pset *ps, int id);
-/* val must be interned (intern_str) */
+/* val must be interned (intern_str); the set takes its own reference */
 void		 pset_set(struct pset *ps, int id, const char *val, int local);
 void		 pset_set_ua(struct pset *ps, int id, enum param_ua ua);
 
@@ -555,8 +563,8 @@ int		 sched_valid(const char *spec, char **cause);
 struct profile_ent {
 	int32_t		 id;		/* param id, or -1 unknown (permissive) */
 	uint32_t	 line;
-	const char	*name;		/* interned: element name (or alias target) */
-	const char	*value;		/* interned; NULL: keep value (8.2 r4) */
+	const char	*name;		/* interned (a ref): element name (or alias target) */
+	const char	*value;		/* interned (a ref); NULL: keep value (8.2 r4) */
 	int8_t		 ua;		/* enum param_ua, or -1 absent */
 	uint8_t		 preserve;	/* preserve-value="y" */
 };

@@ -163,6 +163,7 @@ static void	fetch_tftp_input(struct fetch *, struct phone *,
 static void	fetch_tftp_retransmit(struct fetch *, struct phone *,
 		    emu_time, struct emu_outbox *);
 static void	fetch_digest_hex(const EVP_MD *, const char *, char *);
+static char	*fetch_quote(const char *);
 static int	fetch_is_class_c(enum emu_err);
 static void	fetch_tls_start(struct fetch *, struct phone *, emu_time,
 		    struct emu_outbox *);
@@ -499,6 +500,8 @@ fetch_begin(struct fetch *fx, struct phone *p, emu_time now,
 
 	fx->naddr = fx->ai = 0;
 	fx->servip[0] = '\0';
+	/* A past step's deadline (the last SRV target's connect) is over. */
+	fx->deadline = EMU_TIME_NEVER;
 	free(fx->proxy_host);
 	fx->proxy_host = NULL;
 	fx->proxied = 0;
@@ -1305,6 +1308,30 @@ fetch_digest_hex(const EVP_MD *md, const char *in, char *hex)
 }
 
 /*
+ * A quoted-string (RFC 9110 5.6.4) with '"' and '\\' escaped, or NULL if s
+ * holds a control character, which no quoted-string can carry.
+ */
+static char *
+fetch_quote(const char *s)
+{
+	struct dbuf	b;
+
+	dbuf_init(&b);
+	dbuf_add_u8(&b, '"');
+	for (; *s != '\0'; s++) {
+		if (((unsigned char)*s < 0x20 && *s != '\t') || *s == 0x7f) {
+			dbuf_clear(&b);
+			return (NULL);
+		}
+		if (*s == '"' || *s == '\\')
+			dbuf_add_u8(&b, '\\');
+		dbuf_add_u8(&b, *s);
+	}
+	dbuf_add_u8(&b, '"');
+	return ((char *)dbuf_steal(&b, NULL));
+}
+
+/*
  * 9.4: credentials from the rule, else the profile account (or the proxy
  * account for 407); Basic or Digest as the challenge asks.
  */
@@ -1316,6 +1343,7 @@ fetch_auth(struct fetch *fx, struct phone *p, int proxy)
 	char		 opaque[256];
 	char		*a1, *a2, *resp, *up, *b64, **slot;
 	char		 ha1[129], ha2[129], rh[129], cnonce[17];
+	char		*q_user, *q_realm, *q_nonce, *q_uri, *q_opaque;
 	const char	*uri;
 	const EVP_MD	*md;
 
@@ -1357,6 +1385,21 @@ fetch_auth(struct fetch *fx, struct phone *p, int proxy)
 			opaque[0] = '\0';
 		md = pf_strcasecmp_ascii(algo, "SHA-256") == 0 ? EVP_sha256() :
 		    EVP_md5();
+		/* Echoed values are quoted again; any with a CTL: no answer. */
+		q_user = fetch_quote(user);
+		q_realm = fetch_quote(realm);
+		q_nonce = fetch_quote(nonce);
+		q_uri = fetch_quote(uri);
+		q_opaque = fetch_quote(opaque);
+		if (q_user == NULL || q_realm == NULL || q_nonce == NULL ||
+		    q_uri == NULL || q_opaque == NULL) {
+			free(q_user);
+			free(q_realm);
+			free(q_nonce);
+			free(q_uri);
+			free(q_opaque);
+			return (-1);
+		}
 		snprintf(cnonce, sizeof cnonce, "%016llx",
 		    (unsigned long long)prng_next(&p->rng));
 		xasprintf(&a1, "%s:%s:%s", user, realm, pass);
@@ -1369,15 +1412,22 @@ fetch_auth(struct fetch *fx, struct phone *p, int proxy)
 		else
 			xasprintf(&resp, "%s:%s:%s", ha1, nonce, ha2);
 		fetch_digest_hex(md, resp, rh);
-		xasprintf(slot, "%s: Digest username=\"%s\", "
-		    "realm=\"%s\", nonce=\"%s\", uri=\"%s\", algorithm=%s, "
-		    "response=\"%s\"%s%s%s%s%s%s",
-		    proxy ? "Proxy-Authorization" : "Authorization", user, realm,
-		    nonce, uri, algo, rh,
+		/* The algorithm named is the one used, never echoed text. */
+		xasprintf(slot, "%s: Digest username=%s, "
+		    "realm=%s, nonce=%s, uri=%s, algorithm=%s, "
+		    "response=\"%s\"%s%s%s%s%s",
+		    proxy ? "Proxy-Authorization" : "Authorization", q_user,
+		    q_realm, q_nonce, q_uri,
+		    md == EVP_sha256() ? "SHA-256" : "MD5", rh,
 		    qop[0] != '\0' ? ", qop=auth, nc=00000001, cnonce=\"" : "",
 		    qop[0] != '\0' ? cnonce : "", qop[0] != '\0' ? "\"" : "",
-		    opaque[0] != '\0' ? ", opaque=\"" : "", opaque,
-		    opaque[0] != '\0' ? "\"" : "");
+		    opaque[0] != '\0' ? ", opaque=" : "",
+		    opaque[0] != '\0' ? q_opaque : "");
+		free(q_user);
+		free(q_realm);
+		free(q_nonce);
+		free(q_uri);
+		free(q_opaque);
 		free(a1);
 		free(a2);
 		free(resp);

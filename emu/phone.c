@@ -114,6 +114,11 @@ phone_free(struct phone *p)
 	free(p->m_scheme);
 	free(p->m_serv);
 	free(p->m_path);
+	intern_unref(p->model);
+	intern_unref(p->serial);
+	intern_unref(p->hwver);
+	intern_unref(p->swver);
+	intern_unref(p->swver2);
 	free(p);
 }
 
@@ -285,6 +290,7 @@ phone_handle(struct phone *p, const struct emu_event *ev, emu_time now,
 	if (p->powered)
 		phone_reap(p, now, out);
 	p->out = NULL;
+	intern_collect(p->ctx->intern);	/* nothing borrowed is alive */
 }
 
 /* Every timer that is due, each checked against now (STYLE.md 3). */
@@ -514,7 +520,10 @@ phone_param_default(const struct phone *p, int id)
 void
 phone_set_id(struct phone *p, int id, const char *value, int local)
 {
-	pset_set(&p->ps, id, intern_str(p->ctx->intern, value), local);
+	const char	*v = intern_str(p->ctx->intern, value);
+
+	pset_set(&p->ps, id, v, local);
+	intern_unref(v);
 }
 
 const char *
@@ -542,6 +551,7 @@ phone_set(struct phone *p, const char *name, const char *value, int local,
 	phone_set_id(p, id, value, local);
 	if (local)
 		prov_local_change(p, -1, p->now, NULL);
+	intern_collect(p->ctx->intern);
 	return (0);
 }
 

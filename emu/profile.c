@@ -6,7 +6,8 @@
  * struct profile: the parameters to apply, in document order, and a note for
  * every element that was ignored or rejected.  Applying is the phone's
  * business (prov.c); this module only parses, checks values against the
- * schema (param.c) and interns them.
+ * schema (param.c) and interns them, checked first so that a rejected value
+ * is never interned.  A profile holds a reference to each name and value.
  *
  * libxml2 reads from memory with XML_PARSE_NONET and without NOENT or
  * DTDLOAD.  phonefleet's choice: a document with a DOCTYPE is corrupt.  A
@@ -80,7 +81,7 @@ static void	 profile_nested(struct profile_parser *, xmlNodePtr,
 static char	*profile_rule_check(struct phone *, const struct profile_ent *);
 static void	 profile_attr(struct profile_parser *, xmlAttrPtr,
 		    const char *, uint32_t, int *, int *);
-static const char *profile_value(struct profile_parser *, xmlNodePtr);
+static char	*profile_value(xmlNodePtr);
 static void	 profile_note(struct profile_parser *, uint32_t, const char *,
 		    int, char *);
 static struct profile_ent *profile_ent_add(struct profile_parser *);
@@ -654,6 +655,7 @@ profile_param(struct profile_parser *pp, xmlNodePtr node, const char *name)
 	struct profile_ent	*e;
 	xmlAttrPtr		 at;
 	const char		*value;
+	char			*text;
 	uint32_t		 line = profile_line(node);
 	int			 id, has_attr = 0, ua = -1, preserve = 0;
 	char			*cause;
@@ -686,13 +688,17 @@ profile_param(struct profile_parser *pp, xmlNodePtr node, const char *name)
 
 	/* Spec 8.2 rule 4: attributes and no content keep the value. */
 	if (node->children == NULL && has_attr)
-		value = NULL;
+		text = NULL;
 	else
-		value = profile_value(pp, node);
-	if (id >= 0 && param_validate(id, value, &cause) != 0) {
+		text = profile_value(node);
+	/* Checked before interning: a rejected value is never kept. */
+	if (id >= 0 && param_validate(id, text, &cause) != 0) {
 		profile_note(pp, line, name, 1, cause);
+		free(text);
 		return;
 	}
+	value = text == NULL ? NULL : intern_str(pp->ctx->intern, text);
+	free(text);
 
 	e = profile_ent_add(pp);
 	e->id = id;
@@ -779,17 +785,16 @@ profile_attr(struct profile_parser *pp, xmlAttrPtr at, const char *name,
 /*
  * Spec 8.2: entity and character references are decoded (libxml2 did),
  * leading and trailing white space removed, new lines become spaces, and a
- * value written as "" is empty.  Interned.
+ * value written as "" is empty.  The caller frees the result.
  */
-static const char *
-profile_value(struct profile_parser *pp, xmlNodePtr node)
+static char *
+profile_value(xmlNodePtr node)
 {
 	xmlChar		*content;
-	char		*s, *end, *p;
-	const char	*v;
+	char		*s, *end, *p, *v;
 
 	if ((content = xmlNodeGetContent(node)) == NULL)
-		return (intern_str(pp->ctx->intern, ""));
+		return (xstrdup(""));
 	s = (char *)content;
 	while (profile_is_space((unsigned char)*s))
 		s++;
@@ -802,7 +807,7 @@ profile_value(struct profile_parser *pp, xmlNodePtr node)
 	}
 	if (end - s == 2 && s[0] == '"' && s[1] == '"')
 		end = s;
-	v = intern_mem(pp->ctx->intern, s, end - s);
+	v = xstrndup(s, end - s);
 	xmlFree(content);
 	return (v);
 }
@@ -884,6 +889,10 @@ profile_free(struct profile *pr)
 	for (i = 0; i < pr->nrej; i++) {
 		free(pr->rej[i].name);
 		free(pr->rej[i].reason);
+	}
+	for (i = 0; i < pr->n; i++) {
+		intern_unref(pr->ent[i].name);
+		intern_unref(pr->ent[i].value);
 	}
 	free(pr->rej);
 	free(pr->ent);

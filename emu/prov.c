@@ -66,6 +66,7 @@ static enum emu_err prov_apply_body(struct phone *, const uint8_t *, size_t,
 		    struct emu_outbox *);
 static int	prov_decrypt_cbc(const uint8_t *, size_t, const char *,
 		    const EVP_MD *, struct dbuf *);
+static int	prov_looks_plain(const struct dbuf *);
 static int	prov_fw_at_least(struct phone *, const char *);
 static void	prov_cloud_req(struct phone *, struct fetch_req *);
 
@@ -861,9 +862,16 @@ prov_apply_body(struct phone *p, const uint8_t *data, size_t len,
 			err = EMU_E_DECRYPT;
 			goto done;
 		}
-		/* 11.2: SHA-256 derivation, then MD5 (OpenSSL 1.0.x). */
-		if (prov_decrypt_cbc(data, len, key, EVP_sha256(), &dec) != 0 &&
-		    prov_decrypt_cbc(data, len, key, EVP_md5(), &dec) != 0) {
+		/*
+		 * 11.2: SHA-256 derivation, then MD5 (OpenSSL 1.0.x).  The
+		 * wrong derivation passes the padding check once in 256
+		 * salts: a text that is neither XML nor gzip tries MD5 too.
+		 */
+		rc = prov_decrypt_cbc(data, len, key, EVP_sha256(), &dec) == 0;
+		if ((!rc || !prov_looks_plain(&dec)) &&
+		    prov_decrypt_cbc(data, len, key, EVP_md5(), &dec) != 0 &&
+		    (!rc || prov_decrypt_cbc(data, len, key, EVP_sha256(),
+		    &dec) != 0)) {
 			err = EMU_E_DECRYPT;
 			goto done;
 		}
@@ -947,6 +955,24 @@ prov_decrypt_cbc(const uint8_t *data, size_t len, const char *key,
 	}
 	EVP_CIPHER_CTX_free(c);
 	return (rc);
+}
+
+/* A decrypted body that can be a profile: XML ('<' after a BOM and
+ * white space) or gzip. */
+static int
+prov_looks_plain(const struct dbuf *b)
+{
+	const uint8_t	*d = b->data;
+	size_t		 i = 0;
+
+	if (b->len >= 2 && d[0] == 0x1f && d[1] == 0x8b)
+		return (1);
+	if (b->len >= 3 && memcmp(d, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < b->len && (d[i] == ' ' || d[i] == '\t' || d[i] == '\r' ||
+	    d[i] == '\n'))
+		i++;
+	return (i < b->len && d[i] == '<');
 }
 
 /* 3.4 step 6: outcome A. */

@@ -9,7 +9,9 @@
  * override reads as its schema default with ua="rw".  An override that says
  * nothing a default would not say (value equal to the default, not local,
  * ua="rw") is dropped, so that phones provisioned with a full template stay
- * small.  Values are never copied or freed here: they are interned.
+ * small.  Values are never copied here: they are interned, and every
+ * override holds one reference to its value (dropped when the value is
+ * replaced, the override dropped or the set cleared).
  */
 
 #include <assert.h>
@@ -33,6 +35,12 @@ pset_init(struct pset *ps)
 void
 pset_clear(struct pset *ps)
 {
+	size_t	i;
+
+	for (i = 0; i < ps->n; i++) {
+		if (ps->ent[i].flags & PSET_VALUE)
+			intern_unref(ps->ent[i].val);
+	}
 	free(ps->ent);
 	pset_init(ps);
 }
@@ -83,6 +91,9 @@ pset_set(struct pset *ps, int id, const char *val, int local)
 	assert(val != NULL);
 	if ((e = pset_find(ps, id)) == NULL)
 		e = pset_add(ps, id);
+	intern_ref(val);
+	if (e->flags & PSET_VALUE)
+		intern_unref(e->val);
 	e->val = val;
 	e->flags |= PSET_VALUE;
 	if (local)
@@ -164,6 +175,8 @@ pset_drop_if_default(struct pset *ps, struct pset_ent *e)
 	if ((e->flags & PSET_VALUE) &&
 	    strcmp(e->val, param_table[e->id].def) != 0)
 		return;
+	if (e->flags & PSET_VALUE)
+		intern_unref(e->val);
 	i = e - ps->ent;
 	memmove(&ps->ent[i], &ps->ent[i + 1], (ps->n - i - 1) * sizeof *e);
 	ps->n--;

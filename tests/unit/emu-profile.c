@@ -960,6 +960,66 @@ test_check_fidelity(void **state)
 	profile_unref(pr);
 }
 
+/*
+ * Scale (DESIGN.md): a rejected value is checked before it is interned, so
+ * it costs the fleet nothing; an accepted one is released with the last
+ * profile that holds it.
+ */
+#define BIG_VALUE	(1024 * 1024)
+static char *
+big_profile(const char *name, int seq)
+{
+	char	*text, *v;
+
+	v = malloc(BIG_VALUE + 1);
+	assert_non_null(v);
+	memset(v, 'x', BIG_VALUE);
+	v[BIG_VALUE] = '\0';
+	snprintf(v, 8, "%06d", seq);
+	v[6] = 'x';
+	assert_true(asprintf(&text, "<flat-profile><%s>%s</%s></flat-profile>",
+	    name, v, name) > 0);
+	free(v);
+	return (text);
+}
+
+static void
+test_intern_bounded(void **state)
+{
+	struct emu_ctx	*ctx = *state;
+	struct profile	*pr;
+	char		*text, *cause = NULL;
+	size_t		 count, bytes;
+	int		 i;
+
+	intern_collect(ctx->intern);
+	count = intern_count(ctx->intern);
+	bytes = intern_bytes(ctx->intern);
+
+	/* Not a number: rejected, and never in the table. */
+	text = big_profile("Resync_Periodic", 0);
+	if (profile_parse(ctx, (const uint8_t *)text, strlen(text), NULL, &pr,
+	    &cause) != 0)
+		fail_msg("%s", cause);
+	assert_int_equal(pr->n, 0);
+	assert_int_equal(pr->nrej, 1);
+	assert_int_equal(intern_count(ctx->intern), count);
+	profile_unref(pr);
+	free(text);
+
+	/* Accepted, changing: released with each profile. */
+	for (i = 1; i <= 32; i++) {
+		text = big_profile("GPP_A", i);
+		pr = parse(ctx, text);
+		assert_int_equal(pr->n, 1);
+		assert_int_equal(strlen(pr->ent[0].value), BIG_VALUE);
+		profile_unref(pr);
+		free(text);
+		intern_collect(ctx->intern);
+		assert_true(intern_bytes(ctx->intern) <= bytes + 4 * BIG_VALUE);
+	}
+}
+
 int
 main(void)
 {
@@ -986,6 +1046,7 @@ main(void)
 		cmocka_unit_test(test_cache),
 		cmocka_unit_test(test_cache_full),
 		cmocka_unit_test(test_check_report),
+		cmocka_unit_test(test_intern_bounded),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, teardown));

@@ -214,6 +214,16 @@ report_text(FILE *f, const struct run_result *r)
 	}
 	if (any)
 		fputc('\n', f);
+	/* 4.8: phones per customization state, at the end of the run. */
+	for (i = 0, any = 0; i < CUST__COUNT; i++) {
+		if (r->cust[i] == 0)
+			continue;
+		fprintf(f, "%s %s %llu", any ? "," : "customization:",
+		    cust_state_name(i), (unsigned long long)r->cust[i]);
+		any = 1;
+	}
+	if (any)
+		fputc('\n', f);
 
 	if (r->failed == 0)
 		fprintf(f, "result: PASS (%u expectation%s held)\n", r->passed,
@@ -277,6 +287,15 @@ report_json(FILE *f, const struct run_result *r)
 		any = 1;
 	}
 	fputs(any ? "\n  }" : "}", f);
+
+	/* Every state, in the enum's order: the same keys every run. */
+	fputs(",\n  \"customization\": {", f);
+	for (i = 0; i < CUST__COUNT; i++) {
+		fputs(i == 0 ? "\n    " : ",\n    ", f);
+		report_json_str(f, cust_state_name(i));
+		fprintf(f, ": %llu", (unsigned long long)r->cust[i]);
+	}
+	fputs("\n  }", f);
 
 	fputs(",\n  \"expectations\": [", f);
 	for (i = 0; i < r->nres; i++) {

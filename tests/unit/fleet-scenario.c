@@ -469,7 +469,7 @@ static const char *const bad_lines[] = {
 	"17: <site subnet=\"10.3.0.0/33\">: subnet must be "
 	"address/prefix, prefix 1..30 (e.g. 10.1.0.0/16)",
 	"18: <server address=\"10.1.0.999\">: address is not an IPv4 address",
-	"18: <server name=\"prov\">: needs http= or tftp= (a port), or both",
+	"18: <server name=\"prov\">: needs http=, https= or tftp= (a port)",
 	"19: <file path=\"x.xml\">: path must start with '/' and have "
 	"no spaces",
 	"20: <file src=\"scenario-files/missing.xml\">: cannot read "
@@ -578,7 +578,7 @@ static const char *const bad_lines[] = {
 	"78: <last-resync err=\"kaboom\">: unknown error text (\"\" for "
 	"none, \"file not found\", \"timeout\", ...: docs/scenario.md)",
 	"79: <last-resync status=\"2000\">: status must be 0..999",
-	"80: <last-resync>: needs class=, err=, status= or url=",
+	"80: <last-resync>: needs class=, err=, cause=, status= or url=",
 	"81: <next-resync in=\"1m\">: give in= (and tolerance=) or "
 	"min=/max=, not both",
 	"82: <next-resync none=\"yes\">: none=\"yes\" takes no other attribute",

@@ -196,6 +196,17 @@ test_text(void **state)
 	assert_null(strstr(s, "errors:"));
 	assert_non_null(strstr(s, "\ncustomization: Pending 6, "));
 	free(s);
+	/* Causes that share a $ERR text are counted once, under it. */
+	fx.r.by_err[EMU_E_TLS_EXPIRED] = 1;
+	fx.r.by_err[EMU_E_TLS_NAME] = 2;
+	s = write_report(&fx.r, REPORT_TEXT);
+	assert_non_null(strstr(s, "\nerrors: tls handshake failed 3\n"));
+	free(s);
+	s = write_report(&fx.r, REPORT_JSON);
+	assert_non_null(strstr(s, "\"errors\": {\n    \"tls handshake "
+	    "failed\": 3\n  },\n"));
+	free(s);
+	memset(fx.r.by_err, 0, sizeof fx.r.by_err);
 	fx.r.nres = 0;
 	fx.r.passed = 0;
 	s = write_report(&fx.r, REPORT_TEXT);

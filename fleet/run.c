@@ -940,6 +940,18 @@ run_counter(const struct emu_stats *st, const char *name, uint64_t *v)
 		*v = st->requests;
 	else if (strcmp(name, "reboots") == 0)
 		*v = st->reboots;
+	else if (strcmp(name, "edos-queries") == 0)
+		*v = st->xfers[EMU_XFER_EDOS];
+	else if (strcmp(name, "short-codes") == 0)
+		*v = st->xfers[EMU_XFER_CODE];
+	else if (strcmp(name, "gds-requests") == 0)
+		*v = st->xfers[EMU_XFER_GDS];
+	else if (strcmp(name, "ca-fetches") == 0)
+		*v = st->xfers[EMU_XFER_CA];
+	else if (strcmp(name, "tls-full") == 0)
+		*v = st->tls_full;
+	else if (strcmp(name, "tls-resumed") == 0)
+		*v = st->tls_resumed;
 	else
 		return (-1);
 	return (0);

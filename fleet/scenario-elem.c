@@ -109,7 +109,8 @@ static const char scenario_fault_kind_list[] =
 
 static const char *const scenario_counters[] = { "boots", "dhcp-acks",
 	"resyncs", "resync-ok", "resync-fail", "fetches", "requests",
-	"reboots" };
+	"reboots", "edos-queries", "short-codes", "gds-requests", "ca-fetches",
+	"tls-full", "tls-resumed" };
 
 /* DHCP options the site's server fills from other settings. */
 static const struct {
@@ -1452,7 +1453,9 @@ scenario_check(struct scenario_loader *ld, xmlNodePtr n, struct scn_expect *ex)
 			scenario_err(ld, n, "name",
 			    "unknown counter (boots, "
 			    "dhcp-acks, resyncs, resync-ok, resync-fail, "
-			    "fetches, requests, reboots)");
+			    "fetches, requests, reboots, edos-queries, "
+			    "short-codes, gds-requests, ca-fetches, tls-full, "
+			    "tls-resumed)");
 			return;
 		}
 		ck = scenario_check_add(ex, n, SCN_CHK_COUNTER);

@@ -4,7 +4,7 @@
 # certificates and handshakes draw from the seed); another seed changes the run.
 . "$srcdir/tests/lib.sh"
 
-for s in office-dhcp http-status-table periodic-resync https-certificates; do
+for s in office-dhcp http-status-table periodic-resync https-certificates office-zero-touch; do
 	f="$srcdir/scenarios/$s.xml"
 	"$PF" run "$f" --report json --out "$tmp/a.json" >/dev/null 2>&1
 	"$PF" run "$f" --report json --out "$tmp/b.json" >/dev/null 2>&1

@@ -323,6 +323,8 @@ scenario_server_tls(struct scenario_loader *ld, xmlNodePtr n,
 				scenario_err(ld, n, tls_attrs[i],
 				    "%s= goes with https=", tls_attrs[i]);
 		}
+		if (https == 0)
+			goto files;
 	} else if (scenario_need(ld, n, "cert") == 0) {
 		v = scenario_attr(ld, n, "cert");
 		if ((sv->cert = scenario_cert_find(ld->sc, v)) == -1)
@@ -351,6 +353,7 @@ scenario_server_tls(struct scenario_loader *ld, xmlNodePtr n,
 			scenario_err(ld, n, "tls-fault", "tls-fault must be "
 			    "stall or truncate");
 	}
+files:
 	sv->nca_file = scenario_count(n, "ca-file");
 	sv->ca_file = xcalloc(sv->nca_file, sizeof *sv->ca_file);
 	for (c = n->children, i = 0; c != NULL; c = c->next) {

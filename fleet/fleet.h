@@ -59,6 +59,48 @@ struct scn_file {
 	int		 is_template;
 	int		 line;
 };
+/*
+ * The certificate world (<pki>): "cisco" (the root every phone trusts) and
+ * "mic" (the manufacturing CA) always exist; <ca> adds provider CAs, which
+ * phones trust only once loaded through Custom_CA_Rule (B54).  Issuers and
+ * CAs are pki handles: SCN_CA_CISCO, SCN_CA_MIC, then sc->ca[i] is
+ * SCN_CA_FIRST + i; PKI_ISSUER_SELF for a self-signed certificate.
+ */
+#define SCN_CA_CISCO	PKI_CA_ROOT
+#define SCN_CA_MIC	PKI_CA_MIC
+#define SCN_CA_FIRST	(PKI_CA_MIC + 1)
+#define SCN_PKI_MAX	256		/* <ca> and <cert> elements, each */
+#define SCN_KEY_GROUP_MAX 1023		/* <phones key-group="0..1023"> */
+/* TLS protocol versions, as on the wire (and OpenSSL's TLS1_*_VERSION). */
+#define SCN_TLS_1_0	0x0301
+#define SCN_TLS_1_3	0x0304
+struct scn_ca {
+	char		*name;
+	int		 line;
+	enum pki_key	 key;
+};
+struct scn_cert {
+	char		*name;
+	int		 line;
+	int		 issuer;	/* a CA handle, or PKI_ISSUER_SELF */
+	char		*names[PKI_SAN_MAX];	/* subjectAltName DNS names */
+	int		 nnames;
+	char		*cn;		/* common name */
+	enum pki_key	 key;
+	int64_t		 not_before;	/* calendar seconds */
+	int64_t		 not_after;
+};
+/* <ca-file path= ca=>: a CA's PEM served at path (Custom_CA_Rule). */
+struct scn_ca_file {
+	char		*path;
+	int		 line;
+	int		 ca;		/* CA handle */
+};
+enum scn_client_cert {
+	SCN_CC_NONE = 0,
+	SCN_CC_REQUEST,		/* asked for; verified if one comes */
+	SCN_CC_REQUIRE		/* B55: no MIC, no handshake */
+};
 struct scn_server {
 	char		*name;
 	int		 line;
@@ -66,10 +108,58 @@ struct scn_server {
 	uint32_t	 ip;
 	int		 http_port;	/* 0 = none */
 	int		 tftp_port;	/* 0 = none */
+	int		 https_port;	/* 0 = none */
+	int		 cert;		/* HTTPS: index in sc->cert */
+	enum scn_client_cert client_cert;
+	int		 tls_min, tls_max;	/* SCN_TLS_* */
+	enum ep_tls_fault tls_fault;
 	struct scn_file	*file;
 	size_t		 nfile;
 	struct ep_fault	*fault;
 	size_t		 nfault;
+	struct scn_ca_file *ca_file;
+	size_t		 nca_file;
+};
+/*
+ * The simulated cloud (spec 13, docs/cloud.md): <edos> answers device
+ * queries and short codes, <gds> activation codes.  Each is one HTTPS host
+ * on 443 whose names every DNS server answers unless it has records of
+ * its own for them.
+ */
+enum scn_cloud_kind {
+	SCN_CLOUD_EDOS = 0,
+	SCN_CLOUD_GDS,
+	SCN_CLOUD__COUNT
+};
+#define SCN_CLOUD_PORT	443
+struct scn_device {
+	int		 line;
+	uint64_t	*macs;		/* the MACs registered (48-bit) */
+	size_t		 nmacs;
+	int		 is_default;	/* the answer for unknown MACs */
+	char		*profile;	/* redirect, or NULL: the empty 200 */
+	char		*company;
+	int		 status;	/* 0, or an error status */
+};
+struct scn_code {
+	int		 line;
+	char		*digits;
+	char		*profile;	/* EDOS short code: its redirect */
+	char		*company;
+	char		*rule, *uid, *pwd;	/* GDS */
+	emu_time	 expires;	/* GDS; EMU_TIME_NEVER */
+};
+struct scn_cloud {
+	int		 present;
+	char		*name;
+	int		 line;
+	uint32_t	 ip;
+	int		 down;
+	int		 cert;		/* index in sc->cert, or -1: made */
+	struct scn_device *dev;
+	size_t		 ndev;
+	struct scn_code	*code;
+	size_t		 ncode;
 };
 struct scn_dns_rec {
 	char		*name;
@@ -97,7 +187,9 @@ struct scn_dns_server {
  */
 enum scn_host_kind {
 	SCN_HOST_SERVER,	/* <server>: sc->server[idx] */
-	SCN_HOST_DNS		/* <dns-server>: sc->dnss[idx] */
+	SCN_HOST_DNS,		/* <dns-server>: sc->dnss[idx] */
+	SCN_HOST_EDOS,		/* <edos>: sc->cloud[SCN_CLOUD_EDOS] */
+	SCN_HOST_GDS		/* <gds>: sc->cloud[SCN_CLOUD_GDS] */
 };
 struct scn_param {
 	char		*name;
@@ -116,6 +208,7 @@ struct scn_group {
 	char		*serial_prefix;	/* serial = prefix + index */
 	char		*hwver;
 	int		 no_cert;
+	int		 key_group;	/* MIC key pair group; -1 own */
 	char		*site;
 	size_t		 site_idx;
 	emu_time	 power_on;	/* first power-on; 0 default; NEVER:
@@ -141,7 +234,8 @@ enum scn_act_type {
 	SCN_ACT_RESYNC,		/* value: rule or NULL */
 	SCN_ACT_FAULT,		/* server, name, on */
 	SCN_ACT_HOST,		/* server (any host kind), on: up */
-	SCN_ACT_DHCP		/* site: state, domain, DNS, options */
+	SCN_ACT_DHCP,		/* site: state, domain, DNS, options */
+	SCN_ACT_ACTIVATE	/* value: the code typed (15.6) */
 };
 struct scn_action {
 	enum scn_act_type type;
@@ -172,7 +266,12 @@ enum scn_check_type {
 	SCN_CHK_NEXT_RESYNC,	/* armed resync at check time + [min, max] */
 	SCN_CHK_LAST_URL,	/* URL of the last fetch */
 	SCN_CHK_SERVER,		/* server name: requests for path in [min,max] */
-	SCN_CHK_REQUEST		/* server name: the last request received */
+	SCN_CHK_REQUEST,	/* server name: the last request received */
+	SCN_CHK_LAST_CAUSE,	/* emu_err_cause() of the last resync */
+	SCN_CHK_ACTIVATION,	/* phone_act_name() */
+	SCN_CHK_TLS_VERSION,	/* of the last HTTPS transfer, "" none */
+	SCN_CHK_TLS_RESUMED,	/* min: 1 resumed, 0 full handshake */
+	SCN_CHK_COMPANY		/* phone_company() */
 };
 enum scn_match {
 	SCN_MATCH_ANY,		/* present, whatever its value */
@@ -196,6 +295,8 @@ struct scn_check {
 	enum scn_match	 match;
 	char		*body;		/* expected body, or NULL */
 	enum scn_match	 body_match;	/* IS or CONTAINS */
+	char		*client_cert;	/* text the TLS client certificate's
+					   subject contains, or NULL */
 };
 struct scn_expect {
 	char		*name;		/* for the report: "expect@LINE" default */
@@ -221,6 +322,11 @@ struct scenario {
 	size_t		 nserver;
 	struct scn_dns_server *dnss;
 	size_t		 ndnss;
+	struct scn_ca	*ca;		/* <pki> <ca>: handles SCN_CA_FIRST.. */
+	size_t		 nca;
+	struct scn_cert	*cert;
+	size_t		 ncert;
+	struct scn_cloud cloud[SCN_CLOUD__COUNT];
 	struct scn_group *group;
 	size_t		 ngroup;
 	size_t		 nphones;	/* sum of counts */
@@ -320,13 +426,31 @@ int		 scenario_sel_resolve(const struct scenario *sc,
 		     const char *text, struct scn_sel *sel, char **cause);
 int		 scenario_param_known(struct scenario_loader *ld, xmlNodePtr n,
 		     const char *attr, const char *name);
-/* scenario-elem.c: element parsers and whole-file checks */
+/* scenario-elem.c: element parsers and whole-file checks;
+ * scenario-tls.c: <pki>, a server's HTTPS side, <edos> and <gds> */
 void		 scenario_site(struct scenario_loader *ld, xmlNodePtr n,
 		     struct scn_site *s);
 void		 scenario_server(struct scenario_loader *ld, xmlNodePtr n,
 		     struct scn_server *sv);
 void		 scenario_dns(struct scenario_loader *ld, xmlNodePtr n,
 		     struct scn_dns_server *ds);
+void		 scenario_pki(struct scenario_loader *ld, xmlNodePtr n);
+void		 scenario_cloud(struct scenario_loader *ld, xmlNodePtr n,
+		     enum scn_cloud_kind kind);
+void		 scenario_server_tls(struct scenario_loader *ld, xmlNodePtr n,
+		     struct scn_server *sv, int https);
+void		 scenario_check_clouds(struct scenario_loader *ld);
+void		 scenario_tls_free(struct scenario *sc);
+/* A code for <activate>: digits, perhaps after '#'. */
+int		 scenario_code_ok(const char *s);
+/* The <cert> called name: its index, or -1. */
+int		 scenario_cert_find(const struct scenario *sc,
+		     const char *name);
+/* A CA by name ("cisco", "mic", a <ca>): its handle, or -1. */
+int		 scenario_ca_find(const struct scenario *sc, const char *name);
+/* The IPv4 address of a host found by scenario_host_find(). */
+uint32_t	 scenario_host_ip(const struct scenario *sc,
+		     enum scn_host_kind kind, size_t idx);
 /* The host called name, of any kind: 0, or -1 if there is none. */
 int		 scenario_host_find(const struct scenario *sc, const char *name,
 		     enum scn_host_kind *kind, size_t *idx);

@@ -24,6 +24,7 @@
 static const char *report_str(const char *);
 static void report_time(emu_time, char *, size_t);
 static void report_text_str(FILE *, const char *);
+static int report_err_count(const struct run_result *, size_t, uint64_t *);
 static void report_text(FILE *, const struct run_result *);
 static void report_json_str(FILE *, const char *);
 static void report_json(FILE *, const struct run_result *);
@@ -89,6 +90,28 @@ report_total(const struct run_result *r, size_t i)
 
 	memcpy(&v, (const char *)r + report_totals[i].off, sizeof v);
 	return (v);
+}
+
+/*
+ * Resyncs whose last outcome shows the $ERR text of error i, counted at
+ * the first error with that text (several causes share one, the TLS ones
+ * "tls handshake failed"): 0, or -1 if none or counted before.
+ */
+static int
+report_err_count(const struct run_result *r, size_t i, uint64_t *n)
+{
+	size_t j;
+
+	for (j = 1; j < i; j++) {
+		if (strcmp(emu_err_name(j), emu_err_name(i)) == 0)
+			return (-1);
+	}
+	*n = 0;
+	for (j = i; j < EMU_E__COUNT; j++) {
+		if (strcmp(emu_err_name(j), emu_err_name(i)) == 0)
+			*n += r->by_err[j];
+	}
+	return (*n != 0 ? 0 : -1);
 }
 
 /* Virtual time as scenarios write it: "2h", "1h30m", "250ms", "0s". */
@@ -157,6 +180,7 @@ report_text(FILE *f, const struct run_result *r)
 	const char *file = sc != NULL ? sc->file : NULL;
 	char t[64];
 	size_t i, j, shown, total;
+	uint64_t n;
 	int any;
 
 	report_time(r->end, t, sizeof t);
@@ -206,10 +230,20 @@ report_text(FILE *f, const struct run_result *r)
 	}
 	fputc('\n', f);
 	for (i = 1, any = 0; i < EMU_E__COUNT; i++) {
-		if (r->by_err[i] == 0)
+		if (report_err_count(r, i, &n) != 0)
 			continue;
 		fprintf(f, "%s %s %llu", any ? "," : "errors:", emu_err_name(i),
-		    (unsigned long long)r->by_err[i]);
+		    (unsigned long long)n);
+		any = 1;
+	}
+	if (any)
+		fputc('\n', f);
+	/* 4.8: phones per customization state, at the end of the run. */
+	for (i = 0, any = 0; i < CUST__COUNT; i++) {
+		if (r->cust[i] == 0)
+			continue;
+		fprintf(f, "%s %s %llu", any ? "," : "customization:",
+		    cust_state_name(i), (unsigned long long)r->cust[i]);
 		any = 1;
 	}
 	if (any)
@@ -246,6 +280,7 @@ report_json(FILE *f, const struct run_result *r)
 	const struct run_expect_result *er;
 	const struct run_failure *fl;
 	size_t i, j;
+	uint64_t n;
 	int any;
 
 	fputs("{\n  \"scenario\": ", f);
@@ -269,14 +304,23 @@ report_json(FILE *f, const struct run_result *r)
 
 	fputs(",\n  \"errors\": {", f);
 	for (i = 1, any = 0; i < EMU_E__COUNT; i++) {
-		if (r->by_err[i] == 0)
+		if (report_err_count(r, i, &n) != 0)
 			continue;
 		fputs(any ? ",\n    " : "\n    ", f);
 		report_json_str(f, emu_err_name(i));
-		fprintf(f, ": %llu", (unsigned long long)r->by_err[i]);
+		fprintf(f, ": %llu", (unsigned long long)n);
 		any = 1;
 	}
 	fputs(any ? "\n  }" : "}", f);
+
+	/* Every state, in the enum's order: the same keys every run. */
+	fputs(",\n  \"customization\": {", f);
+	for (i = 0; i < CUST__COUNT; i++) {
+		fputs(i == 0 ? "\n    " : ",\n    ", f);
+		report_json_str(f, cust_state_name(i));
+		fprintf(f, ": %llu", (unsigned long long)r->cust[i]);
+	}
+	fputs("\n  }", f);
 
 	fputs(",\n  \"expectations\": [", f);
 	for (i = 0; i < r->nres; i++) {

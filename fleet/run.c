@@ -3,10 +3,13 @@
  * SPDX-License-Identifier: ISC
  *
  * The runner: builds a sim world from a loaded scenario (sites with their
- * DHCP servers, provisioning servers with files, templates and faults, a
- * DNS server, phone groups), schedules power-ons, timeline actions and
- * expectations as sim callbacks, plays the run in virtual time and fills a
- * struct run_result for the reports.
+ * DHCP servers, the run's certificates, provisioning servers with files,
+ * templates, faults and HTTPS, DNS servers, the simulated EDOS and GDS,
+ * phone groups), schedules power-ons, timeline actions and expectations as
+ * sim callbacks, plays the run in virtual time and fills a struct
+ * run_result for the reports.  OpenSSL draws from the scenario's seed for
+ * the whole run (netsim/rand.c), so certificates and handshakes are the
+ * same from one run to the next.
  */
 
 #include <ctype.h>
@@ -32,6 +35,7 @@ struct run_server {
 	struct store	*store;
 	struct ep_http	*http;
 	struct ep_tftp	*tftp;
+	struct ep_cloud	*cloud;		/* <edos>, <gds>; else NULL */
 	struct hmap	 by_path;	/* path -> struct run_count */
 	uint64_t	 total;
 };
@@ -41,6 +45,7 @@ struct run_seen {
 	int		 seen;
 	char		 method[16];
 	char		*header;	/* the check's header, or NULL */
+	char		*subject;	/* TLS client certificate, or NULL */
 	uint8_t		*body;		/* at most SCN_BODY_KEEP bytes */
 	size_t		 body_len;
 };
@@ -69,7 +74,9 @@ struct run {
 	struct sim		*sim;
 	struct ep_dhcp		**dhcp;
 	struct ep_dhcp_conf	*dconf;		/* per site: as now served */
-	struct run_server	*srv;
+	struct run_server	*srv;		/* servers, then the clouds */
+	size_t			 nsrv;
+	int			*certh;		/* pki handle per <cert> */
 	struct ep_dns		**dns;		/* per <dns-server> */
 	struct run_cb		*cb_power;
 	struct run_cb		*cb_action;
@@ -81,6 +88,12 @@ struct run {
 };
 
 static void	run_build(struct run *);
+static void	run_pki(struct run *);
+static void	run_https(struct run *, uint32_t, int, int, int,
+		    enum scn_client_cert, int, int, enum ep_tls_fault,
+		    struct ep_http *);
+static void	run_cloud(struct run *, enum scn_cloud_kind);
+static struct run_server *run_srv_find(struct run *, const char *, size_t *);
 static void	run_power_cb(void *, emu_time);
 static void	run_action_cb(void *, emu_time);
 static void	run_dhcp_change(struct run *, const struct scn_action *);
@@ -123,6 +136,9 @@ run_scenario(const struct scenario *sc, const struct run_opts *o)
 	r.ctx = emu_ctx_create(res->seed);
 	r.ctx->epoch = sc->epoch;
 	r.ctx->tz_offset_s = sc->tz_offset_s;
+	/* One seed, one certificate world (before the pki draws). */
+	rand_deterministic(res->seed);
+	r.ctx->pki = pki_create(res->seed, sc->epoch);
 	r.ctx->trace = sc->trace | (o != NULL ? o->trace : 0);
 	r.tracef = o != NULL ? o->tracef : NULL;
 	if (r.tracef == NULL)
@@ -171,7 +187,7 @@ run_scenario(const struct scenario *sc, const struct run_opts *o)
 		ep_dhcp_free(r.dhcp[i]);
 	free(r.dhcp);
 	free(r.dconf);
-	for (i = 0; i < sc->nserver; i++) {
+	for (i = 0; i < r.nsrv; i++) {
 		struct run_server	*s = &r.srv[i];
 		struct run_count	*c;
 		size_t			 pos = 0;
@@ -183,9 +199,11 @@ run_scenario(const struct scenario *sc, const struct run_opts *o)
 		hmap_clear(&s->by_path);
 		ep_http_free(s->http);
 		ep_tftp_free(s->tftp);
+		ep_cloud_free(s->cloud);
 		store_free(s->store);
 	}
 	free(r.srv);
+	free(r.certh);
 	for (i = 0; i < sc->ndnss; i++)
 		ep_dns_free(r.dns[i]);
 	free(r.dns);
@@ -198,12 +216,14 @@ run_scenario(const struct scenario *sc, const struct run_opts *o)
 
 		for (j = 0; j < r.watch[i].nrec; j++) {
 			free(r.watch[i].rec[j].header);
+			free(r.watch[i].rec[j].subject);
 			free(r.watch[i].rec[j].body);
 		}
 		free(r.watch[i].rec);
 	}
 	free(r.watch);
 	emu_ctx_free(r.ctx);
+	rand_system();
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	res->wall_s = (t1.tv_sec - t0.tv_sec) +
 	    (t1.tv_nsec - t0.tv_nsec) / 1e9;
@@ -292,20 +312,30 @@ run_build(struct run *r)
 			for (j = 0; j < sc->ndnss &&
 			    dc->nexclude < EP_DHCP_EXCLUDE_MAX; j++)
 				dc->exclude[dc->nexclude++] = sc->dnss[j].ip;
+			for (j = 0; j < SCN_CLOUD__COUNT &&
+			    dc->nexclude < EP_DHCP_EXCLUDE_MAX; j++) {
+				if (sc->cloud[j].present)
+					dc->exclude[dc->nexclude++] =
+					    sc->cloud[j].ip;
+			}
 			r->dhcp[i] = ep_dhcp_create(dc);
 		}
 		sites[i] = sim_site_add(r->sim, s->name, &s->link, r->dhcp[i]);
 	}
 
-	r->srv = xcalloc(sc->nserver == 0 ? 1 : sc->nserver, sizeof *r->srv);
+	run_pki(r);
+	r->nsrv = sc->nserver + SCN_CLOUD__COUNT;
+	r->srv = xcalloc(r->nsrv, sizeof *r->srv);
+	for (i = 0; i < r->nsrv; i++) {
+		r->srv[i].run = r;
+		r->srv[i].idx = i;
+		hmap_init(&r->srv[i].by_path);
+	}
 	for (i = 0; i < sc->nserver; i++) {
 		const struct scn_server	*s = &sc->server[i];
 		struct run_server	*rs = &r->srv[i];
 
-		rs->run = r;
-		rs->idx = i;
 		rs->store = store_create();
-		hmap_init(&rs->by_path);
 		for (j = 0; j < s->nfile; j++) {
 			if (s->file[j].is_template)
 				store_add_template(rs->store, s->file[j].path,
@@ -314,13 +344,27 @@ run_build(struct run *r)
 				store_add_file(rs->store, s->file[j].path,
 				    s->file[j].data, s->file[j].len);
 		}
-		if (s->http_port != 0) {
+		/* B54: a CA's PEM, for Custom_CA_Rule. */
+		for (j = 0; j < s->nca_file; j++) {
+			const char	*pem = pki_ca_pem(r->ctx->pki,
+			    s->ca_file[j].ca);
+
+			if (pem != NULL)
+				store_add_file(rs->store, s->ca_file[j].path,
+				    (const uint8_t *)pem, strlen(pem));
+		}
+		if (s->http_port != 0 || s->https_port != 0) {
 			rs->http = ep_http_create(rs->store);
 			ep_http_observe(rs->http, run_observe, rs);
 			for (k = 0; k < s->nfault; k++)
 				ep_http_fault_add(rs->http, &s->fault[k]);
-			sim_host_add_http(r->sim, s->ip, s->http_port, rs->http);
 		}
+		if (s->http_port != 0)
+			sim_host_add_http(r->sim, s->ip, s->http_port, rs->http);
+		if (s->https_port != 0 && s->cert >= 0)
+			run_https(r, s->ip, s->https_port, r->certh[s->cert],
+			    s->line, s->client_cert, s->tls_min, s->tls_max,
+			    s->tls_fault, rs->http);
 		if (s->tftp_port != 0) {
 			rs->tftp = ep_tftp_create(rs->store, s->ip, s->tftp_port);
 			ep_tftp_observe(rs->tftp, run_observe, rs);
@@ -348,8 +392,35 @@ run_build(struct run *r)
 				ep_dns_add_srv(r->dns[i], d->name, d->prio,
 				    d->weight, d->port, d->target);
 		}
+		/* 13.1: the cloud's names, unless the server has its own. */
+		for (k = 0; k < SCN_CLOUD__COUNT; k++) {
+			static const char *const names[SCN_CLOUD__COUNT][3] = {
+				{ CLOUD_EDOS_HOST, CLOUD_EDOS_HOST_OLD, NULL },
+				{ CLOUD_GDS_HOST, NULL, NULL },
+			};
+			size_t	m;
+
+			if (!sc->cloud[k].present)
+				continue;
+			for (m = 0; names[k][m] != NULL; m++) {
+				for (j = 0; j < ds->nrec; j++) {
+					if (ds->rec[j].name != NULL &&
+					    pf_strcasecmp_ascii(ds->rec[j].name,
+					    names[k][m]) == 0)
+						break;
+				}
+				if (j < ds->nrec)
+					continue;
+				ep_dns_ttl(r->dns[i], ds->nrec > 0 ?
+				    ds->rec[0].ttl_s : 300);
+				ep_dns_add_a(r->dns[i], names[k][m],
+				    sc->cloud[k].ip);
+			}
+		}
 		sim_host_add_dns(r->sim, ds->ip, r->dns[i]);
 	}
+	for (k = 0; k < SCN_CLOUD__COUNT; k++)
+		run_cloud(r, k);
 	/* state="down": hosts that start off (a host is its address). */
 	for (i = 0; i < sc->nserver; i++) {
 		if (sc->server[i].down)
@@ -358,6 +429,10 @@ run_build(struct run *r)
 	for (i = 0; i < sc->ndnss; i++) {
 		if (sc->dnss[i].down)
 			sim_host_set_down(r->sim, sc->dnss[i].ip, 1);
+	}
+	for (i = 0; i < SCN_CLOUD__COUNT; i++) {
+		if (sc->cloud[i].present && sc->cloud[i].down)
+			sim_host_set_down(r->sim, sc->cloud[i].ip, 1);
 	}
 
 	r->cb_power = xcalloc(sc->nphones == 0 ? 1 : sc->nphones,
@@ -393,7 +468,7 @@ run_build(struct run *r)
 			pc.swver = g->firmware;
 			pc.swver_inactive = g->firmware_inactive;
 			pc.no_cert = g->no_cert;
-			pc.key_group = (int)i;
+			pc.key_group = g->key_group;	/* 2.2 */
 			p = phone_create(r->ctx, &pc);
 			for (k = 0; k < g->nparam; k++) {
 				char	*cause = NULL;
@@ -472,9 +547,8 @@ run_action_cb(void *arg, emu_time now)
 		return;
 	}
 	if (a->type == SCN_ACT_HOST) {
-		sim_host_set_down(r->sim, a->host_kind == SCN_HOST_DNS ?
-		    r->sc->dnss[a->server_idx].ip :
-		    r->sc->server[a->server_idx].ip, !a->on);
+		sim_host_set_down(r->sim, scenario_host_ip(r->sc, a->host_kind,
+		    a->server_idx), !a->on);
 		return;
 	}
 	if (a->type == SCN_ACT_DHCP) {
@@ -505,6 +579,11 @@ run_action_cb(void *arg, emu_time now)
 			break;
 		case SCN_ACT_RESYNC:
 			ev.type = EMU_EV_RESYNC;
+			ev.text = a->value;
+			break;
+		case SCN_ACT_ACTIVATE:
+			/* 15.6: the code typed, then Continue. */
+			ev.type = EMU_EV_ACTIVATE;
 			ev.text = a->value;
 			break;
 		case SCN_ACT_KEYS:
@@ -606,11 +685,8 @@ run_watch_build(struct run *r)
 		for (k = 0; k < ex->ncheck; k++) {
 			if (ex->check[k].type != SCN_CHK_REQUEST)
 				continue;
-			for (s = 0; s < sc->nserver; s++) {
-				if (strcmp(sc->server[s].name,
-				    ex->check[k].name) == 0)
-					break;
-			}
+			if (run_srv_find(r, ex->check[k].name, &s) == NULL)
+				continue;
 			r->watch = xreallocarray(r->watch, r->nwatch + 1,
 			    sizeof *r->watch);
 			w = &r->watch[r->nwatch++];
@@ -662,6 +738,9 @@ run_watch_see(struct run *r, struct run_watch *w, const struct ep_request *req)
 	if (w->c->header != NULL && req->http != NULL &&
 	    (h = http_msg_header(req->http, w->c->header)) != NULL)
 		s->header = xstrdup(h);
+	free(s->subject);
+	s->subject = req->tls_subject != NULL ? xstrdup(req->tls_subject) :
+	    NULL;
 	free(s->body);
 	s->body = NULL;
 	s->body_len = 0;
@@ -787,6 +866,24 @@ run_check_request(struct run *r, const struct scn_check *c, size_t slot,
 		}
 		free(want);
 	}
+	if (c->client_cert != NULL) {
+		/* B55: the MIC the server received. */
+		want = run_expand(c->client_cert, mac);
+		if (s->subject == NULL || strstr(s->subject, want) == NULL) {
+			xasprintf(expected, "%s: client certificate "
+			    "containing \"%s\"", where, want);
+			if (s->subject == NULL)
+				*seen = xstrdup("no TLS");
+			else if (*s->subject == '\0')
+				*seen = xstrdup("none");
+			else
+				xasprintf(seen, "\"%s\"", s->subject);
+			free(want);
+			free(where);
+			return (-1);
+		}
+		free(want);
+	}
 	if (c->body != NULL) {
 		want = run_expand(c->body, mac);
 		if (!run_match(c->body_match, (const char *)s->body,
@@ -843,6 +940,18 @@ run_counter(const struct emu_stats *st, const char *name, uint64_t *v)
 		*v = st->requests;
 	else if (strcmp(name, "reboots") == 0)
 		*v = st->reboots;
+	else if (strcmp(name, "edos-queries") == 0)
+		*v = st->xfers[EMU_XFER_EDOS];
+	else if (strcmp(name, "short-codes") == 0)
+		*v = st->xfers[EMU_XFER_CODE];
+	else if (strcmp(name, "gds-requests") == 0)
+		*v = st->xfers[EMU_XFER_GDS];
+	else if (strcmp(name, "ca-fetches") == 0)
+		*v = st->xfers[EMU_XFER_CA];
+	else if (strcmp(name, "tls-full") == 0)
+		*v = st->tls_full;
+	else if (strcmp(name, "tls-resumed") == 0)
+		*v = st->tls_resumed;
 	else
 		return (-1);
 	return (0);
@@ -986,6 +1095,41 @@ run_check_phone(struct run *r, const struct scn_check *c, size_t idx,
 			free(a);
 		}
 		return (-1);
+	case SCN_CHK_LAST_CAUSE:
+		v = emu_err_cause(st->last_err);
+		if (strcmp(v, c->value) == 0)
+			return (0);
+		xasprintf(expected, "last resync cause %s", c->value);
+		xasprintf(seen, "%s", v);
+		return (-1);
+	case SCN_CHK_ACTIVATION:
+		v = phone_act_name(st->act);
+		if (strcmp(v, c->value) == 0)
+			return (0);
+		xasprintf(expected, "activation screen %s", c->value);
+		xasprintf(seen, "%s", v);
+		return (-1);
+	case SCN_CHK_TLS_VERSION:
+		if (strcmp(st->tls_version, c->value) == 0)
+			return (0);
+		xasprintf(expected, "TLS version \"%s\"", c->value);
+		xasprintf(seen, "\"%s\"", st->tls_version);
+		return (-1);
+	case SCN_CHK_TLS_RESUMED:
+		if ((uint64_t)(st->tls_resumed != 0) == c->min)
+			return (0);
+		xasprintf(expected, "TLS session %s", c->min ? "resumed" :
+		    "not resumed");
+		xasprintf(seen, "%s", st->tls_resumed ? "resumed" :
+		    "full handshake");
+		return (-1);
+	case SCN_CHK_COMPANY:
+		v = phone_company(p);
+		if (strcmp(v, c->value) == 0)
+			return (0);
+		xasprintf(expected, "company \"%s\"", c->value);
+		xasprintf(seen, "\"%s\"", v);
+		return (-1);
 	case SCN_CHK_SERVER:
 	case SCN_CHK_REQUEST:
 		break;
@@ -1024,12 +1168,7 @@ run_expect_cb(void *arg, emu_time now)
 		}
 		if (c->type != SCN_CHK_SERVER)
 			continue;
-		rs = NULL;
-		for (i = 0; i < r->sc->nserver; i++) {
-			if (strcmp(r->sc->server[i].name, c->name) == 0)
-				rs = &r->srv[i];
-		}
-		if (rs == NULL)
+		if ((rs = run_srv_find(r, c->name, NULL)) == NULL)
 			continue;
 		if (c->path == NULL)
 			n = rs->total;
@@ -1096,4 +1235,165 @@ run_expect_cb(void *arg, emu_time now)
 			er->passed = 0;
 	}
 	/* run_fail() counts failures; count phones, not checks. */
+}
+
+/* The HTTP host called name: a <server>, <edos> or <gds>; or NULL. */
+static struct run_server *
+run_srv_find(struct run *r, const char *name, size_t *idx)
+{
+	enum scn_host_kind	 kind;
+	size_t			 i;
+
+	if (scenario_host_find(r->sc, name, &kind, &i) != 0)
+		return (NULL);
+	switch (kind) {
+	case SCN_HOST_SERVER:
+		break;
+	case SCN_HOST_EDOS:
+		i = r->sc->nserver + SCN_CLOUD_EDOS;
+		break;
+	case SCN_HOST_GDS:
+		i = r->sc->nserver + SCN_CLOUD_GDS;
+		break;
+	default:
+		return (NULL);
+	}
+	if (idx != NULL)
+		*idx = i;
+	return (&r->srv[i]);
+}
+
+/* The scenario's <ca> and <cert>, in the run's pki. */
+static void
+run_pki(struct run *r)
+{
+	const struct scenario	*sc = r->sc;
+	char			*cause = NULL;
+	size_t			 i;
+	int			 h;
+
+	for (i = 0; i < sc->nca; i++) {
+		h = pki_ca_add(r->ctx->pki, sc->ca[i].name, sc->ca[i].key,
+		    &cause);
+		if (h != SCN_CA_FIRST + (int)i) {
+			fprintf(stderr, "%s:%d: <ca name=\"%s\">: %s\n",
+			    sc->file, sc->ca[i].line, sc->ca[i].name,
+			    cause != NULL ? cause : "handle out of order");
+			free(cause);
+			cause = NULL;
+		}
+	}
+	r->certh = xcalloc(sc->ncert == 0 ? 1 : sc->ncert, sizeof *r->certh);
+	for (i = 0; i < sc->ncert; i++) {
+		const struct scn_cert	*c = &sc->cert[i];
+
+		r->certh[i] = pki_server_cert(r->ctx->pki, c->name,
+		    (const char *const *)c->names, c->nnames, c->cn, c->issuer,
+		    c->key, c->not_before, c->not_after, &cause);
+		if (r->certh[i] < 0) {
+			fprintf(stderr, "%s:%d: <cert name=\"%s\">: %s\n",
+			    sc->file, c->line, c->name, cause);
+			free(cause);
+			cause = NULL;
+		}
+	}
+}
+
+/* TLS in front of an HTTP endpoint (9.6): a certificate, versions, MICs. */
+static void
+run_https(struct run *r, uint32_t ip, int port, int cert, int line,
+    enum scn_client_cert cc, int tls_min, int tls_max,
+    enum ep_tls_fault fault, struct ep_http *h)
+{
+	struct ep_tls_conf	 c;
+	char			*cause = NULL;
+
+	if (cert < 0)
+		return;
+	memset(&c, 0, sizeof c);
+	c.cert = cert;
+	c.min_version = tls_min;
+	c.max_version = tls_max;
+	c.require_client_cert = cc == SCN_CC_REQUIRE;	/* B55 */
+	c.request_client_cert = cc == SCN_CC_REQUEST;
+	c.fault = fault;
+	if (sim_host_add_https(r->sim, ip, (uint16_t)port, h, &c,
+	    &cause) != 0) {
+		fprintf(stderr, "%s:%d: HTTPS: %s\n", r->sc->file, line, cause);
+		free(cause);
+	}
+}
+
+/*
+ * <edos> or <gds> (13.1-13.3): an HTTPS host on 443 whose endpoint
+ * answers from the scenario's registry, with its own certificate or one
+ * issued by the Cisco root for the service's names.
+ */
+static void
+run_cloud(struct run *r, enum scn_cloud_kind kind)
+{
+	static const char *const edos_names[] = { CLOUD_EDOS_HOST,
+		CLOUD_EDOS_HOST_OLD };
+	static const char *const gds_names[] = { CLOUD_GDS_HOST };
+	const struct scenario	*sc = r->sc;
+	const struct scn_cloud	*cl = &sc->cloud[kind];
+	struct run_server	*rs = &r->srv[sc->nserver + kind];
+	char			*cause = NULL, mac[13];
+	size_t			 i, j;
+	int			 cert;
+
+	if (!cl->present)
+		return;
+	rs->store = store_create();
+	rs->http = ep_http_create(rs->store);
+	ep_http_observe(rs->http, run_observe, rs);
+	rs->cloud = ep_cloud_create();
+	for (i = 0; i < cl->ndev; i++) {
+		const struct scn_device	*d = &cl->dev[i];
+
+		/* Checked by the loader with a scratch ep_cloud. */
+		if (d->is_default) {
+			if (d->status != 0)
+				ep_cloud_device_status(rs->cloud, NULL,
+				    d->status, &cause);
+			else
+				ep_cloud_device(rs->cloud, NULL, d->profile,
+				    d->company, &cause);
+		}
+		for (j = 0; j < d->nmacs; j++) {
+			scenario_mac_fmt(d->macs[j], mac);
+			if (d->status != 0)
+				ep_cloud_device_status(rs->cloud, mac,
+				    d->status, &cause);
+			else
+				ep_cloud_device(rs->cloud, mac, d->profile,
+				    d->company, &cause);
+		}
+	}
+	for (i = 0; i < cl->ncode; i++) {
+		const struct scn_code	*cd = &cl->code[i];
+
+		if (kind == SCN_CLOUD_EDOS)
+			ep_cloud_short_code(rs->cloud, cd->digits, cd->profile,
+			    cd->company, &cause);
+		else
+			ep_cloud_gds_code(rs->cloud, cd->digits, cd->rule,
+			    cd->uid, cd->pwd, cd->expires, &cause);
+	}
+	free(cause);
+	ep_cloud_attach(rs->cloud, rs->http);
+	if (cl->cert >= 0)
+		cert = r->certh[cl->cert];
+	else {
+		cause = NULL;
+		cert = pki_server_cert(r->ctx->pki, cl->name,
+		    kind == SCN_CLOUD_EDOS ? edos_names : gds_names,
+		    kind == SCN_CLOUD_EDOS ? 2 : 1,
+		    kind == SCN_CLOUD_EDOS ? edos_names[0] : gds_names[0],
+		    SCN_CA_CISCO, PKI_KEY_ECDSA_P256, sc->epoch - 86400,
+		    sc->epoch + 365LL * 86400, &cause);
+		free(cause);
+	}
+	run_https(r, cl->ip, SCN_CLOUD_PORT, cert, cl->line, SCN_CC_NONE,
+	    0, 0, EP_TLS_FAULT_NONE, rs->http);
 }

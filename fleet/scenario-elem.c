@@ -109,7 +109,8 @@ static const char scenario_fault_kind_list[] =
 
 static const char *const scenario_counters[] = { "boots", "dhcp-acks",
 	"resyncs", "resync-ok", "resync-fail", "fetches", "requests",
-	"reboots" };
+	"reboots", "edos-queries", "short-codes", "gds-requests", "ca-fetches",
+	"tls-full", "tls-resumed" };
 
 /* DHCP options the site's server fills from other settings. */
 static const struct {
@@ -363,7 +364,7 @@ scenario_server(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv)
 	xmlNodePtr c;
 	uint64_t port;
 	size_t nf = 0, nx = 0;
-	int rh, rt;
+	int rh, rt, rs;
 
 	sv->line = (int)scenario_line(n);
 	if (scenario_need(ld, n, "name") == 0)
@@ -372,15 +373,20 @@ scenario_server(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv)
 		scenario_get_ip(ld, n, "address", &sv->ip);
 	if ((rh = scenario_get_uint(ld, n, "http", 1, 65535, &port)) == 1)
 		sv->http_port = (int)port;
+	if ((rs = scenario_get_uint(ld, n, "https", 1, 65535, &port)) == 1)
+		sv->https_port = (int)port;
 	if ((rt = scenario_get_uint(ld, n, "tftp", 1, 65535, &port)) == 1)
 		sv->tftp_port = (int)port;
-	if (rh == 0 && rt == 0)
+	if (rh == 0 && rt == 0 && rs == 0)
 		scenario_err(ld, n, NULL,
-		    "needs http= or tftp= (a port), or both");
+		    "needs http=, https= or tftp= (a port)");
 	scenario_state(ld, n, &sv->down);
 	if (rh == 1 && rt == 1 && sv->http_port == sv->tftp_port &&
 	    sv->http_port != 0)
 		scenario_err(ld, n, "tftp", "http and tftp use the same port");
+	if (rh == 1 && rs == 1 && sv->http_port == sv->https_port)
+		scenario_err(ld, n, "https", "http and https use the same "
+		    "port");
 
 	sv->nfile = scenario_count(n, "file") + scenario_count(n, "template");
 	sv->file = xcalloc(sv->nfile, sizeof *sv->file);
@@ -396,6 +402,7 @@ scenario_server(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv)
 			nx++;
 		}
 	}
+	scenario_server_tls(ld, n, sv, rs);
 }
 
 static void
@@ -847,6 +854,15 @@ scenario_host_find(const struct scenario *sc, const char *name,
 			return (0);
 		}
 	}
+	for (i = 0; i < SCN_CLOUD__COUNT; i++) {
+		if (sc->cloud[i].present && sc->cloud[i].name != NULL &&
+		    strcmp(sc->cloud[i].name, name) == 0) {
+			*kind = i == SCN_CLOUD_EDOS ? SCN_HOST_EDOS :
+			    SCN_HOST_GDS;
+			*idx = 0;
+			return (0);
+		}
+	}
 	return (-1);
 }
 
@@ -941,6 +957,16 @@ scenario_group(struct scenario_loader *ld, xmlNodePtr n, struct scn_group *g)
 		scenario_err(ld, n, "firmware", "firmware is empty");
 	if (scenario_get_bool(ld, n, "cert", &b) == 1)
 		g->no_cert = !b;
+	/* 2.2: phones of one key group share a MIC key pair. */
+	if ((v = scenario_attr(ld, n, "key-group")) != NULL &&
+	    strcmp(v, "own") == 0)
+		g->key_group = -1;
+	else if (v != NULL && parse_uint(v, 0, SCN_KEY_GROUP_MAX, &u,
+	    NULL) != 0)
+		scenario_err(ld, n, "key-group", "key-group must be "
+		    "0..%d or own", SCN_KEY_GROUP_MAX);
+	else if (v != NULL)
+		g->key_group = (int)u;
 
 	if ((v = scenario_attr(ld, n, "site")) != NULL) {
 		g->site = xstrdup(v);
@@ -1059,6 +1085,7 @@ scenario_at(struct scenario_loader *ld, xmlNodePtr n)
 		{ "fault", SCN_ACT_FAULT },
 		{ "server", SCN_ACT_HOST },
 		{ "dhcp", SCN_ACT_DHCP },
+		{ "activate", SCN_ACT_ACTIVATE },
 	};
 	struct scenario *sc = ld->sc;
 	struct scn_action *a;
@@ -1172,6 +1199,17 @@ scenario_at(struct scenario_loader *ld, xmlNodePtr n)
 				scenario_err(ld, c, NULL,
 				    "keys are 0-9, * and #, not \"%s\"",
 				    scenario_q(ld, v));
+			else
+				a->value = xstrdup(v);
+			break;
+		case SCN_ACT_ACTIVATE:
+			if (scenario_need(ld, c, "code") != 0)
+				break;
+			v = scenario_attr(ld, c, "code");
+			if (!scenario_code_ok(v))
+				scenario_err(ld, c, "code",
+				    "code must be digits, perhaps after '#' "
+				    "(at most 64 characters)");
 			else
 				a->value = xstrdup(v);
 			break;
@@ -1362,6 +1400,7 @@ scenario_check(struct scenario_loader *ld, xmlNodePtr n, struct scn_expect *ex)
 	struct scn_check *ck;
 	const char *v;
 	emu_time tin = 0, tol = 0, tmin = 0, tmax = EMU_TIME_NEVER;
+	enum scn_host_kind kind;
 	uint64_t u;
 	size_t i;
 	int st, none = 0, rin, rtol, rmin, rmax, rnone;
@@ -1414,7 +1453,9 @@ scenario_check(struct scenario_loader *ld, xmlNodePtr n, struct scn_expect *ex)
 			scenario_err(ld, n, "name",
 			    "unknown counter (boots, "
 			    "dhcp-acks, resyncs, resync-ok, resync-fail, "
-			    "fetches, requests, reboots)");
+			    "fetches, requests, reboots, edos-queries, "
+			    "short-codes, gds-requests, ca-fetches, tls-full, "
+			    "tls-resumed)");
 			return;
 		}
 		ck = scenario_check_add(ex, n, SCN_CHK_COUNTER);
@@ -1425,11 +1466,21 @@ scenario_check(struct scenario_loader *ld, xmlNodePtr n, struct scn_expect *ex)
 	} else if (SCN_IS(n, "last-resync")) {
 		if (xmlHasProp(n, BAD_CAST "class") == NULL &&
 		    xmlHasProp(n, BAD_CAST "err") == NULL &&
+		    xmlHasProp(n, BAD_CAST "cause") == NULL &&
 		    xmlHasProp(n, BAD_CAST "status") == NULL &&
 		    xmlHasProp(n, BAD_CAST "url") == NULL) {
 			scenario_err(ld, n, NULL,
-			    "needs class=, err=, status= or url=");
+			    "needs class=, err=, cause=, status= or url=");
 			return;
+		}
+		if ((v = scenario_attr(ld, n, "cause")) != NULL) {
+			if (emu_err_parse_cause(v) == -1)
+				scenario_err(ld, n, "cause",
+				    "unknown cause (\"ok\", \"tls-expired\", "
+				    "\"tls-name\", ...: docs/scenario.md)");
+			else
+				scenario_check_add(ex, n, SCN_CHK_LAST_CAUSE)
+				    ->value = xstrdup(v);
 		}
 		if ((v = scenario_attr(ld, n, "class")) != NULL) {
 			if (strcmp(v, "A") != 0 && strcmp(v, "B") != 0 &&
@@ -1512,12 +1563,8 @@ scenario_check(struct scenario_loader *ld, xmlNodePtr n, struct scn_expect *ex)
 		if (scenario_need(ld, n, "name") != 0)
 			return;
 		v = scenario_attr(ld, n, "name");
-		for (i = 0; i < sc->nserver; i++) {
-			if (sc->server[i].name != NULL &&
-			    strcmp(sc->server[i].name, v) == 0)
-				break;
-		}
-		if (i == sc->nserver) {
+		if (scenario_host_find(sc, v, &kind, &i) != 0 ||
+		    kind == SCN_HOST_DNS) {
 			scenario_err(ld, n, "name", "no server \"%s\"",
 			    scenario_q(ld, v));
 			return;
@@ -1537,6 +1584,46 @@ scenario_check(struct scenario_loader *ld, xmlNodePtr n, struct scn_expect *ex)
 			    "needs requests= or min=/max=");
 	} else if (SCN_IS(n, "request"))
 		scenario_request(ld, n, ex);
+	else if (SCN_IS(n, "activation")) {
+		if (scenario_need(ld, n, "is") != 0)
+			return;
+		v = scenario_attr(ld, n, "is");
+		if (phone_act_parse(v) == -1)
+			scenario_err(ld, n, "is", "unknown activation screen "
+			    "state (hidden, shown, activating, invalid, "
+			    "failed, ok)");
+		else
+			scenario_check_add(ex, n, SCN_CHK_ACTIVATION)->value =
+			    xstrdup(v);
+	} else if (SCN_IS(n, "company")) {
+		if (scenario_need(ld, n, "is") == 0)
+			scenario_check_add(ex, n, SCN_CHK_COMPANY)->value =
+			    xstrdup(scenario_attr(ld, n, "is"));
+	} else if (SCN_IS(n, "tls")) {
+		if (xmlHasProp(n, BAD_CAST "version") == NULL &&
+		    xmlHasProp(n, BAD_CAST "resumed") == NULL) {
+			scenario_err(ld, n, NULL, "needs version= or "
+			    "resumed=");
+			return;
+		}
+		if ((v = scenario_attr(ld, n, "version")) != NULL) {
+			if (*v != '\0' && strcmp(v, "TLSv1") != 0 &&
+			    strcmp(v, "TLSv1.1") != 0 &&
+			    strcmp(v, "TLSv1.2") != 0 &&
+			    strcmp(v, "TLSv1.3") != 0)
+				scenario_err(ld, n, "version", "version must "
+				    "be TLSv1, TLSv1.1, TLSv1.2, TLSv1.3 or "
+				    "\"\" (none yet)");
+			else
+				scenario_check_add(ex, n, SCN_CHK_TLS_VERSION)
+				    ->value = xstrdup(v);
+		}
+		if (scenario_get_bool(ld, n, "resumed", &st) == 1) {
+			ck = scenario_check_add(ex, n, SCN_CHK_TLS_RESUMED);
+			ck->min = ck->max = (uint64_t)st;
+			ck->value = xstrdup(st ? "yes" : "no");
+		}
+	}
 }
 
 /*
@@ -1565,7 +1652,7 @@ scenario_request(struct scenario_loader *ld, xmlNodePtr n,
 		return;
 	v = scenario_attr(ld, n, "server");
 	if (scenario_host_find(ld->sc, v, &kind, &idx) != 0 ||
-	    kind != SCN_HOST_SERVER) {
+	    kind == SCN_HOST_DNS) {
 		scenario_err(ld, n, "server", "no server \"%s\"",
 		    scenario_q(ld, v));
 		return;
@@ -1604,6 +1691,7 @@ scenario_request(struct scenario_loader *ld, xmlNodePtr n,
 		    "header=");
 	else if (ck->header != NULL && *ck->header == '\0')
 		scenario_err(ld, n, "header", "header is empty");
+	ck->client_cert = scenario_attr_dup(ld, n, "client-cert", NULL);
 	b = scenario_attr(ld, n, "body");
 	bc = scenario_attr(ld, n, "body-contains");
 	if (b != NULL && bc != NULL)
@@ -1673,6 +1761,25 @@ scenario_check_names(struct scenario_loader *ld)
 		    "%s \"%s\" is already defined at line %d", d->name,
 		    kind == SCN_HOST_SERVER ? "server" : "DNS server", d->name,
 		    other);
+	}
+	for (i = 0; i < SCN_CLOUD__COUNT; i++) {
+		const struct scn_cloud *cl = &sc->cloud[i];
+		enum scn_host_kind kind;
+		size_t k;
+
+		if (!cl->present || cl->name == NULL ||
+		    scenario_host_find(sc, cl->name, &kind, &k) != 0 ||
+		    kind == (i == SCN_CLOUD_EDOS ? SCN_HOST_EDOS :
+		    SCN_HOST_GDS))
+			continue;
+		scenario_msgf(ld, cl->line, "<%s name=\"%s\">: %s \"%s\" is "
+		    "already defined at line %d",
+		    i == SCN_CLOUD_EDOS ? "edos" : "gds", cl->name,
+		    kind == SCN_HOST_SERVER ? "server" : kind == SCN_HOST_DNS ?
+		    "DNS server" : "edos", cl->name,
+		    kind == SCN_HOST_SERVER ? sc->server[k].line :
+		    kind == SCN_HOST_DNS ? sc->dnss[k].line :
+		    sc->cloud[SCN_CLOUD_EDOS].line);
 	}
 	for (i = 0; i < sc->ngroup; i++) {
 		for (j = 0; j < i; j++) {
@@ -1806,7 +1913,8 @@ scenario_pool(const struct scenario *sc, const struct scn_site *s)
 
 	first = s->subnet + 2;
 	size = n = (uint64_t)(s->subnet | ~s->mask) - first;
-	taken = xcalloc(4 + sc->nserver + sc->ndnss, sizeof *taken);
+	taken = xcalloc(4 + sc->nserver + sc->ndnss + SCN_CLOUD__COUNT,
+	    sizeof *taken);
 	taken[nt++] = s->dhcp_server;
 	taken[nt++] = s->gateway;
 	for (i = 0; i < (size_t)s->ndns && i < 2; i++)
@@ -1815,6 +1923,10 @@ scenario_pool(const struct scenario *sc, const struct scn_site *s)
 		taken[nt++] = sc->server[i].ip;
 	for (i = 0; i < sc->ndnss; i++)
 		taken[nt++] = sc->dnss[i].ip;
+	for (i = 0; i < SCN_CLOUD__COUNT; i++) {
+		if (sc->cloud[i].present)
+			taken[nt++] = sc->cloud[i].ip;
+	}
 	for (i = 0; i < nt; i++) {
 		for (j = 0; j < i; j++) {
 			if (taken[j] == taken[i])
@@ -1889,7 +2001,11 @@ scenario_check_servers(struct scenario_loader *ld)
 			if (a->ip == 0 || a->ip != b->ip)
 				continue;
 			if ((a->http_port != 0 &&
-				a->http_port == b->http_port) ||
+				(a->http_port == b->http_port ||
+				a->http_port == b->https_port)) ||
+			    (a->https_port != 0 &&
+				(a->https_port == b->https_port ||
+				a->https_port == b->http_port)) ||
 			    (a->tftp_port != 0 &&
 				a->tftp_port == b->tftp_port)) {
 				scenario_msgf(ld, a->line,

@@ -77,16 +77,28 @@ static long scenario_doctype_line(const char *, size_t);
 static void scenario_root(struct scenario_loader *, xmlNodePtr);
 
 static const struct scenario_shape scenario_shapes[] = {
-	{ "", "scenario", "description site server dns-server phones timeline",
+	{ "", "scenario",
+	    "description site pki server dns-server phones edos gds timeline",
 	    "name seed start timezone duration trace" },
+	{ "scenario", "pki", "ca cert", "" },
+	{ "pki", "ca", "", "name key" },
+	{ "pki", "cert", "",
+	    "name issuer names cn key not-before not-after" },
+	{ "scenario", "edos", "device code", "name address state cert" },
+	{ "edos", "device", "", "phones mac default status company" },
+	{ "edos", "code", "", "digits company" },
+	{ "scenario", "gds", "code", "name address state cert" },
+	{ "gds", "code", "", "digits rule uid pwd expires" },
+	{ "server", "ca-file", "", "path ca" },
 	{ "scenario", "description", "", "" },
 	{ "scenario", "site", "dhcp",
 	    "name subnet gateway latency jitter loss" },
 	{ "site", "dhcp", "dns option", "server lease domain" },
 	{ "dhcp", "dns", "", "" },
 	{ "dhcp", "option", "", "code type" },
-	{ "scenario", "server", "file template fault",
-	    "name address http tftp state" },
+	{ "scenario", "server", "file template fault ca-file",
+	    "name address http https tftp state cert client-cert tls "
+	    "tls-fault" },
 	{ "server", "file", "", "path src" },
 	{ "server", "template", "", "path src" },
 	{ "server", "fault", "header",
@@ -100,12 +112,13 @@ static const struct scenario_shape scenario_shapes[] = {
 	{ "dns-server", "cname", "", "name target ttl" },
 	{ "scenario", "phones", "param",
 	    "name count mac macs model firmware "
-	    "firmware-inactive site power-on spread serial-prefix hwver cert" },
+	    "firmware-inactive site power-on spread serial-prefix hwver cert "
+	    "key-group" },
 	{ "phones", "param", "", "name" },
 	{ "scenario", "timeline", "at expect", "" },
 	{ "timeline", "at",
 	    "power-on power-off reboot factory-reset set keys resync fault "
-	    "server dhcp",
+	    "server dhcp activate",
 	    "t" },
 	{ "at", "power-on", "", "phones" },
 	{ "at", "power-off", "", "phones" },
@@ -114,22 +127,27 @@ static const struct scenario_shape scenario_shapes[] = {
 	{ "at", "set", "", "phones param value" },
 	{ "at", "keys", "", "phones" },
 	{ "at", "resync", "", "phones rule" },
+	{ "at", "activate", "", "phones code" },
 	{ "at", "fault", "", "server name state" },
 	{ "at", "server", "", "name state" },
 	{ "at", "dhcp", "dns option", "site state domain" },
 	{ "timeline", "expect",
 	    "state customization param counter last-resync next-resync server "
-	    "request",
+	    "request activation tls company",
 	    "t phones name" },
 	{ "expect", "state", "", "is" },
 	{ "expect", "customization", "", "is" },
 	{ "expect", "param", "", "name is" },
 	{ "expect", "counter", "", "name is min max" },
-	{ "expect", "last-resync", "", "class err status url" },
+	{ "expect", "last-resync", "", "class err cause status url" },
+	{ "expect", "activation", "", "is" },
+	{ "expect", "tls", "", "version resumed" },
+	{ "expect", "company", "", "is" },
 	{ "expect", "next-resync", "", "in tolerance min max none" },
 	{ "expect", "server", "", "name path requests min max" },
 	{ "expect", "request", "",
-	    "server path method header is contains scheme body body-contains" },
+	    "server path method header is contains scheme body body-contains "
+	    "client-cert" },
 };
 
 static const struct {
@@ -269,6 +287,9 @@ scenario_free(struct scenario *sc)
 		for (j = 0; j < sv->nfault; j++)
 			ep_fault_clear(&sv->fault[j]);
 		free(sv->fault);
+		for (j = 0; j < sv->nca_file; j++)
+			free(sv->ca_file[j].path);
+		free(sv->ca_file);
 	}
 	free(sc->server);
 	for (i = 0; i < sc->ndnss; i++) {
@@ -320,10 +341,12 @@ scenario_free(struct scenario *sc)
 			free(ex->check[j].method);
 			free(ex->check[j].header);
 			free(ex->check[j].body);
+			free(ex->check[j].client_cert);
 		}
 		free(ex->check);
 	}
 	free(sc->expect);
+	scenario_tls_free(sc);
 	free(sc->file);
 	free(sc->name);
 	free(sc->description);
@@ -606,7 +629,7 @@ static char *
 scenario_tag(xmlNodePtr n, const char *attr)
 {
 	static const char *const ids[] = { "name", "kind", "phones", "t",
-		"code", "path" };
+		"code", "path", "digits", "mac" };
 	const char *shown = attr;
 	xmlChar *v = NULL;
 	char *q, *out;
@@ -1546,7 +1569,7 @@ scenario_root(struct scenario_loader *ld, xmlNodePtr root)
 {
 	struct scenario *sc = ld->sc;
 	xmlNodePtr c, first_tl = NULL;
-	xmlNodePtr first_desc = NULL;
+	xmlNodePtr first_desc = NULL, first_pki = NULL;
 	const char *v, *slash, *dot;
 	char *cause;
 	uint64_t u;
@@ -1613,6 +1636,19 @@ scenario_root(struct scenario_loader *ld, xmlNodePtr root)
 		if (SCN_IS(c, "site"))
 			scenario_site(ld, c, &sc->site[i++]);
 	}
+	/* Servers name certificates. */
+	for (c = root->children; c != NULL; c = c->next) {
+		if (!SCN_IS(c, "pki"))
+			continue;
+		if (first_pki != NULL) {
+			scenario_err(ld, c, NULL,
+			    "only one <pki> allowed (first at line %ld)",
+			    scenario_line(first_pki));
+			continue;
+		}
+		first_pki = c;
+		scenario_pki(ld, c);
+	}
 	sc->nserver = scenario_count(root, "server");
 	sc->server = xcalloc(sc->nserver, sizeof *sc->server);
 	for (c = root->children, i = 0; c != NULL; c = c->next) {
@@ -1633,10 +1669,18 @@ scenario_root(struct scenario_loader *ld, xmlNodePtr root)
 		if (SCN_IS(c, "phones"))
 			scenario_group(ld, c, &sc->group[i++]);
 	}
+	/* The cloud registers phones by group. */
+	for (c = root->children; c != NULL; c = c->next) {
+		if (SCN_IS(c, "edos"))
+			scenario_cloud(ld, c, SCN_CLOUD_EDOS);
+		else if (SCN_IS(c, "gds"))
+			scenario_cloud(ld, c, SCN_CLOUD_GDS);
+	}
 	scenario_check_names(ld);
 	scenario_check_macs(ld);
 	scenario_check_sites(ld);
 	scenario_check_servers(ld);
+	scenario_check_clouds(ld);
 
 	/* The timeline refers to all of the above. */
 	for (c = root->children; c != NULL; c = c->next) {

@@ -62,6 +62,7 @@ struct ep_conn {
 	int closed;          /* CLOSE or RESET queued */
 	int pull;            /* the runtime pulls the queue (ep_http_pull) */
 	uint32_t resp_seq;   /* answers queued */
+	char *tls_subject;   /* owned; NULL: plain HTTP */
 	struct ep_queue outq;
 	TAILQ_ENTRY(ep_conn) entry;
 };
@@ -469,7 +470,15 @@ ep_http_conn_free(struct ep_http *h, struct ep_conn *c)
 		ep_http_qitem_free(c, q);
 	TAILQ_REMOVE(&h->conns, c, entry);
 	http_msg_clear(&c->req);
+	free(c->tls_subject);
 	free(c);
+}
+
+void
+ep_http_conn_set_tls(struct ep_conn *c, const char *subject)
+{
+	free(c->tls_subject);
+	c->tls_subject = xstrdup(subject != NULL ? subject : "");
 }
 
 const struct ep_http_stats *
@@ -699,6 +708,7 @@ ep_http_observe_req(struct ep_http *h, struct ep_conn *c, const char *path,
 	q.status = status;
 	q.now = now;
 	q.http = m;
+	q.tls_subject = c->tls_subject;
 	h->cb(h->cb_arg, &q);
 }
 

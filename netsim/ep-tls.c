@@ -91,6 +91,14 @@ ep_tls_create(struct emu_pki *pki, struct ep_http *h,
 		}
 		SSL_CTX_set_verify(t->ctx,
 		    SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+	} else if (c->request_client_cert) {
+		/* Asked for; a handshake without one goes on. */
+		if (pki_mic_trust(pki, t->ctx) != 0) {
+			xasprintf(cause, "cannot trust the MIC CA");
+			ep_tls_free(t);
+			return (NULL);
+		}
+		SSL_CTX_set_verify(t->ctx, SSL_VERIFY_PEER, NULL);
 	}
 	/* Stateless tickets: 100,000 phones leave no state behind. */
 	SSL_CTX_set_session_cache_mode(t->ctx, SSL_SESS_CACHE_OFF);
@@ -291,7 +299,9 @@ ep_tls_handshake(struct ep_tls *t, struct ep_tls_conn *c)
 			t->last_subject[n] = '\0';
 			BIO_free(b);
 			t->stats.client_certs++;
-		}
+			ep_http_conn_set_tls(c->hc, t->last_subject);
+		} else
+			ep_http_conn_set_tls(c->hc, "");
 		return;
 	}
 	if (SSL_get_error(c->ssl, r) != SSL_ERROR_WANT_READ) {

@@ -122,6 +122,8 @@ struct ep_request {
 	emu_time	 now;
 	const struct http_msg *http;	/* HTTP: the request (any header),
 					   borrowed for the call; else NULL */
+	const char	*tls_subject;	/* HTTPS: the client certificate's
+					   subject, "" none; NULL: no TLS */
 };
 typedef void (*ep_observe_cb)(void *arg, const struct ep_request *req);
 
@@ -234,6 +236,9 @@ void		 ep_http_input(struct ep_http *h, struct ep_conn *c,
 void		 ep_http_eof(struct ep_http *h, struct ep_conn *c,
 		     emu_time now, struct ep_out *out);
 void		 ep_http_conn_free(struct ep_http *h, struct ep_conn *c);
+/* The connection came over TLS: subject of the client certificate ("" if
+ * none), what observers see in ep_request tls_subject (ep-tls.c). */
+void		 ep_http_conn_set_tls(struct ep_conn *c, const char *subject);
 /* Pulled connections (the sim runtime): segments instead of actions. */
 enum ep_pull {
 	EP_PULL_NONE = 0,	/* nothing queued */
@@ -347,6 +352,8 @@ struct ep_tls_conf {
 	int			 min_version;	/* TLS1_VERSION..; 0 default */
 	int			 max_version;
 	int			 require_client_cert;	/* B55: MIC CA */
+	int			 request_client_cert;	/* asked, not required;
+						   verified if given */
 	enum ep_tls_fault	 fault;
 };
 struct ep_tls_stats {

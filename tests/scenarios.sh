@@ -77,4 +77,29 @@ for want in 'refused twice is class C' 'Authorization with scheme "Digest", saw 
 		notok "faults: no failure for: $want (exit $rc)" "$(grep -E '^(FAIL|    )' "$tmp/faults-neg.txt" | head -n 8)"
 	fi
 done
+# TLS expectations can fail: a certificate fault with another cause, the
+# MIC of another phone, and (B8) a first SRV target whose certificate does
+# name the domain, which then serves the campus.
+certs="$srcdir/scenarios/https-certificates.xml"
+sed 's/cause="tls-expired"/cause="tls-name"/; s/client-cert="CN={{mac}}, OU=CP-8851-3PCC, L="/client-cert="CN=00562b999999"/' \
+    "$certs" >"$tmp/certs-neg.xml"
+"$PF" run "$tmp/certs-neg.xml" >"$tmp/certs-neg.txt" 2>&1
+rc=$?
+for want in 'expected last resync cause tls-name, saw tls-expired' \
+    'client certificate containing "CN=00562b999999", saw "CN=00562b550101, OU=CP-8851-3PCC'; do
+	if [ "$rc" -eq 1 ] && grep -q "$want" "$tmp/certs-neg.txt"; then
+		ok "certificates: a wrong expectation fails: $want"
+	else
+		notok "certificates: no failure for: $want (exit $rc)" "$(grep -E '^(FAIL|    )' "$tmp/certs-neg.txt" | head -n 8)"
+	fi
+done
+sed 's/<cert name="pr1" names="pr1.zt.example.com"\/>/<cert name="pr1" names="pr1.zt.example.com zt.example.com"\/>/' \
+    "$srcdir/scenarios/office-zero-touch.xml" >"$tmp/zt-neg.xml"
+"$PF" run "$tmp/zt-neg.xml" >"$tmp/zt-neg.txt" 2>&1
+rc=$?
+if [ "$rc" -eq 1 ] && grep -q 'expected server pr1: all requests 0, saw 60' "$tmp/zt-neg.txt"; then
+	ok "office-zero-touch: B8 holds only while pr1's certificate lacks the domain"
+else
+	notok "office-zero-touch: B8 negative (exit $rc)" "$(grep -E '^(FAIL|    )' "$tmp/zt-neg.txt" | head -n 6)"
+fi
 finish

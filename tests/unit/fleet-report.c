@@ -102,6 +102,10 @@ fixture_init(struct fixture *fx)
 	fx->r.by_err[EMU_OK] = 113;
 	fx->r.by_err[EMU_E_TIMEOUT] = 5;
 	fx->r.by_err[EMU_E_FNF] = 2;
+	/* 4.8: phones per customization state, at the end. */
+	fx->r.cust[CUST_ACQUIRED] = 90;
+	fx->r.cust[CUST_CUSTOM_PENDING] = 4;
+	fx->r.cust[CUST_PENDING] = 6;
 }
 
 static void
@@ -179,6 +183,7 @@ test_text(void **state)
 	    "totals: boots 100, dhcp-acks 101, resyncs 120, resync-ok 113, "
 	    "resync-fail 7, fetches 130, requests 140, events 9999\n"
 	    "errors: file not found 2, timeout 5\n"
+	    "customization: Pending 6, Custom Pending 4, Acquired 90\n"
 	    "result: FAIL (2 of 3 expectations failed)\n");
 	free(s);
 
@@ -189,7 +194,19 @@ test_text(void **state)
 	s = write_report(&fx.r, REPORT_TEXT);
 	assert_non_null(strstr(s, "\nresult: PASS (1 expectation held)\n"));
 	assert_null(strstr(s, "errors:"));
+	assert_non_null(strstr(s, "\ncustomization: Pending 6, "));
 	free(s);
+	/* Causes that share a $ERR text are counted once, under it. */
+	fx.r.by_err[EMU_E_TLS_EXPIRED] = 1;
+	fx.r.by_err[EMU_E_TLS_NAME] = 2;
+	s = write_report(&fx.r, REPORT_TEXT);
+	assert_non_null(strstr(s, "\nerrors: tls handshake failed 3\n"));
+	free(s);
+	s = write_report(&fx.r, REPORT_JSON);
+	assert_non_null(strstr(s, "\"errors\": {\n    \"tls handshake "
+	    "failed\": 3\n  },\n"));
+	free(s);
+	memset(fx.r.by_err, 0, sizeof fx.r.by_err);
 	fx.r.nres = 0;
 	fx.r.passed = 0;
 	s = write_report(&fx.r, REPORT_TEXT);
@@ -221,6 +238,14 @@ static const char json_want[] =
     "  \"errors\": {\n"
     "    \"file not found\": 2,\n"
     "    \"timeout\": 5\n"
+    "  },\n"
+    "  \"customization\": {\n"
+    "    \"Open\": 0,\n"
+    "    \"Aborted\": 0,\n"
+    "    \"Pending\": 6,\n"
+    "    \"Custom Pending\": 4,\n"
+    "    \"Acquired\": 90,\n"
+    "    \"Unavailable\": 0\n"
     "  },\n"
     "  \"expectations\": [\n"
     "    {\n"

@@ -469,7 +469,7 @@ static const char *const bad_lines[] = {
 	"17: <site subnet=\"10.3.0.0/33\">: subnet must be "
 	"address/prefix, prefix 1..30 (e.g. 10.1.0.0/16)",
 	"18: <server address=\"10.1.0.999\">: address is not an IPv4 address",
-	"18: <server name=\"prov\">: needs http= or tftp= (a port), or both",
+	"18: <server name=\"prov\">: needs http=, https= or tftp= (a port)",
 	"19: <file path=\"x.xml\">: path must start with '/' and have "
 	"no spaces",
 	"20: <file src=\"scenario-files/missing.xml\">: cannot read "
@@ -570,7 +570,8 @@ static const char *const bad_lines[] = {
 	"(Open, Aborted, Pending, Custom Pending, Acquired, Unavailable)",
 	"73: <counter name=\"bogons\">: unknown counter (boots, "
 	"dhcp-acks, resyncs, resync-ok, resync-fail, fetches, requests, "
-	"reboots)",
+	"reboots, edos-queries, short-codes, gds-requests, ca-fetches, "
+	"tls-full, tls-resumed)",
 	"74: <counter is=\"1\">: give is= or min=/max=, not both",
 	"75: <counter name=\"boots\">: needs is= or min=/max=",
 	"76: <counter min=\"5\">: min is above max",
@@ -578,7 +579,7 @@ static const char *const bad_lines[] = {
 	"78: <last-resync err=\"kaboom\">: unknown error text (\"\" for "
 	"none, \"file not found\", \"timeout\", ...: docs/scenario.md)",
 	"79: <last-resync status=\"2000\">: status must be 0..999",
-	"80: <last-resync>: needs class=, err=, status= or url=",
+	"80: <last-resync>: needs class=, err=, cause=, status= or url=",
 	"81: <next-resync in=\"1m\">: give in= (and tolerance=) or "
 	"min=/max=, not both",
 	"82: <next-resync none=\"yes\">: none=\"yes\" takes no other attribute",
@@ -620,6 +621,254 @@ test_bad_file(void **state)
 	assert_int_equal(i, nitems(bad_lines));
 	free(buf);
 	free(path);
+}
+
+/*
+ * Every mistake in tests/data/scenario-bad-tls.xml (<pki>, HTTPS servers,
+ * <edos>, <gds>, <activate> and the new checks), in line order.
+ */
+static const char *const bad_tls_lines[] = {
+	"4: <ca name=\"cisco\">: \"cisco\" is a built-in name "
+	"(cisco, mic, self)",
+	"5: <ca key=\"dsa\">: key must be ecdsa or rsa",
+	"6: <ca name=\"prov\">: CA \"prov\" is already defined at "
+	"line 5",
+	"7: <cert issuer=\"nobody\">: no CA \"nobody\" (cisco, "
+	"mic, self or a <ca> name)",
+	"8: <cert name=\"a\">: certificate \"a\" is already "
+	"defined at line 7",
+	"8: <cert names=\"bad..name\">: \"bad..name\" is not a DNS "
+	"name",
+	"9: <cert names=\"\">: names must list 1..16 DNS names",
+	"10: <cert not-before=\"yesterday\">: not-before must be a "
+	"time from the start in whole seconds (\"-30d\", \"365d\") "
+	"or a date (\"2027-01-01T00:00:00Z\")",
+	"11: <cert not-after=\"-1d\">: not-after is before "
+	"not-before",
+	"12: <cert not-after=\"2027-13-01T00:00:00Z\">: not-after: "
+	"a date must be YYYY-MM-DDThh:mm:ss (1970..9999), then Z, "
+	"an offset or nothing",
+	"13: <cert names=\"a b c d e f g h i j k l m n o p q\">: "
+	"names must list 1..16 DNS names",
+	"14: <cert cn=\"\">: cn must be 1..64 characters",
+	"16: <pki>: only one <pki> allowed (first at line 3)",
+	"17: <server name=\"s1\">: cert= is required",
+	"18: <server cert=\"nope\">: no certificate \"nope\" in "
+	"<pki>",
+	"18: <server client-cert=\"maybe\">: client-cert must be "
+	"none, request or require",
+	"18: <server tls=\"1.4\">: tls must be a version or a "
+	"range of versions among 1.0 1.1 1.2 1.3 (e.g. 1.2-1.3)",
+	"18: <server tls-fault=\"slow\">: tls-fault must be stall "
+	"or truncate",
+	"19: <server cert=\"g\">: cert= goes with https=",
+	"19: <server tls=\"1.3-1.2\">: tls= goes with https=",
+	"20: <server https=\"443\">: http and https use the same "
+	"port",
+	"20: <ca-file ca=\"self\">: no CA \"self\" (cisco, mic or "
+	"a <ca> name)",
+	"20: <ca-file path=\"x.pem\">: path must start with '/' "
+	"and have no spaces or '*'",
+	"20: <ca-file path=\"/y.pem\">: path already served at "
+	"line 20",
+	"21: <server tls=\"1.3-1.2\">: tls must be a version or a "
+	"range of versions among 1.0 1.1 1.2 1.3 (e.g. 1.2-1.3)",
+	"23: <phones key-group=\"2000\">: key-group must be "
+	"0..1023 or own",
+	"25: <edos name=\"s1\">: server \"s1\" is already defined "
+	"at line 17",
+	"25: <edos name=\"s1\">: same address and port as server "
+	"\"s6\" (line 22)",
+	"26: <device phones=\"desk\">: give one of phones=, mac= "
+	"and default=\"yes\"",
+	"27: <device>: give one of phones=, mac= and "
+	"default=\"yes\"",
+	"29: <device mac=\"00562B000002\">: MAC 00562B000002 is "
+	"already registered at line 28",
+	"31: <device>: the default answer is already given at line "
+	"30",
+	"32: <device default=\"no\">: default must be yes (leave "
+	"it out otherwise)",
+	"33: <device status=\"503\">: a status takes no profile "
+	"and no company=",
+	"34: <device company=\"Acme\">: company= goes with a "
+	"redirect profile",
+	"35: <device phones=\"nobody\">: no phone group \"nobody\"",
+	"36: <code digits=\"12\">: a short code is 3 to 16 digits "
+	"(typed after '#')",
+	"37: <code digits=\"123\">: a short code needs its "
+	"redirect profile as content",
+	"39: <code digits=\"1234\">: code 1234 is already defined "
+	"at line 38",
+	"41: <edos>: only one <edos> allowed (first at line 25)",
+	"42: <gds cert=\"nope\">: no certificate \"nope\" in <pki>",
+	"42: <gds name=\"gds\">: same address as <edos> (line 25)",
+	"42: <gds name=\"gds\">: same address and port as server "
+	"\"s6\" (line 22)",
+	"43: <code digits=\"123456\">: an activation code is 16 "
+	"digits",
+	"44: <code digits=\"1234567812345678\">: rule= is required",
+	"45: <code expires=\"soon\">: expires is not a time (e.g. "
+	"90s, 1h30m, 250ms)",
+	"48: <activate code=\"12ab\">: code must be digits, "
+	"perhaps after '#' (at most 64 characters)",
+	"48: <activate phones=\"desk\">: code= is required",
+	"49: <activation is=\"busy\">: unknown activation screen "
+	"state (hidden, shown, activating, invalid, failed, ok)",
+	"49: <tls>: needs version= or resumed=",
+	"49: <tls version=\"SSLv3\">: version must be TLSv1, "
+	"TLSv1.1, TLSv1.2, TLSv1.3 or \"\" (none yet)",
+	"49: <tls resumed=\"maybe\">: resumed must be yes or no",
+	"49: <last-resync cause=\"tls-bogus\">: unknown cause "
+	"(\"ok\", \"tls-expired\", \"tls-name\", ...: "
+	"docs/scenario.md)",
+	"49: <company>: is= is required",
+	"50: <server name=\"edos\">: no server \"edos\"",
+};
+
+static void
+test_bad_tls_file(void **state)
+{
+	struct scenario *sc;
+	char *path = data_path("scenario-bad-tls.xml"), *buf = NULL;
+	char *line, *next, *want;
+	size_t len = 0, i = 0;
+	FILE *f;
+
+	f = open_memstream(&buf, &len);
+	sc = scenario_load(path, f);
+	fclose(f);
+	assert_null(sc);
+	for (line = buf; *line != '\0'; line = next) {
+		next = strchr(line, '\n');
+		assert_non_null(next);
+		*next++ = '\0';
+		if (i >= nitems(bad_tls_lines))
+			fail_msg("extra line: %s", line);
+		want = expand(bad_tls_lines[i], path);
+		assert_string_equal(line, want);
+		free(want);
+		i++;
+	}
+	assert_int_equal(i, nitems(bad_tls_lines));
+	free(buf);
+	free(path);
+}
+
+
+/* A certificate world, an HTTPS server and the cloud, as loaded. */
+static void
+test_tls_good(void **state)
+{
+	struct scenario *sc;
+	const struct scn_server *sv;
+	const struct scn_cloud *cl;
+	char *errors;
+
+	sc = load_mem("<scenario start=\"2026-06-01T00:00:00Z\">" SITE
+	    "<pki><ca name=\"provider\" key=\"rsa\"/>"
+	    "<cert name=\"c1\" names=\"a.example.com *.b.example.com\" "
+	    "issuer=\"provider\" not-before=\"-30d\" not-after=\"2027-01-01T00:00:00Z\"/>"
+	    "<cert name=\"c2\" names=\"c.example.com\" cn=\"c.example.com/x\" "
+	    "issuer=\"self\" key=\"rsa\"/></pki>"
+	    "<server name=\"s\" address=\"10.9.0.5\" http=\"80\" https=\"8443\" "
+	    "cert=\"c2\" client-cert=\"request\" tls=\"1.0-1.2\" "
+	    "tls-fault=\"stall\"><ca-file path=\"/ca.pem\" ca=\"provider\"/>"
+	    "</server>"
+	    PHONES "<phones name=\"x\" count=\"2\" mac=\"00562C000001\" "
+	    "key-group=\"own\"/><phones name=\"y\" mac=\"00562D000001\" "
+	    "key-group=\"7\"/>"
+	    "<edos address=\"10.9.0.10\"><device phones=\"desk[1..3]\" "
+	    "company=\"Acme\">&lt;flat-profile/&gt;</device>"
+	    "<device mac=\"00:56:2b:00:00:09\" status=\"503\"/>"
+	    "<device default=\"yes\"/>"
+	    "<code digits=\"123\">&lt;flat-profile/&gt;</code></edos>"
+	    "<gds name=\"cloud\" address=\"10.9.0.11\" cert=\"c1\">"
+	    "<code digits=\"0000111122223333\" rule=\"https://x/\" "
+	    "uid=\"u\" expires=\"2h\"/></gds>"
+	    "<timeline><at t=\"1m\"><activate phones=\"desk[0]\" "
+	    "code=\"#123\"/><server name=\"cloud\" state=\"down\"/></at>"
+	    "<expect t=\"2m\" phones=\"desk\"><activation is=\"shown\"/>"
+	    "<tls version=\"TLSv1.3\" resumed=\"yes\"/><company is=\"Acme\"/>"
+	    "<last-resync cause=\"tls-expired\"/>"
+	    "<request server=\"edos\" client-cert=\"CN={{mac}}\"/></expect>"
+	    "</timeline></scenario>", &errors);
+	if (sc == NULL)
+		fail_msg("%s", errors);
+	free(errors);
+	assert_int_equal(sc->nca, 1);
+	assert_int_equal(sc->ca[0].key, PKI_KEY_RSA_2048);
+	assert_int_equal(sc->ncert, 2);
+	assert_int_equal(sc->cert[0].issuer, SCN_CA_FIRST);
+	assert_int_equal(sc->cert[0].nnames, 2);
+	assert_string_equal(sc->cert[0].names[1], "*.b.example.com");
+	assert_string_equal(sc->cert[0].cn, "a.example.com");
+	/* Relative to start=, or a date. */
+	assert_true(sc->cert[0].not_before == sc->epoch - 30 * 86400LL);
+	assert_true(sc->cert[0].not_after == 1798761600LL);
+	assert_int_equal(sc->cert[1].issuer, PKI_ISSUER_SELF);
+	assert_string_equal(sc->cert[1].cn, "c.example.com/x");
+	/* Defaults: -1d .. 365d. */
+	assert_true(sc->cert[1].not_before == sc->epoch - 86400);
+	assert_true(sc->cert[1].not_after == sc->epoch + 365 * 86400LL);
+	sv = &sc->server[0];
+	assert_int_equal(sv->https_port, 8443);
+	assert_int_equal(sv->cert, 1);
+	assert_int_equal(sv->client_cert, SCN_CC_REQUEST);
+	assert_int_equal(sv->tls_min, 0x0301);
+	assert_int_equal(sv->tls_max, 0x0303);
+	assert_int_equal(sv->tls_fault, EP_TLS_FAULT_STALL);
+	assert_int_equal(sv->nca_file, 1);
+	assert_int_equal(sv->ca_file[0].ca, SCN_CA_FIRST);
+	assert_int_equal(sc->group[0].key_group, 0);
+	assert_int_equal(sc->group[1].key_group, -1);
+	assert_int_equal(sc->group[2].key_group, 7);
+	cl = &sc->cloud[SCN_CLOUD_EDOS];
+	assert_true(cl->present);
+	assert_string_equal(cl->name, "edos");
+	assert_int_equal(cl->cert, -1);
+	assert_int_equal(cl->ndev, 3);
+	assert_int_equal(cl->dev[0].nmacs, 3);
+	assert_true(cl->dev[0].macs[0] == 0x00562B000002ULL);
+	assert_string_equal(cl->dev[0].profile, "<flat-profile/>");
+	assert_string_equal(cl->dev[0].company, "Acme");
+	assert_int_equal(cl->dev[1].status, 503);
+	assert_true(cl->dev[1].macs[0] == 0x00562B000009ULL);
+	assert_true(cl->dev[2].is_default);
+	assert_null(cl->dev[2].profile);
+	assert_string_equal(cl->code[0].digits, "123");
+	cl = &sc->cloud[SCN_CLOUD_GDS];
+	assert_string_equal(cl->name, "cloud");
+	assert_int_equal(cl->cert, 0);
+	assert_string_equal(cl->code[0].uid, "u");
+	assert_null(cl->code[0].pwd);
+	assert_true(cl->code[0].expires == EMU_SEC(7200));
+	assert_int_equal(sc->action[0].type, SCN_ACT_ACTIVATE);
+	assert_string_equal(sc->action[0].value, "#123");
+	assert_int_equal(sc->action[1].type, SCN_ACT_HOST);
+	assert_int_equal(sc->action[1].host_kind, SCN_HOST_GDS);
+	assert_int_equal(sc->expect[0].ncheck, 6);
+	assert_int_equal(sc->expect[0].check[0].type, SCN_CHK_ACTIVATION);
+	assert_int_equal(sc->expect[0].check[1].type, SCN_CHK_TLS_VERSION);
+	assert_int_equal(sc->expect[0].check[2].type, SCN_CHK_TLS_RESUMED);
+	assert_true(sc->expect[0].check[2].min == 1);
+	assert_int_equal(sc->expect[0].check[3].type, SCN_CHK_COMPANY);
+	assert_int_equal(sc->expect[0].check[4].type, SCN_CHK_LAST_CAUSE);
+	assert_string_equal(sc->expect[0].check[5].client_cert, "CN={{mac}}");
+	scenario_free(sc);
+
+	/* A cloud host takes 443 of its address, a single version is min=max. */
+	expect_one("<scenario>" SITE PHONES "<pki><cert name=\"c\" "
+	    "names=\"x.example.com\"/></pki><server name=\"s\" "
+	    "address=\"10.9.0.5\" https=\"443\" cert=\"c\"/>\n"
+	    "<edos address=\"10.9.0.5\"/></scenario>",
+	    "t.xml:2: <edos name=\"edos\">: same address and port as server "
+	    "\"s\" (line 1)");
+	expect_one("<scenario>" SITE PHONES "<pki>\n<cert name=\"c\" "
+	    "names=\"x.example.com\" not-before=\"+1h\" not-after=\"30m\"/>"
+	    "</pki></scenario>",
+	    "t.xml:2: <cert not-after=\"30m\">: not-after is before "
+	    "not-before");
 }
 
 /* A typo in an element name: one line, naming file and line. */
@@ -1387,6 +1636,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_file),
 		cmocka_unit_test(test_bad_file),
+		cmocka_unit_test(test_bad_tls_file),
+		cmocka_unit_test(test_tls_good),
 		cmocka_unit_test(test_typo_file),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_schema),

@@ -23,6 +23,7 @@
 #include "fleet.h"
 
 #define RUN_FAIL_KEEP	5	/* failures kept per expectation */
+#define RUN_FAIL_TEXT_MAX	120	/* bytes of a value shown in a failure */
 
 struct run_count {
 	char		*path;		/* owned; the map's key */
@@ -904,10 +905,26 @@ run_check_request(struct run *r, const struct scn_check *c, size_t slot,
 	return (0);
 }
 
+/* A value longer than RUN_FAIL_TEXT_MAX is cut, with its length said. */
+static char *
+run_fail_text(char *s)
+{
+	char	*t;
+	size_t	 n;
+
+	if (s == NULL || (n = strlen(s)) <= RUN_FAIL_TEXT_MAX)
+		return (s);
+	xasprintf(&t, "%.*s... (%zu bytes)", RUN_FAIL_TEXT_MAX, s, n);
+	free(s);
+	return (t);
+}
+
 static void
 run_fail(struct run_expect_result *er, const char *phone, char *expected,
     char *seen)
 {
+	expected = run_fail_text(expected);
+	seen = run_fail_text(seen);
 	er->failed++;
 	if (er->nfail >= RUN_FAIL_KEEP) {
 		free(expected);

@@ -117,7 +117,6 @@ static struct ep_fault *ep_http_fault(struct ep_http *, const char *,
     const char *);
 static const char *ep_http_origin(const char *);
 static char *ep_http_path(const char *);
-static int ep_http_has_token(const char *, const char *);
 static void ep_http_observe_req(struct ep_http *, struct ep_conn *,
     const char *, int, emu_time);
 static void ep_http_resp_init(struct ep_http_resp *, emu_time);
@@ -505,7 +504,7 @@ ep_http_request(struct ep_http *h, struct ep_conn *c, emu_time now,
 	ep_http_resp_init(&r, now > c->ready_at ? now : c->ready_at);
 	conn = http_msg_header(m, "Connection");
 	r.close = m->version_minor == 0 ||
-	    (conn != NULL && ep_http_has_token(conn, "close"));
+	    (conn != NULL && http_has_token(conn, "close"));
 
 	if (strcmp(m->method, "GET") != 0 && strcmp(m->method, "POST") != 0 &&
 	    !head) {
@@ -662,25 +661,6 @@ ep_http_path(const char *target)
 	const char *o = ep_http_origin(target);
 
 	return (xstrndup(o, strcspn(o, "?#")));
-}
-
-/* Is token in the comma-separated list value (any case)? */
-static int
-ep_http_has_token(const char *value, const char *token)
-{
-	const char *p = value;
-	size_t n, tlen = strlen(token);
-
-	while (*p != '\0') {
-		p += strspn(p, " \t,");
-		n = strcspn(p, ",");
-		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
-			n--;
-		if (n == tlen && strncasecmp(p, token, n) == 0)
-			return (1);
-		p += strcspn(p, ",");
-	}
-	return (0);
 }
 
 /* status: the HTTP status, or -1 when nothing is answered. */

@@ -92,7 +92,6 @@ static int ep_proxy_resolve(struct ep_proxy *, const char *, uint32_t *);
 static void ep_proxy_forward(struct ep_proxy_conn *, const char *,
     const char *);
 static int ep_proxy_hop_by_hop(const struct http_msg *, const char *);
-static int ep_proxy_has_token(const char *, const char *);
 static void ep_proxy_answer(struct ep_proxy *, struct ep_proxy_conn *, int,
     emu_time);
 static void ep_proxy_fail(struct ep_proxy *, struct ep_proxy_conn *, emu_time);
@@ -653,26 +652,7 @@ ep_proxy_hop_by_hop(const struct http_msg *m, const char *name)
 	}
 	/* Fields the client's Connection names are hop-by-hop too. */
 	conn = http_msg_header(m, "Connection");
-	return (conn != NULL && ep_proxy_has_token(conn, name));
-}
-
-/* Is token in the comma-separated list value (any case)? */
-static int
-ep_proxy_has_token(const char *value, const char *token)
-{
-	const char *p = value;
-	size_t n, tlen = strlen(token);
-
-	while (*p != '\0') {
-		p += strspn(p, " \t,");
-		n = strcspn(p, ",");
-		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
-			n--;
-		if (n == tlen && strncasecmp(p, token, n) == 0)
-			return (1);
-		p += strcspn(p, ",");
-	}
-	return (0);
+	return (conn != NULL && http_has_token(conn, name));
 }
 
 /* The proxy answers itself, then closes; the leg, if any, closes too. */

@@ -235,6 +235,25 @@ http_msg_eof(struct http_msg *m, char **cause)
 }
 
 /* First header field called name (any case), or NULL. */
+/* Is token in the comma-separated list value (any case, RFC 9110 5.6.1)? */
+int
+http_has_token(const char *value, const char *token)
+{
+	const char	*p = value;
+	size_t		 n, tlen = strlen(token);
+
+	while (*p != '\0') {
+		p += strspn(p, " \t,");
+		n = strcspn(p, ",");
+		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		if (n == tlen && strncasecmp(p, token, n) == 0)
+			return (1);
+		p += strcspn(p, ",");
+	}
+	return (0);
+}
+
 const char *
 http_msg_header(const struct http_msg *m, const char *name)
 {

@@ -337,6 +337,7 @@ int	 http_msg_feed(struct http_msg *m, const uint8_t *data, size_t len,
 /* The peer closed: completes a close-delimited body, else HTTP_ERROR. */
 int	 http_msg_eof(struct http_msg *m, char **cause);
 const char *http_msg_header(const struct http_msg *m, const char *name);
+int	 http_has_token(const char *value, const char *token);
 void	 http_request_write(struct dbuf *b, const char *method,
 	     const char *target, const char *const *hdrs, const void *body,
 	     size_t len);	/* hdrs: NULL-terminated "Name: value" lines */

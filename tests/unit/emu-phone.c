@@ -2958,6 +2958,112 @@ test_b123_edos_reboot_rc(void **state)
 	assert_int_equal(phone_customization(h->p), CUST_ACQUIRED);
 }
 
+/* Bad input (13.1): an EDOS 200 that is no flat profile, one over
+ * CLOUD_REPLY_MAX and one that stalls: each time the phone stays Pending,
+ * keeps its rules and asks again on the retry schedule (B15). */
+static void
+test_hostile_edos_replies(void **state)
+{
+	struct h	*h = *state;
+	char		*big;
+	static const char stall[] =
+	    "HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n<flat-pro";
+
+	boot_cloud(h, 1);
+	expect_edos(h, CLOUD_EDOS_HOST);
+	serve_http(h, 200, NULL, "{\"profileRule\":\"http://x/y\"}");
+	assert_int_equal(phone_customization(h->p), CUST_PENDING);
+	assert_string_equal(get(h, "Profile_Rule"), "/$PSN.xml");
+
+	h_timer(h);
+	expect_edos(h, CLOUD_EDOS_HOST);
+	big = malloc(CLOUD_REPLY_MAX + 64);
+	assert_non_null(big);
+	memset(big, ' ', CLOUD_REPLY_MAX + 63);
+	memcpy(big, "<flat-profile>", 14);
+	memcpy(big + CLOUD_REPLY_MAX + 48, "</flat-profile>", 15);
+	big[CLOUD_REPLY_MAX + 63] = '\0';
+	serve_http(h, 200, NULL, big);
+	free(big);
+	assert_int_equal(phone_customization(h->p), CUST_PENDING);
+	assert_string_equal(get(h, "Profile_Rule"), "/$PSN.xml");
+
+	h_timer(h);
+	expect_edos(h, CLOUD_EDOS_HOST);
+	h_event(h, &(struct emu_event){ .type = EMU_EV_DATA,
+	    .flow = h->stream, .data = (const uint8_t *)stall,
+	    .len = sizeof stall - 1 });
+	h_timer(h);		/* 9.5: no byte for 30 s */
+	assert_int_equal(phone_customization(h->p), CUST_PENDING);
+	assert_string_equal(get(h, "Profile_Rule"), "/$PSN.xml");
+
+	/* and a good answer still works afterwards */
+	h_timer(h);
+	expect_edos(h, CLOUD_EDOS_HOST);
+	serve_http(h, 200, NULL, EDOS_REDIRECT("http://10.0.0.5/r.xml", ""));
+	assert_int_equal(phone_customization(h->p), CUST_CUSTOM_PENDING);
+}
+
+/* Bad input (13.3): GDS answers that are malformed JSON, over the size
+ * cap, or carry a rule over CLOUD_RULE_MAX: "Activation failed", the
+ * screen stays and Profile_Rule is untouched. */
+static void
+test_hostile_gds_replies(void **state)
+{
+	struct h	*h = *state;
+	char		*big;
+	size_t		 i;
+	const char	*bodies[3];
+
+	big = malloc(CLOUD_REPLY_MAX + 64);
+	assert_non_null(big);
+	memset(big, 'a', CLOUD_REPLY_MAX + 63);
+	memcpy(big, "{\"profileRule\":\"", 16);
+	big[CLOUD_REPLY_MAX + 61] = '"';
+	big[CLOUD_REPLY_MAX + 62] = '}';
+	big[CLOUD_REPLY_MAX + 63] = '\0';
+	bodies[0] = "{\"profileRule\":";
+	bodies[1] = big;
+	bodies[2] = big + CLOUD_REPLY_MAX - CLOUD_RULE_MAX - 64;
+	memcpy((char *)bodies[2], "{\"profileRule\":\"", 16);
+	to_activation(h);
+	for (i = 0; i < nitems(bodies); i++) {
+		activate(h, "1234567812345678");
+		expect_gds(h, "1234567812345678");
+		serve_http(h, 200, HDRS("Content-Type: application/json"),
+		    bodies[i]);
+		assert_int_equal(phone_status(h->p)->act, PHONE_ACT_FAILED);
+		assert_int_equal(phone_state(h->p), PROV_ACTIVATION);
+		assert_string_equal(get(h, "Profile_Rule"), "/$PSN.xml");
+	}
+	free(big);
+}
+
+/* Bad input (4.3): an SRV record whose target is the SRV name itself has
+ * no address: the rule fails with class C, the phone does not loop. */
+static void
+test_srv_points_at_itself(void **state)
+{
+	struct h		*h = *state;
+	const struct emu_action	*a;
+	struct dns_msg		 m;
+	struct dns_rr		 rr;
+
+	set(h, "Profile_Rule", "[--srv] http://example.com/p.xml");
+	boot_with_options(h, OPTS({ 6, DNS_IP }));
+	h_timer(h);
+	dns_take(h, &m, &a);
+	rr = rr_make(m.qname, DNS_T_SRV, m.qname, 0, 10, 10, 80);
+	dns_reply(h, a, &m, DNS_R_NOERROR, &rr, 1);
+	dns_take(h, &m, &a);
+	assert_int_equal(m.qtype, DNS_T_A);
+	assert_string_equal(m.qname, "_ciscoprov-http._tcp.example.com");
+	dns_reply(h, a, &m, DNS_R_NXDOMAIN, NULL, 0);
+	assert_null(take(h, K_OPEN));
+	assert_int_equal(stats(h)->last_class, EMU_CLASS_C);
+	assert_int_equal(phone_state(h->p), PROV_OPERATIONAL);
+}
+
 #define T(f)	cmocka_unit_test_setup_teardown(f, h_setup, h_teardown)
 
 int	main(void);
@@ -3153,6 +3259,9 @@ main(void)
 		T(test_b17_provisioned_no_edos),
 		T(test_b111_restricted_domains),
 		T(test_b112_proxy),
+		T(test_hostile_edos_replies),
+		T(test_hostile_gds_replies),
+		T(test_srv_points_at_itself),
 		T(test_b11_edos_query_pending),
 		T(test_b12_old_firmware_webapps),
 		T(test_b13_edos_redirect_acquired),

@@ -349,9 +349,11 @@ scenario_server_tls(struct scenario_loader *ld, xmlNodePtr n,
 			sv->tls_fault = EP_TLS_FAULT_STALL;
 		else if (strcmp(v, "truncate") == 0)
 			sv->tls_fault = EP_TLS_FAULT_TRUNCATE;
+		else if (strcmp(v, "chain") == 0)
+			sv->tls_fault = EP_TLS_FAULT_CHAIN;
 		else
 			scenario_err(ld, n, "tls-fault", "tls-fault must be "
-			    "stall or truncate");
+			    "stall, truncate or chain");
 	}
 files:
 	sv->nca_file = scenario_count(n, "ca-file");

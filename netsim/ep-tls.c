@@ -83,6 +83,13 @@ ep_tls_create(struct emu_pki *pki, struct ep_http *h,
 		ep_tls_free(t);
 		return (NULL);
 	}
+	if (c->fault == EP_TLS_FAULT_CHAIN) {
+		X509	*x = SSL_CTX_get0_certificate(t->ctx);
+		int	 i;
+
+		for (i = 0; x != NULL && i < EP_TLS_CHAIN_COPIES; i++)
+			SSL_CTX_add1_chain_cert(t->ctx, x);
+	}
 	if (c->require_client_cert) {
 		if (pki_mic_trust(pki, t->ctx) != 0) {
 			xasprintf(cause, "cannot trust the MIC CA");

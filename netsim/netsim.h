@@ -342,10 +342,13 @@ struct ep_tftp_stats {
 const struct ep_tftp_stats *ep_tftp_stats(const struct ep_tftp *t);
 
 /* ep-tls.c: the provisioning server's TLS side, in front of ep_http */
+#define EP_TLS_CHAIN_COPIES	100
 enum ep_tls_fault {
 	EP_TLS_FAULT_NONE = 0,
 	EP_TLS_FAULT_STALL,	/* the handshake is never answered */
-	EP_TLS_FAULT_TRUNCATE	/* half of the first flight, then close */
+	EP_TLS_FAULT_TRUNCATE,	/* half of the first flight, then close */
+	EP_TLS_FAULT_CHAIN	/* an endless chain: EP_TLS_CHAIN_COPIES
+				   copies of the certificate after it */
 };
 struct ep_tls_conf {
 	int			 cert;		/* pki_server_cert() handle */

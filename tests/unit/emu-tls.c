@@ -561,6 +561,24 @@ test_truncated_record(void **state)
 	world_free(w);
 }
 
+/* Bad input: a server sends its certificate and 100 copies of it: the
+ * phone refuses the chain (TLS_CERT_LIST_MAX) and memory stays bounded. */
+static void
+test_endless_chain(void **state)
+{
+	struct world	*w = world_create(14,
+	    "https://prov.example.com/cfg/$MA.xml");
+	struct phone	*p;
+
+	world_https(w, PROV_IP, world_good_cert(w, "prov.example.com"), 0, 0,
+	    0, EP_TLS_FAULT_CHAIN);
+	p = world_phone(w, 1, 0);
+	world_power_on(w);
+	sim_run(w->sim, EMU_SEC(60));
+	assert_failed_with(p, EMU_E_TLS_CHAIN);
+	world_free(w);
+}
+
 /* 9.5: a handshake that is never answered times out. */
 static void
 test_stalled_handshake(void **state)
@@ -708,6 +726,7 @@ main(void)
 		cmocka_unit_test(test_mic_key_group_shared),
 		cmocka_unit_test(test_version_mismatch),
 		cmocka_unit_test(test_truncated_record),
+		cmocka_unit_test(test_endless_chain),
 		cmocka_unit_test(test_stalled_handshake),
 		cmocka_unit_test(test_session_resumed),
 		cmocka_unit_test(test_deterministic),

@@ -659,8 +659,8 @@ static const char *const bad_tls_lines[] = {
 	"none, request or require",
 	"18: <server tls=\"1.4\">: tls must be a version or a "
 	"range of versions among 1.0 1.1 1.2 1.3 (e.g. 1.2-1.3)",
-	"18: <server tls-fault=\"slow\">: tls-fault must be stall "
-	"or truncate",
+	"18: <server tls-fault=\"slow\">: tls-fault must be stall, "
+	"truncate or chain",
 	"19: <server cert=\"g\">: cert= goes with https=",
 	"19: <server tls=\"1.3-1.2\">: tls= goes with https=",
 	"20: <server https=\"443\">: http and https use the same "

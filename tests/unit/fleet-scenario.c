@@ -553,7 +553,7 @@ static const char *const bad_lines[] = {
 	"67: <keys phones=\"desk2\">: no keys given",
 	"68: <resync rule=\"\">: rule is empty (leave it out for the "
 	"phone's own rules)",
-	"68: <server name=\"nope\">: no server or DNS server \"nope\"",
+	"68: <server name=\"nope\">: no server, DNS server or proxy \"nope\"",
 	"68: <server state=\"sideways\">: state must be up or down",
 	"68: <dhcp site=\"nowhere\">: no site \"nowhere\"",
 	"68: <dhcp>: nothing to change: give state=, domain=, <dns> or "
@@ -1358,7 +1358,7 @@ test_checks(void **state)
 		   "body=\"a\" body-contains=\"b\"/></expect></timeline>"
 		   "</scenario>",
 	    "t.xml:2: <request method=\"get\">: method must be an upper-case "
-	    "word (GET, POST, RRQ for TFTP)\n"
+	    "word (GET, POST, CONNECT for a proxy, RRQ for TFTP)\n"
 	    "t.xml:2: <request body=\"a\">: give body= or body-contains=, not "
 	    "both");
 	expect_one("<scenario>" SITE "\n<phones name=\"p\" "

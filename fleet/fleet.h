@@ -182,6 +182,24 @@ struct scn_dns_server {
 	size_t		 nrec;
 };
 /*
+ * A simulated HTTP forward proxy (spec 9.8, 7.5; B112): phones with
+ * Proxy_Mode=Manual reach it at ip:port.  Names it is asked for resolve
+ * through the first <dns-server>'s zone.
+ */
+#define SCN_PROXY_PORT	3128
+#define SCN_PROXY_CRED_MAX 255	/* user, pass, realm: bytes */
+struct scn_proxy {
+	char		*name;
+	int		 line;
+	uint32_t	 ip;
+	uint16_t	 port;
+	int		 down;		/* state="down" */
+	char		*user, *pass;	/* both, or neither: no 407 */
+	char		*realm;		/* or NULL: the endpoint's */
+	uint16_t	 connect_ports[EP_PROXY_PORTS_MAX];
+	int		 nconnect_ports;	/* 0: CONNECT to any port */
+};
+/*
  * What timeline actions can take down and up by name: one entry per kind
  * of simulated host, so that a new kind (EDOS, GDS) is one more row.
  */
@@ -189,7 +207,8 @@ enum scn_host_kind {
 	SCN_HOST_SERVER,	/* <server>: sc->server[idx] */
 	SCN_HOST_DNS,		/* <dns-server>: sc->dnss[idx] */
 	SCN_HOST_EDOS,		/* <edos>: sc->cloud[SCN_CLOUD_EDOS] */
-	SCN_HOST_GDS		/* <gds>: sc->cloud[SCN_CLOUD_GDS] */
+	SCN_HOST_GDS,		/* <gds>: sc->cloud[SCN_CLOUD_GDS] */
+	SCN_HOST_PROXY		/* <proxy>: sc->proxy[idx] */
 };
 struct scn_param {
 	char		*name;
@@ -297,6 +316,9 @@ struct scn_check {
 	enum scn_match	 body_match;	/* IS or CONTAINS */
 	char		*client_cert;	/* text the TLS client certificate's
 					   subject contains, or NULL */
+	char		*target;	/* expected request-target, or NULL
+					   ({{mac}} {{MAC}}: the phone's) */
+	enum scn_match	 target_match;	/* IS or CONTAINS */
 };
 struct scn_expect {
 	char		*name;		/* for the report: "expect@LINE" default */
@@ -322,6 +344,8 @@ struct scenario {
 	size_t		 nserver;
 	struct scn_dns_server *dnss;
 	size_t		 ndnss;
+	struct scn_proxy *proxy;
+	size_t		 nproxy;
 	struct scn_ca	*ca;		/* <pki> <ca>: handles SCN_CA_FIRST.. */
 	size_t		 nca;
 	struct scn_cert	*cert;
@@ -427,7 +451,7 @@ int		 scenario_sel_resolve(const struct scenario *sc,
 int		 scenario_param_known(struct scenario_loader *ld, xmlNodePtr n,
 		     const char *attr, const char *name);
 /* scenario-elem.c: element parsers and whole-file checks;
- * scenario-tls.c: <pki>, a server's HTTPS side, <edos> and <gds> */
+ * scenario-tls.c: <pki>, a server's HTTPS side, <edos>, <gds>, <proxy> */
 void		 scenario_site(struct scenario_loader *ld, xmlNodePtr n,
 		     struct scn_site *s);
 void		 scenario_server(struct scenario_loader *ld, xmlNodePtr n,
@@ -440,6 +464,10 @@ void		 scenario_cloud(struct scenario_loader *ld, xmlNodePtr n,
 void		 scenario_server_tls(struct scenario_loader *ld, xmlNodePtr n,
 		     struct scn_server *sv, int https);
 void		 scenario_check_clouds(struct scenario_loader *ld);
+void		 scenario_proxy(struct scenario_loader *ld, xmlNodePtr n,
+		     struct scn_proxy *px);
+/* A proxy's address is its own: no other host, no other proxy. */
+void		 scenario_check_proxies(struct scenario_loader *ld);
 void		 scenario_tls_free(struct scenario *sc);
 /* A code for <activate>: digits, perhaps after '#'. */
 int		 scenario_code_ok(const char *s);
@@ -451,6 +479,11 @@ int		 scenario_ca_find(const struct scenario *sc, const char *name);
 /* The IPv4 address of a host found by scenario_host_find(). */
 uint32_t	 scenario_host_ip(const struct scenario *sc,
 		     enum scn_host_kind kind, size_t idx);
+/* The line of a host found by scenario_host_find(), and what it is
+ * called in messages ("server", "DNS server", "edos", "gds", "proxy"). */
+int		 scenario_host_line(const struct scenario *sc,
+		     enum scn_host_kind kind, size_t idx);
+const char	*scenario_host_what(enum scn_host_kind kind);
 /* The host called name, of any kind: 0, or -1 if there is none. */
 int		 scenario_host_find(const struct scenario *sc, const char *name,
 		     enum scn_host_kind *kind, size_t *idx);

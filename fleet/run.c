@@ -5,7 +5,7 @@
  * The runner: builds a sim world from a loaded scenario (sites with their
  * DHCP servers, the run's certificates, provisioning servers with files,
  * templates, faults and HTTPS, DNS servers, the simulated EDOS and GDS,
- * phone groups), schedules power-ons, timeline actions and expectations as
+ * HTTP proxies, phone groups), schedules power-ons, timeline actions and expectations as
  * sim callbacks, plays the run in virtual time and fills a struct
  * run_result for the reports.  OpenSSL draws from the scenario's seed for
  * the whole run (netsim/rand.c), so certificates and handshakes are the
@@ -37,6 +37,7 @@ struct run_server {
 	struct ep_http	*http;
 	struct ep_tftp	*tftp;
 	struct ep_cloud	*cloud;		/* <edos>, <gds>; else NULL */
+	struct ep_proxy	*proxy;		/* <proxy>; else NULL */
 	struct hmap	 by_path;	/* path -> struct run_count */
 	uint64_t	 total;
 };
@@ -47,6 +48,7 @@ struct run_seen {
 	char		 method[16];
 	char		*header;	/* the check's header, or NULL */
 	char		*subject;	/* TLS client certificate, or NULL */
+	char		*target;	/* the check's: request-target, or NULL */
 	uint8_t		*body;		/* at most SCN_BODY_KEEP bytes */
 	size_t		 body_len;
 };
@@ -75,7 +77,7 @@ struct run {
 	struct sim		*sim;
 	struct ep_dhcp		**dhcp;
 	struct ep_dhcp_conf	*dconf;		/* per site: as now served */
-	struct run_server	*srv;		/* servers, then the clouds */
+	struct run_server	*srv;		/* servers, the clouds, proxies */
 	size_t			 nsrv;
 	int			*certh;		/* pki handle per <cert> */
 	struct ep_dns		**dns;		/* per <dns-server> */
@@ -94,6 +96,7 @@ static void	run_https(struct run *, uint32_t, int, int, int,
 		    enum scn_client_cert, int, int, enum ep_tls_fault,
 		    struct ep_http *);
 static void	run_cloud(struct run *, enum scn_cloud_kind);
+static void	run_proxy(struct run *, size_t);
 static struct run_server *run_srv_find(struct run *, const char *, size_t *);
 static void	run_power_cb(void *, emu_time);
 static void	run_action_cb(void *, emu_time);
@@ -201,6 +204,7 @@ run_scenario(const struct scenario *sc, const struct run_opts *o)
 		ep_http_free(s->http);
 		ep_tftp_free(s->tftp);
 		ep_cloud_free(s->cloud);
+		ep_proxy_free(s->proxy);
 		store_free(s->store);
 	}
 	free(r.srv);
@@ -218,6 +222,7 @@ run_scenario(const struct scenario *sc, const struct run_opts *o)
 		for (j = 0; j < r.watch[i].nrec; j++) {
 			free(r.watch[i].rec[j].header);
 			free(r.watch[i].rec[j].subject);
+			free(r.watch[i].rec[j].target);
 			free(r.watch[i].rec[j].body);
 		}
 		free(r.watch[i].rec);
@@ -319,13 +324,16 @@ run_build(struct run *r)
 					dc->exclude[dc->nexclude++] =
 					    sc->cloud[j].ip;
 			}
+			for (j = 0; j < sc->nproxy &&
+			    dc->nexclude < EP_DHCP_EXCLUDE_MAX; j++)
+				dc->exclude[dc->nexclude++] = sc->proxy[j].ip;
 			r->dhcp[i] = ep_dhcp_create(dc);
 		}
 		sites[i] = sim_site_add(r->sim, s->name, &s->link, r->dhcp[i]);
 	}
 
 	run_pki(r);
-	r->nsrv = sc->nserver + SCN_CLOUD__COUNT;
+	r->nsrv = sc->nserver + SCN_CLOUD__COUNT + sc->nproxy;
 	r->srv = xcalloc(r->nsrv, sizeof *r->srv);
 	for (i = 0; i < r->nsrv; i++) {
 		r->srv[i].run = r;
@@ -422,6 +430,8 @@ run_build(struct run *r)
 	}
 	for (k = 0; k < SCN_CLOUD__COUNT; k++)
 		run_cloud(r, k);
+	for (i = 0; i < sc->nproxy; i++)
+		run_proxy(r, i);
 	/* state="down": hosts that start off (a host is its address). */
 	for (i = 0; i < sc->nserver; i++) {
 		if (sc->server[i].down)
@@ -434,6 +444,10 @@ run_build(struct run *r)
 	for (i = 0; i < SCN_CLOUD__COUNT; i++) {
 		if (sc->cloud[i].present && sc->cloud[i].down)
 			sim_host_set_down(r->sim, sc->cloud[i].ip, 1);
+	}
+	for (i = 0; i < sc->nproxy; i++) {
+		if (sc->proxy[i].down)
+			sim_host_set_down(r->sim, sc->proxy[i].ip, 1);
 	}
 
 	r->cb_power = xcalloc(sc->nphones == 0 ? 1 : sc->nphones,
@@ -742,6 +756,11 @@ run_watch_see(struct run *r, struct run_watch *w, const struct ep_request *req)
 	free(s->subject);
 	s->subject = req->tls_subject != NULL ? xstrdup(req->tls_subject) :
 	    NULL;
+	free(s->target);
+	s->target = NULL;
+	if (w->c->target != NULL)
+		s->target = xstrdup(req->target != NULL ? req->target :
+		    req->path);
 	free(s->body);
 	s->body = NULL;
 	s->body_len = 0;
@@ -842,6 +861,22 @@ run_check_request(struct run *r, const struct scn_check *c, size_t slot,
 		xasprintf(seen, "%s", s->method);
 		free(where);
 		return (-1);
+	}
+	if (c->target != NULL) {
+		/* B112: absolute-form or CONNECT to a proxy. */
+		want = run_expand(c->target, mac);
+		if (s->target == NULL || !run_match(c->target_match, s->target,
+		    strlen(s->target), want)) {
+			xasprintf(expected, "%s: target %s\"%s\"", where,
+			    c->target_match == SCN_MATCH_IS ? "" :
+			    "containing ", want);
+			xasprintf(seen, "\"%s\"", s->target != NULL ?
+			    s->target : "");
+			free(want);
+			free(where);
+			return (-1);
+		}
+		free(want);
 	}
 	if (c->header != NULL) {
 		want = run_expand(c->value != NULL ? c->value : "", mac);
@@ -1254,7 +1289,8 @@ run_expect_cb(void *arg, emu_time now)
 	/* run_fail() counts failures; count phones, not checks. */
 }
 
-/* The HTTP host called name: a <server>, <edos> or <gds>; or NULL. */
+/* The HTTP host called name: a <server>, <edos>, <gds> or <proxy>; or
+ * NULL. */
 static struct run_server *
 run_srv_find(struct run *r, const char *name, size_t *idx)
 {
@@ -1271,6 +1307,9 @@ run_srv_find(struct run *r, const char *name, size_t *idx)
 		break;
 	case SCN_HOST_GDS:
 		i = r->sc->nserver + SCN_CLOUD_GDS;
+		break;
+	case SCN_HOST_PROXY:
+		i = r->sc->nserver + SCN_CLOUD__COUNT + i;
 		break;
 	default:
 		return (NULL);
@@ -1413,4 +1452,32 @@ run_cloud(struct run *r, enum scn_cloud_kind kind)
 	}
 	run_https(r, cl->ip, SCN_CLOUD_PORT, cert, cl->line, SCN_CC_NONE,
 	    0, 0, EP_TLS_FAULT_NONE, rs->http);
+}
+
+/*
+ * <proxy> (9.8, B112): an HTTP forward proxy on its address and port.
+ * The names it is asked for resolve through the first <dns-server>'s
+ * zone, the cloud's names included, as the phones would resolve them;
+ * dotted quads need no zone.
+ */
+static void
+run_proxy(struct run *r, size_t i)
+{
+	const struct scenario	*sc = r->sc;
+	const struct scn_proxy	*sp = &sc->proxy[i];
+	struct run_server	*rs = &r->srv[sc->nserver + SCN_CLOUD__COUNT + i];
+	struct ep_proxy_conf	 pc;
+	int			 k;
+
+	memset(&pc, 0, sizeof pc);
+	pc.user = sp->user;
+	pc.pass = sp->pass;
+	pc.realm = sp->realm;
+	for (k = 0; k < sp->nconnect_ports && k < EP_PROXY_PORTS_MAX; k++)
+		pc.connect_ports[k] = sp->connect_ports[k];
+	pc.nconnect_ports = k;
+	pc.dns = sc->ndnss > 0 ? r->dns[0] : NULL;
+	rs->proxy = ep_proxy_create(&pc);
+	ep_proxy_observe(rs->proxy, run_observe, rs);
+	sim_host_add_proxy(r->sim, sp->ip, sp->port, rs->proxy, NULL);
 }

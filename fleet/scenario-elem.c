@@ -69,6 +69,8 @@ static void scenario_at(struct scenario_loader *, xmlNodePtr);
 static void scenario_expect(struct scenario_loader *, xmlNodePtr);
 static void scenario_check(struct scenario_loader *, xmlNodePtr,
     struct scn_expect *);
+static void scenario_path_check(struct scenario_loader *, xmlNodePtr,
+    enum scn_host_kind, const char *);
 static void scenario_request(struct scenario_loader *, xmlNodePtr,
     struct scn_expect *);
 static struct scn_check *scenario_check_add(struct scn_expect *, xmlNodePtr,
@@ -863,6 +865,14 @@ scenario_host_find(const struct scenario *sc, const char *name,
 			return (0);
 		}
 	}
+	for (i = 0; i < sc->nproxy; i++) {
+		if (sc->proxy[i].name != NULL &&
+		    strcmp(sc->proxy[i].name, name) == 0) {
+			*kind = SCN_HOST_PROXY;
+			*idx = i;
+			return (0);
+		}
+	}
 	return (-1);
 }
 
@@ -1124,7 +1134,7 @@ scenario_at(struct scenario_loader *ld, xmlNodePtr n)
 			if (scenario_host_find(sc, v, &a->host_kind,
 			    &a->server_idx) != 0)
 				scenario_err(ld, c, "name",
-				    "no server or DNS server \"%s\"",
+				    "no server, DNS server or proxy \"%s\"",
 				    scenario_q(ld, v));
 			continue;
 		}
@@ -1572,10 +1582,7 @@ scenario_check(struct scenario_loader *ld, xmlNodePtr n, struct scn_expect *ex)
 		ck = scenario_check_add(ex, n, SCN_CHK_SERVER);
 		ck->name = xstrdup(v);
 		if ((v = scenario_attr(ld, n, "path")) != NULL) {
-			if (*v != '/' && *v != '*')
-				scenario_err(ld, n, "path",
-				    "path must start with '/' (or be a glob "
-				    "starting with '*')");
+			scenario_path_check(ld, n, kind, v);
 			ck->path = xstrdup(v);
 		}
 		if (scenario_range(ld, n, "requests", "min", "max", &ck->min,
@@ -1627,6 +1634,26 @@ scenario_check(struct scenario_loader *ld, xmlNodePtr n, struct scn_expect *ex)
 }
 
 /*
+ * path= of a <server> or <request> check: a glob on the request path; for
+ * a proxy, on the request-target as sent ("http://host/x.xml",
+ * "host:443"), so any glob.
+ */
+static void
+scenario_path_check(struct scenario_loader *ld, xmlNodePtr n,
+    enum scn_host_kind kind, const char *v)
+{
+	if (kind == SCN_HOST_PROXY) {
+		if (*v == '\0')
+			scenario_err(ld, n, "path", "path is empty");
+		return;
+	}
+	if (*v != '/' && *v != '*')
+		scenario_err(ld, n, "path",
+		    "path must start with '/' (or be a glob starting with "
+		    "'*')");
+}
+
+/*
  * <request server= path= method= header= is=|contains=|scheme= body=|
  * body-contains=>: what the server last received, from each phone or
  * (without phones=) for the path.
@@ -1645,7 +1672,7 @@ scenario_request(struct scenario_loader *ld, xmlNodePtr n,
 	};
 	struct scn_check *ck;
 	enum scn_host_kind kind;
-	const char *v, *b, *bc;
+	const char *v, *b, *bc, *t, *tc;
 	size_t i, idx, nmode = 0;
 
 	if (scenario_need(ld, n, "server") != 0)
@@ -1660,10 +1687,7 @@ scenario_request(struct scenario_loader *ld, xmlNodePtr n,
 	ck = scenario_check_add(ex, n, SCN_CHK_REQUEST);
 	ck->name = xstrdup(v);
 	if ((v = scenario_attr(ld, n, "path")) != NULL) {
-		if (*v != '/' && *v != '*')
-			scenario_err(ld, n, "path",
-			    "path must start with '/' (or be a glob "
-			    "starting with '*')");
+		scenario_path_check(ld, n, kind, v);
 		ck->path = xstrdup(v);
 	}
 	if ((v = scenario_attr(ld, n, "method")) != NULL) {
@@ -1671,8 +1695,24 @@ scenario_request(struct scenario_loader *ld, xmlNodePtr n,
 		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(v))
 			scenario_err(ld, n, "method",
 			    "method must be an upper-case word (GET, POST, "
-			    "RRQ for TFTP)");
+			    "CONNECT for a proxy, RRQ for TFTP)");
 		ck->method = xstrdup(v);
+	}
+	/* The request-target as sent: origin-form to a server; to a proxy
+	 * the absolute-form URL or CONNECT's host:port (B112). */
+	t = scenario_attr(ld, n, "target");
+	tc = scenario_attr(ld, n, "target-contains");
+	if (t != NULL && tc != NULL)
+		scenario_err(ld, n, "target",
+		    "give target= or target-contains=, not both");
+	else if (t != NULL || tc != NULL) {
+		if (*(t != NULL ? t : tc) == '\0')
+			scenario_err(ld, n, t != NULL ? "target" :
+			    "target-contains", "%s is empty",
+			    t != NULL ? "target" : "target-contains");
+		ck->target = xstrdup(t != NULL ? t : tc);
+		ck->target_match = t != NULL ? SCN_MATCH_IS :
+		    SCN_MATCH_CONTAINS;
 	}
 	ck->header = scenario_attr_dup(ld, n, "header", NULL);
 	for (i = 0; i < nitems(modes); i++) {
@@ -1775,11 +1815,24 @@ scenario_check_names(struct scenario_loader *ld)
 		scenario_msgf(ld, cl->line, "<%s name=\"%s\">: %s \"%s\" is "
 		    "already defined at line %d",
 		    i == SCN_CLOUD_EDOS ? "edos" : "gds", cl->name,
-		    kind == SCN_HOST_SERVER ? "server" : kind == SCN_HOST_DNS ?
-		    "DNS server" : "edos", cl->name,
-		    kind == SCN_HOST_SERVER ? sc->server[k].line :
-		    kind == SCN_HOST_DNS ? sc->dnss[k].line :
-		    sc->cloud[SCN_CLOUD_EDOS].line);
+		    scenario_host_what(kind), cl->name,
+		    scenario_host_line(sc, kind, k));
+	}
+	/* Proxies come last in scenario_host_find(): any other host or an
+	 * earlier proxy of the name is found first. */
+	for (i = 0; i < sc->nproxy; i++) {
+		const struct scn_proxy *px = &sc->proxy[i];
+		enum scn_host_kind kind;
+		size_t k;
+
+		if (px->name == NULL ||
+		    scenario_host_find(sc, px->name, &kind, &k) != 0 ||
+		    (kind == SCN_HOST_PROXY && k == i))
+			continue;
+		scenario_msgf(ld, px->line, "<proxy name=\"%s\">: %s \"%s\" "
+		    "is already defined at line %d", px->name,
+		    scenario_host_what(kind), px->name,
+		    scenario_host_line(sc, kind, k));
 	}
 	for (i = 0; i < sc->ngroup; i++) {
 		for (j = 0; j < i; j++) {
@@ -1913,8 +1966,8 @@ scenario_pool(const struct scenario *sc, const struct scn_site *s)
 
 	first = s->subnet + 2;
 	size = n = (uint64_t)(s->subnet | ~s->mask) - first;
-	taken = xcalloc(4 + sc->nserver + sc->ndnss + SCN_CLOUD__COUNT,
-	    sizeof *taken);
+	taken = xcalloc(4 + sc->nserver + sc->ndnss + SCN_CLOUD__COUNT +
+	    sc->nproxy, sizeof *taken);
 	taken[nt++] = s->dhcp_server;
 	taken[nt++] = s->gateway;
 	for (i = 0; i < (size_t)s->ndns && i < 2; i++)
@@ -1927,6 +1980,8 @@ scenario_pool(const struct scenario *sc, const struct scn_site *s)
 		if (sc->cloud[i].present)
 			taken[nt++] = sc->cloud[i].ip;
 	}
+	for (i = 0; i < sc->nproxy; i++)
+		taken[nt++] = sc->proxy[i].ip;
 	for (i = 0; i < nt; i++) {
 		for (j = 0; j < i; j++) {
 			if (taken[j] == taken[i])

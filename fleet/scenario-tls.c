@@ -7,8 +7,10 @@
  * certificates: names, validity, key type, issuer; spec 9.6, 16.5), a
  * <server> with https= presents one of those certificates (and may ask
  * for the phones' MICs, B55), <ca-file> serves a CA's PEM for
- * Custom_CA_Rule (B54), and <edos> and <gds> are the simulated Cisco and
- * Webex services (spec 13, docs/cloud.md) with their registries.
+ * Custom_CA_Rule (B54), <edos> and <gds> are the simulated Cisco and
+ * Webex services (spec 13, docs/cloud.md) with their registries, and
+ * <proxy> is the HTTP forward proxy that phones with Proxy_Mode=Manual
+ * go through, CONNECT for HTTPS (spec 9.8, B112).
  *
  * Like scenario-elem.c, each parser fills its part of struct scenario and
  * reports every mistake, one line each; nothing here makes a certificate
@@ -49,6 +51,9 @@ static void	scenario_device(struct scenario_loader *, xmlNodePtr,
 static void	scenario_code(struct scenario_loader *, xmlNodePtr,
 		    enum scn_cloud_kind, struct scn_cloud *, struct scn_code *,
 		    struct ep_cloud *);
+static int	scenario_cred_ok(const char *, int);
+static void	scenario_connect_ports(struct scenario_loader *, xmlNodePtr,
+		    struct scn_proxy *);
 
 /* <pki>: <ca> elements first (certificates name them), then <cert>. */
 void
@@ -656,8 +661,216 @@ scenario_host_ip(const struct scenario *sc, enum scn_host_kind kind,
 		return (sc->cloud[SCN_CLOUD_EDOS].ip);
 	case SCN_HOST_GDS:
 		return (sc->cloud[SCN_CLOUD_GDS].ip);
+	case SCN_HOST_PROXY:
+		return (sc->proxy[idx].ip);
 	}
 	return (0);
+}
+
+int
+scenario_host_line(const struct scenario *sc, enum scn_host_kind kind,
+    size_t idx)
+{
+	switch (kind) {
+	case SCN_HOST_SERVER:
+		return (sc->server[idx].line);
+	case SCN_HOST_DNS:
+		return (sc->dnss[idx].line);
+	case SCN_HOST_EDOS:
+		return (sc->cloud[SCN_CLOUD_EDOS].line);
+	case SCN_HOST_GDS:
+		return (sc->cloud[SCN_CLOUD_GDS].line);
+	case SCN_HOST_PROXY:
+		return (sc->proxy[idx].line);
+	}
+	return (0);
+}
+
+const char *
+scenario_host_what(enum scn_host_kind kind)
+{
+	switch (kind) {
+	case SCN_HOST_SERVER:
+		return ("server");
+	case SCN_HOST_DNS:
+		return ("DNS server");
+	case SCN_HOST_EDOS:
+		return ("edos");
+	case SCN_HOST_GDS:
+		return ("gds");
+	case SCN_HOST_PROXY:
+		return ("proxy");
+	}
+	return ("host");
+}
+
+/*
+ * <proxy name= address= port= user= pass= realm= connect-ports= state=>
+ * (9.8, B112).  Credentials come in pairs: user= alone would ask phones
+ * for a password that never matches.  Messages show name=, never pass=.
+ */
+void
+scenario_proxy(struct scenario_loader *ld, xmlNodePtr n, struct scn_proxy *px)
+{
+	const char	*user, *pass, *realm, *v;
+	uint64_t	 port;
+
+	px->line = (int)scenario_line(n);
+	px->port = SCN_PROXY_PORT;
+	if (scenario_need(ld, n, "name") == 0)
+		scenario_get_name(ld, n, "name", &px->name);
+	if (scenario_need(ld, n, "address") == 0)
+		scenario_get_ip(ld, n, "address", &px->ip);
+	if (scenario_get_uint(ld, n, "port", 1, 65535, &port) == 1)
+		px->port = (uint16_t)port;
+	if ((v = scenario_attr(ld, n, "state")) != NULL) {
+		if (strcmp(v, "down") == 0)
+			px->down = 1;
+		else if (strcmp(v, "up") != 0)
+			scenario_err(ld, n, "state", "state must be up or "
+			    "down");
+	}
+	user = scenario_attr(ld, n, "user");
+	pass = scenario_attr(ld, n, "pass");
+	realm = scenario_attr(ld, n, "realm");
+	if ((user == NULL) != (pass == NULL))
+		scenario_err(ld, n, NULL, "user= and pass= go together");
+	else if (user != NULL) {
+		/* RFC 7617 2: the user-id of Basic has no colon. */
+		if (!scenario_cred_ok(user, 1))
+			scenario_err(ld, n, "user", "user must be 1..%d "
+			    "printable characters, no ':'", SCN_PROXY_CRED_MAX);
+		else
+			px->user = xstrdup(user);
+		if (!scenario_cred_ok(pass, 0))
+			scenario_err(ld, n, NULL, "pass must be 1..%d printable "
+			    "characters", SCN_PROXY_CRED_MAX);
+		else
+			px->pass = xstrdup(pass);
+	}
+	if (realm != NULL) {
+		if (user == NULL)
+			scenario_err(ld, n, "realm", "realm= goes with user= "
+			    "and pass=");
+		else if (!scenario_cred_ok(realm, 0) ||
+		    strchr(realm, '"') != NULL || strchr(realm, '\\') != NULL)
+			scenario_err(ld, n, "realm", "realm must be 1..%d "
+			    "printable characters, no '\"' or '\\'",
+			    SCN_PROXY_CRED_MAX);
+		else
+			px->realm = xstrdup(realm);
+	}
+	scenario_connect_ports(ld, n, px);
+}
+
+/* Printable ASCII, 1..SCN_PROXY_CRED_MAX bytes; no ':' if user. */
+static int
+scenario_cred_ok(const char *s, int user)
+{
+	size_t	len = strlen(s), i;
+
+	if (len == 0 || len > SCN_PROXY_CRED_MAX)
+		return (0);
+	for (i = 0; i < len; i++) {
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e ||
+		    (user && s[i] == ':'))
+			return (0);
+	}
+	return (1);
+}
+
+/* connect-ports="443 8443": the ports CONNECT may reach (else 403). */
+static void
+scenario_connect_ports(struct scenario_loader *ld, xmlNodePtr n,
+    struct scn_proxy *px)
+{
+	const char	*v;
+	char		*copy, *tok, *save;
+	uint64_t	 port;
+	int		 i;
+
+	if ((v = scenario_attr(ld, n, "connect-ports")) == NULL)
+		return;
+	copy = xstrdup(v);
+	for (tok = strtok_r(copy, " \t\r\n,", &save); tok != NULL;
+	    tok = strtok_r(NULL, " \t\r\n,", &save)) {
+		if (parse_uint(tok, 1, 65535, &port, NULL) != 0) {
+			scenario_err(ld, n, "connect-ports", "\"%s\" is not "
+			    "a port (1..65535)", scenario_q(ld, tok));
+			break;
+		}
+		for (i = 0; i < px->nconnect_ports; i++) {
+			if (px->connect_ports[i] == port)
+				break;
+		}
+		if (i < px->nconnect_ports) {
+			scenario_err(ld, n, "connect-ports", "port %llu is "
+			    "listed twice", (unsigned long long)port);
+			break;
+		}
+		if (px->nconnect_ports == EP_PROXY_PORTS_MAX) {
+			scenario_err(ld, n, "connect-ports", "at most %d ports",
+			    EP_PROXY_PORTS_MAX);
+			break;
+		}
+		px->connect_ports[px->nconnect_ports++] = (uint16_t)port;
+	}
+	if (px->nconnect_ports == 0 && tok == NULL)
+		scenario_err(ld, n, "connect-ports", "connect-ports must "
+		    "list 1..%d ports (leave it out for any)",
+		    EP_PROXY_PORTS_MAX);
+	free(copy);
+}
+
+/*
+ * A proxy's address is its own: taking it down (a host is its address)
+ * must not take a server with it, and its upstream legs go to other
+ * hosts.
+ */
+void
+scenario_check_proxies(struct scenario_loader *ld)
+{
+	struct scenario		*sc = ld->sc;
+	const struct scn_proxy	*px;
+	const char		*what = NULL;
+	char			 ip[16];
+	size_t			 i, k;
+	int			 line = 0;
+
+	for (i = 0; i < sc->nproxy; i++) {
+		px = &sc->proxy[i];
+		if (px->ip == 0)
+			continue;
+		what = NULL;
+		for (k = 0; what == NULL && k < sc->nserver; k++) {
+			if (sc->server[k].ip == px->ip) {
+				what = "server";
+				line = sc->server[k].line;
+			}
+		}
+		for (k = 0; what == NULL && k < sc->ndnss; k++) {
+			if (sc->dnss[k].ip == px->ip) {
+				what = "DNS server";
+				line = sc->dnss[k].line;
+			}
+		}
+		for (k = 0; what == NULL && k < SCN_CLOUD__COUNT; k++) {
+			if (sc->cloud[k].present && sc->cloud[k].ip == px->ip) {
+				what = scenario_cloud_elem[k];
+				line = sc->cloud[k].line;
+			}
+		}
+		for (k = 0; what == NULL && k < i; k++) {
+			if (sc->proxy[k].ip == px->ip) {
+				what = "proxy";
+				line = sc->proxy[k].line;
+			}
+		}
+		if (what != NULL)
+			scenario_msgf(ld, px->line, "<proxy address=\"%s\">: "
+			    "same address as the %s at line %d",
+			    ipv4_str(px->ip, ip), what, line);
+	}
 }
 
 /* Addresses and ports: a cloud host's 443 is nobody else's. */
@@ -731,4 +944,11 @@ scenario_tls_free(struct scenario *sc)
 		}
 		free(cl->code);
 	}
+	for (i = 0; i < sc->nproxy; i++) {
+		free(sc->proxy[i].name);
+		free(sc->proxy[i].user);
+		free(sc->proxy[i].pass);
+		free(sc->proxy[i].realm);
+	}
+	free(sc->proxy);
 }

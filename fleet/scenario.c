@@ -78,7 +78,8 @@ static void scenario_root(struct scenario_loader *, xmlNodePtr);
 
 static const struct scenario_shape scenario_shapes[] = {
 	{ "", "scenario",
-	    "description site pki server dns-server phones edos gds timeline",
+	    "description site pki server dns-server proxy phones edos gds "
+	    "timeline",
 	    "name seed start timezone duration trace" },
 	{ "scenario", "pki", "ca cert", "" },
 	{ "pki", "ca", "", "name key" },
@@ -110,6 +111,8 @@ static const struct scenario_shape scenario_shapes[] = {
 	{ "dns-server", "a", "", "name address ttl" },
 	{ "dns-server", "srv", "", "name priority weight port target ttl" },
 	{ "dns-server", "cname", "", "name target ttl" },
+	{ "scenario", "proxy", "",
+	    "name address port user pass realm connect-ports state" },
 	{ "scenario", "phones", "param",
 	    "name count mac macs model firmware "
 	    "firmware-inactive site power-on spread serial-prefix hwver cert "
@@ -146,8 +149,8 @@ static const struct scenario_shape scenario_shapes[] = {
 	{ "expect", "next-resync", "", "in tolerance min max none" },
 	{ "expect", "server", "", "name path requests min max" },
 	{ "expect", "request", "",
-	    "server path method header is contains scheme body body-contains "
-	    "client-cert" },
+	    "server path method target target-contains header is contains "
+	    "scheme body body-contains client-cert" },
 };
 
 static const struct {
@@ -342,6 +345,7 @@ scenario_free(struct scenario *sc)
 			free(ex->check[j].header);
 			free(ex->check[j].body);
 			free(ex->check[j].client_cert);
+			free(ex->check[j].target);
 		}
 		free(ex->check);
 	}
@@ -1661,6 +1665,12 @@ scenario_root(struct scenario_loader *ld, xmlNodePtr root)
 		if (SCN_IS(c, "dns-server"))
 			scenario_dns(ld, c, &sc->dnss[i++]);
 	}
+	sc->nproxy = scenario_count(root, "proxy");
+	sc->proxy = xcalloc(sc->nproxy, sizeof *sc->proxy);
+	for (c = root->children, i = 0; c != NULL; c = c->next) {
+		if (SCN_IS(c, "proxy"))
+			scenario_proxy(ld, c, &sc->proxy[i++]);
+	}
 	if ((sc->ngroup = scenario_count(root, "phones")) == 0)
 		scenario_msgf(ld, scenario_line(root),
 		    "<scenario>: at least one <phones> is required");
@@ -1681,6 +1691,7 @@ scenario_root(struct scenario_loader *ld, xmlNodePtr root)
 	scenario_check_sites(ld);
 	scenario_check_servers(ld);
 	scenario_check_clouds(ld);
+	scenario_check_proxies(ld);
 
 	/* The timeline refers to all of the above. */
 	for (c = root->children; c != NULL; c = c->next) {

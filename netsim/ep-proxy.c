@@ -734,6 +734,7 @@ ep_proxy_observe_req(struct ep_proxy *px, struct ep_proxy_conn *c, int status,
 	q.target = q.path;
 	q.user_agent = http_msg_header(m, "User-Agent");
 	q.authorization = http_msg_header(m, "Proxy-Authorization");
+	q.http = m;		/* any header, for the observer */
 	q.body = m->body.data;
 	q.body_len = m->body.len;
 	q.status = status;

@@ -1,10 +1,12 @@
 #!/bin/sh
 # The sim runtime is deterministic: the same scenario and seed give
 # byte-identical JSON reports (and traces), with TLS in play too (the run's
-# certificates and handshakes draw from the seed); another seed changes the run.
+# certificates and handshakes draw from the seed) and through a proxy's
+# tunnels (B112); another seed changes the run.
 . "$srcdir/tests/lib.sh"
 
-for s in office-dhcp http-status-table periodic-resync https-certificates office-zero-touch; do
+for s in office-dhcp http-status-table periodic-resync https-certificates office-zero-touch \
+    proxy; do
 	f="$srcdir/scenarios/$s.xml"
 	"$PF" run "$f" --report json --out "$tmp/a.json" >/dev/null 2>&1
 	"$PF" run "$f" --report json --out "$tmp/b.json" >/dev/null 2>&1

@@ -102,4 +102,30 @@ if [ "$rc" -eq 1 ] && grep -q 'expected server pr1: all requests 0, saw 60' "$tm
 else
 	notok "office-zero-touch: B8 negative (exit $rc)" "$(grep -E '^(FAIL|    )' "$tmp/zt-neg.txt" | head -n 6)"
 fi
+# B112: the proxy's expectations can fail: a CONNECT target it was not
+# asked for, a Via the origin did not see, a proxy that never comes back,
+# and (alone, as it hides the rest) a CONNECT port it refuses.
+proxy="$srcdir/scenarios/proxy.xml"
+sed 's/target="prov.example.com:443"/target="prov.example.com:8443"/; s/contains="phonefleet-proxy"/contains="squid"/; s/<server name="px" state="up"\/>//' \
+    "$proxy" >"$tmp/proxy-neg.xml"
+"$PF" run "$tmp/proxy-neg.xml" >"$tmp/proxy-neg.txt" 2>&1
+rc=$?
+for want in 'request to px: target "prov.example.com:8443", saw "prov.example.com:443"' \
+    'Via containing "squid", saw "1.1 phonefleet-proxy"' \
+    'FAIL .*the proxy is back, the next retry provisions' \
+    'result: FAIL (4 of '; do
+	if [ "$rc" -eq 1 ] && grep -q "$want" "$tmp/proxy-neg.txt"; then
+		ok "proxy: a wrong expectation fails: $want"
+	else
+		notok "proxy: no failure for: $want (exit $rc)" "$(grep -E '^(FAIL|    )' "$tmp/proxy-neg.txt" | head -n 8)"
+	fi
+done
+sed 's/connect-ports="443"/connect-ports="8443"/' "$proxy" >"$tmp/proxy-403.xml"
+"$PF" run "$tmp/proxy-403.xml" >"$tmp/proxy-403.txt" 2>&1
+rc=$?
+if [ "$rc" -eq 1 ] && grep -q '00562B700101: expected last resync class A, saw class C (proxy refused)' "$tmp/proxy-403.txt"; then
+	ok "proxy: CONNECT off the allow-list is refused (403, class C)"
+else
+	notok "proxy: connect-ports not applied (exit $rc)" "$(grep -E '^(FAIL|    )' "$tmp/proxy-403.txt" | head -n 6)"
+fi
 finish

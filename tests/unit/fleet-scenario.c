@@ -553,7 +553,7 @@ static const char *const bad_lines[] = {
 	"67: <keys phones=\"desk2\">: no keys given",
 	"68: <resync rule=\"\">: rule is empty (leave it out for the "
 	"phone's own rules)",
-	"68: <server name=\"nope\">: no server or DNS server \"nope\"",
+	"68: <server name=\"nope\">: no server, DNS server or proxy \"nope\"",
 	"68: <server state=\"sideways\">: state must be up or down",
 	"68: <dhcp site=\"nowhere\">: no site \"nowhere\"",
 	"68: <dhcp>: nothing to change: give state=, domain=, <dns> or "
@@ -753,6 +753,160 @@ test_bad_tls_file(void **state)
 	assert_int_equal(i, nitems(bad_tls_lines));
 	free(buf);
 	free(path);
+}
+
+/*
+ * Every mistake in tests/data/scenario-bad-proxy.xml (<proxy>, and the
+ * checks that name one), in line order.  A password is never shown.
+ */
+static const char *const bad_proxy_lines[] = {
+	"5: <proxy name=\"px\">: user= and pass= go together",
+	"6: <proxy name=\"px2\">: user= and pass= go together",
+	"7: <proxy port=\"0\">: port must be 1..65535",
+	"7: <proxy realm=\"r\">: realm= goes with user= and pass=",
+	"8: <proxy user=\"a:b\">: user must be 1..255 printable "
+	"characters, no ':'",
+	"8: <proxy name=\"px4\">: pass must be 1..255 printable "
+	"characters",
+	"9: <proxy connect-ports=\"443 http\">: \"http\" is not a port "
+	"(1..65535)",
+	"10: <proxy connect-ports=\"443, 443\">: port 443 is listed twice",
+	"11: <proxy connect-ports=\"1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 "
+	"17\">: at most 16 ports",
+	"12: <proxy connect-ports=\" \">: connect-ports must list 1..16 "
+	"ports (leave it out for any)",
+	"13: <proxy state=\"off\">: state must be up or down",
+	"14: <proxy name=\"prov\">: server \"prov\" is already defined at "
+	"line 3",
+	"14: <proxy address=\"10.9.0.5\">: same address as the server at "
+	"line 3",
+	"15: <proxy name=\"px\">: proxy \"px\" is already defined at line 5",
+	"16: <proxy>: name= is required",
+	"17: <proxy address=\"10.9.0.9\">: same address as the proxy at "
+	"line 5",
+	"18: <proxy realm=\"a\\\"b\">: realm must be 1..255 printable "
+	"characters, no '\"' or '\\'",
+	"18: <proxy address=\"10.9.0.2\">: same address as the DNS server "
+	"at line 4",
+	"19: <proxy name=\"pxc\">: address= is required",
+	"22: <server name=\"nope\">: no server, DNS server or proxy "
+	"\"nope\"",
+	"23: <request target=\"a\">: give target= or target-contains=, not "
+	"both",
+	"23: <request target-contains=\"\">: target-contains is empty",
+	"23: <request path=\"\">: path is empty",
+	"23: <server path=\"http://x/*\">: path must start with '/' (or be "
+	"a glob starting with '*')",
+	"23: <request method=\"connect\">: method must be an upper-case "
+	"word (GET, POST, CONNECT for a proxy, RRQ for TFTP)",
+};
+
+static void
+test_bad_proxy_file(void **state)
+{
+	struct scenario *sc;
+	char *path = data_path("scenario-bad-proxy.xml"), *buf = NULL;
+	char *line, *next, *want;
+	size_t len = 0, i = 0;
+	FILE *f;
+
+	(void)state;
+	f = open_memstream(&buf, &len);
+	sc = scenario_load(path, f);
+	fclose(f);
+	assert_null(sc);
+	assert_null(strstr(buf, "s3cret"));
+	for (line = buf; *line != '\0'; line = next) {
+		next = strchr(line, '\n');
+		assert_non_null(next);
+		*next++ = '\0';
+		if (i >= nitems(bad_proxy_lines))
+			fail_msg("extra line: %s", line);
+		want = expand(bad_proxy_lines[i], path);
+		assert_string_equal(line, want);
+		free(want);
+		i++;
+	}
+	assert_int_equal(i, nitems(bad_proxy_lines));
+	free(buf);
+	free(path);
+}
+
+/*
+ * B112: a <proxy> as loaded, with its defaults; the timeline takes it
+ * down by name, and <server>/<request> checks name it and look at the
+ * request-target (any glob for a proxy's path=).
+ */
+static void
+test_proxy_good(void **state)
+{
+	struct scenario *sc;
+	const struct scn_proxy *px;
+	const struct scn_check *ck;
+	enum scn_host_kind kind;
+	size_t idx;
+	char *errors;
+
+	(void)state;
+	sc = load_mem("<scenario>" SITE
+	    "<dns-server address=\"10.9.0.2\"/>"
+	    "<proxy name=\"px\" address=\"10.9.0.9\" user=\"pu\" "
+	    "pass=\"p:p\" realm=\"Office proxy\" "
+	    "connect-ports=\"443, 8443\"/>"
+	    "<proxy name=\"open\" address=\"10.9.0.8\" port=\"8080\" "
+	    "state=\"down\"/>" PHONES
+	    "<timeline><at t=\"1m\"><server name=\"open\" state=\"up\"/>"
+	    "</at><expect t=\"2m\" phones=\"desk\">"
+	    "<request server=\"px\" method=\"CONNECT\" "
+	    "target=\"activate.cisco.com:443\"/>"
+	    "<request server=\"px\" path=\"http://*\" "
+	    "target-contains=\"/cfg/{{mac}}.xml\" "
+	    "header=\"Proxy-Authorization\" scheme=\"Basic\"/></expect>"
+	    "<expect t=\"2m\"><server name=\"px\" "
+	    "path=\"activate.cisco.com:443\" min=\"1\"/></expect>"
+	    "</timeline></scenario>", &errors);
+	if (sc == NULL)
+		fail_msg("%s", errors);
+	free(errors);
+	assert_int_equal(sc->nproxy, 2);
+	px = &sc->proxy[0];
+	assert_string_equal(px->name, "px");
+	assert_true(px->ip == 0x0a090009);
+	assert_int_equal(px->port, 3128);
+	assert_false(px->down);
+	assert_string_equal(px->user, "pu");
+	assert_string_equal(px->pass, "p:p");
+	assert_string_equal(px->realm, "Office proxy");
+	assert_int_equal(px->nconnect_ports, 2);
+	assert_int_equal(px->connect_ports[0], 443);
+	assert_int_equal(px->connect_ports[1], 8443);
+	px = &sc->proxy[1];
+	assert_int_equal(px->port, 8080);
+	assert_true(px->down);
+	assert_null(px->user);
+	assert_null(px->pass);
+	assert_null(px->realm);
+	assert_int_equal(px->nconnect_ports, 0);
+	assert_int_equal(scenario_host_find(sc, "open", &kind, &idx), 0);
+	assert_int_equal(kind, SCN_HOST_PROXY);
+	assert_int_equal(idx, 1);
+	assert_true(scenario_host_ip(sc, kind, idx) == 0x0a090008);
+	assert_int_equal(sc->action[0].type, SCN_ACT_HOST);
+	assert_int_equal(sc->action[0].host_kind, SCN_HOST_PROXY);
+	assert_int_equal(sc->action[0].server_idx, 1);
+	assert_int_equal(sc->action[0].on, 1);
+	ck = &sc->expect[0].check[0];
+	assert_string_equal(ck->method, "CONNECT");
+	assert_string_equal(ck->target, "activate.cisco.com:443");
+	assert_int_equal(ck->target_match, SCN_MATCH_IS);
+	ck = &sc->expect[0].check[1];
+	assert_string_equal(ck->path, "http://*");
+	assert_string_equal(ck->target, "/cfg/{{mac}}.xml");
+	assert_int_equal(ck->target_match, SCN_MATCH_CONTAINS);
+	assert_string_equal(ck->header, "Proxy-Authorization");
+	assert_string_equal(sc->expect[1].check[0].path,
+	    "activate.cisco.com:443");
+	scenario_free(sc);
 }
 
 
@@ -1358,7 +1512,7 @@ test_checks(void **state)
 		   "body=\"a\" body-contains=\"b\"/></expect></timeline>"
 		   "</scenario>",
 	    "t.xml:2: <request method=\"get\">: method must be an upper-case "
-	    "word (GET, POST, RRQ for TFTP)\n"
+	    "word (GET, POST, CONNECT for a proxy, RRQ for TFTP)\n"
 	    "t.xml:2: <request body=\"a\">: give body= or body-contains=, not "
 	    "both");
 	expect_one("<scenario>" SITE "\n<phones name=\"p\" "
@@ -1637,6 +1791,8 @@ main(void)
 		cmocka_unit_test(test_good_file),
 		cmocka_unit_test(test_bad_file),
 		cmocka_unit_test(test_bad_tls_file),
+		cmocka_unit_test(test_bad_proxy_file),
+		cmocka_unit_test(test_proxy_good),
 		cmocka_unit_test(test_tls_good),
 		cmocka_unit_test(test_typo_file),
 		cmocka_unit_test(test_missing_file),

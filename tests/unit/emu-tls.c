@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
 #include <openssl/ssl.h>
 
 #include "emu/emu-int.h"
@@ -579,6 +580,88 @@ test_endless_chain(void **state)
 	world_free(w);
 }
 
+/* openssl enc -aes-256-cbc -md sha256 -k key (11.3), a fixed salt. */
+static void
+encrypt_cbc(const char *key, const char *in, struct dbuf *out)
+{
+	static const unsigned char	 salt[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	unsigned char			 k[32], iv[16], ct[1024];
+	EVP_CIPHER_CTX			*c;
+	int				 n = 0, m = 0;
+
+	assert_true(strlen(in) < sizeof ct - 16);
+	assert_int_equal(EVP_BytesToKey(EVP_aes_256_cbc(), EVP_sha256(), salt,
+	    (const unsigned char *)key, strlen(key), 1, k, iv), 32);
+	assert_non_null(c = EVP_CIPHER_CTX_new());
+	assert_int_equal(EVP_EncryptInit_ex(c, EVP_aes_256_cbc(), NULL, k, iv),
+	    1);
+	assert_int_equal(EVP_EncryptUpdate(c, ct, &n,
+	    (const unsigned char *)in, (int)strlen(in)), 1);
+	assert_int_equal(EVP_EncryptFinal_ex(c, ct + n, &m), 1);
+	EVP_CIPHER_CTX_free(c);
+	dbuf_add(out, "Salted__", 8);
+	dbuf_add(out, salt, sizeof salt);
+	dbuf_add(out, ct, n + m);
+}
+
+/*
+ * B125: the key comes over HTTPS in GPP_SA with the rule that uses it;
+ * the per-device profile then comes encrypted over plain HTTP and is
+ * applied; with another key it would not be.
+ */
+static void
+test_b125_key_over_https_profile_over_http(void **state)
+{
+	struct world	*w = world_create(15,
+	    "https://prov.example.com/key/$MA.xml");
+	struct phone	*p;
+	struct dbuf	 enc;
+	static const char key_profile[] =
+	    "<flat-profile>"
+	    "<GPP_SA>s3cret-per-device</GPP_SA>"
+	    "<Profile_Rule>[--key $SA] http://prov.example.com/enc/$MA.cfg"
+	    "</Profile_Rule>"
+	    "<Resync_Periodic>60</Resync_Periodic>"
+	    "<Resync_Random_Delay>0</Resync_Random_Delay>"
+	    "</flat-profile>";
+
+	world_https(w, PROV_IP, world_good_cert(w, "prov.example.com"), 0, 0,
+	    0, EP_TLS_FAULT_NONE);
+	store_add_file(w->store, "/key/00562b000001.xml",
+	    (const uint8_t *)key_profile, strlen(key_profile));
+	dbuf_init(&enc);
+	encrypt_cbc("s3cret-per-device", "<flat-profile><GPP_B>device"
+	    "</GPP_B></flat-profile>", &enc);
+	store_add_file(w->store, "/enc/00562b000001.cfg", enc.data, enc.len);
+	dbuf_clear(&enc);
+	encrypt_cbc("another-key", "<flat-profile><GPP_B>wrong"
+	    "</GPP_B></flat-profile>", &enc);
+	store_add_file(w->store, "/enc/00562b000002.cfg", enc.data, enc.len);
+	dbuf_clear(&enc);
+	store_add_file(w->store, "/key/00562b000002.xml",
+	    (const uint8_t *)key_profile, strlen(key_profile));
+	p = world_phone(w, 1, 0);
+	world_phone(w, 2, 0);
+	world_power_on(w);
+	sim_run(w->sim, EMU_SEC(50));
+	assert_string_equal(phone_get(p, "Profile_Rule"),
+	    "[--key $SA] http://prov.example.com/enc/$MA.cfg");
+	assert_string_equal(phone_status(p)->tls_version, "TLSv1.3");
+	assert_string_equal(phone_last_url(p),
+	    "https://prov.example.com:443/key/00562b000001.xml");
+	sim_run(w->sim, EMU_SEC(200));
+	assert_string_equal(phone_get(p, "GPP_B"), "device");
+	assert_int_equal(phone_status(p)->last_class, EMU_CLASS_A);
+	assert_string_equal(phone_last_url(p),
+	    "http://prov.example.com:80/enc/00562b000001.cfg");
+	/* the file of phone 2 was made with another key: not applied */
+	p = sim_phone(w->sim, 1);
+	assert_string_equal(phone_get(p, "GPP_B"), "");
+	assert_int_equal(phone_status(p)->last_class, EMU_CLASS_B);
+	assert_int_equal(phone_status(p)->last_err, EMU_E_DECRYPT);
+	world_free(w);
+}
+
 /* 9.5: a handshake that is never answered times out. */
 static void
 test_stalled_handshake(void **state)
@@ -727,6 +810,7 @@ main(void)
 		cmocka_unit_test(test_version_mismatch),
 		cmocka_unit_test(test_truncated_record),
 		cmocka_unit_test(test_endless_chain),
+		cmocka_unit_test(test_b125_key_over_https_profile_over_http),
 		cmocka_unit_test(test_stalled_handshake),
 		cmocka_unit_test(test_session_resumed),
 		cmocka_unit_test(test_deterministic),

@@ -458,6 +458,7 @@ fetch_srv_start(struct fetch *fx, struct phone *p, emu_time now,
 {
 	char	*name;
 
+	/* 4.3, B6, B10: the scheme picks the service name. */
 	xasprintf(&name, fx->scheme == RULE_HTTPS ?
 	    "_ciscoprov-https._tls.%s" : "_ciscoprov-http._tcp.%s",
 	    fx->domain);

@@ -180,6 +180,7 @@ prov_boot_decision(struct phone *p, emu_time now, struct emu_outbox *out)
 	int	no_resync = p->boot_no_resync;
 
 	p->boot_no_resync = 0;
+	/* B17: a provisioned phone never discovers (nor asks EDOS). */
 	if (enable && prov_unprovisioned(p)) {
 		prov_discover(p, now, out);		/* T7 */
 		return;
@@ -803,6 +804,8 @@ prov_resync_fetch_done(struct phone *p, struct fetch *fx, emu_time now,
 	}
 	if (err == EMU_OK) {
 		b = fetch_body(fx);
+		/* 11.3, B125: the rule's --key (often $SA, set earlier
+		 * over HTTPS) decrypts whatever scheme brought the body. */
 		key = p->disc_step != 0 ? NULL : p->rr.key;
 		alias = p->disc_step != 0 ? -1 : p->rr.alias;
 		err = prov_apply_body(p, b->data, b->len,
@@ -1198,6 +1201,7 @@ prov_power_off(struct phone *p, struct emu_outbox *out)
 void
 prov_factory_reset(struct phone *p)
 {
+	/* B18: unprovisioned again; customization is Open (phone.c). */
 	p->provisioned = 0;
 	p->ever_ok = 0;
 	p->boot_no_resync = 0;

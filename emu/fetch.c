@@ -1765,7 +1765,7 @@ fetch_ipcheck_done(struct fetch *fx, struct phone *p, emu_time now,
     struct emu_outbox *out)
 {
 	struct resolv_q	*q = fx->rq;
-	const char	*name = tls_ip_name(fx->tls, fx->ipi);
+	const char	*name = tls_ip_name(fx->tls, fx->ipi), *what;
 	char		 ip[16];
 	uint32_t	 want;
 	int		 i, match = 0;
@@ -1787,19 +1787,19 @@ fetch_ipcheck_done(struct fetch *fx, struct phone *p, emu_time now,
 		fetch_http_request(fx, p, out);
 		return;
 	}
+	/* "name, which resolves to a and b" (bounded: TLS_IP_NAMES names
+	 * of RESOLV_ADDRS addresses each). */
+	what = q->rc != RESOLV_DONE || q->ans.naddr == 0 ?
+	    ", which does not resolve" : ", which resolves to ";
 	if (fx->ipwhy.len != 0)
 		dbuf_add(&fx->ipwhy, "; ", 2);
 	dbuf_add(&fx->ipwhy, name, strlen(name));
-	if (q->rc != RESOLV_DONE || q->ans.naddr == 0)
-		dbuf_add(&fx->ipwhy, ", which does not resolve", 24);
-	else {
-		dbuf_add(&fx->ipwhy, ", which resolves to ", 20);
-		for (i = 0; i < q->ans.naddr; i++) {
-			if (i != 0)
-				dbuf_add(&fx->ipwhy, " and ", 5);
-			ipv4_str(q->ans.addr[i], ip);
-			dbuf_add(&fx->ipwhy, ip, strlen(ip));
-		}
+	dbuf_add(&fx->ipwhy, what, strlen(what));
+	for (i = 0; q->rc == RESOLV_DONE && i < q->ans.naddr; i++) {
+		if (i != 0)
+			dbuf_add(&fx->ipwhy, " and ", 5);
+		ipv4_str(q->ans.addr[i], ip);
+		dbuf_add(&fx->ipwhy, ip, strlen(ip));
 	}
 	resolv_free(q, out);
 	fx->rq = NULL;

@@ -162,7 +162,7 @@ char		*fetch_resolve_url(const char *base, const char *ref);
 int		 fetch_domain_allowed(const char *list, const char *host);
 
 /* tls.c: the phone's TLS client over memory BIOs (9.6) */
-#define TLS_IP_NAMES		4	/* 9.6: certificate names resolved */
+#define TLS_IP_NAMES		4	/* 9.6: cert names resolved */
 struct tls;
 struct tls	*tls_start(struct phone *p, const char *host, const char *check,
 		     uint16_t port, emu_time now, struct dbuf *wire,

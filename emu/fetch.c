@@ -96,7 +96,7 @@ struct fetch {
 	struct tls	*tls;		/* owned: HTTPS */
 	uint8_t		 tls_kind;	/* 1 full, 2 resumed */
 	emu_time	 tls_deadline;	/* handshake must end by then */
-	int		 ipi;		/* 9.6: certificate name being resolved */
+	int		 ipi;		/* 9.6: name being resolved */
 	struct dbuf	 ipwhy;		/* 9.6: what the names resolved to */
 	struct http_msg	 resp;
 	int		 resp_init;

@@ -162,6 +162,7 @@ char		*fetch_resolve_url(const char *base, const char *ref);
 int		 fetch_domain_allowed(const char *list, const char *host);
 
 /* tls.c: the phone's TLS client over memory BIOs (9.6) */
+#define TLS_IP_NAMES		4	/* 9.6: cert names resolved */
 struct tls;
 struct tls	*tls_start(struct phone *p, const char *host, const char *check,
 		     uint16_t port, emu_time now, struct dbuf *wire,
@@ -176,6 +177,14 @@ int		 tls_resumed(const struct tls *t);
 const char	*tls_version(const struct tls *t);
 enum emu_err	 tls_err(const struct tls *t);
 const char	*tls_cause(const struct tls *t);
+/*
+ * 9.6, IPv4-literal host: once established, the certificate's DNS names
+ * (at most TLS_IP_NAMES) of which one must resolve to the host before the
+ * request is sent; 0 when nothing is left to check (a name host, or an IP
+ * SAN naming the address).  Names are borrowed from t.
+ */
+int		 tls_ip_names(const struct tls *t);
+const char	*tls_ip_name(const struct tls *t, int i);
 /* Keeps a clean session in p's cache (p may be NULL: dropped). */
 void		 tls_free(struct tls *t, struct phone *p);
 int		 tls_name_match(const char *pattern, const char *host);

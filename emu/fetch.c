@@ -7,7 +7,9 @@
  * order, B59, or DNS SRV targets tried in order, 4.3, B7, B8), goes through
  * the HTTP proxy when Proxy_Mode says so (9.8: absolute-form for HTTP,
  * CONNECT for HTTPS), speaks TLS for https URLs (9.6; emu/tls.c over the
- * stream, no socket), then HTTP/1.1 (9.2-9.5: status table, redirects
+ * stream, no socket; for an IPv4-literal host, one of the certificate's
+ * names must resolve to that address before the request goes out), then
+ * HTTP/1.1 (9.2-9.5: status table, redirects
  * resolved per RFC 3986, Basic and Digest authentication with at most two
  * retries, time-outs) or TFTP (10: RRQ, octet, retransmission).  It ends
  * with an emu_err and, on success, the body, and notes what it cost
@@ -46,6 +48,7 @@ enum fetch_step {
 	FX_CONNECTING,		/* TCP to the server or the proxy */
 	FX_PROXY,		/* CONNECT sent, waiting for its answer */
 	FX_TLS,			/* handshake */
+	FX_IPCHECK,		/* 9.6: resolving the certificate's names */
 	FX_HTTP,		/* request sent, reading the response */
 	FX_TFTP,
 	FX_DONE
@@ -93,6 +96,8 @@ struct fetch {
 	struct tls	*tls;		/* owned: HTTPS */
 	uint8_t		 tls_kind;	/* 1 full, 2 resumed */
 	emu_time	 tls_deadline;	/* handshake must end by then */
+	int		 ipi;		/* 9.6: name being resolved */
+	struct dbuf	 ipwhy;		/* 9.6: what the names resolved to */
 	struct http_msg	 resp;
 	int		 resp_init;
 	int		 auth_tries;
@@ -177,6 +182,12 @@ static void	fetch_tls_end(struct fetch *, struct phone *,
 		    struct emu_outbox *);
 static void	fetch_tls_wire(struct fetch *, struct dbuf *,
 		    struct emu_outbox *);
+static void	fetch_tls_ready(struct fetch *, struct phone *, emu_time,
+		    struct emu_outbox *);
+static void	fetch_ipcheck_next(struct fetch *, struct phone *, emu_time,
+		    struct emu_outbox *);
+static void	fetch_ipcheck_done(struct fetch *, struct phone *, emu_time,
+		    struct emu_outbox *);
 
 struct fetch *
 fetch_start(struct phone *p, uint32_t id, const struct fetch_req *rq,
@@ -213,6 +224,7 @@ fetch_start(struct phone *p, uint32_t id, const struct fetch_req *rq,
 	dbuf_init(&fx->data);
 	dbuf_init(&fx->last);
 	dbuf_init(&fx->proxy_in);
+	dbuf_init(&fx->ipwhy);
 	fetch_set_url(fx);
 
 	/* 7.4, B111: only the listed domains, when a list is set. */
@@ -257,6 +269,7 @@ fetch_free(struct fetch *fx, struct phone *p, struct emu_outbox *out)
 	dbuf_clear(&fx->data);
 	dbuf_clear(&fx->last);
 	dbuf_clear(&fx->proxy_in);
+	dbuf_clear(&fx->ipwhy);
 	free(fx->host);
 	free(fx->path);
 	free(fx->method);
@@ -553,6 +566,10 @@ fetch_lookup_done(struct fetch *fx, struct phone *p, emu_time now,
 	char		*detail;
 	int		 i;
 
+	if (fx->step == FX_IPCHECK) {
+		fetch_ipcheck_done(fx, p, now, out);
+		return;
+	}
 	if (fx->step == FX_SRV) {
 		if (q->rc == RESOLV_DONE && q->ans.nsrv > 0) {
 			resolv_ans_clear(&fx->srvans);
@@ -957,6 +974,7 @@ fetch_timer(struct fetch *fx, struct phone *p, emu_time now,
 	switch (fx->step) {
 	case FX_SRV:
 	case FX_DNS:
+	case FX_IPCHECK:
 		if (fx->rq != NULL &&
 		    resolv_timer(fx->rq, p, now, out) != RESOLV_MORE)
 			fetch_lookup_done(fx, p, now, out);
@@ -1644,9 +1662,7 @@ fetch_tls_input(struct fetch *fx, struct phone *p, const uint8_t *data,
 		phone_log(p, out, TRACE_TLS, "%s %s with %s:%u",
 		    tls_version(fx->tls), fx->tls_kind == 2 ? "resumed" :
 		    "handshake done", fx->host, fx->port);
-		fx->step = FX_HTTP;
-		fx->deadline = EMU_TIME_ADD(now, EMU_SEC(FETCH_IDLE_S));
-		fetch_http_request(fx, p, out);
+		fetch_tls_ready(fx, p, now, out);
 	} else if (fx->step == FX_TLS)
 		fx->deadline = fx->tls_deadline;	/* 9.5: whole handshake */
 	if (plain.len != 0 && fx->step == FX_HTTP)
@@ -1671,7 +1687,10 @@ fetch_tls_eof(struct fetch *fx, struct phone *p, emu_time now,
 		return;
 	}
 	dbuf_clear(&plain);
-	if (fx->step == FX_HTTP)
+	if (fx->step == FX_IPCHECK)
+		fetch_finish(fx, p, EMU_E_TRUNCATED, now, out,
+		    "connection closed before the request");
+	else if (fx->step == FX_HTTP)
 		fetch_http_eof(fx, p, now, out);
 }
 
@@ -1698,4 +1717,101 @@ fetch_tls_end(struct fetch *fx, struct phone *p, struct emu_outbox *out)
 		return;
 	tls_free(fx->tls, p);
 	fx->tls = NULL;
+}
+
+/*
+ * The handshake is done: the request, unless the URL host is an IPv4
+ * literal whose certificate named it only by DNS names (9.6).
+ */
+static void
+fetch_tls_ready(struct fetch *fx, struct phone *p, emu_time now,
+    struct emu_outbox *out)
+{
+	if (tls_ip_names(fx->tls) > 0) {
+		/* 9.6: the server IP against a DNS lookup of the names. */
+		fx->step = FX_IPCHECK;
+		fx->ipi = 0;
+		dbuf_reset(&fx->ipwhy);
+		phone_log(p, out, TRACE_TLS, "checking %s against %d "
+		    "certificate name%s", fx->host, tls_ip_names(fx->tls),
+		    tls_ip_names(fx->tls) == 1 ? "" : "s");
+		fetch_ipcheck_next(fx, p, now, out);
+		return;
+	}
+	fx->step = FX_HTTP;
+	fx->deadline = EMU_TIME_ADD(now, EMU_SEC(FETCH_IDLE_S));
+	fetch_http_request(fx, p, out);
+}
+
+/* 9.6: an A lookup of certificate name fx->ipi, timed by the resolver. */
+static void
+fetch_ipcheck_next(struct fetch *fx, struct phone *p, emu_time now,
+    struct emu_outbox *out)
+{
+	fx->deadline = EMU_TIME_NEVER;
+	resolv_free(fx->rq, out);
+	fx->rq = resolv_start(p, EMU_FLOW(fx->id, EMU_FLOW_SUB_DNS),
+	    tls_ip_name(fx->tls, fx->ipi), DNS_T_A, now, out);
+	if (fx->rq->rc != RESOLV_MORE)
+		fetch_ipcheck_done(fx, p, now, out);
+}
+
+/*
+ * 9.6: a certificate name's lookup ended.  An address equal to the URL's
+ * (the server's, also through a proxy) lets the request go; else the next
+ * name, and after the last one tls-name with what each resolved to.
+ */
+static void
+fetch_ipcheck_done(struct fetch *fx, struct phone *p, emu_time now,
+    struct emu_outbox *out)
+{
+	struct resolv_q	*q = fx->rq;
+	const char	*name = tls_ip_name(fx->tls, fx->ipi), *what;
+	char		 ip[16];
+	uint32_t	 want;
+	int		 i, match = 0;
+
+	if (ipv4_parse(fx->host, &want) != 0)
+		want = 0;
+	if (q->rc == RESOLV_DONE) {
+		for (i = 0; i < q->ans.naddr; i++)
+			if (q->ans.addr[i] == want)
+				match = 1;
+	}
+	if (match) {
+		resolv_free(q, out);
+		fx->rq = NULL;
+		phone_log(p, out, TRACE_TLS, "certificate name %s resolves "
+		    "to %s", name, fx->host);
+		fx->step = FX_HTTP;
+		fx->deadline = EMU_TIME_ADD(now, EMU_SEC(FETCH_IDLE_S));
+		fetch_http_request(fx, p, out);
+		return;
+	}
+	/* "name, which resolves to a and b" (bounded: TLS_IP_NAMES names
+	 * of RESOLV_ADDRS addresses each). */
+	what = q->rc != RESOLV_DONE || q->ans.naddr == 0 ?
+	    ", which does not resolve" : ", which resolves to ";
+	if (fx->ipwhy.len != 0)
+		dbuf_add(&fx->ipwhy, "; ", 2);
+	dbuf_add(&fx->ipwhy, name, strlen(name));
+	dbuf_add(&fx->ipwhy, what, strlen(what));
+	for (i = 0; q->rc == RESOLV_DONE && i < q->ans.naddr; i++) {
+		if (i != 0)
+			dbuf_add(&fx->ipwhy, " and ", 5);
+		ipv4_str(q->ans.addr[i], ip);
+		dbuf_add(&fx->ipwhy, ip, strlen(ip));
+	}
+	resolv_free(q, out);
+	fx->rq = NULL;
+	if (++fx->ipi < tls_ip_names(fx->tls)) {
+		fetch_ipcheck_next(fx, p, now, out);
+		return;
+	}
+	/* Checked and refused: no session is kept for this server. */
+	tls_free(fx->tls, NULL);
+	fx->tls = NULL;
+	dbuf_add_u8(&fx->ipwhy, 0);
+	fetch_finish(fx, p, EMU_E_TLS_NAME, now, out, "certificate names %s, "
+	    "not %s", (const char *)fx->ipwhy.data, fx->host);
 }

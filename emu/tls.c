@@ -11,7 +11,10 @@
  * for the URL host, trust (the Cisco root, plus the custom CA loaded from
  * Custom_CA_Rule, B54), certificate times against the virtual clock, the
  * name check against subjectAltName then CN with its "/..." suffix cut
- * (9.6), the original domain with [--srv] (4.3, B8), the MIC when the
+ * (9.6), the original domain with [--srv] (4.3, B8), for an IPv4-literal
+ * URL host an IP address SAN or else the certificate's DNS names for the
+ * transfer to resolve (9.6: the server IP against a DNS lookup of the
+ * certificate name, done by fetch.c before the request), the MIC when the
  * server asks for a client certificate (B55), and session resumption
  * through the phone's small session cache.  Every failure becomes one of
  * the TLS error classes with a one-line cause.
@@ -52,6 +55,8 @@ struct tls {
 	int		 cert_requested;
 	int		 cert_sent;
 	int		 verr;		/* first X509_V_ERR_*, 0 none */
+	int		 nipname;	/* 9.6: names fetch.c must resolve */
+	char		 ipname[TLS_IP_NAMES][TLS_NAME_MAX + 1];
 	enum emu_err	 err;
 	char		*cause;		/* owned */
 };
@@ -59,6 +64,8 @@ struct tls {
 static int	 tls_verify_cb(int, X509_STORE_CTX *);
 static int	 tls_client_cert_cb(SSL *, X509 **, EVP_PKEY **);
 static int	 tls_cert_names(X509 *, const char *, char *, size_t);
+static int	 tls_ip_prepare(struct tls *, X509 *);
+static void	 tls_ip_add(struct tls *, const unsigned char *, int);
 static void	 tls_fail(struct tls *, enum emu_err, const char *, ...)
 		     __attribute__((format(printf, 3, 4)));
 static void	 tls_classify(struct tls *, int);
@@ -177,9 +184,15 @@ tls_input(struct tls *t, struct phone *p, const uint8_t *data, size_t len,
 	if (!t->established) {
 		ERR_clear_error();
 		r = SSL_do_handshake(t->ssl);
-		if (r == 1)
-			t->established = 1;
-		else if (SSL_get_error(t->ssl, r) != SSL_ERROR_WANT_READ) {
+		if (r == 1) {
+			/* 9.6: a resumed session skipped tls_verify_cb; the
+			 * names to resolve come from its certificate too. */
+			if (tls_is_ip(t->check) && tls_ip_prepare(t,
+			    SSL_get0_peer_certificate(t->ssl)) != 0)
+				rc = -1;
+			else
+				t->established = 1;
+		} else if (SSL_get_error(t->ssl, r) != SSL_ERROR_WANT_READ) {
 			tls_classify(t, r);
 			rc = -1;
 		}
@@ -272,6 +285,20 @@ const char *
 tls_cause(const struct tls *t)
 {
 	return (t->cause != NULL ? t->cause : "");
+}
+
+int
+tls_ip_names(const struct tls *t)
+{
+	return (t->established ? t->nipname : 0);
+}
+
+const char *
+tls_ip_name(const struct tls *t, int i)
+{
+	if (i < 0 || i >= tls_ip_names(t))
+		return (NULL);
+	return (t->ipname[i]);
 }
 
 /*
@@ -437,6 +464,17 @@ tls_verify_cb(int ok, X509_STORE_CTX *xs)
 		}
 		return (0);
 	}
+	if (depth == 0 && x != NULL && tls_is_ip(t->check)) {
+		/* 9.6: an IP SAN, else names to resolve after the
+		 * handshake; the cause is tls_ip_prepare's. */
+		if (tls_ip_prepare(t, x) != 0) {
+			t->verr = X509_V_ERR_HOSTNAME_MISMATCH;
+			X509_STORE_CTX_set_error(xs,
+			    X509_V_ERR_HOSTNAME_MISMATCH);
+			return (0);
+		}
+		return (1);
+	}
 	if (depth == 0 && x != NULL &&
 	    !tls_cert_names(x, t->check, names, sizeof names)) {
 		/* 9.6, B8: the certificate must name the server. */
@@ -559,6 +597,82 @@ tls_cert_names(X509 *x, const char *host, char *first, size_t size)
 	name[strcspn(name, "/")] = '\0';
 	pf_strlcpy(first, name, size);
 	return (tls_name_match(name, host));
+}
+
+/*
+ * 9.6 with an IPv4-literal host (t->check): a certificate whose IP SAN
+ * is that address names the server outright (RFC 2818 3.1) and leaves
+ * nothing to resolve.  Otherwise its DNS names (subjectAltName, else the
+ * CN before "/") are kept, at most TLS_IP_NAMES, wildcards and IP
+ * literals skipped, for the transfer to resolve: one of them must lead
+ * back to the address.  No such name: tls-name now.  0, or -1 failed.
+ */
+static int
+tls_ip_prepare(struct tls *t, X509 *x)
+{
+	GENERAL_NAMES		*gens;
+	const GENERAL_NAME	*g;
+	X509_NAME		*subj;
+	unsigned char		*u = NULL;
+	char			 first[128];
+	size_t			 cut;
+	int			 i, n, len, ndns = 0;
+
+	t->nipname = 0;
+	if (x == NULL) {
+		tls_fail(t, EMU_E_TLS_NAME, "no server certificate");
+		return (-1);
+	}
+	if (tls_cert_names(x, t->check, first, sizeof first))
+		return (0);	/* IP SAN (or a name equal to the address) */
+	gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
+	n = gens != NULL ? sk_GENERAL_NAME_num(gens) : 0;
+	for (i = 0; i < n; i++) {
+		g = sk_GENERAL_NAME_value(gens, i);
+		if (g->type != GEN_DNS)
+			continue;
+		ndns++;
+		tls_ip_add(t, ASN1_STRING_get0_data(g->d.dNSName),
+		    ASN1_STRING_length(g->d.dNSName));
+	}
+	GENERAL_NAMES_free(gens);
+	subj = X509_get_subject_name(x);
+	if (ndns == 0 &&
+	    (i = X509_NAME_get_index_by_NID(subj, NID_commonName, -1)) >= 0) {
+		len = ASN1_STRING_to_UTF8(&u, X509_NAME_ENTRY_get_data(
+		    X509_NAME_get_entry(subj, i)));
+		/* 9.6: "CN=pv.telco.net/mailto:..." names pv.telco.net. */
+		if (len > 0 && memchr(u, 0, len) == NULL) {
+			cut = strcspn((char *)u, "/");
+			tls_ip_add(t, u, (int)cut);
+		}
+		OPENSSL_free(u);
+	}
+	if (t->nipname == 0) {
+		tls_fail(t, EMU_E_TLS_NAME, "certificate names %s, not %s",
+		    first, t->check);
+		return (-1);
+	}
+	return (0);
+}
+
+/* One certificate name to resolve, if it can be resolved at all. */
+static void
+tls_ip_add(struct tls *t, const unsigned char *d, int len)
+{
+	char	name[TLS_NAME_MAX + 1];
+
+	if (t->nipname >= TLS_IP_NAMES || len <= 0 || len > TLS_NAME_MAX ||
+	    memchr(d, 0, len) != NULL)
+		return;
+	memcpy(name, d, len);
+	name[len] = '\0';
+	/* A wildcard or an address is no name to look up; matching itself
+	 * checks the syntax of a host name. */
+	if (strchr(name, '*') != NULL || tls_is_ip(name) ||
+	    !tls_name_match(name, name))
+		return;
+	pf_strlcpy(t->ipname[t->nipname++], name, sizeof t->ipname[0]);
 }
 
 static void

@@ -6,7 +6,9 @@
  * side (netsim/ep-tls.c) in a small sim world: DHCP hands out an https
  * profile rule, DNS names the servers, and each server presents a
  * certificate from the run's pki made the way the test needs (9.6, 4.3,
- * 2.2; B8, B54, B55).  Every TLS error class has a case.
+ * 2.2; B8, B54, B55).  Every TLS error class has a case.  An https URL
+ * with an IPv4 literal host has its certificate's names resolved back to
+ * that address (9.6).
  */
 
 #include <stdarg.h>
@@ -29,6 +31,7 @@
 #define PROV_IP		IP(10, 0, 0, 5)
 #define PROV2_IP	IP(10, 0, 0, 6)
 #define DNS_IP		IP(10, 0, 0, 53)
+#define IP_RULE		"https://10.0.0.5/cfg/$MA.xml"	/* 9.6 cases */
 #define DAY		86400LL
 #define NPHONES_MAX	8
 
@@ -206,6 +209,34 @@ world_free(struct world *w)
 	emu_ctx_free(w->ctx);
 	rand_system();
 	free(w);
+}
+
+/* A certificate naming n DNS names (subjectAltName), from the root. */
+static int
+world_cert_names(struct world *w, const char *const *names, int n)
+{
+	char	*cause = NULL;
+	int	 h;
+
+	h = pki_server_cert(w->ctx->pki, "srv", names, n, names[0],
+	    PKI_CA_ROOT, PKI_KEY_ECDSA_P256, w->epoch - DAY,
+	    w->epoch + 365 * DAY, &cause);
+	if (h < 0)
+		fail_msg("pki_server_cert: %s", cause);
+	return (h);
+}
+
+static size_t
+log_count(struct world *w, const char *text)
+{
+	const char	*s = w->log;
+	size_t		 n = 0;
+
+	while ((s = strstr(s, text)) != NULL) {
+		n++;
+		s += strlen(text);
+	}
+	return (n);
 }
 
 /* The phone's first resync failed with err (class C). */
@@ -473,6 +504,206 @@ static void
 test_b55_client_cert_tls12(void **state)
 {
 	b55_client_cert(TLS1_2_VERSION);
+}
+
+/*
+ * 9.6: an https URL with an IPv4 literal (as DHCP option 160 often gives)
+ * and a certificate that names prov.example.com, which resolves to that
+ * address: the phone checks the name in DNS and fetches the profile.
+ */
+static void
+test_96_ip_url_name_resolves(void **state)
+{
+	struct world	*w = world_create(20, IP_RULE);
+	struct ep_tls	*t;
+	struct phone	*p;
+
+	t = world_https(w, PROV_IP, world_good_cert(w, "prov.example.com"), 0,
+	    0, 0, EP_TLS_FAULT_NONE);
+	p = world_phone(w, 1, 0);
+	world_power_on(w);
+	sim_run(w->sim, EMU_SEC(60));
+	assert_string_equal(phone_get(p, "GPP_A"), "provisioned");
+	assert_int_equal(phone_status(p)->last_class, EMU_CLASS_A);
+	assert_int_equal(ep_tls_stats(t)->full, 1);
+	assert_log_has(w, "certificate name prov.example.com resolves to "
+	    "10.0.0.5");
+	world_free(w);
+}
+
+/*
+ * 9.6: the certificate's name resolves to another server: class C
+ * tls-name, the cause says where the name leads, and no request is sent
+ * although the handshake itself was good.
+ */
+static void
+test_96_ip_url_name_elsewhere(void **state)
+{
+	struct world	*w = world_create(21, IP_RULE);
+	struct ep_tls	*t;
+	struct phone	*p;
+
+	t = world_https(w, PROV_IP, world_good_cert(w, "pr2.example.com"), 0,
+	    0, 0, EP_TLS_FAULT_NONE);
+	p = world_phone(w, 1, 0);
+	world_power_on(w);
+	sim_run(w->sim, EMU_SEC(60));
+	assert_failed_with(p, EMU_E_TLS_NAME);
+	assert_log_has(w, "certificate names pr2.example.com, which resolves "
+	    "to 10.0.0.6, not 10.0.0.5");
+	assert_true(ep_tls_stats(t)->full >= 1);
+	assert_null(strstr(w->log, "GET https://"));
+	world_free(w);
+}
+
+/* 9.6: a certificate name that does not resolve (NXDOMAIN): tls-name. */
+static void
+test_96_ip_url_name_unresolved(void **state)
+{
+	struct world	*w = world_create(22, IP_RULE);
+	struct phone	*p;
+
+	world_https(w, PROV_IP, world_good_cert(w, "nx.example.com"), 0, 0, 0,
+	    EP_TLS_FAULT_NONE);
+	p = world_phone(w, 1, 0);
+	world_power_on(w);
+	sim_run(w->sim, EMU_SEC(60));
+	assert_failed_with(p, EMU_E_TLS_NAME);
+	assert_log_has(w, "certificate names nx.example.com, which does not "
+	    "resolve, not 10.0.0.5");
+	assert_null(strstr(w->log, "GET https://"));
+	world_free(w);
+}
+
+/*
+ * 9.6: a wildcard is no name to look up, so a certificate naming only
+ * *.example.com cannot name an IP-literal server: refused in the
+ * handshake.
+ */
+static void
+test_96_ip_url_wildcard_only(void **state)
+{
+	struct world	*w = world_create(23, IP_RULE);
+	struct ep_tls	*t;
+	struct phone	*p;
+
+	t = world_https(w, PROV_IP, world_good_cert(w, "*.example.com"), 0, 0,
+	    0, EP_TLS_FAULT_NONE);
+	p = world_phone(w, 1, 0);
+	world_power_on(w);
+	sim_run(w->sim, EMU_SEC(60));
+	assert_failed_with(p, EMU_E_TLS_NAME);
+	assert_log_has(w, "certificate names *.example.com, not 10.0.0.5");
+	assert_int_equal(ep_tls_stats(t)->full, 0);
+	world_free(w);
+}
+
+/* 9.6: any of the certificate's names may lead back to the server. */
+static void
+test_96_ip_url_second_name(void **state)
+{
+	static const char *const names[] = { "pr2.example.com",
+	    "*.example.com", "prov.example.com" };
+	struct world	*w = world_create(24, IP_RULE);
+	struct phone	*p;
+
+	world_https(w, PROV_IP, world_cert_names(w, names, 3), 0, 0, 0,
+	    EP_TLS_FAULT_NONE);
+	p = world_phone(w, 1, 0);
+	world_power_on(w);
+	sim_run(w->sim, EMU_SEC(60));
+	assert_string_equal(phone_get(p, "GPP_A"), "provisioned");
+	assert_log_has(w, "certificate name prov.example.com resolves to "
+	    "10.0.0.5");
+	world_free(w);
+}
+
+/*
+ * 9.6, bounded: at most TLS_IP_NAMES names are looked up; a certificate
+ * whose only good name comes after them is refused, the cause listing
+ * the names that were tried.
+ */
+static void
+test_96_ip_url_names_bounded(void **state)
+{
+	static const char *const names[] = { "nx1.example.com",
+	    "nx2.example.com", "nx3.example.com", "pr2.example.com",
+	    "prov.example.com" };
+	struct world	*w = world_create(25, IP_RULE);
+	struct phone	*p;
+
+	assert_int_equal(TLS_IP_NAMES, 4);
+	world_https(w, PROV_IP, world_cert_names(w, names, 5), 0, 0, 0,
+	    EP_TLS_FAULT_NONE);
+	p = world_phone(w, 1, 0);
+	world_power_on(w);
+	sim_run(w->sim, EMU_SEC(60));
+	assert_failed_with(p, EMU_E_TLS_NAME);
+	assert_log_has(w, "certificate names nx1.example.com, which does not "
+	    "resolve; nx2.example.com, which does not resolve; "
+	    "nx3.example.com, which does not resolve; pr2.example.com, which "
+	    "resolves to 10.0.0.6, not 10.0.0.5");
+	assert_null(strstr(w->log, "query A prov.example.com"));
+	world_free(w);
+}
+
+/* 9.6: no SAN, CN "name/suffix": the part before '/' is looked up. */
+static void
+test_96_ip_url_cn_with_suffix(void **state)
+{
+	struct world	*w = world_create(26, IP_RULE);
+	struct phone	*p;
+
+	world_https(w, PROV_IP, world_cert(w, NULL,
+	    "prov.example.com/mailto:admin@example.com", PKI_CA_ROOT,
+	    w->epoch - DAY, w->epoch + DAY), 0, 0, 0, EP_TLS_FAULT_NONE);
+	p = world_phone(w, 1, 0);
+	world_power_on(w);
+	sim_run(w->sim, EMU_SEC(60));
+	assert_string_equal(phone_get(p, "GPP_A"), "provisioned");
+	assert_log_has(w, "certificate name prov.example.com resolves to "
+	    "10.0.0.5");
+	world_free(w);
+}
+
+/*
+ * 9.6: a resumed session is checked too (its certificate comes from the
+ * session); the periodic resync resumes and passes the check again.
+ */
+static void
+test_96_ip_url_resumed_checked(void **state)
+{
+	struct world	*w = world_create(27, IP_RULE);
+	struct ep_tls	*t;
+
+	t = world_https(w, PROV_IP, world_good_cert(w, "prov.example.com"), 0,
+	    0, 0, EP_TLS_FAULT_NONE);
+	world_phone(w, 1, 0);
+	world_power_on(w);
+	sim_run(w->sim, EMU_SEC(60 + 600));
+	assert_true(w->st[0].resync_ok >= 2);
+	assert_true(ep_tls_stats(t)->resumed >= 1);
+	assert_true(log_count(w, "certificate name prov.example.com resolves "
+	    "to 10.0.0.5") >= 2);
+	world_free(w);
+}
+
+/* 9.6: a name URL needs no lookup of the certificate's names. */
+static void
+test_96_name_url_no_ip_check(void **state)
+{
+	struct world	*w = world_create(28,
+	    "https://prov.example.com/cfg/$MA.xml");
+	struct phone	*p;
+
+	world_https(w, PROV_IP, world_good_cert(w, "prov.example.com"), 0, 0,
+	    0, EP_TLS_FAULT_NONE);
+	p = world_phone(w, 1, 0);
+	world_power_on(w);
+	sim_run(w->sim, EMU_SEC(60));
+	assert_string_equal(phone_get(p, "GPP_A"), "provisioned");
+	assert_null(strstr(w->log, "certificate name"));
+	world_free(w);
 }
 
 /* 2.2: phones of one key group share a key pair, not a certificate. */
@@ -804,6 +1035,15 @@ main(void)
 		cmocka_unit_test(test_name_mismatch),
 		cmocka_unit_test(test_cn_with_suffix),
 		cmocka_unit_test(test_b8_srv_original_domain),
+		cmocka_unit_test(test_96_ip_url_name_resolves),
+		cmocka_unit_test(test_96_ip_url_name_elsewhere),
+		cmocka_unit_test(test_96_ip_url_name_unresolved),
+		cmocka_unit_test(test_96_ip_url_wildcard_only),
+		cmocka_unit_test(test_96_ip_url_second_name),
+		cmocka_unit_test(test_96_ip_url_names_bounded),
+		cmocka_unit_test(test_96_ip_url_cn_with_suffix),
+		cmocka_unit_test(test_96_ip_url_resumed_checked),
+		cmocka_unit_test(test_96_name_url_no_ip_check),
 		cmocka_unit_test(test_b55_client_cert_tls13),
 		cmocka_unit_test(test_b55_client_cert_tls12),
 		cmocka_unit_test(test_mic_key_group_shared),

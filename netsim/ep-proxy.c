@@ -504,6 +504,13 @@ ep_proxy_request(struct ep_proxy *px, struct ep_proxy_conn *c, emu_time now)
 	if (c->tunnel) {
 		/* Bytes sent after the head already belong to the tunnel. */
 		rest = dbuf_steal(&c->req.in, &nrest);
+		if (nrest > EP_PROXY_BUF_MAX) {
+			/* As ep_proxy_input: over the cap, a reset. */
+			free(rest);
+			c->reset = 1;
+			ep_proxy_fail(px, c, now);
+			return;
+		}
 		if (nrest > 0)
 			dbuf_add(&c->to_up, rest, nrest);
 		free(rest);

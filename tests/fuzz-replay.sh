@@ -8,7 +8,8 @@ set -eu
 srcdir=${srcdir:-.}
 top_builddir=${top_builddir:-.}
 targets=${FUZZ_TARGETS:-"dhcp dns tftp http profile rule sched scenario
-    certname cloud phone run digest location tftpc aes"}
+    certname cloud phone run digest location tftpc aes
+    proxy capem tlsc"}
 failed=0
 
 for t in $targets; do

@@ -21,7 +21,8 @@ max_len() {
 
 srcdir=${srcdir:-.}
 targets=${FUZZ_TARGETS:-"dhcp dns tftp http profile rule sched scenario
-    certname cloud phone run digest location tftpc aes"}
+    certname cloud phone run digest location tftpc aes
+    proxy capem tlsc"}
 seconds=${FUZZ_SECONDS:-8}
 bin=tests/fuzz/bin
 crashes=$bin/crashes

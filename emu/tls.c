@@ -678,7 +678,8 @@ tls_ip_add(struct tls *t, const unsigned char *d, int len)
 static void
 tls_fail(struct tls *t, enum emu_err err, const char *fmt, ...)
 {
-	va_list	ap;
+	va_list		 ap;
+	unsigned char	*c;
 
 	if (t->failed)
 		return;
@@ -688,6 +689,11 @@ tls_fail(struct tls *t, enum emu_err err, const char *fmt, ...)
 	va_start(ap, fmt);
 	xvasprintf(&t->cause, fmt, ap);
 	va_end(ap);
+	/* Names come from the server's certificate: keep one line. */
+	for (c = (unsigned char *)t->cause; *c != '\0'; c++) {
+		if (*c < 0x20 || *c == 0x7f)
+			*c = '?';
+	}
 }
 
 /* An SSL call returned r <= 0: which TLS class is it? */

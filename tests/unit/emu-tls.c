@@ -893,6 +893,29 @@ test_b125_key_over_https_profile_over_http(void **state)
 	world_free(w);
 }
 
+/* Bad input: a certificate name with a line break still gives one line. */
+static void
+test_cause_one_line(void **state)
+{
+	struct world	*w = world_create(16,
+	    "https://prov.example.com/cfg/$MA.xml");
+	struct phone	*p;
+	const char	*cause;
+
+	world_https(w, PROV_IP, world_cert(w, "prov.example.com",
+	    "evil\nInjected: line", PKI_ISSUER_SELF, w->epoch - DAY,
+	    w->epoch + DAY), 0, 0, 0, EP_TLS_FAULT_NONE);
+	p = world_phone(w, 1, 0);
+	world_power_on(w);
+	sim_run(w->sim, EMU_SEC(60));
+	assert_failed_with(p, EMU_E_TLS_UNTRUSTED);
+	assert_log_has(w, "evil?Injected: line");
+	cause = strstr(w->log, "evil");
+	assert_non_null(cause);
+	assert_int_not_equal(cause[4], '\n');
+	world_free(w);
+}
+
 /* 9.5: a handshake that is never answered times out. */
 static void
 test_stalled_handshake(void **state)
@@ -1050,6 +1073,7 @@ main(void)
 		cmocka_unit_test(test_version_mismatch),
 		cmocka_unit_test(test_truncated_record),
 		cmocka_unit_test(test_endless_chain),
+		cmocka_unit_test(test_cause_one_line),
 		cmocka_unit_test(test_b125_key_over_https_profile_over_http),
 		cmocka_unit_test(test_stalled_handshake),
 		cmocka_unit_test(test_session_resumed),

@@ -50,6 +50,8 @@ static void scenario_dhcp(struct scenario_loader *, xmlNodePtr,
     struct scn_site *);
 static void scenario_option(struct scenario_loader *, xmlNodePtr,
     struct scn_dhcp_opt *, int);
+static void scenario_dhcp_lists(struct scenario_loader *, xmlNodePtr,
+    uint32_t *, int *, struct scn_dhcp_opt **, size_t *, int);
 static int scenario_state(struct scenario_loader *, xmlNodePtr, int *);
 static char *scenario_dns_attr(struct scenario_loader *, xmlNodePtr,
     const char *);
@@ -196,10 +198,8 @@ scenario_site(struct scenario_loader *ld, xmlNodePtr n, struct scn_site *s)
 static void
 scenario_dhcp(struct scenario_loader *ld, xmlNodePtr n, struct scn_site *s)
 {
-	xmlNodePtr c;
 	const char *v;
 	emu_time lease;
-	size_t i, j;
 
 	s->has_dhcp = 1;
 	s->dhcp_server = s->gateway;
@@ -223,31 +223,44 @@ scenario_dhcp(struct scenario_loader *ld, xmlNodePtr n, struct scn_site *s)
 		else
 			s->domain = xstrdup(v);
 	}
+	scenario_dhcp_lists(ld, n, s->dns, &s->ndns, &s->opt, &s->nopt, 0);
+}
+
+/*
+ * The <dns> and <option> children of a site's <dhcp> or of a timeline
+ * <dhcp> (removal: an empty <option> removes it).
+ */
+static void
+scenario_dhcp_lists(struct scenario_loader *ld, xmlNodePtr n, uint32_t *dns,
+    int *ndns, struct scn_dhcp_opt **optp, size_t *nopt, int removal)
+{
+	struct scn_dhcp_opt	*opt;
+	xmlNodePtr		 c;
+	const char		*v;
+	size_t			 i, j;
+
 	for (c = n->children; c != NULL; c = c->next) {
 		if (!SCN_IS(c, "dns"))
 			continue;
 		v = scenario_text(ld, c, 1);
-		if (s->ndns == 2) {
+		if (*ndns == 2)
 			scenario_err(ld, c, NULL, "at most two <dns> servers");
-			continue;
-		}
-		if (ipv4_parse(v, &s->dns[s->ndns]) != 0)
+		else if (ipv4_parse(v, &dns[*ndns]) != 0)
 			scenario_err(ld, c, NULL,
 			    "\"%s\" is not an IPv4 address", scenario_q(ld, v));
 		else
-			s->ndns++;
+			(*ndns)++;
 	}
-	s->nopt = scenario_count(n, "option");
-	s->opt = xcalloc(s->nopt, sizeof *s->opt);
+	*nopt = scenario_count(n, "option");
+	*optp = opt = xcalloc(*nopt, sizeof *opt);
 	for (c = n->children, i = 0; c != NULL; c = c->next) {
 		if (!SCN_IS(c, "option"))
 			continue;
-		scenario_option(ld, c, &s->opt[i], 0);
+		scenario_option(ld, c, &opt[i], removal);
 		for (j = 0; j < i; j++) {
-			if (s->opt[i].code != 0 &&
-			    s->opt[j].code == s->opt[i].code) {
+			if (opt[i].code != 0 && opt[j].code == opt[i].code) {
 				scenario_err(ld, c, "code",
-				    "option %d is already set", s->opt[i].code);
+				    "option %d is already set", opt[i].code);
 				break;
 			}
 		}
@@ -1250,9 +1263,8 @@ scenario_dhcp_action(struct scenario_loader *ld, xmlNodePtr n,
     struct scn_action *a)
 {
 	struct scenario *sc = ld->sc;
-	xmlNodePtr c;
 	const char *v;
-	size_t i, j;
+	size_t i;
 	int down;
 
 	a->on = -1;
@@ -1281,36 +1293,9 @@ scenario_dhcp_action(struct scenario_loader *ld, xmlNodePtr n,
 		else
 			a->value = xstrdup(v);
 	}
-	for (c = n->children; c != NULL; c = c->next) {
-		if (!SCN_IS(c, "dns"))
-			continue;
-		if (a->ndns == -1)
-			a->ndns = 0;
-		v = scenario_text(ld, c, 1);
-		if (a->ndns == 2)
-			scenario_err(ld, c, NULL, "at most two <dns> servers");
-		else if (ipv4_parse(v, &a->dns[a->ndns]) != 0)
-			scenario_err(ld, c, NULL,
-			    "\"%s\" is not an IPv4 address", scenario_q(ld, v));
-		else
-			a->ndns++;
-	}
-	a->nopt = scenario_count(n, "option");
-	a->opt = xcalloc(a->nopt, sizeof *a->opt);
-	for (c = n->children, i = 0; c != NULL; c = c->next) {
-		if (!SCN_IS(c, "option"))
-			continue;
-		scenario_option(ld, c, &a->opt[i], 1);
-		for (j = 0; j < i; j++) {
-			if (a->opt[i].code != 0 &&
-			    a->opt[j].code == a->opt[i].code) {
-				scenario_err(ld, c, "code",
-				    "option %d is already set", a->opt[i].code);
-				break;
-			}
-		}
-		i++;
-	}
+	if (scenario_count(n, "dns") != 0)
+		a->ndns = 0;
+	scenario_dhcp_lists(ld, n, a->dns, &a->ndns, &a->opt, &a->nopt, 1);
 	if (a->on == -1 && a->value == NULL && a->ndns == -1 && a->nopt == 0)
 		scenario_err(ld, n, NULL,
 		    "nothing to change: give state=, domain=, <dns> or "

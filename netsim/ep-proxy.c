@@ -365,8 +365,9 @@ ep_proxy_up_input(struct ep_proxy *px, struct ep_proxy_conn *c,
 	c->sline[c->nsline] = '\0';
 	if (c->nsline < EP_PROXY_STATUS_LEN)
 		return;
+	/* A status is three digits, 100-999 (RFC 9110 15); else none. */
 	if (strncmp(c->sline, "HTTP/1.", 7) == 0 && c->sline[8] == ' ' &&
-	    isdigit((unsigned char)c->sline[9]) &&
+	    c->sline[9] >= '1' && c->sline[9] <= '9' &&
 	    isdigit((unsigned char)c->sline[10]) &&
 	    isdigit((unsigned char)c->sline[11]))
 		ep_proxy_observe_req(px, c, atoi(c->sline + 9), now);

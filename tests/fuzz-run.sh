@@ -5,7 +5,9 @@
 # (default 8) on a temporary copy of its corpus, so the source tree is never
 # written.  One line per target.  A crash, leak or timeout fails the test:
 # its input is kept under tests/fuzz/bin/crashes/ and the path printed.
-# FUZZ_TARGETS in the environment narrows the list.  Inputs may grow past
+# FUZZ_TARGETS in the environment narrows the list.  The runs are seeded
+# (FUZZ_SEED, default 1), so a machine explores the same inputs in the same
+# order, a faster one further along the same path.  Inputs may grow past
 # the caps the targets test (HTTP's 16 KiB head, DNS and TFTP messages,
 # the phone driver's 64 KiB pieces): see max_len below.
 set -eu
@@ -24,6 +26,7 @@ targets=${FUZZ_TARGETS:-"dhcp dns tftp http profile rule sched scenario
     certname cloud phone run digest location tftpc aes
     proxy capem tlsc"}
 seconds=${FUZZ_SECONDS:-8}
+seed=${FUZZ_SEED:-1}
 bin=tests/fuzz/bin
 crashes=$bin/crashes
 
@@ -69,7 +72,8 @@ for t in $targets; do
 	done
 	n0=$(ls "$work" | wc -l)
 	log=$tmp/$t.log
-	if "$bin/fuzz-$t" -max_total_time="$seconds" -rss_limit_mb=2048 \
+	if "$bin/fuzz-$t" -seed="$seed" -max_total_time="$seconds" \
+	    -rss_limit_mb=2048 \
 	    -max_len="$(max_len "$t")" \
 	    -timeout=25 -artifact_prefix="$tmp/$t-" "$work" >"$log" 2>&1; then
 		runs=$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$log")

@@ -759,38 +759,40 @@ test_mic_key_group_shared(void **state)
 	world_free(w);
 }
 
+/* One phone, one HTTPS server of versions minv-maxv with fault: err. */
+static void
+assert_server_fails(uint64_t seed, int minv, int maxv,
+    enum ep_tls_fault fault, enum emu_err err)
+{
+	struct world	*w = world_create(seed,
+	    "https://prov.example.com/cfg/$MA.xml");
+	struct phone	*p;
+
+	world_https(w, PROV_IP, world_good_cert(w, "prov.example.com"), minv,
+	    maxv, 0, fault);
+	p = world_phone(w, 1, 0);
+	world_power_on(w);
+	sim_run(w->sim, EMU_SEC(60));
+	assert_failed_with(p, err);
+	world_free(w);
+}
+
 /* 9.6: a TLS 1.0/1.1-only server shares no version with the phone. */
 static void
 test_version_mismatch(void **state)
 {
-	struct world	*w = world_create(11,
-	    "https://prov.example.com/cfg/$MA.xml");
-	struct phone	*p;
-
-	world_https(w, PROV_IP, world_good_cert(w, "prov.example.com"),
-	    TLS1_VERSION, TLS1_1_VERSION, 0, EP_TLS_FAULT_NONE);
-	p = world_phone(w, 1, 0);
-	world_power_on(w);
-	sim_run(w->sim, EMU_SEC(60));
-	assert_failed_with(p, EMU_E_TLS_VERSION);
-	world_free(w);
+	(void)state;
+	assert_server_fails(11, TLS1_VERSION, TLS1_1_VERSION,
+	    EP_TLS_FAULT_NONE, EMU_E_TLS_VERSION);
 }
 
 /* Half a record, then the server closes: truncated. */
 static void
 test_truncated_record(void **state)
 {
-	struct world	*w = world_create(12,
-	    "https://prov.example.com/cfg/$MA.xml");
-	struct phone	*p;
-
-	world_https(w, PROV_IP, world_good_cert(w, "prov.example.com"), 0, 0,
-	    0, EP_TLS_FAULT_TRUNCATE);
-	p = world_phone(w, 1, 0);
-	world_power_on(w);
-	sim_run(w->sim, EMU_SEC(60));
-	assert_failed_with(p, EMU_E_TLS_TRUNCATED);
-	world_free(w);
+	(void)state;
+	assert_server_fails(12, 0, 0, EP_TLS_FAULT_TRUNCATE,
+	    EMU_E_TLS_TRUNCATED);
 }
 
 /* Bad input: a server sends its certificate and 100 copies of it: the
@@ -798,17 +800,8 @@ test_truncated_record(void **state)
 static void
 test_endless_chain(void **state)
 {
-	struct world	*w = world_create(14,
-	    "https://prov.example.com/cfg/$MA.xml");
-	struct phone	*p;
-
-	world_https(w, PROV_IP, world_good_cert(w, "prov.example.com"), 0, 0,
-	    0, EP_TLS_FAULT_CHAIN);
-	p = world_phone(w, 1, 0);
-	world_power_on(w);
-	sim_run(w->sim, EMU_SEC(60));
-	assert_failed_with(p, EMU_E_TLS_CHAIN);
-	world_free(w);
+	(void)state;
+	assert_server_fails(14, 0, 0, EP_TLS_FAULT_CHAIN, EMU_E_TLS_CHAIN);
 }
 
 /* openssl enc -aes-256-cbc -md sha256 -k key (11.3), a fixed salt. */

@@ -313,8 +313,9 @@ dhcpc_bind(struct phone *p, const struct dhcp_msg *m, emu_time now,
 }
 
 /*
- * Spec 4.2.3: the first option of DHCP_Option_To_Use among 66, 160, 159
- * and 150 that is present with a usable value is the provisioning source.
+ * Spec 4.2.3, B3, B4: the first option of DHCP_Option_To_Use among 66,
+ * 160, 159 and 150 that is present with a usable value is the
+ * provisioning source.
  * 60, 43 and 125 only enable TR-069 discovery.
  */
 static void

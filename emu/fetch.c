@@ -1033,7 +1033,7 @@ fetch_http_complete(struct fetch *fx, struct phone *p, emu_time now,
 	fx->cenc = NULL;
 	if ((v = http_msg_header(r, "Content-Encoding")) != NULL)
 		fx->cenc = xstrdup(v);
-	if (st == 301 || st == 302) {
+	if (st == 301 || st == 302) {	/* B46: 303 and 307 are class C */
 		v = http_msg_header(r, "Location");
 		if (v == NULL || fetch_redirect(fx, v, &cause) != 0) {
 			fetch_finish(fx, p, EMU_E_BADREDIRECT, now, out,
@@ -1103,6 +1103,7 @@ fetch_http_complete(struct fetch *fx, struct phone *p, emu_time now,
 		fetch_finish(fx, p, EMU_E_FNF, now, out, "404");
 		return;
 	}
+	/* B46, B50: any other status is class C. */
 	fetch_finish(fx, p, EMU_E_HTTP, now, out, "status %d", st);
 }
 
@@ -1488,7 +1489,7 @@ fetch_tftp_retransmit(struct fetch *fx, struct phone *p, emu_time now,
 {
 	struct emu_action	*a;
 
-	if (++fx->tries >= FETCH_TFTP_TRIES) {
+	if (++fx->tries >= FETCH_TFTP_TRIES) {	/* B60: no answer, C */
 		fetch_finish(fx, p, EMU_E_TIMEOUT, now, out,
 		    "no answer after %d tries", FETCH_TFTP_TRIES);
 		return;
@@ -1544,7 +1545,8 @@ fetch_tftp_input(struct fetch *fx, struct phone *p, const struct emu_event *ev,
 	}
 	if (t.op == TFTP_ERROR) {
 		fx->status = t.code;
-		/* 8.6: an error after the first block is a truncation (C). */
+		/* 8.6: an error after the first block is a truncation (C).
+		 * B60: error 1 is file not found (B), others class C. */
 		if (t.code == TFTP_ENOTFOUND && fx->block == 0)
 			fetch_finish(fx, p, EMU_E_FNF, now, out, "error 1: %s",
 			    t.msg);

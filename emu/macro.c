@@ -52,7 +52,7 @@ macro_expand(const char *in, unsigned flags, macro_lookup_cb cb, void *arg)
 			continue;
 		}
 		if (p[1] == '$') {
-			/* $$ is $; with MACRO_ONLY_SECRETS it is kept. */
+			/* B40: $$ is $; with MACRO_ONLY_SECRETS it is kept. */
 			if (flags & MACRO_ONLY_SECRETS)
 				macro_add(&out, p, 2);
 			else
@@ -64,7 +64,7 @@ macro_expand(const char *in, unsigned flags, macro_lookup_cb cb, void *arg)
 		has_off = has_len = 0;
 		off = len = 0;
 		if (p[1] == '(') {
-			/* $(NAME[:p[:q]]) */
+			/* $(NAME[:p[:q]]) (B41: $(MAU)config.cfg) */
 			name = p + 2;
 			for (namelen = 0; macro_is_name_char(name[namelen]);
 			    namelen++)
@@ -114,7 +114,7 @@ macro_expand(const char *in, unsigned flags, macro_lookup_cb cb, void *arg)
 				end = name + n;
 		}
 		if (val == NULL) {
-			/* Unknown or restricted: verbatim (spec 6.1). */
+			/* Unknown or restricted: verbatim (6.1, B40, B42). */
 			macro_add(&out, p, end - p);
 			p = end;
 			continue;
@@ -122,6 +122,7 @@ macro_expand(const char *in, unsigned flags, macro_lookup_cb cb, void *arg)
 
 		vlen = strlen(val);
 		if (has_off) {
+			/* B39: $(A:2) and $(A:2:3). */
 			if (off > vlen)
 				off = vlen;
 			val += off;
@@ -178,7 +179,7 @@ macro_is_name_char(int c)
 	    (c >= '0' && c <= '9') || c == '_');
 }
 
-/* SA..SD and GPP_SA..GPP_SD: restricted to --key/--uid/--pwd. */
+/* SA..SD and GPP_SA..GPP_SD: restricted to --key/--uid/--pwd (B38). */
 static int
 macro_is_secret(const char *name, size_t len)
 {

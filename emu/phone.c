@@ -260,6 +260,7 @@ phone_handle(struct phone *p, const struct emu_event *ev, emu_time now,
 			phone_log(p, out, TRACE_PROV, "manual resync rule");
 			phone_set_cust(p, CUST_ABORTED, out);
 		}
+		/* B86, B88: no trigger gating; a rule fetches that only. */
 		prov_resync_request(p, -1, ev->text, now, out);
 		break;
 	case EMU_EV_ACTIVATE:
@@ -669,6 +670,7 @@ phone_syslog(struct phone *p, struct emu_outbox *out, int id)
 	const char	*fmt = phone_param(p, id);
 	char		*s;
 
+	/* B89: an empty message is not sent. */
 	if (out == NULL || fmt == NULL || *fmt == '\0')
 		return;
 	s = macro_expand(fmt, 0, phone_macro_lookup, p);
@@ -775,6 +777,7 @@ phone_macro_lookup(void *arg, const char *name, size_t len, char *tmp,
 	    n[5] <= 'D')
 		return (phone_param(p, P_GPP_SA + (n[5] - 'A')));
 
+	/* B41: $MA lower case, $MAU upper case, $MAC with colons. */
 	if (strcmp(n, "MA") == 0 || strcmp(n, "MAU") == 0) {
 		for (i = 0; i < 12; i++) {
 			tmp[i] = n[2] == 'U' ? p->macstr[i] :
@@ -791,7 +794,7 @@ phone_macro_lookup(void *arg, const char *name, size_t len, char *tmp,
 	}
 	if (strcmp(n, "PN") == 0)
 		return (p->model);
-	if (strcmp(n, "PSN") == 0) {
+	if (strcmp(n, "PSN") == 0) {	/* B1: 8851-3PCC */
 		v = p->model;
 		if (strncmp(v, "CP-", 3) == 0)
 			v += 3;
@@ -799,7 +802,7 @@ phone_macro_lookup(void *arg, const char *name, size_t len, char *tmp,
 	}
 	if (strcmp(n, "SN") == 0)
 		return (p->serial);
-	if (strcmp(n, "CCERT") == 0)
+	if (strcmp(n, "CCERT") == 0)		/* B33 */
 		return (p->no_cert ? "Not Installed" : "Installed");
 	if (strcmp(n, "IP") == 0) {
 		if (p->ip == 0)
@@ -867,7 +870,7 @@ phone_macro_lookup(void *arg, const char *name, size_t len, char *tmp,
 	}
 	if (strcmp(n, "PATH") == 0)
 		return (p->m_path != NULL ? p->m_path : "");
-	return (NULL);
+	return (NULL);	/* B42: $PRVERR, $DHCPOPTION_66 stay as written */
 }
 
 static void

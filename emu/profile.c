@@ -136,7 +136,7 @@ profile_parse(struct emu_ctx *ctx, const uint8_t *buf, size_t len,
 	if (pp.doctype) {
 		xasprintf(&pp.error, "line %ld: DOCTYPE not allowed",
 		    pp.doctype_line);
-	} else if (pp.doc == NULL || !xc->wellFormed)
+	} else if (pp.doc == NULL || !xc->wellFormed)	/* B68, B69 */
 		pp.error = profile_xml_error(&pp, xc, buf, len);
 	xmlFreeParserCtxt(xc);
 	free(pp.xml_error);
@@ -224,8 +224,8 @@ profile_unref(struct profile *pr)
 }
 
 /*
- * Inflate a gzip body (spec 11.1: recognised by its magic 1f 8b, not its
- * name).  Returns 0 if buf is not gzip (out untouched), 1 with the inflated
+ * Inflate a gzip body (spec 11.1, B62: recognised by its magic 1f 8b, not
+ * its name).  Returns 0 if buf is not gzip (out untouched), 1 with the inflated
  * bytes in out, -1 with *cause.  The output is capped at PROFILE_MAX_LEN,
  * so a gzip bomb stops there ("file too big").
  */
@@ -612,7 +612,7 @@ profile_walk(struct profile_parser *pp, xmlNodePtr node, int params)
 		if (pp->path.len >= a->fromlen &&
 		    memcmp(pp->path.data + pp->path.len - a->fromlen, a->from,
 		    a->fromlen) == 0) {
-			profile_param(pp, node, a->to);
+			profile_param(pp, node, a->to);	/* B75 */
 			goto done;
 		}
 	}
@@ -623,7 +623,7 @@ profile_walk(struct profile_parser *pp, xmlNodePtr node, int params)
 
 	fp = strcmp(name, PROFILE_FP) == 0;
 	if (node->parent == NULL || node->parent->type != XML_DOCUMENT_NODE) {
-		/* Not the root: a flat-profile counts under <device> only. */
+		/* B69: not the root, a flat-profile counts under <device>. */
 		xmlNodePtr	up = node->parent;
 
 		if (fp && (up->parent == NULL ||
@@ -666,7 +666,7 @@ profile_param(struct profile_parser *pp, xmlNodePtr node, const char *name)
 		return;
 	}
 	id = param_find(pp->ctx, name);
-	if (id < 0 && !pp->ctx->permissive) {
+	if (id < 0 && !pp->ctx->permissive) {	/* B71: ignored */
 		profile_note(pp, line, name, 0, xstrdup("unknown parameter"));
 		if (!pp->has_alias)
 			profile_nested(pp, node, name, 0);
@@ -686,7 +686,7 @@ profile_param(struct profile_parser *pp, xmlNodePtr node, const char *name)
 		profile_attr(pp, at, name, line, &ua, &preserve);
 	}
 
-	/* Spec 8.2 rule 4: attributes and no content keep the value. */
+	/* Spec 8.2 rule 4, B72: attributes and no content keep the value. */
 	if (node->children == NULL && has_attr)
 		text = NULL;
 	else
@@ -783,7 +783,7 @@ profile_attr(struct profile_parser *pp, xmlAttrPtr at, const char *name,
 }
 
 /*
- * Spec 8.2: entity and character references are decoded (libxml2 did),
+ * Spec 8.2, B73: entity and character references are decoded (libxml2 did),
  * leading and trailing white space removed, new lines become spaces, and a
  * value written as "" is empty.  The caller frees the result.
  */

@@ -135,7 +135,7 @@ prov_timer(struct phone *p, emu_time now, struct emu_outbox *out)
 			}
 		}
 		prvst = p->retry_armed ? 2 : 1;
-		/* 3.3: the error retry is not gated (ASSUMPTION). */
+		/* 3.3, B85: the error retry is not gated (ASSUMPTION). */
 		if (prvst == 1 && !prov_triggers_pass(p, out)) {
 			phone_log(p, out, TRACE_PROV, "periodic resync gated "
 			    "by Resync_Trigger");
@@ -185,6 +185,7 @@ prov_boot_decision(struct phone *p, emu_time now, struct emu_outbox *out)
 		prov_discover(p, now, out);		/* T7 */
 		return;
 	}
+	/* B83: Resync_On_Reset=No: no resync at boot. */
 	if (enable && !no_resync &&
 	    param_is_true(phone_param(p, P_RESYNC_ON_RESET))) {
 		if (prov_triggers_pass(p, out)) {
@@ -639,7 +640,7 @@ prov_next_rule(struct phone *p, emu_time now, struct emu_outbox *out)
 	struct rule_env		 env;
 	const char		*text, *def;
 	enum rule_rc		 rc;
-	int			 nrules = p->explicit_rule ? 1 : 4;
+	int			 nrules = p->explicit_rule ? 1 : 4; /* B88 */
 
 	if (p->disc_step == FO_SRV + 1) {
 		/* 4.3: automatic SRV discovery, one synthesized rule. */
@@ -651,20 +652,22 @@ prov_next_rule(struct phone *p, emu_time now, struct emu_outbox *out)
 		return;
 	}
 	phone_rule_env(p, &env, RULE_KIND_PROFILE);
+	/* B43: rules A to D in order, each file applied as it comes. */
 	while (p->rule_idx < nrules) {
 		if (p->explicit_rule)
 			text = p->run_rule;
 		else if (p->rule_idx == 0) {
 			text = phone_param(p, P_PROFILE_RULE);
 			def = param_table[P_PROFILE_RULE].def;
-			/* 4.2.4 ASSUMPTION: a DHCP URL replaces the factory
-			 * rule. */
+			/* 4.2.4 ASSUMPTION, B4: a DHCP URL replaces the
+			 * factory rule. */
 			if (p->dhcp_prov != NULL && p->dhcp_prov_url &&
 			    strcmp(text, def) == 0)
 				text = p->dhcp_prov;
 		} else
 			text = phone_param(p, P_PROFILE_RULE + p->rule_idx);
 		p->rule_idx++;
+		/* B1: option 66 (a host) is the server of /$PSN.xml. */
 		env.dhcp_server = p->dhcp_prov != NULL && !p->dhcp_prov_url ?
 		    p->dhcp_prov : NULL;
 		env.prev_server = p->prev_server;
@@ -672,8 +675,8 @@ prov_next_rule(struct phone *p, emu_time now, struct emu_outbox *out)
 		rule_result_init(&p->rr);
 		rc = rule_eval(text != NULL ? text : "", &env, &p->rr);
 		switch (rc) {
-		case RULE_DISABLED:
-		case RULE_SKIP:
+		case RULE_DISABLED:	/* B44: an empty rule A; B still runs */
+		case RULE_SKIP:		/* B31 */
 		case RULE_NOURL:
 			continue;
 		case RULE_GDS:
@@ -685,7 +688,7 @@ prov_next_rule(struct phone *p, emu_time now, struct emu_outbox *out)
 			prov_enter(p, PROV_ACTIVATION, now, out);
 			prov_set_act(p, PHONE_ACT_SHOWN, out);
 			return;
-		case RULE_ERROR:
+		case RULE_ERROR:	/* B45: no later rule runs */
 			prov_resync_fail(p, p->rr.err, now, out);
 			return;
 		case RULE_FETCH:
@@ -727,7 +730,7 @@ prov_rule_fetch(struct phone *p, emu_time now, struct emu_outbox *out)
 		rq.pwd = p->rr.pwd;
 		rq.srv = p->rr.srv;
 		if (p->rr.post >= 0 && p->rr.scheme != RULE_TFTP) {
-			/* 9.5: the body is GPP_x, expanded now. */
+			/* 9.5, B37: the body is GPP_x, expanded now. */
 			body = macro_expand(phone_param(p, P_GPP_A +
 			    p->rr.post), 0, phone_macro_lookup, p);
 			rq.method = "POST";
@@ -741,7 +744,7 @@ prov_rule_fetch(struct phone *p, emu_time now, struct emu_outbox *out)
 	free(p->cur_url);
 	xasprintf(&p->cur_url, "%s://%s:%u%s", rule_scheme_name(rq.scheme),
 	    rq.host, rq.port, rq.path);
-	phone_syslog(p, out, P_LOG_REQUEST_MSG);
+	phone_syslog(p, out, P_LOG_REQUEST_MSG);	/* B89 */
 	phone_fetch_start(p, FO_RESYNC, &rq, now, out);
 	free(body);
 	free(path);
@@ -819,10 +822,11 @@ prov_resync_fetch_done(struct phone *p, struct fetch *fx, emu_time now,
 		err = EMU_OK;
 	}
 	if (err != EMU_OK) {
+		/* B45: later rules do not run; earlier values stay. */
 		prov_resync_fail(p, err, now, out);
 		return;
 	}
-	phone_syslog(p, out, P_LOG_SUCCESS_MSG);
+	phone_syslog(p, out, P_LOG_SUCCESS_MSG);	/* B89 */
 	if (reboot)
 		p->boot_no_resync = 1;	/* T18 after the resync ends */
 	prov_next_rule(p, now, out);
@@ -866,7 +870,7 @@ prov_apply_body(struct phone *p, const uint8_t *data, size_t len,
 			goto done;
 		}
 		/*
-		 * 11.2: SHA-256 derivation, then MD5 (OpenSSL 1.0.x).  The
+		 * 11.2, B63: SHA-256 derivation, then MD5 (OpenSSL 1.0.x).  The
 		 * wrong derivation passes the padding check once in 256
 		 * salts: a text that is neither XML nor gzip tries MD5 too.
 		 */
@@ -875,7 +879,7 @@ prov_apply_body(struct phone *p, const uint8_t *data, size_t len,
 		    prov_decrypt_cbc(data, len, key, EVP_md5(), &dec) != 0 &&
 		    (!rc || prov_decrypt_cbc(data, len, key, EVP_sha256(),
 		    &dec) != 0)) {
-			err = EMU_E_DECRYPT;
+			err = EMU_E_DECRYPT;	/* B64: wrong key */
 			goto done;
 		}
 		data = dec.data;
@@ -885,6 +889,7 @@ prov_apply_body(struct phone *p, const uint8_t *data, size_t len,
 		err = EMU_E_CORRUPT;
 		goto done;
 	}
+	/* B62, B65: gzip by its magic, after any decryption. */
 	rc = profile_inflate(data, len, &inf, &cause);
 	if (rc < 0) {
 		phone_log(p, out, TRACE_PROV, "gzip: %s", cause);
@@ -904,7 +909,8 @@ prov_apply_body(struct phone *p, const uint8_t *data, size_t len,
 		    EMU_E_CORRUPT;
 		goto done;
 	}
-	/* 8.5: parsed whole before anything is applied; last wins. */
+	/* 8.5, B68, B70: parsed whole before anything is applied; last
+	 * wins. */
 	for (i = 0; i < pr->n; i++) {
 		const struct profile_ent	*e = &pr->ent[i];
 
@@ -1023,7 +1029,7 @@ prov_resync_fail(struct phone *p, enum emu_err err, emu_time now,
 	p->status.last_err = err;
 	free(p->last_errmsg);
 	p->last_errmsg = xstrdup(emu_err_name(err));
-	phone_syslog(p, out, P_LOG_FAILURE_MSG);
+	phone_syslog(p, out, P_LOG_FAILURE_MSG);	/* B90: $ERR is set */
 	phone_log(p, out, TRACE_PROV, "resync failed (%s): %s",
 	    emu_class_name(emu_err_class(err)), emu_err_cause(err));
 	phone_note_simple(p, out, EMU_NOTE_RESYNC, emu_err_class(err), err);

@@ -220,7 +220,7 @@ rule_eval(const char *text, const struct rule_env *env,
 	/* 1: macro pre-expansion; $SA..$SD stay verbatim. */
 	expanded = macro_expand(text, 0, env->lookup, env->arg);
 
-	/* 2: strip; empty or comment is disabled. */
+	/* 2, B29: strip; empty or comment is disabled. */
 	rule = rule_trim(expanded);
 	if (*rule == '\0' || *rule == '#') {
 		res->rc = RULE_DISABLED;
@@ -250,7 +250,7 @@ rule_eval(const char *text, const struct rule_env *env,
 		if (rule_parse_alt(parts[i], &alts[i], &cause) != 0)
 			break;
 		if (alts[i].cond == NULL && i != nalts - 1) {
-			/* 5.3.1: only the last may lack a condition. */
+			/* 5.3.1, B32: only the last may lack a condition. */
 			cause = xstrdup("has no condition but is not the last");
 			break;
 		}
@@ -283,7 +283,7 @@ rule_eval(const char *text, const struct rule_env *env,
 	if (nalts > nraw)
 		nraw = nalts;
 
-	/* 5.3.1: the first true condition, or no condition, wins. */
+	/* 5.3.1, B30: the first true condition, or no condition, wins. */
 	for (i = 0; i < nalts; i++) {
 		char	*why = NULL;
 
@@ -316,12 +316,13 @@ rule_eval(const char *text, const struct rule_env *env,
 	free(raw);
 	free(rawcopy);
 	if (alt == NULL) {
+		/* B31: all false: skipped, the next rule runs. */
 		res->rc = RULE_SKIP;
 		res->reason = xstrdup("no condition is true");
 		goto out;
 	}
 
-	/* 5.3.3: assignments, before the fetch. */
+	/* 5.3.3, B36: assignments, before the fetch. */
 	for (j = 0; j < alt->nassign; j++) {
 		char	*why = NULL;
 
@@ -380,6 +381,7 @@ rule_eval(const char *text, const struct rule_env *env,
 	} else if ((server = env->prev_server) != NULL && *server != '\0')
 		res->host = xstrdup(server);
 	else {
+		/* B26: no host and no DHCP server: class C. */
 		rule_fail(env, res, EMU_E_NOSERVER,
 		    "no server: the URL has no host and there is no DHCP "
 		    "provisioning server");
@@ -387,6 +389,7 @@ rule_eval(const char *text, const struct rule_env *env,
 	}
 	res->rc = RULE_FETCH;
 	res->scheme = alt->scheme;
+	/* B28: 69, 80 or 443 unless the URL names a port. */
 	res->port = alt->port != 0 ? alt->port :
 	    rule_default_port[alt->scheme];
 	res->path = xstrdup(alt->path);
@@ -395,7 +398,7 @@ rule_eval(const char *text, const struct rule_env *env,
 	res->srv = alt->srv;
 	res->delta = alt->delta;
 	res->status = alt->status;
-	/* 5.1 step 5: $SA..$SD inside these arguments only. */
+	/* 5.1 step 5, B38: $SA..$SD inside these arguments only. */
 	if (alt->key != NULL)
 		res->key = rule_arg(env, alt->key, 0, NULL);
 	if (alt->uid != NULL)
@@ -877,7 +880,7 @@ rule_parse_url(const char *u, struct rule_alt *alt, char **cause)
 	for (n = 0; (u[n] >= 'a' && u[n] <= 'z') ||
 	    (u[n] >= 'A' && u[n] <= 'Z'); n++)
 		;
-	alt->scheme = RULE_TFTP;
+	alt->scheme = RULE_TFTP;	/* B27: no scheme is TFTP */
 	rest = u;
 	if (n != 0 && strncmp(u + n, "://", 3) == 0) {
 		for (i = 0; i < nitems(rule_scheme_names); i++) {
@@ -1245,6 +1248,7 @@ rule_compare(const struct rule_val *a, enum rule_relop op,
 	}
 	switch (a->type) {
 	case RULE_V_STR:
+		/* B35: a string with lt: false, and the reason logged. */
 		if (op != RULE_EQ && op != RULE_NE) {
 			xasprintf(cause, "strings allow only = and != "
 			    "(eq, ne), not %s", rule_relop_words[op]);
@@ -1391,7 +1395,7 @@ rule_ver_parse(const char *s, size_t len, struct rule_ver *v)
 	return (0);
 }
 
-/* Field by field: leading integer, then the rest; then the build. */
+/* B34: field by field: leading integer, then the rest; then the build. */
 static int
 rule_ver_compare(const struct rule_ver *a, const struct rule_ver *b)
 {

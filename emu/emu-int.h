@@ -197,6 +197,9 @@ enum fetch_owner {
 	FO_CODE,		/* EDOS short code (13.2) */
 	FO_GDS,			/* GDS activation (13.3) */
 	FO_CA,			/* Custom_CA_Rule (16.5) */
+	FO_UPGRADE,		/* the .loads, then each image (12) */
+	FO_REPORT,		/* Report_Rule's first destination (16.4) */
+	FO_REPORT2,		/* and its second */
 	FO__COUNT
 };
 
@@ -281,6 +284,22 @@ struct phone {
 	char		*m_serv;	/* last fetch (9.3: the final URL) */
 	uint16_t	 m_port;
 	char		*m_path;
+	/* histories (2.3, 3.7, 16.1), flash: newest first */
+	struct phone_hist hist[PHONE_HIST__COUNT][PHONE_HIST_REBOOT_MAX];
+	uint8_t		 nhist[PHONE_HIST__COUNT];
+
+	/* upgrade.c (12), flash: the last attempt */
+	char		*upg_rule;	/* owned: Upgrade_Rule text evaluated */
+	char		*upg_url;	/* owned: its effective URL, or NULL */
+	uint8_t		 upg_ok;	/* that attempt succeeded */
+	enum emu_err	 upg_err;	/* and why it failed */
+
+	/* report.c (16.4) */
+
+	/* calls (3.6) and SIP NOTIFY (16.3) */
+	uint8_t		 calls;		/* calls in progress: busy if > 0 */
+	emu_time	 busy_since;	/* when the phone last became busy */
+
 	emu_time	 now;		/* time of the event being handled */
 	struct emu_outbox *out;		/* borrowed, during phone_handle only */
 	struct phone_status status;

@@ -49,6 +49,11 @@ static const struct {
 	[EMU_E_DISABLED] = { "Provisioning disabled", "disabled" },
 	[EMU_E_DOMAIN] = { "domain not allowed", "domain" },
 	[EMU_E_PROXY] = { "proxy refused", "proxy" },
+	[EMU_E_IMAGE] = { "image not supported", "image-family" },
+	[EMU_E_DOWNGRADE] = { "downgrade not allowed", "downgrade" },
+	[EMU_E_LOADS] = { "bad loads file", "loads" },
+	[EMU_E_IMAGE_BAD] = { "image corrupt", "image-corrupt" },
+	[EMU_E_UPGRADE_OFF] = { "upgrade disabled", "upgrade-disabled" },
 };
 
 static const char *const emu_xfer_kind_names[EMU_XFER__COUNT] = {
@@ -57,6 +62,9 @@ static const char *const emu_xfer_kind_names[EMU_XFER__COUNT] = {
 	[EMU_XFER_CODE] = "short-code",
 	[EMU_XFER_GDS] = "gds",
 	[EMU_XFER_CA] = "custom-ca",
+	[EMU_XFER_LOADS] = "loads",
+	[EMU_XFER_IMAGE] = "image",
+	[EMU_XFER_REPORT] = "report",
 };
 
 static const char *const phone_reboot_names[PHONE_RB__COUNT] = {
@@ -303,6 +311,8 @@ emu_err_class(enum emu_err e)
 	case EMU_E_CORRUPT:
 	case EMU_E_DECRYPT:
 	case EMU_E_TOOBIG:
+	case EMU_E_LOADS:
+	case EMU_E_IMAGE_BAD:
 		return (EMU_CLASS_B);
 	default:
 		return (EMU_CLASS_C);

@@ -89,6 +89,11 @@ enum emu_err {
 	EMU_E_DISABLED,		/* Provision_Enable=No */
 	EMU_E_DOMAIN,		/* C: host not in Restricted_Access_Domains */
 	EMU_E_PROXY,		/* C: the proxy refused CONNECT */
+	EMU_E_IMAGE,		/* upgrade: load of another family (B99) */
+	EMU_E_DOWNGRADE,	/* upgrade: below Downgrade_Rev_Limit (B100) */
+	EMU_E_LOADS,		/* B: .loads not understood (12.3) */
+	EMU_E_IMAGE_BAD,	/* B: image size or SHA-256 differs */
+	EMU_E_UPGRADE_OFF,	/* Upgrade_Enable=No (B102) */
 	EMU_E__COUNT
 };
 enum emu_class {
@@ -108,6 +113,8 @@ enum emu_class {
  * live streams of a phone ever share an id.
  */
 #define EMU_FLOW_DHCP		1u
+#define EMU_FLOW_SIP		2u	/* SIP: NOTIFY received on 5060 (16.3) */
+#define EMU_FLOW_SYSLOG		3u	/* Log_* datagrams to Syslog_Server */
 #define EMU_FLOW_SUB_DNS	1u
 #define EMU_FLOW_SUB_TFTP	2u
 #define EMU_FLOW_SUB_STREAM	3u	/* 3..255: stream generations */
@@ -131,8 +138,10 @@ enum emu_ev_type {
 	EMU_EV_FACTORY_RESET,
 	EMU_EV_REBOOT,
 	EMU_EV_SET_PARAM,	/* local change (LCD/web): name, text */
-	EMU_EV_ACTIVATE		/* activation code typed, Continue: text */
+	EMU_EV_ACTIVATE,	/* activation code typed, Continue: text */
+	EMU_EV_CALL		/* flags: EMU_CALL_START or 0 (the call ends) */
 };
+#define EMU_CALL_START		0x1
 #define EMU_POWER_HOLD_KEYS	0x1
 struct emu_event {
 	enum emu_ev_type	 type;
@@ -185,7 +194,10 @@ enum emu_note_kind {
 	EMU_NOTE_XFER,		/* a transfer ended: xfer fields, err */
 	EMU_NOTE_RESYNC,	/* a resync reached an outcome: arg class, err */
 	EMU_NOTE_CUST,		/* customization changed; arg: enum cust_state */
-	EMU_NOTE_ACTIVATION	/* activation screen; arg: enum phone_act */
+	EMU_NOTE_ACTIVATION,	/* activation screen; arg: enum phone_act */
+	EMU_NOTE_UPGRADE,	/* an upgrade attempt ended: arg class, err */
+	EMU_NOTE_REPORT,	/* a report upload ended: arg class, err */
+	EMU_NOTE_CALL		/* arg: 1 a call began, 0 the phone is idle */
 };
 enum emu_xfer_kind {
 	EMU_XFER_PROFILE = 0,	/* a resync's file */
@@ -193,6 +205,9 @@ enum emu_xfer_kind {
 	EMU_XFER_CODE,		/* short activation code (13.2) */
 	EMU_XFER_GDS,		/* activation code (13.3) */
 	EMU_XFER_CA,		/* Custom_CA_Rule (16.5) */
+	EMU_XFER_LOADS,		/* an upgrade's .loads file (12.3) */
+	EMU_XFER_IMAGE,		/* an image a .loads names */
+	EMU_XFER_REPORT,	/* a configuration report upload (16.4) */
 	EMU_XFER__COUNT
 };
 struct emu_note {
@@ -290,6 +305,29 @@ enum phone_act {
 	PHONE_ACT_FAILED,	/* "Activation failed", still shown */
 	PHONE_ACT_OK,		/* accepted, screen left */
 	PHONE_ACT__COUNT
+};
+
+/*
+ * Histories (spec 2.3, 3.7, 16.1), kept in flash, newest first: the last
+ * three provisioning and firmware-upgrade results and the last five
+ * reboot reasons.  Factory reset clears them (2.4, B93).
+ */
+#define PHONE_HIST_PROV_MAX	3
+#define PHONE_HIST_UPGRADE_MAX	3
+#define PHONE_HIST_REBOOT_MAX	5
+enum phone_hist_kind {
+	PHONE_HIST_PROV = 0,
+	PHONE_HIST_UPGRADE,
+	PHONE_HIST_REBOOT,
+	PHONE_HIST__COUNT
+};
+struct phone_hist {
+	int64_t		 when;		/* calendar seconds (UTC) */
+	uint8_t		 ok;		/* PROV, UPGRADE: succeeded */
+	uint8_t		 reason;	/* REBOOT: enum phone_reboot */
+	enum emu_err	 err;		/* PROV, UPGRADE: why it failed */
+	char		*url;		/* owned: PROV, UPGRADE, or NULL */
+	char		*msg;		/* owned: the $ERR text, or NULL */
 };
 
 /* emu.c: the fleet-wide context, outbox, names */

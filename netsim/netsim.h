@@ -119,6 +119,7 @@ struct ep_request {
 	const uint8_t	*body;
 	size_t		 body_len;
 	int		 status;	/* HTTP status or TFTP error (0 ok) */
+	uint64_t	 resp_len;	/* body bytes answered (announced) */
 	emu_time	 now;
 	const struct http_msg *http;	/* HTTP: the request (any header),
 					   borrowed for the call; else NULL */
@@ -135,6 +136,34 @@ void		 store_add_file(struct store *st, const char *path,
 /* pattern has one '*'; in the body {{match}} {{mac}} {{MAC}} are replaced */
 void		 store_add_template(struct store *st, const char *pattern,
 		     const uint8_t *data, size_t len);
+/*
+ * Generated files (12.3): firmware images of a given size served from a
+ * deterministic stream, never stored; store_add_load() makes a load's
+ * images and its .loads file (with their sizes and SHA-256).
+ */
+#define STORE_GEN_BLOCK		(64 * 1024)
+#define STORE_LOAD_IMAGES_MAX	16
+struct store_gen {
+	char		*path;		/* owned */
+	uint64_t	 size;
+	uint8_t		*block;		/* owned: STORE_GEN_BLOCK bytes */
+};
+void		 store_add_generated(struct store *st, const char *path,
+		     uint64_t size);
+/* The generated file at path (query ignored), or NULL. */
+const struct store_gen *store_gen_find(const struct store *st,
+		     const char *path);
+/* Append bytes [off, off + n) of g to out. */
+void		 store_gen_fill(const struct store_gen *g, uint64_t off,
+		     size_t n, struct dbuf *out);
+/*
+ * dir ("/fw/") + load ("sip88xx.12-0-1MPP-100"): dir/load.loads naming
+ * nimages images (dir/load.img, or dir/load-N.img) whose sizes add up to
+ * size.  Returns 0, or -1 with *cause.
+ */
+int		 store_add_load(struct store *st, const char *dir,
+		     const char *load, uint64_t size, int nimages,
+		     char **cause);
 /* 0 and the body in out, or -1 not found */
 int		 store_lookup(const struct store *st, const char *path,
 		     struct dbuf *out);

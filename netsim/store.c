@@ -12,8 +12,11 @@
  */
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/evp.h>
 
 #include "netsim.h"
 
@@ -37,8 +40,15 @@ struct store_tmpl {
 };
 TAILQ_HEAD(store_tmpls, store_tmpl);
 
+struct store_gens {
+	struct store_gen **v;
+	size_t n;
+};
+
 struct store {
 	struct hmap map; /* path -> store_file (key in the file) */
+	struct hmap genmap; /* path -> store_gen */
+	struct store_gens gens;
 	struct store_files files;
 	struct store_tmpls tmpls;
 };
@@ -57,6 +67,7 @@ store_create(void)
 
 	st = xcalloc(1, sizeof *st);
 	hmap_init(&st->map);
+	hmap_init(&st->genmap);
 	TAILQ_INIT(&st->files);
 	TAILQ_INIT(&st->tmpls);
 	return (st);
@@ -67,6 +78,7 @@ store_free(struct store *st)
 {
 	struct store_file *f, *f1;
 	struct store_tmpl *t, *t1;
+	size_t i;
 
 	if (st == NULL)
 		return;
@@ -84,7 +96,176 @@ store_free(struct store *st)
 		free(t);
 	}
 	hmap_clear(&st->map);
+	for (i = 0; i < st->gens.n; i++) {
+		free(st->gens.v[i]->path);
+		free(st->gens.v[i]->block);
+		free(st->gens.v[i]);
+	}
+	free(st->gens.v);
+	hmap_clear(&st->genmap);
 	free(st);
+}
+
+/*
+ * A generated file: its 64 KiB block comes from a splitmix64 stream seeded
+ * by the file's name; block i of the file is that block with its first 8
+ * bytes XORed with i, so no two blocks are equal and any range is made by
+ * copying.  Replaces an earlier one at the same path.
+ */
+void
+store_add_generated(struct store *st, const char *path, uint64_t size)
+{
+	struct store_gen *g;
+	uint64_t x = 0x9e3779b97f4a7c15ULL, z;
+	const char *c;
+	size_t i;
+
+	for (c = path; *c != '\0'; c++)
+		x = (x ^ (uint8_t)*c) * 0x100000001b3ULL;
+	if ((g = hmap_get(&st->genmap, path, strlen(path))) == NULL) {
+		g = xcalloc(1, sizeof *g);
+		g->path = xstrdup(path);
+		g->block = xmalloc(STORE_GEN_BLOCK);
+		st->gens.v = xreallocarray(st->gens.v, st->gens.n + 1,
+		    sizeof *st->gens.v);
+		st->gens.v[st->gens.n++] = g;
+		hmap_put(&st->genmap, g->path, strlen(g->path), g);
+	}
+	g->size = size;
+	for (i = 0; i < STORE_GEN_BLOCK; i += 8) {
+		x += 0x9e3779b97f4a7c15ULL;
+		z = x;
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+		z ^= z >> 31;
+		memcpy(g->block + i, &z, 8);
+	}
+}
+
+const struct store_gen *
+store_gen_find(const struct store *st, const char *path)
+{
+	return (hmap_get(&st->genmap, path, strcspn(path, "?")));
+}
+
+void
+store_gen_fill(const struct store_gen *g, uint64_t off, size_t n,
+    struct dbuf *out)
+{
+	uint64_t blk, idx;
+	size_t in, take, k;
+	uint8_t *d;
+
+	if (off >= g->size)
+		return;
+	if (n > g->size - off)
+		n = g->size - off;
+	dbuf_reserve(out, n);
+	d = out->data + out->len;
+	while (n > 0) {
+		blk = off / STORE_GEN_BLOCK;
+		in = off % STORE_GEN_BLOCK;
+		take = STORE_GEN_BLOCK - in;
+		if (take > n)
+			take = n;
+		memcpy(d, g->block + in, take);
+		/* The block number, XORed into its first 8 bytes. */
+		for (k = in; k < 8 && k < in + take; k++) {
+			idx = blk >> (8 * k);
+			d[k - in] ^= (uint8_t)idx;
+		}
+		d += take;
+		off += take;
+		n -= take;
+		out->len += take;
+	}
+	out->data[out->len] = '\0';
+}
+
+int
+store_add_load(struct store *st, const char *dir, const char *load,
+    uint64_t size, int nimages, char **cause)
+{
+	const struct store_gen *g;
+	struct dbuf text, chunk;
+	EVP_MD_CTX *md;
+	uint8_t sum[32];
+	char *path, *file, ver[64];
+	const char *dot, *v;
+	uint64_t each, sz, off;
+	size_t n;
+	int i, k;
+
+	if (nimages < 1 || nimages > STORE_LOAD_IMAGES_MAX) {
+		xasprintf(cause, "images must be 1 to %d",
+		    STORE_LOAD_IMAGES_MAX);
+		return (-1);
+	}
+	if ((dot = strchr(load, '.')) == NULL || dot == load ||
+	    strncmp(load, "sip", 3) != 0) {
+		xasprintf(cause, "\"%s\" is not a load name "
+		    "(sip<family>.<version>)", load);
+		return (-1);
+	}
+	if ((uint64_t)nimages > size) {
+		xasprintf(cause, "size smaller than the number of images");
+		return (-1);
+	}
+	/* version=<maj>.<min>.<micro> from the name's first numbers. */
+	n = 0;
+	ver[0] = '\0';
+	for (v = dot + 1, k = 0; *v != '\0' && k < 3; k++) {
+		size_t d = strspn(v, "0123456789");
+
+		if (d == 0 || d > 9)
+			break;
+		n += snprintf(ver + n, sizeof ver - n, "%s%.*s",
+		    k == 0 ? "" : ".", (int)d, v);
+		v += d;
+		if (*v != '-')
+			break;
+		v++;
+	}
+	dbuf_init(&text);
+	dbuf_init(&chunk);
+	dbuf_printf(&text, "load=%s\nfamily=%.*s\n", load,
+	    (int)(dot - load), load);
+	if (ver[0] != '\0')
+		dbuf_printf(&text, "version=%s\n", ver);
+	if ((md = EVP_MD_CTX_new()) == NULL)
+		abort();
+	each = size / nimages;
+	for (i = 0; i < nimages; i++) {
+		sz = i == nimages - 1 ? size - each * (nimages - 1) : each;
+		if (nimages == 1)
+			xasprintf(&file, "%s.img", load);
+		else
+			xasprintf(&file, "%s-%d.img", load, i + 1);
+		xasprintf(&path, "%s%s", dir, file);
+		store_add_generated(st, path, sz);
+		g = store_gen_find(st, path);
+		EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+		for (off = 0; off < sz; off += chunk.len) {
+			dbuf_reset(&chunk);
+			store_gen_fill(g, off, 1024 * 1024, &chunk);
+			EVP_DigestUpdate(md, chunk.data, chunk.len);
+		}
+		EVP_DigestFinal_ex(md, sum, NULL);
+		dbuf_printf(&text, "image=%s size=%llu sha256=", file,
+		    (unsigned long long)sz);
+		for (k = 0; k < 32; k++)
+			dbuf_printf(&text, "%02x", sum[k]);
+		dbuf_printf(&text, "\n");
+		free(file);
+		free(path);
+	}
+	EVP_MD_CTX_free(md);
+	xasprintf(&path, "%s%s.loads", dir, load);
+	store_add_file(st, path, text.data, text.len);
+	free(path);
+	dbuf_clear(&text);
+	dbuf_clear(&chunk);
+	return (0);
 }
 
 /* Add or replace the file at path; data is copied. */

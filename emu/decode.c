@@ -443,7 +443,7 @@ decode_ikm(const char *text, uint8_t *ikm, size_t size, size_t *len,
 		*cause = xstrdup("empty");
 		return (-1);
 	}
-	if (n % 4 == 1 || n > 4 * ((size_t)DECODE_IKM_MAX + 3) / 3 + 4) {
+	if (n % 4 == 1 || n > INT_MAX - 4) {
 		*cause = xstrdup("not base64url or base64 (bad length)");
 		return (-1);
 	}
@@ -475,7 +475,7 @@ decode_ikm(const char *text, uint8_t *ikm, size_t size, size_t *len,
 	if (got == 0 || (size_t)got > size) {
 		OPENSSL_cleanse(raw, (n + pad) / 4 * 3);
 		free(raw);
-		xasprintf(cause, "%d bytes; the key must be 1..%zu bytes", got,
+		xasprintf(cause, "%d bytes: the key must be 1..%zu bytes", got,
 		    size);
 		return (-1);
 	}

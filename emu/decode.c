@@ -51,6 +51,7 @@ static int	decode_hkdf(const uint8_t *, const uint8_t *, size_t,
 static void	decode_nonce(const uint8_t *, uint64_t, uint8_t *);
 static int	decode_inflate(const uint8_t *, size_t, size_t, struct dbuf *,
 		    char **);
+static void	decode_empty(struct dbuf *);
 
 /*
  * 3.4 step 5j.  Every failure is class B: EMU_E_DECRYPT for a body that
@@ -71,7 +72,7 @@ decode_body(const struct decode_in *in, struct dbuf *out, char **cause)
 	max = in->max_len != 0 ? in->max_len : PROFILE_MAX_LEN;
 	dbuf_init(&dec);
 	dbuf_init(&alt);
-	dbuf_reset(out);
+	decode_empty(out);
 	if (in->content_encoding != NULL &&
 	    http_has_token(in->content_encoding, "aes128gcm")) {
 		/* 11.3: the header decides, whatever --key says (B66). */
@@ -157,7 +158,7 @@ decode_body(const struct decode_in *in, struct dbuf *out, char **cause)
 done:
 	free(why);
 	if (err != EMU_OK)
-		dbuf_reset(out);
+		decode_empty(out);
 	if (dec.data != NULL)
 		OPENSSL_cleanse(dec.data, dec.cap);
 	dbuf_clear(&dec);
@@ -209,7 +210,7 @@ decode_cbc_encrypt(const uint8_t *in, size_t len, const char *key, int md,
 		*cause = xstrdup("encryption failed");
 		return (-1);
 	}
-	dbuf_reset(out);
+	decode_empty(out);
 	dbuf_add(out, DECODE_SALTED, 8);
 	dbuf_add(out, salt, 8);
 	dbuf_add(out, ct.data, ct.len);
@@ -231,7 +232,7 @@ decode_gcm_decrypt(const uint8_t *in, size_t len, const uint8_t *ikm,
 	uint32_t	 rs;
 	int		 n, m, last;
 
-	dbuf_reset(out);
+	decode_empty(out);
 	if (len < DECODE_GCM_HDR ||
 	    len < (size_t)DECODE_GCM_HDR + in[DECODE_GCM_HDR - 1]) {
 		xasprintf(cause, "truncated header (%zu bytes)", len);
@@ -338,7 +339,7 @@ fail:
 	OPENSSL_cleanse(cek, sizeof cek);
 	if (out->data != NULL)
 		OPENSSL_cleanse(out->data, out->cap);
-	dbuf_reset(out);
+	decode_empty(out);
 	return (-1);
 }
 
@@ -373,7 +374,7 @@ decode_gcm_encrypt(const uint8_t *in, size_t len, const uint8_t *ikm,
 		*cause = xstrdup("key derivation failed");
 		return (-1);
 	}
-	dbuf_reset(out);
+	decode_empty(out);
 	dbuf_add(out, salt, DECODE_GCM_SALT);
 	dbuf_add_u32(out, rs);
 	dbuf_add_u8(out, (uint8_t)idlen);
@@ -528,7 +529,7 @@ decode_cbc(const uint8_t *in, size_t len, const char *key, int md, int enc,
 	if (EVP_BytesToKey(EVP_aes_256_cbc(), decode_md(md), salt,
 	    (const unsigned char *)key, (int)strlen(key), 1, k, iv) == 0)
 		return (-1);
-	dbuf_reset(out);
+	decode_empty(out);
 	dbuf_reserve(out, len + DECODE_CBC_BLOCK);
 	if ((c = EVP_CIPHER_CTX_new()) == NULL)
 		goto done;
@@ -544,7 +545,7 @@ done:
 	OPENSSL_cleanse(k, sizeof k);
 	OPENSSL_cleanse(iv, sizeof iv);
 	if (rc != 0)
-		dbuf_reset(out);
+		decode_empty(out);
 	return (rc);
 }
 
@@ -614,7 +615,7 @@ decode_inflate(const uint8_t *buf, size_t len, size_t max, struct dbuf *out,
 		*cause = xstrdup("gzip: cannot initialise zlib");
 		return (-1);
 	}
-	dbuf_reset(out);
+	decode_empty(out);
 	z.next_in = (Bytef *)(uintptr_t)buf;
 	z.avail_in = len > UINT32_MAX ? UINT32_MAX : (uInt)len;
 	for (;;) {
@@ -624,7 +625,7 @@ decode_inflate(const uint8_t *buf, size_t len, size_t max, struct dbuf *out,
 		n = sizeof tmp - z.avail_out;
 		if (out->len + n > max) {
 			inflateEnd(&z);
-			dbuf_reset(out);
+			decode_empty(out);
 			xasprintf(cause, "gzip: file too big (inflates to "
 			    "over %zu bytes)", max);
 			return (-2);
@@ -656,6 +657,15 @@ decode_inflate(const uint8_t *buf, size_t len, size_t max, struct dbuf *out,
 
 fail:
 	inflateEnd(&z);
-	dbuf_reset(out);
+	decode_empty(out);
 	return (-1);
+}
+
+/* No bytes, and still a string. */
+static void
+decode_empty(struct dbuf *b)
+{
+	dbuf_reset(b);
+	if (b->data != NULL)
+		b->data[0] = '\0';
 }

@@ -2,8 +2,9 @@
  * Copyright (c) 2026 The phonefleet authors.
  * SPDX-License-Identifier: ISC
  *
- * The command line: phonefleet run, profile check, rule expand.  Exit 0
- * ok, 1 an expectation or check failed, 2 bad usage or a bad file.
+ * The command line: phonefleet run, profile check|encrypt|decrypt, rule
+ * expand.  Exit 0 ok, 1 an expectation or check failed (or a file did not
+ * decrypt), 2 bad usage or a bad file.
  */
 
 #include <ctype.h>
@@ -13,12 +14,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/rand.h>
+
 #include "fleet/fleet.h"
 
 #define PF_VERSION	"0.1.0"
+#define PF_CRYPT_MAX	(64 * 1024 * 1024)	/* profile encrypt|decrypt */
+#define PF_PROFILE_USAGE \
+	"usage: phonefleet profile check FILE\n" \
+	"       phonefleet profile encrypt --key K [--md sha256|md5] " \
+	"[-o OUT] FILE\n" \
+	"       phonefleet profile encrypt --ikm B64 [--rs N] [-o OUT] FILE\n" \
+	"       phonefleet profile decrypt --key K [--md sha256|md5] " \
+	"[-o OUT] FILE\n" \
+	"       phonefleet profile decrypt --ikm B64 [-o OUT] FILE\n"
 
 static int	cmd_run(int, char **);
 static int	cmd_profile(int, char **);
+static int	cmd_profile_crypt(int, char **, int);
 static int	cmd_rule(int, char **);
 static void	usage(FILE *);
 static int	parse_trace(const char *, unsigned *);
@@ -40,6 +53,11 @@ usage(FILE *f)
 	    "  profile check FILE\n"
 	    "      parse a configuration file as a phone does and list what\n"
 	    "      it applies and rejects, with line numbers\n"
+	    "  profile encrypt|decrypt --key K [--md sha256|md5] [-o OUT] FILE\n"
+	    "  profile encrypt|decrypt --ikm B64 [--rs N] [-o OUT] FILE\n"
+	    "      AES-256-CBC as openssl enc -aes-256-cbc -k K does (decrypt\n"
+	    "      tries SHA-256, then MD5), or RFC 8188 aes128gcm with the\n"
+	    "      IKM_HTTP_Encrypt_Content text; to stdout or OUT\n"
 	    "  rule expand [--mac MAC] [--model PN] [--serial SN]\n"
 	    "           [--firmware LOAD] [--dhcp-server HOST]\n"
 	    "           [--set NAME=VALUE]... [--no-cert] RULE\n"
@@ -261,11 +279,15 @@ cmd_profile(int argc, char **argv)
 
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "-h") == 0)) {
-		printf("usage: phonefleet profile check FILE\n");
+		printf("%s", PF_PROFILE_USAGE);
 		return (0);
 	}
+	if (argc >= 2 && strcmp(argv[1], "encrypt") == 0)
+		return (cmd_profile_crypt(argc - 1, argv + 1, 1));
+	if (argc >= 2 && strcmp(argv[1], "decrypt") == 0)
+		return (cmd_profile_crypt(argc - 1, argv + 1, 0));
 	if (argc < 2 || strcmp(argv[1], "check") != 0) {
-		fprintf(stderr, "usage: phonefleet profile check FILE\n");
+		fprintf(stderr, "%s", PF_PROFILE_USAGE);
 		return (2);
 	}
 	if (argc >= 3 && (strcmp(argv[2], "--help") == 0 ||
@@ -326,6 +348,160 @@ done:
 	dbuf_clear(&out);
 	free(buf);
 	emu_ctx_free(ctx);
+	return (rc);
+}
+
+/*
+ * phonefleet profile encrypt|decrypt (spec 11): the phone's own decoders
+ * (emu/decode.c) on a file, salts from RAND_bytes.  Binary-safe; nothing
+ * is written to OUT unless the whole file went through.
+ */
+static int
+cmd_profile_crypt(int argc, char **argv, int enc)
+{
+	static const struct option longopts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "md", required_argument, NULL, 'm' },
+		{ "ikm", required_argument, NULL, 'i' },
+		{ "rs", required_argument, NULL, 'r' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char	*verb = enc ? "encrypt" : "decrypt";
+	const char	*key = NULL, *ikmtext = NULL, *outpath = NULL, *file;
+	uint8_t		 ikm[DECODE_IKM_MAX], salt[16], *buf = NULL;
+	struct dbuf	 out;
+	size_t		 len, ikmlen = 0;
+	uint64_t	 rs = DECODE_GCM_RS_DEFAULT;
+	char		*cause = NULL, *cause2 = NULL;
+	FILE		*f;
+	int		 ch, md = -1, has_rs = 0, rc = 2;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "k:m:i:r:o:h", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'k':
+			key = optarg;
+			break;
+		case 'm':
+			if (strcmp(optarg, "sha256") == 0)
+				md = DECODE_MD_SHA256;
+			else if (strcmp(optarg, "md5") == 0)
+				md = DECODE_MD_MD5;
+			else {
+				fprintf(stderr, "phonefleet profile %s: --md: "
+				    "\"%s\" is not sha256 or md5\n", verb,
+				    optarg);
+				return (2);
+			}
+			break;
+		case 'i':
+			ikmtext = optarg;
+			break;
+		case 'r':
+			if (parse_uint(optarg, 18, UINT32_MAX, &rs,
+			    &cause) != 0) {
+				fprintf(stderr, "phonefleet profile %s: --rs: "
+				    "%s\n", verb, cause);
+				free(cause);
+				return (2);
+			}
+			has_rs = 1;
+			break;
+		case 'o':
+			outpath = optarg;
+			break;
+		case 'h':
+			printf("%s", PF_PROFILE_USAGE);
+			return (0);
+		default:
+			fprintf(stderr, "%s", PF_PROFILE_USAGE);
+			return (2);
+		}
+	}
+	if ((key == NULL) == (ikmtext == NULL)) {
+		fprintf(stderr, "phonefleet profile %s: give --key or --ikm\n",
+		    verb);
+		return (2);
+	}
+	if ((md != -1 && key == NULL) || (has_rs && (ikmtext == NULL ||
+	    !enc))) {
+		fprintf(stderr, "phonefleet profile %s: %s\n", verb,
+		    md != -1 && key == NULL ? "--md goes with --key" :
+		    "--rs goes with encrypt --ikm");
+		return (2);
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "phonefleet profile %s: expected one FILE\n",
+		    verb);
+		return (2);
+	}
+	file = argv[optind];
+	if (ikmtext != NULL && decode_ikm(ikmtext, ikm, sizeof ikm, &ikmlen,
+	    &cause) != 0) {
+		fprintf(stderr, "phonefleet profile %s: --ikm: %s\n", verb,
+		    cause);
+		free(cause);
+		return (2);
+	}
+	if ((buf = read_file(file, PF_CRYPT_MAX, &len, &cause)) == NULL) {
+		fprintf(stderr, "%s: %s\n", file, cause);
+		free(cause);
+		return (2);
+	}
+	dbuf_init(&out);
+	if (enc && RAND_bytes(salt, sizeof salt) != 1) {
+		fprintf(stderr, "phonefleet profile encrypt: no random salt\n");
+		goto done;
+	}
+	if (enc && key != NULL)
+		rc = decode_cbc_encrypt(buf, len, key, md == -1 ?
+		    DECODE_MD_SHA256 : md, salt, &out, &cause);
+	else if (enc)
+		rc = decode_gcm_encrypt(buf, len, ikm, ikmlen, salt,
+		    (uint32_t)rs, NULL, 0, &out, &cause);
+	else if (key != NULL && md != -1)
+		rc = decode_cbc_decrypt(buf, len, key, md, &out, &cause);
+	else if (key != NULL) {
+		/* 11.2: SHA-256 (OpenSSL 1.1.0 on), then MD5 (1.0.x). */
+		rc = decode_cbc_decrypt(buf, len, key, DECODE_MD_SHA256, &out,
+		    &cause);
+		if (rc != 0 && decode_cbc_decrypt(buf, len, key,
+		    DECODE_MD_MD5, &out, &cause2) == 0)
+			rc = 0;
+	} else
+		rc = decode_gcm_decrypt(buf, len, ikm, ikmlen, &out, &cause);
+	if (rc != 0) {
+		fprintf(stderr, "%s: %s\n", file, cause);
+		rc = 1;
+		goto done;
+	}
+	rc = 2;
+	if (outpath != NULL && (f = fopen(outpath, "wb")) == NULL) {
+		fprintf(stderr, "%s: %s\n", outpath, strerror(errno));
+		goto done;
+	}
+	if (outpath == NULL)
+		f = stdout;
+	if (fwrite(out.data, 1, out.len, f) != out.len || fflush(f) != 0) {
+		fprintf(stderr, "%s: %s\n", outpath != NULL ? outpath :
+		    "stdout", strerror(errno));
+		if (outpath != NULL)
+			fclose(f);
+		goto done;
+	}
+	if (outpath != NULL && fclose(f) != 0) {
+		fprintf(stderr, "%s: %s\n", outpath, strerror(errno));
+		goto done;
+	}
+	rc = 0;
+done:
+	free(cause);
+	free(cause2);
+	free(buf);
+	dbuf_clear(&out);
 	return (rc);
 }
 

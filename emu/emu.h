@@ -643,6 +643,50 @@ int		 profile_inflate(const uint8_t *buf, size_t len,
 void		 profile_check_report(struct emu_ctx *ctx, const char *file,
 		     const struct profile *pr, struct dbuf *out);
 
+/* decode.c: body decoding, spec 11 (AES-256-CBC, RFC 8188, gzip) */
+#define DECODE_MD_SHA256	0	/* EVP_BytesToKey digest (11.2) */
+#define DECODE_MD_MD5		1
+#define DECODE_GCM_RS_DEFAULT	4096	/* RFC 8188 2.1 */
+#define DECODE_IKM_MAX		64	/* bytes of IKM_HTTP_Encrypt_Content */
+struct decode_in {
+	const uint8_t	*data;
+	size_t		 len;
+	const char	*content_encoding; /* HTTP Content-Encoding or NULL */
+	const char	*key;	/* --key pass phrase or NULL */
+	const char	*ikm;	/* IKM_HTTP_Encrypt_Content text or NULL/"" */
+	size_t		 max_len; /* output cap (0: PROFILE_MAX_LEN): gzip bombs */
+};
+/*
+ * 11: decrypt (aes128gcm per header and IKM, else AES-256-CBC with --key:
+ * SHA-256 then MD5 derivation), then inflate if gzip magic.  Returns
+ * EMU_OK, EMU_E_DECRYPT, EMU_E_CORRUPT or EMU_E_TOOBIG; on error *cause is
+ * a one-line reason (caller frees).  out receives the plain body
+ * (NUL-terminated beyond len).
+ */
+enum emu_err	 decode_body(const struct decode_in *in, struct dbuf *out,
+		     char **cause);
+/* The rest return 0, or -1 with *cause; out is replaced. */
+/* openssl enc -d -aes-256-cbc -k key [-md sha256|md5]: "Salted__" files */
+int		 decode_cbc_decrypt(const uint8_t *in, size_t len,
+		     const char *key, int md, struct dbuf *out, char **cause);
+/* openssl enc -aes-256-cbc -k key -S salt [-md sha256|md5] */
+int		 decode_cbc_encrypt(const uint8_t *in, size_t len,
+		     const char *key, int md, const uint8_t salt[8],
+		     struct dbuf *out, char **cause);
+/* RFC 8188 aes128gcm: the whole coded body, header first; keyid ignored */
+int		 decode_gcm_decrypt(const uint8_t *in, size_t len,
+		     const uint8_t *ikm, size_t ikmlen, struct dbuf *out,
+		     char **cause);
+/* RFC 8188 aes128gcm with rs-byte records (rs >= 18), no extra padding */
+int		 decode_gcm_encrypt(const uint8_t *in, size_t len,
+		     const uint8_t *ikm, size_t ikmlen, const uint8_t salt[16],
+		     uint32_t rs, const uint8_t *keyid, size_t idlen,
+		     struct dbuf *out, char **cause);
+/* IKM_HTTP_Encrypt_Content text (base64url or base64, padding optional)
+ * -> at most size key bytes in ikm, *len of them */
+int		 decode_ikm(const char *text, uint8_t *ikm, size_t size,
+		     size_t *len, char **cause);
+
 /* macro.c: macro expansion syntax (spec 6.1) */
 /*
  * Look up one variable.  Returns the value (borrowed or in tmp), or NULL for

@@ -21,8 +21,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <openssl/evp.h>
-
 #include "emu-int.h"
 
 #define PROV_CA_MAX		(64 * 1024)	/* a custom CA file */
@@ -64,9 +62,6 @@ static int	prov_resync_at(struct phone *, emu_time, emu_time *);
 static enum emu_err prov_apply_body(struct phone *, const uint8_t *, size_t,
 		    const char *, const char *, int, int *,
 		    struct emu_outbox *);
-static int	prov_decrypt_cbc(const uint8_t *, size_t, const char *,
-		    const EVP_MD *, struct dbuf *);
-static int	prov_looks_plain(const struct dbuf *);
 static int	prov_fw_at_least(struct phone *, const char *);
 static void	prov_cloud_req(struct phone *, struct fetch_req *);
 
@@ -842,77 +837,38 @@ prov_resync_fetch_done(struct phone *p, struct fetch *fx, emu_time now,
 }
 
 /*
- * 3.4 step 5j-k: decrypt, inflate, parse, apply.  Returns EMU_OK or a
- * class B error; *reboot is set when a network-identity parameter changed.
+ * 3.4 step 5j-k: decode (decode.c: decrypt, inflate), parse, apply.
+ * Returns EMU_OK or a class B error; *reboot is set when a
+ * network-identity parameter changed.
  */
 static enum emu_err
 prov_apply_body(struct phone *p, const uint8_t *data, size_t len,
     const char *cenc, const char *key, int alias_gpp, int *reboot,
     struct emu_outbox *out)
 {
-	struct dbuf		 dec, inf;
+	struct decode_in	 din;
+	struct dbuf		 dec;
 	struct profile		*pr = NULL;
 	const char		*alias = NULL, *old;
 	char			*cause = NULL;
-	enum emu_err		 err = EMU_OK;
+	enum emu_err		 err;
 	size_t			 i;
-	int			 rc;
 
 	dbuf_init(&dec);
-	dbuf_init(&inf);
-	if (cenc != NULL && pf_strcasecmp_ascii(cenc, "aes128gcm") == 0) {
-		/* 11.3: RFC 8188 needs the IKM (B67); decoding arrives with
-		 * the encryption issue. */
-		phone_log(p, out, TRACE_PROV, "aes128gcm body: %s",
-		    *phone_get(p, "IKM_HTTP_Encrypt_Content") == '\0' ?
-		    "no IKM" : "not supported");
-		err = EMU_E_DECRYPT;
+	/* 11.3 precedence, B66, B67: decode_body decides. */
+	memset(&din, 0, sizeof din);
+	din.data = data;
+	din.len = len;
+	din.content_encoding = cenc;
+	din.key = key;
+	din.ikm = phone_get(p, "IKM_HTTP_Encrypt_Content");
+	if ((err = decode_body(&din, &dec, &cause)) != EMU_OK) {
+		phone_log(p, out, TRACE_PROV, "decode: %s", cause);
 		goto done;
-	}
-	if (key != NULL) {
-		/* 11.3: with --key the body is AES-256-CBC, whatever it
-		 * looks like: a plain body fails to decrypt. */
-		if (len < 16 || memcmp(data, "Salted__", 8) != 0) {
-			phone_log(p, out, TRACE_PROV, "--key and a body that "
-			    "is not encrypted");
-			err = EMU_E_DECRYPT;
-			goto done;
-		}
-		/*
-		 * 11.2, B63: SHA-256 derivation, then MD5 (OpenSSL 1.0.x).  The
-		 * wrong derivation passes the padding check once in 256
-		 * salts: a text that is neither XML nor gzip tries MD5 too.
-		 */
-		rc = prov_decrypt_cbc(data, len, key, EVP_sha256(), &dec) == 0;
-		if ((!rc || !prov_looks_plain(&dec)) &&
-		    prov_decrypt_cbc(data, len, key, EVP_md5(), &dec) != 0 &&
-		    (!rc || prov_decrypt_cbc(data, len, key, EVP_sha256(),
-		    &dec) != 0)) {
-			err = EMU_E_DECRYPT;	/* B64: wrong key */
-			goto done;
-		}
-		data = dec.data;
-		len = dec.len;
-	} else if (len >= 16 && memcmp(data, "Salted__", 8) == 0) {
-		phone_log(p, out, TRACE_PROV, "encrypted body and no --key");
-		err = EMU_E_CORRUPT;
-		goto done;
-	}
-	/* B62, B65: gzip by its magic, after any decryption. */
-	rc = profile_inflate(data, len, &inf, &cause);
-	if (rc < 0) {
-		phone_log(p, out, TRACE_PROV, "gzip: %s", cause);
-		err = strcmp(cause, "file too big") == 0 ? EMU_E_TOOBIG :
-		    EMU_E_CORRUPT;
-		goto done;
-	}
-	if (rc == 1) {
-		data = inf.data;
-		len = inf.len;
 	}
 	if (alias_gpp >= 0)
 		alias = phone_param(p, P_GPP_A + alias_gpp);
-	if (profile_get(p->ctx, data, len, alias, &pr, &cause) != 0) {
+	if (profile_get(p->ctx, dec.data, dec.len, alias, &pr, &cause) != 0) {
 		phone_log(p, out, TRACE_PROV, "profile: %s", cause);
 		err = strcmp(cause, "file too big") == 0 ? EMU_E_TOOBIG :
 		    EMU_E_CORRUPT;
@@ -942,55 +898,7 @@ prov_apply_body(struct phone *p, const uint8_t *data, size_t len,
 done:
 	free(cause);
 	dbuf_clear(&dec);
-	dbuf_clear(&inf);
 	return (err);
-}
-
-/* OpenSSL enc format: "Salted__", salt, AES-256-CBC, PKCS#7 (11.2). */
-static int
-prov_decrypt_cbc(const uint8_t *data, size_t len, const char *key,
-    const EVP_MD *md, struct dbuf *out)
-{
-	EVP_CIPHER_CTX	*c;
-	unsigned char	 k[32], iv[16];
-	int		 n = 0, m = 0, rc = -1;
-
-	if (len < 16 || (len - 16) % 16 != 0 || len - 16 == 0)
-		return (-1);
-	if (EVP_BytesToKey(EVP_aes_256_cbc(), md, data + 8,
-	    (const unsigned char *)key, strlen(key), 1, k, iv) == 0)
-		return (-1);
-	dbuf_reset(out);
-	dbuf_reserve(out, len);
-	if ((c = EVP_CIPHER_CTX_new()) == NULL)
-		return (-1);
-	if (EVP_DecryptInit_ex(c, EVP_aes_256_cbc(), NULL, k, iv) == 1 &&
-	    EVP_DecryptUpdate(c, out->data, &n, data + 16, len - 16) == 1 &&
-	    EVP_DecryptFinal_ex(c, out->data + n, &m) == 1) {
-		out->len = n + m;
-		out->data[out->len] = '\0';
-		rc = 0;
-	}
-	EVP_CIPHER_CTX_free(c);
-	return (rc);
-}
-
-/* A decrypted body that can be a profile: XML ('<' after a BOM and
- * white space) or gzip. */
-static int
-prov_looks_plain(const struct dbuf *b)
-{
-	const uint8_t	*d = b->data;
-	size_t		 i = 0;
-
-	if (b->len >= 2 && d[0] == 0x1f && d[1] == 0x8b)
-		return (1);
-	if (b->len >= 3 && memcmp(d, "\xef\xbb\xbf", 3) == 0)
-		i = 3;
-	while (i < b->len && (d[i] == ' ' || d[i] == '\t' || d[i] == '\r' ||
-	    d[i] == '\n'))
-		i++;
-	return (i < b->len && d[i] == '<');
 }
 
 /* 3.4 step 6: outcome A. */

@@ -57,6 +57,7 @@ struct scn_file {
 	uint8_t		*data;		/* content (from src= or inline) */
 	size_t		 len;
 	int		 is_template;
+	int		 aes128gcm;	/* ikm=: served with Content-Encoding */
 	int		 line;
 };
 /*

@@ -352,6 +352,10 @@ run_build(struct run *r)
 			else
 				store_add_file(rs->store, s->file[j].path,
 				    s->file[j].data, s->file[j].len);
+			/* 11.3: an ikm= file is served aes128gcm-coded. */
+			if (s->file[j].aes128gcm)
+				(void)store_set_encoding(rs->store,
+				    s->file[j].path, "aes128gcm");
 		}
 		/* B54: a CA's PEM, for Custom_CA_Rule. */
 		for (j = 0; j < s->nca_file; j++) {

@@ -21,6 +21,8 @@
 #include <string.h>
 
 #include <libxml/tree.h>
+#include <openssl/evp.h>
+#include <zlib.h>
 
 #include "fleet.h"
 
@@ -61,6 +63,8 @@ static void scenario_dhcp_action(struct scenario_loader *, xmlNodePtr,
     struct scn_action *);
 static void scenario_file(struct scenario_loader *, xmlNodePtr,
     struct scn_server *, struct scn_file *);
+static void scenario_file_encode(struct scenario_loader *, xmlNodePtr,
+    struct scn_file *);
 static void scenario_fault(struct scenario_loader *, xmlNodePtr,
     struct scn_server *, struct ep_fault *);
 static void scenario_fault_body(struct scenario_loader *, xmlNodePtr,
@@ -467,13 +471,135 @@ scenario_file(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv,
 			    "give src= or content, not both");
 			return;
 		}
-		scenario_read_src(ld, n, src, &f->data, &f->len);
+		if (scenario_read_src(ld, n, src, &f->data, &f->len) != 0)
+			return;
+	} else {
+		body = scenario_text(ld, n, 0);
+		f->len = strlen(body);
+		f->data = xmalloc(f->len + 1);
+		memcpy(f->data, body, f->len + 1);
+	}
+	if (!f->is_template)
+		scenario_file_encode(ld, n, f);
+}
+
+/*
+ * gzip=, key= (md=), ikm= (rs=): a <file> served the way a provisioning
+ * server holds it (spec 11): compressed first, then encrypted with
+ * AES-256-CBC as openssl enc -k does, or coded with RFC 8188 aes128gcm
+ * (and served with Content-Encoding: aes128gcm).  The salt comes from the
+ * scenario's seed and the path: one seed, one set of bytes.
+ */
+static void
+scenario_file_encode(struct scenario_loader *ld, xmlNodePtr n,
+    struct scn_file *f)
+{
+	const char *key, *ikmtext, *md;
+	uint8_t ikm[DECODE_IKM_MAX], seed[8], salt[EVP_MAX_MD_SIZE];
+	uint64_t rs = DECODE_GCM_RS_DEFAULT;
+	struct dbuf b;
+	EVP_MD_CTX *mc;
+	size_t ikmlen = 0, len;
+	char *cause = NULL;
+	int gz = 0, mdi = DECODE_MD_SHA256, bad = 0, i, rc;
+
+	if (scenario_get_bool(ld, n, "gzip", &gz) < 0)
+		bad = 1;
+	key = scenario_attr(ld, n, "key");
+	ikmtext = scenario_attr(ld, n, "ikm");
+	if (key != NULL && ikmtext != NULL) {
+		scenario_err(ld, n, "ikm", "give key= or ikm=, not both");
+		bad = 1;
+	}
+	if (key != NULL && *key == '\0') {
+		scenario_err(ld, n, "key", "key must not be empty");
+		bad = 1;
+	}
+	if ((md = scenario_attr(ld, n, "md")) != NULL) {
+		if (key == NULL) {
+			scenario_err(ld, n, "md", "md goes with key=");
+			bad = 1;
+		} else if (strcmp(md, "md5") == 0)
+			mdi = DECODE_MD_MD5;
+		else if (strcmp(md, "sha256") != 0) {
+			scenario_err(ld, n, "md", "md must be sha256 or md5");
+			bad = 1;
+		}
+	}
+	if ((rc = scenario_get_uint(ld, n, "rs", 18, UINT32_MAX, &rs)) < 0)
+		bad = 1;
+	if (rc == 1 && ikmtext == NULL) {
+		scenario_err(ld, n, "rs", "rs goes with ikm=");
+		bad = 1;
+	}
+	if (ikmtext != NULL &&
+	    decode_ikm(ikmtext, ikm, sizeof ikm, &ikmlen, &cause) != 0) {
+		scenario_err(ld, n, "ikm", "ikm: %s", cause);
+		free(cause);
+		cause = NULL;
+		bad = 1;
+	}
+	if (bad || (!gz && key == NULL && ikmtext == NULL))
+		return;
+
+	dbuf_init(&b);
+	if (gz) {
+		/* 11.1: gzip (RFC 1952), deterministic: no time, no name. */
+		z_stream z;
+		uint8_t tmp[16384];
+
+		memset(&z, 0, sizeof z);
+		rc = deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 8,
+		    Z_DEFAULT_STRATEGY);
+		z.next_in = f->data;
+		z.avail_in = (uInt)f->len;
+		while (rc == Z_OK) {
+			z.next_out = tmp;
+			z.avail_out = sizeof tmp;
+			rc = deflate(&z, Z_FINISH);
+			dbuf_add(&b, tmp, sizeof tmp - z.avail_out);
+		}
+		deflateEnd(&z);
+		if (rc != Z_STREAM_END) {
+			scenario_err(ld, n, "gzip", "zlib cannot compress it");
+			dbuf_clear(&b);
+			return;
+		}
+		free(f->data);
+		f->data = dbuf_steal(&b, &f->len);
+	}
+	if (key == NULL && ikmtext == NULL)
+		return;
+	/* salt = SHA-256(seed as 8 bytes little-endian || path) */
+	for (i = 0; i < 8; i++)
+		seed[i] = (uint8_t)(ld->sc->seed >> (8 * i));
+	mc = EVP_MD_CTX_new();
+	rc = mc != NULL && EVP_DigestInit_ex(mc, EVP_sha256(), NULL) == 1 &&
+	    EVP_DigestUpdate(mc, seed, sizeof seed) == 1 &&
+	    EVP_DigestUpdate(mc, f->path, strlen(f->path)) == 1 &&
+	    EVP_DigestFinal_ex(mc, salt, NULL) == 1;
+	EVP_MD_CTX_free(mc);
+	if (!rc) {
+		scenario_err(ld, n, NULL, "no SHA-256 for the salt");
 		return;
 	}
-	body = scenario_text(ld, n, 0);
-	f->len = strlen(body);
-	f->data = xmalloc(f->len + 1);
-	memcpy(f->data, body, f->len + 1);
+	if (key != NULL)
+		rc = decode_cbc_encrypt(f->data, f->len, key, mdi, salt, &b,
+		    &cause);
+	else {
+		rc = decode_gcm_encrypt(f->data, f->len, ikm, ikmlen, salt,
+		    (uint32_t)rs, NULL, 0, &b, &cause);
+		f->aes128gcm = 1;
+	}
+	if (rc != 0) {
+		scenario_err(ld, n, key != NULL ? "key" : "ikm", "%s", cause);
+		free(cause);
+		dbuf_clear(&b);
+		return;
+	}
+	free(f->data);
+	f->data = dbuf_steal(&b, &len);
+	f->len = len;
 }
 
 static void

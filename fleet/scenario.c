@@ -100,7 +100,7 @@ static const struct scenario_shape scenario_shapes[] = {
 	{ "scenario", "server", "file template fault ca-file",
 	    "name address http https tftp state cert client-cert tls "
 	    "tls-fault" },
-	{ "server", "file", "", "path src" },
+	{ "server", "file", "", "path src gzip key md ikm rs" },
 	{ "server", "template", "", "path src" },
 	{ "server", "fault", "header",
 	    "name kind path mac count active status "

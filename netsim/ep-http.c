@@ -769,6 +769,7 @@ ep_http_serve(struct ep_http *h, struct ep_conn *c, struct ep_http_resp *r,
 	const struct http_msg *m = &c->req;
 	struct ep_http_call call;
 	struct ep_http_answer ans;
+	const char *enc;
 
 	dbuf_reset(&r->body);
 	if (h->handler != NULL) {
@@ -809,6 +810,9 @@ ep_http_serve(struct ep_http *h, struct ep_conn *c, struct ep_http_resp *r,
 	}
 	r->status = 200;
 	r->type = "text/xml";
+	/* 11.3: a body stored coded (aes128gcm) says so. */
+	if ((enc = store_encoding(h->st, path)) != NULL)
+		ep_http_resp_hdr(r, "Content-Encoding: %s", enc);
 }
 
 /* Basic, then Digest MD5 (RFC 7616 3.3), in the order clients try. */

@@ -170,6 +170,10 @@ int		 store_lookup(const struct store *st, const char *path,
 /* 0 and the body borrowed from st (or built in tmp), or -1 not found */
 int		 store_ref(const struct store *st, const char *path,
 		     const uint8_t **data, size_t *len, struct dbuf *tmp);
+/* an exact file's Content-Encoding (copied; NULL none): 0, -1 no file */
+int		 store_set_encoding(struct store *st, const char *path,
+		     const char *encoding);
+const char	*store_encoding(const struct store *st, const char *path);
 
 /* ep-dhcp.c: a site's DHCP server */
 #define EP_DHCP_OPTS_MAX	32

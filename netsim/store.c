@@ -26,6 +26,7 @@ struct store_file {
 	char *path;
 	uint8_t *data;
 	size_t len;
+	char *encoding; /* Content-Encoding it is served with, or NULL */
 	TAILQ_ENTRY(store_file) entry;
 };
 TAILQ_HEAD(store_files, store_file);
@@ -86,6 +87,7 @@ store_free(struct store *st)
 		TAILQ_REMOVE(&st->files, f, entry);
 		free(f->path);
 		free(f->data);
+		free(f->encoding);
 		free(f);
 	}
 	TAILQ_FOREACH_SAFE(t, &st->tmpls, entry, t1) {
@@ -288,6 +290,33 @@ store_add_file(struct store *st, const char *path, const uint8_t *data,
 	f->len = len;
 	TAILQ_INSERT_TAIL(&st->files, f, entry);
 	hmap_put(&st->map, f->path, strlen(f->path), f);
+}
+
+/*
+ * The Content-Encoding an exact file is served with over HTTP (its body is
+ * already coded, spec 11.3), or NULL for none.  0, or -1 no such file.
+ */
+int
+store_set_encoding(struct store *st, const char *path, const char *encoding)
+{
+	struct store_file *f;
+
+	if ((f = hmap_get(&st->map, path, strlen(path))) == NULL)
+		return (-1);
+	free(f->encoding);
+	f->encoding = encoding != NULL ? xstrdup(encoding) : NULL;
+	return (0);
+}
+
+/* The Content-Encoding of the exact file at path (query ignored), or
+ * NULL. */
+const char *
+store_encoding(const struct store *st, const char *path)
+{
+	const struct store_file *f;
+
+	f = hmap_get(&st->map, path, strcspn(path, "?"));
+	return (f != NULL ? f->encoding : NULL);
 }
 
 /* Add a template: pattern has one '*' (a pattern without is exact). */

@@ -102,6 +102,21 @@ if [ "$rc" -eq 1 ] && grep -q 'expected server pr1: all requests 0, saw 60' "$tm
 else
 	notok "office-zero-touch: B8 negative (exit $rc)" "$(grep -E '^(FAIL|    )' "$tmp/zt-neg.txt" | head -n 6)"
 fi
+# B63, B66, B125: encrypted profiles can fail: a file under another key,
+# an aes128gcm file under another IKM, a per-device file under another key.
+enc="$srcdir/scenarios/encrypted-profiles.xml"
+sed 's|path="/cbc.cfg" key="secret"|path="/cbc.cfg" key="other"|; s|ikm="cGhvbmVmbGVldC1pa20tMQ" rs="64"|ikm="b3RoZXItcGhvbmUta2V5" rs="64"|; s|path="/secure/00562b070602.cfg" key="per-device-secret"|path="/secure/00562b070602.cfg" key="not-the-one"|' \
+    "$enc" >"$tmp/enc-neg.xml"
+"$PF" run "$tmp/enc-neg.xml" >"$tmp/enc-neg.txt" 2>&1
+rc=$?
+for want in 'FAIL .*B63: openssl enc' 'FAIL .*B66: aes128gcm' \
+    '00562B070602: expected GPP_A "device 2", saw ""' 'result: FAIL (3 of 9'; do
+	if [ "$rc" -eq 1 ] && grep -q "$want" "$tmp/enc-neg.txt"; then
+		ok "encrypted-profiles: a wrong key fails: $want"
+	else
+		notok "encrypted-profiles: no failure for: $want (exit $rc)" "$(grep -E '^(FAIL|    |result)' "$tmp/enc-neg.txt" | head -n 8)"
+	fi
+done
 # B112: the proxy's expectations can fail: a CONNECT target it was not
 # asked for, a Via the origin did not see, a proxy that never comes back,
 # and (alone, as it hides the rest) a CONNECT port it refuses.

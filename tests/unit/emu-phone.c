@@ -3186,6 +3186,89 @@ test_intern_changing_value_bounded(void **state)
 	free(v);
 }
 
+/*
+ * B66: Content-Encoding: aes128gcm and an IKM: the body is RFC 8188, read
+ * with the IKM though the rule has a --key (11.3), gzip inside or not.
+ */
+static void
+test_b66_aes128gcm_with_ikm_and_key(void **state)
+{
+	struct h		*h = *state;
+	static const uint8_t	 salt[16] = "0123456789abcdef";
+	const char		*xml = PROFILE("<GPP_A>rfc8188</GPP_A>");
+	const char *const	 hdrs[] = { "Content-Encoding: aes128gcm",
+				    NULL };
+	struct dbuf		 gz, enc;
+	char			*cause = NULL;
+
+	dbuf_init(&gz);
+	dbuf_init(&enc);
+	/* IKM "phonefleet-ikm-1" in base64url, records of 32 bytes */
+	set(h, "IKM_HTTP_Encrypt_Content", "cGhvbmVmbGVldC1pa20tMQ");
+	assert_int_equal(decode_gcm_encrypt((const uint8_t *)xml, strlen(xml),
+	    (const uint8_t *)"phonefleet-ikm-1", 16, salt, 32, NULL, 0, &enc,
+	    &cause), 0);
+	start(h, "[--key secret] http://10.0.0.5/p.cfg");
+	expect_http(h, SRV_IP, 80);
+	serve_http_bin(h, 200, hdrs, enc.data, enc.len);
+	assert_outcome(h, EMU_CLASS_A, EMU_OK);
+	assert_string_equal(get(h, "GPP_A"), "rfc8188");
+
+	/* gzip inside, and a key id */
+	h_fini(h);
+	h_init(h, 1);
+	gzip_body(xml, strlen(xml), &gz);
+	assert_int_equal(decode_gcm_encrypt(gz.data, gz.len,
+	    (const uint8_t *)"phonefleet-ikm-1", 16, salt, 4096,
+	    (const uint8_t *)"k1", 2, &enc, &cause), 0);
+	set(h, "IKM_HTTP_Encrypt_Content", "cGhvbmVmbGVldC1pa20tMQ==");
+	start(h, "[--key secret] http://10.0.0.5/p.cfg");
+	expect_http(h, SRV_IP, 80);
+	serve_http_bin(h, 200, hdrs, enc.data, enc.len);
+	assert_outcome(h, EMU_CLASS_A, EMU_OK);
+	assert_string_equal(get(h, "GPP_A"), "rfc8188");
+
+	/* another IKM: class B, decrypt failed, nothing applied */
+	h_fini(h);
+	h_init(h, 1);
+	set(h, "IKM_HTTP_Encrypt_Content", "b3RoZXItcGhvbmUta2V5");
+	start(h, "[--key secret] http://10.0.0.5/p.cfg");
+	expect_http(h, SRV_IP, 80);
+	serve_http_bin(h, 200, hdrs, enc.data, enc.len);
+	dbuf_clear(&gz);
+	dbuf_clear(&enc);
+	assert_outcome(h, EMU_CLASS_B, EMU_E_DECRYPT);
+	assert_string_equal(phone_last_errmsg(h->p), "decrypt failed");
+	assert_string_equal(get(h, "GPP_A"), "");
+}
+
+/*
+ * B67: aes128gcm without an IKM is class B "decrypt failed", with no --key
+ * too; the same plain body without the header is applied.
+ */
+static void
+test_b67_aes128gcm_no_ikm_no_key(void **state)
+{
+	struct h		*h = *state;
+	const char *const	 hdrs[] = { "Content-Encoding: aes128gcm",
+				    NULL };
+
+	start(h, "http://10.0.0.5/p.xml");
+	expect_http(h, SRV_IP, 80);
+	serve_http(h, 200, hdrs, PROFILE("<GPP_A>clear</GPP_A>"));
+	assert_outcome(h, EMU_CLASS_B, EMU_E_DECRYPT);
+	assert_string_equal(phone_last_errmsg(h->p), "decrypt failed");
+	assert_string_equal(get(h, "GPP_A"), "");
+
+	h_fini(h);
+	h_init(h, 1);
+	start(h, "http://10.0.0.5/p.xml");
+	expect_http(h, SRV_IP, 80);
+	serve_http(h, 200, NULL, PROFILE("<GPP_A>clear</GPP_A>"));
+	assert_outcome(h, EMU_CLASS_A, EMU_OK);
+	assert_string_equal(get(h, "GPP_A"), "clear");
+}
+
 int
 main(void)
 {
@@ -3279,6 +3362,8 @@ main(void)
 		T(test_b63_aes_cbc_md5_derivation),
 		T(test_digest_echo_quoted),
 		T(test_digest_ctl_username),
+		T(test_b66_aes128gcm_with_ikm_and_key),
+		T(test_b67_aes128gcm_no_ikm_no_key),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

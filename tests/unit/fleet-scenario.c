@@ -1784,6 +1784,114 @@ test_src(void **state)
 	free(dir);
 }
 
+/*
+ * Spec 11 (B63, B65, B66): a <file> with gzip=, key=, md=, ikm=, rs= is
+ * held encoded: the phone's decoders give the text back, the aes128gcm one
+ * is marked for its Content-Encoding, and one seed gives one set of bytes.
+ */
+#define ENC_XML "<flat-profile><GPP_A>enc</GPP_A></flat-profile>"
+#define ENC_CDATA "<![CDATA[" ENC_XML "]]>"
+#define ENC_SCENARIO(seed)						\
+	"<scenario seed=\"" seed "\">" SITE PHONES "<server name=\"p\" "	\
+	"address=\"10.1.0.5\" http=\"80\">"					\
+	"<file path=\"/k.cfg\" key=\"secret\">" ENC_CDATA "</file>"		\
+	"<file path=\"/m.cfg\" key=\"secret\" md=\"md5\">" ENC_CDATA "</file>" \
+	"<file path=\"/g.cfg\" gzip=\"yes\" key=\"secret\">" ENC_CDATA \
+	"</file><file path=\"/r.cfg\" ikm=\"cGhvbmVmbGVldC1pa20tMQ\" "	\
+	"rs=\"20\">" ENC_CDATA "</file><file path=\"/z.cfg\" gzip=\"yes\">"	\
+	ENC_CDATA "</file></server></scenario>"
+static void
+test_file_encoding(void **state)
+{
+	struct scenario *sc, *again, *other;
+	const struct scn_file *f;
+	struct decode_in din;
+	struct dbuf out;
+	char *errors, *cause = NULL;
+	size_t i;
+
+	(void)state;
+	sc = load_mem(ENC_SCENARIO("7"), &errors);
+	if (sc == NULL)
+		fail_msg("%s", errors);
+	free(errors);
+	f = sc->server[0].file;
+	assert_int_equal(sc->server[0].nfile, 5);
+	dbuf_init(&out);
+	/* B63: openssl enc, SHA-256 and MD5 */
+	assert_memory_equal(f[0].data, "Salted__", 8);
+	assert_int_equal(decode_cbc_decrypt(f[0].data, f[0].len, "secret",
+	    DECODE_MD_SHA256, &out, &cause), 0);
+	assert_string_equal((char *)out.data, ENC_XML);
+	assert_int_equal(decode_cbc_decrypt(f[1].data, f[1].len, "secret",
+	    DECODE_MD_MD5, &out, &cause), 0);
+	assert_string_equal((char *)out.data, ENC_XML);
+	/* B65: gzip inside */
+	assert_int_equal(decode_cbc_decrypt(f[2].data, f[2].len, "secret",
+	    DECODE_MD_SHA256, &out, &cause), 0);
+	assert_int_equal(out.data[0], 0x1f);
+	assert_int_equal(out.data[1], 0x8b);
+	memset(&din, 0, sizeof din);
+	din.data = f[2].data;
+	din.len = f[2].len;
+	din.key = "secret";
+	assert_int_equal(decode_body(&din, &out, &cause), EMU_OK);
+	assert_string_equal((char *)out.data, ENC_XML);
+	/* B66: aes128gcm, records of 20 bytes, marked for the header */
+	assert_int_equal(f[3].aes128gcm, 1);
+	assert_int_equal(f[0].aes128gcm, 0);
+	assert_int_equal(f[3].data[19], 20);
+	din.data = f[3].data;
+	din.len = f[3].len;
+	din.key = NULL;
+	din.content_encoding = "aes128gcm";
+	din.ikm = "cGhvbmVmbGVldC1pa20tMQ";
+	assert_int_equal(decode_body(&din, &out, &cause), EMU_OK);
+	assert_string_equal((char *)out.data, ENC_XML);
+	/* gzip alone */
+	assert_int_equal(f[4].data[0], 0x1f);
+	/* the same seed, the same bytes; another seed, another salt */
+	again = load_mem(ENC_SCENARIO("7"), &errors);
+	free(errors);
+	other = load_mem(ENC_SCENARIO("8"), &errors);
+	free(errors);
+	assert_non_null(again);
+	assert_non_null(other);
+	for (i = 0; i < 5; i++) {
+		assert_int_equal(again->server[0].file[i].len, f[i].len);
+		assert_memory_equal(again->server[0].file[i].data, f[i].data,
+		    f[i].len);
+	}
+	assert_memory_not_equal(other->server[0].file[0].data, f[0].data,
+	    f[0].len);
+	dbuf_clear(&out);
+	scenario_free(other);
+	scenario_free(again);
+	scenario_free(sc);
+
+	/* every bad combination, one line each */
+#define ENC_BAD(attrs)							\
+	"<scenario>" SITE PHONES "<server name=\"p\" address=\"10.1.0.5\" "	\
+	"http=\"80\">\n<file path=\"/x\" " attrs ">x</file></server>"	\
+	"</scenario>"
+	expect_one(ENC_BAD("key=\"k\" ikm=\"QUJD\""),
+	    "t.xml:2: <file ikm=\"QUJD\">: give key= or ikm=, not both");
+	expect_one(ENC_BAD("md=\"md5\""),
+	    "t.xml:2: <file md=\"md5\">: md goes with key=");
+	expect_one(ENC_BAD("key=\"k\" md=\"sha1\""),
+	    "t.xml:2: <file md=\"sha1\">: md must be sha256 or md5");
+	expect_one(ENC_BAD("rs=\"100\""),
+	    "t.xml:2: <file rs=\"100\">: rs goes with ikm=");
+	expect_one(ENC_BAD("ikm=\"QUJD\" rs=\"17\""),
+	    "t.xml:2: <file rs=\"17\">: rs must be 18..4294967295");
+	expect_one(ENC_BAD("ikm=\"a*b\""),
+	    "t.xml:2: <file ikm=\"a*b\">: ikm: not base64url or base64");
+	expect_one(ENC_BAD("gzip=\"maybe\""),
+	    "t.xml:2: <file gzip=\"maybe\">: gzip must be yes or no");
+	expect_one(ENC_BAD("key=\"\""),
+	    "t.xml:2: <file key=\"\">: key must not be empty");
+}
+
 int
 main(void)
 {
@@ -1807,6 +1915,7 @@ main(void)
 		cmocka_unit_test(test_parse_start),
 		cmocka_unit_test(test_parse_sel),
 		cmocka_unit_test(test_src),
+		cmocka_unit_test(test_file_encoding),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

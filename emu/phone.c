@@ -93,6 +93,8 @@ phone_free(struct phone *p)
 		fetch_free(p->fx[i], p, NULL);
 	rule_result_clear(&p->rr);
 	pset_clear(&p->ps);
+	phone_hist_clear(p);
+	phone_syslog_free(p, NULL);
 	resolv_cache_free(p->rcache);
 	for (i = 0; i < FETCH_TLS_SESSIONS; i++) {
 		free(p->tls_sess[i].peer);
@@ -141,6 +143,7 @@ phone_reset_ram(struct phone *p)
 	p->dhcp.expiry = EMU_TIME_NEVER;
 	resolv_cache_free(p->rcache);
 	p->rcache = NULL;
+	phone_syslog_free(p, NULL);
 	p->t_boot = p->t_resync = EMU_TIME_NEVER;
 	p->periodic_idx = p->retry_idx = 0;
 	p->retry_armed = 0;
@@ -170,6 +173,7 @@ phone_boot(struct phone *p, enum phone_reboot why, emu_time now,
 	p->boot_at = now;
 	p->last_resync = now;
 	p->status.last_reboot = why;
+	phone_hist_add(p, PHONE_HIST_REBOOT, 1, EMU_OK, NULL, NULL, why);
 	phone_reset_ram(p);
 	phone_note_simple(p, out, EMU_NOTE_BOOT, why, EMU_OK);
 	prov_enter(p, PROV_BOOT, now, out);
@@ -218,6 +222,7 @@ phone_handle(struct phone *p, const struct emu_event *ev, emu_time now,
 		prov_power_off(p, out);
 		prov_enter(p, PROV_FACTORY_RESET, now, out);
 		prov_factory_reset(p);
+		phone_hist_clear(p);	/* B93 */
 		pset_clear(&p->ps);
 		free(p->last_url);
 		p->last_url = NULL;
@@ -307,6 +312,8 @@ phone_timer(struct phone *p, emu_time now, struct emu_outbox *out)
 		if (p->fx[i] != NULL && fetch_deadline(p->fx[i]) <= now)
 			fetch_timer(p->fx[i], p, now, out);
 	}
+	if (phone_syslog_deadline(p) <= now)
+		phone_syslog_timer(p, now, out);
 	phone_reap(p, now, out);
 	prov_timer(p, now, out);
 }
@@ -324,6 +331,10 @@ phone_route(struct phone *p, const struct emu_event *ev, emu_time now,
 		    dhcpc_input(p, ev->data, ev->len, now, out) ==
 		    DHCPC_RC_BOUND)
 			prov_bound(p, now, out);
+		return;
+	}
+	if (ev->flow == EMU_FLOW_SYSLOG || ev->flow == EMU_FLOW_SYSLOG_DNS) {
+		phone_syslog_input(p, ev, now, out);
 		return;
 	}
 	for (i = 0; i < FO__COUNT; i++) {
@@ -370,6 +381,8 @@ phone_deadline(const struct phone *p)
 		return (EMU_TIME_NEVER);
 	t = dhcpc_deadline(p);
 	if ((d = prov_deadline(p)) < t)
+		t = d;
+	if ((d = phone_syslog_deadline(p)) < t)
 		t = d;
 	for (i = 0; i < FO__COUNT; i++) {
 		if (p->fx[i] != NULL && (d = fetch_deadline(p->fx[i])) < t)
@@ -661,21 +674,6 @@ phone_note_simple(struct phone *p, struct emu_outbox *out,
 	n.arg = arg;
 	n.err = err;
 	phone_note(p, out, &n);
-}
-
-/* Emit one Log_*_Msg (spec 16.2); an empty message is suppressed. */
-void
-phone_syslog(struct phone *p, struct emu_outbox *out, int id)
-{
-	const char	*fmt = phone_param(p, id);
-	char		*s;
-
-	/* B89: an empty message is not sent. */
-	if (out == NULL || fmt == NULL || *fmt == '\0')
-		return;
-	s = macro_expand(fmt, 0, phone_macro_lookup, p);
-	emu_outbox_add(out, EMU_ACT_SYSLOG, s, strlen(s));
-	free(s);
 }
 
 /*

@@ -109,6 +109,7 @@ struct scn_server {
 	int		 http_port;	/* 0 = none */
 	int		 tftp_port;	/* 0 = none */
 	int		 https_port;	/* 0 = none */
+	int		 syslog_port;	/* 0 = none: a collector (16.2) */
 	int		 cert;		/* HTTPS: index in sc->cert */
 	enum scn_client_cert client_cert;
 	int		 tls_min, tls_max;	/* SCN_TLS_* */
@@ -290,7 +291,10 @@ enum scn_check_type {
 	SCN_CHK_ACTIVATION,	/* phone_act_name() */
 	SCN_CHK_TLS_VERSION,	/* of the last HTTPS transfer, "" none */
 	SCN_CHK_TLS_RESUMED,	/* min: 1 resumed, 0 full handshake */
-	SCN_CHK_COMPANY		/* phone_company() */
+	SCN_CHK_COMPANY,	/* phone_company() */
+	SCN_CHK_SYSLOG,		/* name: collector; lines matching pattern
+				   (from the phone, or all) in [min, max] */
+	SCN_CHK_HISTORY		/* a history entry, or their count */
 };
 enum scn_match {
 	SCN_MATCH_ANY,		/* present, whatever its value */
@@ -319,6 +323,16 @@ struct scn_check {
 	char		*target;	/* expected request-target, or NULL
 					   ({{mac}} {{MAC}}: the phone's) */
 	enum scn_match	 target_match;	/* IS or CONTAINS */
+	/* SYSLOG: name, min/max and the pattern a line must match */
+	char		*pattern;	/* glob (fnmatch), or NULL: any line */
+	int		 regex;		/* pattern is a POSIX extended regex */
+	/* HISTORY: entry hindex (1 newest) of hkind, or the count in
+	 * [min, max] when hindex is 0; value: its $ERR text, or NULL */
+	int		 hkind;		/* enum phone_hist_kind */
+	int		 hindex;
+	int		 hresult;	/* -1 any, 0 failed, 1 succeeded */
+	int		 hreason;	/* enum phone_reboot, or -1 any */
+	char		*hurl;		/* the entry's URL, or NULL */
 };
 struct scn_expect {
 	char		*name;		/* for the report: "expect@LINE" default */

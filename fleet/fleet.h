@@ -524,6 +524,17 @@ struct run_expect_result {
 	struct run_failure *fail;	/* first few failures, owned */
 	size_t		 nfail;
 };
+/*
+ * A phone's histories at the end of the run (spec 16.1, 3.7), as its
+ * status page shows them: the entry texts, newest first.  Kept for fleets
+ * of at most RUN_HIST_PHONES phones (the reports would drown otherwise).
+ */
+#define RUN_HIST_PHONES	64
+struct run_phone_hist {
+	char		 mac[13];
+	char		*ent[PHONE_HIST__COUNT][PHONE_HIST_REBOOT_MAX]; /* owned */
+	uint8_t		 n[PHONE_HIST__COUNT];
+};
 struct run_result {
 	const struct scenario	*sc;	/* borrowed */
 	uint64_t	 seed;
@@ -538,6 +549,8 @@ struct run_result {
 	uint64_t	 by_err[EMU_E__COUNT];	/* last outcome per resync */
 	uint64_t	 cust[CUST__COUNT];	/* phones per customization */
 	uint64_t	 events;
+	struct run_phone_hist *hist;	/* owned: nhist phones, or NULL */
+	size_t		 nhist;
 };
 struct run_opts {
 	uint64_t	 seed;		/* 0: the scenario's */

@@ -114,6 +114,7 @@ static int	run_check_syslog(struct run *, const struct scn_check *,
 		    uint32_t, char **, char **);
 static int	run_check_history(struct phone *, const struct scn_check *,
 		    char **, char **);
+static void	run_hist_collect(struct run *);
 static void	run_log(void *, const char *);
 static void	run_note(void *, size_t, const struct emu_note *, emu_time);
 static struct phone *run_phone(struct run *, size_t, uint32_t);
@@ -176,6 +177,8 @@ run_scenario(const struct scenario *sc, const struct run_opts *o)
 	res->resync_fail = r.total.resync_fail;
 	res->fetches = r.total.fetches;
 	res->requests = r.total.requests;
+	if (sim_phone_count(r.sim) <= RUN_HIST_PHONES)
+		run_hist_collect(&r);
 	for (i = 0; i < sim_phone_count(r.sim); i++) {
 		struct phone			*p = sim_phone(r.sim, i);
 		const struct phone_status	*st = phone_status(p);
@@ -259,6 +262,15 @@ run_result_free(struct run_result *r)
 		free(r->res[i].fail);
 	}
 	free(r->res);
+	for (i = 0; i < r->nhist; i++) {
+		int	k, m;
+
+		for (k = 0; k < PHONE_HIST__COUNT; k++) {
+			for (m = 0; m < r->hist[i].n[k]; m++)
+				free(r->hist[i].ent[k][m]);
+		}
+	}
+	free(r->hist);
 	free(r);
 }
 
@@ -1204,6 +1216,35 @@ run_check_phone(struct run *r, const struct scn_check *c, size_t idx,
 		break;
 	}
 	return (0);
+}
+
+/* Every phone's histories, as text, for the reports (16.1). */
+static void
+run_hist_collect(struct run *r)
+{
+	struct run_result	*res = r->res;
+	const struct phone_hist	*e;
+	struct run_phone_hist	*h;
+	struct phone		*p;
+	size_t			 i, j, n;
+	int			 k;
+	char			 text[1024];
+
+	res->nhist = sim_phone_count(r->sim);
+	res->hist = xcalloc(res->nhist == 0 ? 1 : res->nhist,
+	    sizeof *res->hist);
+	for (i = 0; i < res->nhist; i++) {
+		p = sim_phone(r->sim, i);
+		h = &res->hist[i];
+		pf_strlcpy(h->mac, phone_mac_str(p), sizeof h->mac);
+		for (k = 0; k < PHONE_HIST__COUNT; k++) {
+			n = phone_history(p, k, &e);
+			for (j = 0; j < n && j < PHONE_HIST_REBOOT_MAX; j++)
+				h->ent[k][j] = xstrdup(phone_hist_format(p, k,
+				    &e[j], text, sizeof text));
+			h->n[k] = j;
+		}
+	}
 }
 
 /*

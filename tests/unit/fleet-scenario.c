@@ -469,7 +469,7 @@ static const char *const bad_lines[] = {
 	"17: <site subnet=\"10.3.0.0/33\">: subnet must be "
 	"address/prefix, prefix 1..30 (e.g. 10.1.0.0/16)",
 	"18: <server address=\"10.1.0.999\">: address is not an IPv4 address",
-	"18: <server name=\"prov\">: needs http=, https= or tftp= (a port)",
+	"18: <server name=\"prov\">: needs http=, https=, tftp= or syslog= (a port)",
 	"19: <file path=\"x.xml\">: path must start with '/' and have "
 	"no spaces",
 	"20: <file src=\"scenario-files/missing.xml\">: cannot read "

@@ -31,7 +31,7 @@ static const char *const phone_hist_names[PHONE_HIST__COUNT] = {
 	[PHONE_HIST_REBOOT] = "reboot",
 };
 
-static void	phone_hist_ent_clear(struct phone_hist *);
+static void phone_hist_ent_clear(struct phone_hist *);
 
 /*
  * One entry, newest first; the oldest falls out past the kind's maximum
@@ -42,8 +42,8 @@ void
 phone_hist_add(struct phone *p, enum phone_hist_kind k, int ok,
     enum emu_err err, const char *url, const char *msg, int reason)
 {
-	struct phone_hist	*h;
-	uint8_t			 max, n;
+	struct phone_hist *h;
+	uint8_t max, n;
 
 	if ((unsigned)k >= PHONE_HIST__COUNT)
 		return;
@@ -51,7 +51,7 @@ phone_hist_add(struct phone *p, enum phone_hist_kind k, int ok,
 	max = phone_hist_max[k];
 	n = p->nhist[k];
 	if (n == max)
-		phone_hist_ent_clear(&h[--n]);	/* B92, B93: oldest out */
+		phone_hist_ent_clear(&h[--n]); /* B92, B93: oldest out */
 	memmove(&h[1], &h[0], n * sizeof *h);
 	memset(&h[0], 0, sizeof h[0]);
 	h[0].when = p->ctx->epoch + (int64_t)(p->now / 1000000);
@@ -67,7 +67,7 @@ phone_hist_add(struct phone *p, enum phone_hist_kind k, int ok,
 void
 phone_hist_clear(struct phone *p)
 {
-	int	k, i;
+	int k, i;
 
 	for (k = 0; k < PHONE_HIST__COUNT; k++) {
 		for (i = 0; i < p->nhist[k]; i++)
@@ -100,8 +100,8 @@ phone_history(const struct phone *p, enum phone_hist_kind k,
 const char *
 phone_hist_time(const struct phone *p, int64_t when, char *buf, size_t size)
 {
-	struct tm	tm;
-	time_t		t = (time_t)(when + p->ctx->tz_offset_s);
+	struct tm tm;
+	time_t t = (time_t)(when + p->ctx->tz_offset_s);
 
 	if (gmtime_r(&t, &tm) == NULL) {
 		snprintf(buf, size, "--/--/---- --:--:--");
@@ -124,8 +124,8 @@ const char *
 phone_hist_format(const struct phone *p, enum phone_hist_kind k,
     const struct phone_hist *e, char *buf, size_t size)
 {
-	char		 t[32];
-	const char	*what;
+	char t[32];
+	const char *what;
 
 	phone_hist_time(p, e->when, t, sizeof t);
 	if (k == PHONE_HIST_REBOOT) {
@@ -136,9 +136,9 @@ phone_hist_format(const struct phone *p, enum phone_hist_kind k,
 		what = e->ok ? "Resync succeeded" : "Resync failed";
 	else
 		what = e->ok ? "Upgrade succeeded" : "Upgrade failed";
-	snprintf(buf, size, "%s %s%s%s%s%s", what, t,
-	    e->url != NULL ? " " : "", e->url != NULL ? e->url : "",
-	    e->msg != NULL ? " " : "", e->msg != NULL ? e->msg : "");
+	snprintf(buf, size, "%s %s%s%s%s%s", what, t, e->url != NULL ? " " : "",
+	    e->url != NULL ? e->url : "", e->msg != NULL ? " " : "",
+	    e->msg != NULL ? e->msg : "");
 	return (buf);
 }
 
@@ -153,7 +153,7 @@ phone_hist_kind_name(enum phone_hist_kind k)
 int
 phone_hist_kind_parse(const char *name)
 {
-	int	k;
+	int k;
 
 	for (k = 0; k < PHONE_HIST__COUNT; k++) {
 		if (pf_strcasecmp_ascii(name, phone_hist_names[k]) == 0)
@@ -166,7 +166,7 @@ phone_hist_kind_parse(const char *name)
 int
 phone_reboot_parse(const char *name)
 {
-	int	r;
+	int r;
 
 	for (r = 0; r < PHONE_RB__COUNT; r++) {
 		if (pf_strcasecmp_ascii(name, phone_reboot_name(r)) == 0)

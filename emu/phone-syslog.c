@@ -29,22 +29,19 @@
  * 16.2 ASSUMPTION: facility local0 (RFC 3164 4.1.1: 16), severity notice
  * for request and success lines, error for failure lines.
  */
-#define PHONE_SYSLOG_FACILITY	16
-#define PHONE_SYSLOG_NOTICE	5
-#define PHONE_SYSLOG_ERR	3
+#define PHONE_SYSLOG_FACILITY 16
+#define PHONE_SYSLOG_NOTICE 5
+#define PHONE_SYSLOG_ERR 3
 
-static const char *const phone_syslog_months[12] = {
-	"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
-	"Nov", "Dec"
-};
+static const char *const phone_syslog_months[12] = { "Jan", "Feb", "Mar", "Apr",
+	"May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 
-static int	phone_syslog_server(struct phone *, char **, uint16_t *,
-		    struct emu_outbox *);
-static char	*phone_syslog_line(struct phone *, int, const char *, size_t *);
-static void	phone_syslog_send(struct phone *, uint32_t, uint16_t,
-		    const char *, size_t, struct emu_outbox *);
-static void	phone_syslog_pump(struct phone *, emu_time,
-		    struct emu_outbox *);
+static int phone_syslog_server(struct phone *, char **, uint16_t *,
+    struct emu_outbox *);
+static char *phone_syslog_line(struct phone *, int, const char *, size_t *);
+static void phone_syslog_send(struct phone *, uint32_t, uint16_t, const char *,
+    size_t, struct emu_outbox *);
+static void phone_syslog_pump(struct phone *, emu_time, struct emu_outbox *);
 
 /*
  * Emit the Log_*_Msg parameter id (16.2): its text for the trace and, with
@@ -53,26 +50,27 @@ static void	phone_syslog_pump(struct phone *, emu_time,
 void
 phone_syslog(struct phone *p, struct emu_outbox *out, int id)
 {
-	struct phone_syslog	*sl;
-	struct phone_syslog_ent	*e;
-	const char		*fmt = phone_param(p, id);
-	char			*msg, *host, *line;
-	uint16_t		 port;
-	uint32_t		 addr;
-	size_t			 len;
-	int			 sev;
+	struct phone_syslog *sl;
+	struct phone_syslog_ent *e;
+	const char *fmt = phone_param(p, id);
+	char *msg, *host, *line;
+	uint16_t port;
+	uint32_t addr;
+	size_t len;
+	int sev;
 
 	/* B89: an empty message is not sent. */
 	if (out == NULL || fmt == NULL || *fmt == '\0')
 		return;
-	msg = macro_expand(fmt, 0, phone_macro_lookup, p);	/* B90: $ERR */
+	msg = macro_expand(fmt, 0, phone_macro_lookup, p); /* B90: $ERR */
 	emu_outbox_add(out, EMU_ACT_SYSLOG, msg, strlen(msg));
 	if (phone_syslog_server(p, &host, &port, out) != 0) {
 		free(msg);
 		return;
 	}
-	sev = strstr(param_table[id].name, "Failure") != NULL ?
-	    PHONE_SYSLOG_ERR : PHONE_SYSLOG_NOTICE;
+	sev = strstr(param_table[id].name, "Failure") != NULL
+	    ? PHONE_SYSLOG_ERR
+	    : PHONE_SYSLOG_NOTICE;
 	line = phone_syslog_line(p, sev, msg, &len);
 	free(msg);
 	if (ipv4_parse(host, &addr) == 0) {
@@ -87,8 +85,10 @@ phone_syslog(struct phone *p, struct emu_outbox *out, int id)
 	if (sl->n == PHONE_SYSLOG_QUEUE) {
 		/* A name that takes long to resolve: newest lines go. */
 		sl->dropped++;
-		phone_log(p, out, TRACE_NET, "syslog: %s: queue full, line "
-		    "dropped", host);
+		phone_log(p, out, TRACE_NET,
+		    "syslog: %s: queue full, line "
+		    "dropped",
+		    host);
 		free(host);
 		free(line);
 		return;
@@ -106,11 +106,13 @@ void
 phone_syslog_input(struct phone *p, const struct emu_event *ev, emu_time now,
     struct emu_outbox *out)
 {
-	struct phone_syslog	*sl = p->slog;
+	struct phone_syslog *sl = p->slog;
 
 	if (sl == NULL || sl->q == NULL || ev->flow != EMU_FLOW_SYSLOG_DNS) {
-		phone_log(p, out, TRACE_NET, "syslog: datagram on flow %u "
-		    "dropped", ev->flow);
+		phone_log(p, out, TRACE_NET,
+		    "syslog: datagram on flow %u "
+		    "dropped",
+		    ev->flow);
 		return;
 	}
 	if (resolv_input(sl->q, p, ev, now, out) != RESOLV_MORE)
@@ -120,7 +122,7 @@ phone_syslog_input(struct phone *p, const struct emu_event *ev, emu_time now,
 void
 phone_syslog_timer(struct phone *p, emu_time now, struct emu_outbox *out)
 {
-	struct phone_syslog	*sl = p->slog;
+	struct phone_syslog *sl = p->slog;
 
 	if (sl == NULL || sl->q == NULL || resolv_deadline(sl->q) > now)
 		return;
@@ -140,8 +142,8 @@ phone_syslog_deadline(const struct phone *p)
 void
 phone_syslog_free(struct phone *p, struct emu_outbox *out)
 {
-	struct phone_syslog	*sl = p->slog;
-	int			 i;
+	struct phone_syslog *sl = p->slog;
+	int i;
 
 	if (sl == NULL)
 		return;
@@ -162,11 +164,11 @@ static int
 phone_syslog_server(struct phone *p, char **host, uint16_t *port,
     struct emu_outbox *out)
 {
-	const char	*v = phone_get(p, "Syslog_Server");
-	const char	*colon;
-	char		*cause = NULL;
-	uint64_t	 n;
-	size_t		 len;
+	const char *v = phone_get(p, "Syslog_Server");
+	const char *colon;
+	char *cause = NULL;
+	uint64_t n;
+	size_t len;
 
 	while (v != NULL && (*v == ' ' || *v == '\t'))
 		v++;
@@ -175,11 +177,13 @@ phone_syslog_server(struct phone *p, char **host, uint16_t *port,
 	len = strcspn(v, " \t");
 	*port = EMU_SYSLOG_PORT;
 	if ((colon = memchr(v, ':', len)) != NULL) {
-		char	*ps = xstrndup(colon + 1, v + len - colon - 1);
+		char *ps = xstrndup(colon + 1, v + len - colon - 1);
 
 		if (parse_uint(ps, 1, 65535, &n, &cause) != 0) {
-			phone_log(p, out, TRACE_NET, "syslog: Syslog_Server "
-			    "port \"%s\": %s", ps, cause);
+			phone_log(p, out, TRACE_NET,
+			    "syslog: Syslog_Server "
+			    "port \"%s\": %s",
+			    ps, cause);
 			free(cause);
 			free(ps);
 			return (-1);
@@ -189,7 +193,8 @@ phone_syslog_server(struct phone *p, char **host, uint16_t *port,
 		len = colon - v;
 	}
 	if (len == 0 || len > DNS_NAME_MAX) {
-		phone_log(p, out, TRACE_NET, "syslog: Syslog_Server has no "
+		phone_log(p, out, TRACE_NET,
+		    "syslog: Syslog_Server has no "
 		    "usable host");
 		return (-1);
 	}
@@ -201,11 +206,11 @@ phone_syslog_server(struct phone *p, char **host, uint16_t *port,
 static char *
 phone_syslog_line(struct phone *p, int sev, const char *msg, size_t *len)
 {
-	struct tm	 tm;
-	time_t		 t;
-	const char	*ident = phone_get(p, "Syslog_Identifier");
-	char		*id = NULL, *line;
-	int		 n;
+	struct tm tm;
+	time_t t;
+	const char *ident = phone_get(p, "Syslog_Identifier");
+	char *id = NULL, *line;
+	int n;
 
 	t = (time_t)(p->ctx->epoch + p->ctx->tz_offset_s +
 	    (int64_t)(p->now / 1000000));
@@ -217,9 +222,10 @@ phone_syslog_line(struct phone *p, int sev, const char *msg, size_t *len)
 	/* RFC 3164 4.1.2: "Mmm dd hh:mm:ss", the day padded with a space. */
 	n = xasprintf(&line, "<%d>%s %2d %02d:%02d:%02d %s%s%s",
 	    PHONE_SYSLOG_FACILITY * 8 + sev,
-	    phone_syslog_months[tm.tm_mon >= 0 && tm.tm_mon < 12 ?
-	    tm.tm_mon : 0], tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-	    id != NULL ? id : "", id != NULL && *id != '\0' ? " " : "", msg);
+	    phone_syslog_months[tm.tm_mon >= 0 && tm.tm_mon < 12 ? tm.tm_mon
+								 : 0],
+	    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, id != NULL ? id : "",
+	    id != NULL && *id != '\0' ? " " : "", msg);
 	free(id);
 	if ((size_t)n > PHONE_SYSLOG_LINE_MAX) {
 		n = PHONE_SYSLOG_LINE_MAX;
@@ -233,7 +239,7 @@ static void
 phone_syslog_send(struct phone *p, uint32_t addr, uint16_t port,
     const char *line, size_t len, struct emu_outbox *out)
 {
-	struct emu_action	*a;
+	struct emu_action *a;
 
 	a = emu_outbox_add(out, EMU_ACT_DGRAM, line, len);
 	a->u.dgram.flow = EMU_FLOW_SYSLOG;
@@ -251,10 +257,10 @@ phone_syslog_send(struct phone *p, uint32_t addr, uint16_t port,
 static void
 phone_syslog_pump(struct phone *p, emu_time now, struct emu_outbox *out)
 {
-	struct phone_syslog	*sl = p->slog;
-	struct phone_syslog_ent	*e;
-	struct resolv_q		*q;
-	int			 i, j, dropped;
+	struct phone_syslog *sl = p->slog;
+	struct phone_syslog_ent *e;
+	struct resolv_q *q;
+	int i, j, dropped;
 
 	while (sl->n > 0) {
 		if (sl->q == NULL)
@@ -281,10 +287,12 @@ phone_syslog_pump(struct phone *p, emu_time now, struct emu_outbox *out)
 		sl->n = j;
 		if (dropped != 0) {
 			sl->dropped += dropped;
-			phone_log(p, out, TRACE_NET, "syslog: %s: %s; %d "
-			    "line%s dropped", q->qname, q->detail != NULL ?
-			    q->detail : "no address", dropped,
-			    dropped == 1 ? "" : "s");
+			phone_log(p, out, TRACE_NET,
+			    "syslog: %s: %s; %d "
+			    "line%s dropped",
+			    q->qname,
+			    q->detail != NULL ? q->detail : "no address",
+			    dropped, dropped == 1 ? "" : "s");
 		}
 		resolv_free(q, out);
 		sl->q = NULL;

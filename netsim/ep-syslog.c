@@ -18,16 +18,16 @@
 #include "netsim.h"
 
 struct ep_syslog {
-	struct ep_syslog_line	*line;	/* owned, in arrival order */
-	size_t			 n, cap;
-	size_t			 keep;
-	struct ep_syslog_stats	 st;
+	struct ep_syslog_line *line; /* owned, in arrival order */
+	size_t n, cap;
+	size_t keep;
+	struct ep_syslog_stats st;
 };
 
 struct ep_syslog *
 ep_syslog_create(size_t keep)
 {
-	struct ep_syslog	*l;
+	struct ep_syslog *l;
 
 	l = xcalloc(1, sizeof *l);
 	l->keep = keep == 0 ? EP_SYSLOG_KEEP : keep;
@@ -37,7 +37,7 @@ ep_syslog_create(size_t keep)
 void
 ep_syslog_free(struct ep_syslog *l)
 {
-	size_t	i;
+	size_t i;
 
 	if (l == NULL)
 		return;
@@ -51,9 +51,9 @@ void
 ep_syslog_input(struct ep_syslog *l, const uint8_t *pkt, size_t len,
     uint32_t src_ip, uint16_t src_port, emu_time now)
 {
-	struct ep_syslog_line	*e;
-	size_t			 i;
-	char			*t;
+	struct ep_syslog_line *e;
+	size_t i;
+	char *t;
 
 	l->st.received++;
 	if (l->n >= l->keep) {

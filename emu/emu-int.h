@@ -310,6 +310,7 @@ struct phone {
 	/* histories (2.3, 3.7, 16.1), flash: newest first */
 	struct phone_hist hist[PHONE_HIST__COUNT][PHONE_HIST_REBOOT_MAX];
 	uint8_t		 nhist[PHONE_HIST__COUNT];
+	struct phone_syslog *slog;	/* owned, made on first name (RAM) */
 
 	/* upgrade.c (12), flash: the last attempt */
 	char		*upg_rule;	/* owned: Upgrade_Rule text evaluated */
@@ -379,6 +380,33 @@ const struct phone_tls_sess *phone_tls_session(struct phone *p,
 void		 phone_tls_session_store(struct phone *p, const char *peer,
 		     const uint8_t *der, size_t len, emu_time expires);
 void		 phone_tls_session_drop(struct phone *p, const char *peer);
+/* phone-hist.c: one entry at the head of kind k (url, msg copied; reason
+ * an enum phone_reboot for REBOOT); a factory reset clears them all. */
+void		 phone_hist_add(struct phone *p, enum phone_hist_kind k,
+		     int ok, enum emu_err err, const char *url, const char *msg,
+		     int reason);
+void		 phone_hist_clear(struct phone *p);
+/* phone-syslog.c (16.2) */
+#define PHONE_SYSLOG_QUEUE	8	/* lines waiting for a name's address */
+#define PHONE_SYSLOG_LINE_MAX	1024	/* RFC 3164 4.1 */
+struct phone_syslog_ent {
+	char		*host;		/* owned: Syslog_Server's host */
+	uint16_t	 port;
+	char		*line;		/* owned: the datagram */
+	size_t		 len;
+};
+struct phone_syslog {
+	struct resolv_q	*q;		/* owned: lookup of queue[0].host */
+	struct phone_syslog_ent queue[PHONE_SYSLOG_QUEUE];
+	int		 n;
+	uint32_t	 dropped;	/* lines never sent */
+};
+void		 phone_syslog_input(struct phone *p, const struct emu_event *ev,
+		     emu_time now, struct emu_outbox *out);
+void		 phone_syslog_timer(struct phone *p, emu_time now,
+		     struct emu_outbox *out);
+emu_time	 phone_syslog_deadline(const struct phone *p);
+void		 phone_syslog_free(struct phone *p, struct emu_outbox *out);
 /* dhcpc.c */
 void		 dhcpc_start(struct phone *p, emu_time now,
 		     struct emu_outbox *out);
@@ -426,10 +454,5 @@ void		 upgrade_booted(struct phone *p, emu_time now,
 void		 upgrade_reset_ram(struct phone *p);
 void		 upgrade_clear(struct phone *p);
 emu_time	 upgrade_timer_base(const struct phone *p);
-/* Histories (2.3, 16.1): a new newest entry of kind k, at p->now. */
-void		 phone_hist_add(struct phone *p, enum phone_hist_kind k,
-		     int ok, enum emu_err err, const char *url,
-		     const char *msg, int reason);
-void		 phone_hist_clear(struct phone *p, enum phone_hist_kind k);
 
 #endif /* PF_EMU_INT_H */

@@ -115,6 +115,8 @@ enum emu_class {
 #define EMU_FLOW_DHCP		1u
 #define EMU_FLOW_SIP		2u	/* SIP: NOTIFY received on 5060 (16.3) */
 #define EMU_FLOW_SYSLOG		3u	/* Log_* datagrams to Syslog_Server */
+#define EMU_FLOW_SYSLOG_DNS	4u	/* lookups of a Syslog_Server name */
+#define EMU_SYSLOG_PORT		514	/* RFC 3164 2: UDP */
 #define EMU_FLOW_SUB_DNS	1u
 #define EMU_FLOW_SUB_TFTP	2u
 #define EMU_FLOW_SUB_STREAM	3u	/* 3..255: stream generations */
@@ -816,11 +818,23 @@ const struct phone_status *phone_status(const struct phone *p);
 const char	*phone_last_url(const struct phone *p);
 const char	*phone_last_errmsg(const struct phone *p);
 const char	*phone_company(const struct phone *p);	/* 4.8, or "" */
-/* Histories, newest first: how many, and *ent. */
-size_t		 phone_history(const struct phone *p, enum phone_hist_kind k,
-		     const struct phone_hist **ent);
 /* The environment of this phone's rules (resync, triggers, rule expand). */
 void		 phone_rule_env(struct phone *p, struct rule_env *env,
 		     enum rule_kind kind);
+
+/* phone-hist.c: histories (spec 2.3, 3.7, 16.1), newest first */
+/* The entries of kind k (*ent borrowed until the phone's next event). */
+size_t		 phone_history(const struct phone *p, enum phone_hist_kind k,
+		     const struct phone_hist **ent);
+/* The 16.1 entry text in the phone's local time, into buf; returns buf. */
+const char	*phone_hist_format(const struct phone *p,
+		     enum phone_hist_kind k, const struct phone_hist *e,
+		     char *buf, size_t size);
+/* "mm/dd/yyyy HH:MM:SS" of calendar seconds, local time; returns buf. */
+const char	*phone_hist_time(const struct phone *p, int64_t when,
+		     char *buf, size_t size);
+const char	*phone_hist_kind_name(enum phone_hist_kind k);	/* "prov" */
+int		 phone_hist_kind_parse(const char *name);	/* -1 unknown */
+int		 phone_reboot_parse(const char *name);	/* 3.7 name; -1 */
 
 #endif /* PF_EMU_H */

@@ -93,6 +93,8 @@ phone_free(struct phone *p)
 		fetch_free(p->fx[i], p, NULL);
 	rule_result_clear(&p->rr);
 	pset_clear(&p->ps);
+	phone_hist_clear(p);
+	phone_syslog_free(p, NULL);
 	resolv_cache_free(p->rcache);
 	for (i = 0; i < FETCH_TLS_SESSIONS; i++) {
 		free(p->tls_sess[i].peer);
@@ -115,8 +117,6 @@ phone_free(struct phone *p)
 	free(p->m_serv);
 	free(p->m_path);
 	upgrade_clear(p);
-	for (i = 0; i < PHONE_HIST__COUNT; i++)
-		phone_hist_clear(p, i);
 	intern_unref(p->model);
 	intern_unref(p->serial);
 	intern_unref(p->hwver);
@@ -144,6 +144,7 @@ phone_reset_ram(struct phone *p)
 	p->dhcp.expiry = EMU_TIME_NEVER;
 	resolv_cache_free(p->rcache);
 	p->rcache = NULL;
+	phone_syslog_free(p, NULL);
 	p->t_boot = p->t_resync = EMU_TIME_NEVER;
 	p->periodic_idx = p->retry_idx = 0;
 	p->retry_armed = 0;
@@ -174,6 +175,7 @@ phone_boot(struct phone *p, enum phone_reboot why, emu_time now,
 	p->boot_at = now;
 	p->last_resync = now;
 	p->status.last_reboot = why;
+	phone_hist_add(p, PHONE_HIST_REBOOT, 1, EMU_OK, NULL, NULL, why);
 	phone_reset_ram(p);
 	phone_note_simple(p, out, EMU_NOTE_BOOT, why, EMU_OK);
 	prov_enter(p, PROV_BOOT, now, out);
@@ -222,6 +224,7 @@ phone_handle(struct phone *p, const struct emu_event *ev, emu_time now,
 		prov_power_off(p, out);
 		prov_enter(p, PROV_FACTORY_RESET, now, out);
 		prov_factory_reset(p);
+		phone_hist_clear(p);	/* B93 */
 		pset_clear(&p->ps);
 		free(p->last_url);
 		p->last_url = NULL;
@@ -311,6 +314,8 @@ phone_timer(struct phone *p, emu_time now, struct emu_outbox *out)
 		if (p->fx[i] != NULL && fetch_deadline(p->fx[i]) <= now)
 			fetch_timer(p->fx[i], p, now, out);
 	}
+	if (phone_syslog_deadline(p) <= now)
+		phone_syslog_timer(p, now, out);
 	phone_reap(p, now, out);
 	prov_timer(p, now, out);
 }
@@ -328,6 +333,10 @@ phone_route(struct phone *p, const struct emu_event *ev, emu_time now,
 		    dhcpc_input(p, ev->data, ev->len, now, out) ==
 		    DHCPC_RC_BOUND)
 			prov_bound(p, now, out);
+		return;
+	}
+	if (ev->flow == EMU_FLOW_SYSLOG || ev->flow == EMU_FLOW_SYSLOG_DNS) {
+		phone_syslog_input(p, ev, now, out);
 		return;
 	}
 	for (i = 0; i < FO__COUNT; i++) {
@@ -374,6 +383,8 @@ phone_deadline(const struct phone *p)
 		return (EMU_TIME_NEVER);
 	t = dhcpc_deadline(p);
 	if ((d = prov_deadline(p)) < t)
+		t = d;
+	if ((d = phone_syslog_deadline(p)) < t)
 		t = d;
 	for (i = 0; i < FO__COUNT; i++) {
 		if (p->fx[i] != NULL && (d = fetch_deadline(p->fx[i])) < t)
@@ -667,21 +678,6 @@ phone_note_simple(struct phone *p, struct emu_outbox *out,
 	phone_note(p, out, &n);
 }
 
-/* Emit one Log_*_Msg (spec 16.2); an empty message is suppressed. */
-void
-phone_syslog(struct phone *p, struct emu_outbox *out, int id)
-{
-	const char	*fmt = phone_param(p, id);
-	char		*s;
-
-	/* B89: an empty message is not sent. */
-	if (out == NULL || fmt == NULL || *fmt == '\0')
-		return;
-	s = macro_expand(fmt, 0, phone_macro_lookup, p);
-	emu_outbox_add(out, EMU_ACT_SYSLOG, s, strlen(s));
-	free(s);
-}
-
 /*
  * User-Agent (spec 9.5, B53): HTTP_User_Agent_Name with its macros
  * expanded; its factory value "$VERSION ($MA)" gives Cisco-<PN>/<version>
@@ -899,54 +895,4 @@ phone_rule_env(struct phone *p, struct rule_env *env, enum rule_kind kind)
 	env->assign = kind == RULE_KIND_TRIGGER ? NULL : phone_rule_assign;
 	env->log = phone_rule_log;
 	env->kind = kind;
-}
-
-/* Histories (2.3, 16.1): newest first, each kind capped. */
-static const uint8_t phone_hist_max[PHONE_HIST__COUNT] = {
-	[PHONE_HIST_PROV] = PHONE_HIST_PROV_MAX,
-	[PHONE_HIST_UPGRADE] = PHONE_HIST_UPGRADE_MAX,
-	[PHONE_HIST_REBOOT] = PHONE_HIST_REBOOT_MAX,
-};
-
-void
-phone_hist_add(struct phone *p, enum phone_hist_kind k, int ok,
-    enum emu_err err, const char *url, const char *msg, int reason)
-{
-	struct phone_hist	*h = p->hist[k];
-	unsigned		 n = p->nhist[k], max = phone_hist_max[k];
-
-	if (n == max) {
-		free(h[n - 1].url);
-		free(h[n - 1].msg);
-		n--;
-	}
-	memmove(h + 1, h, n * sizeof *h);
-	h[0].when = p->ctx->epoch + (int64_t)(p->now / 1000000);
-	h[0].ok = ok != 0;
-	h[0].reason = reason;
-	h[0].err = err;
-	h[0].url = url != NULL ? xstrdup(url) : NULL;
-	h[0].msg = msg != NULL ? xstrdup(msg) : NULL;
-	p->nhist[k] = n + 1;
-}
-
-void
-phone_hist_clear(struct phone *p, enum phone_hist_kind k)
-{
-	unsigned	i;
-
-	for (i = 0; i < p->nhist[k]; i++) {
-		free(p->hist[k][i].url);
-		free(p->hist[k][i].msg);
-	}
-	memset(p->hist[k], 0, sizeof p->hist[k]);
-	p->nhist[k] = 0;
-}
-
-size_t
-phone_history(const struct phone *p, enum phone_hist_kind k,
-    const struct phone_hist **ent)
-{
-	*ent = p->hist[k];
-	return (p->nhist[k]);
 }

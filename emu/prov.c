@@ -932,6 +932,7 @@ prov_resync_ok(struct phone *p, emu_time now, struct emu_outbox *out)
 	free(p->last_errmsg);
 	p->last_errmsg = xstrdup("");
 	phone_log(p, out, TRACE_PROV, "resync succeeded");
+	phone_hist_add(p, PHONE_HIST_PROV, 1, EMU_OK, p->last_url, NULL, 0);
 	phone_note_simple(p, out, EMU_NOTE_RESYNC, EMU_CLASS_A, EMU_OK);
 	prov_arm_periodic(p, now, 1, out);
 	prov_resync_end(p, now, out);
@@ -947,6 +948,8 @@ prov_resync_fail(struct phone *p, enum emu_err err, emu_time now,
 	free(p->last_errmsg);
 	p->last_errmsg = xstrdup(emu_err_name(err));
 	phone_syslog(p, out, P_LOG_FAILURE_MSG);	/* B90: $ERR is set */
+	phone_hist_add(p, PHONE_HIST_PROV, 0, err, p->last_url, p->last_errmsg,
+	    0);	/* B92 */
 	phone_log(p, out, TRACE_PROV, "resync failed (%s): %s",
 	    emu_class_name(emu_err_class(err)), emu_err_cause(err));
 	phone_note_simple(p, out, EMU_NOTE_RESYNC, emu_err_class(err), err);

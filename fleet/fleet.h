@@ -110,6 +110,7 @@ struct scn_server {
 	int		 http_port;	/* 0 = none */
 	int		 tftp_port;	/* 0 = none */
 	int		 https_port;	/* 0 = none */
+	int		 syslog_port;	/* 0 = none: a collector (16.2) */
 	int		 cert;		/* HTTPS: index in sc->cert */
 	enum scn_client_cert client_cert;
 	int		 tls_min, tls_max;	/* SCN_TLS_* */
@@ -291,7 +292,10 @@ enum scn_check_type {
 	SCN_CHK_ACTIVATION,	/* phone_act_name() */
 	SCN_CHK_TLS_VERSION,	/* of the last HTTPS transfer, "" none */
 	SCN_CHK_TLS_RESUMED,	/* min: 1 resumed, 0 full handshake */
-	SCN_CHK_COMPANY		/* phone_company() */
+	SCN_CHK_COMPANY,	/* phone_company() */
+	SCN_CHK_SYSLOG,		/* name: collector; lines matching pattern
+				   (from the phone, or all) in [min, max] */
+	SCN_CHK_HISTORY		/* a history entry, or their count */
 };
 enum scn_match {
 	SCN_MATCH_ANY,		/* present, whatever its value */
@@ -320,6 +324,16 @@ struct scn_check {
 	char		*target;	/* expected request-target, or NULL
 					   ({{mac}} {{MAC}}: the phone's) */
 	enum scn_match	 target_match;	/* IS or CONTAINS */
+	/* SYSLOG: name, min/max and the pattern a line must match */
+	char		*pattern;	/* glob (fnmatch), or NULL: any line */
+	int		 regex;		/* pattern is a POSIX extended regex */
+	/* HISTORY: entry hindex (1 newest) of hkind, or the count in
+	 * [min, max] when hindex is 0; value: its $ERR text, or NULL */
+	int		 hkind;		/* enum phone_hist_kind */
+	int		 hindex;
+	int		 hresult;	/* -1 any, 0 failed, 1 succeeded */
+	int		 hreason;	/* enum phone_reboot, or -1 any */
+	char		*hurl;		/* the entry's URL, or NULL */
 };
 struct scn_expect {
 	char		*name;		/* for the report: "expect@LINE" default */
@@ -511,6 +525,17 @@ struct run_expect_result {
 	struct run_failure *fail;	/* first few failures, owned */
 	size_t		 nfail;
 };
+/*
+ * A phone's histories at the end of the run (spec 16.1, 3.7), as its
+ * status page shows them: the entry texts, newest first.  Kept for fleets
+ * of at most RUN_HIST_PHONES phones (the reports would drown otherwise).
+ */
+#define RUN_HIST_PHONES	64
+struct run_phone_hist {
+	char		 mac[13];
+	char		*ent[PHONE_HIST__COUNT][PHONE_HIST_REBOOT_MAX]; /* owned */
+	uint8_t		 n[PHONE_HIST__COUNT];
+};
 struct run_result {
 	const struct scenario	*sc;	/* borrowed */
 	uint64_t	 seed;
@@ -525,6 +550,8 @@ struct run_result {
 	uint64_t	 by_err[EMU_E__COUNT];	/* last outcome per resync */
 	uint64_t	 cust[CUST__COUNT];	/* phones per customization */
 	uint64_t	 events;
+	struct run_phone_hist *hist;	/* owned: nhist phones, or NULL */
+	size_t		 nhist;
 };
 struct run_opts {
 	uint64_t	 seed;		/* 0: the scenario's */

@@ -26,6 +26,8 @@ static void report_time(emu_time, char *, size_t);
 static void report_text_str(FILE *, const char *);
 static int report_err_count(const struct run_result *, size_t, uint64_t *);
 static void report_text(FILE *, const struct run_result *);
+static void report_text_hist(FILE *, const struct run_result *);
+static void report_json_hist(FILE *, const struct run_result *);
 static void report_json_str(FILE *, const char *);
 static void report_json(FILE *, const struct run_result *);
 static char *report_xml_str(const char *);
@@ -248,6 +250,7 @@ report_text(FILE *f, const struct run_result *r)
 	}
 	if (any)
 		fputc('\n', f);
+	report_text_hist(f, r);
 
 	if (r->failed == 0)
 		fprintf(f, "result: PASS (%u expectation%s held)\n", r->passed,
@@ -255,6 +258,30 @@ report_text(FILE *f, const struct run_result *r)
 	else
 		fprintf(f, "result: FAIL (%u of %u expectations failed)\n",
 		    r->failed, r->passed + r->failed);
+}
+
+/*
+ * Histories (16.1, 3.7): one line per entry, newest first,
+ *	history 00562B089001 prov 1: Resync failed 01/01/2026 ...
+ */
+static void
+report_text_hist(FILE *f, const struct run_result *r)
+{
+	const struct run_phone_hist *h;
+	size_t i;
+	int k, j;
+
+	for (i = 0; i < r->nhist; i++) {
+		h = &r->hist[i];
+		for (k = 0; k < PHONE_HIST__COUNT; k++) {
+			for (j = 0; j < h->n[k]; j++) {
+				fprintf(f, "history %s %s %d: ", h->mac,
+				    phone_hist_kind_name(k), j + 1);
+				report_text_str(f, h->ent[k][j]);
+				fputc('\n', f);
+			}
+		}
+	}
 }
 
 /* A JSON string (RFC 8259 7, proto/json.c); NULL is null. */
@@ -271,6 +298,36 @@ report_json_str(FILE *f, const char *s)
 	json_write_str(&b, s);
 	fwrite(b.data, 1, b.len, f);
 	dbuf_clear(&b);
+}
+
+/* "histories": [{"phone": MAC, "prov": [...], "upgrade": [...],
+ * "reboot": [...]}], entry texts newest first; absent for big fleets. */
+static void
+report_json_hist(FILE *f, const struct run_result *r)
+{
+	const struct run_phone_hist *h;
+	size_t i;
+	int k, j;
+
+	if (r->hist == NULL)
+		return;
+	fputs(",\n  \"histories\": [", f);
+	for (i = 0; i < r->nhist; i++) {
+		h = &r->hist[i];
+		fputs(i == 0 ? "\n    {\"phone\": " : ",\n    {\"phone\": ", f);
+		report_json_str(f, h->mac);
+		for (k = 0; k < PHONE_HIST__COUNT; k++) {
+			fprintf(f, ", \"%s\": [", phone_hist_kind_name(k));
+			for (j = 0; j < h->n[k]; j++) {
+				if (j > 0)
+					fputs(", ", f);
+				report_json_str(f, h->ent[k][j]);
+			}
+			fputc(']', f);
+		}
+		fputc('}', f);
+	}
+	fputs(r->nhist == 0 ? "]" : "\n  ]", f);
 }
 
 static void
@@ -321,6 +378,7 @@ report_json(FILE *f, const struct run_result *r)
 		fprintf(f, ": %llu", (unsigned long long)r->cust[i]);
 	}
 	fputs("\n  }", f);
+	report_json_hist(f, r);
 
 	fputs(",\n  \"expectations\": [", f);
 	for (i = 0; i < r->nres; i++) {

@@ -14,6 +14,7 @@
 
 #include <ctype.h>
 #include <fnmatch.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,7 @@ struct run_server {
 	struct ep_tftp	*tftp;
 	struct ep_cloud	*cloud;		/* <edos>, <gds>; else NULL */
 	struct ep_proxy	*proxy;		/* <proxy>; else NULL */
+	struct ep_syslog *syslog;	/* a collector (16.2), or NULL */
 	struct hmap	 by_path;	/* path -> struct run_count */
 	uint64_t	 total;
 };
@@ -108,6 +110,11 @@ static void	run_watch_see(struct run *, struct run_watch *,
 		    const struct ep_request *);
 static int	run_check_request(struct run *, const struct scn_check *,
 		    size_t, const char *, char **, char **);
+static int	run_check_syslog(struct run *, const struct scn_check *,
+		    uint32_t, char **, char **);
+static int	run_check_history(struct phone *, const struct scn_check *,
+		    char **, char **);
+static void	run_hist_collect(struct run *);
 static void	run_log(void *, const char *);
 static void	run_note(void *, size_t, const struct emu_note *, emu_time);
 static struct phone *run_phone(struct run *, size_t, uint32_t);
@@ -170,6 +177,8 @@ run_scenario(const struct scenario *sc, const struct run_opts *o)
 	res->resync_fail = r.total.resync_fail;
 	res->fetches = r.total.fetches;
 	res->requests = r.total.requests;
+	if (sim_phone_count(r.sim) <= RUN_HIST_PHONES)
+		run_hist_collect(&r);
 	for (i = 0; i < sim_phone_count(r.sim); i++) {
 		struct phone			*p = sim_phone(r.sim, i);
 		const struct phone_status	*st = phone_status(p);
@@ -205,6 +214,7 @@ run_scenario(const struct scenario *sc, const struct run_opts *o)
 		ep_tftp_free(s->tftp);
 		ep_cloud_free(s->cloud);
 		ep_proxy_free(s->proxy);
+		ep_syslog_free(s->syslog);
 		store_free(s->store);
 	}
 	free(r.srv);
@@ -252,6 +262,15 @@ run_result_free(struct run_result *r)
 		free(r->res[i].fail);
 	}
 	free(r->res);
+	for (i = 0; i < r->nhist; i++) {
+		int	k, m;
+
+		for (k = 0; k < PHONE_HIST__COUNT; k++) {
+			for (m = 0; m < r->hist[i].n[k]; m++)
+				free(r->hist[i].ent[k][m]);
+		}
+	}
+	free(r->hist);
 	free(r);
 }
 
@@ -384,6 +403,11 @@ run_build(struct run *r)
 			for (k = 0; k < s->nfault; k++)
 				ep_tftp_fault_add(rs->tftp, &s->fault[k]);
 			sim_host_add_tftp(r->sim, s->ip, s->tftp_port, rs->tftp);
+		}
+		if (s->syslog_port != 0) {
+			rs->syslog = ep_syslog_create(0);
+			sim_host_add_syslog(r->sim, s->ip, s->syslog_port,
+			    rs->syslog);
 		}
 	}
 	r->dns = xcalloc(sc->ndnss == 0 ? 1 : sc->ndnss, sizeof *r->dns);
@@ -1186,11 +1210,148 @@ run_check_phone(struct run *r, const struct scn_check *c, size_t idx,
 		xasprintf(expected, "company \"%s\"", c->value);
 		xasprintf(seen, "\"%s\"", v);
 		return (-1);
+	case SCN_CHK_SYSLOG:
+		/* B89-B91: the lines from this phone's address. */
+		return (run_check_syslog(r, c, phone_ip(p), expected, seen));
+	case SCN_CHK_HISTORY:
+		return (run_check_history(p, c, expected, seen));
 	case SCN_CHK_SERVER:
 	case SCN_CHK_REQUEST:
 		break;
 	}
 	return (0);
+}
+
+/* Every phone's histories, as text, for the reports (16.1). */
+static void
+run_hist_collect(struct run *r)
+{
+	struct run_result	*res = r->res;
+	const struct phone_hist	*e;
+	struct run_phone_hist	*h;
+	struct phone		*p;
+	size_t			 i, j, n;
+	int			 k;
+	char			 text[1024];
+
+	res->nhist = sim_phone_count(r->sim);
+	res->hist = xcalloc(res->nhist == 0 ? 1 : res->nhist,
+	    sizeof *res->hist);
+	for (i = 0; i < res->nhist; i++) {
+		p = sim_phone(r->sim, i);
+		h = &res->hist[i];
+		pf_strlcpy(h->mac, phone_mac_str(p), sizeof h->mac);
+		for (k = 0; k < PHONE_HIST__COUNT; k++) {
+			n = phone_history(p, k, &e);
+			for (j = 0; j < n && j < PHONE_HIST_REBOOT_MAX; j++)
+				h->ent[k][j] = xstrdup(phone_hist_format(p, k,
+				    &e[j], text, sizeof text));
+			h->n[k] = j;
+		}
+	}
+}
+
+/*
+ * A <syslog> check: lines the collector kept that match the pattern,
+ * from ip (0: from anyone), in [min, max].  On failure, seen says how
+ * many lines came and shows the last of them.
+ */
+static int
+run_check_syslog(struct run *r, const struct scn_check *c, uint32_t ip,
+    char **expected, char **seen)
+{
+	struct run_server		*rs = run_srv_find(r, c->name, NULL);
+	const struct ep_syslog_line	*e, *last = NULL;
+	regex_t				 rx;
+	uint64_t			 n = 0, from = 0;
+	size_t				 i;
+	char				*range, ipb[16];
+
+	if (rs == NULL || rs->syslog == NULL) {
+		xasprintf(expected, "syslog %s: a collector", c->name);
+		*seen = xstrdup("none (no syslog= on that server)");
+		return (-1);
+	}
+	if (c->regex && regcomp(&rx, c->pattern, REG_EXTENDED | REG_NOSUB) !=
+	    0) {
+		xasprintf(expected, "syslog %s: regex %s", c->name, c->pattern);
+		*seen = xstrdup("a regex that does not compile");
+		return (-1);
+	}
+	for (i = 0; (e = ep_syslog_line(rs->syslog, i)) != NULL; i++) {
+		if (ip != 0 && e->src_ip != ip)
+			continue;
+		from++;
+		last = e;
+		if (c->pattern == NULL ||
+		    (c->regex && regexec(&rx, e->text, 0, NULL, 0) == 0) ||
+		    (!c->regex && fnmatch(c->pattern, e->text, 0) == 0))
+			n++;
+	}
+	if (c->regex)
+		regfree(&rx);
+	if (n >= c->min && n <= c->max)
+		return (0);
+	range = run_range_str(c->min, c->max);
+	if (c->pattern == NULL)
+		xasprintf(expected, "syslog %s: %s lines", c->name, range);
+	else
+		xasprintf(expected, "syslog %s: %s lines matching %s\"%s\"",
+		    c->name, range, c->regex ? "regex " : "", c->pattern);
+	free(range);
+	xasprintf(seen, "%llu of %llu line%s from %s%s%s%s%s",
+	    (unsigned long long)n, (unsigned long long)from, from == 1 ? "" :
+	    "s", ip != 0 ? ipv4_str(ip, ipb) : "all phones",
+	    ep_syslog_stats(rs->syslog)->dropped != 0 ? " (collector full)" :
+	    "", last != NULL ? "; last \"" : "",
+	    last != NULL ? last->text : "", last != NULL ? "\"" : "");
+	return (-1);
+}
+
+/* A <history> check on one phone (16.1, 3.7). */
+static int
+run_check_history(struct phone *p, const struct scn_check *c,
+    char **expected, char **seen)
+{
+	const struct phone_hist	*e;
+	const char		*kind = phone_hist_kind_name(c->hkind);
+	const char		*err;
+	size_t			 n;
+	char			 text[512], *range;
+
+	n = phone_history(p, c->hkind, &e);
+	if (c->hindex == 0) {
+		if (n >= c->min && n <= c->max)
+			return (0);
+		range = run_range_str(c->min, c->max);
+		xasprintf(expected, "%s history: %s entries", kind, range);
+		free(range);
+		xasprintf(seen, "%zu", n);
+		return (-1);
+	}
+	if ((size_t)c->hindex > n) {
+		xasprintf(expected, "%s history entry %d", kind, c->hindex);
+		xasprintf(seen, "%zu entr%s", n, n == 1 ? "y" : "ies");
+		return (-1);
+	}
+	e = &e[c->hindex - 1];
+	err = e->ok ? "" : emu_err_name(e->err);
+	if ((c->hresult < 0 || c->hresult == e->ok) &&
+	    (c->hreason < 0 || c->hreason == e->reason) &&
+	    (c->value == NULL || strcmp(c->value, err) == 0) &&
+	    (c->hurl == NULL || strcmp(c->hurl, e->url != NULL ? e->url :
+	    "") == 0))
+		return (0);
+	xasprintf(expected, "%s history %d:%s%s%s%s%s%s%s%s%s", kind,
+	    c->hindex, c->hresult < 0 ? "" : c->hresult ? " succeeded" :
+	    " failed", c->hreason < 0 ? "" : " ",
+	    c->hreason < 0 ? "" : phone_reboot_name(c->hreason),
+	    c->value != NULL ? " \"" : "", c->value != NULL ? c->value : "",
+	    c->value != NULL ? "\"" : "", c->hurl != NULL ? " " : "",
+	    c->hurl != NULL ? c->hurl : "", "");
+	xasprintf(seen, "%s", phone_hist_format(p, c->hkind, e, text,
+	    sizeof text));
+	return (-1);
 }
 
 static void
@@ -1217,6 +1378,15 @@ run_expect_cb(void *arg, emu_time now)
 			er->checked++;
 			if (run_check_request(r, c, 0, NULL, &expected,
 			    &seen) != 0) {
+				run_fail(er, NULL, expected, seen);
+				er->passed = 0;
+			}
+			continue;
+		}
+		if (c->type == SCN_CHK_SYSLOG && !ex->has_sel) {
+			/* All lines, whoever sent them. */
+			er->checked++;
+			if (run_check_syslog(r, c, 0, &expected, &seen) != 0) {
 				run_fail(er, NULL, expected, seen);
 				er->passed = 0;
 			}

@@ -17,6 +17,7 @@
 
 #include <ctype.h>
 #include <limits.h>
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,6 +79,10 @@ static void scenario_check(struct scenario_loader *, xmlNodePtr,
 static void scenario_path_check(struct scenario_loader *, xmlNodePtr,
     enum scn_host_kind, const char *);
 static void scenario_request(struct scenario_loader *, xmlNodePtr,
+    struct scn_expect *);
+static void scenario_syslog_check(struct scenario_loader *, xmlNodePtr,
+    struct scn_expect *);
+static void scenario_history_check(struct scenario_loader *, xmlNodePtr,
     struct scn_expect *);
 static struct scn_check *scenario_check_add(struct scn_expect *, xmlNodePtr,
     enum scn_check_type);
@@ -383,7 +388,7 @@ scenario_server(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv)
 	xmlNodePtr c;
 	uint64_t port;
 	size_t nf = 0, nx = 0;
-	int rh, rt, rs;
+	int rh, rt, rs, rl;
 
 	sv->line = (int)scenario_line(n);
 	if (scenario_need(ld, n, "name") == 0)
@@ -396,9 +401,15 @@ scenario_server(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv)
 		sv->https_port = (int)port;
 	if ((rt = scenario_get_uint(ld, n, "tftp", 1, 65535, &port)) == 1)
 		sv->tftp_port = (int)port;
-	if (rh == 0 && rt == 0 && rs == 0)
+	/* 16.2: a syslog collector on this UDP port. */
+	if ((rl = scenario_get_uint(ld, n, "syslog", 1, 65535, &port)) == 1)
+		sv->syslog_port = (int)port;
+	if (rh == 0 && rt == 0 && rs == 0 && rl == 0)
 		scenario_err(ld, n, NULL,
-		    "needs http=, https= or tftp= (a port)");
+		    "needs http=, https=, tftp= or syslog= (a port)");
+	if (rt == 1 && rl == 1 && sv->tftp_port == sv->syslog_port)
+		scenario_err(ld, n, "syslog", "tftp and syslog use the same "
+		    "port");
 	scenario_state(ld, n, &sv->down);
 	if (rh == 1 && rt == 1 && sv->http_port == sv->tftp_port &&
 	    sv->http_port != 0)
@@ -1455,7 +1466,9 @@ scenario_expect(struct scenario_loader *ld, xmlNodePtr n)
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
 		k++;
-		if (SCN_IS(c, "server") || SCN_IS(c, "request"))
+		/* <syslog> without phones= counts every line. */
+		if (SCN_IS(c, "server") || SCN_IS(c, "request") ||
+		    SCN_IS(c, "syslog"))
 			nserver++;
 		scenario_check(ld, c, ex);
 	}
@@ -1702,6 +1715,10 @@ scenario_check(struct scenario_loader *ld, xmlNodePtr n, struct scn_expect *ex)
 			    "needs requests= or min=/max=");
 	} else if (SCN_IS(n, "request"))
 		scenario_request(ld, n, ex);
+	else if (SCN_IS(n, "syslog"))
+		scenario_syslog_check(ld, n, ex);
+	else if (SCN_IS(n, "history"))
+		scenario_history_check(ld, n, ex);
 	else if (SCN_IS(n, "activation")) {
 		if (scenario_need(ld, n, "is") != 0)
 			return;
@@ -1742,6 +1759,140 @@ scenario_check(struct scenario_loader *ld, xmlNodePtr n, struct scn_expect *ex)
 			ck->value = xstrdup(st ? "yes" : "no");
 		}
 	}
+}
+
+/*
+ * <syslog server= match=|regex= is=|min=|max=>: lines the collector on
+ * server received that match (from each selected phone, or in all); no
+ * range means at least one.
+ */
+static void
+scenario_syslog_check(struct scenario_loader *ld, xmlNodePtr n,
+    struct scn_expect *ex)
+{
+	struct scn_check *ck;
+	enum scn_host_kind kind;
+	const char *v, *m, *re;
+	regex_t rx;
+	char err[128];
+	size_t idx;
+	int rc;
+
+	if (scenario_need(ld, n, "server") != 0)
+		return;
+	v = scenario_attr(ld, n, "server");
+	if (scenario_host_find(ld->sc, v, &kind, &idx) != 0 ||
+	    kind != SCN_HOST_SERVER) {
+		scenario_err(ld, n, "server", "no server \"%s\"",
+		    scenario_q(ld, v));
+		return;
+	}
+	m = scenario_attr(ld, n, "match");
+	re = scenario_attr(ld, n, "regex");
+	if (m != NULL && re != NULL) {
+		scenario_err(ld, n, "match", "give match= or regex=, not both");
+		return;
+	}
+	if (re != NULL &&
+	    (rc = regcomp(&rx, re, REG_EXTENDED | REG_NOSUB)) != 0) {
+		regerror(rc, &rx, err, sizeof err);
+		scenario_err(ld, n, "regex", "bad regular expression: %s", err);
+		return;
+	}
+	if (re != NULL)
+		regfree(&rx);
+	ck = scenario_check_add(ex, n, SCN_CHK_SYSLOG);
+	ck->name = xstrdup(v);
+	if (m != NULL || re != NULL)
+		ck->pattern = xstrdup(m != NULL ? m : re);
+	ck->regex = re != NULL;
+	if (scenario_range(ld, n, "is", "min", "max", &ck->min,
+		&ck->max) == 0)
+		ck->min = 1;
+}
+
+/*
+ * <history kind= index= result= err= reason= url=> or <history kind=
+ * count=|min=|max=>: the phone's histories (16.1, 3.7); index 1 is the
+ * newest entry.
+ */
+static void
+scenario_history_check(struct scenario_loader *ld, xmlNodePtr n,
+    struct scn_expect *ex)
+{
+	struct scn_check *ck;
+	const char *v;
+	uint64_t u;
+	size_t i;
+	int k, ri;
+
+	if (scenario_need(ld, n, "kind") != 0)
+		return;
+	v = scenario_attr(ld, n, "kind");
+	if ((k = phone_hist_kind_parse(v)) < 0) {
+		scenario_err(ld, n, "kind", "kind must be prov, upgrade or "
+		    "reboot");
+		return;
+	}
+	ck = scenario_check_add(ex, n, SCN_CHK_HISTORY);
+	ck->hkind = k;
+	ck->hresult = -1;
+	ck->hreason = -1;
+	ri = scenario_get_uint(ld, n, "index", 1, PHONE_HIST_REBOOT_MAX, &u);
+	if (ri == 1)
+		ck->hindex = (int)u;
+	if (scenario_range(ld, n, "count", "min", "max", &ck->min,
+		&ck->max) == 1 && ri == 1) {
+		scenario_err(ld, n, "index", "give index= or count=/min=/max=, "
+		    "not both");
+		return;
+	} else if (ri == 0 && xmlHasProp(n, BAD_CAST "count") == NULL &&
+	    xmlHasProp(n, BAD_CAST "min") == NULL &&
+	    xmlHasProp(n, BAD_CAST "max") == NULL) {
+		scenario_err(ld, n, NULL, "needs index= or count=/min=/max=");
+		return;
+	}
+	if (ri == 0 && (xmlHasProp(n, BAD_CAST "result") != NULL ||
+	    xmlHasProp(n, BAD_CAST "err") != NULL ||
+	    xmlHasProp(n, BAD_CAST "reason") != NULL ||
+	    xmlHasProp(n, BAD_CAST "url") != NULL)) {
+		scenario_err(ld, n, NULL, "result=, err=, reason= and url= "
+		    "need index=");
+		return;
+	}
+	if ((v = scenario_attr(ld, n, "result")) != NULL) {
+		if (strcmp(v, "ok") == 0 || strcmp(v, "succeeded") == 0)
+			ck->hresult = 1;
+		else if (strcmp(v, "failed") == 0)
+			ck->hresult = 0;
+		else
+			scenario_err(ld, n, "result", "result must be ok or "
+			    "failed");
+	}
+	if ((v = scenario_attr(ld, n, "err")) != NULL) {
+		for (i = 0; i < EMU_E__COUNT && *v != '\0'; i++) {
+			if (pf_strcasecmp_ascii(emu_err_name(i), v) == 0)
+				break;
+		}
+		if (*v != '\0' && i == EMU_E__COUNT)
+			scenario_err(ld, n, "err", "unknown error text (\"\" "
+			    "for none, \"file not found\", \"timeout\", "
+			    "...: docs/scenario.md)");
+		else
+			ck->value = xstrdup(*v == '\0' ? "" : emu_err_name(i));
+	}
+	if ((v = scenario_attr(ld, n, "reason")) != NULL) {
+		if (k != PHONE_HIST_REBOOT)
+			scenario_err(ld, n, "reason", "reason= is for "
+			    "kind=\"reboot\"");
+		else if ((ck->hreason = phone_reboot_parse(v)) < 0)
+			scenario_err(ld, n, "reason", "unknown reboot reason "
+			    "(Power Cycled, User Triggered, Provisioning, RC, "
+			    "Upgrade, SIP Triggered, IP Changed, Factory "
+			    "Reset)");
+	}
+	if ((v = scenario_attr(ld, n, "url")) != NULL)
+		ck->hurl = xstrdup(v);
 }
 
 /*

@@ -98,7 +98,7 @@ static const struct scenario_shape scenario_shapes[] = {
 	{ "dhcp", "dns", "", "" },
 	{ "dhcp", "option", "", "code type" },
 	{ "scenario", "server", "file template fault ca-file",
-	    "name address http https tftp state cert client-cert tls "
+	    "name address http https tftp syslog state cert client-cert tls "
 	    "tls-fault" },
 	{ "server", "file", "", "path src gzip key md ikm rs" },
 	{ "server", "template", "", "path src" },
@@ -136,7 +136,7 @@ static const struct scenario_shape scenario_shapes[] = {
 	{ "at", "dhcp", "dns option", "site state domain" },
 	{ "timeline", "expect",
 	    "state customization param counter last-resync next-resync server "
-	    "request activation tls company",
+	    "request activation tls company syslog history",
 	    "t phones name" },
 	{ "expect", "state", "", "is" },
 	{ "expect", "customization", "", "is" },
@@ -146,6 +146,9 @@ static const struct scenario_shape scenario_shapes[] = {
 	{ "expect", "activation", "", "is" },
 	{ "expect", "tls", "", "version resumed" },
 	{ "expect", "company", "", "is" },
+	{ "expect", "syslog", "", "server match regex is min max" },
+	{ "expect", "history", "",
+	    "kind index count min max result err reason url" },
 	{ "expect", "next-resync", "", "in tolerance min max none" },
 	{ "expect", "server", "", "name path requests min max" },
 	{ "expect", "request", "",
@@ -346,6 +349,8 @@ scenario_free(struct scenario *sc)
 			free(ex->check[j].body);
 			free(ex->check[j].client_cert);
 			free(ex->check[j].target);
+			free(ex->check[j].pattern);
+			free(ex->check[j].hurl);
 		}
 		free(ex->check);
 	}

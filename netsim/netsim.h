@@ -24,6 +24,7 @@ struct ep_dns;
 struct ep_http;
 struct ep_proxy;
 struct ep_proxy_conn;
+struct ep_syslog;
 struct ep_tftp;
 struct ep_tls;
 struct ep_tls_conn;
@@ -353,6 +354,36 @@ const struct ep_cloud_stats *ep_cloud_stats(const struct ep_cloud *c);
 int		 ep_cloud_handle(void *arg, const struct ep_http_call *call,
 		     struct ep_http_answer *ans);
 
+/*
+ * ep-syslog.c: a syslog collector (spec 16.2): each datagram is a line,
+ * kept with its arrival time and source.  At most keep lines (0:
+ * EP_SYSLOG_KEEP); later ones are dropped and counted.  In the sim
+ * runtime: sim_host_add_syslog().
+ */
+#define EP_SYSLOG_KEEP		4096	/* lines kept by default */
+#define EP_SYSLOG_LINE_MAX	2048	/* bytes kept of a line (RFC 5426 3.2) */
+struct ep_syslog_line {
+	emu_time	 now;		/* arrival */
+	uint32_t	 src_ip;
+	uint16_t	 src_port;
+	char		*text;		/* owned: control bytes shown as '?' */
+};
+struct ep_syslog_stats {
+	uint64_t	 received;	/* datagrams, kept or not */
+	uint64_t	 dropped;	/* past keep */
+	uint64_t	 truncated;	/* over EP_SYSLOG_LINE_MAX */
+};
+struct ep_syslog *ep_syslog_create(size_t keep);
+void		 ep_syslog_free(struct ep_syslog *l);
+void		 ep_syslog_input(struct ep_syslog *l, const uint8_t *pkt,
+		     size_t len, uint32_t src_ip, uint16_t src_port,
+		     emu_time now);
+size_t		 ep_syslog_count(const struct ep_syslog *l);
+/* Line i in arrival order (borrowed), or NULL past the end. */
+const struct ep_syslog_line *ep_syslog_line(const struct ep_syslog *l,
+		     size_t i);
+const struct ep_syslog_stats *ep_syslog_stats(const struct ep_syslog *l);
+
 /* ep-tftp.c: the embedded provisioning server, TFTP side */
 struct ep_tftp	*ep_tftp_create(struct store *st, uint32_t my_ip,
 		     uint16_t port);
@@ -576,6 +607,8 @@ void		 sim_host_add_tftp(struct sim *s, uint32_t ip, uint16_t port,
 		     struct ep_tftp *t);	/* borrowed */
 void		 sim_host_add_dns(struct sim *s, uint32_t ip,
 		     struct ep_dns *d);	/* borrowed */
+void		 sim_host_add_syslog(struct sim *s, uint32_t ip, uint16_t port,
+		     struct ep_syslog *l);	/* borrowed */
 void		 sim_host_set_down(struct sim *s, uint32_t ip, int down);
 void		 sim_phone_add(struct sim *s, struct sim_site *site,
 		     struct phone *p);	/* takes p */

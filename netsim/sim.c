@@ -4,7 +4,8 @@
  *
  * The sim runtime: a discrete-event loop over one min-heap keyed by (time,
  * sequence).  Time jumps to the next event.  Phones, site DHCP servers and
- * hosts (HTTP, HTTPS, TFTP, DNS endpoints, several per address by port)
+ * hosts (HTTP, HTTPS, TFTP, DNS, syslog endpoints, several per address by
+ * port)
  * live in the same process; datagrams and stream bytes travel with the
  * latency, jitter and loss of the phone's site link.  Everything random
  * comes from one PRNG seeded by the run's seed, so the same scenario and
@@ -79,7 +80,8 @@ enum sim_svc_kind {
 	SVC_HTTP,
 	SVC_TFTP,
 	SVC_DNS,
-	SVC_PROXY		/* a stream service, like SVC_HTTP */
+	SVC_PROXY,		/* a stream service, like SVC_HTTP */
+	SVC_SYSLOG		/* a collector (ep-syslog.c) */
 };
 struct sim_svc {
 	enum sim_svc_kind	 kind;
@@ -89,6 +91,7 @@ struct sim_svc {
 	struct ep_tftp		*tftp;		/* borrowed */
 	struct ep_dns		*dns;		/* borrowed */
 	struct ep_proxy		*proxy;		/* borrowed */
+	struct ep_syslog	*syslog;	/* borrowed */
 	struct sim_link		 up;		/* proxy: its legs' link */
 	struct sim_ev		 tev;		/* TFTP timer */
 	struct sim_host		*host;
@@ -484,6 +487,13 @@ sim_host_add_dns(struct sim *s, uint32_t ip, struct ep_dns *d)
 	sim_svc_add(s, ip, SVC_DNS, DNS_PORT)->dns = d;
 }
 
+void
+sim_host_add_syslog(struct sim *s, uint32_t ip, uint16_t port,
+    struct ep_syslog *l)
+{
+	sim_svc_add(s, ip, SVC_SYSLOG, port)->syslog = l;
+}
+
 /* A host that is down refuses connections and drops datagrams. */
 void
 sim_host_set_down(struct sim *s, uint32_t ip, int down)
@@ -754,6 +764,11 @@ sim_dispatch(struct sim *s, struct sim_ev *ev)
 			ep_dns_input(svc->dns, ev->data, ev->len, ev->src_ip,
 			    ev->src_port, h->ip, s->now, &s->eout);
 			sim_ep_actions(s);
+			break;
+		}
+		if ((svc = sim_svc_find(h, SVC_SYSLOG, ev->dst_port)) != NULL) {
+			ep_syslog_input(svc->syslog, ev->data, ev->len,
+			    ev->src_ip, ev->src_port, s->now);
 			break;
 		}
 		for (i = 0; i < h->nsvc; i++) {

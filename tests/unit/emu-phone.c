@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <cmocka.h>
 
 #define ZLIB_CONST
@@ -45,6 +46,7 @@ enum kind {
 	K_SEND,
 	K_CLOSE,
 	K_SYSLOG,
+	K_SLOG,		/* datagram on the syslog flow */
 	K_OTHER,
 	K__COUNT
 };
@@ -188,6 +190,8 @@ act_kind(const struct emu_action *a)
 {
 	switch (a->type) {
 	case EMU_ACT_DGRAM:
+		if (a->u.dgram.flow == EMU_FLOW_SYSLOG)
+			return (K_SLOG);
 		return (a->u.dgram.dst_port == DHCP_SERVER_PORT ? K_DHCP :
 		    K_UDP);
 	case EMU_ACT_OPEN:
@@ -1953,6 +1957,20 @@ test_b123_reboot_skips_boot_resync(void **state)
 	assert_int_equal(stats(h)->resync_ok, 1);
 	assert_int_equal(stats(h)->reboots, 1);
 	assert_string_equal(get(h, "Host_Name"), "desk-42");
+	{
+		const struct phone_hist	*e;
+		size_t			 n;
+
+		/* B123: the reboot is recorded with reason Provisioning,
+		 * after the resync that caused it (16.1, 3.7). */
+		n = phone_history(h->p, PHONE_HIST_REBOOT, &e);
+		assert_int_equal(n, 2);
+		assert_int_equal(e[0].reason, PHONE_RB_PROVISIONING);
+		assert_int_equal(e[1].reason, PHONE_RB_POWER);
+		n = phone_history(h->p, PHONE_HIST_PROV, &e);
+		assert_int_equal(n, 1);
+		assert_true(e[0].ok);
+	}
 	fetches = stats(h)->fetches;
 	dhcp_handshake(h, OPTS({ 66, SRV_IP }));
 	assert_int_equal(stats(h)->boots, 2);
@@ -2949,6 +2967,14 @@ test_b123_edos_reboot_rc(void **state)
 	    "<Host_Name>desk-7</Host_Name>"));
 	assert_int_equal(stats(h)->reboots, 1);
 	assert_int_equal(phone_status(h->p)->last_reboot, PHONE_RB_RC);
+	{
+		const struct phone_hist	*e;
+
+		/* B123: Reboot History shows RC, newest first. */
+		assert_int_equal(phone_history(h->p, PHONE_HIST_REBOOT, &e), 2);
+		assert_int_equal(e[0].reason, PHONE_RB_RC);
+		assert_int_equal(e[1].reason, PHONE_RB_POWER);
+	}
 	assert_int_equal(phone_customization(h->p), CUST_CUSTOM_PENDING);
 	dhcp_handshake(h, OPTS({ 6, DNS_IP }));
 	h_timer(h);
@@ -3267,6 +3293,379 @@ test_b67_aes128gcm_no_ikm_no_key(void **state)
 	serve_http(h, 200, NULL, PROFILE("<GPP_A>clear</GPP_A>"));
 	assert_outcome(h, EMU_CLASS_A, EMU_OK);
 	assert_string_equal(get(h, "GPP_A"), "clear");
+/* 16.2 Syslog datagrams: what a collector on Syslog_Server receives. */
+
+#define SYSLOG_IP	"10.0.0.9"
+
+/* The next datagram on the syslog flow, to ip:port, as a string. */
+static const char *
+next_syslog_dgram(struct h *h, const char *ip, uint16_t port)
+{
+	static char		 buf[2048];
+	const struct emu_action	*a = take(h, K_SLOG);
+
+	if (a == NULL)
+		return (NULL);
+	assert_string_equal(ipstr(a->u.dgram.dst_ip), ip);
+	assert_int_equal(a->u.dgram.dst_port, port);
+	assert_int_equal(a->u.dgram.src_ip, PHONE_IP);
+	assert_true(a->len < sizeof buf);
+	memcpy(buf, emu_act_data(&h->out, a), a->len);
+	buf[a->len] = '\0';
+	assert_null(memchr(buf, '\0', a->len));
+	return (buf);
+}
+
+/* The RFC 3164 timestamp of calendar second t, as a collector parses it:
+ * "Mmm dd hh:mm:ss", the day padded with a space. */
+static const char *
+rfc3164_time(int64_t t)
+{
+	static char	buf[32];
+	time_t		tt = (time_t)t;
+	struct tm	tm;
+
+	assert_non_null(gmtime_r(&tt, &tm));
+	assert_true(strftime(buf, sizeof buf, "%b %e %H:%M:%S", &tm) > 0);
+	return (buf);
+}
+
+/* B89: with Syslog_Server set, the collector receives "Requesting resync"
+ * then "Successful resync" (facility local0, severity notice: <133>) with
+ * the phone's local time; clearing Log_Request_Msg suppresses the first. */
+static void
+test_b89_syslog_datagrams(void **state)
+{
+	struct h	*h = *state;
+	char		 want[512];
+
+	set(h, "Resync_Random_Delay", "0");
+	set(h, "Syslog_Server", SYSLOG_IP);
+	start(h, "http://10.0.0.5/p.xml");
+	snprintf(want, sizeof want, "<133>%s CP-8851-3PCC 00:56:2b:04:36:15 "
+	    "-- Requesting resync http://10.0.0.5:80/p.xml",
+	    rfc3164_time(h->ctx->epoch + (int64_t)(h->now / 1000000)));
+	assert_string_equal(next_syslog_dgram(h, SYSLOG_IP, 514), want);
+	assert_null(next_syslog_dgram(h, SYSLOG_IP, 514));
+	/* 40 s later, in a zone one hour behind UTC */
+	h->ctx->tz_offset_s = -3600;
+	h->now += EMU_SEC(40);
+	serve_ok(h);
+	snprintf(want, sizeof want, "<133>%s CP-8851-3PCC 00:56:2b:04:36:15 "
+	    "-- Successful resync http://10.0.0.5:80/p.xml",
+	    rfc3164_time(h->ctx->epoch - 3600 + (int64_t)(h->now / 1000000)));
+	assert_string_equal(next_syslog_dgram(h, SYSLOG_IP, 514), want);
+	assert_non_null(strstr(want, "Dec 31 23:00:40"));
+	assert_null(next_syslog_dgram(h, SYSLOG_IP, 514));
+
+	h_fini(h);
+	h_init(h, 1);
+	set(h, "Log_Request_Msg", "");
+	set(h, "Syslog_Server", SYSLOG_IP ":1514");
+	start(h, "http://10.0.0.5/p.xml");
+	assert_null(next_syslog_dgram(h, SYSLOG_IP, 1514));
+	serve_ok(h);
+	assert_non_null(strstr(next_syslog_dgram(h, SYSLOG_IP, 1514),
+	    " CP-8851-3PCC 00:56:2b:04:36:15 -- Successful resync "
+	    "http://10.0.0.5:80/p.xml"));
+	assert_null(next_syslog_dgram(h, SYSLOG_IP, 1514));
+	/* no Syslog_Server: no datagram, the trace line only */
+	h_fini(h);
+	h_init(h, 1);
+	start(h, "http://10.0.0.5/p.xml");
+	serve_ok(h);
+	assert_null(take(h, K_SLOG));
+	assert_non_null(next_syslog(h));
+}
+
+/* B90: the failure line carries the $ERR text (severity error: <131>). */
+static void
+test_b90_syslog_failure_datagram(void **state)
+{
+	struct h	*h = *state;
+	const char	*d;
+
+	set(h, "Syslog_Server", SYSLOG_IP);
+	start(h, "http://10.0.0.5/p.xml");
+	assert_non_null(next_syslog_dgram(h, SYSLOG_IP, 514));
+	expect_http(h, SRV_IP, 80);
+	serve_http(h, 404, NULL, NULL);
+	d = next_syslog_dgram(h, SYSLOG_IP, 514);
+	assert_non_null(d);
+	assert_true(strncmp(d, "<131>Jan  1 00:00:", 18) == 0);
+	assert_string_equal(d + 20, " CP-8851-3PCC 00:56:2b:04:36:15 -- "
+	    "Resync failed: file not found");
+
+	h_fini(h);
+	h_init(h, 1);
+	set(h, "Syslog_Server", SYSLOG_IP);
+	set(h, "Log_Failure_Msg", "$MA failed [$ERR]");
+	start(h, "http://10.0.0.5/p.xml");
+	expect_http(h, SRV_IP, 80);
+	serve_http(h, 503, NULL, NULL);
+	assert_non_null(next_syslog_dgram(h, SYSLOG_IP, 514));
+	d = next_syslog_dgram(h, SYSLOG_IP, 514);
+	assert_non_null(d);
+	assert_string_equal(d + 20, " " MA " failed [http_get failed]");
+}
+
+/* B91: Syslog_Identifier=$MAC puts the colon MAC right after the
+ * timestamp; $SN the serial; None nothing. */
+static void
+test_b91_syslog_identifier(void **state)
+{
+	struct h	*h = *state;
+	const char	*d;
+
+	set(h, "Syslog_Server", SYSLOG_IP);
+	set(h, "Syslog_Identifier", "$MAC");
+	set(h, "Log_Request_Msg", "hello");
+	set(h, "Log_Success_Msg", "");
+	start(h, "http://10.0.0.5/p.xml");
+	d = next_syslog_dgram(h, SYSLOG_IP, 514);
+	assert_non_null(d);
+	assert_true(strncmp(d, "<133>Jan  1 00:00:", 18) == 0);
+	assert_string_equal(d + 20, " 00:56:2b:04:36:15 hello");
+	serve_ok(h);
+
+	set(h, "Syslog_Identifier", "$SN");
+	h_resync(h, NULL);
+	d = next_syslog_dgram(h, SYSLOG_IP, 514);
+	assert_non_null(d);
+	assert_string_equal(d + 20, " FCH2301ABCD hello");
+	serve_ok(h);
+
+	set(h, "Syslog_Identifier", "$MAU");
+	h_resync(h, NULL);
+	d = next_syslog_dgram(h, SYSLOG_IP, 514);
+	assert_non_null(d);
+	assert_string_equal(d + 20, " 00562B043615 hello");
+	serve_ok(h);
+
+	set(h, "Syslog_Identifier", "None");
+	h_resync(h, NULL);
+	d = next_syslog_dgram(h, SYSLOG_IP, 514);
+	assert_non_null(d);
+	assert_string_equal(d + 20, " hello");
+	serve_ok(h);
+	assert_null(next_syslog_dgram(h, SYSLOG_IP, 514));
+}
+
+/* 16.2: a Syslog_Server name is resolved with the phone's resolver (its
+ * own flow); the line waits for the answer, the next comes from the
+ * cache; a name that does not resolve drops its lines. */
+static void
+test_syslog_server_name(void **state)
+{
+	struct h	*h = *state;
+	const struct emu_action	*a;
+	const char	*d;
+
+	set(h, "Syslog_Server", "LOGS.example.com:5514");
+	set(h, "Profile_Rule", "http://10.0.0.5/p.xml");
+	boot_with_options(h, OPTS({ 6, DNS_IP }));
+	h_timer(h);
+	assert_null(take(h, K_SLOG));
+	a = take(h, K_UDP);
+	assert_non_null(a);
+	assert_int_equal(a->u.dgram.flow, EMU_FLOW_SYSLOG_DNS);
+	h->cur[K_UDP]--;
+	dns_maybe(h, "logs.example.com", "10.0.0.77");
+	d = next_syslog_dgram(h, "10.0.0.77", 5514);
+	assert_non_null(d);
+	assert_non_null(strstr(d, "-- Requesting resync "));
+	serve_ok(h);
+	assert_null(take(h, K_UDP));		/* cached */
+	d = next_syslog_dgram(h, "10.0.0.77", 5514);
+	assert_non_null(d);
+	assert_non_null(strstr(d, "-- Successful resync "));
+
+	/* NXDOMAIN: the line is dropped, the resync goes on */
+	h_fini(h);
+	h_init(h, 1);
+	set(h, "Syslog_Server", "nowhere.example.com");
+	set(h, "Profile_Rule", "http://10.0.0.5/p.xml");
+	boot_with_options(h, OPTS({ 6, DNS_IP }));
+	h_timer(h);
+	{
+		struct dns_msg	 q;
+		struct dbuf	 b;
+		char		*cause = NULL;
+
+		a = take(h, K_UDP);
+		assert_non_null(a);
+		assert_int_equal(a->u.dgram.flow, EMU_FLOW_SYSLOG_DNS);
+		if (dns_parse(&q, emu_act_data(&h->out, a), a->len,
+		    &cause) != 0)
+			fail_msg("bad DNS query: %s", cause);
+		q.qr = 1;
+		q.rcode = DNS_R_NXDOMAIN;
+		dbuf_init(&b);
+		dns_write(&q, &b);
+		h_event(h, &(struct emu_event){ .type = EMU_EV_DGRAM,
+		    .flow = a->u.dgram.flow, .src_ip = a->u.dgram.dst_ip,
+		    .src_port = DNS_PORT, .data = b.data, .len = b.len });
+		dbuf_clear(&b);
+	}
+	assert_null(take(h, K_SLOG));
+	serve_ok(h);
+	assert_int_equal(stats(h)->resync_ok, 1);
+	/* a bad port is no destination */
+	set(h, "Syslog_Server", SYSLOG_IP ":99999");
+	h_resync(h, NULL);
+	serve_ok(h);
+	assert_null(take(h, K_SLOG));
+	assert_int_equal(stats(h)->resync_ok, 2);
+}
+
+/* Histories (2.3, 3.7, 16.1). */
+
+static const struct phone_hist *
+hist(struct h *h, enum phone_hist_kind k, size_t *n)
+{
+	const struct phone_hist	*e;
+
+	*n = phone_history(h->p, k, &e);
+	return (e);
+}
+
+static const char *
+hist_text(struct h *h, enum phone_hist_kind k, size_t i)
+{
+	static char		 buf[512];
+	const struct phone_hist	*e;
+	size_t			 n;
+
+	e = hist(h, k, &n);
+	assert_true(i < n);
+	return (phone_hist_format(h->p, k, &e[i], buf, sizeof buf));
+}
+
+/* B92: Provisioning Status 1-3, newest first, each with its time and
+ * failure reason; a fourth result pushes the oldest out. */
+static void
+test_b92_provisioning_history(void **state)
+{
+	struct h		*h = *state;
+	const struct phone_hist	*e;
+	size_t			 n;
+	int64_t			 t0 = h->ctx->epoch;
+
+	set(h, "Resync_Random_Delay", "0");
+	start(h, "http://10.0.0.5/p.xml");
+	hist(h, PHONE_HIST_PROV, &n);
+	assert_int_equal(n, 0);
+	serve_ok(h);					/* 00:00:00 ok */
+	h->now = EMU_SEC(60);
+	h_resync(h, NULL);
+	expect_http(h, SRV_IP, 80);
+	serve_http(h, 404, NULL, NULL);			/* 00:01:00 B */
+	h->now = EMU_SEC(3600 + 120);
+	h_resync(h, NULL);
+	expect_http(h, SRV_IP, 80);
+	serve_http(h, 503, NULL, NULL);			/* 01:02:00 C */
+	e = hist(h, PHONE_HIST_PROV, &n);
+	assert_int_equal(n, 3);
+	assert_int_equal(e[0].when, t0 + 3720);
+	assert_false(e[0].ok);
+	assert_int_equal(e[0].err, EMU_E_HTTP);
+	assert_string_equal(e[0].msg, "http_get failed");
+	assert_int_equal(e[1].when, t0 + 60);
+	assert_int_equal(e[1].err, EMU_E_FNF);
+	assert_string_equal(e[1].msg, "file not found");
+	assert_int_equal(e[2].when, t0);
+	assert_true(e[2].ok);
+	assert_null(e[2].msg);
+	assert_string_equal(hist_text(h, PHONE_HIST_PROV, 0),
+	    "Resync failed 01/01/2027 01:02:00 http://10.0.0.5:80/p.xml "
+	    "http_get failed");
+	assert_string_equal(hist_text(h, PHONE_HIST_PROV, 1),
+	    "Resync failed 01/01/2027 00:01:00 http://10.0.0.5:80/p.xml "
+	    "file not found");
+	assert_string_equal(hist_text(h, PHONE_HIST_PROV, 2),
+	    "Resync succeeded 01/01/2027 00:00:00 http://10.0.0.5:80/p.xml");
+	/* the phone's zone: UTC+02:00 shows 03:02:00 */
+	h->ctx->tz_offset_s = 7200;
+	assert_string_equal(hist_text(h, PHONE_HIST_PROV, 0),
+	    "Resync failed 01/01/2027 03:02:00 http://10.0.0.5:80/p.xml "
+	    "http_get failed");
+	h->ctx->tz_offset_s = 0;
+	/* a fourth pushes the first out */
+	h->now = EMU_SEC(86400 + 5);
+	h_resync(h, NULL);
+	serve_ok(h);
+	e = hist(h, PHONE_HIST_PROV, &n);
+	assert_int_equal(n, 3);
+	assert_true(e[0].ok);
+	assert_int_equal(e[0].when, t0 + 86405);
+	assert_string_equal(hist_text(h, PHONE_HIST_PROV, 0),
+	    "Resync succeeded 01/02/2027 00:00:05 http://10.0.0.5:80/p.xml");
+	assert_int_equal(e[1].err, EMU_E_HTTP);
+	assert_int_equal(e[2].err, EMU_E_FNF);
+	/* kept across a reboot (flash, 2.3) */
+	h_simple(h, EMU_EV_REBOOT);
+	hist(h, PHONE_HIST_PROV, &n);
+	assert_int_equal(n, 3);
+}
+
+/* B93: the reboot history keeps the last five reasons, newest first; a
+ * factory reset erases every history, and the boot that follows it is
+ * the first new entry ("Factory Reset", 3.7). */
+static void
+test_b93_reboot_history(void **state)
+{
+	struct h		*h = *state;
+	const struct phone_hist	*e;
+	size_t			 n;
+	int			 i;
+
+	start(h, "http://10.0.0.5/p.xml");
+	serve_ok(h);
+	e = hist(h, PHONE_HIST_REBOOT, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(e[0].reason, PHONE_RB_POWER);
+	assert_string_equal(phone_reboot_name(e[0].reason), "Power Cycled");
+	for (i = 1; i <= 5; i++) {
+		h->now = EMU_SEC(100 * i);
+		h_simple(h, EMU_EV_REBOOT);
+	}
+	e = hist(h, PHONE_HIST_REBOOT, &n);
+	assert_int_equal(n, 5);
+	for (i = 0; i < 5; i++) {
+		assert_int_equal(e[i].reason, PHONE_RB_USER);
+		assert_int_equal(e[i].when, h->ctx->epoch + 100 * (5 - i));
+	}
+	assert_string_equal(hist_text(h, PHONE_HIST_REBOOT, 0),
+	    "User Triggered 01/01/2027 00:08:20");
+	hist(h, PHONE_HIST_PROV, &n);
+	assert_int_equal(n, 1);
+
+	h->now = EMU_SEC(1000);
+	h_simple(h, EMU_EV_FACTORY_RESET);
+	hist(h, PHONE_HIST_PROV, &n);
+	assert_int_equal(n, 0);
+	hist(h, PHONE_HIST_UPGRADE, &n);
+	assert_int_equal(n, 0);
+	e = hist(h, PHONE_HIST_REBOOT, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(e[0].reason, PHONE_RB_FACTORY);
+	assert_int_equal(e[0].when, h->ctx->epoch + 1000);
+	assert_int_equal(phone_reboot_parse("factory reset"), PHONE_RB_FACTORY);
+	assert_int_equal(phone_reboot_parse("Provisioning"),
+	    PHONE_RB_PROVISIONING);
+	assert_int_equal(phone_reboot_parse("Rebooted"), -1);
+	assert_int_equal(phone_hist_kind_parse("reboot"), PHONE_HIST_REBOOT);
+	assert_int_equal(phone_hist_kind_parse("nope"), -1);
+
+	/* switched off, a reset clears all and records nothing yet */
+	h_simple(h, EMU_EV_POWER_OFF);
+	h_simple(h, EMU_EV_FACTORY_RESET);
+	hist(h, PHONE_HIST_REBOOT, &n);
+	assert_int_equal(n, 0);
+	h_simple(h, EMU_EV_POWER_ON);
+	e = hist(h, PHONE_HIST_REBOOT, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(e[0].reason, PHONE_RB_POWER);
 }
 
 int
@@ -3364,6 +3763,12 @@ main(void)
 		T(test_digest_ctl_username),
 		T(test_b66_aes128gcm_with_ikm_and_key),
 		T(test_b67_aes128gcm_no_ikm_no_key),
+		T(test_b89_syslog_datagrams),
+		T(test_b90_syslog_failure_datagram),
+		T(test_b91_syslog_identifier),
+		T(test_syslog_server_name),
+		T(test_b92_provisioning_history),
+		T(test_b93_reboot_history),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -444,6 +444,69 @@ test_junit(void **state)
 	fixture_free(&fx);
 }
 
+/*
+ * 16.1, B92, B93: each phone's histories as the text report's "history"
+ * lines and the JSON "histories" list, newest first, control characters
+ * escaped; none of either when the run kept none (big fleets).
+ */
+static void
+test_histories(void **state)
+{
+	struct fixture fx;
+	struct run_phone_hist h[2];
+	char *s;
+
+	(void)state;
+	fixture_init(&fx);
+	memset(h, 0, sizeof h);
+	strcpy(h[0].mac, "00562B089001");
+	h[0].ent[PHONE_HIST_PROV][0] = xstrdup("Resync failed 01/01/2026 "
+	    "00:40:00 http://x/m.xml file not found");
+	h[0].ent[PHONE_HIST_PROV][1] = xstrdup("Resync succeeded 01/01/2026 "
+	    "00:00:00 http://x/p.xml\x01");
+	h[0].n[PHONE_HIST_PROV] = 2;
+	h[0].ent[PHONE_HIST_REBOOT][0] = xstrdup("Power Cycled 01/01/2026 "
+	    "00:00:00");
+	h[0].n[PHONE_HIST_REBOOT] = 1;
+	strcpy(h[1].mac, "00562B089002");
+	fx.r.hist = h;
+	fx.r.nhist = 2;
+
+	s = write_report(&fx.r, REPORT_TEXT);
+	assert_non_null(strstr(s, "\nhistory 00562B089001 prov 1: Resync "
+	    "failed 01/01/2026 00:40:00 http://x/m.xml file not found\n"
+	    "history 00562B089001 prov 2: Resync succeeded 01/01/2026 "
+	    "00:00:00 http://x/p.xml\\x01\n"
+	    "history 00562B089001 reboot 1: Power Cycled 01/01/2026 "
+	    "00:00:00\nresult: "));
+	assert_null(strstr(s, "history 00562B089002"));
+	free(s);
+
+	s = write_report(&fx.r, REPORT_JSON);
+	assert_non_null(strstr(s, "\n  \"histories\": [\n"
+	    "    {\"phone\": \"00562B089001\", \"prov\": [\"Resync failed "
+	    "01/01/2026 00:40:00 http://x/m.xml file not found\", \"Resync "
+	    "succeeded 01/01/2026 00:00:00 http://x/p.xml\\u0001\"], "
+	    "\"upgrade\": [], \"reboot\": [\"Power Cycled 01/01/2026 "
+	    "00:00:00\"]},\n"
+	    "    {\"phone\": \"00562B089002\", \"prov\": [], \"upgrade\": [], "
+	    "\"reboot\": []}\n  ],\n  \"expectations\": ["));
+	free(s);
+
+	fx.r.hist = NULL;
+	fx.r.nhist = 0;
+	s = write_report(&fx.r, REPORT_JSON);
+	assert_null(strstr(s, "histories"));
+	free(s);
+	s = write_report(&fx.r, REPORT_TEXT);
+	assert_null(strstr(s, "\nhistory "));
+	free(s);
+	free(h[0].ent[PHONE_HIST_PROV][0]);
+	free(h[0].ent[PHONE_HIST_PROV][1]);
+	free(h[0].ent[PHONE_HIST_REBOOT][0]);
+	fixture_free(&fx);
+}
+
 int
 main(void)
 {
@@ -453,6 +516,7 @@ main(void)
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_json_escape),
 		cmocka_unit_test(test_junit),
+		cmocka_unit_test(test_histories),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

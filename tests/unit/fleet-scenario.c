@@ -469,7 +469,7 @@ static const char *const bad_lines[] = {
 	"17: <site subnet=\"10.3.0.0/33\">: subnet must be "
 	"address/prefix, prefix 1..30 (e.g. 10.1.0.0/16)",
 	"18: <server address=\"10.1.0.999\">: address is not an IPv4 address",
-	"18: <server name=\"prov\">: needs http=, https= or tftp= (a port)",
+	"18: <server name=\"prov\">: needs http=, https=, tftp= or syslog= (a port)",
 	"19: <file path=\"x.xml\">: path must start with '/' and have "
 	"no spaces",
 	"20: <file src=\"scenario-files/missing.xml\">: cannot read "
@@ -1890,6 +1890,114 @@ test_file_encoding(void **state)
 	    "t.xml:2: <file gzip=\"maybe\">: gzip must be yes or no");
 	expect_one(ENC_BAD("key=\"\""),
 	    "t.xml:2: <file key=\"\">: key must not be empty");
+ * 16.2, 16.1 (B89-B93): <server syslog=> and the <syslog> and <history>
+ * checks as loaded, and one clear line for each bad use.
+ */
+#define SLOG_HEAD "<scenario name=\"s\" duration=\"1h\">" SITE \
+	"<server name=\"prov\" address=\"10.9.0.5\" http=\"80\" " \
+	"syslog=\"514\"/><server name=\"web\" address=\"10.9.0.6\" " \
+	"http=\"80\"/>" PHONES "<timeline>"
+#define SLOG_TAIL "</timeline></scenario>"
+
+static void
+test_syslog_history_checks(void **state)
+{
+	struct scenario *sc;
+	const struct scn_check *c;
+	char *errors;
+
+	(void)state;
+	sc = load_mem(SLOG_HEAD
+	    "<expect t=\"1m\" phones=\"desk\">"
+	    "<syslog server=\"prov\" match=\"*resync*\" is=\"2\"/>"
+	    "<syslog server=\"prov\" regex=\"^&lt;13[13]&gt;\"/>"
+	    "<history kind=\"prov\" index=\"1\" result=\"failed\" "
+	    "err=\"FILE NOT FOUND\" url=\"http://x/y\"/>"
+	    "<history kind=\"reboot\" index=\"2\" reason=\"provisioning\"/>"
+	    "<history kind=\"upgrade\" count=\"0\"/>"
+	    "</expect>"
+	    "<expect t=\"1m\"><syslog server=\"prov\" min=\"3\"/></expect>"
+	    SLOG_TAIL, &errors);
+	if (sc == NULL)
+		fail_msg("%s", errors);
+	free(errors);
+	assert_int_equal(sc->server[0].syslog_port, 514);
+	assert_int_equal(sc->server[1].syslog_port, 0);
+	assert_int_equal(sc->expect[0].ncheck, 5);
+	c = &sc->expect[0].check[0];
+	assert_int_equal(c->type, SCN_CHK_SYSLOG);
+	assert_string_equal(c->pattern, "*resync*");
+	assert_false(c->regex);
+	assert_int_equal(c->min, 2);
+	assert_int_equal(c->max, 2);
+	c = &sc->expect[0].check[1];
+	assert_true(c->regex);
+	assert_int_equal(c->min, 1);		/* no count: at least one */
+	assert_true(c->max == UINT64_MAX);
+	c = &sc->expect[0].check[2];
+	assert_int_equal(c->type, SCN_CHK_HISTORY);
+	assert_int_equal(c->hkind, PHONE_HIST_PROV);
+	assert_int_equal(c->hindex, 1);
+	assert_int_equal(c->hresult, 0);
+	assert_string_equal(c->value, "file not found");
+	assert_string_equal(c->hurl, "http://x/y");
+	c = &sc->expect[0].check[3];
+	assert_int_equal(c->hreason, PHONE_RB_PROVISIONING);
+	c = &sc->expect[0].check[4];
+	assert_int_equal(c->hindex, 0);
+	assert_int_equal(c->max, 0);
+	assert_false(sc->expect[1].has_sel);
+	scenario_free(sc);
+
+	expect_line(SLOG_HEAD "<expect t=\"1m\" phones=\"desk\">"
+	    "<syslog server=\"nope\"/></expect>" SLOG_TAIL,
+	    "t.xml:1: <syslog server=\"nope\">: no server \"nope\"");
+	expect_line(SLOG_HEAD "<expect t=\"1m\" phones=\"desk\">"
+	    "<syslog server=\"prov\" match=\"a\" regex=\"b\"/></expect>"
+	    SLOG_TAIL, "t.xml:1: <syslog match=\"a\">: give match= or "
+	    "regex=, not both");
+	expect_line(SLOG_HEAD "<expect t=\"1m\" phones=\"desk\">"
+	    "<syslog server=\"prov\" regex=\"(\"/></expect>" SLOG_TAIL,
+	    "t.xml:1: <syslog regex=\"(\">: bad regular expression: "
+	    "Unmatched ( or \\(");	/* glibc's regerror() */
+	expect_line(SLOG_HEAD "<expect t=\"1m\" phones=\"desk\">"
+	    "<history kind=\"calls\" count=\"1\"/></expect>" SLOG_TAIL,
+	    "t.xml:1: <history kind=\"calls\">: kind must be prov, upgrade "
+	    "or reboot");
+	expect_line(SLOG_HEAD "<expect t=\"1m\" phones=\"desk\">"
+	    "<history kind=\"prov\"/></expect>" SLOG_TAIL,
+	    "t.xml:1: <history kind=\"prov\">: needs index= or "
+	    "count=/min=/max=");
+	expect_line(SLOG_HEAD "<expect t=\"1m\" phones=\"desk\">"
+	    "<history kind=\"prov\" index=\"1\" count=\"2\"/></expect>"
+	    SLOG_TAIL, "t.xml:1: <history index=\"1\">: give index= or "
+	    "count=/min=/max=, not both");
+	expect_line(SLOG_HEAD "<expect t=\"1m\" phones=\"desk\">"
+	    "<history kind=\"prov\" index=\"6\"/></expect>" SLOG_TAIL,
+	    "t.xml:1: <history index=\"6\">: index must be 1..5");
+	expect_line(SLOG_HEAD "<expect t=\"1m\" phones=\"desk\">"
+	    "<history kind=\"prov\" index=\"1\" reason=\"RC\"/></expect>"
+	    SLOG_TAIL, "t.xml:1: <history reason=\"RC\">: reason= is for "
+	    "kind=\"reboot\"");
+	expect_line(SLOG_HEAD "<expect t=\"1m\" phones=\"desk\">"
+	    "<history kind=\"reboot\" index=\"1\" reason=\"Rebooted\"/>"
+	    "</expect>" SLOG_TAIL, "t.xml:1: <history reason=\"Rebooted\">: "
+	    "unknown reboot reason (Power Cycled, User Triggered, "
+	    "Provisioning, RC, Upgrade, SIP Triggered, IP Changed, Factory "
+	    "Reset)");
+	expect_line(SLOG_HEAD "<expect t=\"1m\" phones=\"desk\">"
+	    "<history kind=\"prov\" count=\"1\" err=\"timeout\"/></expect>"
+	    SLOG_TAIL, "t.xml:1: <history kind=\"prov\">: result=, err=, "
+	    "reason= and url= need index=");
+	expect_line(SLOG_HEAD "<expect t=\"1m\"><history kind=\"prov\" "
+	    "count=\"1\"/></expect>" SLOG_TAIL,
+	    "t.xml:1: <expect t=\"1m\">: phones= is required: it checks "
+	    "phones");
+	expect_line("<scenario name=\"s\" duration=\"1h\">" SITE
+	    "<server name=\"prov\" address=\"10.9.0.5\" tftp=\"69\" "
+	    "syslog=\"69\"/>" PHONES "</scenario>",
+	    "t.xml:1: <server syslog=\"69\">: tftp and syslog use the same "
+	    "port");
 }
 
 int
@@ -1916,6 +2024,7 @@ main(void)
 		cmocka_unit_test(test_parse_sel),
 		cmocka_unit_test(test_src),
 		cmocka_unit_test(test_file_encoding),
+		cmocka_unit_test(test_syslog_history_checks),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

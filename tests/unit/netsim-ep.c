@@ -1578,6 +1578,48 @@ test_junk(void **state)
 	ep_out_free(&out);
 }
 
+/* ---- syslog collector (16.2) ---- */
+
+/* Lines are kept with time and source, bounded in count and length; the
+ * rest is counted, never kept (B89-B91 are asserted on what it keeps). */
+static void
+test_syslog_collector(void **state)
+{
+	struct ep_syslog *l;
+	const struct ep_syslog_line *e;
+	const char *a = "<133>Jan  1 00:00:00 hello\n";
+	uint8_t big[EP_SYSLOG_LINE_MAX + 100];
+	uint8_t bin[5] = { '<', 0, 'x', 0x1b, 'y' };
+
+	(void)state;
+	l = ep_syslog_create(3);
+	ep_syslog_input(l, (const uint8_t *)a, strlen(a), PHONE_IP, 49152,
+	    EMU_SEC(7));
+	memset(big, 'x', sizeof big);
+	ep_syslog_input(l, big, sizeof big, PHONE_IP + 1, 514, EMU_SEC(8));
+	ep_syslog_input(l, bin, sizeof bin, PHONE_IP, 49152, EMU_SEC(9));
+	ep_syslog_input(l, (const uint8_t *)a, strlen(a), PHONE_IP, 49152,
+	    EMU_SEC(10));
+	ep_syslog_input(l, (const uint8_t *)"", 0, PHONE_IP, 1, EMU_SEC(11));
+	assert_int_equal(ep_syslog_count(l), 3);
+	e = ep_syslog_line(l, 0);
+	assert_non_null(e);
+	assert_string_equal(e->text, "<133>Jan  1 00:00:00 hello");
+	assert_int_equal(e->src_ip, PHONE_IP);
+	assert_int_equal(e->src_port, 49152);
+	assert_int_equal(e->now, EMU_SEC(7));
+	e = ep_syslog_line(l, 1);
+	assert_int_equal(strlen(e->text), EP_SYSLOG_LINE_MAX);
+	assert_int_equal(e->src_ip, PHONE_IP + 1);
+	assert_string_equal(ep_syslog_line(l, 2)->text, "<?x?y");
+	assert_null(ep_syslog_line(l, 3));
+	assert_int_equal(ep_syslog_stats(l)->received, 5);
+	assert_int_equal(ep_syslog_stats(l)->dropped, 2);
+	assert_int_equal(ep_syslog_stats(l)->truncated, 1);
+	ep_syslog_free(l);
+	ep_syslog_free(NULL);
+}
+
 int
 main(void)
 {
@@ -1601,6 +1643,7 @@ main(void)
 		cmocka_unit_test(test_tftp_retransmit),
 		cmocka_unit_test(test_tftp_errors),
 		cmocka_unit_test(test_junk),
+		cmocka_unit_test(test_syslog_collector),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -110,6 +110,8 @@ prov_deadline(const struct phone *p)
 
 	if (p->st == PROV_BOOT_DELAY && p->t_boot < t)
 		t = p->t_boot;
+	if (report_deadline(p) < t)
+		t = report_deadline(p);
 	return (t);
 }
 
@@ -122,6 +124,7 @@ prov_timer(struct phone *p, emu_time now, struct emu_outbox *out)
 		p->t_boot = EMU_TIME_NEVER;
 		prov_boot_decision(p, now, out);
 	}
+	report_timer(p, now, out);
 	if (p->t_resync <= now) {
 		p->t_resync = EMU_TIME_NEVER;
 		p->status.next_resync_at = EMU_TIME_NEVER;
@@ -377,6 +380,10 @@ prov_fetch_done(struct phone *p, enum fetch_owner owner, struct fetch *fx,
 	case FO_CODE:
 	case FO_GDS:
 		prov_cloud_done(p, owner, fx, now, out);
+		break;
+	case FO_REPORT:
+	case FO_REPORT2:
+		report_fetch_done(p, owner, fx, now, out);
 		break;
 	default:
 		break;
@@ -1231,6 +1238,7 @@ prov_local_change(struct phone *p, int id, emu_time now,
     struct emu_outbox *out)
 {
 	p->provisioned = 1;
+	report_local_change(p, now, out);
 	if (p->cust != CUST_ACQUIRED)
 		phone_set_cust(p, CUST_ABORTED, out);
 	if (p->powered && id >= P_PROFILE_RULE && id <= P_PROFILE_RULE_D) {

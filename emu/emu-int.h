@@ -127,7 +127,11 @@ struct fetch_req {
 	int		 srv_auto;	/* discovery: https name, then http */
 	int		 no_restrict;	/* cloud hosts: not domain-checked */
 	size_t		 max_len;	/* 0: PROFILE_MAX_LEN */
+	int		 sink;		/* body counted and hashed (SHA-256),
+					   never kept: a firmware image */
 };
+#define FETCH_SINK_MAX		((size_t)1 << 31)	/* an image's cap */
+#define FETCH_SINK_TOTAL_S	3600	/* a sink transfer's whole time */
 struct fetch;
 /* Starts a transfer; the hub keeps it in p->fetches. */
 struct fetch	*fetch_start(struct phone *p, uint32_t id,
@@ -154,6 +158,9 @@ const char	*fetch_path(const struct fetch *fx);
 const char	*fetch_servip(const struct fetch *fx);	/* "" if none */
 const char	*fetch_detail(const struct fetch *fx);	/* why it failed */
 const char	*fetch_content_encoding(const struct fetch *fx);
+/* Sink transfers: body bytes received and their SHA-256 (when done). */
+uint64_t	 fetch_sink_bytes(const struct fetch *fx);
+const uint8_t	*fetch_sink_sha256(const struct fetch *fx);
 int		 fetch_srv_none(const struct fetch *fx);	/* no SRV */
 void		 fetch_free(struct fetch *fx, struct phone *p,
 		     struct emu_outbox *out);
@@ -202,6 +209,22 @@ enum fetch_owner {
 	FO_REPORT,		/* Report_Rule's first destination (16.4) */
 	FO_REPORT2,		/* and its second */
 	FO__COUNT
+};
+
+/* upgrade.c */
+enum upg_phase {
+	UPG_IDLE = 0,
+	UPG_WAIT_IDLE,		/* 3.6: waiting for the calls to end */
+	UPG_LOADS,		/* fetching the .loads */
+	UPG_IMAGE,		/* fetching image upg_img */
+	UPG_RETRY		/* failed; t_upgrade is the retry */
+};
+#define UPGRADE_IMAGES_MAX	16
+struct upg_image {
+	char		*file;		/* owned: relative to the .loads */
+	uint64_t	 size;
+	uint8_t		 sha256[32];
+	uint8_t		 has_size, has_sha;
 };
 
 /* One phone.  Nothing outside emu/ reads these fields. */
@@ -294,6 +317,23 @@ struct phone {
 	char		*upg_url;	/* owned: its effective URL, or NULL */
 	uint8_t		 upg_ok;	/* that attempt succeeded */
 	enum emu_err	 upg_err;	/* and why it failed */
+	/* upgrade.c, RAM */
+	uint8_t		 upg_phase;	/* enum upg_phase */
+	uint8_t		 upgst;		/* $UPGST: 1 first, 2 retry */
+	uint8_t		 upg_announce;	/* success to log after the boot */
+	uint8_t		 upg_scheme;	/* enum rule_scheme */
+	uint16_t	 upg_port;
+	uint16_t	 upg_retry_idx;
+	uint16_t	 upg_img, upg_nimg;
+	struct upg_image *upg_images;	/* owned: from the .loads */
+	emu_time	 t_upgrade;	/* retry timer */
+	emu_time	 upg_at;	/* $UPGTMR base, or NEVER */
+	char		*upg_cur;	/* owned: URL (or rule) attempted */
+	char		*upg_host;	/* owned */
+	char		*upg_path;	/* owned: the .loads */
+	char		*upg_dir;	/* owned: its directory, "/.../" */
+	char		*upg_target;	/* owned: load name wanted */
+	char		*upg_errmsg;	/* owned: $UPGERR */
 
 	/* report.c (16.4), RAM: index 0 and 1 are Report_Rule's two
 	 * destinations (FO_REPORT, FO_REPORT2) */
@@ -409,5 +449,30 @@ int		 report_dests(const char *rule, char **dest, size_t max);
  * encoding.  0, or -1 if it cannot be. */
 int		 report_encrypt(struct phone *p, const struct rule_result *res,
 		     struct dbuf *body, struct fetch_req *rq);
+/* upgrade.c */
+const char	*upgrade_family(const struct phone *p);
+void		 upgrade_check(struct phone *p, const char *why, emu_time now,
+		     struct emu_outbox *out);
+int		 upgrade_below_limit(struct phone *p, const char *target,
+		     struct emu_outbox *out);
+void		 upgrade_idle(struct phone *p, emu_time now,
+		     struct emu_outbox *out);
+void		 upgrade_fetch_done(struct phone *p, struct fetch *fx,
+		     emu_time now, struct emu_outbox *out);
+void		 upgrade_syslog(struct phone *p, const char *name,
+		     struct emu_outbox *out);
+emu_time	 upgrade_deadline(const struct phone *p);
+void		 upgrade_timer(struct phone *p, emu_time now,
+		     struct emu_outbox *out);
+void		 upgrade_booted(struct phone *p, emu_time now,
+		     struct emu_outbox *out);
+void		 upgrade_reset_ram(struct phone *p);
+void		 upgrade_clear(struct phone *p);
+emu_time	 upgrade_timer_base(const struct phone *p);
+/* Histories (2.3, 16.1): a new newest entry of kind k, at p->now. */
+void		 phone_hist_add(struct phone *p, enum phone_hist_kind k,
+		     int ok, enum emu_err err, const char *url,
+		     const char *msg, int reason);
+void		 phone_hist_clear(struct phone *p, enum phone_hist_kind k);
 
 #endif /* PF_EMU_INT_H */

@@ -345,6 +345,8 @@ struct emu_ctx {
 	struct emu_pki	*pki;		/* owned: trust and MICs, or NULL */
 	int		 cloud_http;	/* EDOS and GDS over http:80, not
 					   https:443 (tests, plain servers) */
+	int		 loads_any;	/* 12.3: accept any non-empty .loads
+					   (a real Cisco one) */
 };
 struct emu_ctx	*emu_ctx_create(uint64_t seed);
 void		 emu_ctx_free(struct emu_ctx *ctx);
@@ -770,6 +772,9 @@ const struct phone_status *phone_status(const struct phone *p);
 const char	*phone_last_url(const struct phone *p);
 const char	*phone_last_errmsg(const struct phone *p);
 const char	*phone_company(const struct phone *p);	/* 4.8, or "" */
+/* Histories, newest first: how many, and *ent. */
+size_t		 phone_history(const struct phone *p, enum phone_hist_kind k,
+		     const struct phone_hist **ent);
 /* The environment of this phone's rules (resync, triggers, rule expand). */
 void		 phone_rule_env(struct phone *p, struct rule_env *env,
 		     enum rule_kind kind);

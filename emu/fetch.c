@@ -70,6 +70,11 @@ struct fetch {
 	char		*uid, *pwd;
 	size_t		 max_len;
 	int		 no_restrict;
+	/* sink: the body is hashed, not kept */
+	int		 sink;
+	EVP_MD_CTX	*sha;
+	uint64_t	 sink_bytes;
+	uint8_t		 sha256[32];
 
 	/* SRV (4.3) */
 	int		 srv;		/* host came from SRV targets */
@@ -135,6 +140,8 @@ static void	fetch_finish(struct fetch *, struct phone *, enum emu_err,
 		    emu_time, struct emu_outbox *, const char *, ...)
 		    __attribute__((format(printf, 6, 7)));
 static void	fetch_set_url(struct fetch *);
+static void	fetch_sink_reset(struct fetch *);
+static void	fetch_sink(void *, const uint8_t *, size_t);
 static void	fetch_srv_start(struct fetch *, struct phone *, emu_time,
 		    struct emu_outbox *);
 static void	fetch_srv_next(struct fetch *, struct phone *, emu_time,
@@ -218,10 +225,19 @@ fetch_start(struct phone *p, uint32_t id, const struct fetch_req *rq,
 	fx->pwd = rq->pwd != NULL ? xstrdup(rq->pwd) : NULL;
 	fx->max_len = rq->max_len != 0 ? rq->max_len : PROFILE_MAX_LEN;
 	fx->no_restrict = rq->no_restrict;
+	if (rq->sink) {
+		fx->sink = 1;
+		if (rq->max_len == 0)
+			fx->max_len = FETCH_SINK_MAX;
+		if ((fx->sha = EVP_MD_CTX_new()) == NULL)
+			abort();	/* out of memory (STYLE.md 4) */
+		fetch_sink_reset(fx);
+	}
 	fx->srv = rq->srv || rq->srv_auto;
 	fx->srv_auto = rq->srv_auto;
 	fx->start = now;
-	fx->total = EMU_TIME_ADD(now, EMU_SEC(FETCH_TOTAL_S));
+	fx->total = EMU_TIME_ADD(now, EMU_SEC(fx->sink ? FETCH_SINK_TOTAL_S :
+	    FETCH_TOTAL_S));
 	fx->deadline = EMU_TIME_NEVER;
 	fx->err = EMU_OK;
 	dbuf_init(&fx->data);
@@ -288,7 +304,38 @@ fetch_free(struct fetch *fx, struct phone *p, struct emu_outbox *out)
 	free(fx->url);
 	free(fx->detail);
 	free(fx->cenc);
+	EVP_MD_CTX_free(fx->sha);
 	free(fx);
+}
+
+/* A new response begins: nothing of the body is counted yet. */
+static void
+fetch_sink_reset(struct fetch *fx)
+{
+	fx->sink_bytes = 0;
+	if (EVP_DigestInit_ex(fx->sha, EVP_sha256(), NULL) != 1)
+		abort();	/* SHA-256 is in every OpenSSL */
+}
+
+static void
+fetch_sink(void *arg, const uint8_t *data, size_t len)
+{
+	struct fetch	*fx = arg;
+
+	fx->sink_bytes += len;
+	EVP_DigestUpdate(fx->sha, data, len);
+}
+
+uint64_t
+fetch_sink_bytes(const struct fetch *fx)
+{
+	return (fx->sink_bytes);
+}
+
+const uint8_t *
+fetch_sink_sha256(const struct fetch *fx)
+{
+	return (fx->sha256);
 }
 
 uint32_t
@@ -632,6 +679,8 @@ fetch_connect(struct fetch *fx, struct phone *p, emu_time now,
 		fx->block = 0;
 		fx->tries = 0;
 		dbuf_reset(&fx->data);
+		if (fx->sink)
+			fetch_sink_reset(fx);
 		tftp_init(&t);
 		t.op = TFTP_RRQ;
 		pf_strlcpy(t.file, fx->path, sizeof t.file);
@@ -787,6 +836,11 @@ fetch_http_request(struct fetch *fx, struct phone *p, struct emu_outbox *out)
 	if (fx->resp_init)
 		http_msg_clear(&fx->resp);
 	http_msg_init(&fx->resp, 0, fx->max_len);
+	if (fx->sink) {
+		fx->resp.sink = fetch_sink;
+		fx->resp.sink_arg = fx;
+		fetch_sink_reset(fx);
+	}
 	fx->resp_init = 1;
 	fx->requests++;
 	phone_log(p, out, TRACE_HTTP, "%s %s%s", fx->method, fx->url,
@@ -1105,13 +1159,16 @@ fetch_http_complete(struct fetch *fx, struct phone *p, emu_time now,
 			fetch_finish(fx, p, EMU_OK, now, out, NULL);
 			return;
 		}
-		if (st == 204 || r->body.len == 0) {
+		if (st == 204 || r->body_len == 0) {
 			fetch_finish(fx, p, EMU_E_CORRUPT, now, out,
 			    "empty body");
 			return;
 		}
 		dbuf_reset(&fx->data);
-		dbuf_add(&fx->data, r->body.data, r->body.len);
+		if (fx->sink)
+			EVP_DigestFinal_ex(fx->sha, fx->sha256, NULL);
+		else
+			dbuf_add(&fx->data, r->body.data, r->body.len);
 		fetch_finish(fx, p, EMU_OK, now, out, NULL);
 		return;
 	}
@@ -1583,7 +1640,8 @@ fetch_tftp_input(struct fetch *fx, struct phone *p, const struct emu_event *ev,
 	}
 	if (t.block != (uint16_t)(fx->block + 1))
 		return;
-	if (fx->data.len + t.len > fx->max_len) {
+	if ((fx->sink ? fx->sink_bytes : fx->data.len) + t.len >
+	    fx->max_len) {
 		tftp_init(&r);
 		r.op = TFTP_ERROR;
 		r.code = TFTP_ENOSPACE;
@@ -1593,7 +1651,10 @@ fetch_tftp_input(struct fetch *fx, struct phone *p, const struct emu_event *ev,
 		    fx->max_len);
 		return;
 	}
-	dbuf_add(&fx->data, t.data, t.len);
+	if (fx->sink)
+		fetch_sink(fx, t.data, t.len);
+	else
+		dbuf_add(&fx->data, t.data, t.len);
 	fx->block = t.block;
 	fx->tries = 0;
 	tftp_init(&r);
@@ -1603,6 +1664,8 @@ fetch_tftp_input(struct fetch *fx, struct phone *p, const struct emu_event *ev,
 	fx->deadline = EMU_TIME_ADD(now, EMU_SEC(2));
 	if (t.len < TFTP_BLKSIZE) {
 		fx->status = 0;
+		if (fx->sink)
+			EVP_DigestFinal_ex(fx->sha, fx->sha256, NULL);
 		fetch_finish(fx, p, EMU_OK, now, out, NULL);
 	}
 }

@@ -115,6 +115,9 @@ phone_free(struct phone *p)
 	free(p->m_scheme);
 	free(p->m_serv);
 	free(p->m_path);
+	upgrade_clear(p);
+	for (i = 0; i < PHONE_HIST__COUNT; i++)
+		phone_hist_clear(p, i);
 	intern_unref(p->model);
 	intern_unref(p->serial);
 	intern_unref(p->hwver);
@@ -160,6 +163,7 @@ phone_reset_ram(struct phone *p)
 	}
 	p->status.next_resync_at = EMU_TIME_NEVER;
 	report_reset(p);
+	upgrade_reset_ram(p);
 	if (p->status.act != PHONE_ACT_HIDDEN)
 		p->status.act = PHONE_ACT_HIDDEN;
 }
@@ -821,13 +825,13 @@ phone_macro_lookup(void *arg, const char *name, size_t len, char *tmp,
 		snprintf(tmp, tmpsize, "%d", p->prvst);
 		return (tmp);
 	}
-	if (strcmp(n, "UPGST") == 0)
-		return ("1");
+	if (strcmp(n, "UPGST") == 0)		/* B97 */
+		return (p->upgst == 2 ? "2" : "1");
 	if (strcmp(n, "UPGERR") == 0)
-		return ("");
+		return (p->upg_errmsg != NULL ? p->upg_errmsg : "");
 	if (strcmp(n, "PRVTMR") == 0 || strcmp(n, "UPGTMR") == 0) {
 		/* Seconds since the last attempt, or since boot (6.2). */
-		now_rel = n[0] == 'P' ? p->last_resync : p->boot_at;
+		now_rel = n[0] == 'P' ? p->last_resync : upgrade_timer_base(p);
 		snprintf(tmp, tmpsize, "%llu", (unsigned long long)
 		    ((p->now > now_rel ? p->now - now_rel : 0) / 1000000));
 		return (tmp);
@@ -897,4 +901,54 @@ phone_rule_env(struct phone *p, struct rule_env *env, enum rule_kind kind)
 	env->assign = kind == RULE_KIND_TRIGGER ? NULL : phone_rule_assign;
 	env->log = phone_rule_log;
 	env->kind = kind;
+}
+
+/* Histories (2.3, 16.1): newest first, each kind capped. */
+static const uint8_t phone_hist_max[PHONE_HIST__COUNT] = {
+	[PHONE_HIST_PROV] = PHONE_HIST_PROV_MAX,
+	[PHONE_HIST_UPGRADE] = PHONE_HIST_UPGRADE_MAX,
+	[PHONE_HIST_REBOOT] = PHONE_HIST_REBOOT_MAX,
+};
+
+void
+phone_hist_add(struct phone *p, enum phone_hist_kind k, int ok,
+    enum emu_err err, const char *url, const char *msg, int reason)
+{
+	struct phone_hist	*h = p->hist[k];
+	unsigned		 n = p->nhist[k], max = phone_hist_max[k];
+
+	if (n == max) {
+		free(h[n - 1].url);
+		free(h[n - 1].msg);
+		n--;
+	}
+	memmove(h + 1, h, n * sizeof *h);
+	h[0].when = p->ctx->epoch + (int64_t)(p->now / 1000000);
+	h[0].ok = ok != 0;
+	h[0].reason = reason;
+	h[0].err = err;
+	h[0].url = url != NULL ? xstrdup(url) : NULL;
+	h[0].msg = msg != NULL ? xstrdup(msg) : NULL;
+	p->nhist[k] = n + 1;
+}
+
+void
+phone_hist_clear(struct phone *p, enum phone_hist_kind k)
+{
+	unsigned	i;
+
+	for (i = 0; i < p->nhist[k]; i++) {
+		free(p->hist[k][i].url);
+		free(p->hist[k][i].msg);
+	}
+	memset(p->hist[k], 0, sizeof p->hist[k]);
+	p->nhist[k] = 0;
+}
+
+size_t
+phone_history(const struct phone *p, enum phone_hist_kind k,
+    const struct phone_hist **ent)
+{
+	*ent = p->hist[k];
+	return (p->nhist[k]);
 }

@@ -101,17 +101,20 @@ prov_bound(struct phone *p, emu_time now, struct emu_outbox *out)
 	delay_ms = prng_range(&p->rng, units * 20 * 1000);
 	prov_enter(p, PROV_BOOT_DELAY, now, out);
 	p->t_boot = EMU_TIME_ADD(now, EMU_MS(delay_ms));
+	upgrade_booted(p, now, out);
 }
 
 emu_time
 prov_deadline(const struct phone *p)
 {
-	emu_time	t = p->t_resync;
+	emu_time	t = p->t_resync, d;
 
 	if (p->st == PROV_BOOT_DELAY && p->t_boot < t)
 		t = p->t_boot;
-	if (report_deadline(p) < t)
-		t = report_deadline(p);
+	if ((d = upgrade_deadline(p)) < t)
+		t = d;
+	if ((d = report_deadline(p)) < t)
+		t = d;
 	return (t);
 }
 
@@ -125,6 +128,8 @@ prov_timer(struct phone *p, emu_time now, struct emu_outbox *out)
 		prov_boot_decision(p, now, out);
 	}
 	report_timer(p, now, out);
+	if (upgrade_deadline(p) <= now)
+		upgrade_timer(p, now, out);
 	if (p->t_resync <= now) {
 		p->t_resync = EMU_TIME_NEVER;
 		p->status.next_resync_at = EMU_TIME_NEVER;
@@ -376,6 +381,9 @@ prov_fetch_done(struct phone *p, enum fetch_owner owner, struct fetch *fx,
 	case FO_CA:
 		prov_ca_done(p, fx, now, out);
 		break;
+	case FO_UPGRADE:
+		upgrade_fetch_done(p, fx, now, out);
+		break;
 	case FO_EDOS:
 	case FO_CODE:
 	case FO_GDS:
@@ -502,7 +510,8 @@ void
 prov_resync_request(struct phone *p, int prvst, const char *rule,
     emu_time now, struct emu_outbox *out)
 {
-	if (p->st != PROV_OPERATIONAL && p->st != PROV_ACTIVATION) {
+	if (p->st != PROV_OPERATIONAL && p->st != PROV_ACTIVATION &&
+	    p->st != PROV_UPGRADING) {
 		if (!p->resync_pending || prvst == -1) {
 			p->resync_pending = 1;
 			p->pending_prvst = prvst;
@@ -1083,7 +1092,16 @@ prov_resync_end(struct phone *p, emu_time now, struct emu_outbox *out)
 		return;
 	}
 	prov_enter(p, PROV_UPGRADE_CHECK, now, out);
-	prov_enter(p, PROV_OPERATIONAL, now, out);
+	/* 12.2 step 1: an attempt still downloading goes on (3.3: one
+	 * resync and one upgrade at a time). */
+	prov_enter(p, p->upg_phase == UPG_LOADS || p->upg_phase ==
+	    UPG_IMAGE ? PROV_UPGRADING : PROV_OPERATIONAL, now, out);
+	if (p->status.last_class == EMU_CLASS_A) {
+		upgrade_check(p, "after resync", now, out);
+		if (p->st == PROV_REBOOTING || p->st == PROV_BOOT ||
+		    p->st == PROV_NETWORK)
+			return;		/* B96: a partition switch */
+	}
 	if (p->resync_pending) {
 		/* B124: exactly one follow-up for what arrived meanwhile. */
 		p->resync_pending = 0;
@@ -1226,6 +1244,7 @@ prov_factory_reset(struct phone *p)
 	p->ca_state = 0;
 	free(p->company);
 	p->company = NULL;
+	upgrade_clear(p);
 }
 
 /*
@@ -1241,6 +1260,9 @@ prov_local_change(struct phone *p, int id, emu_time now,
 	report_local_change(p, now, out);
 	if (p->cust != CUST_ACQUIRED)
 		phone_set_cust(p, CUST_ABORTED, out);
+	/* 8.5.6: a changed Upgrade_Rule starts an upgrade check. */
+	if (p->powered && id == P_UPGRADE_RULE)
+		upgrade_check(p, "Upgrade_Rule set", now, out);
 	if (p->powered && id >= P_PROFILE_RULE && id <= P_PROFILE_RULE_D) {
 		phone_log(p, out, TRACE_PROV, "%s set locally: resync",
 		    param_table[id].name);

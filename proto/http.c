@@ -68,6 +68,7 @@ static int	 http_chunk_size(struct http_msg *, const uint8_t *, size_t,
 static int	 http_trailer(struct http_msg *, const uint8_t *, size_t,
 		     size_t *, char **);
 static int	 http_hdrs_have(const char *const *, const char *);
+static void	 http_body_add(struct http_msg *, const uint8_t *, size_t);
 
 static const struct {
 	int		 status;
@@ -143,6 +144,8 @@ http_msg_clear(struct http_msg *m)
 	size_t	i;
 	int	is_request = m->is_request;
 	size_t	body_max = m->body_max;
+	void	(*sink)(void *, const uint8_t *, size_t) = m->sink;
+	void	*sink_arg = m->sink_arg;
 
 	free(m->target);
 	for (i = 0; i < m->nhdr; i++) {
@@ -152,6 +155,19 @@ http_msg_clear(struct http_msg *m)
 	dbuf_clear(&m->body);
 	dbuf_clear(&m->in);
 	http_msg_init(m, is_request, body_max);
+	m->sink = sink;
+	m->sink_arg = sink_arg;
+}
+
+/* Body bytes: to the sink if there is one, else kept. */
+static void
+http_body_add(struct http_msg *m, const uint8_t *data, size_t n)
+{
+	m->body_len += n;
+	if (m->sink != NULL)
+		m->sink(m->sink_arg, data, n);
+	else
+		dbuf_add(&m->body, data, n);
 }
 
 int
@@ -217,13 +233,13 @@ http_msg_eof(struct http_msg *m, char **cause)
 	case HTTP_ST_LENGTH:
 		return (http_fail(m, HTTP_ERROR, cause,
 		    "connection closed after %zu of %llu body bytes",
-		    m->body.len, (unsigned long long)m->content_length));
+		    m->body_len, (unsigned long long)m->content_length));
 	case HTTP_ST_CHUNK_SIZE:
 	case HTTP_ST_CHUNK_DATA:
 	case HTTP_ST_CHUNK_END:
 		return (http_fail(m, HTTP_ERROR, cause,
 		    "connection closed in the chunked body after %zu bytes",
-		    m->body.len));
+		    m->body_len));
 	case HTTP_ST_TRAILER:
 		return (http_fail(m, HTTP_ERROR, cause,
 		    "connection closed in the chunked trailer"));
@@ -557,24 +573,24 @@ http_run(struct http_msg *m, const uint8_t *buf, size_t len, size_t *off,
 			rc = http_head(m, buf, len, off, cause);
 			break;
 		case HTTP_ST_LENGTH:
-			want = m->content_length - m->body.len;
+			want = m->content_length - m->body_len;
 			n = len - *off;
 			if (n > want)
 				n = want;
-			dbuf_add(&m->body, buf + *off, n);
+			http_body_add(m, buf + *off, n);
 			*off += n;
-			if (m->body.len < m->content_length)
+			if (m->body_len < m->content_length)
 				return (HTTP_MORE);
 			m->state = HTTP_ST_DONE;
 			rc = HTTP_AGAIN;
 			break;
 		case HTTP_ST_CLOSE:
 			n = len - *off;
-			if (n > m->body_max - m->body.len)
+			if (n > m->body_max - m->body_len)
 				return (http_fail(m, HTTP_TOOBIG, cause,
 				    "body over the %zu-byte limit",
 				    m->body_max));
-			dbuf_add(&m->body, buf + *off, n);
+			http_body_add(m, buf + *off, n);
 			*off += n;
 			return (HTTP_MORE);
 		case HTTP_ST_CHUNK_SIZE:
@@ -584,7 +600,7 @@ http_run(struct http_msg *m, const uint8_t *buf, size_t len, size_t *off,
 			n = len - *off;
 			if (n > m->chunk_left)
 				n = m->chunk_left;
-			dbuf_add(&m->body, buf + *off, n);
+			http_body_add(m, buf + *off, n);
 			*off += n;
 			m->chunk_left -= n;
 			if (m->chunk_left != 0)
@@ -997,7 +1013,7 @@ http_chunk_size(struct http_msg *m, const uint8_t *buf, size_t len,
 		m->state = HTTP_ST_TRAILER;
 		return (HTTP_AGAIN);
 	}
-	if (size > m->body_max - m->body.len)
+	if (size > m->body_max - m->body_len)
 		goto toobig;
 	m->chunk_left = size;
 	m->state = HTTP_ST_CHUNK_DATA;

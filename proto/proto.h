@@ -318,6 +318,12 @@ struct http_msg {
 	/* body, decoded (de-chunked) */
 	struct dbuf	 body;
 	size_t		 body_max;
+	uint64_t	 body_len;	/* body bytes so far, sink or not */
+	/* When set (before feeding), body bytes go to sink, not body:
+	 * a body far larger than memory streams through (a firmware
+	 * image).  http_msg_clear() keeps it. */
+	void		(*sink)(void *arg, const uint8_t *data, size_t len);
+	void		*sink_arg;
 	/* parser state (private to http.c) */
 	struct dbuf	 in;
 	int		 state;

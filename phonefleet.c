@@ -7,6 +7,8 @@
  * decrypt), 2 bad usage or a bad file.
  */
 
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
@@ -47,7 +49,7 @@ usage(FILE *f)
 	    "\n"
 	    "commands:\n"
 	    "  run FILE [--seed N] [--report text|json|junit] [--out FILE]\n"
-	    "           [--trace CATS] [--trace-out FILE]\n"
+	    "           [--trace CATS] [--trace-out FILE] [--uploads DIR]\n"
 	    "      play a scenario in virtual time; exit 0 when every\n"
 	    "      expectation held, 1 when one failed, 2 for a bad file\n"
 	    "  profile check FILE\n"
@@ -141,6 +143,7 @@ cmd_run(int argc, char **argv)
 		{ "out", required_argument, NULL, 'o' },
 		{ "trace", required_argument, NULL, 'T' },
 		{ "trace-out", required_argument, NULL, 't' },
+		{ "uploads", required_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -151,11 +154,12 @@ cmd_run(int argc, char **argv)
 	const char		*outpath = NULL, *tracepath = NULL;
 	FILE			*out = stdout;
 	char			*cause = NULL;
+	struct stat		 sb;
 	int			 ch, rc;
 
 	memset(&o, 0, sizeof o);
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "s:r:o:T:t:h", longopts,
+	while ((ch = getopt_long(argc, argv, "s:r:o:T:t:u:h", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 's':
@@ -186,6 +190,9 @@ cmd_run(int argc, char **argv)
 		case 't':
 			tracepath = optarg;
 			break;
+		case 'u':
+			o.uploads_dir = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return (0);
@@ -196,6 +203,12 @@ cmd_run(int argc, char **argv)
 	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "phonefleet run: expected one scenario FILE\n");
+		return (2);
+	}
+	if (o.uploads_dir != NULL && (stat(o.uploads_dir, &sb) != 0 ||
+	    !S_ISDIR(sb.st_mode))) {
+		fprintf(stderr, "phonefleet run: --uploads: %s: not a "
+		    "directory\n", o.uploads_dir);
 		return (2);
 	}
 	if ((sc = scenario_load(argv[optind], stderr)) == NULL)

@@ -121,6 +121,7 @@ struct fetch_req {
 	const uint8_t	*body;		/* POST body, borrowed for the call */
 	size_t		 body_len;
 	const char	*content_type;	/* of the body */
+	const char	*content_encoding; /* of the body, or NULL */
 	const char	*uid, *pwd;	/* rule credentials, or NULL */
 	int		 srv;		/* host is a domain: SRV (4.3) */
 	int		 srv_auto;	/* discovery: https name, then http */
@@ -335,7 +336,22 @@ struct phone {
 	char		*upg_target;	/* owned: load name wanted */
 	char		*upg_errmsg;	/* owned: $UPGERR */
 
-	/* report.c (16.4) */
+	/* report.c (16.4), RAM: index 0 and 1 are Report_Rule's two
+	 * destinations (FO_REPORT, FO_REPORT2) */
+	emu_time	 rep_t_local;	/* On Local Change: quiet time over */
+	emu_time	 rep_t_periodic; /* Periodically: next upload */
+	emu_time	 rep_boot;	/* boot_at + 1 of the boot whose
+					   restart report is done; 0 none */
+	uint8_t		 rep_pending;	/* bit per destination: again when
+					   the upload in flight ends */
+	uint8_t		 rep_has_base[2];
+	uint8_t		 rep_delta[2];	/* the upload in flight is a delta */
+	uint8_t		 rep_done[2];	/* status entry: an upload ended */
+	enum emu_err	 rep_err[2];	/* and how */
+	emu_time	 rep_at[2];	/* and when */
+	char		*rep_url[2];	/* owned: and where */
+	struct pset	 rep_base[2];	/* what the last delta said */
+	struct pset	 rep_sent[2];	/* what the delta in flight says */
 
 	/* calls (3.6) and SIP NOTIFY (16.3) */
 	uint8_t		 calls;		/* calls in progress: busy if > 0 */
@@ -434,6 +450,33 @@ void		 prov_power_off(struct phone *p, struct emu_outbox *out);
 void		 prov_local_change(struct phone *p, int id, emu_time now,
 		     struct emu_outbox *out);
 void		 prov_factory_reset(struct phone *p);
+/* report.c (16.4): configuration report uploads */
+#define REPORT_BODY_FULL	0	/* every parameter (8.8) */
+#define REPORT_BODY_DELTA	1	/* changed since the last delta */
+#define REPORT_BODY_STATUS	2	/* the status fields of 16.1 */
+void		 report_reset(struct phone *p);	/* frees; RAM at boot */
+emu_time	 report_deadline(const struct phone *p);
+void		 report_timer(struct phone *p, emu_time now,
+		     struct emu_outbox *out);
+/* SIP NOTIFY Event: report (16.3): upload to every destination now. */
+void		 report_request(struct phone *p, emu_time now,
+		     struct emu_outbox *out);
+void		 report_local_change(struct phone *p, emu_time now,
+		     struct emu_outbox *out);
+/* An upload of owner FO_REPORT or FO_REPORT2 ended; fx stays the
+ * caller's. */
+void		 report_fetch_done(struct phone *p, enum fetch_owner owner,
+		     struct fetch *fx, emu_time now, struct emu_outbox *out);
+/* A body of kind REPORT_BODY_* appended to out; base: the delta's
+ * baseline, NULL for the factory values. */
+void		 report_body(struct phone *p, int kind, const struct pset *base,
+		     struct dbuf *out);
+/* Report_Rule split into at most max destinations, each allocated. */
+int		 report_dests(const char *rule, char **dest, size_t max);
+/* 11.2, 11.3: body encrypted in place as res asks; rq gets the type and
+ * encoding.  0, or -1 if it cannot be. */
+int		 report_encrypt(struct phone *p, const struct rule_result *res,
+		     struct dbuf *body, struct fetch_req *rq);
 /* upgrade.c */
 const char	*upgrade_family(const struct phone *p);
 void		 upgrade_check(struct phone *p, const char *why, emu_time now,

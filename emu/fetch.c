@@ -66,6 +66,7 @@ struct fetch {
 	uint8_t		*body;
 	size_t		 body_len;
 	char		*ctype;
+	char		*req_cenc;	/* Content-Encoding of body, or NULL */
 	char		*uid, *pwd;
 	size_t		 max_len;
 	int		 no_restrict;
@@ -218,6 +219,8 @@ fetch_start(struct phone *p, uint32_t id, const struct fetch_req *rq,
 	}
 	fx->ctype = rq->content_type != NULL ? xstrdup(rq->content_type) :
 	    NULL;
+	fx->req_cenc = rq->content_encoding != NULL ?
+	    xstrdup(rq->content_encoding) : NULL;
 	fx->uid = rq->uid != NULL ? xstrdup(rq->uid) : NULL;
 	fx->pwd = rq->pwd != NULL ? xstrdup(rq->pwd) : NULL;
 	fx->max_len = rq->max_len != 0 ? rq->max_len : PROFILE_MAX_LEN;
@@ -291,6 +294,7 @@ fetch_free(struct fetch *fx, struct phone *p, struct emu_outbox *out)
 	free(fx->method);
 	free(fx->body);
 	free(fx->ctype);
+	free(fx->req_cenc);
 	free(fx->uid);
 	free(fx->pwd);
 	free(fx->domain);
@@ -774,8 +778,9 @@ static void
 fetch_http_request(struct fetch *fx, struct phone *p, struct emu_outbox *out)
 {
 	struct dbuf	 b;
-	const char	*hdrs[10];
+	const char	*hdrs[11];
 	char		*host, *ua, *agent, *clen = NULL, *ctype = NULL;
+	char		*cenc = NULL;
 	char		*target = NULL;
 	int		 n = 0;
 
@@ -802,6 +807,11 @@ fetch_http_request(struct fetch *fx, struct phone *p, struct emu_outbox *out)
 		xasprintf(&ctype, "Content-Type: %s", fx->ctype != NULL ?
 		    fx->ctype : "application/x-www-form-urlencoded");
 		hdrs[n++] = ctype;
+		if (fx->req_cenc != NULL) {
+			/* 11.3: an aes128gcm report (16.4). */
+			xasprintf(&cenc, "Content-Encoding: %s", fx->req_cenc);
+			hdrs[n++] = cenc;
+		}
 		xasprintf(&clen, "Content-Length: %zu", fx->body_len);
 		hdrs[n++] = clen;
 	}
@@ -821,6 +831,7 @@ fetch_http_request(struct fetch *fx, struct phone *p, struct emu_outbox *out)
 	free(agent);
 	free(clen);
 	free(ctype);
+	free(cenc);
 	free(target);
 	if (fx->resp_init)
 		http_msg_clear(&fx->resp);
@@ -1141,6 +1152,11 @@ fetch_http_complete(struct fetch *fx, struct phone *p, emu_time now,
 			/* B52: chunked is HTTP/1.1 only. */
 			fetch_finish(fx, p, EMU_E_CORRUPT, now, out,
 			    "chunked body in an HTTP/1.0 response");
+			return;
+		}
+		if (fx->kind == EMU_XFER_REPORT) {
+			/* 16.4: an upload's 2xx needs no body (201, 204). */
+			fetch_finish(fx, p, EMU_OK, now, out, NULL);
 			return;
 		}
 		if (st == 204 || r->body_len == 0) {

@@ -91,6 +91,7 @@ phone_free(struct phone *p)
 		return;
 	for (i = 0; i < FO__COUNT; i++)
 		fetch_free(p->fx[i], p, NULL);
+	report_reset(p);
 	rule_result_clear(&p->rr);
 	pset_clear(&p->ps);
 	phone_hist_clear(p);
@@ -162,6 +163,7 @@ phone_reset_ram(struct phone *p)
 		memset(&p->tls_sess[i], 0, sizeof p->tls_sess[i]);
 	}
 	p->status.next_resync_at = EMU_TIME_NEVER;
+	report_reset(p);
 	upgrade_reset_ram(p);
 	if (p->status.act != PHONE_ACT_HIDDEN)
 		p->status.act = PHONE_ACT_HIDDEN;

@@ -102,6 +102,11 @@ enum scn_client_cert {
 	SCN_CC_REQUEST,		/* asked for; verified if one comes */
 	SCN_CC_REQUIRE		/* B55: no MIC, no handshake */
 };
+/* <upload path=>: where a server takes PUT and POST bodies (16.4). */
+struct scn_upload {
+	char		*path;		/* a glob; '*' matches '/' too */
+	int		 line;
+};
 struct scn_server {
 	char		*name;
 	int		 line;
@@ -121,6 +126,8 @@ struct scn_server {
 	size_t		 nfault;
 	struct scn_ca_file *ca_file;
 	size_t		 nca_file;
+	struct scn_upload *upload;
+	size_t		 nupload;
 };
 /*
  * The simulated cloud (spec 13, docs/cloud.md): <edos> answers device
@@ -295,7 +302,8 @@ enum scn_check_type {
 	SCN_CHK_COMPANY,	/* phone_company() */
 	SCN_CHK_SYSLOG,		/* name: collector; lines matching pattern
 				   (from the phone, or all) in [min, max] */
-	SCN_CHK_HISTORY		/* a history entry, or their count */
+	SCN_CHK_HISTORY,		/* a history entry, or their count */
+	SCN_CHK_UPLOADS		/* server name: uploads kept for path */
 };
 enum scn_match {
 	SCN_MATCH_ANY,		/* present, whatever its value */
@@ -334,6 +342,11 @@ struct scn_check {
 	int		 hresult;	/* -1 any, 0 failed, 1 succeeded */
 	int		 hreason;	/* enum phone_reboot, or -1 any */
 	char		*hurl;		/* the entry's URL, or NULL */
+	/* UPLOADS: name, path, method as REQUEST; min, max: how many (of
+	 * the phone's, with phones=); body (CONTAINS), lacks: of the last
+	 * one, decrypted with key first (11.2) */
+	char		*lacks;		/* or NULL */
+	char		*key;		/* or NULL */
 };
 struct scn_expect {
 	char		*name;		/* for the report: "expect@LINE" default */
@@ -552,12 +565,20 @@ struct run_result {
 	uint64_t	 events;
 	struct run_phone_hist *hist;	/* owned: nhist phones, or NULL */
 	size_t		 nhist;
+	struct run_uploads *uploads;	/* servers with upload paths */
+	size_t		 nuploads;
+};
+/* What a report server received (16.4), for the reports. */
+struct run_uploads {
+	char		*server;	/* owned */
+	uint64_t	 received, bytes, dropped, kept;
 };
 struct run_opts {
 	uint64_t	 seed;		/* 0: the scenario's */
 	int		 has_seed;
 	unsigned	 trace;
 	FILE		*tracef;	/* trace lines, or NULL */
+	const char	*uploads_dir;	/* write kept uploads here, or NULL */
 };
 struct run_result *run_scenario(const struct scenario *sc,
 		     const struct run_opts *o);

@@ -251,6 +251,16 @@ report_text(FILE *f, const struct run_result *r)
 	if (any)
 		fputc('\n', f);
 	report_text_hist(f, r);
+	/* 16.4: what each report server received. */
+	for (i = 0; i < r->nuploads; i++) {
+		fputs("uploads ", f);
+		report_text_str(f, r->uploads[i].server);
+		fprintf(f, ": received %llu, bytes %llu, kept %llu, "
+		    "dropped %llu\n", (unsigned long long)r->uploads[i].received,
+		    (unsigned long long)r->uploads[i].bytes,
+		    (unsigned long long)r->uploads[i].kept,
+		    (unsigned long long)r->uploads[i].dropped);
+	}
 
 	if (r->failed == 0)
 		fprintf(f, "result: PASS (%u expectation%s held)\n", r->passed,
@@ -379,6 +389,21 @@ report_json(FILE *f, const struct run_result *r)
 	}
 	fputs("\n  }", f);
 	report_json_hist(f, r);
+
+	/* 16.4: servers with upload paths, in the scenario's order. */
+	fputs(",\n  \"uploads\": [", f);
+	for (i = 0; i < r->nuploads; i++) {
+		fputs(i == 0 ? "\n    {\"server\": " : ",\n    {\"server\": ",
+		    f);
+		report_json_str(f, report_str(r->uploads[i].server));
+		fprintf(f, ", \"received\": %llu, \"bytes\": %llu, "
+		    "\"kept\": %llu, \"dropped\": %llu}",
+		    (unsigned long long)r->uploads[i].received,
+		    (unsigned long long)r->uploads[i].bytes,
+		    (unsigned long long)r->uploads[i].kept,
+		    (unsigned long long)r->uploads[i].dropped);
+	}
+	fputs(r->nuploads != 0 ? "\n  ]" : "]", f);
 
 	fputs(",\n  \"expectations\": [", f);
 	for (i = 0; i < r->nres; i++) {

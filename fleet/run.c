@@ -13,6 +13,7 @@
  */
 
 #include <ctype.h>
+#include <errno.h>
 #include <fnmatch.h>
 #include <regex.h>
 #include <stdio.h>
@@ -20,6 +21,8 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+
+#include <openssl/evp.h>
 
 #include "fleet.h"
 
@@ -115,6 +118,12 @@ static int	run_check_syslog(struct run *, const struct scn_check *,
 static int	run_check_history(struct phone *, const struct scn_check *,
 		    char **, char **);
 static void	run_hist_collect(struct run *);
+static char	*run_range_str(uint64_t, uint64_t);
+static int	run_check_uploads(struct run *, const struct scn_check *,
+		    long, char **, char **);
+static int	run_decrypt(const uint8_t *, size_t, const char *,
+		    struct dbuf *);
+static void	run_uploads(struct run *, const struct run_opts *);
 static void	run_log(void *, const char *);
 static void	run_note(void *, size_t, const struct emu_note *, emu_time);
 static struct phone *run_phone(struct run *, size_t, uint32_t);
@@ -195,6 +204,7 @@ run_scenario(const struct scenario *sc, const struct run_opts *o)
 			res->failed++;
 	}
 
+	run_uploads(&r, o);
 	sim_free(r.sim);
 	for (i = 0; i < sc->nsite; i++)
 		ep_dhcp_free(r.dhcp[i]);
@@ -271,7 +281,159 @@ run_result_free(struct run_result *r)
 		}
 	}
 	free(r->hist);
+	for (i = 0; i < r->nuploads; i++)
+		free(r->uploads[i].server);
+	free(r->uploads);
 	free(r);
+}
+
+/*
+ * <uploads>: how many uploads the server kept for the path (from phone idx,
+ * or from any with -1), and what the last of them holds (16.4).
+ */
+static int
+run_check_uploads(struct run *r, const struct scn_check *c, long idx,
+    char **expected, char **seen)
+{
+	struct run_server		*rs;
+	const struct store_upload	*u, *last = NULL;
+	struct dbuf			 plain;
+	const char			*body;
+	char				*e;
+	uint64_t			 n = 0;
+	int				 rc = 0;
+
+	if ((rs = run_srv_find(r, c->name, NULL)) == NULL ||
+	    rs->store == NULL)
+		return (0);
+	for (u = store_upload_next(rs->store, NULL); u != NULL;
+	    u = store_upload_next(rs->store, u)) {
+		if (c->path != NULL && fnmatch(c->path, u->path, 0) != 0)
+			continue;
+		if (idx >= 0 && sim_phone_by_ip(r->sim, u->peer_ip) != idx)
+			continue;
+		n++;
+		last = u;
+	}
+	if (n < c->min || n > c->max) {
+		e = run_range_str(c->min, c->max);
+		xasprintf(expected, "server %s: %s uploads %s", c->name,
+		    c->path != NULL ? c->path : "all", e);
+		free(e);
+		xasprintf(seen, "%llu", (unsigned long long)n);
+		return (-1);
+	}
+	if (last == NULL)
+		return (0);
+	if (c->method != NULL && strcmp(c->method, last->method) != 0) {
+		xasprintf(expected, "upload method %s", c->method);
+		xasprintf(seen, "%s", last->method);
+		return (-1);
+	}
+	dbuf_init(&plain);
+	body = (const char *)last->body;
+	if (c->key != NULL) {
+		/* B107: what openssl enc -d -aes-256-cbc -k K gives. */
+		if (run_decrypt(last->body, last->len, c->key, &plain) != 0) {
+			xasprintf(expected, "upload %s decrypting with key "
+			    "\"%s\"", last->path, c->key);
+			xasprintf(seen, "%zu bytes that do not", last->len);
+			dbuf_clear(&plain);
+			return (-1);
+		}
+		body = (const char *)plain.data;
+	}
+	if (c->body != NULL && strstr(body, c->body) == NULL) {
+		xasprintf(expected, "upload %s containing \"%s\"", last->path,
+		    c->body);
+		xasprintf(seen, "%.*s", RUN_FAIL_TEXT_MAX, body);
+		rc = -1;
+	} else if (c->lacks != NULL && strstr(body, c->lacks) != NULL) {
+		xasprintf(expected, "upload %s without \"%s\"", last->path,
+		    c->lacks);
+		xasprintf(seen, "%.*s", RUN_FAIL_TEXT_MAX,
+		    strstr(body, c->lacks));
+		rc = -1;
+	}
+	dbuf_clear(&plain);
+	return (rc);
+}
+
+/*
+ * OpenSSL enc format (11.2): "Salted__", salt, AES-256-CBC with the key
+ * and IV of EVP_BytesToKey(SHA-256, one round), as openssl enc -d -k
+ * reads it.  0 and the text in out, or -1.
+ */
+static int
+run_decrypt(const uint8_t *in, size_t len, const char *key, struct dbuf *out)
+{
+	EVP_CIPHER_CTX	*x;
+	unsigned char	 k[32], iv[16];
+	int		 n = 0, m = 0, rc = -1;
+
+	if (len < 32 || (len - 16) % 16 != 0 ||
+	    memcmp(in, "Salted__", 8) != 0)
+		return (-1);
+	if (EVP_BytesToKey(EVP_aes_256_cbc(), EVP_sha256(), in + 8,
+	    (const unsigned char *)key, strlen(key), 1, k, iv) == 0)
+		return (-1);
+	dbuf_reset(out);
+	dbuf_reserve(out, len + 1);
+	if ((x = EVP_CIPHER_CTX_new()) == NULL)
+		return (-1);
+	if (EVP_DecryptInit_ex(x, EVP_aes_256_cbc(), NULL, k, iv) == 1 &&
+	    EVP_DecryptUpdate(x, out->data, &n, in + 16, len - 16) == 1 &&
+	    EVP_DecryptFinal_ex(x, out->data + n, &m) == 1) {
+		out->len = n + m;
+		out->data[out->len] = '\0';
+		rc = 0;
+	}
+	EVP_CIPHER_CTX_free(x);
+	return (rc);
+}
+
+/*
+ * The end of a run: what each report server received, for the reports;
+ * with --uploads DIR the kept bodies as DIR/<server>-<n>.body, n its
+ * arrival number.
+ */
+static void
+run_uploads(struct run *r, const struct run_opts *o)
+{
+	const struct scenario		*sc = r->sc;
+	const struct store_upload_stats	*st;
+	const struct store_upload	*u;
+	struct run_uploads		*ru;
+	char				*path;
+	FILE				*f;
+	size_t				 i;
+
+	for (i = 0; i < sc->nserver; i++) {
+		if (sc->server[i].nupload == 0 || r->srv[i].store == NULL)
+			continue;
+		st = store_upload_stats(r->srv[i].store);
+		r->res->uploads = xreallocarray(r->res->uploads,
+		    r->res->nuploads + 1, sizeof *r->res->uploads);
+		ru = &r->res->uploads[r->res->nuploads++];
+		ru->server = xstrdup(sc->server[i].name);
+		ru->received = st->received;
+		ru->bytes = st->bytes;
+		ru->dropped = st->dropped;
+		ru->kept = store_upload_count(r->srv[i].store);
+		if (o == NULL || o->uploads_dir == NULL)
+			continue;
+		for (u = store_upload_next(r->srv[i].store, NULL); u != NULL;
+		    u = store_upload_next(r->srv[i].store, u)) {
+			xasprintf(&path, "%s/%s-%llu.body", o->uploads_dir,
+			    sc->server[i].name, (unsigned long long)u->seq);
+			if ((f = fopen(path, "wb")) == NULL ||
+			    fwrite(u->body, 1, u->len, f) != u->len ||
+			    fclose(f) != 0)
+				fprintf(stderr, "phonefleet run: %s: %s\n",
+				    path, strerror(errno));
+			free(path);
+		}
+	}
 }
 
 static void
@@ -385,6 +547,9 @@ run_build(struct run *r)
 				store_add_file(rs->store, s->ca_file[j].path,
 				    (const uint8_t *)pem, strlen(pem));
 		}
+		/* 16.4: report destinations. */
+		for (j = 0; j < s->nupload; j++)
+			store_add_upload(rs->store, s->upload[j].path);
 		if (s->http_port != 0 || s->https_port != 0) {
 			rs->http = ep_http_create(rs->store);
 			ep_http_observe(rs->http, run_observe, rs);
@@ -1217,6 +1382,7 @@ run_check_phone(struct run *r, const struct scn_check *c, size_t idx,
 		return (run_check_history(p, c, expected, seen));
 	case SCN_CHK_SERVER:
 	case SCN_CHK_REQUEST:
+	case SCN_CHK_UPLOADS:
 		break;
 	}
 	return (0);
@@ -1392,6 +1558,16 @@ run_expect_cb(void *arg, emu_time now)
 			}
 			continue;
 		}
+		if (c->type == SCN_CHK_UPLOADS && !ex->has_sel) {
+			/* Every phone's uploads to the path. */
+			er->checked++;
+			if (run_check_uploads(r, c, -1, &expected,
+			    &seen) != 0) {
+				run_fail(er, NULL, expected, seen);
+				er->passed = 0;
+			}
+			continue;
+		}
 		if (c->type != SCN_CHK_SERVER)
 			continue;
 		if ((rs = run_srv_find(r, c->name, NULL)) == NULL)
@@ -1443,6 +1619,9 @@ run_expect_cb(void *arg, emu_time now)
 				rc = run_check_request(r, &ex->check[k],
 				    i - ex->sel.from, phone_mac_str(p),
 				    &expected, &seen);
+			else if (ex->check[k].type == SCN_CHK_UPLOADS)
+				rc = run_check_uploads(r, &ex->check[k],
+				    (long)idx, &expected, &seen);
 			else
 				rc = run_check_phone(r, &ex->check[k], idx, now,
 				    &expected, &seen);

@@ -88,6 +88,10 @@ static struct scn_check *scenario_check_add(struct scn_expect *, xmlNodePtr,
     enum scn_check_type);
 static int scenario_sel_attr(struct scenario_loader *, xmlNodePtr,
     struct scn_sel *);
+static void scenario_upload(struct scenario_loader *, xmlNodePtr,
+    struct scn_server *, struct scn_upload *);
+static void scenario_uploads(struct scenario_loader *, xmlNodePtr,
+    struct scn_expect *);
 static int scenario_range(struct scenario_loader *, xmlNodePtr, const char *,
     const char *, const char *, uint64_t *, uint64_t *);
 
@@ -387,7 +391,7 @@ scenario_server(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv)
 {
 	xmlNodePtr c;
 	uint64_t port;
-	size_t nf = 0, nx = 0;
+	size_t nf = 0, nx = 0, nu = 0;
 	int rh, rt, rs, rl;
 
 	sv->line = (int)scenario_line(n);
@@ -422,6 +426,8 @@ scenario_server(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv)
 	sv->file = xcalloc(sv->nfile, sizeof *sv->file);
 	sv->nfault = scenario_count(n, "fault");
 	sv->fault = xcalloc(sv->nfault, sizeof *sv->fault);
+	sv->nupload = scenario_count(n, "upload");
+	sv->upload = xcalloc(sv->nupload, sizeof *sv->upload);
 	for (c = n->children; c != NULL; c = c->next) {
 		if (SCN_IS(c, "file") || SCN_IS(c, "template")) {
 			sv->file[nf].is_template = SCN_IS(c, "template");
@@ -430,9 +436,46 @@ scenario_server(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv)
 		} else if (SCN_IS(c, "fault")) {
 			scenario_fault(ld, c, sv, &sv->fault[nx]);
 			nx++;
+		} else if (SCN_IS(c, "upload"))
+			scenario_upload(ld, c, sv, &sv->upload[nu++]);
+	}
+	if (sv->nupload != 0 && rh == 0 && rs == 0)
+		scenario_err(ld, n, NULL,
+		    "<upload> needs http= or https= (uploads are HTTP)");
+	scenario_server_tls(ld, n, sv, rs);
+}
+
+/* <upload path=>: a glob of paths taking PUT and POST (16.4). */
+static void
+scenario_upload(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv,
+    struct scn_upload *u)
+{
+	const char *path, *p;
+	size_t i;
+
+	u->line = (int)scenario_line(n);
+	if (scenario_need(ld, n, "path") != 0)
+		return;
+	path = scenario_attr(ld, n, "path");
+	for (p = path; *p != '\0'; p++) {
+		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+			break;
+	}
+	if (path[0] != '/' || *p != '\0') {
+		scenario_err(ld, n, "path",
+		    "path must start with '/' and have no spaces");
+		return;
+	}
+	for (i = 0; &sv->upload[i] != u; i++) {
+		if (sv->upload[i].path != NULL &&
+		    strcmp(sv->upload[i].path, path) == 0) {
+			scenario_err(ld, n, "path",
+			    "upload path already given at line %d",
+			    sv->upload[i].line);
+			return;
 		}
 	}
-	scenario_server_tls(ld, n, sv, rs);
+	u->path = xstrdup(path);
 }
 
 static void
@@ -1468,7 +1511,7 @@ scenario_expect(struct scenario_loader *ld, xmlNodePtr n)
 		k++;
 		/* <syslog> without phones= counts every line. */
 		if (SCN_IS(c, "server") || SCN_IS(c, "request") ||
-		    SCN_IS(c, "syslog"))
+		    SCN_IS(c, "syslog") || SCN_IS(c, "uploads"))
 			nserver++;
 		scenario_check(ld, c, ex);
 	}
@@ -1719,6 +1762,8 @@ scenario_check(struct scenario_loader *ld, xmlNodePtr n, struct scn_expect *ex)
 		scenario_syslog_check(ld, n, ex);
 	else if (SCN_IS(n, "history"))
 		scenario_history_check(ld, n, ex);
+	else if (SCN_IS(n, "uploads"))
+		scenario_uploads(ld, n, ex);
 	else if (SCN_IS(n, "activation")) {
 		if (scenario_need(ld, n, "is") != 0)
 			return;
@@ -2005,6 +2050,70 @@ scenario_request(struct scenario_loader *ld, xmlNodePtr n,
 		if (strlen(ck->body) > SCN_BODY_KEEP)
 			scenario_err(ld, n, b != NULL ? "body" : "body-contains",
 			    "at most %d bytes are compared", SCN_BODY_KEEP);
+	}
+}
+
+/*
+ * <uploads server= path= count=|min=/max= method= key= contains= lacks=>:
+ * what an upload path of the server kept (16.4), per phone with phones=;
+ * the content checks are on the last upload, decrypted with key= first.
+ */
+static void
+scenario_uploads(struct scenario_loader *ld, xmlNodePtr n,
+    struct scn_expect *ex)
+{
+	const struct scenario *sc = ld->sc;
+	struct scn_check *ck;
+	enum scn_host_kind kind;
+	const char *v;
+	size_t idx;
+	int r;
+
+	if (scenario_need(ld, n, "server") != 0)
+		return;
+	v = scenario_attr(ld, n, "server");
+	if (scenario_host_find(sc, v, &kind, &idx) != 0 ||
+	    kind != SCN_HOST_SERVER) {
+		scenario_err(ld, n, "server", "no server \"%s\"",
+		    scenario_q(ld, v));
+		return;
+	}
+	if (sc->server[idx].nupload == 0)
+		scenario_err(ld, n, "server", "server \"%s\" has no <upload> "
+		    "path", scenario_q(ld, v));
+	ck = scenario_check_add(ex, n, SCN_CHK_UPLOADS);
+	ck->name = xstrdup(v);
+	if ((v = scenario_attr(ld, n, "path")) != NULL) {
+		scenario_path_check(ld, n, kind, v);
+		ck->path = xstrdup(v);
+	}
+	if ((r = scenario_range(ld, n, "count", "min", "max", &ck->min,
+	    &ck->max)) == 0) {
+		/* Without a count: at least one. */
+		ck->min = 1;
+		ck->max = UINT64_MAX;
+	}
+	if ((v = scenario_attr(ld, n, "method")) != NULL) {
+		if (strcmp(v, "PUT") != 0 && strcmp(v, "POST") != 0)
+			scenario_err(ld, n, "method", "method must be PUT or "
+			    "POST");
+		ck->method = xstrdup(v);
+	}
+	if ((v = scenario_attr(ld, n, "key")) != NULL) {
+		if (*v == '\0')
+			scenario_err(ld, n, "key", "key is empty");
+		ck->key = xstrdup(v);
+	}
+	if ((v = scenario_attr(ld, n, "contains")) != NULL) {
+		if (*v == '\0')
+			scenario_err(ld, n, "contains", "contains is empty");
+		ck->body = xstrdup(v);
+		ck->body_match = SCN_MATCH_CONTAINS;
+	}
+	if ((v = scenario_attr(ld, n, "lacks")) != NULL) {
+		if (*v == '\0')
+			scenario_err(ld, n, "lacks", "lacks is empty");
+		ck->lacks = xstrdup(v);
 	}
 }
 

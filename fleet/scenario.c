@@ -296,6 +296,9 @@ scenario_free(struct scenario *sc)
 		for (j = 0; j < sv->nca_file; j++)
 			free(sv->ca_file[j].path);
 		free(sv->ca_file);
+		for (j = 0; j < sv->nupload; j++)
+			free(sv->upload[j].path);
+		free(sv->upload);
 	}
 	free(sc->server);
 	for (i = 0; i < sc->ndnss; i++) {
@@ -351,6 +354,8 @@ scenario_free(struct scenario *sc)
 			free(ex->check[j].target);
 			free(ex->check[j].pattern);
 			free(ex->check[j].hurl);
+			free(ex->check[j].lacks);
+			free(ex->check[j].key);
 		}
 		free(ex->check);
 	}

@@ -13,8 +13,14 @@
  * refused a number of times before they are taken, and bodies trickled at
  * a few bytes per second.
  *
+ * PUT and POST to the store's upload paths are uploads (spec 16.4 report
+ * servers): the body is kept in the store and answered as a real server
+ * does, 201 Created for a new PUT, 204 No Content for a PUT replacing
+ * one, 200 for a POST; PUT anywhere else is 405.  Faults come first, so an
+ * upload path can answer 500 or never answer.
+ *
  * Not here: TLS (the runtime wraps the connection), Range, conditional
- * requests, compression, uploads beyond reading the body.  Sans-I/O: bytes
+ * requests, compression.  Sans-I/O: bytes
  * and time in, struct ep_out actions out; the clock never moves here, a
  * delayed answer is an action stamped with a later time.
  */
@@ -127,6 +133,8 @@ static void ep_http_resp_hdr(struct ep_http_resp *, const char *, ...)
     __attribute__((format(printf, 2, 3)));
 static void ep_http_page(struct ep_http_resp *, int);
 static void ep_http_serve(struct ep_http *, struct ep_conn *,
+    struct ep_http_resp *, const char *, emu_time);
+static void ep_http_upload(struct ep_http *, struct ep_conn *,
     struct ep_http_resp *, const char *, emu_time);
 static void ep_http_challenge(struct ep_http_resp *, const struct ep_conn *,
     const struct ep_fault *);
@@ -520,7 +528,7 @@ ep_http_request(struct ep_http *h, struct ep_conn *c, emu_time now,
 	    (conn != NULL && http_has_token(conn, "close"));
 
 	if (strcmp(m->method, "GET") != 0 && strcmp(m->method, "POST") != 0 &&
-	    !head) {
+	    strcmp(m->method, "PUT") != 0 && !head) {
 		ep_http_page(&r, 501);
 		goto send;
 	}
@@ -772,6 +780,17 @@ ep_http_serve(struct ep_http *h, struct ep_conn *c, struct ep_http_resp *r,
 	const char *enc;
 
 	dbuf_reset(&r->body);
+	if ((strcmp(m->method, "PUT") == 0 || strcmp(m->method, "POST") == 0) &&
+	    store_is_upload(h->st, path)) {
+		ep_http_upload(h, c, r, path, now);
+		return;
+	}
+	if (strcmp(m->method, "PUT") == 0) {
+		/* RFC 9110 15.5.6: not a place that takes uploads. */
+		ep_http_page(r, 405);
+		ep_http_resp_hdr(r, "Allow: GET, HEAD, POST");
+		return;
+	}
 	if (h->handler != NULL) {
 		memset(&call, 0, sizeof call);
 		call.method = m->method;
@@ -813,6 +832,42 @@ ep_http_serve(struct ep_http *h, struct ep_conn *c, struct ep_http_resp *r,
 	/* 11.3: a body stored coded (aes128gcm) says so. */
 	if ((enc = store_encoding(h->st, path)) != NULL)
 		ep_http_resp_hdr(r, "Content-Encoding: %s", enc);
+}
+
+/*
+ * An upload (16.4): kept in the store; RFC 9110 9.3.4: 201 for a PUT that
+ * creates, 204 for one that replaces; a POST to a script answers 200.
+ */
+static void
+ep_http_upload(struct ep_http *h, struct ep_conn *c, struct ep_http_resp *r,
+    const char *path, emu_time now)
+{
+	const struct http_msg *m = &c->req;
+	struct store_upload u;
+	int existed;
+
+	memset(&u, 0, sizeof u);
+	u.method = (char *)m->method;
+	u.path = (char *)path;
+	u.content_type = (char *)http_msg_header(m, "Content-Type");
+	u.content_encoding = (char *)http_msg_header(m, "Content-Encoding");
+	u.body = m->body.data;
+	u.len = m->body.len;
+	u.at = now;
+	u.peer_ip = c->peer_ip;
+	existed = store_upload_keep(h->st, &u);
+	if (strcmp(m->method, "PUT") != 0) {
+		ep_http_page(r, 200);
+		return;
+	}
+	if (existed) {
+		r->status = 204;
+		r->ref = NULL;
+		r->ref_len = 0;
+		return;
+	}
+	ep_http_page(r, 201);
+	ep_http_resp_hdr(r, "Location: %s", path);
 }
 
 /* Basic, then Digest MD5 (RFC 7616 3.3), in the order clients try. */
@@ -995,8 +1050,9 @@ ep_http_send(struct ep_http *h, struct ep_conn *c, struct ep_http_resp *r,
 		} else if (framing > 0)
 			hdrs[n++] = "Transfer-Encoding: chunked";
 		framing = -1;
-	} else if (framing == 0) {
-		/* The head announces the whole body; it follows apart. */
+	} else if (framing == 0 && r->status != 204) {
+		/* The head announces the whole body; it follows apart.
+		 * RFC 9110 8.6: never on a 204. */
 		snprintf(length, sizeof length, "Content-Length: %zu", blen);
 		hdrs[n++] = length;
 	}

@@ -175,6 +175,36 @@ int		 store_ref(const struct store *st, const char *path,
 int		 store_set_encoding(struct store *st, const char *path,
 		     const char *encoding);
 const char	*store_encoding(const struct store *st, const char *path);
+/* Uploads (16.4 reports): PUT and POST to upload paths, kept. */
+#define STORE_UPLOAD_KEEP	1024	/* uploads kept by default */
+#define STORE_UPLOAD_BYTES	(64 * 1024 * 1024)	/* their bodies */
+#define STORE_UPLOAD_PATHS	65536	/* paths remembered for 201/204 */
+struct store_upload {
+	uint64_t	 seq;		/* 1.. in arrival order */
+	char		*method;	/* "PUT" "POST" */
+	char		*path;		/* without the query */
+	char		*content_type;	/* or NULL */
+	char		*content_encoding; /* or NULL */
+	uint8_t		*body;		/* NUL-terminated copy */
+	size_t		 len;
+	emu_time	 at;
+	uint32_t	 peer_ip;
+};
+struct store_upload_stats {
+	uint64_t	 received;	/* uploads accepted */
+	uint64_t	 bytes;		/* their bodies */
+	uint64_t	 dropped;	/* no longer kept (caps) */
+};
+void		 store_add_upload(struct store *st, const char *pattern);
+void		 store_upload_limits(struct store *st, size_t count,
+		     size_t bytes);
+int		 store_is_upload(const struct store *st, const char *path);
+int		 store_upload_keep(struct store *st,
+		     const struct store_upload *u);	/* u copied */
+const struct store_upload *store_upload_next(const struct store *st,
+		     const struct store_upload *prev);
+size_t		 store_upload_count(const struct store *st);
+const struct store_upload_stats *store_upload_stats(const struct store *st);
 
 /* ep-dhcp.c: a site's DHCP server */
 #define EP_DHCP_OPTS_MAX	32

@@ -9,10 +9,17 @@
  * and {{MAC}} the MAC found in it (lower and upper case).  Exact files win
  * over templates; among templates the first added wins.  Lookups ignore the
  * query string.  Not a file system: no directories, no dot-segments.
+ *
+ * Upload paths (globs, '*' matching '/' too) take PUT and POST bodies, as
+ * a report server does (spec 16.4): each upload is kept with its method,
+ * path, content type and encoding, time and client address, oldest
+ * dropped (and counted) past a cap on count and on bytes.  An upload is
+ * not a file: GET never serves it.
  */
 
 #include <ctype.h>
 #include <stdio.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +52,11 @@ struct store_gens {
 	struct store_gen **v;
 	size_t n;
 };
+struct store_upload_ent {
+	struct store_upload u; /* strings and body owned */
+	TAILQ_ENTRY(store_upload_ent) entry;
+};
+TAILQ_HEAD(store_uploads, store_upload_ent);
 
 struct store {
 	struct hmap map; /* path -> store_file (key in the file) */
@@ -52,6 +64,15 @@ struct store {
 	struct store_gens gens;
 	struct store_files files;
 	struct store_tmpls tmpls;
+	char **upath; /* upload globs, owned */
+	size_t nupath;
+	struct store_uploads uploads; /* oldest first */
+	size_t nuploads;
+	size_t upload_bytes;          /* bodies kept */
+	size_t keep_count, keep_bytes; /* caps */
+	struct hmap put_paths;        /* paths PUT so far (201 vs 204) */
+	size_t nput_paths;
+	struct store_upload_stats ustats;
 };
 
 static uint8_t *store_copy(const uint8_t *, size_t);
@@ -60,6 +81,7 @@ static int store_tmpl_match(const struct store_tmpl *, const char *, size_t,
 static void store_expand(const struct store_tmpl *, const char *, size_t,
     struct dbuf *);
 static size_t store_find_mac(const char *, size_t, size_t *);
+static void store_upload_drop(struct store *);
 
 struct store *
 store_create(void)
@@ -71,6 +93,10 @@ store_create(void)
 	hmap_init(&st->genmap);
 	TAILQ_INIT(&st->files);
 	TAILQ_INIT(&st->tmpls);
+	TAILQ_INIT(&st->uploads);
+	hmap_init(&st->put_paths);
+	st->keep_count = STORE_UPLOAD_KEEP;
+	st->keep_bytes = STORE_UPLOAD_BYTES;
 	return (st);
 }
 
@@ -79,7 +105,8 @@ store_free(struct store *st)
 {
 	struct store_file *f, *f1;
 	struct store_tmpl *t, *t1;
-	size_t i;
+	size_t i, pos;
+	char *key;
 
 	if (st == NULL)
 		return;
@@ -105,6 +132,15 @@ store_free(struct store *st)
 	}
 	free(st->gens.v);
 	hmap_clear(&st->genmap);
+	while (!TAILQ_EMPTY(&st->uploads))
+		store_upload_drop(st);
+	for (i = 0; i < st->nupath; i++)
+		free(st->upath[i]);
+	free(st->upath);
+	pos = 0;
+	while ((key = hmap_next(&st->put_paths, &pos)) != NULL)
+		free(key);
+	hmap_clear(&st->put_paths);
 	free(st);
 }
 
@@ -504,4 +540,136 @@ store_find_mac(const char *s, size_t len, size_t *off)
 		return (0);
 	*off = longer;
 	return (STORE_MAC_LEN);
+}
+
+/* Uploads (16.4). */
+
+/* PUT and POST to paths matching pattern (a glob) are uploads. */
+void
+store_add_upload(struct store *st, const char *pattern)
+{
+	st->upath = xreallocarray(st->upath, st->nupath + 1,
+	    sizeof *st->upath);
+	st->upath[st->nupath++] = xstrdup(pattern);
+}
+
+/* Uploads kept at most: count of them and bytes of their bodies (0: the
+ * default). */
+void
+store_upload_limits(struct store *st, size_t count, size_t bytes)
+{
+	st->keep_count = count != 0 ? count : STORE_UPLOAD_KEEP;
+	st->keep_bytes = bytes != 0 ? bytes : STORE_UPLOAD_BYTES;
+	while (st->nuploads > st->keep_count ||
+	    st->upload_bytes > st->keep_bytes)
+		store_upload_drop(st);
+}
+
+/* 1 if path (query ignored) takes uploads. */
+int
+store_is_upload(const struct store *st, const char *path)
+{
+	char *p;
+	size_t i;
+	int match = 0;
+
+	if (st->nupath == 0)
+		return (0);
+	p = xstrndup(path, strcspn(path, "?"));
+	for (i = 0; i < st->nupath && !match; i++)
+		match = fnmatch(st->upath[i], p, 0) == 0;
+	free(p);
+	return (match);
+}
+
+/*
+ * Keep an upload (copied), dropping the oldest past the caps.  Returns 1
+ * when a PUT replaces what an earlier PUT to the same path made (a server
+ * answers 204), else 0 (201 for a PUT).
+ */
+int
+store_upload_keep(struct store *st, const struct store_upload *u)
+{
+	struct store_upload_ent *e;
+	size_t plen = strlen(u->path);
+	int existed = 0;
+	char *key;
+
+	st->ustats.received++;
+	st->ustats.bytes += u->len;
+	if (strcmp(u->method, "PUT") == 0) {
+		if (hmap_get(&st->put_paths, u->path, plen) != NULL)
+			existed = 1;
+		else if (st->nput_paths < STORE_UPLOAD_PATHS) {
+			key = xstrdup(u->path);
+			hmap_put(&st->put_paths, key, plen, key);
+			st->nput_paths++;
+		}
+	}
+	if (u->len > st->keep_bytes || st->keep_count == 0) {
+		st->ustats.dropped++;
+		return (existed);
+	}
+	e = xcalloc(1, sizeof *e);
+	e->u = *u;
+	e->u.seq = st->ustats.received;
+	e->u.method = xstrdup(u->method);
+	e->u.path = xstrdup(u->path);
+	e->u.content_type = u->content_type != NULL ?
+	    xstrdup(u->content_type) : NULL;
+	e->u.content_encoding = u->content_encoding != NULL ?
+	    xstrdup(u->content_encoding) : NULL;
+	e->u.body = store_copy(u->body, u->len);
+	TAILQ_INSERT_TAIL(&st->uploads, e, entry);
+	st->nuploads++;
+	st->upload_bytes += u->len;
+	while (st->nuploads > st->keep_count ||
+	    st->upload_bytes > st->keep_bytes)
+		store_upload_drop(st);
+	return (existed);
+}
+
+/* The uploads kept, oldest first: call with NULL, then with the last. */
+const struct store_upload *
+store_upload_next(const struct store *st, const struct store_upload *prev)
+{
+	const struct store_upload_ent *e;
+
+	if (prev == NULL)
+		e = TAILQ_FIRST(&st->uploads);
+	else
+		e = TAILQ_NEXT((const struct store_upload_ent *)prev, entry);
+	return (e != NULL ? &e->u : NULL);
+}
+
+size_t
+store_upload_count(const struct store *st)
+{
+	return (st->nuploads);
+}
+
+const struct store_upload_stats *
+store_upload_stats(const struct store *st)
+{
+	return (&st->ustats);
+}
+
+/* The oldest upload goes (counted). */
+static void
+store_upload_drop(struct store *st)
+{
+	struct store_upload_ent *e = TAILQ_FIRST(&st->uploads);
+
+	if (e == NULL)
+		return;
+	TAILQ_REMOVE(&st->uploads, e, entry);
+	st->nuploads--;
+	st->upload_bytes -= e->u.len;
+	st->ustats.dropped++;
+	free(e->u.method);
+	free(e->u.path);
+	free(e->u.content_type);
+	free(e->u.content_encoding);
+	free(e->u.body);
+	free(e);
 }

@@ -5,15 +5,17 @@
  * Fuzz target for the profile-rule grammar (spec 5) and macro expansion
  * (spec 6): the input is a rule text, evaluated as a profile rule (with and
  * without a DHCP server), an upgrade rule and a trigger, expanded with and
- * without MACRO_SECRETS, and split at its first newline for a version
- * comparison.  A log line must be one line and never hold a secret.
+ * without MACRO_SECRETS, split as a Report_Rule into its destinations
+ * (16.4: each a piece of the input, at most two, each evaluated), and
+ * split at its first newline for a version comparison.  A log line must be
+ * one line and never hold a secret.
  */
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "emu/emu.h"
+#include "emu/emu-int.h"
 
 #define FUZZ_SECRET	"s3cr3t-GPP-SB"
 
@@ -118,8 +120,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
 	struct rule_env	 env;
-	char		*text, *out, *nl;
-	int		 cmp;
+	char		*text, *out, *nl, *dest[2];
+	int		 cmp, nd, i;
 
 	text = xmalloc(len + 1);
 	memcpy(text, data, len);
@@ -141,6 +143,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	env.kind = RULE_KIND_TRIGGER;
 	fuzz_eval(text, &env);
 	(void)rule_trigger(text, &env);
+
+	env.kind = RULE_KIND_PROFILE;
+	env.dhcp_server = env.prev_server = NULL;
+	nd = report_dests(text, dest, 2);
+	if (nd < 0 || nd > 2)
+		abort();
+	for (i = 0; i < nd; i++) {
+		if (*dest[i] == '\0' || strstr(text, dest[i]) == NULL)
+			abort();
+		fuzz_eval(dest[i], &env);
+		free(dest[i]);
+	}
 
 	out = macro_expand(text, 0, fuzz_lookup, NULL);
 	if (strlen(out) > MACRO_MAX_LEN || (strstr(text, FUZZ_SECRET) ==

@@ -30,6 +30,7 @@ struct fixture {
 	struct run_failure fail[7];
 	struct run_expect_result res[3];
 	struct run_result r;
+	struct run_uploads up;
 };
 
 /*
@@ -106,6 +107,14 @@ fixture_init(struct fixture *fx)
 	fx->r.cust[CUST_ACQUIRED] = 90;
 	fx->r.cust[CUST_CUSTOM_PENDING] = 4;
 	fx->r.cust[CUST_PENDING] = 6;
+	/* 16.4: a report server's uploads. */
+	fx->up.server = (char *)"reports";
+	fx->up.received = 12;
+	fx->up.bytes = 3400;
+	fx->up.kept = 10;
+	fx->up.dropped = 2;
+	fx->r.uploads = &fx->up;
+	fx->r.nuploads = 1;
 }
 
 static void
@@ -184,6 +193,7 @@ test_text(void **state)
 	    "resync-fail 7, fetches 130, requests 140, events 9999\n"
 	    "errors: file not found 2, timeout 5\n"
 	    "customization: Pending 6, Custom Pending 4, Acquired 90\n"
+	    "uploads reports: received 12, bytes 3400, kept 10, dropped 2\n"
 	    "result: FAIL (2 of 3 expectations failed)\n");
 	free(s);
 
@@ -247,6 +257,10 @@ static const char json_want[] =
     "    \"Acquired\": 90,\n"
     "    \"Unavailable\": 0\n"
     "  },\n"
+    "  \"uploads\": [\n"
+    "    {\"server\": \"reports\", \"received\": 12, \"bytes\": 3400, "
+    "\"kept\": 10, \"dropped\": 2}\n"
+    "  ],\n"
     "  \"expectations\": [\n"
     "    {\n"
     "      \"name\": \"all provisioned\",\n"

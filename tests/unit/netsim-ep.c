@@ -1087,6 +1087,170 @@ test_http_fault_transport(void **state)
 	hx_teardown(&x);
 }
 
+/* PUT or POST a body with a content type (and encoding); the actions. */
+static size_t
+hx_upload(struct hx *x, const char *method, const char *target,
+    const char *body, const char *cenc, emu_time now)
+{
+	const char *hdrs[5];
+	struct dbuf b;
+	char len[48], enc[64];
+	size_t n = 0, k;
+
+	hdrs[n++] = "Host: 10.0.0.1";
+	hdrs[n++] = "Content-Type: text/xml";
+	snprintf(len, sizeof len, "Content-Length: %zu", strlen(body));
+	hdrs[n++] = len;
+	if (cenc != NULL) {
+		snprintf(enc, sizeof enc, "Content-Encoding: %s", cenc);
+		hdrs[n++] = enc;
+	}
+	hdrs[n] = NULL;
+	dbuf_init(&b);
+	http_request_write(&b, method, target, hdrs, (const uint8_t *)body,
+	    strlen(body));
+	k = hx_feed(x, (const char *)b.data, b.len, now);
+	dbuf_clear(&b);
+	return (k);
+}
+
+/* 16.4 report servers: PUT 201 then 204, POST 200, each body kept. */
+static void
+test_http_upload(void **state)
+{
+	struct hx x;
+	struct http_msg m;
+	const struct store_upload *u;
+	const struct store_upload_stats *us;
+
+	hx_setup(&x);
+	store_add_upload(x.st, "/reports/*");
+	assert_true(store_is_upload(x.st, "/reports/a/b.xml?x=1"));
+	assert_false(store_is_upload(x.st, "/p.xml"));
+
+	assert_int_equal(hx_upload(&x, "PUT", "/reports/00562b043615.xml",
+	    "<flat-profile>1</flat-profile>", NULL, 10), 1);
+	assert_int_equal(hx_response(&x, &m, 0), HTTP_DONE);
+	assert_int_equal(m.status, 201);
+	assert_string_equal(http_msg_header(&m, "Location"),
+	    "/reports/00562b043615.xml");
+	http_msg_clear(&m);
+	/* The same path again replaces: 204, no body, no length. */
+	assert_int_equal(hx_upload(&x, "PUT", "/reports/00562b043615.xml",
+	    "<flat-profile>2</flat-profile>", "aes128gcm", 20), 1);
+	assert_int_equal(hx_response(&x, &m, 0), HTTP_DONE);
+	assert_int_equal(m.status, 204);
+	assert_null(http_msg_header(&m, "Content-Length"));
+	assert_int_equal(m.body.len, 0);
+	http_msg_clear(&m);
+	assert_int_equal(hx_upload(&x, "POST", "/reports/cgi",
+	    "<status/>", NULL, 30), 1);
+	assert_response(&x, 200, NULL);
+	/* An upload is not a file: GET does not serve it. */
+	assert_int_equal(hx_get(&x, "GET", "/reports/00562b043615.xml",
+	    ua_hdrs, 40), 1);
+	assert_response(&x, 404, NULL);
+	/* PUT elsewhere: 405 with Allow; POST elsewhere is served. */
+	assert_int_equal(hx_upload(&x, "PUT", "/p.xml", "x", NULL, 50), 1);
+	assert_int_equal(hx_response(&x, &m, 0), HTTP_DONE);
+	assert_int_equal(m.status, 405);
+	assert_non_null(http_msg_header(&m, "Allow"));
+	http_msg_clear(&m);
+	assert_int_equal(hx_upload(&x, "POST", "/p.xml", "x", NULL, 60), 1);
+	assert_response(&x, 200, "<flat-profile><x>1</x></flat-profile>");
+
+	assert_int_equal(store_upload_count(x.st), 3);
+	u = store_upload_next(x.st, NULL);
+	assert_string_equal(u->method, "PUT");
+	assert_string_equal(u->path, "/reports/00562b043615.xml");
+	assert_string_equal(u->content_type, "text/xml");
+	assert_null(u->content_encoding);
+	assert_string_equal((const char *)u->body,
+	    "<flat-profile>1</flat-profile>");
+	assert_int_equal(u->at, 10);
+	assert_int_equal(u->peer_ip, PHONE_IP);
+	assert_int_equal(u->seq, 1);
+	u = store_upload_next(x.st, u);
+	assert_string_equal(u->content_encoding, "aes128gcm");
+	assert_int_equal(u->at, 20);
+	u = store_upload_next(x.st, u);
+	assert_string_equal(u->method, "POST");
+	assert_string_equal(u->path, "/reports/cgi");
+	assert_null(store_upload_next(x.st, u));
+	us = store_upload_stats(x.st);
+	assert_int_equal(us->received, 3);
+	assert_int_equal(us->dropped, 0);
+	hx_teardown(&x);
+}
+
+/* The caps: oldest dropped and counted, by count and by bytes. */
+static void
+test_http_upload_caps(void **state)
+{
+	struct hx x;
+	const struct store_upload *u;
+	char target[96];
+	int i;
+
+	hx_setup(&x);
+	store_add_upload(x.st, "/r/*");
+	store_upload_limits(x.st, 3, 100);
+	for (i = 0; i < 5; i++) {
+		snprintf(target, sizeof target, "/r/%d", i);
+		assert_int_equal(hx_upload(&x, "POST", target, "0123456789",
+		    NULL, i), 1);
+		assert_response(&x, 200, NULL);
+	}
+	assert_int_equal(store_upload_count(x.st), 3);
+	assert_string_equal(store_upload_next(x.st, NULL)->path, "/r/2");
+	assert_int_equal(store_upload_stats(x.st)->received, 5);
+	assert_int_equal(store_upload_stats(x.st)->dropped, 2);
+	/* 85 bytes: one goes for the count, one more for the bytes. */
+	memset(target, 'x', 85);
+	target[85] = '\0';
+	assert_int_equal(hx_upload(&x, "POST", "/r/big", target, NULL, 9), 1);
+	assert_response(&x, 200, NULL);
+	assert_int_equal(store_upload_count(x.st), 2);
+	u = store_upload_next(x.st, NULL);
+	assert_string_equal(u->path, "/r/4");
+	assert_int_equal(u->seq, 5);
+	assert_int_equal(store_upload_stats(x.st)->dropped, 4);
+	/* Bigger than the whole cap: answered, not kept, counted. */
+	store_upload_limits(x.st, 3, 10);
+	assert_int_equal(store_upload_count(x.st), 0);
+	assert_int_equal(hx_upload(&x, "POST", "/r/big", target, NULL, 10), 1);
+	assert_response(&x, 200, NULL);
+	assert_int_equal(store_upload_count(x.st), 0);
+	assert_int_equal(store_upload_stats(x.st)->dropped, 7);
+	hx_teardown(&x);
+}
+
+/* A report server that answers 500 or never answers keeps nothing. */
+static void
+test_http_upload_faults(void **state)
+{
+	struct hx x;
+
+	hx_setup(&x);
+	store_add_upload(x.st, "/r/*");
+	add_fault(x.h, EP_FAULT_STATUS, 500, 1);
+	assert_int_equal(hx_upload(&x, "PUT", "/r/a", "x", NULL, 1), 1);
+	assert_response(&x, 500, NULL);
+	assert_int_equal(store_upload_count(x.st), 0);
+	assert_int_equal(x.seen.status, 500);
+	assert_string_equal(x.seen.method, "PUT");
+	hx_teardown(&x);
+
+	hx_setup(&x);
+	store_add_upload(x.st, "/r/*");
+	add_fault(x.h, EP_FAULT_DROP, 0, 1);
+	assert_int_equal(hx_upload(&x, "PUT", "/r/a", "x", NULL, 1), 0);
+	assert_int_equal(x.seen.status, -1);
+	assert_int_equal(store_upload_count(x.st), 0);
+	assert_int_equal(store_upload_stats(x.st)->received, 0);
+	hx_teardown(&x);
+}
+
 static void
 test_http_fault_framing(void **state)
 {
@@ -1632,6 +1796,9 @@ main(void)
 		cmocka_unit_test(test_dhcp_pool),
 		cmocka_unit_test(test_dns),
 		cmocka_unit_test(test_http_basic),
+		cmocka_unit_test(test_http_upload),
+		cmocka_unit_test(test_http_upload_caps),
+		cmocka_unit_test(test_http_upload_faults),
 		cmocka_unit_test(test_http_versions),
 		cmocka_unit_test(test_http_fault_status),
 		cmocka_unit_test(test_http_fault_auth),

@@ -607,8 +607,41 @@ report_encrypt(struct phone *p, const struct rule_result *res,
     struct dbuf *body, struct fetch_req *rq)
 {
 	const char	*ikm = phone_get(p, "IKM_HTTP_Encrypt_Content");
+	uint8_t		 salt[16], key[DECODE_IKM_MAX];
+	size_t		 klen, i;
+	uint64_t	 r;
+	struct dbuf	 enc;
+	char		*cause = NULL;
+	int		 rc;
 
 	if (res->key == NULL && (ikm == NULL || *ikm == '\0'))
 		return (0);
-	return (-1);
+	/* The salt from the phone's own generator: one seed, one run. */
+	for (i = 0; i < sizeof salt; i += 8) {
+		r = prng_next(&p->rng);
+		memcpy(salt + i, &r, 8);
+	}
+	dbuf_init(&enc);
+	if (res->key != NULL) {
+		/* 11.3, B107: --key wins; openssl enc -d -aes-256-cbc -k K. */
+		rc = decode_cbc_encrypt(body->data, body->len, res->key,
+		    DECODE_MD_SHA256, salt, &enc, &cause);
+	} else {
+		/* 11.3: no --key and an IKM: RFC 8188 aes128gcm. */
+		rc = decode_ikm(ikm, key, sizeof key, &klen, &cause);
+		if (rc == 0)
+			rc = decode_gcm_encrypt(body->data, body->len, key,
+			    klen, salt, DECODE_GCM_RS_DEFAULT, NULL, 0, &enc,
+			    &cause);
+		if (rc == 0)
+			rq->content_encoding = "aes128gcm";
+	}
+	free(cause);
+	if (rc != 0) {
+		dbuf_clear(&enc);
+		return (-1);
+	}
+	dbuf_clear(body);
+	*body = enc;
+	return (0);
 }

@@ -114,6 +114,16 @@ phone_free(struct phone *p)
 	free(p->m_scheme);
 	free(p->m_serv);
 	free(p->m_path);
+	free(p->upg_rule);
+	free(p->upg_url);
+	for (i = 0; i < PHONE_HIST__COUNT; i++) {
+		int	j;
+
+		for (j = 0; j < PHONE_HIST_REBOOT_MAX; j++) {
+			free(p->hist[i][j].url);
+			free(p->hist[i][j].msg);
+		}
+	}
 	intern_unref(p->model);
 	intern_unref(p->serial);
 	intern_unref(p->hwver);

@@ -524,16 +524,25 @@ struct run_result {
 	uint64_t	 by_err[EMU_E__COUNT];	/* last outcome per resync */
 	uint64_t	 cust[CUST__COUNT];	/* phones per customization */
 	uint64_t	 events;
+	int		 state_failed;	/* --state: saving failed (exit 2) */
 };
 struct run_opts {
 	uint64_t	 seed;		/* 0: the scenario's */
 	int		 has_seed;
 	unsigned	 trace;
 	FILE		*tracef;	/* trace lines, or NULL */
+	const char	*state_dir;	/* --state: flash files, or NULL */
 };
 struct run_result *run_scenario(const struct scenario *sc,
 		     const struct run_opts *o);
 void		 run_result_free(struct run_result *r);
+
+/* run-state.c: --state DIR, the phones' flash between runs (docs/state.md) */
+int		 run_state_prepare(const char *dir, char **cause);
+int		 run_state_load(const char *dir, struct phone *p,
+		     unsigned *skipped, char **cause);
+int		 run_state_save(const char *dir, const struct sim *s,
+		     char **cause);
 
 /* report.c */
 enum report_format {

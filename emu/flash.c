@@ -462,6 +462,10 @@ flash_parse(struct flash_img *img, const struct phone *p,
 	size_t		 at;
 	unsigned	 n = 0;
 
+	if (len == 0) {
+		*cause = xstrdup("empty");
+		return (-1);
+	}
 	if (len < FLASH_MAGIC_LEN ||
 	    memcmp(buf, FLASH_MAGIC, FLASH_MAGIC_LEN) != 0) {
 		*cause = xstrdup("not a phonefleet flash image (bad magic)");

@@ -158,9 +158,9 @@ bad:
 
 /*
  * Save the flash of every phone of s in dir.  0, or -1 with *cause (one
- * line naming the file and the reason); then no temporary file is left
- * and no state file has been replaced, except when the failure is a
- * rename, where each file is still whole, old or new.
+ * line naming the file and the reason) and no temporary file left; no
+ * state file has been replaced unless a rename failed, and even then each
+ * is whole, old or new.
  */
 int
 run_state_save(const char *dir, const struct sim *s, char **cause)
@@ -197,7 +197,7 @@ run_state_save(const char *dir, const struct sim *s, char **cause)
 			run_state_name(p, 0, name, sizeof name);
 			xasprintf(cause, "%s/%s: cannot save: %s", dir, name,
 			    strerror(err));
-			run_state_unlink(dfd, s, i + 1);
+			run_state_unlink(dfd, s, n);
 			goto out;
 		}
 	}
@@ -215,11 +215,7 @@ run_state_save(const char *dir, const struct sim *s, char **cause)
 		if (run_state_swap(dfd, tmp, name) != 0) {
 			xasprintf(cause, "%s/%s: cannot save: rename: %s", dir,
 			    name, strerror(errno));
-			for (; i < n; i++) {
-				run_state_name(sim_phone(s, i), 1, tmp,
-				    sizeof tmp);
-				unlinkat(dfd, tmp, 0);
-			}
+			run_state_unlink(dfd, s, n);
 			goto out;
 		}
 	}
@@ -318,7 +314,7 @@ run_state_name(const struct phone *p, int tmp, char *buf, size_t size)
 	    RUN_STATE_SUFFIX, tmp ? ".tmp" : "");
 }
 
-/* Remove the temporary files of the first n phones. */
+/* After a failure: no temporary file of the first n phones is left. */
 static void
 run_state_unlink(int dfd, const struct sim *s, size_t n)
 {

@@ -144,6 +144,7 @@ static int	 flash_rec_hist(struct flash_img *, struct flash_rd *,
 static int	 flash_err_parse(const char *);
 static int	 flash_reboot_parse(const char *);
 static void	 flash_skip(struct flash_img *, const char *, const char *);
+static void	 flash_escape(char **);
 static void	 flash_img_clear(struct flash_img *);
 static void	 flash_commit(struct phone *, struct flash_img *);
 static void	 flash_factory(struct phone *);
@@ -277,6 +278,7 @@ flash_load(struct phone *p, const uint8_t *buf, size_t len, char **cause)
 	dbuf_init(&img.skipped_names);
 	img.seen = xcalloc(param_count, 1);
 	if (flash_parse(&img, p, buf, len, cause) != 0) {
+		flash_escape(cause);
 		flash_img_clear(&img);
 		flash_factory(p);
 		intern_collect(p->ctx->intern);
@@ -288,6 +290,7 @@ flash_load(struct phone *p, const uint8_t *buf, size_t len, char **cause)
 		xasprintf(cause, "%u entries skipped: %s%s", img.skipped,
 		    img.skipped_names.data, img.skipped > FLASH_CAUSE_SHOW ?
 		    ", ..." : "");
+		flash_escape(cause);
 	}
 	flash_img_clear(&img);
 	intern_collect(p->ctx->intern);
@@ -986,6 +989,32 @@ flash_skip(struct flash_img *img, const char *name, const char *why)
 	if (img->skipped_names.len != 0)
 		dbuf_add_str(&img->skipped_names, ", ");
 	dbuf_printf(&img->skipped_names, "\"%.64s\" (%.80s)", name, why);
+}
+
+/* Text from the image is quoted in *cause: one line, control bytes \xNN. */
+static void
+flash_escape(char **cause)
+{
+	struct dbuf	 b;
+	const char	*s;
+
+	if (*cause == NULL)
+		return;
+	for (s = *cause; *s != '\0'; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			break;
+	}
+	if (*s == '\0')
+		return;
+	dbuf_init(&b);
+	for (s = *cause; *s != '\0'; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			dbuf_printf(&b, "\\x%02X", (unsigned char)*s);
+		else
+			dbuf_add(&b, s, 1);
+	}
+	free(*cause);
+	*cause = (char *)dbuf_steal(&b, NULL);	/* NUL-terminated */
 }
 
 static void

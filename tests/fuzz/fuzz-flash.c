@@ -27,11 +27,13 @@ static void	fuzz_flash_factory(const struct phone *);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct emu_ctx	*ctx;
-	uint8_t		*copy;
-	uint32_t	 clen, crc;
+	static struct emu_ctx	*ctx;	/* one for the process: its index
+					   of parameters is costly to build */
+	uint8_t			*copy;
+	uint32_t		 clen, crc;
 
-	ctx = emu_ctx_create(1);
+	if (ctx == NULL)
+		ctx = emu_ctx_create(1);
 	fuzz_flash_one(ctx, data, size);
 	/* Resealed: the header's length and the trailing crc32 made right. */
 	if (size >= 20 && size - 20 <= FLASH_MAX_LEN) {
@@ -52,7 +54,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_flash_one(ctx, copy, size);
 		free(copy);
 	}
-	emu_ctx_free(ctx);
 	return (0);
 }
 

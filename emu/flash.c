@@ -32,7 +32,6 @@
 #define FLASH_MAGIC_LEN		8
 #define FLASH_HEAD_LEN		16	/* magic, major, minor, length */
 #define FLASH_TAIL_LEN		4	/* crc32 */
-#define FLASH_REC_HEAD_LEN	6	/* type, length */
 #define FLASH_IDENT_MAX		256	/* model, load names, enum names */
 #define FLASH_MIC_MAX		(16 * 1024)	/* MIC certificate, its key */
 #define FLASH_CAUSE_SHOW	3	/* skipped names quoted in *cause */
@@ -173,7 +172,7 @@ flash_save(const struct phone *p, struct dbuf *out)
 	dbuf_add(out, p->model, strlen(p->model));
 	flash_rec_end(out, rec);
 
-	/* 2.3, 4.1, 4.8: provisioned flag and customization state. */
+	/* B17: provisioned flag (4.1); customization state (4.8). */
 	flash_rec_begin(out, FLASH_REC_STATE, &rec);
 	dbuf_add_u8(out, p->provisioned);
 	dbuf_add_u8(out, p->ever_ok);
@@ -218,12 +217,12 @@ flash_save(const struct phone *p, struct dbuf *out)
 			dbuf_add(out, p->mic_key, p->mic_key_len);
 		flash_rec_end(out, rec);
 	}
-	/* 2.3: the two firmware partitions. */
+	/* B96: the two firmware partitions (2.3). */
 	flash_rec_begin(out, FLASH_REC_FIRMWARE, &rec);
 	flash_put_str16(out, p->swver);
 	dbuf_add(out, p->swver2, strlen(p->swver2));
 	flash_rec_end(out, rec);
-	/* 2.3: the last expanded upgrade URL and its result (B98). */
+	/* B98: the last expanded upgrade URL and its result (2.3). */
 	if (p->upg_rule != NULL || p->upg_url != NULL || p->upg_ok ||
 	    p->upg_err != EMU_OK) {
 		flash_rec_begin(out, FLASH_REC_UPGRADE, &rec);
@@ -236,7 +235,7 @@ flash_save(const struct phone *p, struct dbuf *out)
 			dbuf_add(out, p->upg_url, strlen(p->upg_url));
 		flash_rec_end(out, rec);
 	}
-	/* 2.3, 3.7, 16.1: the histories, newest first. */
+	/* B92, B93: the histories, newest first (2.3, 3.7, 16.1). */
 	for (k = 0; k < PHONE_HIST__COUNT; k++) {
 		for (i = 0; i < p->nhist[k] && i < flash_hist_max[k]; i++)
 			flash_save_hist(out, k, &p->hist[k][i]);

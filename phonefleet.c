@@ -50,8 +50,11 @@ usage(FILE *f)
 	    "commands:\n"
 	    "  run FILE [--seed N] [--report text|json|junit] [--out FILE]\n"
 	    "           [--trace CATS] [--trace-out FILE] [--uploads DIR]\n"
+	    "           [--state DIR]\n"
 	    "      play a scenario in virtual time; exit 0 when every\n"
 	    "      expectation held, 1 when one failed, 2 for a bad file\n"
+	    "      or a state that cannot be saved; --state keeps each\n"
+	    "      phone's flash in DIR/<MAC>.flash from one run to the next\n"
 	    "  profile check FILE\n"
 	    "      parse a configuration file as a phone does and list what\n"
 	    "      it applies and rejects, with line numbers\n"
@@ -144,6 +147,7 @@ cmd_run(int argc, char **argv)
 		{ "trace", required_argument, NULL, 'T' },
 		{ "trace-out", required_argument, NULL, 't' },
 		{ "uploads", required_argument, NULL, 'u' },
+		{ "state", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -159,9 +163,12 @@ cmd_run(int argc, char **argv)
 
 	memset(&o, 0, sizeof o);
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "s:r:o:T:t:u:h", longopts,
+	while ((ch = getopt_long(argc, argv, "s:r:o:T:t:u:S:h", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
+		case 'S':
+			o.state_dir = optarg;
+			break;
 		case 's':
 			if (parse_uint(optarg, 0, UINT64_MAX, &o.seed,
 			    &cause) != 0) {
@@ -213,6 +220,14 @@ cmd_run(int argc, char **argv)
 	}
 	if ((sc = scenario_load(argv[optind], stderr)) == NULL)
 		return (2);
+	/* Before the run: a directory it could not save in is known now. */
+	if (o.state_dir != NULL &&
+	    run_state_prepare(o.state_dir, &cause) != 0) {
+		fprintf(stderr, "phonefleet run: --state %s\n", cause);
+		free(cause);
+		scenario_free(sc);
+		return (2);
+	}
 	if (o.trace != 0 || sc->trace != 0) {
 		if (tracepath != NULL) {
 			if ((o.tracef = fopen(tracepath, "w")) == NULL) {
@@ -242,6 +257,8 @@ cmd_run(int argc, char **argv)
 	if (o.tracef != NULL && o.tracef != stderr)
 		fclose(o.tracef);
 	rc = res->failed == 0 ? 0 : 1;
+	if (res->state_failed)
+		rc = 2;		/* docs/state.md: the state was not saved */
 	run_result_free(res);
 	scenario_free(sc);
 	return (rc);

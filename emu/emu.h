@@ -836,5 +836,19 @@ const char	*phone_hist_time(const struct phone *p, int64_t when,
 const char	*phone_hist_kind_name(enum phone_hist_kind k);	/* "prov" */
 int		 phone_hist_kind_parse(const char *name);	/* -1 unknown */
 int		 phone_reboot_parse(const char *name);	/* 3.7 name; -1 */
+/* flash.c: the phone's flash image (spec 2.3; format in docs/state.md) */
+#define FLASH_MAJOR	1	/* a newer major is refused */
+#define FLASH_MINOR	0	/* a newer minor's unknown records are skipped */
+#define FLASH_MAX_LEN	(64 * 1024 * 1024)	/* bytes in one image */
+/* Appends p's image to out. */
+void		 flash_save(const struct phone *p, struct dbuf *out);
+/*
+ * Before power-on only.  -1 with *cause (one line) and p's erasable state
+ * at its factory value (2.4) when buf is damaged, another phone's or of a
+ * newer major version; else the number of entries skipped (parameters this
+ * version does not know), with *cause naming the first few when not 0.
+ */
+int		 flash_load(struct phone *p, const uint8_t *buf, size_t len,
+		     char **cause);
 
 #endif /* PF_EMU_H */

@@ -567,6 +567,7 @@ struct run_result {
 	size_t		 nhist;
 	struct run_uploads *uploads;	/* servers with upload paths */
 	size_t		 nuploads;
+	int		 state_failed;	/* --state: saving failed (exit 2) */
 };
 /* What a report server received (16.4), for the reports. */
 struct run_uploads {
@@ -579,10 +580,18 @@ struct run_opts {
 	unsigned	 trace;
 	FILE		*tracef;	/* trace lines, or NULL */
 	const char	*uploads_dir;	/* write kept uploads here, or NULL */
+	const char	*state_dir;	/* --state: flash files, or NULL */
 };
 struct run_result *run_scenario(const struct scenario *sc,
 		     const struct run_opts *o);
 void		 run_result_free(struct run_result *r);
+
+/* run-state.c: --state DIR, the phones' flash between runs (docs/state.md) */
+int		 run_state_prepare(const char *dir, char **cause);
+int		 run_state_load(const char *dir, struct phone *p,
+		     unsigned *skipped, char **cause);
+int		 run_state_save(const char *dir, const struct sim *s,
+		     char **cause);
 
 /* report.c */
 enum report_format {

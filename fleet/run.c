@@ -93,9 +93,12 @@ struct run {
 	FILE			*tracef;
 	struct run_watch	*watch;
 	size_t			 nwatch;
+	const char		*state_dir;	/* --state, or NULL */
+	size_t			 state_skips;	/* files with entries skipped */
 };
 
 static void	run_build(struct run *);
+static int	run_build_state(struct run *, struct phone *);
 static void	run_pki(struct run *);
 static void	run_https(struct run *, uint32_t, int, int, int,
 		    enum scn_client_cert, int, int, enum ep_tls_fault,
@@ -161,6 +164,7 @@ run_scenario(const struct scenario *sc, const struct run_opts *o)
 	r.ctx->pki = pki_create(res->seed, sc->epoch);
 	r.ctx->trace = sc->trace | (o != NULL ? o->trace : 0);
 	r.tracef = o != NULL ? o->tracef : NULL;
+	r.state_dir = o != NULL ? o->state_dir : NULL;
 	if (r.tracef == NULL)
 		r.ctx->trace = 0;
 	r.sim = sim_create(r.ctx, res->seed);
@@ -170,6 +174,9 @@ run_scenario(const struct scenario *sc, const struct run_opts *o)
 	    sizeof *r.pstats);
 	sim_set_note(r.sim, run_note, &r);
 	run_build(&r);
+	if (r.state_skips > 1)
+		fprintf(stderr, "phonefleet run: %s: %zu more files had entries "
+		    "this version skips\n", r.state_dir, r.state_skips - 1);
 
 	until = sc->duration;
 	for (i = 0; i < sc->nexpect; i++) {
@@ -202,6 +209,16 @@ run_scenario(const struct scenario *sc, const struct run_opts *o)
 			res->passed++;
 		else
 			res->failed++;
+	}
+	/* 2.3: every phone's flash, whatever the verdict. */
+	if (r.state_dir != NULL) {
+		char	*cause = NULL;
+
+		if (run_state_save(r.state_dir, r.sim, &cause) != 0) {
+			fprintf(stderr, "phonefleet run: %s\n", cause);
+			free(cause);
+			res->state_failed = 1;
+		}
 	}
 
 	run_uploads(&r, o);
@@ -462,7 +479,7 @@ run_build(struct run *r)
 	const struct scenario	*sc = r->sc;
 	struct sim_site		**sites;
 	struct ep_dhcp_conf	*dc;
-	size_t			 i, j, k, n = 0;
+	size_t			 i, j, k, n = 0, g_nparam;
 
 	sites = xcalloc(sc->nsite == 0 ? 1 : sc->nsite, sizeof *sites);
 	r->dhcp = xcalloc(sc->nsite == 0 ? 1 : sc->nsite, sizeof *r->dhcp);
@@ -678,7 +695,12 @@ run_build(struct run *r)
 			pc.no_cert = g->no_cert;
 			pc.key_group = g->key_group;	/* 2.2 */
 			p = phone_create(r->ctx, &pc);
-			for (k = 0; k < g->nparam; k++) {
+			/* Yesterday's flash, else the scenario's values. */
+			if (run_build_state(r, p) == 1)
+				g_nparam = 0;
+			else
+				g_nparam = g->nparam;
+			for (k = 0; k < g_nparam; k++) {
 				char	*cause = NULL;
 
 				/* Checked by the loader; flash values. */
@@ -715,6 +737,26 @@ run_build(struct run *r)
 		sim_at(r->sim, sc->expect[i].at, run_expect_cb,
 		    &r->cb_expect[i]);
 	}
+}
+
+/*
+ * --state (docs/state.md): load the phone's flash file if there is one.
+ * 1 loaded; 0 none, or damaged (one line on stderr, factory state).
+ */
+static int
+run_build_state(struct run *r, struct phone *p)
+{
+	char		*cause = NULL;
+	unsigned	 skipped;
+	int		 rc;
+
+	if (r->state_dir == NULL)
+		return (0);
+	rc = run_state_load(r->state_dir, p, &skipped, &cause);
+	if (rc < 0 || (cause != NULL && r->state_skips++ == 0))
+		fprintf(stderr, "phonefleet run: %s\n", cause);
+	free(cause);
+	return (rc == 1);
 }
 
 /* The phone at index i of group g. */

@@ -16,6 +16,8 @@
 
 #include "emu.h"
 
+struct sip;
+
 /* dhcpc.c */
 enum dhcpc_state {
 	DHCPC_INIT = 0,
@@ -298,7 +300,12 @@ struct phone {
 
 	/* calls (3.6) and SIP NOTIFY (16.3) */
 	uint8_t		 calls;		/* calls in progress: busy if > 0 */
+	uint8_t		 pending_user;	/* the pending resync is the user's
+					   (LCD): it does not wait (3.3) */
 	emu_time	 busy_since;	/* when the phone last became busy */
+	emu_time	 t_forced;	/* a resync postponed by a call runs
+					   then, busy or not (3.4 step 2) */
+	struct sip	*sip;		/* owned: sip.c state, or NULL */
 
 	emu_time	 now;		/* time of the event being handled */
 	struct emu_outbox *out;		/* borrowed, during phone_handle only */
@@ -339,6 +346,8 @@ const struct phone_tls_sess *phone_tls_session(struct phone *p,
 void		 phone_tls_session_store(struct phone *p, const char *peer,
 		     const uint8_t *der, size_t len, emu_time expires);
 void		 phone_tls_session_drop(struct phone *p, const char *peer);
+/* 3.6: a call is in progress on some line. */
+int		 phone_busy(const struct phone *p);
 /* dhcpc.c */
 void		 dhcpc_start(struct phone *p, emu_time now,
 		     struct emu_outbox *out);
@@ -354,8 +363,17 @@ void		 prov_bound(struct phone *p, emu_time now,
 		     struct emu_outbox *out);
 void		 prov_timer(struct phone *p, emu_time now,
 		     struct emu_outbox *out);
+/*
+ * A resync trigger (3.3) that waits for idle: postponed while a call is in
+ * progress (3.4 step 2).  prov_resync_user is the LCD's, which does not.
+ */
 void		 prov_resync_request(struct phone *p, int prvst,
 		     const char *rule, emu_time now, struct emu_outbox *out);
+void		 prov_resync_user(struct phone *p, const char *rule,
+		     emu_time now, struct emu_outbox *out);
+/* The phone has just become idle (3.6): what waited for it runs. */
+void		 prov_idle(struct phone *p, emu_time now,
+		     struct emu_outbox *out);
 /* A transfer of this owner has finished; prov takes it (and frees it). */
 void		 prov_fetch_done(struct phone *p, enum fetch_owner owner,
 		     struct fetch *fx, emu_time now, struct emu_outbox *out);

@@ -142,6 +142,9 @@ enum emu_ev_type {
 	EMU_EV_CALL		/* flags: EMU_CALL_START or 0 (the call ends) */
 };
 #define EMU_CALL_START		0x1
+#define EMU_RESYNC_LCD		0x1	/* RESYNC: the LCD's, does not wait
+					   for idle (3.3); else a remote
+					   trigger (/admin/resync) */
 #define EMU_POWER_HOLD_KEYS	0x1
 struct emu_event {
 	enum emu_ev_type	 type;

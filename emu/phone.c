@@ -31,6 +31,8 @@ static void	phone_timer(struct phone *, emu_time, struct emu_outbox *);
 static void	phone_route(struct phone *, const struct emu_event *, emu_time,
 		    struct emu_outbox *);
 static void	phone_reap(struct phone *, emu_time, struct emu_outbox *);
+static void	phone_call(struct phone *, int, emu_time, struct emu_outbox *);
+static void	phone_calls_drop(struct phone *, struct emu_outbox *);
 static int	phone_load_version(const struct phone *, unsigned [3]);
 static const char *phone_version_macro(const struct phone *, char *, size_t);
 
@@ -142,6 +144,8 @@ phone_reset_ram(struct phone *p)
 	resolv_cache_free(p->rcache);
 	p->rcache = NULL;
 	p->t_boot = p->t_resync = EMU_TIME_NEVER;
+	p->t_forced = EMU_TIME_NEVER;
+	p->pending_user = 0;
 	p->periodic_idx = p->retry_idx = 0;
 	p->retry_armed = 0;
 	p->resync_pending = 0;
@@ -166,6 +170,7 @@ static void
 phone_boot(struct phone *p, enum phone_reboot why, emu_time now,
     struct emu_outbox *out)
 {
+	phone_calls_drop(p, out);
 	p->powered = 1;
 	p->boot_at = now;
 	p->last_resync = now;
@@ -204,6 +209,7 @@ phone_handle(struct phone *p, const struct emu_event *ev, emu_time now,
 		if (!p->powered)
 			break;
 		prov_power_off(p, out);
+		phone_calls_drop(p, out);
 		p->powered = 0;
 		phone_reset_ram(p);
 		prov_enter(p, PROV_OFF, now, out);
@@ -261,7 +267,15 @@ phone_handle(struct phone *p, const struct emu_event *ev, emu_time now,
 			phone_set_cust(p, CUST_ABORTED, out);
 		}
 		/* B86, B88: no trigger gating; a rule fetches that only. */
-		prov_resync_request(p, -1, ev->text, now, out);
+		if (ev->flags & EMU_RESYNC_LCD)
+			prov_resync_user(p, ev->text, now, out);
+		else
+			prov_resync_request(p, -1, ev->text, now, out);
+		break;
+	case EMU_EV_CALL:
+		if (!p->powered)
+			break;
+		phone_call(p, (ev->flags & EMU_CALL_START) != 0, now, out);
 		break;
 	case EMU_EV_ACTIVATE:
 		if (!p->powered)
@@ -292,6 +306,53 @@ phone_handle(struct phone *p, const struct emu_event *ev, emu_time now,
 		phone_reap(p, now, out);
 	p->out = NULL;
 	intern_collect(p->ctx->intern);	/* nothing borrowed is alive */
+}
+
+/*
+ * Calls (3.6): a count of calls in progress; the phone is busy while it is
+ * not zero.  Becoming idle runs what waited for it (B87).
+ */
+static void
+phone_call(struct phone *p, int start, emu_time now, struct emu_outbox *out)
+{
+	if (start) {
+		if (p->calls == UINT8_MAX) {
+			phone_log(p, out, TRACE_PROV, "call: too many calls: "
+			    "ignored");
+			return;
+		}
+		if (p->calls++ == 0) {
+			p->busy_since = now;
+			phone_log(p, out, TRACE_PROV, "call: busy");
+			phone_note_simple(p, out, EMU_NOTE_CALL, 1, EMU_OK);
+		}
+		return;
+	}
+	if (p->calls == 0) {
+		phone_log(p, out, TRACE_PROV, "call end while idle: ignored");
+		return;
+	}
+	if (--p->calls != 0)
+		return;
+	phone_log(p, out, TRACE_PROV, "call: idle");
+	phone_note_simple(p, out, EMU_NOTE_CALL, 0, EMU_OK);
+	prov_idle(p, now, out);
+}
+
+/* A reboot or power-off ends the calls in progress. */
+static void
+phone_calls_drop(struct phone *p, struct emu_outbox *out)
+{
+	if (p->calls == 0)
+		return;
+	p->calls = 0;
+	phone_note_simple(p, out, EMU_NOTE_CALL, 0, EMU_OK);
+}
+
+int
+phone_busy(const struct phone *p)
+{
+	return (p->calls != 0);
 }
 
 /* Every timer that is due, each checked against now (STYLE.md 3). */

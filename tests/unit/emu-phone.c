@@ -3186,6 +3186,156 @@ test_intern_changing_value_bounded(void **state)
 	free(v);
 }
 
+/* 3.4 step 2, 3.6: calls and the idle rule. */
+
+static void
+h_call(struct h *h, int start)
+{
+	h_event(h, &(struct emu_event){ .type = EMU_EV_CALL,
+	    .flags = start ? EMU_CALL_START : 0 });
+}
+
+/* B87: a periodic resync due during a call waits; it runs when the call
+ * ends. */
+static void
+test_b87_periodic_waits_for_idle(void **state)
+{
+	struct h	*h = *state;
+	emu_time	 due;
+
+	set(h, "Resync_Periodic", "600");
+	start(h, "http://10.0.0.5/p.xml");
+	serve_ok(h);
+	h->now += EMU_SEC(100);
+	h_call(h, 1);
+	due = h->now + EMU_SEC(500);
+	h_timer(h);
+	assert_int_equal(h->now, due);
+	assert_null(take(h, K_OPEN));
+	assert_int_equal(phone_state(h->p), PROV_OPERATIONAL);
+	/* still waiting well before Forced_Resync_Delay (14400 s) */
+	assert_int_equal(phone_deadline(h->p), due + EMU_SEC(14400));
+	h->now += EMU_SEC(300);
+	h_call(h, 0);
+	serve_ok(h);
+	assert_outcome(h, EMU_CLASS_A, EMU_OK);
+	assert_int_equal(stats(h)->resyncs, 2);
+	assert_int_equal(stats(h)->last_resync_at, due + EMU_SEC(300));
+	assert_int_equal(next_resync_s(h), 600);
+}
+
+/* B87: overlapping calls: idle only when the last one ends. */
+static void
+test_b87_overlapping_calls(void **state)
+{
+	struct h	*h = *state;
+
+	set(h, "Resync_Periodic", "600");
+	start(h, "http://10.0.0.5/p.xml");
+	serve_ok(h);
+	h_call(h, 1);
+	h_call(h, 1);
+	h_timer(h);
+	assert_null(take(h, K_OPEN));
+	h_call(h, 0);
+	assert_null(take(h, K_OPEN));
+	h_call(h, 0);
+	serve_ok(h);
+	assert_int_equal(stats(h)->resyncs, 2);
+	/* an end without a call changes nothing */
+	h_call(h, 0);
+	assert_null(take(h, K_OPEN));
+}
+
+/* B87: busy for Forced_Resync_Delay since the resync came due: it runs
+ * during the call, and the end of the call starts nothing more. */
+static void
+test_b87_forced_during_long_call(void **state)
+{
+	struct h	*h = *state;
+	emu_time	 due;
+
+	set(h, "Resync_Periodic", "600");
+	set(h, "Forced_Resync_Delay", "1800");
+	start(h, "http://10.0.0.5/p.xml");
+	serve_ok(h);
+	h_call(h, 1);
+	h_timer(h);
+	due = h->now;
+	assert_null(take(h, K_OPEN));
+	h_timer(h);
+	assert_int_equal(h->now, due + EMU_SEC(1800));
+	serve_ok(h);
+	assert_outcome(h, EMU_CLASS_A, EMU_OK);
+	assert_int_equal(stats(h)->resyncs, 2);
+	h->now += EMU_SEC(60);
+	h_call(h, 0);
+	assert_null(take(h, K_OPEN));
+	assert_int_equal(stats(h)->resyncs, 2);
+	assert_int_equal(next_resync_s(h), 600 - 60);
+}
+
+/* B87, B124: a postponed periodic resync and two direct-action resyncs
+ * during the same call make one resync at idle, with the explicit rule. */
+static void
+test_b87_postponed_and_trigger_one_resync(void **state)
+{
+	struct h	*h = *state;
+
+	set(h, "Resync_Periodic", "600");
+	start(h, "http://10.0.0.5/p.xml");
+	serve_ok(h);
+	h_call(h, 1);
+	h_timer(h);
+	h_resync(h, "http://10.0.0.5/now.xml");
+	h_resync(h, "http://10.0.0.5/now.xml");
+	assert_null(take(h, K_OPEN));
+	h_call(h, 0);
+	expect_http(h, SRV_IP, 80);
+	assert_string_equal(h->req.target, "/now.xml");
+	serve_http(h, 200, NULL, PROFILE_OK);
+	assert_null(take(h, K_OPEN));
+	assert_int_equal(stats(h)->resyncs, 2);
+}
+
+/* 3.3: the LCD "Resync" does not wait for idle; /admin/resync does. */
+static void
+test_b87_lcd_resync_does_not_wait(void **state)
+{
+	struct h	*h = *state;
+
+	start(h, "http://10.0.0.5/p.xml");
+	serve_ok(h);
+	h_call(h, 1);
+	h_resync(h, NULL);
+	assert_null(take(h, K_OPEN));
+	h_event(h, &(struct emu_event){ .type = EMU_EV_RESYNC,
+	    .flags = EMU_RESYNC_LCD });
+	serve_ok(h);
+	assert_int_equal(stats(h)->resyncs, 2);
+	/* the waiting one was the same resync: nothing at idle */
+	h_call(h, 0);
+	assert_null(take(h, K_OPEN));
+	assert_int_equal(stats(h)->resyncs, 2);
+}
+
+/* B87: the power-up resync waits for idle too. */
+static void
+test_b87_boot_resync_waits(void **state)
+{
+	struct h	*h = *state;
+
+	set(h, "Profile_Rule", "http://10.0.0.5/p.xml");
+	boot_with_options(h, OPTS({ 66, SRV_IP }));
+	h_call(h, 1);
+	h_timer(h);
+	assert_null(take(h, K_OPEN));
+	assert_int_equal(phone_state(h->p), PROV_OPERATIONAL);
+	h_call(h, 0);
+	serve_ok(h);
+	assert_outcome(h, EMU_CLASS_A, EMU_OK);
+}
+
 int
 main(void)
 {
@@ -3279,6 +3429,12 @@ main(void)
 		T(test_b63_aes_cbc_md5_derivation),
 		T(test_digest_echo_quoted),
 		T(test_digest_ctl_username),
+		T(test_b87_periodic_waits_for_idle),
+		T(test_b87_overlapping_calls),
+		T(test_b87_forced_during_long_call),
+		T(test_b87_postponed_and_trigger_one_resync),
+		T(test_b87_lcd_resync_does_not_wait),
+		T(test_b87_boot_resync_waits),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

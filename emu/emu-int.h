@@ -356,6 +356,19 @@ enum dhcpc_rc	 dhcpc_input(struct phone *p, const uint8_t *pkt, size_t len,
 enum dhcpc_rc	 dhcpc_timer(struct phone *p, emu_time now,
 		     struct emu_outbox *out);
 emu_time	 dhcpc_deadline(const struct phone *p);
+/* sip.c: SIP NOTIFY remote triggers (16.3); what the hub is to do */
+enum sip_rc {
+	SIP_RC_NONE = 0,
+	SIP_RC_RESYNC,		/* Event: resync (Resync_From_SIP=Yes) */
+	SIP_RC_REBOOT,		/* Event: reboot_now (cold) */
+	SIP_RC_RESTART,		/* Event: restart_now (warm) */
+	SIP_RC_REPORT		/* Event: report (16.4) */
+};
+void		 sip_listen(struct phone *p, struct emu_outbox *out);
+void		 sip_close(struct phone *p, struct emu_outbox *out);
+enum sip_rc	 sip_input(struct phone *p, const struct emu_event *ev,
+		     emu_time now, struct emu_outbox *out);
+void		 sip_free(struct sip *s);
 /* prov.c */
 void		 prov_enter(struct phone *p, enum prov_state st, emu_time now,
 		     struct emu_outbox *out);

@@ -170,7 +170,9 @@ enum emu_act_type {
 	EMU_ACT_CLOSE,		/* close a stream (no more events for it) */
 	EMU_ACT_LOG,		/* a trace line: text */
 	EMU_ACT_SYSLOG,		/* a Log_*_Msg line for Syslog_Server: text */
-	EMU_ACT_NOTE		/* statistics: a struct emu_note */
+	EMU_ACT_NOTE,		/* statistics: a struct emu_note */
+	EMU_ACT_LISTEN		/* receive datagrams to a fixed local port
+				   on a flow (SIP, 16.3) until UNBIND */
 };
 struct emu_act_dgram {
 	uint32_t		 flow;
@@ -179,6 +181,10 @@ struct emu_act_dgram {
 	uint16_t		 src_port;	/* 0: the runtime picks one */
 	uint16_t		 dst_port;
 	int			 broadcast;	/* to 255.255.255.255 */
+};
+struct emu_act_listen {
+	uint32_t		 flow;
+	uint16_t		 port;
 };
 struct emu_act_open {
 	uint32_t		 flow;
@@ -234,6 +240,7 @@ struct emu_action {
 	union {
 		struct emu_act_dgram	 dgram;		/* DGRAM */
 		struct emu_act_open	 open;		/* OPEN */
+		struct emu_act_listen	 listen;	/* LISTEN */
 		uint32_t		 flow;		/* UNBIND SEND CLOSE */
 		unsigned		 cat;		/* LOG: TRACE_* */
 		struct emu_note		 note;		/* NOTE */

@@ -33,6 +33,8 @@ static void	phone_route(struct phone *, const struct emu_event *, emu_time,
 static void	phone_reap(struct phone *, emu_time, struct emu_outbox *);
 static void	phone_call(struct phone *, int, emu_time, struct emu_outbox *);
 static void	phone_calls_drop(struct phone *, struct emu_outbox *);
+static void	phone_sip(struct phone *, enum sip_rc, emu_time,
+		    struct emu_outbox *);
 static int	phone_load_version(const struct phone *, unsigned [3]);
 static const char *phone_version_macro(const struct phone *, char *, size_t);
 
@@ -96,6 +98,7 @@ phone_free(struct phone *p)
 	rule_result_clear(&p->rr);
 	pset_clear(&p->ps);
 	resolv_cache_free(p->rcache);
+	sip_free(p->sip);
 	for (i = 0; i < FETCH_TLS_SESSIONS; i++) {
 		free(p->tls_sess[i].peer);
 		free(p->tls_sess[i].der);
@@ -146,6 +149,8 @@ phone_reset_ram(struct phone *p)
 	p->t_boot = p->t_resync = EMU_TIME_NEVER;
 	p->t_forced = EMU_TIME_NEVER;
 	p->pending_user = 0;
+	sip_free(p->sip);
+	p->sip = NULL;
 	p->periodic_idx = p->retry_idx = 0;
 	p->retry_armed = 0;
 	p->resync_pending = 0;
@@ -180,6 +185,7 @@ phone_boot(struct phone *p, enum phone_reboot why, emu_time now,
 	prov_enter(p, PROV_BOOT, now, out);
 	prov_enter(p, PROV_NETWORK, now, out);
 	dhcpc_start(p, now, out);
+	sip_listen(p, out);	/* 16.3 */
 }
 
 /* A warm reboot (T26, T18): through REBOOTING back to BOOT (3.7). */
@@ -210,6 +216,7 @@ phone_handle(struct phone *p, const struct emu_event *ev, emu_time now,
 			break;
 		prov_power_off(p, out);
 		phone_calls_drop(p, out);
+		sip_close(p, out);
 		p->powered = 0;
 		phone_reset_ram(p);
 		prov_enter(p, PROV_OFF, now, out);
@@ -380,6 +387,11 @@ phone_route(struct phone *p, const struct emu_event *ev, emu_time now,
 	uint32_t	id = EMU_FLOW_XFER(ev->flow);
 	int		i;
 
+	if (ev->flow == EMU_FLOW_SIP) {
+		if (ev->type == EMU_EV_DGRAM)
+			phone_sip(p, sip_input(p, ev, now, out), now, out);
+		return;
+	}
 	if (ev->flow == EMU_FLOW_DHCP) {
 		if (ev->type == EMU_EV_DGRAM &&
 		    dhcpc_input(p, ev->data, ev->len, now, out) ==
@@ -395,6 +407,34 @@ phone_route(struct phone *p, const struct emu_event *ev, emu_time now,
 	}
 	phone_log(p, out, TRACE_NET, "event for flow %u dropped: no owner",
 	    ev->flow);
+}
+
+/* What an authenticated SIP NOTIFY asks for (16.3, B110). */
+static void
+phone_sip(struct phone *p, enum sip_rc rc, emu_time now,
+    struct emu_outbox *out)
+{
+	switch (rc) {
+	case SIP_RC_NONE:
+		break;
+	case SIP_RC_RESYNC:
+		/* 3.3: not gated by the triggers; waits for idle (B87). */
+		prov_resync_request(p, -1, NULL, now, out);
+		break;
+	case SIP_RC_REBOOT:
+		phone_reboot(p, PHONE_RB_SIP, now, out);	/* 3.7, T26 */
+		break;
+	case SIP_RC_RESTART:
+		/* A warm restart: the application restarts; phonefleet
+		 * models it as a reboot with the same reason (3.7). */
+		phone_log(p, out, TRACE_PROV, "warm restart");
+		phone_reboot(p, PHONE_RB_SIP, now, out);
+		break;
+	case SIP_RC_REPORT:
+		/* 16.4: the configuration report is another module's. */
+		phone_log(p, out, TRACE_PROV, "report requested");
+		break;
+	}
 }
 
 /*

@@ -16,6 +16,8 @@
 
 #include "emu.h"
 
+struct sip;
+
 /* dhcpc.c */
 enum dhcpc_state {
 	DHCPC_INIT = 0,
@@ -355,7 +357,12 @@ struct phone {
 
 	/* calls (3.6) and SIP NOTIFY (16.3) */
 	uint8_t		 calls;		/* calls in progress: busy if > 0 */
+	uint8_t		 pending_user;	/* the pending resync is the user's
+					   (LCD): it does not wait (3.3) */
 	emu_time	 busy_since;	/* when the phone last became busy */
+	emu_time	 t_forced;	/* a resync postponed by a call runs
+					   then, busy or not (3.4 step 2) */
+	struct sip	*sip;		/* owned: sip.c state, or NULL */
 
 	emu_time	 now;		/* time of the event being handled */
 	struct emu_outbox *out;		/* borrowed, during phone_handle only */
@@ -423,6 +430,8 @@ void		 phone_syslog_timer(struct phone *p, emu_time now,
 		     struct emu_outbox *out);
 emu_time	 phone_syslog_deadline(const struct phone *p);
 void		 phone_syslog_free(struct phone *p, struct emu_outbox *out);
+/* 3.6: a call is in progress on some line. */
+int		 phone_busy(const struct phone *p);
 /* dhcpc.c */
 void		 dhcpc_start(struct phone *p, emu_time now,
 		     struct emu_outbox *out);
@@ -431,6 +440,19 @@ enum dhcpc_rc	 dhcpc_input(struct phone *p, const uint8_t *pkt, size_t len,
 enum dhcpc_rc	 dhcpc_timer(struct phone *p, emu_time now,
 		     struct emu_outbox *out);
 emu_time	 dhcpc_deadline(const struct phone *p);
+/* sip.c: SIP NOTIFY remote triggers (16.3); what the hub is to do */
+enum sip_rc {
+	SIP_RC_NONE = 0,
+	SIP_RC_RESYNC,		/* Event: resync (Resync_From_SIP=Yes) */
+	SIP_RC_REBOOT,		/* Event: reboot_now (cold) */
+	SIP_RC_RESTART,		/* Event: restart_now (warm) */
+	SIP_RC_REPORT		/* Event: report (16.4) */
+};
+void		 sip_listen(struct phone *p, struct emu_outbox *out);
+void		 sip_close(struct phone *p, struct emu_outbox *out);
+enum sip_rc	 sip_input(struct phone *p, const struct emu_event *ev,
+		     emu_time now, struct emu_outbox *out);
+void		 sip_free(struct sip *s);
 /* prov.c */
 void		 prov_enter(struct phone *p, enum prov_state st, emu_time now,
 		     struct emu_outbox *out);
@@ -438,8 +460,17 @@ void		 prov_bound(struct phone *p, emu_time now,
 		     struct emu_outbox *out);
 void		 prov_timer(struct phone *p, emu_time now,
 		     struct emu_outbox *out);
+/*
+ * A resync trigger (3.3) that waits for idle: postponed while a call is in
+ * progress (3.4 step 2).  prov_resync_user is the LCD's, which does not.
+ */
 void		 prov_resync_request(struct phone *p, int prvst,
 		     const char *rule, emu_time now, struct emu_outbox *out);
+void		 prov_resync_user(struct phone *p, const char *rule,
+		     emu_time now, struct emu_outbox *out);
+/* The phone has just become idle (3.6): what waited for it runs. */
+void		 prov_idle(struct phone *p, emu_time now,
+		     struct emu_outbox *out);
 /* A transfer of this owner has finished; prov takes it (and frees it). */
 void		 prov_fetch_done(struct phone *p, enum fetch_owner owner,
 		     struct fetch *fx, emu_time now, struct emu_outbox *out);

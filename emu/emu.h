@@ -144,6 +144,9 @@ enum emu_ev_type {
 	EMU_EV_CALL		/* flags: EMU_CALL_START or 0 (the call ends) */
 };
 #define EMU_CALL_START		0x1
+#define EMU_RESYNC_LCD		0x1	/* RESYNC: the LCD's, does not wait
+					   for idle (3.3); else a remote
+					   trigger (/admin/resync) */
 #define EMU_POWER_HOLD_KEYS	0x1
 struct emu_event {
 	enum emu_ev_type	 type;
@@ -169,7 +172,9 @@ enum emu_act_type {
 	EMU_ACT_CLOSE,		/* close a stream (no more events for it) */
 	EMU_ACT_LOG,		/* a trace line: text */
 	EMU_ACT_SYSLOG,		/* a Log_*_Msg line for Syslog_Server: text */
-	EMU_ACT_NOTE		/* statistics: a struct emu_note */
+	EMU_ACT_NOTE,		/* statistics: a struct emu_note */
+	EMU_ACT_LISTEN		/* receive datagrams to a fixed local port
+				   on a flow (SIP, 16.3) until UNBIND */
 };
 struct emu_act_dgram {
 	uint32_t		 flow;
@@ -178,6 +183,10 @@ struct emu_act_dgram {
 	uint16_t		 src_port;	/* 0: the runtime picks one */
 	uint16_t		 dst_port;
 	int			 broadcast;	/* to 255.255.255.255 */
+};
+struct emu_act_listen {
+	uint32_t		 flow;
+	uint16_t		 port;
 };
 struct emu_act_open {
 	uint32_t		 flow;
@@ -233,6 +242,7 @@ struct emu_action {
 	union {
 		struct emu_act_dgram	 dgram;		/* DGRAM */
 		struct emu_act_open	 open;		/* OPEN */
+		struct emu_act_listen	 listen;	/* LISTEN */
 		uint32_t		 flow;		/* UNBIND SEND CLOSE */
 		unsigned		 cat;		/* LOG: TRACE_* */
 		struct emu_note		 note;		/* NOTE */

@@ -31,6 +31,10 @@ static void	phone_timer(struct phone *, emu_time, struct emu_outbox *);
 static void	phone_route(struct phone *, const struct emu_event *, emu_time,
 		    struct emu_outbox *);
 static void	phone_reap(struct phone *, emu_time, struct emu_outbox *);
+static void	phone_call(struct phone *, int, emu_time, struct emu_outbox *);
+static void	phone_calls_drop(struct phone *, struct emu_outbox *);
+static void	phone_sip(struct phone *, enum sip_rc, emu_time,
+		    struct emu_outbox *);
 static int	phone_load_version(const struct phone *, unsigned [3]);
 static const char *phone_version_macro(const struct phone *, char *, size_t);
 
@@ -97,6 +101,7 @@ phone_free(struct phone *p)
 	phone_hist_clear(p);
 	phone_syslog_free(p, NULL);
 	resolv_cache_free(p->rcache);
+	sip_free(p->sip);
 	for (i = 0; i < FETCH_TLS_SESSIONS; i++) {
 		free(p->tls_sess[i].peer);
 		free(p->tls_sess[i].der);
@@ -147,6 +152,10 @@ phone_reset_ram(struct phone *p)
 	p->rcache = NULL;
 	phone_syslog_free(p, NULL);
 	p->t_boot = p->t_resync = EMU_TIME_NEVER;
+	p->t_forced = EMU_TIME_NEVER;
+	p->pending_user = 0;
+	sip_free(p->sip);
+	p->sip = NULL;
 	p->periodic_idx = p->retry_idx = 0;
 	p->retry_armed = 0;
 	p->resync_pending = 0;
@@ -173,6 +182,7 @@ static void
 phone_boot(struct phone *p, enum phone_reboot why, emu_time now,
     struct emu_outbox *out)
 {
+	phone_calls_drop(p, out);
 	p->powered = 1;
 	p->boot_at = now;
 	p->last_resync = now;
@@ -183,6 +193,7 @@ phone_boot(struct phone *p, enum phone_reboot why, emu_time now,
 	prov_enter(p, PROV_BOOT, now, out);
 	prov_enter(p, PROV_NETWORK, now, out);
 	dhcpc_start(p, now, out);
+	sip_listen(p, out);	/* 16.3 */
 }
 
 /* A warm reboot (T26, T18): through REBOOTING back to BOOT (3.7). */
@@ -212,6 +223,8 @@ phone_handle(struct phone *p, const struct emu_event *ev, emu_time now,
 		if (!p->powered)
 			break;
 		prov_power_off(p, out);
+		phone_calls_drop(p, out);
+		sip_close(p, out);
 		p->powered = 0;
 		phone_reset_ram(p);
 		prov_enter(p, PROV_OFF, now, out);
@@ -270,7 +283,15 @@ phone_handle(struct phone *p, const struct emu_event *ev, emu_time now,
 			phone_set_cust(p, CUST_ABORTED, out);
 		}
 		/* B86, B88: no trigger gating; a rule fetches that only. */
-		prov_resync_request(p, -1, ev->text, now, out);
+		if (ev->flags & EMU_RESYNC_LCD)
+			prov_resync_user(p, ev->text, now, out);
+		else
+			prov_resync_request(p, -1, ev->text, now, out);
+		break;
+	case EMU_EV_CALL:
+		if (!p->powered)
+			break;
+		phone_call(p, (ev->flags & EMU_CALL_START) != 0, now, out);
 		break;
 	case EMU_EV_ACTIVATE:
 		if (!p->powered)
@@ -303,6 +324,53 @@ phone_handle(struct phone *p, const struct emu_event *ev, emu_time now,
 	intern_collect(p->ctx->intern);	/* nothing borrowed is alive */
 }
 
+/*
+ * Calls (3.6): a count of calls in progress; the phone is busy while it is
+ * not zero.  Becoming idle runs what waited for it (B87).
+ */
+static void
+phone_call(struct phone *p, int start, emu_time now, struct emu_outbox *out)
+{
+	if (start) {
+		if (p->calls == UINT8_MAX) {
+			phone_log(p, out, TRACE_PROV, "call: too many calls: "
+			    "ignored");
+			return;
+		}
+		if (p->calls++ == 0) {
+			p->busy_since = now;
+			phone_log(p, out, TRACE_PROV, "call: busy");
+			phone_note_simple(p, out, EMU_NOTE_CALL, 1, EMU_OK);
+		}
+		return;
+	}
+	if (p->calls == 0) {
+		phone_log(p, out, TRACE_PROV, "call end while idle: ignored");
+		return;
+	}
+	if (--p->calls != 0)
+		return;
+	phone_log(p, out, TRACE_PROV, "call: idle");
+	phone_note_simple(p, out, EMU_NOTE_CALL, 0, EMU_OK);
+	prov_idle(p, now, out);
+}
+
+/* A reboot or power-off ends the calls in progress. */
+static void
+phone_calls_drop(struct phone *p, struct emu_outbox *out)
+{
+	if (p->calls == 0)
+		return;
+	p->calls = 0;
+	phone_note_simple(p, out, EMU_NOTE_CALL, 0, EMU_OK);
+}
+
+int
+phone_busy(const struct phone *p)
+{
+	return (p->calls != 0);
+}
+
 /* Every timer that is due, each checked against now (STYLE.md 3). */
 static void
 phone_timer(struct phone *p, emu_time now, struct emu_outbox *out)
@@ -330,6 +398,11 @@ phone_route(struct phone *p, const struct emu_event *ev, emu_time now,
 	uint32_t	id = EMU_FLOW_XFER(ev->flow);
 	int		i;
 
+	if (ev->flow == EMU_FLOW_SIP) {
+		if (ev->type == EMU_EV_DGRAM)
+			phone_sip(p, sip_input(p, ev, now, out), now, out);
+		return;
+	}
 	if (ev->flow == EMU_FLOW_DHCP) {
 		if (ev->type == EMU_EV_DGRAM &&
 		    dhcpc_input(p, ev->data, ev->len, now, out) ==
@@ -349,6 +422,35 @@ phone_route(struct phone *p, const struct emu_event *ev, emu_time now,
 	}
 	phone_log(p, out, TRACE_NET, "event for flow %u dropped: no owner",
 	    ev->flow);
+}
+
+/* What an authenticated SIP NOTIFY asks for (16.3, B110). */
+static void
+phone_sip(struct phone *p, enum sip_rc rc, emu_time now,
+    struct emu_outbox *out)
+{
+	switch (rc) {
+	case SIP_RC_NONE:
+		break;
+	case SIP_RC_RESYNC:
+		/* 3.3: not gated by the triggers; waits for idle (B87). */
+		prov_resync_request(p, -1, NULL, now, out);
+		break;
+	case SIP_RC_REBOOT:
+		phone_reboot(p, PHONE_RB_SIP, now, out);	/* 3.7, T26 */
+		break;
+	case SIP_RC_RESTART:
+		/* A warm restart: the application restarts; phonefleet
+		 * models it as a reboot with the same reason (3.7). */
+		phone_log(p, out, TRACE_PROV, "warm restart");
+		phone_reboot(p, PHONE_RB_SIP, now, out);
+		break;
+	case SIP_RC_REPORT:
+		/* 16.3, 16.4: Event: report uploads the reports now. */
+		phone_log(p, out, TRACE_PROV, "report requested");
+		report_request(p, now, out);
+		break;
+	}
 }
 
 /*

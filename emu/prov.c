@@ -8,12 +8,14 @@
  * procedure (3.4) over Profile_Rule and Profile_Rule_B to _D, the custom CA
  * (16.5), decoding and applying profiles (8.5, 11), outcomes A/B/C (9.2),
  * the periodic, daily and error-retry timers (3.5), trigger gating (3.3)
- * and coalescing of triggers that arrive during a resync (B124).
+ * coalescing of triggers that arrive during a resync (B124), and the idle
+ * rule (3.4 step 2, 3.6): a resync that comes due during a call waits for
+ * the phone to be idle, or for Forced_Resync_Delay (B87).
  *
  * Transfers are started through the hub (phone_fetch_start) and come back
  * finished through prov_fetch_done(), one owner each (enum fetch_owner).
  * Not here yet (later issues): firmware upgrades (P7 passes straight to
- * P9), RFC 8188, calls.
+ * P9), RFC 8188.
  */
 
 #include <stdio.h>
@@ -38,6 +40,11 @@ static void	prov_set_act(struct phone *, enum phone_act,
 static void	prov_disc_wait(struct phone *, emu_time, struct emu_outbox *);
 static void	prov_resync_start(struct phone *, int, const char *, emu_time,
 		    struct emu_outbox *);
+static void	prov_request(struct phone *, int, const char *, int, emu_time,
+		    struct emu_outbox *);
+static int	prov_postpone(struct phone *, int, const char *, emu_time,
+		    struct emu_outbox *);
+static void	prov_run_pending(struct phone *, emu_time, struct emu_outbox *);
 static int	prov_ca_needed(struct phone *);
 static void	prov_ca_start(struct phone *, emu_time, struct emu_outbox *);
 static void	prov_ca_done(struct phone *, struct fetch *, emu_time,
@@ -110,6 +117,8 @@ prov_deadline(const struct phone *p)
 		t = d;
 	if ((d = report_deadline(p)) < t)
 		t = d;
+	if (p->t_forced < t)
+		t = p->t_forced;
 	return (t);
 }
 
@@ -125,6 +134,17 @@ prov_timer(struct phone *p, emu_time now, struct emu_outbox *out)
 	report_timer(p, now, out);
 	if (upgrade_deadline(p) <= now)
 		upgrade_timer(p, now, out);
+	if (p->t_forced <= now) {
+		/* B87: busy for Forced_Resync_Delay since it came due: the
+		 * resync runs during the call. */
+		p->t_forced = EMU_TIME_NEVER;
+		if (p->st == PROV_OPERATIONAL || p->st == PROV_ACTIVATION ||
+		    p->st == PROV_UPGRADING) {
+			phone_log(p, out, TRACE_PROV, "resync forced during a "
+			    "call (Forced_Resync_Delay)");
+			prov_run_pending(p, now, out);
+		}
+	}
 	if (p->t_resync <= now) {
 		p->t_resync = EMU_TIME_NEVER;
 		p->status.next_resync_at = EMU_TIME_NEVER;
@@ -191,12 +211,13 @@ prov_boot_decision(struct phone *p, emu_time now, struct emu_outbox *out)
 	/* B83: Resync_On_Reset=No: no resync at boot. */
 	if (enable && !no_resync &&
 	    param_is_true(phone_param(p, P_RESYNC_ON_RESET))) {
-		if (prov_triggers_pass(p, out)) {
+		if (!prov_triggers_pass(p, out))
+			phone_log(p, out, TRACE_PROV, "boot resync gated by "
+			    "Resync_Trigger");
+		else if (!prov_postpone(p, 0, NULL, now, out)) {
 			prov_resync_start(p, 0, NULL, now, out);	/* T8 */
 			return;
 		}
-		phone_log(p, out, TRACE_PROV, "boot resync gated by "
-		    "Resync_Trigger");
 	} else if (enable)
 		phone_log(p, out, TRACE_PROV, "no boot resync (%s)",
 		    no_resync ? "reboot caused by a profile" :
@@ -499,10 +520,26 @@ prov_cloud_done(struct phone *p, enum fetch_owner owner, struct fetch *fx,
 /*
  * Any resync trigger (3.3).  A resync already running coalesces the new
  * request into one follow-up (B124); a phone still booting keeps it for
- * when it becomes operational.
+ * when it becomes operational; one that comes due during a call waits for
+ * idle (B87), except the LCD's (user).
  */
 void
 prov_resync_request(struct phone *p, int prvst, const char *rule,
+    emu_time now, struct emu_outbox *out)
+{
+	prov_request(p, prvst, rule, 0, now, out);
+}
+
+/* 3.3: the LCD "Resync" is user-initiated: it does not wait for idle. */
+void
+prov_resync_user(struct phone *p, const char *rule, emu_time now,
+    struct emu_outbox *out)
+{
+	prov_request(p, -1, rule, 1, now, out);
+}
+
+static void
+prov_request(struct phone *p, int prvst, const char *rule, int user,
     emu_time now, struct emu_outbox *out)
 {
 	if (p->st != PROV_OPERATIONAL && p->st != PROV_ACTIVATION &&
@@ -510,6 +547,7 @@ prov_resync_request(struct phone *p, int prvst, const char *rule,
 		if (!p->resync_pending || prvst == -1) {
 			p->resync_pending = 1;
 			p->pending_prvst = prvst;
+			p->pending_user = user;
 			free(p->pending_rule);
 			p->pending_rule = rule != NULL ? xstrdup(rule) : NULL;
 		}
@@ -517,15 +555,97 @@ prov_resync_request(struct phone *p, int prvst, const char *rule,
 		    "queued", prov_state_name(p->st));
 		return;
 	}
+	if (!user && prov_postpone(p, prvst, rule, now, out))
+		return;
 	if (p->st == PROV_ACTIVATION)
 		prov_set_act(p, PHONE_ACT_HIDDEN, out);
 	prov_resync_start(p, prvst, rule, now, out);
+}
+
+/*
+ * 3.4 step 2, B87: a resync that waits for idle and comes due during a
+ * call is postponed: it runs when the phone is idle (prov_idle) or, once
+ * the phone has been busy for Forced_Resync_Delay seconds since it came
+ * due, during the call.  Triggers that come meanwhile join it: one resync
+ * (B124).  Returns 1 if postponed, 0 if the phone is idle.
+ */
+static int
+prov_postpone(struct phone *p, int prvst, const char *rule, emu_time now,
+    struct emu_outbox *out)
+{
+	uint64_t	d;
+
+	if (!phone_busy(p))
+		return (0);
+	if (!p->resync_pending || prvst == -1) {
+		p->pending_prvst = prvst;
+		free(p->pending_rule);
+		p->pending_rule = rule != NULL ? xstrdup(rule) : NULL;
+	}
+	p->resync_pending = 1;
+	p->pending_user = 0;
+	if (p->t_forced == EMU_TIME_NEVER) {
+		if (parse_uint(phone_param(p, P_FORCED_RESYNC_DELAY), 0, 65535,
+		    &d, NULL) != 0 && parse_uint(phone_param_default(p,
+		    P_FORCED_RESYNC_DELAY), 0, 65535, &d, NULL) != 0)
+			d = 0;
+		p->t_forced = EMU_TIME_ADD(now, EMU_SEC(d));
+		phone_log(p, out, TRACE_PROV, "resync postponed: a call is in "
+		    "progress (forced in %llu s)", (unsigned long long)d);
+	} else
+		phone_log(p, out, TRACE_PROV, "resync joins the postponed one");
+	return (1);
+}
+
+/* The phone has just become idle (3.6). */
+void
+prov_idle(struct phone *p, emu_time now, struct emu_outbox *out)
+{
+	/* B87: a postponed resync runs as soon as the phone is idle. */
+	if (p->t_forced != EMU_TIME_NEVER &&
+	    (p->st == PROV_OPERATIONAL || p->st == PROV_ACTIVATION ||
+	    p->st == PROV_UPGRADING)) {
+		phone_log(p, out, TRACE_PROV, "idle: the postponed resync "
+		    "runs");
+		prov_run_pending(p, now, out);
+	}
+	/* 3.6, 12.2 step 5: a waiting upgrade starts (B94). */
+	upgrade_idle(p, now, out);
+}
+
+/* Start the pending resync now. */
+static void
+prov_run_pending(struct phone *p, emu_time now, struct emu_outbox *out)
+{
+	char	*rule;
+	int	 prvst;
+
+	p->t_forced = EMU_TIME_NEVER;
+	if (!p->resync_pending)
+		return;
+	p->resync_pending = 0;
+	p->pending_user = 0;
+	prvst = p->pending_prvst;
+	rule = p->pending_rule;
+	p->pending_rule = NULL;
+	if (p->st == PROV_ACTIVATION)
+		prov_set_act(p, PHONE_ACT_HIDDEN, out);
+	prov_resync_start(p, prvst, rule, now, out);
+	free(rule);
 }
 
 static void
 prov_resync_start(struct phone *p, int prvst, const char *rule, emu_time now,
     struct emu_outbox *out)
 {
+	if (p->t_forced != EMU_TIME_NEVER) {
+		/* B124: a resync postponed by a call is this one. */
+		p->t_forced = EMU_TIME_NEVER;
+		p->resync_pending = 0;
+		p->pending_user = 0;
+		free(p->pending_rule);
+		p->pending_rule = NULL;
+	}
 	/* 3.4 step 1, B84. */
 	if (!param_is_true(phone_param(p, P_PROVISION_ENABLE))) {
 		phone_log(p, out, TRACE_PROV, "resync: Provision_Enable is No");
@@ -990,7 +1110,7 @@ prov_arm_retry(struct phone *p, emu_time now, struct emu_outbox *out)
 static void
 prov_resync_end(struct phone *p, emu_time now, struct emu_outbox *out)
 {
-	int	prvst;
+	int	prvst, user;
 	char	*rule;
 
 	free(p->run_rule);
@@ -1013,13 +1133,17 @@ prov_resync_end(struct phone *p, emu_time now, struct emu_outbox *out)
 		    p->st == PROV_NETWORK)
 			return;		/* B96: a partition switch */
 	}
-	if (p->resync_pending) {
-		/* B124: exactly one follow-up for what arrived meanwhile. */
+	if (p->resync_pending && p->t_forced == EMU_TIME_NEVER) {
+		/* B124: exactly one follow-up for what arrived meanwhile;
+		 * B87: it too waits for idle, unless it is the user's. */
 		p->resync_pending = 0;
 		prvst = p->pending_prvst;
 		rule = p->pending_rule;
+		user = p->pending_user;
 		p->pending_rule = NULL;
-		prov_resync_start(p, prvst, rule, now, out);
+		p->pending_user = 0;
+		if (user || !prov_postpone(p, prvst, rule, now, out))
+			prov_resync_start(p, prvst, rule, now, out);
 		free(rule);
 	}
 }

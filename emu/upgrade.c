@@ -237,7 +237,7 @@ upgrade_check(struct phone *p, const char *why, emu_time now,
 		return;
 	}
 	/* Step 5, 3.6: all lines inactive first; no forced limit. */
-	if (p->calls > 0) {
+	if (phone_busy(p)) {
 		phone_log(p, out, TRACE_PROV, "upgrade: waiting for idle");
 		p->upg_phase = UPG_WAIT_IDLE;
 		return;
@@ -267,7 +267,7 @@ upgrade_below_limit(struct phone *p, const char *target,
 void
 upgrade_idle(struct phone *p, emu_time now, struct emu_outbox *out)
 {
-	if (p->upg_phase == UPG_WAIT_IDLE && p->calls == 0)
+	if (p->upg_phase == UPG_WAIT_IDLE && !phone_busy(p))
 		upgrade_start(p, now, out);
 }
 

@@ -263,7 +263,10 @@ enum scn_act_type {
 	SCN_ACT_FAULT,		/* server, name, on */
 	SCN_ACT_HOST,		/* server (any host kind), on: up */
 	SCN_ACT_DHCP,		/* site: state, domain, DNS, options */
-	SCN_ACT_ACTIVATE	/* value: the code typed (15.6) */
+	SCN_ACT_ACTIVATE,	/* value: the code typed (15.6) */
+	SCN_ACT_CALL,		/* busy for duration (3.6) */
+	SCN_ACT_NOTIFY		/* SIP NOTIFY (16.3): value event, server
+				   the sending host, user/pass or NULL */
 };
 struct scn_action {
 	enum scn_act_type type;
@@ -282,6 +285,8 @@ struct scn_action {
 	int		 ndns;		/* -1 unchanged */
 	struct scn_dhcp_opt *opt;	/* DHCP: options set; len 0 removes */
 	size_t		 nopt;
+	emu_time	 duration;	/* CALL */
+	char		*user, *pass;	/* NOTIFY: or NULL, the phone's line */
 };
 enum scn_check_type {
 	SCN_CHK_STATE,		/* prov state name */
@@ -303,7 +308,9 @@ enum scn_check_type {
 	SCN_CHK_SYSLOG,		/* name: collector; lines matching pattern
 				   (from the phone, or all) in [min, max] */
 	SCN_CHK_HISTORY,		/* a history entry, or their count */
-	SCN_CHK_UPLOADS		/* server name: uploads kept for path */
+	SCN_CHK_UPLOADS,		/* server name: uploads kept for path */
+	SCN_CHK_NOTIFY		/* min: final status of the last NOTIFY,
+				   0 no answer */
 };
 enum scn_match {
 	SCN_MATCH_ANY,		/* present, whatever its value */

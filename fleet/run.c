@@ -73,6 +73,12 @@ struct run_cb {
 	size_t		 idx;		/* phone, action or expectation */
 };
 
+/* A host sending SIP NOTIFYs (16.3): one sender per address. */
+struct run_sip {
+	uint32_t	 ip;
+	struct ep_sip	*e;
+};
+
 struct run {
 	const struct scenario	*sc;
 	struct emu_ctx		*ctx;
@@ -95,6 +101,12 @@ struct run {
 	size_t			 nwatch;
 	const char		*state_dir;	/* --state, or NULL */
 	size_t			 state_skips;	/* files with entries skipped */
+	struct run_cb		*cb_call_end;	/* per action: CALL ends */
+	struct run_sip		*sips;
+	size_t			 nsips;
+	int			*notify_status;	/* per phone: last NOTIFY's
+						   final status, 0 none,
+						   -1 not finished */
 };
 
 static void	run_build(struct run *);
@@ -110,6 +122,9 @@ static void	run_power_cb(void *, emu_time);
 static void	run_action_cb(void *, emu_time);
 static void	run_dhcp_change(struct run *, const struct scn_action *);
 static void	run_expect_cb(void *, emu_time);
+static void	run_call_end_cb(void *, emu_time);
+static void	run_notify(struct run *, const struct scn_action *);
+static void	run_sip_done(void *, const struct ep_sip_result *);
 static void	run_observe(void *, const struct ep_request *);
 static void	run_watch_build(struct run *);
 static void	run_watch_see(struct run *, struct run_watch *,
@@ -253,6 +268,11 @@ run_scenario(const struct scenario *sc, const struct run_opts *o)
 	free(r.cb_power);
 	free(r.cb_action);
 	free(r.cb_expect);
+	free(r.cb_call_end);
+	for (i = 0; i < r.nsips; i++)
+		ep_sip_free(r.sips[i].e);
+	free(r.sips);
+	free(r.notify_status);
 	for (i = 0; i < r.nwatch; i++) {
 		size_t	j;
 
@@ -722,11 +742,41 @@ run_build(struct run *r)
 
 	r->cb_action = xcalloc(sc->naction == 0 ? 1 : sc->naction,
 	    sizeof *r->cb_action);
+	r->cb_call_end = xcalloc(sc->naction == 0 ? 1 : sc->naction,
+	    sizeof *r->cb_call_end);
+	r->notify_status = xcalloc(sc->nphones == 0 ? 1 : sc->nphones,
+	    sizeof *r->notify_status);
+	for (i = 0; i < sc->nphones; i++)
+		r->notify_status[i] = -1;
 	for (i = 0; i < sc->naction; i++) {
+		const struct scn_action	*a = &sc->action[i];
+		uint32_t		 ip;
+
 		r->cb_action[i].run = r;
 		r->cb_action[i].idx = i;
-		sim_at(r->sim, sc->action[i].at, run_action_cb,
-		    &r->cb_action[i]);
+		sim_at(r->sim, a->at, run_action_cb, &r->cb_action[i]);
+		if (a->type == SCN_ACT_CALL) {
+			/* 3.6: the call ends after its duration. */
+			r->cb_call_end[i].run = r;
+			r->cb_call_end[i].idx = i;
+			sim_at(r->sim, EMU_TIME_ADD(a->at, a->duration),
+			    run_call_end_cb, &r->cb_call_end[i]);
+		}
+		if (a->type != SCN_ACT_NOTIFY)
+			continue;
+		/* 16.3: the host of from= sends NOTIFYs from port 5060. */
+		ip = scenario_host_ip(sc, a->host_kind, a->server_idx);
+		for (k = 0; k < r->nsips && r->sips[k].ip != ip; k++)
+			;
+		if (k < r->nsips)
+			continue;
+		r->sips = xreallocarray(r->sips, r->nsips + 1,
+		    sizeof *r->sips);
+		r->sips[k].ip = ip;
+		r->sips[k].e = ep_sip_create(ip, SIP_PORT);
+		ep_sip_set_done(r->sips[k].e, run_sip_done, r);
+		sim_host_add_sip(r->sim, ip, SIP_PORT, r->sips[k].e);
+		r->nsips++;
 	}
 	run_watch_build(r);
 	r->cb_expect = xcalloc(sc->nexpect == 0 ? 1 : sc->nexpect,
@@ -805,6 +855,10 @@ run_action_cb(void *arg, emu_time now)
 		run_dhcp_change(r, a);
 		return;
 	}
+	if (a->type == SCN_ACT_NOTIFY) {
+		run_notify(r, a);
+		return;
+	}
 	for (i = a->sel.from; i <= a->sel.to; i++) {
 		struct phone	*p = run_phone(r, a->sel.group, i);
 
@@ -844,9 +898,14 @@ run_action_cb(void *arg, emu_time now)
 				sim_phone_event(r->sim, p, &ev);
 			}
 			continue;
+		case SCN_ACT_CALL:
+			ev.type = EMU_EV_CALL;
+			ev.flags = EMU_CALL_START;
+			break;
 		case SCN_ACT_FAULT:
 		case SCN_ACT_HOST:
 		case SCN_ACT_DHCP:
+		case SCN_ACT_NOTIFY:
 			continue;
 		}
 		sim_phone_event(r->sim, p, &ev);
@@ -854,6 +913,66 @@ run_action_cb(void *arg, emu_time now)
 }
 
 /* A timeline <dhcp>: what it gives replaces what the server hands out. */
+/* The end of a <call> (3.6): overlapping calls end one by one. */
+static void
+run_call_end_cb(void *arg, emu_time now)
+{
+	struct run_cb			*cb = arg;
+	struct run			*r = cb->run;
+	const struct scn_action		*a = &r->sc->action[cb->idx];
+	struct emu_event		 ev;
+	uint32_t			 i;
+
+	for (i = a->sel.from; i <= a->sel.to; i++) {
+		memset(&ev, 0, sizeof ev);
+		ev.type = EMU_EV_CALL;
+		sim_phone_event(r->sim, run_phone(r, a->sel.group, i), &ev);
+	}
+}
+
+/*
+ * <notify> (16.3, B110): one NOTIFY per selected phone, answering a 401
+ * with user=/password=, or by default the phone's own line credentials.
+ * A phone without an address is not reached: no answer (status 0).
+ */
+static void
+run_notify(struct run *r, const struct scn_action *a)
+{
+	const struct scenario	*sc = r->sc;
+	struct ep_sip_req	 rq;
+	struct phone		*p;
+	uint32_t		 i;
+	size_t			 idx;
+
+	for (i = a->sel.from; i <= a->sel.to; i++) {
+		idx = sc->group[a->sel.group].first + i;
+		p = sim_phone(r->sim, idx);
+		r->notify_status[idx] = -1;
+		memset(&rq, 0, sizeof rq);
+		rq.dst_ip = phone_ip(p);
+		rq.dst_port = SIP_PORT;
+		rq.event = a->value;
+		rq.user = a->user != NULL ? a->user :
+		    phone_get(p, "User_ID_1_");
+		rq.pass = a->user != NULL ? (a->pass != NULL ? a->pass : "") :
+		    phone_get(p, "Password_1_");
+		rq.tag = idx;
+		if (rq.dst_ip == 0 || sim_sip_notify(r->sim,
+		    scenario_host_ip(sc, a->host_kind, a->server_idx),
+		    SIP_PORT, &rq) == 0)
+			r->notify_status[idx] = 0;
+	}
+}
+
+static void
+run_sip_done(void *arg, const struct ep_sip_result *res)
+{
+	struct run	*r = arg;
+
+	if (res->tag < r->sc->nphones)
+		r->notify_status[res->tag] = res->status;
+}
+
 static void
 run_dhcp_change(struct run *r, const struct scn_action *a)
 {
@@ -1422,6 +1541,21 @@ run_check_phone(struct run *r, const struct scn_check *c, size_t idx,
 		return (run_check_syslog(r, c, phone_ip(p), expected, seen));
 	case SCN_CHK_HISTORY:
 		return (run_check_history(p, c, expected, seen));
+	case SCN_CHK_NOTIFY:
+		if (r->notify_status[idx] == (int)c->min)
+			return (0);
+		if (c->min == 0)
+			xasprintf(expected, "no answer to the last NOTIFY");
+		else
+			xasprintf(expected, "last NOTIFY answered %d",
+			    (int)c->min);
+		if (r->notify_status[idx] < 0)
+			xasprintf(seen, "no NOTIFY finished");
+		else if (r->notify_status[idx] == 0)
+			xasprintf(seen, "no answer");
+		else
+			xasprintf(seen, "%d", r->notify_status[idx]);
+		return (-1);
 	case SCN_CHK_SERVER:
 	case SCN_CHK_REQUEST:
 	case SCN_CHK_UPLOADS:

@@ -60,6 +60,8 @@ static char *scenario_dns_attr(struct scenario_loader *, xmlNodePtr,
     const char *);
 static void scenario_dns_rec(struct scenario_loader *, xmlNodePtr,
     struct scn_dns_server *, struct scn_dns_rec *, uint32_t);
+static void scenario_notify(struct scenario_loader *, xmlNodePtr,
+    struct scn_action *);
 static void scenario_dhcp_action(struct scenario_loader *, xmlNodePtr,
     struct scn_action *);
 static void scenario_file(struct scenario_loader *, xmlNodePtr,
@@ -1289,6 +1291,8 @@ scenario_at(struct scenario_loader *ld, xmlNodePtr n)
 		{ "server", SCN_ACT_HOST },
 		{ "dhcp", SCN_ACT_DHCP },
 		{ "activate", SCN_ACT_ACTIVATE },
+		{ "call", SCN_ACT_CALL },
+		{ "notify", SCN_ACT_NOTIFY },
 	};
 	struct scenario *sc = ld->sc;
 	struct scn_action *a;
@@ -1416,6 +1420,17 @@ scenario_at(struct scenario_loader *ld, xmlNodePtr n)
 			else
 				a->value = xstrdup(v);
 			break;
+		case SCN_ACT_CALL:
+			/* 3.6: busy from t for duration (B87). */
+			if (scenario_need(ld, c, "duration") == 0 &&
+			    scenario_get_time(ld, c, "duration",
+			    &a->duration) == 1 && a->duration == 0)
+				scenario_err(ld, c, "duration",
+				    "duration must be above 0");
+			break;
+		case SCN_ACT_NOTIFY:
+			scenario_notify(ld, c, a);
+			break;
 		case SCN_ACT_RESYNC:
 			if ((v = scenario_attr(ld, c, "rule")) != NULL) {
 				if (*v == '\0')
@@ -1430,6 +1445,51 @@ scenario_at(struct scenario_loader *ld, xmlNodePtr n)
 		default:
 			break;
 		}
+	}
+}
+
+/*
+ * <notify phones= event= from= user= password=>: a SIP NOTIFY (16.3,
+ * B110) from the host called from= (any host of the scenario: it plays
+ * the soft switch on its address, port 5060).
+ */
+static void
+scenario_notify(struct scenario_loader *ld, xmlNodePtr n,
+    struct scn_action *a)
+{
+	static const char *const events[] = { "resync", "reboot_now",
+	    "restart_now", "report" };
+	const char *v;
+	size_t i;
+
+	if (scenario_need(ld, n, "event") == 0) {
+		v = scenario_attr(ld, n, "event");
+		for (i = 0; i < nitems(events); i++) {
+			if (strcmp(events[i], v) == 0)
+				break;
+		}
+		if (i == nitems(events))
+			scenario_err(ld, n, "event", "event must be resync, "
+			    "reboot_now, restart_now or report");
+		else
+			a->value = xstrdup(v);
+	}
+	if (scenario_need(ld, n, "from") == 0) {
+		v = scenario_attr(ld, n, "from");
+		a->server = xstrdup(v);
+		if (scenario_host_find(ld->sc, v, &a->host_kind,
+		    &a->server_idx) != 0)
+			scenario_err(ld, n, "from",
+			    "no server, DNS server or proxy \"%s\"",
+			    scenario_q(ld, v));
+	}
+	if ((v = scenario_attr(ld, n, "user")) != NULL)
+		a->user = xstrdup(v);
+	if ((v = scenario_attr(ld, n, "password")) != NULL) {
+		if (a->user == NULL)
+			scenario_err(ld, n, "password",
+			    "password= without user=");
+		a->pass = xstrdup(v);
 	}
 }
 
@@ -1775,6 +1835,15 @@ scenario_check(struct scenario_loader *ld, xmlNodePtr n, struct scn_expect *ex)
 		else
 			scenario_check_add(ex, n, SCN_CHK_ACTIVATION)->value =
 			    xstrdup(v);
+	} else if (SCN_IS(n, "notify")) {
+		/* B110: the final answer to the last NOTIFY to the phone. */
+		if (scenario_need(ld, n, "status") != 0)
+			return;
+		v = scenario_attr(ld, n, "status");
+		if (strcmp(v, "none") == 0)
+			scenario_check_add(ex, n, SCN_CHK_NOTIFY)->min = 0;
+		else if (scenario_get_uint(ld, n, "status", 100, 699, &u) == 1)
+			scenario_check_add(ex, n, SCN_CHK_NOTIFY)->min = u;
 	} else if (SCN_IS(n, "company")) {
 		if (scenario_need(ld, n, "is") == 0)
 			scenario_check_add(ex, n, SCN_CHK_COMPANY)->value =

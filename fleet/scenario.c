@@ -335,6 +335,8 @@ scenario_free(struct scenario *sc)
 		free(sc->action[i].name);
 		free(sc->action[i].value);
 		free(sc->action[i].server);
+		free(sc->action[i].user);
+		free(sc->action[i].pass);
 		free(sc->action[i].opt);
 	}
 	free(sc->action);

@@ -25,6 +25,7 @@ struct ep_http;
 struct ep_proxy;
 struct ep_proxy_conn;
 struct ep_syslog;
+struct ep_sip;
 struct ep_tftp;
 struct ep_tls;
 struct ep_tls_conn;
@@ -597,6 +598,53 @@ enum ep_pull	 ep_proxy_pull_up(struct ep_proxy *px, struct ep_proxy_conn *c,
 size_t		 ep_proxy_room(const struct ep_proxy *px,
 		     const struct ep_proxy_conn *c);
 
+/*
+ * ep-sip.c: a SIP NOTIFY sender (spec 16.3, B110): one non-INVITE client
+ * transaction per ep_sip_notify(), over UDP from my_ip:port to a phone's
+ * SIP port, retransmitted at Timer E until a final answer or Timer F
+ * (RFC 3261 17.1.2); a 401 Digest challenge is answered once with user
+ * and pass (none: the 401 is final).  The done callback sees each
+ * transaction's end: the final status, or 0 when nothing answered.  In the
+ * sim runtime: sim_host_add_sip(), then sim_sip_notify().
+ */
+#define EP_SIP_TX_MAX	100000	/* transactions open at once */
+struct ep_sip_req {
+	uint32_t	 dst_ip;
+	uint16_t	 dst_port;	/* 0: 5060 */
+	const char	*event;		/* resync reboot_now restart_now report */
+	const char	*user;		/* NULL: no answer to a challenge */
+	const char	*pass;
+	uint64_t	 tag;		/* the caller's, handed back */
+};
+struct ep_sip_result {
+	uint32_t	 id;
+	uint32_t	 dst_ip;
+	const char	*event;		/* borrowed for the call */
+	int		 status;	/* final; 0: no answer (Timer F) */
+	int		 challenged;	/* a 401 was answered */
+	unsigned	 sends;		/* datagrams sent, retransmits too */
+	uint64_t	 tag;
+	emu_time	 start, end;
+};
+struct ep_sip_stats {
+	uint64_t	 notifies, challenges, retransmits;
+	uint64_t	 answered, timeouts, stray, bad;
+};
+typedef void (*ep_sip_done_cb)(void *arg, const struct ep_sip_result *r);
+struct ep_sip	*ep_sip_create(uint32_t my_ip, uint16_t port);
+void		 ep_sip_free(struct ep_sip *e);
+void		 ep_sip_set_done(struct ep_sip *e, ep_sip_done_cb cb,
+		     void *arg);
+uint32_t	 ep_sip_notify(struct ep_sip *e, const struct ep_sip_req *rq,
+		     emu_time now, struct ep_out *out);
+void		 ep_sip_input(struct ep_sip *e, const uint8_t *pkt, size_t len,
+		     uint32_t src_ip, uint16_t src_port, emu_time now,
+		     struct ep_out *out);
+emu_time	 ep_sip_deadline(const struct ep_sip *e);
+void		 ep_sip_timer(struct ep_sip *e, emu_time now,
+		     struct ep_out *out);
+const struct ep_sip_stats *ep_sip_stats(const struct ep_sip *e);
+
 /* rand.c: deterministic OpenSSL randomness (sim runtime only) */
 void		 rand_deterministic(uint64_t seed);
 void		 rand_system(void);
@@ -639,6 +687,12 @@ void		 sim_host_add_dns(struct sim *s, uint32_t ip,
 		     struct ep_dns *d);	/* borrowed */
 void		 sim_host_add_syslog(struct sim *s, uint32_t ip, uint16_t port,
 		     struct ep_syslog *l);	/* borrowed */
+/* A SIP NOTIFY sender on ip, its port ep_sip_create's (e borrowed). */
+void		 sim_host_add_sip(struct sim *s, uint32_t ip, uint16_t port,
+		     struct ep_sip *e);
+/* Start a NOTIFY from the sender on ip:port now: its id, or 0. */
+uint32_t	 sim_sip_notify(struct sim *s, uint32_t ip, uint16_t port,
+		     const struct ep_sip_req *rq);
 void		 sim_host_set_down(struct sim *s, uint32_t ip, int down);
 void		 sim_phone_add(struct sim *s, struct sim_site *site,
 		     struct phone *p);	/* takes p */

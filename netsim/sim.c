@@ -81,7 +81,8 @@ enum sim_svc_kind {
 	SVC_TFTP,
 	SVC_DNS,
 	SVC_PROXY,		/* a stream service, like SVC_HTTP */
-	SVC_SYSLOG		/* a collector (ep-syslog.c) */
+	SVC_SYSLOG,		/* a collector (ep-syslog.c) */
+	SVC_SIP			/* a NOTIFY sender (16.3) */
 };
 struct sim_svc {
 	enum sim_svc_kind	 kind;
@@ -92,8 +93,9 @@ struct sim_svc {
 	struct ep_dns		*dns;		/* borrowed */
 	struct ep_proxy		*proxy;		/* borrowed */
 	struct ep_syslog	*syslog;	/* borrowed */
+	struct ep_sip		*sip;		/* borrowed */
 	struct sim_link		 up;		/* proxy: its legs' link */
-	struct sim_ev		 tev;		/* TFTP timer */
+	struct sim_ev		 tev;		/* TFTP and SIP timer */
 	struct sim_host		*host;
 };
 
@@ -494,6 +496,30 @@ sim_host_add_syslog(struct sim *s, uint32_t ip, uint16_t port,
 	sim_svc_add(s, ip, SVC_SYSLOG, port)->syslog = l;
 }
 
+void
+sim_host_add_sip(struct sim *s, uint32_t ip, uint16_t port, struct ep_sip *e)
+{
+	sim_svc_add(s, ip, SVC_SIP, port)->sip = e;
+}
+
+uint32_t
+sim_sip_notify(struct sim *s, uint32_t ip, uint16_t port,
+    const struct ep_sip_req *rq)
+{
+	struct sim_host	*h = sim_host_get(s, ip, 0);
+	struct sim_svc	*svc;
+	uint32_t	 id;
+
+	if ((svc = sim_svc_find(h, SVC_SIP, port)) == NULL)
+		return (0);
+	ep_out_reset(&s->eout);
+	id = ep_sip_notify(svc->sip, rq, s->now, &s->eout);
+	if (!h->down)
+		sim_ep_actions(s);
+	sim_svc_rearm(s, svc);
+	return (id);
+}
+
 /* A host that is down refuses connections and drops datagrams. */
 void
 sim_host_set_down(struct sim *s, uint32_t ip, int down)
@@ -712,7 +738,10 @@ sim_dispatch(struct sim *s, struct sim_ev *ev)
 	case SIMEV_SVC_TIMER:
 		svc = ev->svc;
 		ep_out_reset(&s->eout);
-		ep_tftp_timer(svc->tftp, s->now, &s->eout);
+		if (svc->kind == SVC_SIP)
+			ep_sip_timer(svc->sip, s->now, &s->eout);
+		else
+			ep_tftp_timer(svc->tftp, s->now, &s->eout);
 		sim_ep_actions(s);
 		sim_svc_rearm(s, svc);
 		return;
@@ -769,6 +798,13 @@ sim_dispatch(struct sim *s, struct sim_ev *ev)
 		if ((svc = sim_svc_find(h, SVC_SYSLOG, ev->dst_port)) != NULL) {
 			ep_syslog_input(svc->syslog, ev->data, ev->len,
 			    ev->src_ip, ev->src_port, s->now);
+			break;
+		}
+		if ((svc = sim_svc_find(h, SVC_SIP, ev->dst_port)) != NULL) {
+			ep_sip_input(svc->sip, ev->data, ev->len, ev->src_ip,
+			    ev->src_port, s->now, &s->eout);
+			sim_ep_actions(s);
+			sim_svc_rearm(s, svc);
 			break;
 		}
 		for (i = 0; i < h->nsvc; i++) {
@@ -842,7 +878,8 @@ sim_phone_rearm(struct sim *s, struct sim_phone *sp)
 static void
 sim_svc_rearm(struct sim *s, struct sim_svc *svc)
 {
-	emu_time	t = ep_tftp_deadline(svc->tftp);
+	emu_time	t = svc->kind == SVC_SIP ? ep_sip_deadline(svc->sip) :
+			    ep_tftp_deadline(svc->tftp);
 
 	if (t == EMU_TIME_NEVER) {
 		heap_remove(&s->q, &svc->tev.he);
@@ -1157,6 +1194,12 @@ sim_phone_actions(struct sim *s, struct sim_phone *sp)
 			break;
 		case EMU_ACT_UNBIND:
 			sim_unbind(sp, a->u.flow);
+			break;
+		case EMU_ACT_LISTEN:
+			/* A fixed local port for the flow (SIP, 16.3). */
+			sim_unbind(sp, a->u.listen.flow);
+			(void)sim_bind_port(sp, a->u.listen.flow,
+			    a->u.listen.port);
 			break;
 		case EMU_ACT_OPEN:
 			sim_phone_open(s, sp, &a->u.open);

@@ -26,6 +26,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/evp.h>
+
 #include "proto.h"
 
 #define HTTP_CHUNK_LINE_MAX	4096	/* chunk size plus extensions */
@@ -69,6 +71,7 @@ static int	 http_trailer(struct http_msg *, const uint8_t *, size_t,
 		     size_t *, char **);
 static int	 http_hdrs_have(const char *const *, const char *);
 static void	 http_body_add(struct http_msg *, const uint8_t *, size_t);
+static void	 http_digest_hex(const EVP_MD *, char *, ...);
 
 static const struct {
 	int		 status;
@@ -484,6 +487,64 @@ http_auth_param(const char *challenge, const char *param, char *buf,
 		if (*p != ',' && *p != '\0')
 			return (-1);
 	}
+}
+
+/* The hex digest of the concatenation of the strings, NULL-terminated. */
+static void
+http_digest_hex(const EVP_MD *md, char *out, ...)
+{
+	EVP_MD_CTX	*c;
+	unsigned char	 d[EVP_MAX_MD_SIZE];
+	unsigned int	 n = 0, i;
+	const char	*s;
+	va_list		 ap;
+
+	out[0] = '\0';
+	if ((c = EVP_MD_CTX_new()) == NULL)
+		return;
+	if (EVP_DigestInit_ex(c, md, NULL) == 1) {
+		va_start(ap, out);
+		while ((s = va_arg(ap, const char *)) != NULL)
+			EVP_DigestUpdate(c, s, strlen(s));
+		va_end(ap);
+		if (EVP_DigestFinal_ex(c, d, &n) != 1)
+			n = 0;
+	}
+	EVP_MD_CTX_free(c);
+	for (i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", d[i]);
+	out[2 * n] = '\0';
+}
+
+int
+http_digest_response(const char *algorithm, const char *user,
+    const char *realm, const char *pass, const char *method, const char *uri,
+    const char *nonce, const char *nc, const char *cnonce, const char *qop,
+    char *out)
+{
+	const EVP_MD	*md;
+	char		 ha1[HTTP_DIGEST_HEX], ha2[HTTP_DIGEST_HEX];
+
+	out[0] = '\0';
+	if (algorithm == NULL || pf_strcasecmp_ascii(algorithm, "MD5") == 0)
+		md = EVP_md5();
+	else if (pf_strcasecmp_ascii(algorithm, "SHA-256") == 0)
+		md = EVP_sha256();
+	else
+		return (-1);
+	http_digest_hex(md, ha1, user, ":", realm, ":", pass, (char *)NULL);
+	http_digest_hex(md, ha2, method, ":", uri, (char *)NULL);
+	if (qop == NULL || *qop == '\0') {
+		http_digest_hex(md, out, ha1, ":", nonce, ":", ha2,
+		    (char *)NULL);
+		return (0);
+	}
+	if (pf_strcasecmp_ascii(qop, "auth") != 0 || nc == NULL ||
+	    cnonce == NULL)
+		return (-1);
+	http_digest_hex(md, out, ha1, ":", nonce, ":", nc, ":", cnonce, ":",
+	    "auth", ":", ha2, (char *)NULL);
+	return (0);
 }
 
 /*

@@ -356,6 +356,58 @@ char	*http_base64(const void *data, size_t len);
 /* Parse one auth challenge: scheme and the named parameter (unquoted). */
 int	 http_auth_param(const char *challenge, const char *param, char *buf,
 	     size_t size);
+/*
+ * RFC 7616 3.4.1 (RFC 2069 when qop is NULL or ""): the Digest response,
+ * lower-case hex in out (HTTP_DIGEST_HEX bytes with the NUL).  algorithm
+ * "MD5" (or NULL) or "SHA-256"; qop "auth" takes nc and cnonce.  Returns
+ * 0, or -1 for another algorithm or qop.
+ */
+#define HTTP_DIGEST_HEX		65
+int	 http_digest_response(const char *algorithm, const char *user,
+	     const char *realm, const char *pass, const char *method,
+	     const char *uri, const char *nonce, const char *nc,
+	     const char *cnonce, const char *qop, char *out);
+
+/* sip.c: SIP messages, one per datagram (RFC 3261), enough for NOTIFY */
+#define SIP_PORT		5060
+#define SIP_MSG_MAX		4096	/* bytes of a datagram parsed */
+#define SIP_VIA_MAX		4	/* Via fields kept */
+#define SIP_HDR_MAX		32	/* other header fields skipped */
+#define SIP_T1_MS		500	/* RFC 3261 17.1.1.1: RTT estimate */
+#define SIP_T2_MS		4000	/* longest non-INVITE retransmit */
+#define SIP_TF_MS		(64 * SIP_T1_MS)	/* Timer F, Timer J */
+struct sip_msg {
+	int		 is_request;
+	char		 method[16];	/* requests */
+	char		 uri[256];
+	int		 status;	/* responses */
+	char		 reason[64];
+	char		 via[SIP_VIA_MAX][256];	/* each Via field as is */
+	size_t		 nvia;
+	char		 from[256];
+	char		 to[256];
+	char		 call_id[128];
+	uint32_t	 cseq;
+	char		 cseq_method[16];
+	char		 event[64];	/* the event type, "" if none */
+	char		 authorization[1024];
+	char		 www_authenticate[1024];
+	int		 has_length;
+	uint32_t	 content_length;
+	size_t		 nother;	/* other fields seen */
+	const uint8_t	*body;		/* borrowed: into the parsed buffer */
+	size_t		 body_len;
+};
+void	 sip_msg_init(struct sip_msg *m);
+int	 sip_msg_parse(struct sip_msg *m, const uint8_t *buf, size_t len,
+	     char **cause);
+void	 sip_msg_reply(const struct sip_msg *req, int status,
+	     const char *reason, const char *tag, struct sip_msg *resp);
+int	 sip_msg_write(const struct sip_msg *m, const char *const *extra,
+	     struct dbuf *b);
+int	 sip_msg_param(const char *value, const char *name, char *buf,
+	     size_t size);
+const char *sip_msg_reason(int status);
 
 /* json.c: a strict, bounded reader of one flat JSON object (RFC 8259) */
 #define JSON_DOC_MAX		(64 * 1024)	/* bytes of a document */

@@ -3666,6 +3666,389 @@ test_b93_reboot_history(void **state)
 	e = hist(h, PHONE_HIST_REBOOT, &n);
 	assert_int_equal(n, 1);
 	assert_int_equal(e[0].reason, PHONE_RB_POWER);
+/* 3.4 step 2, 3.6: calls and the idle rule. */
+
+static void
+h_call(struct h *h, int start)
+{
+	h_event(h, &(struct emu_event){ .type = EMU_EV_CALL,
+	    .flags = start ? EMU_CALL_START : 0 });
+}
+
+/* B87: a periodic resync due during a call waits; it runs when the call
+ * ends. */
+static void
+test_b87_periodic_waits_for_idle(void **state)
+{
+	struct h	*h = *state;
+	emu_time	 due;
+
+	set(h, "Resync_Periodic", "600");
+	start(h, "http://10.0.0.5/p.xml");
+	serve_ok(h);
+	h->now += EMU_SEC(100);
+	h_call(h, 1);
+	due = h->now + EMU_SEC(500);
+	h_timer(h);
+	assert_int_equal(h->now, due);
+	assert_null(take(h, K_OPEN));
+	assert_int_equal(phone_state(h->p), PROV_OPERATIONAL);
+	/* still waiting well before Forced_Resync_Delay (14400 s) */
+	assert_int_equal(phone_deadline(h->p), due + EMU_SEC(14400));
+	h->now += EMU_SEC(300);
+	h_call(h, 0);
+	serve_ok(h);
+	assert_outcome(h, EMU_CLASS_A, EMU_OK);
+	assert_int_equal(stats(h)->resyncs, 2);
+	assert_int_equal(stats(h)->last_resync_at, due + EMU_SEC(300));
+	assert_int_equal(next_resync_s(h), 600);
+}
+
+/* B87: overlapping calls: idle only when the last one ends. */
+static void
+test_b87_overlapping_calls(void **state)
+{
+	struct h	*h = *state;
+
+	set(h, "Resync_Periodic", "600");
+	start(h, "http://10.0.0.5/p.xml");
+	serve_ok(h);
+	h_call(h, 1);
+	h_call(h, 1);
+	h_timer(h);
+	assert_null(take(h, K_OPEN));
+	h_call(h, 0);
+	assert_null(take(h, K_OPEN));
+	h_call(h, 0);
+	serve_ok(h);
+	assert_int_equal(stats(h)->resyncs, 2);
+	/* an end without a call changes nothing */
+	h_call(h, 0);
+	assert_null(take(h, K_OPEN));
+}
+
+/* B87: busy for Forced_Resync_Delay since the resync came due: it runs
+ * during the call, and the end of the call starts nothing more. */
+static void
+test_b87_forced_during_long_call(void **state)
+{
+	struct h	*h = *state;
+	emu_time	 due;
+
+	set(h, "Resync_Periodic", "600");
+	set(h, "Forced_Resync_Delay", "1800");
+	start(h, "http://10.0.0.5/p.xml");
+	serve_ok(h);
+	h_call(h, 1);
+	h_timer(h);
+	due = h->now;
+	assert_null(take(h, K_OPEN));
+	h_timer(h);
+	assert_int_equal(h->now, due + EMU_SEC(1800));
+	serve_ok(h);
+	assert_outcome(h, EMU_CLASS_A, EMU_OK);
+	assert_int_equal(stats(h)->resyncs, 2);
+	h->now += EMU_SEC(60);
+	h_call(h, 0);
+	assert_null(take(h, K_OPEN));
+	assert_int_equal(stats(h)->resyncs, 2);
+	assert_int_equal(next_resync_s(h), 600 - 60);
+}
+
+/* B87, B124: a postponed periodic resync and two direct-action resyncs
+ * during the same call make one resync at idle, with the explicit rule. */
+static void
+test_b87_postponed_and_trigger_one_resync(void **state)
+{
+	struct h	*h = *state;
+
+	set(h, "Resync_Periodic", "600");
+	start(h, "http://10.0.0.5/p.xml");
+	serve_ok(h);
+	h_call(h, 1);
+	h_timer(h);
+	h_resync(h, "http://10.0.0.5/now.xml");
+	h_resync(h, "http://10.0.0.5/now.xml");
+	assert_null(take(h, K_OPEN));
+	h_call(h, 0);
+	expect_http(h, SRV_IP, 80);
+	assert_string_equal(h->req.target, "/now.xml");
+	serve_http(h, 200, NULL, PROFILE_OK);
+	assert_null(take(h, K_OPEN));
+	assert_int_equal(stats(h)->resyncs, 2);
+}
+
+/* 3.3: the LCD "Resync" does not wait for idle; /admin/resync does. */
+static void
+test_b87_lcd_resync_does_not_wait(void **state)
+{
+	struct h	*h = *state;
+
+	start(h, "http://10.0.0.5/p.xml");
+	serve_ok(h);
+	h_call(h, 1);
+	h_resync(h, NULL);
+	assert_null(take(h, K_OPEN));
+	h_event(h, &(struct emu_event){ .type = EMU_EV_RESYNC,
+	    .flags = EMU_RESYNC_LCD });
+	serve_ok(h);
+	assert_int_equal(stats(h)->resyncs, 2);
+	/* the waiting one was the same resync: nothing at idle */
+	h_call(h, 0);
+	assert_null(take(h, K_OPEN));
+	assert_int_equal(stats(h)->resyncs, 2);
+}
+
+/* B87: the power-up resync waits for idle too. */
+static void
+test_b87_boot_resync_waits(void **state)
+{
+	struct h	*h = *state;
+
+	set(h, "Profile_Rule", "http://10.0.0.5/p.xml");
+	boot_with_options(h, OPTS({ 66, SRV_IP }));
+	h_call(h, 1);
+	h_timer(h);
+	assert_null(take(h, K_OPEN));
+	assert_int_equal(phone_state(h->p), PROV_OPERATIONAL);
+	h_call(h, 0);
+	serve_ok(h);
+	assert_outcome(h, EMU_CLASS_A, EMU_OK);
+}
+
+/* 16.3: SIP NOTIFY remote triggers. */
+
+#define SIP_PEER	0x0a000009	/* 10.0.0.9, the soft switch */
+
+static void
+sip_notify(struct h *h, const char *event, const char *authz, uint32_t cseq)
+{
+	struct sip_msg	 m;
+	struct dbuf	 b;
+
+	sip_msg_init(&m);
+	m.is_request = 1;
+	pf_strlcpy(m.method, "NOTIFY", sizeof m.method);
+	pf_strlcpy(m.uri, "sip:1001@10.0.0.100:5060", sizeof m.uri);
+	snprintf(m.via[0], sizeof m.via[0],
+	    "SIP/2.0/UDP 10.0.0.9:5060;branch=z9hG4bKt%u", cseq);
+	m.nvia = 1;
+	pf_strlcpy(m.from, "<sip:ops@10.0.0.9>;tag=77", sizeof m.from);
+	pf_strlcpy(m.to, "<sip:1001@10.0.0.100>", sizeof m.to);
+	pf_strlcpy(m.call_id, "notify-1@10.0.0.9", sizeof m.call_id);
+	m.cseq = cseq;
+	pf_strlcpy(m.cseq_method, "NOTIFY", sizeof m.cseq_method);
+	pf_strlcpy(m.event, event, sizeof m.event);
+	if (authz != NULL)
+		pf_strlcpy(m.authorization, authz, sizeof m.authorization);
+	dbuf_init(&b);
+	assert_int_equal(sip_msg_write(&m, NULL, &b), 0);
+	h_event(h, &(struct emu_event){ .type = EMU_EV_DGRAM,
+	    .flow = EMU_FLOW_SIP, .src_ip = SIP_PEER, .src_port = 5060,
+	    .data = b.data, .len = b.len });
+	dbuf_clear(&b);
+}
+
+/* The phone's answer: to where the NOTIFY came from, from its 5060. */
+static int
+sip_answer(struct h *h, struct sip_msg *r)
+{
+	const struct emu_action	*a;
+	char			*cause = NULL;
+
+	while ((a = take(h, K_UDP)) != NULL &&
+	    a->u.dgram.flow != EMU_FLOW_SIP)
+		;
+	assert_non_null(a);
+	assert_int_equal(a->u.dgram.dst_ip, SIP_PEER);
+	assert_int_equal(a->u.dgram.dst_port, 5060);
+	assert_int_equal(a->u.dgram.src_port, 5060);
+	if (sip_msg_parse(r, emu_act_data(&h->out, a), a->len, &cause) != 0)
+		fail_msg("phone sent a bad SIP answer: %s", cause);
+	assert_false(r->is_request);
+	assert_string_equal(r->call_id, "notify-1@10.0.0.9");
+	return (r->status);
+}
+
+/* RFC 2617 / 7616 Digest answer to the 401 chal, qop auth. */
+static void
+sip_authz(const struct sip_msg *chal, const char *user, const char *pass,
+    char *out, size_t size)
+{
+	char	realm[128], nonce[128], resp[HTTP_DIGEST_HEX];
+
+	assert_int_equal(http_auth_param(chal->www_authenticate, "realm",
+	    realm, sizeof realm), 0);
+	assert_int_equal(http_auth_param(chal->www_authenticate, "nonce",
+	    nonce, sizeof nonce), 0);
+	assert_int_equal(http_digest_response("MD5", user, realm, pass,
+	    "NOTIFY", "sip:1001@10.0.0.100:5060", nonce, "00000001", "0a4f113b",
+	    "auth", resp), 0);
+	snprintf(out, size, "Digest username=\"%s\", realm=\"%s\", "
+	    "nonce=\"%s\", uri=\"sip:1001@10.0.0.100:5060\", response=\"%s\", "
+	    "algorithm=MD5, qop=auth, nc=00000001, cnonce=\"0a4f113b\"", user,
+	    realm, nonce, resp);
+}
+
+/* Booted, provisioned, line 1 = 1001/secret. */
+static void
+sip_start(struct h *h)
+{
+	size_t	i;
+	int	listen = 0;
+
+	set(h, "User_ID_1_", "1001");
+	set(h, "Password_1_", "secret");
+	start(h, "http://10.0.0.5/p.xml");
+	serve_ok(h);
+	for (i = 0; i < h->out.n; i++) {
+		if (h->out.act[i].type == EMU_ACT_LISTEN &&
+		    h->out.act[i].u.listen.flow == EMU_FLOW_SIP &&
+		    h->out.act[i].u.listen.port == 5060)
+			listen = 1;
+	}
+	assert_true(listen);
+}
+
+/* B110: challenged with 401, honoured after authentication. */
+static void
+test_b110_notify_resync_authenticated(void **state)
+{
+	struct h	*h = *state;
+	struct sip_msg	 r, r2;
+	char		 authz[512], nonce[64], realm[64];
+
+	sip_start(h);
+	sip_notify(h, "resync", NULL, 1);
+	assert_int_equal(sip_answer(h, &r), 401);
+	assert_int_equal(http_auth_param(r.www_authenticate, "scheme", realm,
+	    sizeof realm), 0);
+	assert_string_equal(realm, "Digest");
+	assert_int_equal(http_auth_param(r.www_authenticate, "nonce", nonce,
+	    sizeof nonce), 0);
+	assert_true(strlen(nonce) >= 16);
+	assert_null(take(h, K_OPEN));
+	sip_authz(&r, "1001", "secret", authz, sizeof authz);
+	sip_notify(h, "resync", authz, 2);
+	assert_int_equal(sip_answer(h, &r2), 200);
+	serve_ok(h);
+	assert_int_equal(stats(h)->resyncs, 2);
+	/* a retransmission is answered again and acted upon once */
+	sip_notify(h, "resync", authz, 2);
+	assert_int_equal(sip_answer(h, &r2), 200);
+	assert_null(take(h, K_OPEN));
+	assert_int_equal(stats(h)->resyncs, 2);
+}
+
+/* B110: Resync_From_SIP=No: the authenticated NOTIFY changes nothing. */
+static void
+test_b110_resync_from_sip_no(void **state)
+{
+	struct h	*h = *state;
+	struct sip_msg	 r;
+	char		 authz[512];
+
+	set(h, "Resync_From_SIP", "No");
+	sip_start(h);
+	sip_notify(h, "resync", NULL, 1);
+	assert_int_equal(sip_answer(h, &r), 401);
+	sip_authz(&r, "1001", "secret", authz, sizeof authz);
+	sip_notify(h, "resync", authz, 2);
+	assert_int_equal(sip_answer(h, &r), 200);
+	assert_null(take(h, K_OPEN));
+	assert_int_equal(stats(h)->resyncs, 1);
+}
+
+/* B110: wrong credentials or a nonce the phone never gave: nothing. */
+static void
+test_b110_wrong_credentials(void **state)
+{
+	struct h	*h = *state;
+	struct sip_msg	 r, r2;
+	char		 authz[512];
+
+	sip_start(h);
+	sip_notify(h, "resync", NULL, 1);
+	assert_int_equal(sip_answer(h, &r), 401);
+	sip_authz(&r, "1001", "wrong", authz, sizeof authz);
+	sip_notify(h, "resync", authz, 2);
+	assert_int_equal(sip_answer(h, &r2), 403);
+	sip_authz(&r, "1002", "secret", authz, sizeof authz);
+	sip_notify(h, "reboot_now", authz, 3);
+	assert_int_equal(sip_answer(h, &r2), 403);
+	/* an answer to a nonce of its own making is challenged again */
+	pf_strlcpy(r.www_authenticate, "Digest realm=\"10.0.0.100\", "
+	    "nonce=\"00000000000000000000000000000000\"",
+	    sizeof r.www_authenticate);
+	sip_authz(&r, "1001", "secret", authz, sizeof authz);
+	sip_notify(h, "resync", authz, 4);
+	assert_int_equal(sip_answer(h, &r2), 401);
+	assert_null(take(h, K_OPEN));
+	assert_int_equal(stats(h)->resyncs, 1);
+	assert_int_equal(stats(h)->reboots, 0);
+	/* an unknown event is refused at once */
+	sip_notify(h, "check-sync", NULL, 5);
+	assert_int_equal(sip_answer(h, &r2), 489);
+}
+
+/* 16.3, 3.7: reboot_now reboots with the reason SIP Triggered; so does
+ * restart_now (a warm restart). */
+static void
+test_b110_reboot_now_sip_triggered(void **state)
+{
+	struct h		*h = *state;
+	const struct emu_action	*a;
+	struct sip_msg		 r;
+	struct dhcp_msg		 m;
+	char			 authz[512];
+	const char		*ev[] = { "reboot_now", "restart_now" };
+	size_t			 i;
+
+	sip_start(h);
+	for (i = 0; i < nitems(ev); i++) {
+		sip_notify(h, ev[i], NULL, 10 * i + 1);
+		assert_int_equal(sip_answer(h, &r), 401);
+		assert_int_equal(stats(h)->reboots, i);
+		sip_authz(&r, "1001", "secret", authz, sizeof authz);
+		sip_notify(h, ev[i], authz, 10 * i + 2);
+		assert_int_equal(sip_answer(h, &r), 200);
+		assert_int_equal(stats(h)->reboots, i + 1);
+		assert_int_equal(phone_status(h->p)->last_reboot,
+		    PHONE_RB_SIP);
+		assert_string_equal(phone_reboot_name(PHONE_RB_SIP),
+		    "SIP Triggered");
+		assert_int_equal(phone_state(h->p), PROV_NETWORK);
+		dhcp_take(h, &m, DHCPDISCOVER);
+		dhcp_answer(h, OPTS({ 66, SRV_IP }));
+		h_timer(h);
+		serve_ok(h);
+		/* the port is listened on again after the reboot */
+		while ((a = take(h, K_OTHER)) != NULL &&
+		    a->type != EMU_ACT_LISTEN)
+			;
+	}
+}
+
+/* B110 with B87: a NOTIFY resync during a call waits for idle. */
+static void
+test_b110_notify_resync_waits_for_idle(void **state)
+{
+	struct h	*h = *state;
+	struct sip_msg	 r;
+	char		 authz[512];
+
+	sip_start(h);
+	h_call(h, 1);
+	sip_notify(h, "resync", NULL, 1);
+	assert_int_equal(sip_answer(h, &r), 401);
+	sip_authz(&r, "1001", "secret", authz, sizeof authz);
+	sip_notify(h, "resync", authz, 2);
+	assert_int_equal(sip_answer(h, &r), 200);
+	assert_null(take(h, K_OPEN));
+	h->now += EMU_SEC(30);
+	h_call(h, 0);
+	serve_ok(h);
+	assert_int_equal(stats(h)->resyncs, 2);
 }
 
 int
@@ -3769,6 +4152,17 @@ main(void)
 		T(test_syslog_server_name),
 		T(test_b92_provisioning_history),
 		T(test_b93_reboot_history),
+		T(test_b87_periodic_waits_for_idle),
+		T(test_b87_overlapping_calls),
+		T(test_b87_forced_during_long_call),
+		T(test_b87_postponed_and_trigger_one_resync),
+		T(test_b87_lcd_resync_does_not_wait),
+		T(test_b87_boot_resync_waits),
+		T(test_b110_notify_resync_authenticated),
+		T(test_b110_resync_from_sip_no),
+		T(test_b110_wrong_credentials),
+		T(test_b110_reboot_now_sip_triggered),
+		T(test_b110_notify_resync_waits_for_idle),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

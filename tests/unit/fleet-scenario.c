@@ -1998,6 +1998,55 @@ test_syslog_history_checks(void **state)
 	    "syslog=\"69\"/>" PHONES "</scenario>",
 	    "t.xml:1: <server syslog=\"69\">: tftp and syslog use the same "
 	    "port");
+/* <call> and <notify> (3.6, 16.3; B87, B110) and the <notify> check. */
+static void
+test_call_notify(void **state)
+{
+	struct scenario *sc;
+	char *errors;
+
+	sc = load_mem("<scenario>" SITE PHONES
+	    "<server name=\"prov\" address=\"10.1.0.5\" http=\"80\"/>"
+	    "<timeline><at t=\"1m\"><call phones=\"desk[0..1]\" "
+	    "duration=\"5m\"/><notify phones=\"desk\" event=\"reboot_now\" "
+	    "from=\"prov\" user=\"u\" password=\"p\"/></at>"
+	    "<expect t=\"2m\" phones=\"desk\"><notify status=\"200\"/>"
+	    "<notify status=\"none\"/></expect></timeline></scenario>",
+	    &errors);
+	if (sc == NULL)
+		fail_msg("%s", errors);
+	free(errors);
+	assert_int_equal(sc->action[0].type, SCN_ACT_CALL);
+	assert_true(sc->action[0].duration == EMU_SEC(300));
+	assert_int_equal(sc->action[0].sel.to, 1);
+	assert_int_equal(sc->action[1].type, SCN_ACT_NOTIFY);
+	assert_string_equal(sc->action[1].value, "reboot_now");
+	assert_string_equal(sc->action[1].user, "u");
+	assert_string_equal(sc->action[1].pass, "p");
+	assert_int_equal(sc->action[1].host_kind, SCN_HOST_SERVER);
+	assert_int_equal(sc->expect[0].check[0].type, SCN_CHK_NOTIFY);
+	assert_true(sc->expect[0].check[0].min == 200);
+	assert_true(sc->expect[0].check[1].min == 0);
+	scenario_free(sc);
+
+	expect_one("<scenario>" SITE PHONES "<timeline>\n<at t=\"1m\">"
+	    "<call phones=\"desk\" duration=\"0\"/></at></timeline></scenario>",
+	    "t.xml:2: <call duration=\"0\">: duration must be above 0");
+	expect_one("<scenario>" SITE PHONES "<server name=\"prov\" "
+	    "address=\"10.1.0.5\" http=\"80\"/><timeline>\n<at t=\"1m\">"
+	    "<notify phones=\"desk\" event=\"check-sync\" from=\"prov\"/>"
+	    "</at></timeline></scenario>",
+	    "t.xml:2: <notify event=\"check-sync\">: event must be resync, "
+	    "reboot_now, restart_now or report");
+	expect_one("<scenario>" SITE PHONES "<timeline>\n<at t=\"1m\">"
+	    "<notify phones=\"desk\" event=\"resync\" from=\"sw\"/>"
+	    "</at></timeline></scenario>",
+	    "t.xml:2: <notify from=\"sw\">: no server, DNS server or proxy "
+	    "\"sw\"");
+	expect_one("<scenario>" SITE PHONES "<timeline>\n<expect t=\"1m\" "
+	    "phones=\"desk\"><notify status=\"99\"/></expect></timeline>"
+	    "</scenario>",
+	    "t.xml:2: <notify status=\"99\">: status must be 100..699");
 }
 
 int
@@ -2025,6 +2074,7 @@ main(void)
 		cmocka_unit_test(test_src),
 		cmocka_unit_test(test_file_encoding),
 		cmocka_unit_test(test_syslog_history_checks),
+		cmocka_unit_test(test_call_notify),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -11,7 +11,7 @@
 #
 # DIR is the source tree (default $srcdir, else the parent of this script's
 # directory).  The rules a mention follows to count are written once, in the
-# header of the generated document (doc_header below).
+# generated document (doc_rules below).
 set -eu
 
 LC_ALL=C
@@ -21,9 +21,9 @@ mode=check
 root=
 while [ $# -gt 0 ]; do
 	case $1 in
-	--check) mode=check ;;
-	--write) mode=write ;;
-	--print) mode=print ;;
+	--check) mode="check" ;;
+	--write) mode="write" ;;
+	--print) mode="print" ;;
 	--root)
 		[ $# -ge 2 ] || { echo "conformance: --root needs a directory" >&2; exit 2; }
 		root=$2
@@ -64,8 +64,8 @@ copy differs; `make conformance` rewrites it.
 
 How a test counts for an item:
 
-* Scanned: `tests/` (C files `*.c` and `*.h`, shell suites `*.sh`, scenario
-  fixtures `*.xml`) and `scenarios/*.xml`; not `tests/fuzz/` (fuzz targets
+* Scanned: the C files (`*.c`, `*.h`), shell suites (`*.sh`) and scenarios
+  (`*.xml`) under `tests/` and `scenarios/`; not `tests/fuzz/` (fuzz targets
   prove that bad input is survived, not a behaviour), not the fixtures of this
   script's own test (`tests/data/conformance/`) and not the script and its
   test.
@@ -89,7 +89,7 @@ EOF
 }
 
 # The mentions, one "number<TAB>kind<TAB>where" a line; kind is "test" or
-# "parser".
+# "parser"; unsorted, with repeats.
 scan() {
 	(
 		cd "$root"
@@ -101,9 +101,10 @@ scan() {
 		# shellcheck disable=SC2086
 		find $dirs \( -path tests/fuzz -o -path tests/data/conformance \) \
 		    -prune -o -type f \( -name '*.c' -o -name '*.h' \
-		    -o -name '*.sh' -o -name '*.xml' \) -print |
-		    grep -v -e '^tests/conformance\.sh$' \
-		    -e '^tests/conformance-selftest\.sh$' | sort >"$tmpd/files"
+		    -o -name '*.sh' -o -name '*.xml' \) -print >"$tmpd/found"
+		sed -e '/^tests\/conformance\.sh$/d' \
+		    -e '/^tests\/conformance-selftest\.sh$/d' "$tmpd/found" |
+		    sort >"$tmpd/files"
 		[ -s "$tmpd/files" ] || exit 0
 		# shellcheck disable=SC2046
 		awk -v total="$total" '
@@ -175,6 +176,17 @@ scan() {
 				if (!((a[i] SUBSEP "parser") in fnk))
 					emit(a[i], "test", FILENAME ":" fn)
 		}
+		# The body of the function hdr starts: the mentions of the
+		# comment above it are its own.
+		function open_body(    i) {
+			body = 1
+			fn = hdr
+			fntest = hdrtest
+			split("", fnk)
+			for (i = 1; i <= npend; i++)
+				keep(pitems[i], pkind[i])
+			npend = 0
+		}
 		FNR == 1 {
 			cfile = (FILENAME ~ /\.[ch]$/)
 			body = 0
@@ -210,13 +222,7 @@ scan() {
 			next
 		}
 		/^{/ && hdr != "" {
-			body = 1
-			fn = hdr
-			fntest = hdrtest
-			split("", fnk)
-			for (i = 1; i <= npend; i++)
-				keep(pitems[i], pkind[i])
-			npend = 0
+			open_body()
 			prev = $0
 			next
 		}
@@ -240,6 +246,12 @@ scan() {
 				params = substr($0, RSTART + RLENGTH)
 				hdrtest = (type ~ /(^|[^A-Za-z0-9_])void[ \t]*$/ &&
 				    params ~ /^[ \t]*void[ \t]*\*[ \t]*\*/)
+				# The brace on the line of the name.
+				if ($0 ~ /\{[ \t]*$/) {
+					open_body()
+					prev = $0
+					next
+				}
 			} else if ($0 ~ /;[ \t]*$/ && $0 ~ /^[A-Za-z_]/)
 				hdr = ""
 			if (found != "") {
@@ -250,7 +262,7 @@ scan() {
 			prev = $0
 		}
 		' $(cat "$tmpd/files")
-	) | sort -u
+	)
 }
 
 # The document from the checklist and the mentions.
@@ -331,7 +343,8 @@ trap 'exit 2' HUP INT TERM
 
 total=$(awk -F '\t' '$0 !~ /^#/ && NF >= 3 { n++ } END { print n + 0 }' \
     "$root/data/checklist.tsv")
-scan >"$tmpd/mentions"
+scan >"$tmpd/raw"
+sort -u "$tmpd/raw" >"$tmpd/mentions"
 doc_rules >"$tmpd/rules"
 render >"$tmpd/conformance.md"
 

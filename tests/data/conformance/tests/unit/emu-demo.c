@@ -68,6 +68,11 @@ test_b11_parser_named(void **state)
 	(void)state;
 }
 
+/* B21: another style, the brace on the line of the name. */
+static void test_brace_style(void **state) {
+	(void)state;
+}
+
 static int
 setup(void **state)
 {

@@ -279,7 +279,7 @@ fetch '5.4: CGI with a query string' \
 'https://secure.me.com:443/profile?Linksys
 method: GET' \
     --mac $MAC 'https://secure.me.com/profile?Linksys'
-fetch 'B20: gds://' \
+fetch 'B20 (parser): gds://' \
 'gds://' \
     --mac $MAC 'gds://'
 

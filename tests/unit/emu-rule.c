@@ -438,7 +438,7 @@ test_b9_srv_tftp(void **state)
 	fake_free(&f);
 }
 
-/* B10 at rule level: [--srv] with http/https is kept for the resolver. */
+/* B10 (parser) at rule level: [--srv] with http/https is kept for the resolver. */
 static void
 test_srv_http(void **state)
 {
@@ -620,7 +620,7 @@ test_b26_no_server(void **state)
 	fake_free(&f);
 }
 
-/* B101, 5.7: a host-less upgrade URL fails even with a DHCP server. */
+/* B101 (parser), 5.7: a host-less upgrade URL fails even with a DHCP server. */
 static void
 test_b101_upgrade_needs_server(void **state)
 {
@@ -659,7 +659,7 @@ test_upgrade_restricted(void **state)
 	fake_free(&f);
 }
 
-/* B20 at rule level: gds:// is its own outcome. */
+/* B20 (parser) at rule level: gds:// is its own outcome. */
 static void
 test_gds(void **state)
 {

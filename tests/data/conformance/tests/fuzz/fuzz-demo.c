@@ -1,0 +1,5 @@
+/* B15: fuzz targets are not scanned. */
+static void
+test_fuzz(void **state)
+{
+}

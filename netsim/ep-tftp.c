@@ -10,7 +10,10 @@
  * as it would in the field.  Lock-step: one DATA block in flight, resent
  * after 1 s, at most 5 times.  Writes are refused.  Faults (STYLE.md 9)
  * turn a request into an error code, silence, a late answer or a transfer
- * aborted half-way.  Sans-I/O: datagrams and time in, actions out.
+ * aborted half-way.  A generated file (a firmware image, 12.3) is made a
+ * block at a time from store_gen_fill, never whole, so a 30 MB image costs
+ * the server one block per transfer.  Sans-I/O: datagrams and time in,
+ * actions out.
  */
 
 #include <stdlib.h>
@@ -28,8 +31,10 @@ struct ep_tftp_xfer {
 	uint16_t port; /* our TID; key in the map */
 	uint32_t peer_ip;
 	uint16_t peer_port;
-	uint8_t *data; /* the file, owned */
-	size_t len;
+	uint8_t *data; /* the file, owned (NULL when gen) */
+	const struct store_gen *gen; /* borrowed from the store, or NULL */
+	uint64_t len;
+	struct dbuf blk; /* gen: the block being sent */
 	size_t blksize;
 	uint32_t nblocks; /* DATA blocks, the last shorter than blksize */
 	uint32_t sent;    /* last block sent; 0 while the OACK waits */
@@ -263,9 +268,11 @@ ep_tftp_rrq(struct ep_tftp *t, const struct tftp_pkt *p, uint32_t src_ip,
 	struct ep_fault *f;
 	struct tftp_pkt oack;
 	struct dbuf body;
+	const struct store_gen *gen = NULL;
 	char path[TFTP_NAME_MAX + 2];
 	emu_time at = now;
 	uint16_t port;
+	size_t n;
 	int code;
 
 	t->stats.rrqs++;
@@ -305,7 +312,9 @@ ep_tftp_rrq(struct ep_tftp *t, const struct tftp_pkt *p, uint32_t src_ip,
 			break;
 		}
 	}
-	if ((f == NULL || f->kind != EP_FAULT_BODY) &&
+	if (f == NULL || f->kind != EP_FAULT_BODY)
+		gen = store_gen_find(t->st, path);
+	if ((f == NULL || f->kind != EP_FAULT_BODY) && gen == NULL &&
 	    store_lookup(t->st, path, &body) != 0) {
 		ep_tftp_observe_rrq(t, path, src_ip, TFTP_ENOTFOUND, now);
 		ep_tftp_error(t, 0, src_ip, src_port, TFTP_ENOTFOUND, NULL, at,
@@ -326,7 +335,15 @@ ep_tftp_rrq(struct ep_tftp *t, const struct tftp_pkt *p, uint32_t src_ip,
 	x->port = port;
 	x->peer_ip = src_ip;
 	x->peer_port = src_port;
-	x->data = dbuf_steal(&body, &x->len);
+	if (gen != NULL) {
+		x->gen = gen;
+		x->len = gen->size;
+		dbuf_clear(&body);
+	} else {
+		x->data = dbuf_steal(&body, &n);
+		x->len = n;
+	}
+	dbuf_init(&x->blk);
 	x->blksize = TFTP_BLKSIZE;
 	x->truncate = f != NULL && f->kind == EP_FAULT_TRUNCATE;
 	dbuf_init(&x->last);
@@ -345,7 +362,7 @@ ep_tftp_rrq(struct ep_tftp *t, const struct tftp_pkt *p, uint32_t src_ip,
 			oack.blksize = x->blksize;
 		}
 		if (p->tsize >= 0)
-			oack.tsize = x->len;
+			oack.tsize = (long)x->len;
 		x->nblocks = x->len / x->blksize + 1;
 		tftp_write(&oack, &x->last);
 		ep_tftp_send(t, x, at, out);
@@ -466,7 +483,7 @@ ep_tftp_next(struct ep_tftp *t, struct ep_tftp_xfer *x, emu_time at,
     struct ep_out *out)
 {
 	struct tftp_pkt d;
-	size_t off;
+	uint64_t off;
 
 	if (x->truncate && x->sent >= x->nblocks / 2) {
 		ep_tftp_error(t, x->port, x->peer_ip, x->peer_port, TFTP_EUNDEF,
@@ -475,12 +492,18 @@ ep_tftp_next(struct ep_tftp *t, struct ep_tftp_xfer *x, emu_time at,
 		return;
 	}
 	x->sent++;
-	off = (size_t)(x->sent - 1) * x->blksize;
+	off = (uint64_t)(x->sent - 1) * x->blksize;
 	tftp_init(&d);
 	d.op = TFTP_DATA;
 	d.block = (uint16_t)x->sent; /* wraps past 65535, as tftp-hpa */
-	d.data = x->data + off;
 	d.len = x->len - off < x->blksize ? x->len - off : x->blksize;
+	if (x->gen != NULL) {
+		/* 12.3: this block only, made now. */
+		dbuf_reset(&x->blk);
+		store_gen_fill(x->gen, off, d.len, &x->blk);
+		d.data = x->blk.data;
+	} else
+		d.data = x->data + off;
 	dbuf_reset(&x->last);
 	tftp_write(&d, &x->last);
 	ep_tftp_send(t, x, at, out);
@@ -543,6 +566,7 @@ ep_tftp_xfer_free(struct ep_tftp *t, struct ep_tftp_xfer *x)
 	hmap_del(&t->xfers, &x->port, sizeof x->port);
 	TAILQ_REMOVE(&t->list, x, entry);
 	dbuf_clear(&x->last);
+	dbuf_clear(&x->blk);
 	free(x->data);
 	free(x);
 }

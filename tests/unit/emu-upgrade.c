@@ -488,12 +488,14 @@ test_b97_404_retry_schedule(void **state)
 	    NULL);
 	const struct req	*r0, *r1, *r2, *r3;
 	const struct line	*l;
+	size_t			 i;
 
 	world_profile(w, "<Resync_Periodic>60</Resync_Periodic>"
 	    "<Resync_After_Upgrade_Attempt>No</Resync_After_Upgrade_Attempt>"
 	    "<Upgrade_Error_Retry_Delay>300,900</Upgrade_Error_Retry_Delay>"
 	    "<Log_Upgrade_Request_Msg>upgrade request UPGST=$UPGST "
 	    "UPGERR=[$UPGERR]</Log_Upgrade_Request_Msg>"
+	    "<Log_Request_Msg>resync UPGTMR=$UPGTMR</Log_Request_Msg>"
 	    "<Upgrade_Rule>" URL(LOAD_NEW) "</Upgrade_Rule>");
 	world_boot(w);
 	world_run(w, 2400);
@@ -535,6 +537,23 @@ test_b97_404_retry_schedule(void **state)
 	    nreq(w, NULL, ".loads"));
 	assert_macro(w, "$UPGST", "2");
 	assert_macro(w, "$UPGERR", "file not found");
+	/* $UPGTMR: seconds since the last attempt (6.2), at each resync. */
+	for (i = 0; (l = line_nth(w, 1, "resync UPGTMR=", i)) != NULL; i++) {
+		const struct req	*last = NULL, *r;
+		size_t			 k;
+		unsigned long		 v, want;
+
+		for (k = 0; (r = req_nth(w, ".loads", k)) != NULL &&
+		    r->now <= l->now; k++)
+			last = r;
+		if (last == NULL)
+			continue;	/* the boot resync */
+		v = strtoul(strstr(l->text, "UPGTMR=") + 7, NULL, 10);
+		want = (l->now - last->now) / 1000000;
+		if (v < want || v > want + 1)	/* the request is late */
+			fail_msg("%s: want about %lu", l->text, want);
+	}
+	assert_true(i >= 30);
 	assert_int_equal(w->nboot, 1);
 	assert_macro(w, "$SWVER", LOAD_OLD);
 	world_free(w);
@@ -575,6 +594,43 @@ test_b97_server_down_then_up(void **state)
 	assert_true(l1->now - l0->now <= EMU_SEC(601));
 	assert_int_equal(nreboot(w, PHONE_RB_UPGRADE), 1);
 	assert_macro(w, "$SWVER", LOAD_NEW);
+	world_free(w);
+}
+
+/*
+ * B97, 2.3: the failed attempt is in flash: after a reboot the resyncs
+ * do not run it again; its retry comes Upgrade_Error_Retry_Delay after
+ * the boot (retry timers are RAM), as a retry ($UPGST 2).
+ */
+static void
+test_b97_failed_url_after_reboot(void **state)
+{
+	struct world		*w = world_create("CP-8851-3PCC", LOAD_OLD,
+	    NULL);
+	const struct req	*r1;
+	const struct line	*l;
+
+	world_profile(w, "<Resync_Periodic>60</Resync_Periodic>"
+	    "<Resync_After_Upgrade_Attempt>No</Resync_After_Upgrade_Attempt>"
+	    "<Upgrade_Error_Retry_Delay>600</Upgrade_Error_Retry_Delay>"
+	    "<Log_Upgrade_Request_Msg>upgrade request UPGST=$UPGST"
+	    "</Log_Upgrade_Request_Msg>"
+	    "<Upgrade_Rule>" URL(LOAD_NEW) "</Upgrade_Rule>");
+	world_boot(w);
+	assert_int_equal(nreq(w, NULL, ".loads"), 1);
+	world_event(w, EMU_EV_REBOOT, 0);
+	world_run(w, 590);
+	assert_int_equal(w->nboot, 2);
+	assert_true(nreq(w, "tftp", "/8851-3PCC.xml") >= 10);
+	assert_int_equal(nreq(w, NULL, ".loads"), 1);
+	world_run(w, 20);
+	assert_int_equal(nreq(w, NULL, ".loads"), 2);
+	r1 = req_nth(w, ".loads", 1);
+	assert_true(r1->now - w->boot[1] >= EMU_SEC(600));
+	assert_true(r1->now - w->boot[1] <= EMU_SEC(602));
+	l = line_nth(w, 1, "upgrade request", 1);
+	assert_non_null(l);
+	assert_non_null(strstr(l->text, "UPGST=2"));
 	world_free(w);
 }
 
@@ -993,6 +1049,7 @@ main(void)
 		cmocka_unit_test(test_b96_inactive_partition),
 		cmocka_unit_test(test_b97_404_retry_schedule),
 		cmocka_unit_test(test_b97_server_down_then_up),
+		cmocka_unit_test(test_b97_failed_url_after_reboot),
 		cmocka_unit_test(test_b98_success_not_reattempted),
 		cmocka_unit_test(test_b99_wrong_family),
 		cmocka_unit_test(test_b100_downgrade_limit),

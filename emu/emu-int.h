@@ -510,6 +510,10 @@ int		 report_encrypt(struct phone *p, const struct rule_result *res,
 		     struct dbuf *body, struct fetch_req *rq);
 /* upgrade.c */
 const char	*upgrade_family(const struct phone *p);
+int		 upgrade_loads_parse_buf(const uint8_t *buf, size_t len,
+		     const char *target, int any, struct upg_image **img,
+		     uint16_t *nimg, char **cause);
+void		 upgrade_loads_free(struct upg_image *img, uint16_t nimg);
 void		 upgrade_check(struct phone *p, const char *why, emu_time now,
 		     struct emu_outbox *out);
 int		 upgrade_below_limit(struct phone *p, const char *target,

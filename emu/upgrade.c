@@ -412,16 +412,32 @@ upgrade_fetch_done(struct phone *p, struct fetch *fx, emu_time now,
 static int
 upgrade_loads_parse(struct phone *p, const struct dbuf *b, char **cause)
 {
-	const char	*s = (const char *)b->data, *end = s + b->len, *nl;
+	upgrade_images_free(p);
+	return (upgrade_loads_parse_buf(b->data, b->len, p->upg_target,
+	    p->ctx->loads_any, &p->upg_images, &p->upg_nimg, cause));
+}
+
+/*
+ * 12.3, pure: parse a .loads file of len bytes for load target.  any: a
+ * non-empty file that is not of this format is a load without images
+ * (a real Cisco .loads).  Returns 0 with *img (the caller's, freed with
+ * upgrade_loads_free) and *nimg, or -1 with *cause, *img NULL and *nimg 0.
+ */
+int
+upgrade_loads_parse_buf(const uint8_t *buf, size_t len, const char *target,
+    int any, struct upg_image **img, uint16_t *nimg, char **cause)
+{
+	const char	*s = (const char *)buf, *end = s + len, *nl;
 	char		*line, *tok, *save, *f, *v;
 	struct upg_image im, *tmp;
 	unsigned long long size;
 	int		 lineno = 0, have_load = 0, i, rc = -1;
 	char		*ep;
 
-	upgrade_images_free(p);
-	if (b->len == 0 || memchr(s, '\0', b->len) != NULL) {
-		if (b->len != 0 && p->ctx->loads_any)
+	*img = NULL;
+	*nimg = 0;
+	if (len == 0 || memchr(s, '\0', len) != NULL) {
+		if (len != 0 && any)
 			return (0);
 		xasprintf(cause, "not a text .loads file");
 		return (-1);
@@ -441,9 +457,9 @@ upgrade_loads_parse(struct phone *p, const struct dbuf *b, char **cause)
 		if (strncmp(tok, "load=", 5) == 0) {
 			v = tok + 5;
 			v[strcspn(v, " \t")] = '\0';
-			if (strcmp(v, p->upg_target) != 0) {
+			if (strcmp(v, target) != 0) {
 				xasprintf(cause, "line %d: load %s, not %s",
-				    lineno, v, p->upg_target);
+				    lineno, v, target);
 				free(line);
 				goto done;
 			}
@@ -451,9 +467,9 @@ upgrade_loads_parse(struct phone *p, const struct dbuf *b, char **cause)
 		} else if (strncmp(tok, "family=", 7) == 0) {
 			v = tok + 7;
 			v[strcspn(v, " \t")] = '\0';
-			if (!upgrade_same_family(v, p->upg_target)) {
+			if (!upgrade_same_family(v, target)) {
 				xasprintf(cause, "line %d: family %s does not "
-				    "match %s", lineno, v, p->upg_target);
+				    "match %s", lineno, v, target);
 				free(line);
 				goto done;
 			}
@@ -500,47 +516,56 @@ upgrade_loads_parse(struct phone *p, const struct dbuf *b, char **cause)
 				free(line);
 				goto done;
 			}
-			if (p->upg_nimg >= UPGRADE_IMAGES_MAX) {
+			if (*nimg >= UPGRADE_IMAGES_MAX) {
 				free(im.file);
 				xasprintf(cause, "over %d images",
 				    UPGRADE_IMAGES_MAX);
 				free(line);
 				goto done;
 			}
-			tmp = xreallocarray(p->upg_images, p->upg_nimg + 1,
-			    sizeof *tmp);
-			p->upg_images = tmp;
-			p->upg_images[p->upg_nimg++] = im;
-		} else if (!p->ctx->loads_any) {
+			tmp = xreallocarray(*img, *nimg + 1, sizeof *tmp);
+			*img = tmp;
+			(*img)[(*nimg)++] = im;
+		} else if (!any) {
 			xasprintf(cause, "line %d: unknown line", lineno);
 			free(line);
 			goto done;
 		}
 		free(line);
 	}
-	if (!have_load && !p->ctx->loads_any) {
+	if (!have_load && !any) {
 		xasprintf(cause, "no load= line");
 		goto done;
 	}
-	if (p->upg_nimg == 0 && !p->ctx->loads_any) {
+	if (*nimg == 0 && !any) {
 		xasprintf(cause, "no image= line");
 		goto done;
 	}
 	rc = 0;
 done:
-	if (rc != 0)
-		upgrade_images_free(p);
+	if (rc != 0) {
+		upgrade_loads_free(*img, *nimg);
+		*img = NULL;
+		*nimg = 0;
+	}
 	return (rc);
+}
+
+/* What upgrade_loads_parse_buf gave. */
+void
+upgrade_loads_free(struct upg_image *img, uint16_t nimg)
+{
+	uint16_t	i;
+
+	for (i = 0; i < nimg; i++)
+		free(img[i].file);
+	free(img);
 }
 
 static void
 upgrade_images_free(struct phone *p)
 {
-	uint16_t	i;
-
-	for (i = 0; i < p->upg_nimg; i++)
-		free(p->upg_images[i].file);
-	free(p->upg_images);
+	upgrade_loads_free(p->upg_images, p->upg_nimg);
 	p->upg_images = NULL;
 	p->upg_nimg = 0;
 	p->upg_img = 0;

@@ -21,7 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "emu/emu-int.h"
 #include "netsim/netsim.h"
+#include "tests/unit/unit.h"
 
 #define IP(a, b, c, d)	(((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d))
 #define SRV		IP(10, 0, 0, 5)		/* TFTP and HTTP */
@@ -1040,6 +1042,73 @@ test_http_large_load(void **state)
 	world_free(w);
 }
 
+/* 12.3 without a phone: what store_add_load writes parses back. */
+static void
+test_loads_parse(void **state)
+{
+	struct store		*st = store_create();
+	struct upg_image	*img;
+	struct dbuf		 b, crlf;
+	uint16_t		 n;
+	char			*cause = NULL;
+	size_t			 i;
+
+	dbuf_init(&b);
+	dbuf_init(&crlf);
+	assert_int_equal(store_add_load(st, "/fw/", LOAD_NEW, 5 * MB + 3, 3,
+	    &cause), 0);
+	assert_int_equal(store_lookup(st, "/fw/" LOAD_NEW ".loads", &b), 0);
+	assert_int_equal(upgrade_loads_parse_buf(b.data, b.len, LOAD_NEW, 0,
+	    &img, &n, &cause), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(img[0].file, LOAD_NEW "-1.img");
+	assert_string_equal(img[2].file, LOAD_NEW "-3.img");
+	assert_int_equal(img[0].size + img[1].size + img[2].size,
+	    5 * MB + 3);
+	assert_true(img[1].has_size && img[1].has_sha);
+	upgrade_loads_free(img, n);
+
+	/* CRLF line ends are read as LF. */
+	for (i = 0; i < b.len; i++) {
+		if (b.data[i] == '\n')
+			dbuf_add_u8(&crlf, '\r');
+		dbuf_add_u8(&crlf, b.data[i]);
+	}
+	assert_int_equal(upgrade_loads_parse_buf(crlf.data, crlf.len,
+	    LOAD_NEW, 0, &img, &n, &cause), 0);
+	assert_int_equal(n, 3);
+	upgrade_loads_free(img, n);
+
+	/* Another load's file: refused, strict or not. */
+	assert_int_equal(upgrade_loads_parse_buf(b.data, b.len, LOAD_NEW2, 1,
+	    &img, &n, &cause), -1);
+	assert_null(img);
+	assert_int_equal(n, 0);
+	unit_check_cause(cause, "line 1: load " LOAD_NEW ", not " LOAD_NEW2);
+	cause = NULL;
+
+	/* A real Cisco .loads (binary): only in "any" mode, no images. */
+	dbuf_reset(&b);
+	dbuf_add(&b, "\x7f" "ELF\0\1\2", 7);
+	assert_int_equal(upgrade_loads_parse_buf(b.data, b.len, LOAD_NEW, 0,
+	    &img, &n, &cause), -1);
+	unit_check_cause(cause, "not a text .loads file");
+	cause = NULL;
+	assert_int_equal(upgrade_loads_parse_buf(b.data, b.len, LOAD_NEW, 1,
+	    &img, &n, &cause), 0);
+	assert_int_equal(n, 0);
+
+	/* An image line must name a file in the same directory. */
+	dbuf_reset(&b);
+	dbuf_printf(&b, "load=%s\nimage=../x.img size=1\n", LOAD_NEW);
+	assert_int_equal(upgrade_loads_parse_buf(b.data, b.len, LOAD_NEW, 0,
+	    &img, &n, &cause), -1);
+	unit_check_cause(cause, "line 2: bad image line");
+	dbuf_clear(&b);
+	dbuf_clear(&crlf);
+	store_free(st);
+}
+
 int
 main(void)
 {
@@ -1064,6 +1133,7 @@ main(void)
 		cmocka_unit_test(test_bad_image_sha256),
 		cmocka_unit_test(test_tftp_large_load),
 		cmocka_unit_test(test_http_large_load),
+		cmocka_unit_test(test_loads_parse),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -171,7 +171,7 @@ upgrade_check(struct phone *p, const char *why, emu_time now,
 			rule_result_clear(&rr);
 			return;
 		}
-		if (p->upg_phase == UPG_RETRY && p->t_upgrade > now) {
+		if (p->upg_phase == UPG_RETRY && !p->upg_due) {
 			phone_log(p, out, TRACE_PROV, "upgrade (%s): %s failed; "
 			    "waiting for the retry", why, url);
 			free(url);
@@ -626,7 +626,9 @@ upgrade_timer(struct phone *p, emu_time now, struct emu_outbox *out)
 	if (p->upg_phase != UPG_RETRY || p->t_upgrade > now)
 		return;
 	p->t_upgrade = EMU_TIME_NEVER;
+	p->upg_due = 1;
 	upgrade_check(p, "retry", now, out);
+	p->upg_due = 0;
 }
 
 /*

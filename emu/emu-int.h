@@ -324,6 +324,7 @@ struct phone {
 	uint8_t		 upg_phase;	/* enum upg_phase */
 	uint8_t		 upgst;		/* $UPGST: 1 first, 2 retry */
 	uint8_t		 upg_announce;	/* success to log after the boot */
+	uint8_t		 upg_due;	/* the retry timer fired (B97) */
 	uint8_t		 upg_scheme;	/* enum rule_scheme */
 	uint16_t	 upg_port;
 	uint16_t	 upg_retry_idx;

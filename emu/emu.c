@@ -273,6 +273,13 @@ emu_stats_add(struct emu_stats *st, const struct emu_note *n)
 	case EMU_NOTE_DHCP_BOUND:
 		st->dhcp_acks++;
 		break;
+	case EMU_NOTE_UPGRADE:
+		st->upgrades++;
+		if (n->arg == EMU_CLASS_A)
+			st->upgrade_ok++;
+		else
+			st->upgrade_fail++;
+		break;
 	case EMU_NOTE_RESYNC:
 		st->resyncs++;
 		if (n->arg == EMU_CLASS_A)

@@ -266,6 +266,8 @@ struct emu_stats {
 	uint32_t	 requests;	/* HTTP requests incl. redirects/auth */
 	uint32_t	 xfers[EMU_XFER__COUNT];	/* transfers by kind */
 	uint32_t	 xfer_fail[EMU_XFER__COUNT];
+	uint32_t	 upgrades;	/* upgrade attempts that ended */
+	uint32_t	 upgrade_ok, upgrade_fail;
 	uint32_t	 tls_full;	/* handshakes */
 	uint32_t	 tls_resumed;
 	uint64_t	 bytes_in, bytes_out;
@@ -806,6 +808,8 @@ emu_time	 phone_deadline(const struct phone *p);
 const uint8_t	*phone_mac(const struct phone *p);
 const char	*phone_mac_str(const struct phone *p);	/* 12 upper hex */
 const char	*phone_model(const struct phone *p);
+/* The running load (inactive 0) or the other partition's ("" if none). */
+const char	*phone_firmware(const struct phone *p, int inactive);
 enum prov_state	 phone_state(const struct phone *p);
 enum cust_state	 phone_customization(const struct phone *p);
 uint32_t	 phone_ip(const struct phone *p);

@@ -690,6 +690,12 @@ phone_mac_str(const struct phone *p)
 }
 
 const char *
+phone_firmware(const struct phone *p, int inactive)
+{
+	return (inactive ? p->swver2 : p->swver);
+}
+
+const char *
 phone_model(const struct phone *p)
 {
 	return (p->model);

@@ -41,8 +41,6 @@ static const struct {
 	{ "8832", "sip8832" },
 };
 
-static void	upgrade_eval(struct phone *, const char *, int, emu_time,
-		    struct emu_outbox *);
 static void	upgrade_start(struct phone *, emu_time, struct emu_outbox *);
 static void	upgrade_fetch(struct phone *, const char *, enum emu_xfer_kind,
 		    emu_time, struct emu_outbox *);
@@ -117,14 +115,6 @@ void
 upgrade_check(struct phone *p, const char *why, emu_time now,
     struct emu_outbox *out)
 {
-	upgrade_eval(p, why, 0, now, out);
-}
-
-/* retry_due: the retry timer has just fired, a failed URL may run again. */
-static void
-upgrade_eval(struct phone *p, const char *why, int retry_due, emu_time now,
-    struct emu_outbox *out)
-{
 	struct rule_env		 env;
 	struct rule_result	 rr;
 	const char		*rule = phone_param(p, P_UPGRADE_RULE);
@@ -181,8 +171,7 @@ upgrade_eval(struct phone *p, const char *why, int retry_due, emu_time now,
 			rule_result_clear(&rr);
 			return;
 		}
-		if (p->upg_phase == UPG_RETRY && !retry_due &&
-		    p->t_upgrade > now) {
+		if (p->upg_phase == UPG_RETRY && !p->upg_due) {
 			phone_log(p, out, TRACE_PROV, "upgrade (%s): %s failed; "
 			    "waiting for the retry", why, url);
 			free(url);
@@ -662,7 +651,9 @@ upgrade_timer(struct phone *p, emu_time now, struct emu_outbox *out)
 	if (p->upg_phase != UPG_RETRY || p->t_upgrade > now)
 		return;
 	p->t_upgrade = EMU_TIME_NEVER;
-	upgrade_eval(p, "retry", 1, now, out);	/* B97 */
+	p->upg_due = 1;
+	upgrade_check(p, "retry", now, out);
+	p->upg_due = 0;
 }
 
 /*

@@ -107,6 +107,14 @@ struct scn_upload {
 	char		*path;		/* a glob; '*' matches '/' too */
 	int		 line;
 };
+/* A generated firmware load (12.3): its .loads and images, never stored. */
+struct scn_load {
+	char		*name;		/* "sip88xx.12-0-1MPP0001-100" */
+	char		*dir;		/* "/", or "/fw/" */
+	uint64_t	 size;		/* bytes of all its images */
+	int		 images;
+	int		 line;
+};
 struct scn_server {
 	char		*name;
 	int		 line;
@@ -128,6 +136,8 @@ struct scn_server {
 	size_t		 nca_file;
 	struct scn_upload *upload;
 	size_t		 nupload;
+	struct scn_load	*load;
+	size_t		 nload;
 };
 /*
  * The simulated cloud (spec 13, docs/cloud.md): <edos> answers device
@@ -292,6 +302,8 @@ enum scn_check_type {
 	SCN_CHK_STATE,		/* prov state name */
 	SCN_CHK_CUSTOMIZATION,	/* customization state name */
 	SCN_CHK_PARAM,		/* name: value equals */
+	SCN_CHK_FIRMWARE,	/* value: running load; name: inactive one
+				   (either NULL: not checked) */
 	SCN_CHK_COUNTER,	/* name: phone counter in [min, max] */
 	SCN_CHK_LAST_CLASS,	/* "A" "B" "C" */
 	SCN_CHK_LAST_ERR,	/* $ERR text */

@@ -250,7 +250,6 @@ report_text(FILE *f, const struct run_result *r)
 	}
 	if (any)
 		fputc('\n', f);
-	report_text_hist(f, r);
 	/* 16.4: what each report server received. */
 	for (i = 0; i < r->nuploads; i++) {
 		fputs("uploads ", f);
@@ -261,6 +260,7 @@ report_text(FILE *f, const struct run_result *r)
 		    (unsigned long long)r->uploads[i].kept,
 		    (unsigned long long)r->uploads[i].dropped);
 	}
+	report_text_hist(f, r);
 
 	if (r->failed == 0)
 		fprintf(f, "result: PASS (%u expectation%s held)\n", r->passed,
@@ -388,7 +388,6 @@ report_json(FILE *f, const struct run_result *r)
 		fprintf(f, ": %llu", (unsigned long long)r->cust[i]);
 	}
 	fputs("\n  }", f);
-	report_json_hist(f, r);
 
 	/* 16.4: servers with upload paths, in the scenario's order. */
 	fputs(",\n  \"uploads\": [", f);
@@ -404,6 +403,7 @@ report_json(FILE *f, const struct run_result *r)
 		    (unsigned long long)r->uploads[i].dropped);
 	}
 	fputs(r->nuploads != 0 ? "\n  ]" : "]", f);
+	report_json_hist(f, r);
 
 	fputs(",\n  \"expectations\": [", f);
 	for (i = 0; i < r->nres; i++) {

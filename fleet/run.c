@@ -587,6 +587,23 @@ run_build(struct run *r)
 		/* 16.4: report destinations. */
 		for (j = 0; j < s->nupload; j++)
 			store_add_upload(rs->store, s->upload[j].path);
+		/* 12.3: generated loads, made as they are sent. */
+		for (j = 0; j < s->nload; j++) {
+			char	*cause = NULL;
+
+			if (store_add_load(rs->store, s->load[j].dir,
+			    s->load[j].name, s->load[j].size,
+			    s->load[j].images, &cause) != 0) {
+				/* The loader checked what can fail. */
+				char	*line;
+
+				xasprintf(&line, "server %s: load %s: %s",
+				    s->name, s->load[j].name, cause);
+				run_log(r, line);
+				free(line);
+				free(cause);
+			}
+		}
 		if (s->http_port != 0 || s->https_port != 0) {
 			rs->http = ep_http_create(rs->store);
 			ep_http_observe(rs->http, run_observe, rs);
@@ -1358,6 +1375,14 @@ run_counter(const struct emu_stats *st, const char *name, uint64_t *v)
 		*v = st->tls_full;
 	else if (strcmp(name, "tls-resumed") == 0)
 		*v = st->tls_resumed;
+	else if (strcmp(name, "upgrades") == 0)
+		*v = st->upgrades;
+	else if (strcmp(name, "upgrade-ok") == 0)
+		*v = st->upgrade_ok;
+	else if (strcmp(name, "upgrade-fail") == 0)
+		*v = st->upgrade_fail;
+	else if (strcmp(name, "image-fetches") == 0)
+		*v = st->xfers[EMU_XFER_IMAGE];
 	else
 		return (-1);
 	return (0);
@@ -1424,6 +1449,18 @@ run_check_phone(struct run *r, const struct scn_check *c, size_t idx,
 			return (0);
 		xasprintf(expected, "%s \"%s\"", c->name, c->value);
 		xasprintf(seen, "\"%s\"", v != NULL ? v : "");
+		return (-1);
+	case SCN_CHK_FIRMWARE:
+		if ((c->value == NULL || strcmp(phone_firmware(p, 0),
+		    c->value) == 0) && (c->name == NULL ||
+		    strcmp(phone_firmware(p, 1), c->name) == 0))
+			return (0);
+		xasprintf(expected, "firmware%s%s%s%s", c->value != NULL ?
+		    " " : "", c->value != NULL ? c->value : "", c->name !=
+		    NULL ? ", inactive " : "", c->name != NULL ? c->name : "");
+		xasprintf(seen, "%s, inactive %s", phone_firmware(p, 0),
+		    *phone_firmware(p, 1) != '\0' ? phone_firmware(p, 1) :
+		    "(none)");
 		return (-1);
 	case SCN_CHK_COUNTER:
 		if (run_counter(ps, c->name, &n) != 0)

@@ -90,6 +90,9 @@ static struct scn_check *scenario_check_add(struct scn_expect *, xmlNodePtr,
     enum scn_check_type);
 static int scenario_sel_attr(struct scenario_loader *, xmlNodePtr,
     struct scn_sel *);
+static void scenario_load_elem(struct scenario_loader *, xmlNodePtr,
+    struct scn_load *);
+static int scenario_size(const char *, uint64_t *);
 static void scenario_upload(struct scenario_loader *, xmlNodePtr,
     struct scn_server *, struct scn_upload *);
 static void scenario_uploads(struct scenario_loader *, xmlNodePtr,
@@ -129,7 +132,8 @@ static const char scenario_fault_kind_list[] =
 static const char *const scenario_counters[] = { "boots", "dhcp-acks",
 	"resyncs", "resync-ok", "resync-fail", "fetches", "requests",
 	"reboots", "edos-queries", "short-codes", "gds-requests", "ca-fetches",
-	"tls-full", "tls-resumed" };
+	"tls-full", "tls-resumed", "upgrades", "upgrade-ok", "upgrade-fail",
+	"image-fetches" };
 
 /* DHCP options the site's server fills from other settings. */
 static const struct {
@@ -393,7 +397,7 @@ scenario_server(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv)
 {
 	xmlNodePtr c;
 	uint64_t port;
-	size_t nf = 0, nx = 0, nu = 0;
+	size_t nf = 0, nx = 0, nu = 0, nl = 0;
 	int rh, rt, rs, rl;
 
 	sv->line = (int)scenario_line(n);
@@ -430,6 +434,8 @@ scenario_server(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv)
 	sv->fault = xcalloc(sv->nfault, sizeof *sv->fault);
 	sv->nupload = scenario_count(n, "upload");
 	sv->upload = xcalloc(sv->nupload, sizeof *sv->upload);
+	sv->nload = scenario_count(n, "load");
+	sv->load = xcalloc(sv->nload, sizeof *sv->load);
 	for (c = n->children; c != NULL; c = c->next) {
 		if (SCN_IS(c, "file") || SCN_IS(c, "template")) {
 			sv->file[nf].is_template = SCN_IS(c, "template");
@@ -440,11 +446,91 @@ scenario_server(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv)
 			nx++;
 		} else if (SCN_IS(c, "upload"))
 			scenario_upload(ld, c, sv, &sv->upload[nu++]);
+		else if (SCN_IS(c, "load"))
+			scenario_load_elem(ld, c, &sv->load[nl++]);
 	}
 	if (sv->nupload != 0 && rh == 0 && rs == 0)
 		scenario_err(ld, n, NULL,
 		    "<upload> needs http= or https= (uploads are HTTP)");
 	scenario_server_tls(ld, n, sv, rs);
+}
+
+/*
+ * "30MB", "512KiB", "1000": bytes, with an optional decimal (kB MB GB) or
+ * binary (KiB MiB GiB) unit.  0, or -1 if malformed or over 16 GiB.
+ */
+static int
+scenario_size(const char *s, uint64_t *v)
+{
+	static const struct {
+		const char *unit;
+		uint64_t mul;
+	} units[] = { { "", 1 }, { "B", 1 }, { "kB", 1000 }, { "KB", 1000 },
+	    { "KiB", 1024 }, { "MB", 1000000 }, { "MiB", 1048576 },
+	    { "GB", 1000000000ULL }, { "GiB", 1073741824ULL } };
+	uint64_t n = 0;
+	size_t i;
+
+	if (*s < '0' || *s > '9')
+		return (-1);
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (n > 100000000000ULL)
+			return (-1);
+		n = n * 10 + (*s - '0');
+	}
+	for (i = 0; i < nitems(units); i++) {
+		if (strcmp(s, units[i].unit) == 0)
+			break;
+	}
+	if (i == nitems(units) || n > (16ULL << 30) / units[i].mul)
+		return (-1);
+	*v = n * units[i].mul;
+	return (0);
+}
+
+/* <load name= size= [images=] [dir=]>: a generated firmware load (12.3). */
+static void
+scenario_load_elem(struct scenario_loader *ld, xmlNodePtr n,
+    struct scn_load *l)
+{
+	const char *v, *dot;
+	uint64_t u;
+
+	l->line = (int)scenario_line(n);
+	l->images = 1;
+	if (scenario_need(ld, n, "name") != 0 ||
+	    scenario_need(ld, n, "size") != 0)
+		return;
+	v = scenario_attr(ld, n, "name");
+	dot = strchr(v, '.');
+	if (strncmp(v, "sip", 3) != 0 || dot == NULL || dot[1] == '\0' ||
+	    strpbrk(v, "/ \t") != NULL || strchr(dot + 1, '.') != NULL) {
+		scenario_err(ld, n, "name", "a load name is sip<family>."
+		    "<version>, e.g. sip88xx.12-0-1MPP0001-100 (no .loads)");
+		return;
+	}
+	l->name = xstrdup(v);
+	if (scenario_size(scenario_attr(ld, n, "size"), &u) != 0 || u == 0) {
+		scenario_err(ld, n, "size", "a size in bytes (e.g. 30MB, "
+		    "512KiB), 1 byte to 16 GiB");
+		return;
+	}
+	l->size = u;
+	if (scenario_get_uint(ld, n, "images", 1, STORE_LOAD_IMAGES_MAX,
+	    &u) == 1)
+		l->images = (int)u;
+	if ((uint64_t)l->images > l->size)
+		scenario_err(ld, n, "images", "more images than bytes");
+	v = scenario_attr(ld, n, "dir");
+	if (v == NULL)
+		v = "/";
+	if (v[0] != '/' || v[strlen(v) - 1] != '/' || strpbrk(v, " \t*?") !=
+	    NULL) {
+		scenario_err(ld, n, "dir", "a directory path starting and "
+		    "ending with '/'");
+		return;
+	}
+	l->dir = xstrdup(v);
 }
 
 /* <upload path=>: a glob of paths taking PUT and POST (16.4). */
@@ -1678,6 +1764,16 @@ scenario_check(struct scenario_loader *ld, xmlNodePtr n, struct scn_expect *ex)
 		ck = scenario_check_add(ex, n, SCN_CHK_PARAM);
 		ck->name = xstrdup(v);
 		ck->value = xstrdup(scenario_attr(ld, n, "is"));
+	} else if (SCN_IS(n, "firmware")) {
+		/* 12: the running load, and the inactive partition's. */
+		if (scenario_attr(ld, n, "is") == NULL &&
+		    scenario_attr(ld, n, "inactive") == NULL) {
+			scenario_err(ld, n, NULL, "needs is= or inactive=");
+			return;
+		}
+		ck = scenario_check_add(ex, n, SCN_CHK_FIRMWARE);
+		ck->value = scenario_attr_dup(ld, n, "is", NULL);
+		ck->name = scenario_attr_dup(ld, n, "inactive", NULL);
 	} else if (SCN_IS(n, "counter")) {
 		if (scenario_need(ld, n, "name") != 0)
 			return;
@@ -1692,7 +1788,8 @@ scenario_check(struct scenario_loader *ld, xmlNodePtr n, struct scn_expect *ex)
 			    "dhcp-acks, resyncs, resync-ok, resync-fail, "
 			    "fetches, requests, reboots, edos-queries, "
 			    "short-codes, gds-requests, ca-fetches, tls-full, "
-			    "tls-resumed)");
+			    "tls-resumed, upgrades, upgrade-ok, upgrade-fail, "
+			    "image-fetches)");
 			return;
 		}
 		ck = scenario_check_add(ex, n, SCN_CHK_COUNTER);

@@ -141,6 +141,8 @@ static const struct scenario_shape scenario_shapes[] = {
 	{ "expect", "state", "", "is" },
 	{ "expect", "customization", "", "is" },
 	{ "expect", "param", "", "name is" },
+	{ "expect", "firmware", "", "is inactive" },
+	{ "server", "load", "", "name size images dir" },
 	{ "expect", "counter", "", "name is min max" },
 	{ "expect", "last-resync", "", "class err cause status url" },
 	{ "expect", "activation", "", "is" },
@@ -299,6 +301,11 @@ scenario_free(struct scenario *sc)
 		for (j = 0; j < sv->nupload; j++)
 			free(sv->upload[j].path);
 		free(sv->upload);
+		for (j = 0; j < sv->nload; j++) {
+			free(sv->load[j].name);
+			free(sv->load[j].dir);
+		}
+		free(sv->load);
 	}
 	free(sc->server);
 	for (i = 0; i < sc->ndnss; i++) {

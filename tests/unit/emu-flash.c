@@ -282,6 +282,8 @@ provision(struct h *h)
 	h->p->upg_rule = strdup("http://10.0.0.5/$PSN.loads");
 	h->p->upg_url = strdup("http://10.0.0.5/8851-3PCC.loads");
 	h->p->upg_ok = 1;
+	/* The boot and the resync above recorded entries: start afresh. */
+	phone_hist_clear(h->p);
 	hist_add(h->p, PHONE_HIST_PROV, EPOCH + 60, 1, 0, EMU_OK,
 	    "tftp://10.0.0.5:69/8851-3PCC.xml", NULL);
 	hist_add(h->p, PHONE_HIST_PROV, EPOCH + 30, 0, 0, EMU_E_TIMEOUT,

@@ -3293,6 +3293,8 @@ test_b67_aes128gcm_no_ikm_no_key(void **state)
 	serve_http(h, 200, NULL, PROFILE("<GPP_A>clear</GPP_A>"));
 	assert_outcome(h, EMU_CLASS_A, EMU_OK);
 	assert_string_equal(get(h, "GPP_A"), "clear");
+}
+
 /* 16.2 Syslog datagrams: what a collector on Syslog_Server receives. */
 
 #define SYSLOG_IP	"10.0.0.9"
@@ -3666,6 +3668,8 @@ test_b93_reboot_history(void **state)
 	e = hist(h, PHONE_HIST_REBOOT, &n);
 	assert_int_equal(n, 1);
 	assert_int_equal(e[0].reason, PHONE_RB_POWER);
+}
+
 /* 3.4 step 2, 3.6: calls and the idle rule. */
 
 static void

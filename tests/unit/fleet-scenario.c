@@ -571,7 +571,8 @@ static const char *const bad_lines[] = {
 	"73: <counter name=\"bogons\">: unknown counter (boots, "
 	"dhcp-acks, resyncs, resync-ok, resync-fail, fetches, requests, "
 	"reboots, edos-queries, short-codes, gds-requests, ca-fetches, "
-	"tls-full, tls-resumed)",
+	"tls-full, tls-resumed, upgrades, upgrade-ok, upgrade-fail, "
+	"image-fetches)",
 	"74: <counter is=\"1\">: give is= or min=/max=, not both",
 	"75: <counter name=\"boots\">: needs is= or min=/max=",
 	"76: <counter min=\"5\">: min is above max",
@@ -1890,6 +1891,9 @@ test_file_encoding(void **state)
 	    "t.xml:2: <file gzip=\"maybe\">: gzip must be yes or no");
 	expect_one(ENC_BAD("key=\"\""),
 	    "t.xml:2: <file key=\"\">: key must not be empty");
+}
+
+/*
  * 16.2, 16.1 (B89-B93): <server syslog=> and the <syslog> and <history>
  * checks as loaded, and one clear line for each bad use.
  */
@@ -1998,6 +2002,8 @@ test_syslog_history_checks(void **state)
 	    "syslog=\"69\"/>" PHONES "</scenario>",
 	    "t.xml:1: <server syslog=\"69\">: tftp and syslog use the same "
 	    "port");
+}
+
 /* <call> and <notify> (3.6, 16.3; B87, B110) and the <notify> check. */
 static void
 test_call_notify(void **state)

@@ -338,6 +338,7 @@ struct phone {
 	char		*upg_dir;	/* owned: its directory, "/.../" */
 	char		*upg_target;	/* owned: load name wanted */
 	char		*upg_errmsg;	/* owned: $UPGERR */
+	char		*upg_uid, *upg_pwd;	/* owned: --uid/--pwd (5.7) */
 
 	/* report.c (16.4), RAM: index 0 and 1 are Report_Rule's two
 	 * destinations (FO_REPORT, FO_REPORT2) */

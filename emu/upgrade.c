@@ -205,6 +205,11 @@ upgrade_check(struct phone *p, const char *why, emu_time now,
 	p->upg_host = xstrdup(rr.host);
 	free(p->upg_path);
 	p->upg_path = xstrdup(rr.path);
+	/* 5.7: --uid and --pwd are the options an upgrade keeps. */
+	free(p->upg_uid);
+	p->upg_uid = rr.uid != NULL ? xstrdup(rr.uid) : NULL;
+	free(p->upg_pwd);
+	p->upg_pwd = rr.pwd != NULL ? xstrdup(rr.pwd) : NULL;
 	rule_result_clear(&rr);
 	target = upgrade_target(p->upg_path);
 	free(p->upg_target);
@@ -327,6 +332,8 @@ upgrade_fetch(struct phone *p, const char *path, enum emu_xfer_kind kind,
 	rq.host = p->upg_host;
 	rq.port = p->upg_port;
 	rq.path = path;
+	rq.uid = p->upg_uid;
+	rq.pwd = p->upg_pwd;
 	if (kind == EMU_XFER_LOADS)
 		rq.max_len = UPGRADE_LOADS_MAX;
 	else
@@ -712,6 +719,10 @@ upgrade_clear(struct phone *p)
 	p->upg_target = NULL;
 	free(p->upg_errmsg);
 	p->upg_errmsg = NULL;
+	free(p->upg_uid);
+	p->upg_uid = NULL;
+	free(p->upg_pwd);
+	p->upg_pwd = NULL;
 }
 
 /* $UPGTMR base (6.2): the last attempt, or the boot. */

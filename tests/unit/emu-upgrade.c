@@ -671,6 +671,38 @@ test_b98_success_not_reattempted(void **state)
 	world_free(w);
 }
 
+/*
+ * 5.7: an upgrade rule's --uid and --pwd answer the server's 401, for the
+ * .loads and each image.
+ */
+static void
+test_upgrade_rule_credentials(void **state)
+{
+	struct world	*w = world_create("CP-8851-3PCC", LOAD_OLD, NULL);
+	struct ep_fault	 f;
+
+	world_load(w, "/fw/", LOAD_NEW, MB, 2);
+	memset(&f, 0, sizeof f);
+	f.name = (char *)"auth";
+	f.kind = EP_FAULT_AUTH;
+	f.path = (char *)"/fw/*";
+	f.user = (char *)"fw";
+	f.pass = (char *)"s3cret";
+	f.realm = (char *)"firmware";
+	f.count = -1;
+	f.active = 1;
+	ep_http_fault_add(w->http, &f);
+	world_profile(w, "<Upgrade_Rule>[--uid fw --pwd s3cret]"
+	    URL(LOAD_NEW) "</Upgrade_Rule>");
+	world_boot(w);
+	world_run(w, 120);
+	if (nreboot(w, PHONE_RB_UPGRADE) != 1)
+		dump(w);
+	assert_int_equal(nreboot(w, PHONE_RB_UPGRADE), 1);
+	assert_macro(w, "$SWVER", LOAD_NEW);
+	world_free(w);
+}
+
 /* B99: a sip78xx load on an 8851 is refused: nothing downloaded,
  * $ERR "image not supported". */
 static void
@@ -1120,6 +1152,7 @@ main(void)
 		cmocka_unit_test(test_b97_server_down_then_up),
 		cmocka_unit_test(test_b97_failed_url_after_reboot),
 		cmocka_unit_test(test_b98_success_not_reattempted),
+		cmocka_unit_test(test_upgrade_rule_credentials),
 		cmocka_unit_test(test_b99_wrong_family),
 		cmocka_unit_test(test_b100_downgrade_limit),
 		cmocka_unit_test(test_b101_hostless_url_with_option66),

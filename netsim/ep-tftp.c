@@ -31,7 +31,7 @@ struct ep_tftp_xfer {
 	uint16_t port; /* our TID; key in the map */
 	uint32_t peer_ip;
 	uint16_t peer_port;
-	uint8_t *data; /* the file, owned (NULL when gen) */
+	uint8_t *data;               /* the file, owned (NULL when gen) */
 	const struct store_gen *gen; /* borrowed from the store, or NULL */
 	uint64_t len;
 	struct dbuf blk; /* gen: the block being sent */

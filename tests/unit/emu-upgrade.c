@@ -900,15 +900,20 @@ test_b104_two_stage(void **state)
  * 300): the .loads is fetched again 300 s later.
  */
 static void
-upgrade_bad(struct world *w, enum emu_err err, const char *cause)
+upgrade_bad_url(struct world *w, const char *url, enum emu_err err,
+    const char *cause)
 {
 	const struct line	*l;
-	const struct req	*r0, *r1;
+	const struct req	*r1;
+	char			*prof;
 
-	world_profile(w, "<Resync_After_Upgrade_Attempt>No"
+	if (asprintf(&prof, "<Resync_After_Upgrade_Attempt>No"
 	    "</Resync_After_Upgrade_Attempt>"
 	    "<Upgrade_Error_Retry_Delay>300</Upgrade_Error_Retry_Delay>"
-	    "<Upgrade_Rule>" URL(LOAD_NEW) "</Upgrade_Rule>");
+	    "<Upgrade_Rule>%s</Upgrade_Rule>", url) < 0)
+		fail();
+	world_profile(w, prof);
+	free(prof);
 	world_boot(w);
 	world_run(w, 60);
 	if (w->nupg != 1)
@@ -927,14 +932,20 @@ upgrade_bad(struct world *w, enum emu_err err, const char *cause)
 		fail_msg("\"%s\" lacks \"%s\"", l->text, cause);
 	assert_int_equal(nreq(w, NULL, ".loads"), 1);
 	world_run(w, 400);
-	r0 = req_nth(w, ".loads", 0);
+	/* The retry: 300 s after the failure. */
 	r1 = req_nth(w, ".loads", 1);
 	assert_non_null(r1);
-	assert_true(r1->now - r0->now >= EMU_SEC(300));
-	assert_true(r1->now - r0->now <= EMU_SEC(302));
+	assert_true(r1->now - w->upg[0].now >= EMU_SEC(300));
+	assert_true(r1->now - w->upg[0].now <= EMU_SEC(301));
 	assert_int_equal(w->nupg, 2);
 	assert_macro(w, "$UPGST", "2");
 	assert_macro(w, "$SWVER", LOAD_OLD);
+}
+
+static void
+upgrade_bad(struct world *w, enum emu_err err, const char *cause)
+{
+	upgrade_bad_url(w, URL(LOAD_NEW), err, cause);
 }
 
 /* 12.3: a .loads whose family is another one's is a bad file (B). */
@@ -976,7 +987,7 @@ test_bad_loads_garbage(void **state)
 	world_free(w);
 }
 
-/* A transfer cut half-way (a server fault): class C. */
+/* A transfer cut half-way (a server fault, HTTP and TFTP): class C. */
 static void
 test_bad_image_truncated(void **state)
 {
@@ -991,8 +1002,17 @@ test_bad_image_truncated(void **state)
 	f.count = -1;
 	f.active = 1;
 	ep_http_fault_add(w->http, &f);
-	upgrade_bad(w, EMU_E_TRUNCATED, "");
+	upgrade_bad(w, EMU_E_TRUNCATED, "truncated: ");
 	assert_int_equal(nreq(w, NULL, ".img"), 2);
+	world_free(w);
+
+	/* Over TFTP: the server aborts the generated image half-way. */
+	w = world_create("CP-8851-3PCC", LOAD_OLD, NULL);
+	world_load(w, "/fw/", LOAD_NEW, MB, 1);
+	ep_tftp_fault_add(w->tftp, &f);
+	upgrade_bad_url(w, "tftp://10.0.0.5/fw/" LOAD_NEW ".loads",
+	    EMU_E_TRUNCATED, "transfer aborted");
+	assert_int_equal(nreq(w, "tftp", ".img"), 2);
 	world_free(w);
 }
 

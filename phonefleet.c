@@ -343,9 +343,9 @@ cmd_profile(int argc, char **argv)
 	dbuf_init(&inf);
 	dbuf_init(&out);
 	data = buf;
-	rc = profile_inflate(buf, len, &inf, &cause);
+	rc = decode_inflate(buf, len, PROFILE_MAX_LEN, &inf, &cause);
 	if (rc < 0) {
-		fprintf(stderr, "%s:0: gzip: %s\n", file, cause);
+		fprintf(stderr, "%s:0: %s\n", file, cause);
 		rc = 1;
 		goto done;
 	}

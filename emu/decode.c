@@ -49,8 +49,6 @@ static int	decode_gcm_keys(const uint8_t *, const uint8_t *, size_t,
 static int	decode_hkdf(const uint8_t *, const uint8_t *, size_t,
 		    const char *, uint8_t *, size_t);
 static void	decode_nonce(const uint8_t *, uint64_t, uint8_t *);
-static int	decode_inflate(const uint8_t *, size_t, size_t, struct dbuf *,
-		    char **);
 static void	decode_empty(struct dbuf *);
 
 /*
@@ -595,11 +593,12 @@ decode_nonce(const uint8_t *base, uint64_t seq, uint8_t *nonce)
 }
 
 /*
- * 11.1: gzip by its magic.  Returns 0 not gzip (out untouched), 1 inflated
- * into out, -1 bad data, -2 over max (a gzip bomb stops there).
- * Concatenated members inflate as one; bytes after the last are ignored.
+ * 11.1, B62: gzip by its magic (1f 8b), not by its name.  Returns 0 not
+ * gzip (out untouched), 1 inflated into out, -1 bad data, -2 over max (a
+ * gzip bomb stops there).  Concatenated members (gzip a b) inflate as one;
+ * bytes after the last are ignored.
  */
-static int
+int
 decode_inflate(const uint8_t *buf, size_t len, size_t max, struct dbuf *out,
     char **cause)
 {

@@ -650,9 +650,6 @@ int		 profile_get(struct emu_ctx *ctx, const uint8_t *buf,
 		     size_t len, const char *alias, struct profile **out,
 		     char **cause);
 void		 profile_unref(struct profile *pr);
-/* gzip magic -> inflated copy in *out (capped); 0 not gzip, 1 ok, -1 bad */
-int		 profile_inflate(const uint8_t *buf, size_t len,
-		     struct dbuf *out, char **cause);
 /* "profile check": every applied and rejected line, as text. */
 void		 profile_check_report(struct emu_ctx *ctx, const char *file,
 		     const struct profile *pr, struct dbuf *out);
@@ -677,6 +674,10 @@ struct decode_in {
  * a one-line reason (caller frees).  out receives the plain body
  * (NUL-terminated beyond len).
  */
+/* gzip magic -> inflated copy in *out, at most max bytes: 0 not gzip,
+ * 1 ok, -1 bad data, -2 over max; *cause "gzip: ..." */
+int		 decode_inflate(const uint8_t *buf, size_t len, size_t max,
+		     struct dbuf *out, char **cause);
 enum emu_err	 decode_body(const struct decode_in *in, struct dbuf *out,
 		     char **cause);
 /* The rest return 0, or -1 with *cause; out is replaced. */

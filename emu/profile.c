@@ -26,7 +26,6 @@
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
-#include <zlib.h>
 
 #include "emu.h"
 
@@ -221,72 +220,6 @@ profile_unref(struct profile *pr)
 	if (--pr->refs > 0)
 		return;
 	profile_free(pr);
-}
-
-/*
- * Inflate a gzip body (spec 11.1, B62: recognised by its magic 1f 8b, not
- * its name).  Returns 0 if buf is not gzip (out untouched), 1 with the inflated
- * bytes in out, -1 with *cause.  The output is capped at PROFILE_MAX_LEN,
- * so a gzip bomb stops there ("file too big").
- */
-int
-profile_inflate(const uint8_t *buf, size_t len, struct dbuf *out,
-    char **cause)
-{
-	z_stream	 z;
-	uint8_t		 tmp[16384];
-	size_t		 n;
-	int		 rc;
-
-	if (len < 2 || buf[0] != 0x1f || buf[1] != 0x8b)
-		return (0);
-	memset(&z, 0, sizeof z);
-	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
-		*cause = xstrdup("cannot initialise zlib");
-		return (-1);
-	}
-	dbuf_reset(out);
-	z.next_in = (Bytef *)buf;
-	z.avail_in = len > UINT32_MAX ? UINT32_MAX : len;
-	for (;;) {
-		z.next_out = tmp;
-		z.avail_out = sizeof tmp;
-		rc = inflate(&z, Z_NO_FLUSH);
-		n = sizeof tmp - z.avail_out;
-		if (out->len + n > PROFILE_MAX_LEN) {
-			*cause = xstrdup("file too big");
-			goto fail;
-		}
-		dbuf_add(out, tmp, n);
-		if (rc == Z_STREAM_END) {
-			/* Concatenated members (gzip a b) inflate as one. */
-			if (z.avail_in >= 2 && z.next_in[0] == 0x1f &&
-			    z.next_in[1] == 0x8b) {
-				if (inflateReset(&z) != Z_OK) {
-					*cause = xstrdup("bad gzip data");
-					goto fail;
-				}
-				continue;
-			}
-			break;	/* anything after the last member is ignored */
-		}
-		if (rc == Z_BUF_ERROR && z.avail_in == 0) {
-			*cause = xstrdup("truncated gzip data");
-			goto fail;
-		}
-		if (rc != Z_OK) {
-			xasprintf(cause, "bad gzip data: %s",
-			    z.msg != NULL ? z.msg : "inflate failed");
-			goto fail;
-		}
-	}
-	inflateEnd(&z);
-	return (1);
-
-fail:
-	inflateEnd(&z);
-	dbuf_reset(out);
-	return (-1);
 }
 
 /*

@@ -62,7 +62,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 
 	ctx = emu_ctx_create(0);
 	dbuf_init(&inf);
-	rc = profile_inflate(data, len, &inf, &cause);
+	rc = decode_inflate(data, len, PROFILE_MAX_LEN, &inf, &cause);
 	if (rc < 0) {
 		free(cause);
 		goto out;

@@ -708,7 +708,8 @@ test_b62_gzip(void **state)
 	gzip(xml, strlen(xml), &gz);
 	assert_int_equal(gz.data[0], 0x1f);
 	assert_int_equal(gz.data[1], 0x8b);
-	assert_int_equal(profile_inflate(gz.data, gz.len, &out, &cause), 1);
+	assert_int_equal(decode_inflate(gz.data, gz.len, PROFILE_MAX_LEN,
+	    &out, &cause), 1);
 	assert_int_equal(out.len, strlen(xml));
 	assert_memory_equal(out.data, xml, out.len);
 	pr = parse(ctx, (char *)out.data);
@@ -717,35 +718,37 @@ test_b62_gzip(void **state)
 
 	/* not gzip: 0, out untouched */
 	dbuf_reset(&out);
-	assert_int_equal(profile_inflate((const uint8_t *)xml, strlen(xml),
-	    &out, &cause), 0);
+	assert_int_equal(decode_inflate((const uint8_t *)xml, strlen(xml),
+	    PROFILE_MAX_LEN, &out, &cause), 0);
 	assert_int_equal(out.len, 0);
-	assert_int_equal(profile_inflate((const uint8_t *)"\x1f", 1, &out,
-	    &cause), 0);
+	assert_int_equal(decode_inflate((const uint8_t *)"\x1f", 1,
+	    PROFILE_MAX_LEN, &out, &cause), 0);
 
 	/* two members (gzip -c a b) inflate as one */
 	dbuf_reset(&out);
 	gzip("<flat-profile><GPP_B>2</GPP_B>", 30, &gz);
-	assert_int_equal(profile_inflate(gz.data, gz.len, &out, &cause), 1);
+	assert_int_equal(decode_inflate(gz.data, gz.len, PROFILE_MAX_LEN,
+	    &out, &cause), 1);
 	assert_true(out.len > strlen(xml));
 
 	/* a truncated stream and a corrupt one: -1 (8.6: B) */
 	dbuf_reset(&gz);
 	gzip(xml, strlen(xml), &gz);
-	assert_int_equal(profile_inflate(gz.data, gz.len - 12, &out, &cause),
-	    -1);
-	assert_string_equal(cause, "truncated gzip data");
+	assert_int_equal(decode_inflate(gz.data, gz.len - 12, PROFILE_MAX_LEN,
+	    &out, &cause), -1);
+	assert_string_equal(cause, "gzip: truncated data");
 	free(cause);
 	cause = NULL;
 	gz.data[12] ^= 0xff;
 	gz.data[13] ^= 0x55;
-	assert_int_equal(profile_inflate(gz.data, gz.len, &out, &cause), -1);
+	assert_int_equal(decode_inflate(gz.data, gz.len, PROFILE_MAX_LEN,
+	    &out, &cause), -1);
 	assert_non_null(cause);
-	assert_int_equal(strncmp(cause, "bad gzip data", 13), 0);
+	assert_int_equal(strncmp(cause, "gzip: bad data", 14), 0);
 	free(cause);
 	cause = NULL;
-	assert_int_equal(profile_inflate((const uint8_t *)"\x1f\x8b", 2, &out,
-	    &cause), -1);
+	assert_int_equal(decode_inflate((const uint8_t *)"\x1f\x8b", 2,
+	    PROFILE_MAX_LEN, &out, &cause), -1);
 	free(cause);
 	dbuf_clear(&gz);
 	dbuf_clear(&out);
@@ -766,8 +769,9 @@ test_gzip_bomb(void **state)
 	gzip(zeros, n, &gz);
 	free(zeros);
 	assert_true(gz.len < 128 * 1024);
-	assert_int_equal(profile_inflate(gz.data, gz.len, &out, &cause), -1);
-	assert_string_equal(cause, "file too big");
+	assert_int_equal(decode_inflate(gz.data, gz.len, PROFILE_MAX_LEN,
+	    &out, &cause), -2);
+	assert_int_equal(strncmp(cause, "gzip: file too big", 18), 0);
 	free(cause);
 	assert_true(out.cap <= 2 * PROFILE_MAX_LEN + 64);
 	dbuf_clear(&gz);
@@ -777,7 +781,8 @@ test_gzip_bomb(void **state)
 	zeros = calloc(1, PROFILE_MAX_LEN);
 	gzip(zeros, PROFILE_MAX_LEN, &gz);
 	free(zeros);
-	assert_int_equal(profile_inflate(gz.data, gz.len, &out, &cause), 1);
+	assert_int_equal(decode_inflate(gz.data, gz.len, PROFILE_MAX_LEN,
+	    &out, &cause), 1);
 	assert_int_equal(out.len, PROFILE_MAX_LEN);
 	dbuf_clear(&gz);
 	dbuf_clear(&out);

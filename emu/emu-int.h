@@ -340,7 +340,7 @@ struct phone {
 	char		*upg_errmsg;	/* owned: $UPGERR */
 	char		*upg_uid, *upg_pwd;	/* owned: --uid/--pwd (5.7) */
 
-	/* report.c (16.4), RAM: index 0 and 1 are Report_Rule's two
+	/* upload.c (16.4), RAM: index 0 and 1 are Report_Rule's two
 	 * destinations (FO_REPORT, FO_REPORT2) */
 	emu_time	 rep_t_local;	/* On Local Change: quiet time over */
 	emu_time	 rep_t_periodic; /* Periodically: next upload */
@@ -483,32 +483,32 @@ void		 prov_power_off(struct phone *p, struct emu_outbox *out);
 void		 prov_local_change(struct phone *p, int id, emu_time now,
 		     struct emu_outbox *out);
 void		 prov_factory_reset(struct phone *p);
-/* report.c (16.4): configuration report uploads */
+/* upload.c (16.4): configuration report uploads */
 #define REPORT_BODY_FULL	0	/* every parameter (8.8) */
 #define REPORT_BODY_DELTA	1	/* changed since the last delta */
 #define REPORT_BODY_STATUS	2	/* the status fields of 16.1 */
-void		 report_reset(struct phone *p);	/* frees; RAM at boot */
-emu_time	 report_deadline(const struct phone *p);
-void		 report_timer(struct phone *p, emu_time now,
+void		 upload_reset(struct phone *p);	/* frees; RAM at boot */
+emu_time	 upload_deadline(const struct phone *p);
+void		 upload_timer(struct phone *p, emu_time now,
 		     struct emu_outbox *out);
 /* SIP NOTIFY Event: report (16.3): upload to every destination now. */
-void		 report_request(struct phone *p, emu_time now,
+void		 upload_request(struct phone *p, emu_time now,
 		     struct emu_outbox *out);
-void		 report_local_change(struct phone *p, emu_time now,
+void		 upload_local_change(struct phone *p, emu_time now,
 		     struct emu_outbox *out);
 /* An upload of owner FO_REPORT or FO_REPORT2 ended; fx stays the
  * caller's. */
-void		 report_fetch_done(struct phone *p, enum fetch_owner owner,
+void		 upload_fetch_done(struct phone *p, enum fetch_owner owner,
 		     struct fetch *fx, emu_time now, struct emu_outbox *out);
 /* A body of kind REPORT_BODY_* appended to out; base: the delta's
  * baseline, NULL for the factory values. */
-void		 report_body(struct phone *p, int kind, const struct pset *base,
+void		 upload_body(struct phone *p, int kind, const struct pset *base,
 		     struct dbuf *out);
 /* Report_Rule split into at most max destinations, each allocated. */
-int		 report_dests(const char *rule, char **dest, size_t max);
+int		 upload_dests(const char *rule, char **dest, size_t max);
 /* 11.2, 11.3: body encrypted in place as res asks; rq gets the type and
  * encoding.  0, or -1 if it cannot be. */
-int		 report_encrypt(struct phone *p, const struct rule_result *res,
+int		 upload_encrypt(struct phone *p, const struct rule_result *res,
 		     struct dbuf *body, struct fetch_req *rq);
 /* upgrade.c */
 const char	*upgrade_family(const struct phone *p);

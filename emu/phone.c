@@ -95,7 +95,7 @@ phone_free(struct phone *p)
 		return;
 	for (i = 0; i < FO__COUNT; i++)
 		fetch_free(p->fx[i], p, NULL);
-	report_reset(p);
+	upload_reset(p);
 	rule_result_clear(&p->rr);
 	pset_clear(&p->ps);
 	phone_hist_clear(p);
@@ -172,7 +172,7 @@ phone_reset_ram(struct phone *p)
 		memset(&p->tls_sess[i], 0, sizeof p->tls_sess[i]);
 	}
 	p->status.next_resync_at = EMU_TIME_NEVER;
-	report_reset(p);
+	upload_reset(p);
 	upgrade_reset_ram(p);
 	if (p->status.act != PHONE_ACT_HIDDEN)
 		p->status.act = PHONE_ACT_HIDDEN;
@@ -448,7 +448,7 @@ phone_sip(struct phone *p, enum sip_rc rc, emu_time now,
 	case SIP_RC_REPORT:
 		/* 16.3, 16.4: Event: report uploads the reports now. */
 		phone_log(p, out, TRACE_PROV, "report requested");
-		report_request(p, now, out);
+		upload_request(p, now, out);
 		break;
 	}
 }

@@ -115,7 +115,7 @@ prov_deadline(const struct phone *p)
 		t = p->t_boot;
 	if ((d = upgrade_deadline(p)) < t)
 		t = d;
-	if ((d = report_deadline(p)) < t)
+	if ((d = upload_deadline(p)) < t)
 		t = d;
 	if (p->t_forced < t)
 		t = p->t_forced;
@@ -131,7 +131,7 @@ prov_timer(struct phone *p, emu_time now, struct emu_outbox *out)
 		p->t_boot = EMU_TIME_NEVER;
 		prov_boot_decision(p, now, out);
 	}
-	report_timer(p, now, out);
+	upload_timer(p, now, out);
 	if (upgrade_deadline(p) <= now)
 		upgrade_timer(p, now, out);
 	if (p->t_forced <= now) {
@@ -407,7 +407,7 @@ prov_fetch_done(struct phone *p, enum fetch_owner owner, struct fetch *fx,
 		break;
 	case FO_REPORT:
 	case FO_REPORT2:
-		report_fetch_done(p, owner, fx, now, out);
+		upload_fetch_done(p, owner, fx, now, out);
 		break;
 	default:
 		break;
@@ -1292,7 +1292,7 @@ prov_local_change(struct phone *p, int id, emu_time now,
     struct emu_outbox *out)
 {
 	p->provisioned = 1;
-	report_local_change(p, now, out);
+	upload_local_change(p, now, out);
 	if (p->cust != CUST_ACQUIRED)
 		phone_set_cust(p, CUST_ABORTED, out);
 	/* 8.5.6: a changed Upgrade_Rule starts an upgrade check. */

@@ -146,7 +146,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 
 	env.kind = RULE_KIND_PROFILE;
 	env.dhcp_server = env.prev_server = NULL;
-	nd = report_dests(text, dest, 2);
+	nd = upload_dests(text, dest, 2);
 	if (nd < 0 || nd > 2)
 		abort();
 	for (i = 0; i < nd; i++) {

@@ -13,7 +13,7 @@
  * with RFC 8188 aes128gcm when IKM_HTTP_Encrypt_Content is set (11.3).
  *
  * When: On Request (after each boot, the first time the phone is
- * operational with a Report_Rule, and on report_request(), the SIP NOTIFY
+ * operational with a Report_Rule, and on upload_request(), the SIP NOTIFY
  * Event: report), On Local Change (Upload_Delay_On_Local_Change seconds
  * after the last of a burst of local changes: one upload), Periodically
  * (every Periodic_Upload_To_Server seconds).  A failed upload leaves a
@@ -37,7 +37,7 @@
 #define REPORT_CT_XML		"text/xml"
 #define REPORT_CT_BIN		"application/octet-stream"
 
-enum report_mode {
+enum upload_mode {
 	REPORT_ON_REQUEST = 0,
 	REPORT_ON_LOCAL_CHANGE,
 	REPORT_PERIODICALLY
@@ -45,24 +45,24 @@ enum report_mode {
 
 static const char *const report_ua_name[] = { "rw", "ro", "na" };
 
-static int	report_split(const char *, char **, size_t);
-static char	*report_dest_text(struct phone *, int);
-static enum report_mode report_mode(const struct phone *);
-static int	report_has_rule(const struct phone *);
-static void	report_all(struct phone *, const char *, emu_time,
+static int	upload_split(const char *, char **, size_t);
+static char	*upload_dest_text(struct phone *, int);
+static enum upload_mode upload_mode(const struct phone *);
+static int	upload_has_rule(const struct phone *);
+static void	upload_all(struct phone *, const char *, emu_time,
 		    struct emu_outbox *);
-static void	report_upload(struct phone *, int, emu_time,
+static void	upload_upload(struct phone *, int, emu_time,
 		    struct emu_outbox *);
-static void	report_result(struct phone *, int, enum emu_err, const char *,
+static void	upload_result(struct phone *, int, enum emu_err, const char *,
 		    const char *, emu_time, struct emu_outbox *);
-static int	report_omitted(int);
-static void	report_param(struct dbuf *, const struct phone *, int);
-static void	report_snapshot(const struct phone *, struct pset *);
-static void	report_xml_text(struct dbuf *, const char *);
-static void	report_status_elem(struct dbuf *, const char *, const char *);
-static const char *report_time(const struct phone *, int64_t, char *,
+static int	upload_omitted(int);
+static void	upload_param(struct dbuf *, const struct phone *, int);
+static void	upload_snapshot(const struct phone *, struct pset *);
+static void	upload_xml_text(struct dbuf *, const char *);
+static void	upload_status_elem(struct dbuf *, const char *, const char *);
+static const char *upload_time(const struct phone *, int64_t, char *,
 		    size_t);
-static void	report_hist(struct dbuf *, const struct phone *,
+static void	upload_hist(struct dbuf *, const struct phone *,
 		    enum phone_hist_kind, const char *, int);
 
 /*
@@ -70,7 +70,7 @@ static void	report_hist(struct dbuf *, const struct phone *,
  * and status entries dropped.  Transfers are the hub's (cancelled first).
  */
 void
-report_reset(struct phone *p)
+upload_reset(struct phone *p)
 {
 	int	i;
 
@@ -96,17 +96,17 @@ report_reset(struct phone *p)
  * Report_Rule: that deadline is the time of the event being handled.
  */
 emu_time
-report_deadline(const struct phone *p)
+upload_deadline(const struct phone *p)
 {
 	emu_time	t;
 
-	/* Uploads wait for P9 and a Report_Rule (report_timer). */
-	if (p->st != PROV_OPERATIONAL || !report_has_rule(p))
+	/* Uploads wait for P9 and a Report_Rule (upload_timer). */
+	if (p->st != PROV_OPERATIONAL || !upload_has_rule(p))
 		return (EMU_TIME_NEVER);
 	t = p->rep_t_local < p->rep_t_periodic ? p->rep_t_local :
 	    p->rep_t_periodic;
 	if (p->rep_boot != p->boot_at + 1 ||
-	    (report_mode(p) == REPORT_PERIODICALLY &&
+	    (upload_mode(p) == REPORT_PERIODICALLY &&
 	    p->rep_t_periodic == EMU_TIME_NEVER))
 		t = p->now;
 	/* A timer that fell due while the phone was busy fires now. */
@@ -116,22 +116,22 @@ report_deadline(const struct phone *p)
 }
 
 void
-report_timer(struct phone *p, emu_time now, struct emu_outbox *out)
+upload_timer(struct phone *p, emu_time now, struct emu_outbox *out)
 {
-	enum report_mode	mode = report_mode(p);
+	enum upload_mode	mode = upload_mode(p);
 	uint64_t		period;
 
-	if (p->st != PROV_OPERATIONAL || !report_has_rule(p))
+	if (p->st != PROV_OPERATIONAL || !upload_has_rule(p))
 		return;		/* kept for when it is */
 	if (p->rep_boot != p->boot_at + 1) {
 		p->rep_boot = p->boot_at + 1;
 		if (mode == REPORT_ON_REQUEST)
-			report_all(p, "restart", now, out);	/* 16.4 */
+			upload_all(p, "restart", now, out);	/* 16.4 */
 	}
 	if (p->rep_t_local <= now) {
 		p->rep_t_local = EMU_TIME_NEVER;
 		if (mode == REPORT_ON_LOCAL_CHANGE)
-			report_all(p, "local change", now, out);	/* B108 */
+			upload_all(p, "local change", now, out);	/* B108 */
 	}
 	if (mode != REPORT_PERIODICALLY) {
 		p->rep_t_periodic = EMU_TIME_NEVER;
@@ -146,17 +146,17 @@ report_timer(struct phone *p, emu_time now, struct emu_outbox *out)
 	} else if (p->rep_t_periodic <= now) {
 		/* B109: every Periodic_Upload_To_Server seconds. */
 		p->rep_t_periodic = EMU_TIME_ADD(now, EMU_SEC(period));
-		report_all(p, "periodic", now, out);
+		upload_all(p, "periodic", now, out);
 	}
 }
 
 /* 16.3, 16.4: SIP NOTIFY Event: report (whatever Report_To_Server says). */
 void
-report_request(struct phone *p, emu_time now, struct emu_outbox *out)
+upload_request(struct phone *p, emu_time now, struct emu_outbox *out)
 {
 	if (!p->powered)
 		return;
-	report_all(p, "request", now, out);
+	upload_all(p, "request", now, out);
 }
 
 /*
@@ -164,11 +164,11 @@ report_request(struct phone *p, emu_time now, struct emu_outbox *out)
  * again, so that a burst of changes gives one upload (B108).
  */
 void
-report_local_change(struct phone *p, emu_time now, struct emu_outbox *out)
+upload_local_change(struct phone *p, emu_time now, struct emu_outbox *out)
 {
 	uint64_t	delay;
 
-	if (!p->powered || report_mode(p) != REPORT_ON_LOCAL_CHANGE)
+	if (!p->powered || upload_mode(p) != REPORT_ON_LOCAL_CHANGE)
 		return;
 	if (parse_uint(phone_get(p, "Upload_Delay_On_Local_Change"), 10, 900,
 	    &delay, NULL) != 0)
@@ -180,7 +180,7 @@ report_local_change(struct phone *p, emu_time now, struct emu_outbox *out)
 
 /* An upload has finished (routed by prov_fetch_done, which frees fx). */
 void
-report_fetch_done(struct phone *p, enum fetch_owner owner, struct fetch *fx,
+upload_fetch_done(struct phone *p, enum fetch_owner owner, struct fetch *fx,
     emu_time now, struct emu_outbox *out)
 {
 	int		dest = owner == FO_REPORT2 ? 1 : 0;
@@ -194,11 +194,11 @@ report_fetch_done(struct phone *p, enum fetch_owner owner, struct fetch *fx,
 		p->rep_has_base[dest] = 1;
 	} else
 		pset_clear(&p->rep_sent[dest]);
-	report_result(p, dest, err, fetch_url(fx), fetch_detail(fx), now,
+	upload_result(p, dest, err, fetch_url(fx), fetch_detail(fx), now,
 	    out);
 	if (p->rep_pending & (1u << dest)) {
 		p->rep_pending &= ~(1u << dest);
-		report_upload(p, dest, now, out);
+		upload_upload(p, dest, now, out);
 	}
 }
 
@@ -207,7 +207,7 @@ report_fetch_done(struct phone *p, enum fetch_owner owner, struct fetch *fx,
  * base (NULL: against the factory values), or the status fields.
  */
 void
-report_body(struct phone *p, int kind, const struct pset *base,
+upload_body(struct phone *p, int kind, const struct pset *base,
     struct dbuf *out)
 {
 	size_t	id;
@@ -219,65 +219,65 @@ report_body(struct phone *p, int kind, const struct pset *base,
 
 		/* B106: the status fields of 16.1 (8.8). */
 		dbuf_add_str(out, "<status>\n");
-		report_status_elem(out, "Product_Name", p->model);
-		report_status_elem(out, "Software_Version", p->swver);
-		report_status_elem(out, "MAC_Address", p->macstr);
-		report_status_elem(out, "Customization",
+		upload_status_elem(out, "Product_Name", p->model);
+		upload_status_elem(out, "Software_Version", p->swver);
+		upload_status_elem(out, "MAC_Address", p->macstr);
+		upload_status_elem(out, "Customization",
 		    cust_state_name(p->cust));
-		report_status_elem(out, "Serial_Number", p->serial);
-		report_status_elem(out, "Hardware_Version", p->hwver);
-		report_status_elem(out, "Client_Certificate",
+		upload_status_elem(out, "Serial_Number", p->serial);
+		upload_status_elem(out, "Hardware_Version", p->hwver);
+		upload_status_elem(out, "Client_Certificate",
 		    p->no_cert ? "Not Installed" : "Installed");
-		report_status_elem(out, "Provisioning_Profile",
+		upload_status_elem(out, "Provisioning_Profile",
 		    p->last_url != NULL ? p->last_url : "");
-		report_hist(out, p, PHONE_HIST_PROV, "Provisioning_Status",
+		upload_hist(out, p, PHONE_HIST_PROV, "Provisioning_Status",
 		    PHONE_HIST_PROV_MAX);
-		report_status_elem(out, "Provisioning_Failure_Reason",
+		upload_status_elem(out, "Provisioning_Failure_Reason",
 		    p->last_errmsg != NULL ? p->last_errmsg : "");
-		report_status_elem(out, "Current_Time", report_time(p,
+		upload_status_elem(out, "Current_Time", upload_time(p,
 		    p->ctx->epoch + (int64_t)(p->now / 1000000), t,
 		    sizeof t));
 		snprintf(t, sizeof t, "%llu", (unsigned long long)
 		    ((p->now - (p->now > p->boot_at ? p->boot_at : p->now)) /
 		    1000000));
-		report_status_elem(out, "Elapsed_Time", t);
-		report_status_elem(out, "IP_Address",
+		upload_status_elem(out, "Elapsed_Time", t);
+		upload_status_elem(out, "IP_Address",
 		    p->ip != 0 ? ipv4_str(p->ip, t) : "");
-		report_status_elem(out, "External_IP", "");
-		report_hist(out, p, PHONE_HIST_UPGRADE, "Upgrade_Status",
+		upload_status_elem(out, "External_IP", "");
+		upload_hist(out, p, PHONE_HIST_UPGRADE, "Upgrade_Status",
 		    PHONE_HIST_UPGRADE_MAX);
-		report_status_elem(out, "Reboot_Reason",
+		upload_status_elem(out, "Reboot_Reason",
 		    phone_reboot_name(p->status.last_reboot));
-		report_hist(out, p, PHONE_HIST_REBOOT, "Reboot_History",
+		upload_hist(out, p, PHONE_HIST_REBOOT, "Reboot_History",
 		    PHONE_HIST_REBOOT_MAX);
 		v = p->ca_state == 0 ? "" : p->ca_state == 1 ?
 		    "Last provisioning succeeded" :
 		    "Last provisioning failed";
-		report_status_elem(out, "Custom_CA_Status", v);
-		report_status_elem(out, "Custom_CA_Info", p->ca_der != NULL ?
+		upload_status_elem(out, "Custom_CA_Status", v);
+		upload_status_elem(out, "Custom_CA_Info", p->ca_der != NULL ?
 		    "Installed" : "Not Installed");
 		dbuf_add_str(out, "</status>\n");
 		return;
 	}
 	dbuf_add_str(out, "<flat-profile>\n");
 	for (id = 0; id < param_count; id++) {
-		if (param_is_shadowed(p->ctx, id) || report_omitted(id))
+		if (param_is_shadowed(p->ctx, id) || upload_omitted(id))
 			continue;
 		/* B106: only what changed since the last delta report. */
 		if (kind == REPORT_BODY_DELTA && strcmp(pset_get(&p->ps, id),
 		    base != NULL ? pset_get(base, id) :
 		    param_table[id].def) == 0)
 			continue;
-		report_param(out, p, id);
+		upload_param(out, p, id);
 	}
 	dbuf_add_str(out, "</flat-profile>\n");
 }
 
 /* The destinations of Report_Rule, split; each must be freed. */
 int
-report_dests(const char *rule, char **dest, size_t max)
+upload_dests(const char *rule, char **dest, size_t max)
 {
-	return (report_split(rule, dest, max));
+	return (upload_split(rule, dest, max));
 }
 
 /*
@@ -286,7 +286,7 @@ report_dests(const char *rule, char **dest, size_t max)
  * count.  Returns how many (at most max); an unclosed bracket ends the text.
  */
 static int
-report_split(const char *rule, char **dest, size_t max)
+upload_split(const char *rule, char **dest, size_t max)
 {
 	const char	*s = rule, *start;
 	size_t		 n = 0;
@@ -322,12 +322,12 @@ report_split(const char *rule, char **dest, size_t max)
 
 /* Destination dest of Report_Rule, or NULL. */
 static char *
-report_dest_text(struct phone *p, int dest)
+upload_dest_text(struct phone *p, int dest)
 {
 	char	*d[REPORT_DESTS] = { NULL, NULL }, *r;
 	int	 n, i;
 
-	n = report_split(phone_get(p, "Report_Rule"), d, REPORT_DESTS);
+	n = upload_split(phone_get(p, "Report_Rule"), d, REPORT_DESTS);
 	r = dest < n ? d[dest] : NULL;
 	for (i = 0; i < n; i++) {
 		if (i != dest)
@@ -336,8 +336,8 @@ report_dest_text(struct phone *p, int dest)
 	return (r);
 }
 
-static enum report_mode
-report_mode(const struct phone *p)
+static enum upload_mode
+upload_mode(const struct phone *p)
 {
 	const char	*v = phone_get(p, "Report_To_Server");
 
@@ -349,7 +349,7 @@ report_mode(const struct phone *p)
 }
 
 static int
-report_has_rule(const struct phone *p)
+upload_has_rule(const struct phone *p)
 {
 	const char	*v = phone_get(p, "Report_Rule");
 
@@ -357,21 +357,21 @@ report_has_rule(const struct phone *p)
 }
 
 static void
-report_all(struct phone *p, const char *why, emu_time now,
+upload_all(struct phone *p, const char *why, emu_time now,
     struct emu_outbox *out)
 {
 	int	i;
 
-	if (!report_has_rule(p))
+	if (!upload_has_rule(p))
 		return;
 	phone_log(p, out, TRACE_PROV, "configuration report (%s)", why);
 	for (i = 0; i < REPORT_DESTS; i++)
-		report_upload(p, i, now, out);
+		upload_upload(p, i, now, out);
 }
 
 /* Evaluate destination dest, build its body and start the upload. */
 static void
-report_upload(struct phone *p, int dest, emu_time now,
+upload_upload(struct phone *p, int dest, emu_time now,
     struct emu_outbox *out)
 {
 	struct rule_env		 env;
@@ -382,7 +382,7 @@ report_upload(struct phone *p, int dest, emu_time now,
 	const char		*m;
 	int			 kind;
 
-	if ((text = report_dest_text(p, dest)) == NULL)
+	if ((text = upload_dest_text(p, dest)) == NULL)
 		return;
 	if (p->fx[FO_REPORT + dest] != NULL) {
 		/* One upload at a time per destination: again after it. */
@@ -396,7 +396,7 @@ report_upload(struct phone *p, int dest, emu_time now,
 	if (rule_eval(text, &env, &res) != RULE_FETCH ||
 	    res.scheme == RULE_TFTP) {
 		/* ASSUMPTION: reports go over HTTP(S) only. */
-		report_result(p, dest, res.rc == RULE_ERROR ? res.err :
+		upload_result(p, dest, res.rc == RULE_ERROR ? res.err :
 		    EMU_E_BADRULE, text, res.rc == RULE_FETCH ?
 		    "tftp cannot upload" : res.errmsg != NULL ? res.errmsg :
 		    "no URL", now, out);
@@ -411,8 +411,8 @@ report_upload(struct phone *p, int dest, emu_time now,
 	pset_clear(&p->rep_sent[dest]);
 	p->rep_delta[dest] = kind == REPORT_BODY_DELTA;
 	if (kind == REPORT_BODY_DELTA)
-		report_snapshot(p, &p->rep_sent[dest]);
-	report_body(p, kind, kind == REPORT_BODY_DELTA &&
+		upload_snapshot(p, &p->rep_sent[dest]);
+	upload_body(p, kind, kind == REPORT_BODY_DELTA &&
 	    p->rep_has_base[dest] ? &p->rep_base[dest] : NULL, &body);
 
 	memset(&rq, 0, sizeof rq);
@@ -427,8 +427,8 @@ report_upload(struct phone *p, int dest, emu_time now,
 	rq.method = m != NULL && strcasecmp(m, "PUT") == 0 ? "PUT" : "POST";
 	rq.content_type = REPORT_CT_XML;
 	rq.max_len = REPORT_REPLY_MAX;
-	if (report_encrypt(p, &res, &body, &rq) != 0) {
-		report_result(p, dest, EMU_E_DECRYPT, res.path,
+	if (upload_encrypt(p, &res, &body, &rq) != 0) {
+		upload_result(p, dest, EMU_E_DECRYPT, res.path,
 		    "cannot encrypt", now, out);
 		pset_clear(&p->rep_sent[dest]);
 		dbuf_clear(&body);
@@ -452,7 +452,7 @@ report_upload(struct phone *p, int dest, emu_time now,
 
 /* 16.4 ASSUMPTION: an upload's end is a status entry, nothing more. */
 static void
-report_result(struct phone *p, int dest, enum emu_err err, const char *url,
+upload_result(struct phone *p, int dest, enum emu_err err, const char *url,
     const char *detail, emu_time now, struct emu_outbox *out)
 {
 	char	*e;
@@ -475,7 +475,7 @@ report_result(struct phone *p, int dest, enum emu_err err, const char *url,
 
 /* B105: GPP_SA..GPP_SD and the IKM never leave the phone. */
 static int
-report_omitted(int id)
+upload_omitted(int id)
 {
 	if (id >= P_GPP_SA && id <= P_GPP_SD)
 		return (1);
@@ -485,7 +485,7 @@ report_omitted(int id)
 
 /* One <Name ua="..">value</Name> line; a password as asterisks. */
 static void
-report_param(struct dbuf *out, const struct phone *p, int id)
+upload_param(struct dbuf *out, const struct phone *p, int id)
 {
 	const struct param_def	*pd = &param_table[id];
 	const char		*v = phone_param(p, id);
@@ -495,13 +495,13 @@ report_param(struct dbuf *out, const struct phone *p, int id)
 		v = REPORT_MASK;	/* B105: passwords masked */
 	dbuf_printf(out, "<%s ua=\"%s\">", pd->name,
 	    report_ua_name[ua <= UA_NA ? ua : UA_RW]);
-	report_xml_text(out, v);
+	upload_xml_text(out, v);
 	dbuf_printf(out, "</%s>\n", pd->name);
 }
 
 /* The values a delta report is about to say, as a pset. */
 static void
-report_snapshot(const struct phone *p, struct pset *snap)
+upload_snapshot(const struct phone *p, struct pset *snap)
 {
 	uint16_t	i;
 
@@ -513,7 +513,7 @@ report_snapshot(const struct phone *p, struct pset *snap)
 
 /* XML character data (8.2): & < > escaped, control bytes dropped. */
 static void
-report_xml_text(struct dbuf *out, const char *s)
+upload_xml_text(struct dbuf *out, const char *s)
 {
 	for (; *s != '\0'; s++) {
 		switch (*s) {
@@ -540,16 +540,16 @@ report_xml_text(struct dbuf *out, const char *s)
 }
 
 static void
-report_status_elem(struct dbuf *out, const char *name, const char *value)
+upload_status_elem(struct dbuf *out, const char *name, const char *value)
 {
 	dbuf_printf(out, "<%s>", name);
-	report_xml_text(out, value);
+	upload_xml_text(out, value);
 	dbuf_printf(out, "</%s>\n", name);
 }
 
 /* Calendar seconds (UTC) as the phone shows them: local mm/dd/yyyy. */
 static const char *
-report_time(const struct phone *p, int64_t when, char *buf, size_t size)
+upload_time(const struct phone *p, int64_t when, char *buf, size_t size)
 {
 	struct tm	tm;
 	time_t		t = (time_t)(when + p->ctx->tz_offset_s);
@@ -562,7 +562,7 @@ report_time(const struct phone *p, int64_t when, char *buf, size_t size)
 
 /* name_1..name_max from a history, newest first (16.1 entry text). */
 static void
-report_hist(struct dbuf *out, const struct phone *p, enum phone_hist_kind k,
+upload_hist(struct dbuf *out, const struct phone *p, enum phone_hist_kind k,
     const char *name, int max)
 {
 	const struct phone_hist	*h;
@@ -575,7 +575,7 @@ report_hist(struct dbuf *out, const struct phone *p, enum phone_hist_kind k,
 		dbuf_reset(&v);
 		if (i < p->nhist[k]) {
 			h = &p->hist[k][i];
-			report_time(p, h->when, t, sizeof t);
+			upload_time(p, h->when, t, sizeof t);
 			if (k == PHONE_HIST_REBOOT)
 				dbuf_printf(&v, "%s %s", t,
 				    phone_reboot_name(h->reason));
@@ -590,7 +590,7 @@ report_hist(struct dbuf *out, const struct phone *p, enum phone_hist_kind k,
 				    h->msg != NULL ? h->msg : "");
 		}
 		snprintf(n, sizeof n, "%s_%d", name, i + 1);
-		report_status_elem(out, n, v.data != NULL ?
+		upload_status_elem(out, n, v.data != NULL ?
 		    (const char *)v.data : "");
 	}
 	dbuf_clear(&v);
@@ -603,7 +603,7 @@ report_hist(struct dbuf *out, const struct phone *p, enum phone_hist_kind k,
  * gives one run.
  */
 int
-report_encrypt(struct phone *p, const struct rule_result *res,
+upload_encrypt(struct phone *p, const struct rule_result *res,
     struct dbuf *body, struct fetch_req *rq)
 {
 	const char	*ikm = phone_get(p, "IKM_HTTP_Encrypt_Content");

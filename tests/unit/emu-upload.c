@@ -343,7 +343,7 @@ test_b105_full_report_put(void **state)
 	assert_int_equal(h->reports, 1);
 	assert_int_equal(h->report_class, EMU_CLASS_A);
 	/* Nothing more until asked. */
-	assert_int_equal(report_deadline(h->p), EMU_TIME_NEVER);
+	assert_int_equal(upload_deadline(h->p), EMU_TIME_NEVER);
 	assert_no_upload(h);
 }
 
@@ -409,7 +409,7 @@ test_b106_delta_status_two_uploads(void **state)
 	/* A local change, then a request (SIP NOTIFY Event: report). */
 	h->now += EMU_SEC(100);
 	set_local(h, "Station_Name", "Desk 2");
-	report_request(h->p, h->now, &h->out);
+	upload_request(h->p, h->now, &h->out);
 	expect_upload(h);
 	assert_string_equal(h->req.target, "/d/" MA ".xml");
 	assert_body_has(h, "<Station_Name ua=\"rw\">Desk 2</Station_Name>");
@@ -419,7 +419,7 @@ test_b106_delta_status_two_uploads(void **state)
 	expect_upload(h);
 	answer(h, 200);
 	/* Nothing changed since: an empty delta. */
-	report_request(h->p, h->now, &h->out);
+	upload_request(h->p, h->now, &h->out);
 	expect_upload(h);
 	assert_body_lacks(h, "Station_Name");
 	assert_body_has(h, "<flat-profile>\n</flat-profile>");
@@ -440,13 +440,13 @@ test_b106_failed_delta_kept(void **state)
 	expect_upload(h);
 	answer(h, 200);
 	set_local(h, "Station_Name", "Desk 3");
-	report_request(h->p, h->now, &h->out);
+	upload_request(h->p, h->now, &h->out);
 	expect_upload(h);
 	assert_body_has(h, "Desk 3");
 	answer(h, 500);
 	assert_int_equal(h->report_class, EMU_CLASS_C);
 	assert_int_equal(h->report_err, EMU_E_HTTP);
-	report_request(h->p, h->now, &h->out);
+	upload_request(h->p, h->now, &h->out);
 	expect_upload(h);
 	assert_body_has(h, "<Station_Name ua=\"rw\">Desk 3</Station_Name>");
 	answer(h, 200);
@@ -466,7 +466,7 @@ test_b108_local_change_burst(void **state)
 	boot(h);
 	/* No restart report with On Local Change. */
 	assert_no_upload(h);
-	assert_int_equal(report_deadline(h->p), EMU_TIME_NEVER);
+	assert_int_equal(upload_deadline(h->p), EMU_TIME_NEVER);
 	h->now += EMU_SEC(5);
 	set_local(h, "Station_Name", "A");
 	h->now += EMU_SEC(10);
@@ -483,7 +483,7 @@ test_b108_local_change_burst(void **state)
 	answer(h, 200);
 	assert_no_upload(h);
 	assert_int_equal(h->reports, 1);
-	assert_int_equal(report_deadline(h->p), EMU_TIME_NEVER);
+	assert_int_equal(upload_deadline(h->p), EMU_TIME_NEVER);
 }
 
 /* B109: Periodically, every Periodic_Upload_To_Server seconds, whatever
@@ -534,7 +534,7 @@ test_report_server_silent(void **state)
 		h_timer(h);
 	assert_int_equal(h->report_class, EMU_CLASS_C);
 	assert_int_equal(h->report_err, EMU_E_TIMEOUT);
-	assert_int_equal(report_deadline(h->p), EMU_TIME_NEVER);
+	assert_int_equal(upload_deadline(h->p), EMU_TIME_NEVER);
 	assert_no_upload(h);
 }
 
@@ -575,22 +575,22 @@ test_report_dests(void **state)
 	char	*d[2] = { NULL, NULL };
 
 	(void)state;
-	assert_int_equal(report_dests("[--delta]http://a/x [--status]"
+	assert_int_equal(upload_dests("[--delta]http://a/x [--status]"
 	    "http://b/y", d, 2), 2);
 	assert_string_equal(d[0], "[--delta]http://a/x");
 	assert_string_equal(d[1], "[--status]http://b/y");
 	free(d[0]);
 	free(d[1]);
-	assert_int_equal(report_dests("  [--key a b c ] http://a/x   ", d, 2),
+	assert_int_equal(upload_dests("  [--key a b c ] http://a/x   ", d, 2),
 	    1);
 	assert_string_equal(d[0], "[--key a b c ] http://a/x");
 	free(d[0]);
-	assert_int_equal(report_dests("http://a http://b http://c", d, 2), 2);
+	assert_int_equal(upload_dests("http://a http://b http://c", d, 2), 2);
 	free(d[0]);
 	free(d[1]);
-	assert_int_equal(report_dests("[--delta", d, 2), 1);
+	assert_int_equal(upload_dests("[--delta", d, 2), 1);
 	free(d[0]);
-	assert_int_equal(report_dests("", d, 2), 0);
+	assert_int_equal(upload_dests("", d, 2), 0);
 }
 
 #define T(f)	cmocka_unit_test_setup_teardown(f, h_setup, h_teardown)

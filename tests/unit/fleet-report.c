@@ -261,6 +261,7 @@ static const char json_want[] =
     "    {\"server\": \"reports\", \"received\": 12, \"bytes\": 3400, "
     "\"kept\": 10, \"dropped\": 2}\n"
     "  ],\n"
+    "  \"servers\": [],\n"
     "  \"expectations\": [\n"
     "    {\n"
     "      \"name\": \"all provisioned\",\n"

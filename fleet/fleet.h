@@ -321,8 +321,10 @@ enum scn_check_type {
 				   (from the phone, or all) in [min, max] */
 	SCN_CHK_HISTORY,		/* a history entry, or their count */
 	SCN_CHK_UPLOADS,		/* server name: uploads kept for path */
-	SCN_CHK_NOTIFY		/* min: final status of the last NOTIFY,
+	SCN_CHK_NOTIFY,		/* min: final status of the last NOTIFY,
 				   0 no answer */
+	SCN_CHK_RATE		/* name: server; its peak requests/s within
+				   [from, to) in [min, max] */
 };
 enum scn_match {
 	SCN_MATCH_ANY,		/* present, whatever its value */
@@ -366,6 +368,8 @@ struct scn_check {
 	 * one, decrypted with key first (11.2) */
 	char		*lacks;		/* or NULL */
 	char		*key;		/* or NULL */
+	/* RATE: name, min/max; the seconds starting in [from, to) */
+	emu_time	 from, to;	/* to: EMU_TIME_NEVER, the check's time */
 };
 struct scn_expect {
 	char		*name;		/* for the report: "expect@LINE" default */
@@ -586,6 +590,8 @@ struct run_result {
 	size_t		 nhist;
 	struct run_uploads *uploads;	/* servers with upload paths */
 	size_t		 nuploads;
+	struct run_series *servers;	/* owned: every server's load */
+	size_t		 nservers;
 	int		 state_failed;	/* --state: saving failed (exit 2) */
 };
 /* What a report server received (16.4), for the reports. */
@@ -593,7 +599,31 @@ struct run_uploads {
 	char		*server;	/* owned */
 	uint64_t	 received, bytes, dropped, kept;
 };
+/*
+ * What one server was asked, second by second from the run's start, as a
+ * provider sizes its servers: requests received, response body bytes
+ * sent (as announced: Content-Length, the TFTP file's size) and errors
+ * (an HTTP status of 400 or more, a TFTP error packet, a request left
+ * unanswered by a fault).  Only seconds with traffic are kept, ascending,
+ * at most RUN_SERIES_MAX of them; later ones count in the totals only and
+ * set capped.  The peaks are of the seconds kept.
+ */
+#define RUN_SERIES_MAX	1000000
+struct run_load {
+	uint64_t	 second;
+	uint64_t	 requests, bytes, errors;
+};
+struct run_series {
+	char		*server;	/* owned */
+	struct run_load	*sec;		/* owned: nsec seconds, ascending */
+	size_t		 nsec, cap;
+	int		 capped;
+	uint64_t	 requests, bytes, errors;	/* whole run */
+	uint64_t	 peak, peak_at;		/* requests/s, its first second */
+	uint64_t	 peak_bytes;		/* bytes/s */
+};
 struct run_opts {
+
 	uint64_t	 seed;		/* 0: the scenario's */
 	int		 has_seed;
 	unsigned	 trace;
@@ -604,6 +634,16 @@ struct run_opts {
 struct run_result *run_scenario(const struct scenario *sc,
 		     const struct run_opts *o);
 void		 run_result_free(struct run_result *r);
+/* One request at now: bytes answered, error as defined above. */
+void		 run_series_add(struct run_series *s, emu_time now,
+		     uint64_t bytes, int error);
+/* Peak requests/s among the seconds starting in [from, to), 0 if none;
+ * *at (may be NULL): the first second with it. */
+uint64_t	 run_series_peak(const struct run_series *s, emu_time from,
+		     emu_time to, uint64_t *at);
+/* Fill peak, peak_at and peak_bytes over the whole run. */
+void		 run_series_finish(struct run_series *s);
+void		 run_series_clear(struct run_series *s);
 
 /* run-state.c: --state DIR, the phones' flash between runs (docs/state.md) */
 int		 run_state_prepare(const char *dir, char **cause);

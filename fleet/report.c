@@ -28,6 +28,8 @@ static int report_err_count(const struct run_result *, size_t, uint64_t *);
 static void report_text(FILE *, const struct run_result *);
 static void report_text_hist(FILE *, const struct run_result *);
 static void report_json_hist(FILE *, const struct run_result *);
+static void report_text_servers(FILE *, const struct run_result *);
+static void report_json_servers(FILE *, const struct run_result *);
 static void report_json_str(FILE *, const char *);
 static void report_json(FILE *, const struct run_result *);
 static char *report_xml_str(const char *);
@@ -260,6 +262,7 @@ report_text(FILE *f, const struct run_result *r)
 		    (unsigned long long)r->uploads[i].kept,
 		    (unsigned long long)r->uploads[i].dropped);
 	}
+	report_text_servers(f, r);
 	report_text_hist(f, r);
 
 	if (r->failed == 0)
@@ -292,6 +295,74 @@ report_text_hist(FILE *f, const struct run_result *r)
 			}
 		}
 	}
+}
+
+/*
+ * Each server with traffic, its busiest second first:
+ *	server prov: peak 287 requests/s at 00:10:17, 1234.5 KiB/s peak,
+ *	    10000 requests, 0 errors
+ * (one line), the time counted from the run's start.
+ */
+static void
+report_text_servers(FILE *f, const struct run_result *r)
+{
+	const struct run_series *s;
+	size_t i;
+
+	for (i = 0; i < r->nservers; i++) {
+		s = &r->servers[i];
+		if (s->requests == 0)
+			continue;
+		fputs("server ", f);
+		report_text_str(f, s->server);
+		fprintf(f, ": peak %llu requests/s at %02llu:%02llu:%02llu, "
+		    "%.1f KiB/s peak, %llu requests, %llu errors%s\n",
+		    (unsigned long long)s->peak,
+		    (unsigned long long)(s->peak_at / 3600),
+		    (unsigned long long)(s->peak_at / 60 % 60),
+		    (unsigned long long)(s->peak_at % 60),
+		    s->peak_bytes / 1024.0, (unsigned long long)s->requests,
+		    (unsigned long long)s->errors,
+		    s->capped ? " (series capped)" : "");
+	}
+}
+
+/*
+ * "servers": [{"name": N, "requests": N, "bytes": N, "errors": N,
+ * "peak": N, "peak_at": SECOND, "peak_bytes": N, "capped": BOOL,
+ * "series": [[SECOND, REQUESTS, BYTES, ERRORS], ...]}]: every server of
+ * the scenario, the series holding only the seconds with traffic.
+ */
+static void
+report_json_servers(FILE *f, const struct run_result *r)
+{
+	const struct run_series *s;
+	size_t i, j;
+
+	fputs(",\n  \"servers\": [", f);
+	for (i = 0; i < r->nservers; i++) {
+		s = &r->servers[i];
+		fputs(i == 0 ? "\n    {\"name\": " : ",\n    {\"name\": ", f);
+		report_json_str(f, report_str(s->server));
+		fprintf(f, ", \"requests\": %llu, \"bytes\": %llu, "
+		    "\"errors\": %llu, \"peak\": %llu, \"peak_at\": %llu, "
+		    "\"peak_bytes\": %llu, \"capped\": %s,\n      "
+		    "\"series\": [", (unsigned long long)s->requests,
+		    (unsigned long long)s->bytes, (unsigned long long)s->errors,
+		    (unsigned long long)s->peak, (unsigned long long)s->peak_at,
+		    (unsigned long long)s->peak_bytes,
+		    s->capped ? "true" : "false");
+		for (j = 0; j < s->nsec; j++) {
+			fprintf(f, "%s[%llu, %llu, %llu, %llu]",
+			    j == 0 ? "" : (j % 8 == 0 ? ",\n        " : ", "),
+			    (unsigned long long)s->sec[j].second,
+			    (unsigned long long)s->sec[j].requests,
+			    (unsigned long long)s->sec[j].bytes,
+			    (unsigned long long)s->sec[j].errors);
+		}
+		fputs("]}", f);
+	}
+	fputs(r->nservers != 0 ? "\n  ]" : "]", f);
 }
 
 /* A JSON string (RFC 8259 7, proto/json.c); NULL is null. */
@@ -403,6 +474,7 @@ report_json(FILE *f, const struct run_result *r)
 		    (unsigned long long)r->uploads[i].dropped);
 	}
 	fputs(r->nuploads != 0 ? "\n  ]" : "]", f);
+	report_json_servers(f, r);
 	report_json_hist(f, r);
 
 	fputs(",\n  \"expectations\": [", f);

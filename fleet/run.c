@@ -12,6 +12,11 @@
  * same from one run to the next.
  */
 
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
@@ -45,6 +50,8 @@ struct run_server {
 	struct ep_syslog *syslog;	/* a collector (16.2), or NULL */
 	struct hmap	 by_path;	/* path -> struct run_count */
 	uint64_t	 total;
+	struct run_series *series;	/* borrowed from the result; NULL for
+					   a cloud the scenario lacks */
 };
 
 /* What a server last received, as a <request> check looks at it. */
@@ -149,6 +156,10 @@ static int	run_check_phone(struct run *, const struct scn_check *,
 		    size_t, emu_time, char **, char **);
 static void	run_fail(struct run_expect_result *, const char *, char *,
 		    char *);
+static void	run_series_build(struct run *);
+static void	run_series_see(struct run_server *, const struct ep_request *);
+static int	run_check_rate(struct run *, const struct scn_check *,
+		    emu_time, char **, char **);
 
 struct run_result *
 run_scenario(const struct scenario *sc, const struct run_opts *o)
@@ -189,6 +200,7 @@ run_scenario(const struct scenario *sc, const struct run_opts *o)
 	    sizeof *r.pstats);
 	sim_set_note(r.sim, run_note, &r);
 	run_build(&r);
+	run_series_build(&r);
 	if (r.state_skips > 1)
 		fprintf(stderr, "phonefleet run: %s: %zu more files had entries "
 		    "this version skips\n", r.state_dir, r.state_skips - 1);
@@ -200,6 +212,8 @@ run_scenario(const struct scenario *sc, const struct run_opts *o)
 	}
 	res->events = sim_run(r.sim, until);
 	res->end = sim_now(r.sim);
+	for (i = 0; i < res->nservers; i++)
+		run_series_finish(&res->servers[i]);
 
 	res->boots = r.total.boots;
 	res->dhcp_acks = r.total.dhcp_acks;
@@ -321,6 +335,9 @@ run_result_free(struct run_result *r)
 	for (i = 0; i < r->nuploads; i++)
 		free(r->uploads[i].server);
 	free(r->uploads);
+	for (i = 0; i < r->nservers; i++)
+		run_series_clear(&r->servers[i]);
+	free(r->servers);
 	free(r);
 }
 
@@ -1041,6 +1058,7 @@ run_observe(void *arg, const struct ep_request *req)
 	size_t			 len, i;
 
 	rs->total++;
+	run_series_see(rs, req);
 	if (req->path == NULL)
 		return;
 	for (i = 0; i < rs->run->nwatch; i++) {
@@ -1596,6 +1614,7 @@ run_check_phone(struct run *r, const struct scn_check *c, size_t idx,
 	case SCN_CHK_SERVER:
 	case SCN_CHK_REQUEST:
 	case SCN_CHK_UPLOADS:
+	case SCN_CHK_RATE:
 		break;
 	}
 	return (0);
@@ -1781,6 +1800,14 @@ run_expect_cb(void *arg, emu_time now)
 			}
 			continue;
 		}
+		if (c->type == SCN_CHK_RATE) {
+			er->checked++;
+			if (run_check_rate(r, c, now, &expected, &seen) != 0) {
+				run_fail(er, NULL, expected, seen);
+				er->passed = 0;
+			}
+			continue;
+		}
 		if (c->type != SCN_CHK_SERVER)
 			continue;
 		if ((rs = run_srv_find(r, c->name, NULL)) == NULL)
@@ -1826,7 +1853,8 @@ run_expect_cb(void *arg, emu_time now)
 		for (k = 0; k < ex->ncheck; k++) {
 			int	rc;
 
-			if (ex->check[k].type == SCN_CHK_SERVER)
+			if (ex->check[k].type == SCN_CHK_SERVER ||
+			    ex->check[k].type == SCN_CHK_RATE)
 				continue;
 			if (ex->check[k].type == SCN_CHK_REQUEST)
 				rc = run_check_request(r, &ex->check[k],
@@ -2046,4 +2074,201 @@ run_proxy(struct run *r, size_t i)
 	rs->proxy = ep_proxy_create(&pc);
 	ep_proxy_observe(rs->proxy, run_observe, rs);
 	sim_host_add_proxy(r->sim, sp->ip, sp->port, rs->proxy, NULL);
+}
+
+/*
+ * Server load per second (docs/scenario.md, "servers"): one run_series
+ * per server, proxy and cloud host of the scenario, in that order.
+ */
+static void
+run_series_build(struct run *r)
+{
+	const struct scenario	*sc = r->sc;
+	struct run_result	*res = r->res;
+	struct in_addr		 in;
+	const char		*name;
+	char			 buf[16];
+	size_t			 i;
+
+	res->servers = xcalloc(r->nsrv == 0 ? 1 : r->nsrv,
+	    sizeof *res->servers);
+	for (i = 0; i < r->nsrv; i++) {
+		name = NULL;
+		if (i < sc->nserver) {
+			name = sc->server[i].name;
+			in.s_addr = htonl(sc->server[i].ip);
+		} else if (i < sc->nserver + SCN_CLOUD__COUNT) {
+			if (!sc->cloud[i - sc->nserver].present)
+				continue;
+			name = sc->cloud[i - sc->nserver].name;
+			in.s_addr = htonl(sc->cloud[i - sc->nserver].ip);
+		} else {
+			name = sc->proxy[i - sc->nserver -
+			    SCN_CLOUD__COUNT].name;
+			in.s_addr = htonl(sc->proxy[i - sc->nserver -
+			    SCN_CLOUD__COUNT].ip);
+		}
+		if (name == NULL)
+			name = inet_ntop(AF_INET, &in, buf, sizeof buf);
+		r->srv[i].series = &res->servers[res->nservers++];
+		r->srv[i].series->server = xstrdup(name != NULL ? name : "");
+	}
+}
+
+/* A request a server received, into its series. */
+static void
+run_series_see(struct run_server *rs, const struct ep_request *req)
+{
+	int	error;
+
+	if (rs->series == NULL)
+		return;
+	/* -1: left unanswered (a drop fault, a connection gone). */
+	if (req->proto != NULL && strcmp(req->proto, "tftp") == 0)
+		error = req->status != 0;
+	else
+		error = req->status >= 400 || req->status < 0;
+	run_series_add(rs->series, req->now, req->resp_len, error);
+}
+
+/* <rate>: the server's peak requests/s in the check's window. */
+static int
+run_check_rate(struct run *r, const struct scn_check *c, emu_time now,
+    char **expected, char **seen)
+{
+	struct run_server	*rs;
+	emu_time		 to = c->to < now ? c->to : now;
+	uint64_t		 peak, at = 0;
+	char			*e, *f, *t;
+
+	if ((rs = run_srv_find(r, c->name, NULL)) == NULL ||
+	    rs->series == NULL)
+		return (0);
+	peak = run_series_peak(rs->series, c->from, to, &at);
+	if (peak >= c->min && peak <= c->max)
+		return (0);
+	e = run_range_str(c->min, c->max);
+	f = run_time_str(c->from);
+	t = run_time_str(to);
+	xasprintf(expected, "server %s: peak requests/s %s between %s and %s",
+	    c->name, e, f, t);
+	free(e);
+	free(f);
+	free(t);
+	if (peak == 0)
+		xasprintf(seen, "no requests");
+	else
+		xasprintf(seen, "%llu at %02llu:%02llu:%02llu%s",
+		    (unsigned long long)peak, (unsigned long long)(at / 3600),
+		    (unsigned long long)(at / 60 % 60),
+		    (unsigned long long)(at % 60),
+		    rs->series->capped ? " (series capped)" : "");
+	return (-1);
+}
+
+/* The entry of second sec, made if it is new; NULL when capped. */
+static struct run_load *
+run_series_at(struct run_series *s, uint64_t sec)
+{
+	size_t	lo = 0, hi = s->nsec, mid;
+
+	if (s->nsec != 0 && s->sec[s->nsec - 1].second == sec)
+		return (&s->sec[s->nsec - 1]);
+	if (s->nsec != 0 && s->sec[s->nsec - 1].second > sec) {
+		/* Out of order (a delayed answer): find its place. */
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (s->sec[mid].second < sec)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (s->sec[lo].second == sec)
+			return (&s->sec[lo]);
+	} else
+		lo = s->nsec;
+	if (s->nsec == RUN_SERIES_MAX) {
+		s->capped = 1;
+		return (NULL);
+	}
+	if (s->nsec == s->cap) {
+		s->cap = s->cap == 0 ? 64 : s->cap * 2;
+		if (s->cap > RUN_SERIES_MAX)
+			s->cap = RUN_SERIES_MAX;
+		s->sec = xreallocarray(s->sec, s->cap, sizeof *s->sec);
+	}
+	memmove(&s->sec[lo + 1], &s->sec[lo], (s->nsec - lo) * sizeof *s->sec);
+	s->nsec++;
+	memset(&s->sec[lo], 0, sizeof s->sec[lo]);
+	s->sec[lo].second = sec;
+	return (&s->sec[lo]);
+}
+
+void
+run_series_add(struct run_series *s, emu_time now, uint64_t bytes, int error)
+{
+	struct run_load	*l;
+
+	s->requests++;
+	s->bytes += bytes;
+	if (error)
+		s->errors++;
+	if ((l = run_series_at(s, now / 1000000)) == NULL)
+		return;
+	l->requests++;
+	l->bytes += bytes;
+	if (error)
+		l->errors++;
+}
+
+uint64_t
+run_series_peak(const struct run_series *s, emu_time from, emu_time to,
+    uint64_t *at)
+{
+	uint64_t	peak = 0, first = from / 1000000;
+	size_t		i, lo = 0, hi = s->nsec, mid;
+
+	/* Seconds starting at or after from: the first is ceil(from). */
+	if (from % 1000000 != 0)
+		first++;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (s->sec[mid].second < first)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (at != NULL)
+		*at = 0;
+	for (i = lo; i < s->nsec; i++) {
+		if (s->sec[i].second >= to / 1000000 + (to % 1000000 != 0))
+			break;
+		if (s->sec[i].requests > peak) {
+			peak = s->sec[i].requests;
+			if (at != NULL)
+				*at = s->sec[i].second;
+		}
+	}
+	return (peak);
+}
+
+void
+run_series_finish(struct run_series *s)
+{
+	size_t	i;
+
+	s->peak = run_series_peak(s, 0, EMU_TIME_NEVER, &s->peak_at);
+	s->peak_bytes = 0;
+	for (i = 0; i < s->nsec; i++) {
+		if (s->sec[i].bytes > s->peak_bytes)
+			s->peak_bytes = s->sec[i].bytes;
+	}
+}
+
+void
+run_series_clear(struct run_series *s)
+{
+	free(s->server);
+	free(s->sec);
+	memset(s, 0, sizeof *s);
 }

@@ -86,6 +86,8 @@ static void scenario_syslog_check(struct scenario_loader *, xmlNodePtr,
     struct scn_expect *);
 static void scenario_history_check(struct scenario_loader *, xmlNodePtr,
     struct scn_expect *);
+static void scenario_rate(struct scenario_loader *, xmlNodePtr,
+    struct scn_expect *);
 static struct scn_check *scenario_check_add(struct scn_expect *, xmlNodePtr,
     enum scn_check_type);
 static int scenario_sel_attr(struct scenario_loader *, xmlNodePtr,
@@ -1657,7 +1659,8 @@ scenario_expect(struct scenario_loader *ld, xmlNodePtr n)
 		k++;
 		/* <syslog> without phones= counts every line. */
 		if (SCN_IS(c, "server") || SCN_IS(c, "request") ||
-		    SCN_IS(c, "syslog") || SCN_IS(c, "uploads"))
+		    SCN_IS(c, "syslog") || SCN_IS(c, "uploads") ||
+		    SCN_IS(c, "rate"))
 			nserver++;
 		scenario_check(ld, c, ex);
 	}
@@ -1921,6 +1924,8 @@ scenario_check(struct scenario_loader *ld, xmlNodePtr n, struct scn_expect *ex)
 		scenario_history_check(ld, n, ex);
 	else if (SCN_IS(n, "uploads"))
 		scenario_uploads(ld, n, ex);
+	else if (SCN_IS(n, "rate"))
+		scenario_rate(ld, n, ex);
 	else if (SCN_IS(n, "activation")) {
 		if (scenario_need(ld, n, "is") != 0)
 			return;
@@ -2281,6 +2286,60 @@ scenario_uploads(struct scenario_loader *ld, xmlNodePtr n,
 			scenario_err(ld, n, "lacks", "lacks is empty");
 		ck->lacks = xstrdup(v);
 	}
+}
+
+/*
+ * <rate server= is=|min=/max= from= to=>: the server's peak requests per
+ * second (its busiest second), among the seconds of the run that start in
+ * [from, to); to defaults to the expectation's time and may not pass it.
+ */
+static void
+scenario_rate(struct scenario_loader *ld, xmlNodePtr n, struct scn_expect *ex)
+{
+	const struct scenario *sc = ld->sc;
+	struct scn_check *ck;
+	enum scn_host_kind kind;
+	emu_time from = 0, to = EMU_TIME_NEVER;
+	uint64_t min, max;
+	const char *v;
+	size_t idx;
+	int rf, rt, rr;
+
+	if (scenario_need(ld, n, "server") != 0)
+		return;
+	v = scenario_attr(ld, n, "server");
+	if (scenario_host_find(sc, v, &kind, &idx) != 0 ||
+	    kind == SCN_HOST_DNS) {
+		scenario_err(ld, n, "server", "no server \"%s\"",
+		    scenario_q(ld, v));
+		return;
+	}
+	rf = scenario_get_time(ld, n, "from", &from);
+	rt = scenario_get_time(ld, n, "to", &to);
+	if ((rr = scenario_range(ld, n, "is", "min", "max", &min, &max)) == 0)
+		scenario_err(ld, n, NULL, "needs is= or min=/max=");
+	if (rf == -1 || rt == -1 || rr != 1)
+		return;
+	if (rt == 1 && to <= from) {
+		scenario_err(ld, n, "to", "to is not after from");
+		return;
+	}
+	/* The seconds after the expectation are not known yet. */
+	if (rt == 1 && to > ex->at) {
+		scenario_err(ld, n, "to", "to is after the expectation's t");
+		return;
+	}
+	if (rf == 1 && from >= ex->at) {
+		scenario_err(ld, n, "from", "from is not before the "
+		    "expectation's t");
+		return;
+	}
+	ck = scenario_check_add(ex, n, SCN_CHK_RATE);
+	ck->name = xstrdup(v);
+	ck->min = min;
+	ck->max = max;
+	ck->from = from;
+	ck->to = to;
 }
 
 /* Cross checks. */

@@ -4,7 +4,8 @@
  *
  * fleet/report.c: a run result built by hand, written as text (exact
  * lines), JSON (exact bytes, escaping, nothing from the wall clock) and
- * JUnit XML (parsed back and walked).
+ * JUnit XML (parsed back and walked); the per-second server load of run.c
+ * (sparse series, windows, cap) and its lines in the text and JSON reports.
  */
 
 #include <stdarg.h>
@@ -261,6 +262,7 @@ static const char json_want[] =
     "    {\"server\": \"reports\", \"received\": 12, \"bytes\": 3400, "
     "\"kept\": 10, \"dropped\": 2}\n"
     "  ],\n"
+    "  \"servers\": [],\n"
     "  \"expectations\": [\n"
     "    {\n"
     "      \"name\": \"all provisioned\",\n"
@@ -521,6 +523,178 @@ test_histories(void **state)
 	fixture_free(&fx);
 }
 
+/*
+ * Server load per second (run.c): requests, bytes and errors land in the
+ * second of their time, kept sparse and ascending whatever the order they
+ * come in; a second seen again adds to its entry.
+ */
+static void
+test_series_add(void **state)
+{
+	struct run_series s;
+
+	memset(&s, 0, sizeof s);
+	run_series_add(&s, EMU_MS(1800250), 100, 0);
+	run_series_add(&s, EMU_MS(1800999), 50, 1);
+	run_series_add(&s, EMU_SEC(1801), 10, 0);
+	run_series_add(&s, EMU_SEC(1805), 0, 1);
+	/* A late observation of an earlier second, then a new earlier one. */
+	run_series_add(&s, EMU_MS(1800500), 1, 0);
+	run_series_add(&s, EMU_SEC(3), 7, 0);
+	assert_int_equal(s.requests, 6);
+	assert_int_equal(s.bytes, 168);
+	assert_int_equal(s.errors, 2);
+	assert_int_equal(s.nsec, 4);
+	assert_int_equal(s.sec[0].second, 3);
+	assert_int_equal(s.sec[1].second, 1800);
+	assert_int_equal(s.sec[1].requests, 3);
+	assert_int_equal(s.sec[1].bytes, 151);
+	assert_int_equal(s.sec[1].errors, 1);
+	assert_int_equal(s.sec[2].second, 1801);
+	assert_int_equal(s.sec[3].second, 1805);
+	assert_int_equal(s.sec[3].errors, 1);
+	assert_int_equal(s.capped, 0);
+	run_series_clear(&s);
+	assert_null(s.sec);
+	assert_int_equal(s.nsec, 0);
+}
+
+/*
+ * The peak of a window counts the seconds that start in [from, to): a
+ * second starting before from, or at to, is out; ties go to the first.
+ */
+static void
+test_series_peak(void **state)
+{
+	struct run_series s;
+	uint64_t at, i;
+
+	memset(&s, 0, sizeof s);
+	for (i = 0; i < 5; i++)		/* second 10: 5 requests */
+		run_series_add(&s, EMU_SEC(10) + i, 1000, 0);
+	for (i = 0; i < 3; i++)		/* second 20: 3, 3000 bytes */
+		run_series_add(&s, EMU_SEC(20) + i, 1000, 0);
+	for (i = 0; i < 5; i++)		/* second 30: 5 again, 500 bytes */
+		run_series_add(&s, EMU_SEC(30) + i, 100, 0);
+	run_series_add(&s, EMU_SEC(40), 9000, 0);	/* one big answer */
+
+	assert_int_equal(run_series_peak(&s, 0, EMU_TIME_NEVER, &at), 5);
+	assert_int_equal(at, 10);
+	assert_int_equal(run_series_peak(&s, EMU_SEC(10), EMU_SEC(30), &at),
+	    5);
+	assert_int_equal(at, 10);
+	/* Second 10 starts before 10.5 s: out; second 30 starts at to: out. */
+	assert_int_equal(run_series_peak(&s, EMU_MS(10500), EMU_SEC(30), &at),
+	    3);
+	assert_int_equal(at, 20);
+	/* to inside second 30: it starts before to, so it counts. */
+	assert_int_equal(run_series_peak(&s, EMU_SEC(11), EMU_MS(30001),
+	    &at), 5);
+	assert_int_equal(at, 30);
+	assert_int_equal(run_series_peak(&s, EMU_SEC(41), EMU_TIME_NEVER,
+	    &at), 0);
+	assert_int_equal(at, 0);
+	assert_int_equal(run_series_peak(&s, EMU_SEC(31), EMU_SEC(40), NULL),
+	    0);
+
+	run_series_finish(&s);
+	assert_int_equal(s.peak, 5);
+	assert_int_equal(s.peak_at, 10);
+	assert_int_equal(s.peak_bytes, 9000);
+	run_series_clear(&s);
+}
+
+/* At most RUN_SERIES_MAX seconds are kept; the totals keep counting. */
+static void
+test_series_cap(void **state)
+{
+	struct run_series s;
+	uint64_t i;
+
+	memset(&s, 0, sizeof s);
+	for (i = 0; i < RUN_SERIES_MAX; i++)
+		run_series_add(&s, EMU_SEC(i), 1, 0);
+	assert_int_equal(s.capped, 0);
+	run_series_add(&s, EMU_SEC(RUN_SERIES_MAX), 1, 1);
+	run_series_add(&s, EMU_SEC(RUN_SERIES_MAX + 1), 1, 0);
+	/* A second already kept still counts in full. */
+	run_series_add(&s, EMU_SEC(5), 1, 0);
+	assert_int_equal(s.capped, 1);
+	assert_int_equal(s.nsec, RUN_SERIES_MAX);
+	assert_int_equal(s.requests, RUN_SERIES_MAX + 3);
+	assert_int_equal(s.errors, 1);
+	assert_int_equal(s.sec[5].requests, 2);
+	run_series_finish(&s);
+	assert_int_equal(s.peak, 2);
+	assert_int_equal(s.peak_at, 5);
+	run_series_clear(&s);
+}
+
+/* The servers in the reports: text lines for those with traffic, and
+ * every server in the JSON with its series. */
+static void
+test_servers_report(void **state)
+{
+	struct fixture fx;
+	struct run_series sv[2];
+	char *s;
+	uint64_t i;
+
+	fixture_init(&fx);
+	memset(sv, 0, sizeof sv);
+	sv[0].server = xstrdup("prov");
+	sv[1].server = xstrdup("idle \"one\"");
+	for (i = 0; i < 3; i++)
+		run_series_add(&sv[0], EMU_SEC(3725) + i, 1024, 0);
+	run_series_add(&sv[0], EMU_SEC(3726), 512, 1);
+	for (i = 0; i < 9; i++)
+		run_series_add(&sv[0], EMU_SEC(10 + i), 0, 0);
+	run_series_finish(&sv[0]);
+	run_series_finish(&sv[1]);
+	fx.r.servers = sv;
+	fx.r.nservers = 2;
+
+	s = write_report(&fx.r, REPORT_TEXT);
+	assert_non_null(strstr(s, "\nuploads reports: received 12, bytes "
+	    "3400, kept 10, dropped 2\n"
+	    "server prov: peak 3 requests/s at 01:02:05, 3.0 KiB/s peak, "
+	    "13 requests, 1 errors\n"
+	    "result: "));
+	assert_null(strstr(s, "server idle"));
+	free(s);
+
+	s = write_report(&fx.r, REPORT_JSON);
+	assert_non_null(strstr(s, "\"kept\": 10, \"dropped\": 2}\n"
+	    "  ],\n"
+	    "  \"servers\": [\n"
+	    "    {\"name\": \"prov\", \"requests\": 13, \"bytes\": 3584, "
+	    "\"errors\": 1, \"peak\": 3, \"peak_at\": 3725, "
+	    "\"peak_bytes\": 3072, \"capped\": false,\n"
+	    "      \"series\": [[10, 1, 0, 0], [11, 1, 0, 0], [12, 1, 0, 0], "
+	    "[13, 1, 0, 0], [14, 1, 0, 0], [15, 1, 0, 0], [16, 1, 0, 0], "
+	    "[17, 1, 0, 0],\n"
+	    "        [18, 1, 0, 0], [3725, 3, 3072, 0], [3726, 1, 512, 1]]},\n"
+	    "    {\"name\": \"idle \\\"one\\\"\", \"requests\": 0, "
+	    "\"bytes\": 0, \"errors\": 0, \"peak\": 0, \"peak_at\": 0, "
+	    "\"peak_bytes\": 0, \"capped\": false,\n"
+	    "      \"series\": []}\n"
+	    "  ],\n"
+	    "  \"expectations\": [\n"));
+	free(s);
+
+	sv[0].capped = 1;
+	s = write_report(&fx.r, REPORT_TEXT);
+	assert_non_null(strstr(s, ", 13 requests, 1 errors (series "
+	    "capped)\n"));
+	free(s);
+	s = write_report(&fx.r, REPORT_JSON);
+	assert_non_null(strstr(s, "\"peak_bytes\": 3072, \"capped\": true,"));
+	free(s);
+	run_series_clear(&sv[0]);
+	run_series_clear(&sv[1]);
+	fixture_free(&fx);
+}
+
 int
 main(void)
 {
@@ -531,6 +705,10 @@ main(void)
 		cmocka_unit_test(test_json_escape),
 		cmocka_unit_test(test_junit),
 		cmocka_unit_test(test_histories),
+		cmocka_unit_test(test_series_add),
+		cmocka_unit_test(test_series_peak),
+		cmocka_unit_test(test_series_cap),
+		cmocka_unit_test(test_servers_report),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

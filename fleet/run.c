@@ -2123,11 +2123,15 @@ run_series_see(struct run_server *rs, const struct ep_request *req)
 
 	if (rs->series == NULL)
 		return;
-	/* -1: left unanswered (a drop fault, a connection gone). */
+	/*
+	 * -1: left unanswered (a drop fault, a connection gone).  A 401 or
+	 * 407 is the first leg of Digest authentication (9.4), not an error.
+	 */
 	if (req->proto != NULL && strcmp(req->proto, "tftp") == 0)
-		error = req->status != 0;
+		error = req->error;
 	else
-		error = req->status >= 400 || req->status < 0;
+		error = (req->status >= 400 && req->status != 401 &&
+		    req->status != 407) || req->status < 0;
 	run_series_add(rs->series, req->now, req->resp_len, error);
 }
 

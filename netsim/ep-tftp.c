@@ -72,7 +72,7 @@ static void ep_tftp_rrq(struct ep_tftp *, const struct tftp_pkt *, uint32_t,
 static void ep_tftp_xfer_input(struct ep_tftp *, struct ep_tftp_xfer *,
     const uint8_t *, size_t, uint32_t, uint16_t, emu_time, struct ep_out *);
 static struct ep_fault *ep_tftp_fault(struct ep_tftp *, const char *);
-static void ep_tftp_observe_rrq(struct ep_tftp *, const char *, uint32_t, int,
+static void ep_tftp_observe_rrq(struct ep_tftp *, const char *, uint32_t, int, int,
     uint64_t, emu_time);
 static uint16_t ep_tftp_alloc_port(struct ep_tftp *);
 static void ep_tftp_next(struct ep_tftp *, struct ep_tftp_xfer *, emu_time,
@@ -284,7 +284,7 @@ ep_tftp_rrq(struct ep_tftp *t, const struct tftp_pkt *p, uint32_t src_ip,
 		pf_strlcpy(path + 1, p->file, sizeof path - 1);
 	}
 	if (strcmp(p->mode, "octet") != 0 && strcmp(p->mode, "netascii") != 0) {
-		ep_tftp_observe_rrq(t, path, src_ip, TFTP_EUNDEF, 0, now);
+		ep_tftp_observe_rrq(t, path, src_ip, TFTP_EUNDEF, 1, 0, now);
 		ep_tftp_error(t, 0, src_ip, src_port, TFTP_EUNDEF,
 		    "Unsupported mode", now, out);
 		return;
@@ -294,11 +294,11 @@ ep_tftp_rrq(struct ep_tftp *t, const struct tftp_pkt *p, uint32_t src_ip,
 	if ((f = ep_tftp_fault(t, path)) != NULL) {
 		switch (f->kind) {
 		case EP_FAULT_DROP:
-			ep_tftp_observe_rrq(t, path, src_ip, -1, 0, now);
+			ep_tftp_observe_rrq(t, path, src_ip, -1, 1, 0, now);
 			return;
 		case EP_FAULT_STATUS:
 			code = ep_tftp_code(f->status);
-			ep_tftp_observe_rrq(t, path, src_ip, code, 0, now);
+			ep_tftp_observe_rrq(t, path, src_ip, code, 1, 0, now);
 			ep_tftp_error(t, 0, src_ip, src_port, code, NULL, now,
 			    out);
 			return;
@@ -316,20 +316,21 @@ ep_tftp_rrq(struct ep_tftp *t, const struct tftp_pkt *p, uint32_t src_ip,
 		gen = store_gen_find(t->st, path);
 	if ((f == NULL || f->kind != EP_FAULT_BODY) && gen == NULL &&
 	    store_lookup(t->st, path, &body) != 0) {
-		ep_tftp_observe_rrq(t, path, src_ip, TFTP_ENOTFOUND, 0, now);
+		ep_tftp_observe_rrq(t, path, src_ip, TFTP_ENOTFOUND, 1, 0,
+		    now);
 		ep_tftp_error(t, 0, src_ip, src_port, TFTP_ENOTFOUND, NULL, at,
 		    out);
 		dbuf_clear(&body);
 		return;
 	}
 	if ((port = ep_tftp_alloc_port(t)) == 0) {
-		ep_tftp_observe_rrq(t, path, src_ip, TFTP_EUNDEF, 0, now);
+		ep_tftp_observe_rrq(t, path, src_ip, TFTP_EUNDEF, 1, 0, now);
 		ep_tftp_error(t, 0, src_ip, src_port, TFTP_EUNDEF,
 		    "No free transfer ID", at, out);
 		dbuf_clear(&body);
 		return;
 	}
-	ep_tftp_observe_rrq(t, path, src_ip, 0,
+	ep_tftp_observe_rrq(t, path, src_ip, 0, 0,
 	    gen != NULL ? gen->size : body.len, now);
 
 	x = xcalloc(1, sizeof *x);
@@ -439,10 +440,13 @@ ep_tftp_fault(struct ep_tftp *t, const char *path)
 	return (NULL);
 }
 
-/* status: 0 served (resp_len bytes), a TFTP error code, -1 no answer. */
+/*
+ * status: 0 served (resp_len bytes), a TFTP error code, -1 no answer;
+ * error: not served (an error packet of any code, 0 included, or none).
+ */
 static void
 ep_tftp_observe_rrq(struct ep_tftp *t, const char *path, uint32_t peer_ip,
-    int status, uint64_t resp_len, emu_time now)
+    int status, int error, uint64_t resp_len, emu_time now)
 {
 	struct ep_request r;
 
@@ -454,6 +458,7 @@ ep_tftp_observe_rrq(struct ep_tftp *t, const char *path, uint32_t peer_ip,
 	r.method = "RRQ";
 	r.path = path;
 	r.status = status;
+	r.error = error;
 	r.resp_len = resp_len;
 	r.now = now;
 	t->cb(t->cb_arg, &r);

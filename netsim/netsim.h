@@ -121,6 +121,8 @@ struct ep_request {
 	const uint8_t	*body;
 	size_t		 body_len;
 	int		 status;	/* HTTP status or TFTP error (0 ok) */
+	int		 error;		/* TFTP: not served (an error of any
+					   code, 0 too, or no answer) */
 	uint64_t	 resp_len;	/* body bytes answered (announced) */
 	emu_time	 now;
 	const struct http_msg *http;	/* HTTP: the request (any header),

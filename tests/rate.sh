@@ -76,6 +76,53 @@ else
 	notok "rate: JSON servers" "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["servers"])' "$tmp/good.json")"
 fi
 
+# What counts as an error: a TFTP error packet of any code (a 503 fault
+# becomes code 0 over TFTP) and a 404, but not the 401 challenge that
+# opens every Digest-authenticated fetch (9.4).
+cat >"$tmp/err.xml" <<XML
+<?xml version="1.0" encoding="UTF-8"?>
+<scenario name="rate-errors" seed="7" duration="10m">
+  <site name="t" subnet="10.9.1.0/24" gateway="10.9.1.1" latency="1ms">
+    <dhcp server="10.9.1.1"><option code="66">10.9.1.6</option></dhcp>
+  </site>
+  <site name="h" subnet="10.9.2.0/24" gateway="10.9.2.1" latency="1ms">
+    <dhcp server="10.9.2.1"><option code="160">[--uid u --pwd p]http://10.9.2.5/\$MA.xml</option></dhcp>
+  </site>
+  <server name="tftp" address="10.9.1.6" tftp="69">
+    <fault kind="status" status="503"/>
+  </server>
+  <server name="web" address="10.9.2.5" http="80">
+    <template path="/*.xml"><![CDATA[<flat-profile><GPP_A>x</GPP_A></flat-profile>]]></template>
+    <fault kind="auth" user="u" pass="p"/>
+  </server>
+  <phones name="a" site="t" count="3" mac="00562B090101" power-on="1m">
+    <param name="Resync_Random_Delay">0</param>
+  </phones>
+  <phones name="b" site="h" count="4" mac="00562B090201" power-on="1m">
+    <param name="Resync_Random_Delay">0</param>
+  </phones>
+  <timeline>
+    <expect t="2m" name="served"><rate server="web" is="8"/></expect>
+  </timeline>
+</scenario>
+XML
+"$PF" run "$tmp/err.xml" --report json --out "$tmp/err.json" >"$tmp/err.txt" 2>&1
+rc=$?
+if python3 - "$tmp/err.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+s = {x["name"]: x for x in d["servers"]}
+t, w = s["tftp"], s["web"]
+ok = (t["requests"] > 0 and t["errors"] == t["requests"] and
+      w["requests"] == 8 and w["errors"] == 0)
+sys.exit(0 if ok else 1)
+PY
+then
+	ok "rate: TFTP error packets (code 0 too) are errors, 401 challenges are not"
+else
+	notok "rate: error counting (exit $rc)" "$(grep -E '^(server|FAIL|result)|error' "$tmp/err.txt" | head -n 8)"
+fi
+
 # Bad attributes: each one line, file:line first, the attribute named.
 cat >"$tmp/bad.xml" <<XML
 $head

@@ -654,6 +654,8 @@ struct sim_link {
 	emu_time	 latency;	/* one way */
 	emu_time	 jitter;	/* + rand(0, jitter) */
 	uint32_t	 loss_ppm;	/* datagrams lost per million */
+	uint64_t	 bandwidth_bps;	/* a phone's access link, each way;
+					   0 unlimited (docs/scenario.md) */
 };
 typedef void (*sim_cb)(void *arg, emu_time now);
 /* A phone's note (the statistics stream), with the phone's index. */
@@ -694,6 +696,12 @@ void		 sim_host_add_sip(struct sim *s, uint32_t ip, uint16_t port,
 uint32_t	 sim_sip_notify(struct sim *s, uint32_t ip, uint16_t port,
 		     const struct ep_sip_req *rq);
 void		 sim_host_set_down(struct sim *s, uint32_t ip, int down);
+/*
+ * A shared uplink of bps bits per second (0 unlimited) for everything
+ * ip's stream services send: the streams with data take turns, a segment
+ * each (round robin), so n busy streams get 1/n of it each.
+ */
+void		 sim_host_set_uplink(struct sim *s, uint32_t ip, uint64_t bps);
 void		 sim_phone_add(struct sim *s, struct sim_site *site,
 		     struct phone *p);	/* takes p */
 size_t		 sim_phone_count(const struct sim *s);

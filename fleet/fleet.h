@@ -138,6 +138,7 @@ struct scn_server {
 	size_t		 nupload;
 	struct scn_load	*load;
 	size_t		 nload;
+	uint64_t	 uplink_bps;	/* uplink=: shared, 0 unlimited */
 };
 /*
  * The simulated cloud (spec 13, docs/cloud.md): <edos> answers device
@@ -501,6 +502,8 @@ int		 scenario_param_known(struct scenario_loader *ld, xmlNodePtr n,
  * scenario-tls.c: <pki>, a server's HTTPS side, <edos>, <gds>, <proxy> */
 void		 scenario_site(struct scenario_loader *ld, xmlNodePtr n,
 		     struct scn_site *s);
+/* "100Mbit", "1.5Gbps", "64kbit": bit/s (docs/scenario.md, Bandwidth). */
+int		 scenario_bandwidth_parse(const char *s, uint64_t *bps);
 void		 scenario_server(struct scenario_loader *ld, xmlNodePtr n,
 		     struct scn_server *sv);
 void		 scenario_dns(struct scenario_loader *ld, xmlNodePtr n,

@@ -683,6 +683,10 @@ run_build(struct run *r)
 	for (i = 0; i < sc->nserver; i++) {
 		if (sc->server[i].down)
 			sim_host_set_down(r->sim, sc->server[i].ip, 1);
+		/* uplink=: what the server sends shares it. */
+		if (sc->server[i].uplink_bps != 0)
+			sim_host_set_uplink(r->sim, sc->server[i].ip,
+			    sc->server[i].uplink_bps);
 	}
 	for (i = 0; i < sc->ndnss; i++) {
 		if (sc->dnss[i].down)

@@ -603,6 +603,8 @@ struct run_opts {
 	FILE		*tracef;	/* trace lines, or NULL */
 	const char	*uploads_dir;	/* write kept uploads here, or NULL */
 	const char	*state_dir;	/* --state: flash files, or NULL */
+	enum emu_verify	 image_verify;	/* --image-verify (emu.h) */
+	emu_time	 rss_every;	/* --rss-every: RSS lines, 0 none */
 };
 struct run_result *run_scenario(const struct scenario *sc,
 		     const struct run_opts *o);

@@ -306,8 +306,13 @@ test_determinism(void **state)
  * world after a minute of virtual time.
  */
 static struct world *
-bw_world(uint64_t seed, int nphones, uint64_t link_bps, uint64_t uplink_bps)
+bw_world_v(uint64_t seed, int nphones, uint64_t link_bps, uint64_t uplink_bps,
+    enum emu_verify verify, int bad_sha)
 {
+	static const char bad[] =
+	    "load=sip88xx.12-0-1MPP-100\nfamily=sip88xx\nversion=12.0.1\n"
+	    "image=x.img size=10000000 sha256=00000000000000000000000000000000"
+	    "00000000000000000000000000000000\n";
 	static const char up[] =
 	    "<flat-profile>\n"
 	    "  <Resync_Periodic>0</Resync_Periodic>\n"
@@ -323,6 +328,7 @@ bw_world(uint64_t seed, int nphones, uint64_t link_bps, uint64_t uplink_bps)
 
 	w = calloc(1, sizeof *w);
 	w->ctx = emu_ctx_create(seed);
+	w->ctx->image_verify = verify;
 	w->sim = sim_create(w->ctx, seed);
 	sim_set_note(w->sim, world_note, w);
 	for (i = 0; i < 256; i++)
@@ -339,8 +345,13 @@ bw_world(uint64_t seed, int nphones, uint64_t link_bps, uint64_t uplink_bps)
 	site = sim_site_add(w->sim, "office", &link, w->dhcp);
 	w->store = store_create();
 	store_add_file(w->store, "/up.xml", (const uint8_t *)up, strlen(up));
-	assert_int_equal(store_add_load(w->store, "/fw/",
-	    "sip88xx.12-0-1MPP-100", 10000000, 1, &cause), 0);
+	if (bad_sha) {
+		store_add_file(w->store, "/fw/sip88xx.12-0-1MPP-100.loads",
+		    (const uint8_t *)bad, strlen(bad));
+		store_add_generated(w->store, "/fw/x.img", 10000000);
+	} else
+		assert_int_equal(store_add_load(w->store, "/fw/",
+		    "sip88xx.12-0-1MPP-100", 10000000, 1, &cause), 0);
 	w->http = ep_http_create(w->store);
 	sim_host_add_http(w->sim, IP(10, 0, 0, 5), 80, w->http);
 	if (uplink_bps != 0)
@@ -363,6 +374,34 @@ bw_world(uint64_t seed, int nphones, uint64_t link_bps, uint64_t uplink_bps)
 	world_power_on(w);
 	sim_run(w->sim, EMU_SEC(60));
 	return (w);
+}
+
+static struct world *
+bw_world(uint64_t seed, int nphones, uint64_t link_bps, uint64_t uplink_bps)
+{
+	return (bw_world_v(seed, nphones, link_bps, uplink_bps,
+	    EMU_VERIFY_SHA256, 0));
+}
+
+/*
+ * 12.3: an image whose SHA-256 differs from its .loads
+ * line is refused; with image_verify EMU_VERIFY_SIZE (a benchmark aid)
+ * only its size is checked and the upgrade goes through.
+ */
+static void
+test_image_verify_size(void **state)
+{
+	struct world	*w;
+
+	w = bw_world_v(5, 1, 0, 0, EMU_VERIFY_SHA256, 1);
+	assert_string_equal(phone_firmware(sim_phone(w->sim, 0), 0),
+	    "sip88xx.11-0-0MPP-7");
+	assert_true(w->st[0].upgrade_fail >= 1);
+	world_free(w);
+	w = bw_world_v(5, 1, 0, 0, EMU_VERIFY_SIZE, 1);
+	assert_string_equal(phone_firmware(sim_phone(w->sim, 0), 0),
+	    "sip88xx.12-0-1MPP-100");
+	world_free(w);
 }
 
 static double
@@ -444,6 +483,7 @@ main(void)
 		cmocka_unit_test(test_bandwidth_shared_uplink),
 		cmocka_unit_test(test_bandwidth_both),
 		cmocka_unit_test(test_bandwidth_unlimited),
+		cmocka_unit_test(test_image_verify_size),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -224,6 +224,7 @@ static void	sim_conn_pump(struct sim *, struct sim_conn *);
 static int	sim_conn_pull_one(struct sim *, struct sim_conn *, size_t,
 		    uint64_t, uint64_t *);
 static void	sim_conn_arm_pump(struct sim *, struct sim_conn *, emu_time);
+static int	sim_conn_paced(const struct sim_conn *);
 static int	sim_conn_link_busy(struct sim *, struct sim_conn *,
 		    emu_time *);
 static void	sim_uplink_queue(struct sim *, struct sim_host *,
@@ -869,9 +870,11 @@ sim_dispatch(struct sim *s, struct sim_ev *ev)
 			else
 				sim_conn_pump(s, c);
 			/* A proxy or a leg's origin has nothing for a peer
-			 * that is gone. */
-			if (ev->eof && !c->phone_open &&
-			    (c->pc != NULL || c->sp == NULL))
+			 * that is gone; nor has a server whose answer is
+			 * paced (its close is never pulled once the phone
+			 * has gone). */
+			if (ev->eof && !c->phone_open && (c->pc != NULL ||
+			    c->sp == NULL || sim_conn_paced(c)))
 				c->server_open = 0;
 		}
 		sim_conn_unref(s, c);
@@ -1105,6 +1108,14 @@ sim_conn_arm_pump(struct sim *s, struct sim_conn *c, emu_time at)
 	c->pending++;
 	c->pump_armed = 1;
 	c->pump_at = at;
+}
+
+/* c's answer is paced by a link speed (its phone's or its host's). */
+static int
+sim_conn_paced(const struct sim_conn *c)
+{
+	return (c->sp != NULL && c->svc != NULL &&
+	    (c->link->bandwidth_bps != 0 || c->svc->host->up_bps != 0));
 }
 
 /* 1 and the time it is free in *at if c's phone's access link is busy. */
@@ -1547,8 +1558,7 @@ sim_conn_window(struct sim *s, struct sim_conn *c)
 	size_t	room;
 
 	(void)s;
-	if (c->sp != NULL && (c->link->bandwidth_bps != 0 ||
-	    c->svc->host->up_bps != 0))
+	if (sim_conn_paced(c))
 		return (c->inflight < SIM_WINDOW_PACED ? SIM_SEG_PACED : 0);
 	if (c->sp != NULL)
 		return (c->inflight < SIM_WINDOW ? SIM_SEG_MAX : 0);

@@ -135,7 +135,13 @@ struct store	*store_create(void);
 void		 store_free(struct store *st);
 void		 store_add_file(struct store *st, const char *path,
 		     const uint8_t *data, size_t len);
-/* pattern has one '*'; in the body {{match}} {{mac}} {{MAC}} are replaced */
+/*
+ * pattern has one '*'; in the body {{match}} {{mac}} {{MAC}} are replaced,
+ * {{seq}} by the number of times the template was served (1, 2, ...: the
+ * answer changes on every request) and {{pad}} by seq % STORE_PAD_MOD 'x'
+ * characters (its size too).
+ */
+#define STORE_PAD_MOD	4096
 void		 store_add_template(struct store *st, const char *pattern,
 		     const uint8_t *data, size_t len);
 /*

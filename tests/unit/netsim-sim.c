@@ -468,6 +468,28 @@ test_bandwidth_unlimited(void **state)
 	world_free(w);
 }
 
+/* {{seq}} and {{pad}}: a template's answer changes on every request. */
+static void
+test_template_seq(void **state)
+{
+	static const char body[] = "<GPP_A>{{seq}}</GPP_A><GPP_B>{{pad}}</GPP_B>";
+	struct store	*st = store_create();
+	struct dbuf	 a, b;
+
+	dbuf_init(&a);
+	dbuf_init(&b);
+	store_add_template(st, "/cfg/*.xml", (const uint8_t *)body,
+	    strlen(body));
+	assert_int_equal(store_lookup(st, "/cfg/00562b000001.xml", &a), 0);
+	assert_int_equal(store_lookup(st, "/cfg/00562b000002.xml", &b), 0);
+	assert_int_equal(a.len, strlen("<GPP_A>1</GPP_A><GPP_B>x</GPP_B>"));
+	assert_memory_equal(a.data, "<GPP_A>1</GPP_A><GPP_B>x</GPP_B>", a.len);
+	assert_memory_equal(b.data, "<GPP_A>2</GPP_A><GPP_B>xx</GPP_B>", b.len);
+	dbuf_clear(&a);
+	dbuf_clear(&b);
+	store_free(st);
+}
+
 int
 main(void)
 {
@@ -484,6 +506,7 @@ main(void)
 		cmocka_unit_test(test_bandwidth_both),
 		cmocka_unit_test(test_bandwidth_unlimited),
 		cmocka_unit_test(test_image_verify_size),
+		cmocka_unit_test(test_template_seq),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

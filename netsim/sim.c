@@ -952,7 +952,11 @@ sim_to_phone(struct sim *s, struct sim_phone *sp, emu_time at,
 	ev->src_ip = src_ip;
 	ev->src_port = src_port;
 	ev->err = err;
-	if (len != 0) {
+	if (len != 0 && data == s->seg.data && len >= SIM_SEG_PACED / 2) {
+		/* A big pulled segment: the event takes the buffer. */
+		ev->data = dbuf_steal(&s->seg, NULL);
+		ev->len = len;
+	} else if (len != 0) {
 		ev->data = xmalloc(len);
 		memcpy(ev->data, data, len);
 		ev->len = len;
@@ -1146,6 +1150,14 @@ sim_conn_pull_one(struct sim *s, struct sim_conn *c, size_t max,
 	uint64_t	 t, min_done_ns = 0;
 
 	dbuf_reset(&s->seg);
+	if (s->seg.cap < max + 1) {
+		/* Room for a whole segment (and the NUL) at once: the
+		 * event may take it (sim_to_phone). */
+		free(s->seg.data);
+		s->seg.data = xmalloc(max + 1);
+		s->seg.cap = max + 1;
+		s->seg.data[0] = '\0';
+	}
 	r = sim_conn_ep_pull(s, c, max, &at);
 	switch (r) {
 	case EP_PULL_NONE:

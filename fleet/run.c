@@ -500,6 +500,29 @@ run_note(void *arg, size_t phone, const struct emu_note *n, emu_time now)
 	emu_stats_add(&r->total, n);
 }
 
+/*
+ * --rss-every: the process's resident set at every multiple of the
+ * interval of virtual time, a line "rss <seconds>s <KiB> KiB" on stderr
+ * (bench/sim-soak reads them).
+ */
+static void
+run_rss(void *arg, emu_time now)
+{
+	struct run		*r = arg;
+	unsigned long long	 size, resident = 0;
+	FILE			*f;
+
+	if ((f = fopen("/proc/self/statm", "r")) != NULL) {
+		if (fscanf(f, "%llu %llu", &size, &resident) != 2)
+			resident = 0;
+		fclose(f);
+	}
+	fprintf(stderr, "rss %llus %llu KiB\n",
+	    (unsigned long long)(now / EMU_SEC(1)),
+	    resident * (unsigned long long)sysconf(_SC_PAGESIZE) / 1024);
+	sim_at(r->sim, EMU_TIME_ADD(now, r->rss_every), run_rss, r);
+}
+
 static void
 run_build(struct run *r)
 {
@@ -2057,27 +2080,4 @@ run_proxy(struct run *r, size_t i)
 	rs->proxy = ep_proxy_create(&pc);
 	ep_proxy_observe(rs->proxy, run_observe, rs);
 	sim_host_add_proxy(r->sim, sp->ip, sp->port, rs->proxy, NULL);
-}
-
-/*
- * --rss-every: the process's resident set at every multiple of the
- * interval of virtual time, a line "rss <seconds>s <KiB> KiB" on stderr
- * (bench/sim-soak reads them).
- */
-static void
-run_rss(void *arg, emu_time now)
-{
-	struct run		*r = arg;
-	unsigned long long	 size, resident = 0;
-	FILE			*f;
-
-	if ((f = fopen("/proc/self/statm", "r")) != NULL) {
-		if (fscanf(f, "%llu %llu", &size, &resident) != 2)
-			resident = 0;
-		fclose(f);
-	}
-	fprintf(stderr, "rss %llus %llu KiB\n",
-	    (unsigned long long)(now / EMU_SEC(1)),
-	    resident * (unsigned long long)sysconf(_SC_PAGESIZE) / 1024);
-	sim_at(r->sim, EMU_TIME_ADD(now, r->rss_every), run_rss, r);
 }

@@ -50,11 +50,15 @@ usage(FILE *f)
 	    "commands:\n"
 	    "  run FILE [--seed N] [--report text|json|junit] [--out FILE]\n"
 	    "           [--trace CATS] [--trace-out FILE] [--uploads DIR]\n"
-	    "           [--state DIR]\n"
+	    "           [--state DIR] [--image-verify sha256|size]\n"
+	    "           [--rss-every TIME]\n"
 	    "      play a scenario in virtual time; exit 0 when every\n"
 	    "      expectation held, 1 when one failed, 2 for a bad file\n"
 	    "      or a state that cannot be saved; --state keeps each\n"
-	    "      phone's flash in DIR/<MAC>.flash from one run to the next\n"
+	    "      phone's flash in DIR/<MAC>.flash from one run to the next;\n"
+	    "      benchmark aids: --image-verify size checks firmware images\n"
+	    "      by size only (no SHA-256), --rss-every prints the resident\n"
+	    "      set size to stderr at every TIME of virtual time\n"
 	    "  profile check FILE\n"
 	    "      parse a configuration file as a phone does and list what\n"
 	    "      it applies and rejects, with line numbers\n"
@@ -148,6 +152,8 @@ cmd_run(int argc, char **argv)
 		{ "trace-out", required_argument, NULL, 't' },
 		{ "uploads", required_argument, NULL, 'u' },
 		{ "state", required_argument, NULL, 'S' },
+		{ "image-verify", required_argument, NULL, 'V' },
+		{ "rss-every", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -163,9 +169,28 @@ cmd_run(int argc, char **argv)
 
 	memset(&o, 0, sizeof o);
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "s:r:o:T:t:u:S:h", longopts,
+	while ((ch = getopt_long(argc, argv, "s:r:o:T:t:u:S:V:R:h", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
+		case 'V':
+			if (strcmp(optarg, "sha256") == 0)
+				o.image_verify = EMU_VERIFY_SHA256;
+			else if (strcmp(optarg, "size") == 0)
+				o.image_verify = EMU_VERIFY_SIZE;
+			else {
+				fprintf(stderr, "phonefleet run: --image-verify:"
+				    " \"%s\" is not sha256 or size\n", optarg);
+				return (2);
+			}
+			break;
+		case 'R':
+			if (scenario_parse_time(optarg, &o.rss_every) != 0 ||
+			    o.rss_every == 0) {
+				fprintf(stderr, "phonefleet run: --rss-every: "
+				    "\"%s\" is not a time (e.g. 1h)\n", optarg);
+				return (2);
+			}
+			break;
 		case 'S':
 			o.state_dir = optarg;
 			break;

@@ -345,6 +345,15 @@ struct phone_hist {
 };
 
 /* emu.c: the fleet-wide context, outbox, names */
+/*
+ * How a phone checks a downloaded firmware image (12.3): SHA-256 and
+ * size, as a real phone does (the default), or the size only, a
+ * benchmark aid that leaves out the hashing's CPU time.
+ */
+enum emu_verify {
+	EMU_VERIFY_SHA256 = 0,
+	EMU_VERIFY_SIZE
+};
 struct emu_ctx {
 	struct intern	*intern;	/* owned */
 	struct hmap	 param_index;	/* name -> param id + 1 */
@@ -361,6 +370,7 @@ struct emu_ctx {
 					   https:443 (tests, plain servers) */
 	int		 loads_any;	/* 12.3: accept any non-empty .loads
 					   (a real Cisco one) */
+	enum emu_verify	 image_verify;	/* default EMU_VERIFY_SHA256 */
 };
 struct emu_ctx	*emu_ctx_create(uint64_t seed);
 void		 emu_ctx_free(struct emu_ctx *ctx);

@@ -138,6 +138,7 @@ struct scn_server {
 	size_t		 nupload;
 	struct scn_load	*load;
 	size_t		 nload;
+	uint64_t	 uplink_bps;	/* uplink=: shared, 0 unlimited */
 };
 /*
  * The simulated cloud (spec 13, docs/cloud.md): <edos> answers device
@@ -505,6 +506,8 @@ int		 scenario_param_known(struct scenario_loader *ld, xmlNodePtr n,
  * scenario-tls.c: <pki>, a server's HTTPS side, <edos>, <gds>, <proxy> */
 void		 scenario_site(struct scenario_loader *ld, xmlNodePtr n,
 		     struct scn_site *s);
+/* "100Mbit", "1.5Gbps", "64kbit": bit/s (docs/scenario.md, Bandwidth). */
+int		 scenario_bandwidth_parse(const char *s, uint64_t *bps);
 void		 scenario_server(struct scenario_loader *ld, xmlNodePtr n,
 		     struct scn_server *sv);
 void		 scenario_dns(struct scenario_loader *ld, xmlNodePtr n,
@@ -630,6 +633,8 @@ struct run_opts {
 	FILE		*tracef;	/* trace lines, or NULL */
 	const char	*uploads_dir;	/* write kept uploads here, or NULL */
 	const char	*state_dir;	/* --state: flash files, or NULL */
+	enum emu_verify	 image_verify;	/* --image-verify (emu.h) */
+	emu_time	 rss_every;	/* --rss-every: RSS lines, 0 none */
 };
 struct run_result *run_scenario(const struct scenario *sc,
 		     const struct run_opts *o);

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -114,9 +115,11 @@ struct run {
 	int			*notify_status;	/* per phone: last NOTIFY's
 						   final status, 0 none,
 						   -1 not finished */
+	emu_time		 rss_every;	/* --rss-every, 0 none */
 };
 
 static void	run_build(struct run *);
+static void	run_rss(void *, emu_time);
 static int	run_build_state(struct run *, struct phone *);
 static void	run_pki(struct run *);
 static void	run_https(struct run *, uint32_t, int, int, int,
@@ -185,6 +188,8 @@ run_scenario(const struct scenario *sc, const struct run_opts *o)
 	r.ctx = emu_ctx_create(res->seed);
 	r.ctx->epoch = sc->epoch;
 	r.ctx->tz_offset_s = sc->tz_offset_s;
+	if (o != NULL)
+		r.ctx->image_verify = o->image_verify;
 	/* One seed, one certificate world (before the pki draws). */
 	rand_deterministic(res->seed);
 	r.ctx->pki = pki_create(res->seed, sc->epoch);
@@ -210,6 +215,8 @@ run_scenario(const struct scenario *sc, const struct run_opts *o)
 		if (sc->expect[i].at > until)
 			until = sc->expect[i].at;
 	}
+	if (o != NULL && (r.rss_every = o->rss_every) != 0)
+		sim_at(r.sim, r.rss_every, run_rss, &r);
 	res->events = sim_run(r.sim, until);
 	res->end = sim_now(r.sim);
 	for (i = 0; i < res->nservers; i++)
@@ -510,6 +517,29 @@ run_note(void *arg, size_t phone, const struct emu_note *n, emu_time now)
 	emu_stats_add(&r->total, n);
 }
 
+/*
+ * --rss-every: the process's resident set at every multiple of the
+ * interval of virtual time, a line "rss <seconds>s <KiB> KiB" on stderr
+ * (bench/sim-soak reads them).
+ */
+static void
+run_rss(void *arg, emu_time now)
+{
+	struct run		*r = arg;
+	unsigned long long	 size, resident = 0;
+	FILE			*f;
+
+	if ((f = fopen("/proc/self/statm", "r")) != NULL) {
+		if (fscanf(f, "%llu %llu", &size, &resident) != 2)
+			resident = 0;
+		fclose(f);
+	}
+	fprintf(stderr, "rss %llus %llu KiB\n",
+	    (unsigned long long)(now / EMU_SEC(1)),
+	    resident * (unsigned long long)sysconf(_SC_PAGESIZE) / 1024);
+	sim_at(r->sim, EMU_TIME_ADD(now, r->rss_every), run_rss, r);
+}
+
 static void
 run_build(struct run *r)
 {
@@ -700,6 +730,10 @@ run_build(struct run *r)
 	for (i = 0; i < sc->nserver; i++) {
 		if (sc->server[i].down)
 			sim_host_set_down(r->sim, sc->server[i].ip, 1);
+		/* uplink=: what the server sends shares it. */
+		if (sc->server[i].uplink_bps != 0)
+			sim_host_set_uplink(r->sim, sc->server[i].ip,
+			    sc->server[i].uplink_bps);
 	}
 	for (i = 0; i < sc->ndnss; i++) {
 		if (sc->dnss[i].down)

@@ -56,6 +56,8 @@ static void scenario_option(struct scenario_loader *, xmlNodePtr,
 static void scenario_dhcp_lists(struct scenario_loader *, xmlNodePtr,
     uint32_t *, int *, struct scn_dhcp_opt **, size_t *, int);
 static int scenario_state(struct scenario_loader *, xmlNodePtr, int *);
+static int scenario_get_bandwidth(struct scenario_loader *, xmlNodePtr,
+    const char *, uint64_t *);
 static char *scenario_dns_attr(struct scenario_loader *, xmlNodePtr,
     const char *);
 static void scenario_dns_rec(struct scenario_loader *, xmlNodePtr,
@@ -151,6 +153,85 @@ static const struct {
 	{ 54, "server=" },
 };
 
+#define SCN_BANDWIDTH_MIN	1000ULL			/* 1 kbit/s */
+#define SCN_BANDWIDTH_MAX	1000000000000ULL	/* 1 Tbit/s */
+
+/*
+ * A link speed: a decimal number (up to three decimals), an optional SI
+ * prefix k (10^3), M (10^6) or G (10^9), and "bit" or "bps" (both bits
+ * per second): "100Mbit", "1.5Gbps", "64kbit".  1 kbit/s .. 1000 Gbit/s.
+ */
+int
+scenario_bandwidth_parse(const char *s, uint64_t *bps)
+{
+	uint64_t v = 0, mult = 1, div = 1;
+	const char *p = s;
+	int digits = 0, dot = 0, frac = 0;
+
+	for (; isdigit((unsigned char)*p) || *p == '.'; p++) {
+		if (*p == '.') {
+			if (dot++ != 0)
+				return (-1);
+			continue;
+		}
+		if (++digits > 13 || (dot && ++frac > 3))
+			return (-1);
+		v = v * 10 + (uint64_t)(*p - '0');
+		if (dot)
+			div *= 10;
+	}
+	if (digits == 0 || p[-1] == '.')
+		return (-1);
+	switch (*p) {
+	case 'k':
+		mult = 1000ULL;
+		p++;
+		break;
+	case 'M':
+		mult = 1000000ULL;
+		p++;
+		break;
+	case 'G':
+		mult = 1000000000ULL;
+		p++;
+		break;
+	}
+	if (strcmp(p, "bit") != 0 && strcmp(p, "bps") != 0)
+		return (-1);
+	/* Powers of ten: the value is v * mult / div, a whole number. */
+	if (mult >= div) {
+		if (v > SCN_BANDWIDTH_MAX / (mult / div))
+			return (-1);
+		v *= mult / div;
+	} else {
+		if (v % (div / mult) != 0)
+			return (-1);
+		v /= div / mult;
+	}
+	if (v < SCN_BANDWIDTH_MIN || v > SCN_BANDWIDTH_MAX)
+		return (-1);
+	*bps = v;
+	return (0);
+}
+
+/* attr= a link speed into *bps; 1 set, 0 absent, -1 error (reported). */
+static int
+scenario_get_bandwidth(struct scenario_loader *ld, xmlNodePtr n,
+    const char *attr, uint64_t *bps)
+{
+	const char *v;
+
+	if ((v = scenario_attr(ld, n, attr)) == NULL)
+		return (0);
+	if (scenario_bandwidth_parse(v, bps) != 0) {
+		scenario_err(ld, n, attr,
+		    "%s must be bits per second with k, M or G and bit or "
+		    "bps (\"100Mbit\", \"1.5Gbps\"), 1kbit..1000Gbit", attr);
+		return (-1);
+	}
+	return (1);
+}
+
 void
 scenario_site(struct scenario_loader *ld, xmlNodePtr n, struct scn_site *s)
 {
@@ -202,6 +283,7 @@ scenario_site(struct scenario_loader *ld, xmlNodePtr n, struct scn_site *s)
 		scenario_err(ld, n, "loss",
 		    "loss must be a percentage (\"0.1%%\") "
 		    "or parts per million (\"1000ppm\"), at most 100%%");
+	scenario_get_bandwidth(ld, n, "bandwidth", &s->link.bandwidth_bps);
 	for (c = n->children; c != NULL; c = c->next) {
 		if (!SCN_IS(c, "dhcp"))
 			continue;
@@ -423,6 +505,7 @@ scenario_server(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv)
 		scenario_err(ld, n, "syslog", "tftp and syslog use the same "
 		    "port");
 	scenario_state(ld, n, &sv->down);
+	scenario_get_bandwidth(ld, n, "uplink", &sv->uplink_bps);
 	if (rh == 1 && rt == 1 && sv->http_port == sv->tftp_port &&
 	    sv->http_port != 0)
 		scenario_err(ld, n, "tftp", "http and tftp use the same port");

@@ -137,7 +137,13 @@ struct store	*store_create(void);
 void		 store_free(struct store *st);
 void		 store_add_file(struct store *st, const char *path,
 		     const uint8_t *data, size_t len);
-/* pattern has one '*'; in the body {{match}} {{mac}} {{MAC}} are replaced */
+/*
+ * pattern has one '*'; in the body {{match}} {{mac}} {{MAC}} are replaced,
+ * {{seq}} by the number of times the template was served (1, 2, ...: the
+ * answer changes on every request) and {{pad}} by seq % STORE_PAD_MOD 'x'
+ * characters (its size too).
+ */
+#define STORE_PAD_MOD	4096
 void		 store_add_template(struct store *st, const char *pattern,
 		     const uint8_t *data, size_t len);
 /*
@@ -656,6 +662,8 @@ struct sim_link {
 	emu_time	 latency;	/* one way */
 	emu_time	 jitter;	/* + rand(0, jitter) */
 	uint32_t	 loss_ppm;	/* datagrams lost per million */
+	uint64_t	 bandwidth_bps;	/* a phone's access link, each way;
+					   0 unlimited (docs/scenario.md) */
 };
 typedef void (*sim_cb)(void *arg, emu_time now);
 /* A phone's note (the statistics stream), with the phone's index. */
@@ -696,6 +704,12 @@ void		 sim_host_add_sip(struct sim *s, uint32_t ip, uint16_t port,
 uint32_t	 sim_sip_notify(struct sim *s, uint32_t ip, uint16_t port,
 		     const struct ep_sip_req *rq);
 void		 sim_host_set_down(struct sim *s, uint32_t ip, int down);
+/*
+ * A shared uplink of bps bits per second (0 unlimited) for everything
+ * ip's stream services send: the streams with data take turns, a segment
+ * each (round robin), so n busy streams get 1/n of it each.
+ */
+void		 sim_host_set_uplink(struct sim *s, uint32_t ip, uint64_t bps);
 void		 sim_phone_add(struct sim *s, struct sim_site *site,
 		     struct phone *p);	/* takes p */
 size_t		 sim_phone_count(const struct sim *s);

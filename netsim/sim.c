@@ -23,6 +23,17 @@
  * HTTP and HTTPS services: a leg is a struct sim_conn without a phone,
  * whose "client" events go to the proxy (SIMEV_TO_PROXY) and whose pull
  * from the origin is limited by what the proxy has room for.
+ *
+ * Bandwidth (docs/scenario.md, "Bandwidth"): a site's link speed is each
+ * phone's own access link, one per direction; a stream segment of n bytes
+ * occupies it n * 8 / bps, queued behind the segments before it, then
+ * travels the link's latency.  A host's uplink is shared: the streams with
+ * something to send wait in a round-robin queue and the uplink sends one
+ * segment (SIM_SEG_PACED) at a time, one event per segment.  A paced
+ * stream is pulled only when its links are free, so what is in flight is
+ * what the links hold, never the whole answer.  Busy times are kept in
+ * nanoseconds so that rounding to the microsecond clock does not add up.
+ * Datagrams are not paced.
  */
 
 #include <stdio.h>
@@ -36,6 +47,8 @@
 #define SIM_EPHEMERAL	49152		/* RFC 6335 dynamic ports */
 #define SIM_EPHEMERAL_N	16384
 #define SIM_LEG_LOW	1024		/* a leg waits for this much room */
+#define SIM_SEG_PACED	(64 * 1024)	/* a segment over a paced link */
+#define SIM_WINDOW_PACED (1024 * 1024)	/* in flight over a paced link */
 
 enum sim_ev_type {
 	SIMEV_PHONE_TIMER,	/* embedded in struct sim_phone */
@@ -45,7 +58,8 @@ enum sim_ev_type {
 	SIMEV_TO_HOST,		/* datagram for a host or a site's DHCP */
 	SIMEV_TO_CONN,		/* stream bytes or EOF for a server conn */
 	SIMEV_PUMP,		/* a server conn may send again */
-	SIMEV_TO_PROXY		/* stream event from a leg for its proxy */
+	SIMEV_TO_PROXY,		/* stream event from a leg for its proxy */
+	SIMEV_UPLINK		/* embedded in struct sim_host: send */
 };
 
 struct sim_conn;
@@ -105,6 +119,10 @@ struct sim_host {
 	size_t			 nsvc;
 	int			 down;		/* refuses and drops all */
 	struct sim		*sim;
+	uint64_t		 up_bps;	/* shared uplink, 0 none */
+	uint64_t		 up_free_ns;	/* busy until */
+	TAILQ_HEAD(, sim_conn)	 upq;		/* streams waiting to send */
+	struct sim_ev		 upev;		/* the uplink's next turn */
 };
 
 struct sim_bind {
@@ -121,6 +139,8 @@ struct sim_phone {
 	struct sim_bind		*bind;		/* owned: datagram flows */
 	uint16_t		 nbind, capbind;
 	uint16_t		 port_seq;
+	uint64_t		 down_free_ns;	/* access link busy until */
+	uint64_t		 up_free_ns;
 };
 
 struct sim_conn {
@@ -138,6 +158,8 @@ struct sim_conn {
 	struct sim_conn		*up;		/* leg: the proxy conn, or
 						   NULL once it let go */
 	LIST_ENTRY(sim_conn)	 lentry;	/* legs: s->legs */
+	TAILQ_ENTRY(sim_conn)	 uentry;	/* svc->host->upq */
+	int			 uqueued;
 	int			 in_map;	/* still in conn_by_flow */
 	int			 phone_open;
 	int			 server_open;
@@ -199,6 +221,15 @@ static struct sim_ev *sim_to_phone(struct sim *, struct sim_phone *, emu_time,
 static void	sim_conn_unref(struct sim *, struct sim_conn *);
 static void	sim_conn_maybe_free(struct sim *, struct sim_conn *);
 static void	sim_conn_pump(struct sim *, struct sim_conn *);
+static int	sim_conn_pull_one(struct sim *, struct sim_conn *, size_t,
+		    uint64_t, uint64_t *);
+static void	sim_conn_arm_pump(struct sim *, struct sim_conn *, emu_time);
+static int	sim_conn_paced(const struct sim_conn *);
+static int	sim_conn_link_busy(struct sim *, struct sim_conn *,
+		    emu_time *);
+static void	sim_uplink_queue(struct sim *, struct sim_host *,
+		    struct sim_conn *);
+static void	sim_uplink_run(struct sim *, struct sim_host *);
 static uint16_t	sim_bind_port(struct sim_phone *, uint32_t, uint16_t);
 static uint32_t	sim_bind_flow(const struct sim_phone *, uint16_t);
 static void	sim_unbind(struct sim_phone *, uint32_t);
@@ -251,7 +282,7 @@ sim_free(struct sim *s)
 		struct sim_ev	*ev = (struct sim_ev *)he;
 
 		if (ev->type == SIMEV_PHONE_TIMER ||
-		    ev->type == SIMEV_SVC_TIMER)
+		    ev->type == SIMEV_SVC_TIMER || ev->type == SIMEV_UPLINK)
 			continue;
 		if (ev->conn != NULL) {
 			c = ev->conn;
@@ -357,6 +388,10 @@ sim_host_get(struct sim *s, uint32_t ip, int create)
 	h = xcalloc(1, sizeof *h);
 	h->ip = ip;
 	h->sim = s;
+	TAILQ_INIT(&h->upq);
+	h->upev.he.idx = HEAP_NONE;
+	h->upev.type = SIMEV_UPLINK;
+	h->upev.host = h;
 	s->host = xreallocarray(s->host, s->nhost + 1, sizeof *s->host);
 	s->host[s->nhost++] = h;
 	hmap_put(&s->host_by_ip, &h->ip, sizeof h->ip, h);
@@ -528,6 +563,13 @@ sim_host_set_down(struct sim *s, uint32_t ip, int down)
 
 	if ((h = sim_host_get(s, ip, 0)) != NULL)
 		h->down = down;
+}
+
+/* Set up before the run (a transfer under way keeps its pace). */
+void
+sim_host_set_uplink(struct sim *s, uint32_t ip, uint64_t bps)
+{
+	sim_host_get(s, ip, 1)->up_bps = bps;
 }
 
 void
@@ -828,9 +870,11 @@ sim_dispatch(struct sim *s, struct sim_ev *ev)
 			else
 				sim_conn_pump(s, c);
 			/* A proxy or a leg's origin has nothing for a peer
-			 * that is gone. */
-			if (ev->eof && !c->phone_open &&
-			    (c->pc != NULL || c->sp == NULL))
+			 * that is gone; nor has a server whose answer is
+			 * paced (its close is never pulled once the phone
+			 * has gone). */
+			if (ev->eof && !c->phone_open && (c->pc != NULL ||
+			    c->sp == NULL || sim_conn_paced(c)))
 				c->server_open = 0;
 		}
 		sim_conn_unref(s, c);
@@ -847,6 +891,9 @@ sim_dispatch(struct sim *s, struct sim_ev *ev)
 	case SIMEV_TO_PROXY:
 		sim_proxy_event(s, ev);
 		break;
+	case SIMEV_UPLINK:
+		sim_uplink_run(s, ev->host);
+		return;
 	}
 	sim_ev_free(ev);
 }
@@ -905,7 +952,11 @@ sim_to_phone(struct sim *s, struct sim_phone *sp, emu_time at,
 	ev->src_ip = src_ip;
 	ev->src_port = src_port;
 	ev->err = err;
-	if (len != 0) {
+	if (len != 0 && data == s->seg.data && len >= SIM_SEG_PACED / 2) {
+		/* A big pulled segment: the event takes the buffer. */
+		ev->data = dbuf_steal(&s->seg, NULL);
+		ev->len = len;
+	} else if (len != 0) {
 		ev->data = xmalloc(len);
 		memcpy(ev->data, data, len);
 		ev->len = len;
@@ -947,6 +998,8 @@ sim_conn_maybe_free(struct sim *s, struct sim_conn *c)
 	}
 	if (c->sp == NULL)
 		LIST_REMOVE(c, lentry);
+	if (c->uqueued)
+		TAILQ_REMOVE(&c->svc->host->upq, c, uentry);
 	if (c->in_map)
 		hmap_del(&s->conn_by_flow, &c->key, sizeof c->key);
 	if (c->c != NULL)
@@ -955,15 +1008,48 @@ sim_conn_maybe_free(struct sim *s, struct sim_conn *c)
 	free(c);
 }
 
+/* Time to send len bytes at bps, in nanoseconds. */
+static uint64_t
+sim_ns_tx(size_t len, uint64_t bps)
+{
+	return (((uint64_t)len * 8 * 1000000000ULL + bps - 1) / bps);
+}
+
+static emu_time
+sim_ns_to_us(uint64_t ns)
+{
+	return ((ns + 999) / 1000);
+}
+
+/*
+ * When a link busy until free_ns sends next, now: back to back if it was
+ * busy within the current microsecond (the clock's grain), else now.
+ */
+static uint64_t
+sim_ns_start(uint64_t free_ns, emu_time now)
+{
+	uint64_t	now_ns = now * 1000;
+
+	return (free_ns + 1000 > now_ns ? free_ns : now_ns);
+}
+
 /* Deliver stream bytes or EOF to the server side, in order. */
 static void
 sim_conn_to_server(struct sim *s, struct sim_conn *c, const uint8_t *data,
     size_t len, int eof)
 {
 	struct sim_ev	*ev;
-	emu_time	 at;
+	emu_time	 at, base = s->now;
+	uint64_t	 t;
 
-	at = sim_arrive(s, s->now, c->link);
+	if (c->sp != NULL && c->link->bandwidth_bps != 0 && len != 0) {
+		/* Queued behind what the phone sent before. */
+		t = sim_ns_start(c->sp->up_free_ns, s->now);
+		t += sim_ns_tx(len, c->link->bandwidth_bps);
+		c->sp->up_free_ns = t;
+		base = sim_ns_to_us(t);
+	}
+	at = sim_arrive(s, base, c->link);
 	if (at < c->last_to_server)
 		at = c->last_to_server;
 	c->last_to_server = at;
@@ -1013,47 +1099,185 @@ sim_conn_to_phone(struct sim *s, struct sim_conn *c, emu_time base,
 		c->inflight += len;
 }
 
+/* A pump event for c at time at, unless one comes no later. */
+static void
+sim_conn_arm_pump(struct sim *s, struct sim_conn *c, emu_time at)
+{
+	struct sim_ev	*ev;
+
+	if (c->pump_armed && c->pump_at <= at)
+		return;
+	ev = sim_ev_new(s, SIMEV_PUMP, at);
+	ev->conn = c;
+	c->pending++;
+	c->pump_armed = 1;
+	c->pump_at = at;
+}
+
+/* c's answer is paced by a link speed (its phone's or its host's). */
+static int
+sim_conn_paced(const struct sim_conn *c)
+{
+	return (c->sp != NULL && c->svc != NULL &&
+	    (c->link->bandwidth_bps != 0 || c->svc->host->up_bps != 0));
+}
+
+/* 1 and the time it is free in *at if c's phone's access link is busy. */
+static int
+sim_conn_link_busy(struct sim *s, struct sim_conn *c, emu_time *at)
+{
+	if (c->sp == NULL || c->link->bandwidth_bps == 0 ||
+	    c->sp->down_free_ns <= s->now * 1000)
+		return (0);
+	*at = sim_ns_to_us(c->sp->down_free_ns);
+	return (1);
+}
+
+/*
+ * Pull one segment of at most max bytes from c's server and send it: it
+ * leaves at start_ns (nanoseconds); with a host uplink (*up_ns is its
+ * speed in bit/s, 0 none) *up_ns becomes the time it is through it, and
+ * it is not through the phone's access link before (cut through).
+ * Returns 1 if data went, else 0 (the server has nothing now, is
+ * waiting, or closed).
+ */
+static int
+sim_conn_pull_one(struct sim *s, struct sim_conn *c, size_t max,
+    uint64_t start_ns, uint64_t *up_ns)
+{
+	enum ep_pull	 r;
+	emu_time	 at, base;
+	uint64_t	 t, min_done_ns = 0;
+
+	dbuf_reset(&s->seg);
+	if (s->seg.cap < max + 1) {
+		/* Room for a whole segment (and the NUL) at once: the
+		 * event may take it (sim_to_phone). */
+		free(s->seg.data);
+		s->seg.data = xmalloc(max + 1);
+		s->seg.cap = max + 1;
+		s->seg.data[0] = '\0';
+	}
+	r = sim_conn_ep_pull(s, c, max, &at);
+	switch (r) {
+	case EP_PULL_NONE:
+		return (0);
+	case EP_PULL_WAIT:
+		sim_conn_arm_pump(s, c, at);
+		return (0);
+	case EP_PULL_DATA:
+		if (*up_ns != 0) {
+			min_done_ns = start_ns + sim_ns_tx(s->seg.len, *up_ns);
+			*up_ns = min_done_ns;
+		}
+		base = s->now;
+		if (c->sp != NULL && c->link->bandwidth_bps != 0) {
+			t = start_ns;
+			if (t < c->sp->down_free_ns)
+				t = c->sp->down_free_ns;
+			t += sim_ns_tx(s->seg.len, c->link->bandwidth_bps);
+			if (t < min_done_ns)
+				t = min_done_ns;
+			c->sp->down_free_ns = t;
+			base = sim_ns_to_us(t);
+		} else if (min_done_ns != 0)
+			base = sim_ns_to_us(min_done_ns);
+		if (base < s->now)
+			base = s->now;
+		sim_conn_to_phone(s, c, base, EMU_EV_DATA, s->seg.data,
+		    s->seg.len, EMU_OK);
+		return (1);
+	case EP_PULL_CLOSE:
+	case EP_PULL_RESET:
+		c->server_open = 0;
+		sim_conn_to_phone(s, c, s->now, r == EP_PULL_CLOSE ?
+		    EMU_EV_CLOSED : EMU_EV_STREAM_ERROR, NULL, 0,
+		    EMU_E_TRUNCATED);
+		return (0);
+	}
+	return (0);
+}
+
 /*
  * Take what the server has to send, a segment at a time, while the
- * window allows; a delayed answer arms a pump event for its time.
+ * window allows; a delayed answer arms a pump event for its time.  A
+ * paced access link is filled a segment at a time, as it frees; a host
+ * with an uplink sends in turns (sim_uplink_run).
  */
 static void
 sim_conn_pump(struct sim *s, struct sim_conn *c)
 {
-	struct sim_ev	*ev;
-	enum ep_pull	 r;
 	emu_time	 at;
+	uint64_t	 up;
 	size_t		 max;
 
+	if (c->svc != NULL && c->svc->host->up_bps != 0) {
+		if (c->server_open && c->phone_open)
+			sim_uplink_queue(s, c->svc->host, c);
+		return;
+	}
 	while (c->server_open && c->phone_open &&
 	    (max = sim_conn_window(s, c)) > 0) {
-		dbuf_reset(&s->seg);
-		r = sim_conn_ep_pull(s, c, max, &at);
-		switch (r) {
-		case EP_PULL_NONE:
-			return;
-		case EP_PULL_WAIT:
-			if (c->pump_armed && c->pump_at <= at)
-				return;
-			ev = sim_ev_new(s, SIMEV_PUMP, at);
-			ev->conn = c;
-			c->pending++;
-			c->pump_armed = 1;
-			c->pump_at = at;
-			return;
-		case EP_PULL_DATA:
-			sim_conn_to_phone(s, c, s->now, EMU_EV_DATA,
-			    s->seg.data, s->seg.len, EMU_OK);
-			break;
-		case EP_PULL_CLOSE:
-		case EP_PULL_RESET:
-			c->server_open = 0;
-			sim_conn_to_phone(s, c, s->now, r == EP_PULL_CLOSE ?
-			    EMU_EV_CLOSED : EMU_EV_STREAM_ERROR, NULL, 0,
-			    EMU_E_TRUNCATED);
+		if (sim_conn_link_busy(s, c, &at)) {
+			sim_conn_arm_pump(s, c, at);
 			return;
 		}
+		up = 0;
+		if (!sim_conn_pull_one(s, c, max, sim_ns_start(c->sp != NULL ?
+		    c->sp->down_free_ns : 0, s->now), &up))
+			return;
 	}
+}
+
+/* c has something to send over h's uplink: it takes its turn. */
+static void
+sim_uplink_queue(struct sim *s, struct sim_host *h, struct sim_conn *c)
+{
+	if (c->uqueued)
+		return;
+	TAILQ_INSERT_TAIL(&h->upq, c, uentry);
+	c->uqueued = 1;
+	if (h->upev.he.idx == HEAP_NONE)
+		heap_push(&s->q, &h->upev.he,
+		    sim_ns_to_us(sim_ns_start(h->up_free_ns, s->now)));
+}
+
+/*
+ * The uplink's turn: the first stream in the queue that has a segment
+ * sends it and goes to the back; the uplink is busy for the segment's
+ * time, and its next turn is when that ends.
+ */
+static void
+sim_uplink_run(struct sim *s, struct sim_host *h)
+{
+	struct sim_conn	*c;
+	emu_time	 at;
+	uint64_t	 start, up;
+	size_t		 max;
+
+	start = sim_ns_start(h->up_free_ns, s->now);
+	while ((c = TAILQ_FIRST(&h->upq)) != NULL) {
+		TAILQ_REMOVE(&h->upq, c, uentry);
+		c->uqueued = 0;
+		if (!c->server_open || !c->phone_open ||
+		    (max = sim_conn_window(s, c)) == 0)
+			continue;	/* the phone's reading pumps again */
+		if (sim_conn_link_busy(s, c, &at)) {
+			sim_conn_arm_pump(s, c, at);
+			continue;
+		}
+		up = h->up_bps;
+		if (!sim_conn_pull_one(s, c, max, start, &up))
+			continue;
+		h->up_free_ns = up;
+		TAILQ_INSERT_TAIL(&h->upq, c, uentry);
+		c->uqueued = 1;
+		break;
+	}
+	if (TAILQ_EMPTY(&h->upq))
+		return;
+	at = sim_ns_to_us(h->up_free_ns);
+	heap_push(&s->q, &h->upev.he, at < s->now ? s->now : at);
 }
 
 static void
@@ -1346,6 +1570,8 @@ sim_conn_window(struct sim *s, struct sim_conn *c)
 	size_t	room;
 
 	(void)s;
+	if (sim_conn_paced(c))
+		return (c->inflight < SIM_WINDOW_PACED ? SIM_SEG_PACED : 0);
 	if (c->sp != NULL)
 		return (c->inflight < SIM_WINDOW ? SIM_SEG_MAX : 0);
 	if (c->up == NULL)

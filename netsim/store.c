@@ -6,7 +6,10 @@
  * paths (a hash map) and templates whose one '*' stands for a per-phone part
  * of the path, such as "/cfg-*.xml" serving every phone's profile from one
  * body.  In a template body {{match}} is the text the '*' matched, {{mac}}
- * and {{MAC}} the MAC found in it (lower and upper case).  Exact files win
+ * and {{MAC}} the MAC found in it (lower and upper case), {{seq}} the
+ * number of times the template has been served, this time included, and
+ * {{pad}} (seq mod STORE_PAD_MOD) 'x' characters: a server whose answer
+ * changes, in value and in size, on every request.  Exact files win
  * over templates; among templates the first added wins.  Lookups ignore the
  * query string.  Not a file system: no directories, no dot-segments.
  *
@@ -44,6 +47,8 @@ struct store_tmpl {
 	int has_star;
 	uint8_t *data;
 	size_t len;
+	uint64_t *served; /* owned: requests so far ({{seq}}); a counter,
+			     not content, so lookups keep a const store */
 	TAILQ_ENTRY(store_tmpl) entry;
 };
 TAILQ_HEAD(store_tmpls, store_tmpl);
@@ -122,6 +127,7 @@ store_free(struct store *st)
 		free(t->prefix);
 		free(t->suffix);
 		free(t->data);
+		free(t->served);
 		free(t);
 	}
 	hmap_clear(&st->map);
@@ -374,6 +380,7 @@ store_add_template(struct store *st, const char *pattern, const uint8_t *data,
 	}
 	t->data = store_copy(data, len);
 	t->len = len;
+	t->served = xcalloc(1, sizeof *t->served);
 	TAILQ_INSERT_TAIL(&st->tmpls, t, entry);
 }
 
@@ -469,10 +476,12 @@ store_expand(const struct store_tmpl *t, const char *m, size_t mlen,
     struct dbuf *out)
 {
 	static const char *const names[] = { "{{match}}", "{{mac}}",
-		"{{MAC}}" };
+		"{{MAC}}", "{{seq}}", "{{pad}}" };
 	const uint8_t *p, *end, *open;
-	size_t i, j, n, macoff, maclen;
+	size_t i, j, n, macoff = 0, maclen;
+	uint64_t seq;
 
+	seq = ++*t->served;
 	maclen = store_find_mac(m, mlen, &macoff);
 	p = t->data;
 	end = t->data + t->len;
@@ -497,6 +506,15 @@ store_expand(const struct store_tmpl *t, const char *m, size_t mlen,
 		p += strlen(names[i]);
 		if (i == 0) {
 			dbuf_add(out, m, mlen);
+			continue;
+		}
+		if (i == 3) {
+			dbuf_printf(out, "%llu", (unsigned long long)seq);
+			continue;
+		}
+		if (i == 4) {
+			for (j = 0; j < seq % STORE_PAD_MOD; j++)
+				dbuf_add_u8(out, 'x');
 			continue;
 		}
 		for (j = 0; j < maclen; j++) {

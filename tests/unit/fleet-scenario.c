@@ -2055,6 +2055,65 @@ test_call_notify(void **state)
 	    "t.xml:2: <notify status=\"99\">: status must be 100..699");
 }
 
+/* Link speeds: bandwidth= on a site, uplink= on a server (bit/s). */
+static void
+test_bandwidth(void **state)
+{
+	static const struct {
+		const char	*in;
+		uint64_t	 bps;
+	} good[] = {
+		{ "100Mbit", 100000000ULL },
+		{ "10Gbit", 10000000000ULL },
+		{ "1.5Gbps", 1500000000ULL },
+		{ "64kbit", 64000ULL },
+		{ "2.048Mbps", 2048000ULL },
+		{ "1000bit", 1000ULL },
+		{ "1000Gbit", 1000000000000ULL },
+	};
+	static const char *bad[] = {
+		"", "fast", "100", "100M", "100Mb", "100mbit", "100 Mbit",
+		"1.5bit", "999bit", "1001Gbit", "1..5Mbit", ".Mbit", "1.Mbit",
+		"1.0001Mbit", "-1Mbit", "100Mbit/s", "100MiB", "99999999999999Gbit"
+	};
+	struct scenario *sc;
+	char *errors;
+	uint64_t bps;
+	size_t i;
+
+	for (i = 0; i < sizeof good / sizeof good[0]; i++) {
+		bps = 0;
+		assert_int_equal(scenario_bandwidth_parse(good[i].in, &bps), 0);
+		assert_int_equal(bps, good[i].bps);
+	}
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		if (scenario_bandwidth_parse(bad[i], &bps) == 0)
+			fail_msg("\"%s\" accepted", bad[i]);
+	}
+	sc = load_mem("<scenario><site name=\"a\" subnet=\"10.1.0.0/16\" "
+		      "bandwidth=\"100Mbit\"><dhcp/></site><server name=\"s\" "
+		      "address=\"10.1.0.5\" http=\"80\" uplink=\"10Gbit\"/>"
+		      "<server name=\"t\" address=\"10.1.0.6\" http=\"80\"/>"
+		      PHONES "</scenario>", &errors);
+	assert_non_null(sc);
+	assert_int_equal(sc->site[0].link.bandwidth_bps, 100000000ULL);
+	assert_int_equal(sc->server[0].uplink_bps, 10000000000ULL);
+	assert_int_equal(sc->server[1].uplink_bps, 0);	/* unlimited */
+	scenario_free(sc);
+	free(errors);
+	expect_one("<scenario>\n<site name=\"a\" subnet=\"10.0.0.0/8\" "
+		   "bandwidth=\"fast\"/>" PHONES "</scenario>",
+	    "t.xml:2: <site bandwidth=\"fast\">: bandwidth must be bits per "
+	    "second with k, M or G and bit or bps (\"100Mbit\", \"1.5Gbps\"), "
+	    "1kbit..1000Gbit");
+	expect_one("<scenario>" SITE PHONES "\n<server name=\"s\" "
+		   "address=\"10.1.0.5\" http=\"80\" uplink=\"10GB\"/>"
+		   "</scenario>",
+	    "t.xml:2: <server uplink=\"10GB\">: uplink must be bits per "
+	    "second with k, M or G and bit or bps (\"100Mbit\", \"1.5Gbps\"), "
+	    "1kbit..1000Gbit");
+}
+
 int
 main(void)
 {
@@ -2081,6 +2140,7 @@ main(void)
 		cmocka_unit_test(test_file_encoding),
 		cmocka_unit_test(test_syslog_history_checks),
 		cmocka_unit_test(test_call_notify),
+		cmocka_unit_test(test_bandwidth),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

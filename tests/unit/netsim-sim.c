@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +37,8 @@ struct world {
 	unsigned	 requests;
 	struct emu_stats st[256];	/* per phone, from the notes */
 	emu_time	 first_ok[256];
+	emu_time	 img_start[256], img_end[256];	/* last image */
+	uint64_t	 img_bytes[256];
 };
 
 /* The world learns what phones do from their notes alone. */
@@ -50,6 +53,12 @@ world_note(void *arg, size_t phone, const struct emu_note *n, emu_time now)
 	if (n->kind == EMU_NOTE_RESYNC && n->arg == EMU_CLASS_A &&
 	    w->first_ok[phone] == EMU_TIME_NEVER)
 		w->first_ok[phone] = now;
+	if (n->kind == EMU_NOTE_XFER && n->xkind == EMU_XFER_IMAGE &&
+	    n->err == EMU_OK) {
+		w->img_start[phone] = n->start;
+		w->img_end[phone] = n->end;
+		w->img_bytes[phone] = n->bytes_in;
+	}
 }
 
 static void
@@ -75,7 +84,7 @@ world_create(uint64_t seed, int nphones, const char *opt66,
 {
 	struct world		*w;
 	struct ep_dhcp_conf	 c;
-	struct sim_link		 link = { EMU_MS(2), EMU_MS(1), loss_ppm };
+	struct sim_link		 link = { EMU_MS(2), EMU_MS(1), loss_ppm, 0 };
 	struct sim_site		*site;
 	int			 i;
 
@@ -291,6 +300,196 @@ test_determinism(void **state)
 	assert_memory_not_equal(t[0], t[2], sizeof t[0]);
 }
 
+/*
+ * Bandwidth: phones on sip88xx 11.0 upgrade to a generated 10 MB
+ * (10,000,000 byte) load over HTTP; link speeds as given.  Returns the
+ * world after a minute of virtual time.
+ */
+static struct world *
+bw_world_v(uint64_t seed, int nphones, uint64_t link_bps, uint64_t uplink_bps,
+    enum emu_verify verify, int bad_sha)
+{
+	static const char bad[] =
+	    "load=sip88xx.12-0-1MPP-100\nfamily=sip88xx\nversion=12.0.1\n"
+	    "image=x.img size=10000000 sha256=00000000000000000000000000000000"
+	    "00000000000000000000000000000000\n";
+	static const char up[] =
+	    "<flat-profile>\n"
+	    "  <Resync_Periodic>0</Resync_Periodic>\n"
+	    "  <Upgrade_Rule>http://10.0.0.5/fw/sip88xx.12-0-1MPP-100.loads"
+	    "</Upgrade_Rule>\n"
+	    "</flat-profile>\n";
+	struct world		*w;
+	struct ep_dhcp_conf	 c;
+	struct sim_link		 link = { EMU_MS(2), 0, 0, link_bps };
+	struct sim_site		*site;
+	char			*cause = NULL;
+	int			 i;
+
+	w = calloc(1, sizeof *w);
+	w->ctx = emu_ctx_create(seed);
+	w->ctx->image_verify = verify;
+	w->sim = sim_create(w->ctx, seed);
+	sim_set_note(w->sim, world_note, w);
+	for (i = 0; i < 256; i++)
+		w->first_ok[i] = EMU_TIME_NEVER;
+	memset(&c, 0, sizeof c);
+	c.server_ip = IP(10, 0, 0, 1);
+	c.pool_start = IP(10, 0, 1, 0);
+	c.pool_end = IP(10, 0, 255, 254);
+	c.netmask = IP(255, 255, 0, 0);
+	c.router = IP(10, 0, 0, 1);
+	c.lease_s = 86400;
+	world_opt(&c, 160, "http://10.0.0.5/up.xml");
+	w->dhcp = ep_dhcp_create(&c);
+	site = sim_site_add(w->sim, "office", &link, w->dhcp);
+	w->store = store_create();
+	store_add_file(w->store, "/up.xml", (const uint8_t *)up, strlen(up));
+	if (bad_sha) {
+		store_add_file(w->store, "/fw/sip88xx.12-0-1MPP-100.loads",
+		    (const uint8_t *)bad, strlen(bad));
+		store_add_generated(w->store, "/fw/x.img", 10000000);
+	} else
+		assert_int_equal(store_add_load(w->store, "/fw/",
+		    "sip88xx.12-0-1MPP-100", 10000000, 1, &cause), 0);
+	w->http = ep_http_create(w->store);
+	sim_host_add_http(w->sim, IP(10, 0, 0, 5), 80, w->http);
+	if (uplink_bps != 0)
+		sim_host_set_uplink(w->sim, IP(10, 0, 0, 5), uplink_bps);
+	for (i = 0; i < nphones; i++) {
+		struct phone_conf	 pc;
+		struct phone		*p;
+
+		memset(&pc, 0, sizeof pc);
+		pc.mac[1] = 0x56;
+		pc.mac[2] = 0x2b;
+		pc.mac[5] = i + 1;
+		pc.model = "CP-8851-3PCC";
+		pc.swver = "sip88xx.11-0-0MPP-7";
+		p = phone_create(w->ctx, &pc);
+		assert_int_equal(phone_set(p, "Resync_Random_Delay", "0", 0,
+		    &cause), 0);
+		sim_phone_add(w->sim, site, p);
+	}
+	world_power_on(w);
+	sim_run(w->sim, EMU_SEC(60));
+	return (w);
+}
+
+static struct world *
+bw_world(uint64_t seed, int nphones, uint64_t link_bps, uint64_t uplink_bps)
+{
+	return (bw_world_v(seed, nphones, link_bps, uplink_bps,
+	    EMU_VERIFY_SHA256, 0));
+}
+
+/*
+ * 12.3: an image whose SHA-256 differs from its .loads
+ * line is refused; with image_verify EMU_VERIFY_SIZE (a benchmark aid)
+ * only its size is checked and the upgrade goes through.
+ */
+static void
+test_image_verify_size(void **state)
+{
+	struct world	*w;
+
+	w = bw_world_v(5, 1, 0, 0, EMU_VERIFY_SHA256, 1);
+	assert_string_equal(phone_firmware(sim_phone(w->sim, 0), 0),
+	    "sip88xx.11-0-0MPP-7");
+	assert_true(w->st[0].upgrade_fail >= 1);
+	world_free(w);
+	w = bw_world_v(5, 1, 0, 0, EMU_VERIFY_SIZE, 1);
+	assert_string_equal(phone_firmware(sim_phone(w->sim, 0), 0),
+	    "sip88xx.12-0-1MPP-100");
+	world_free(w);
+}
+
+static double
+bw_seconds(const struct world *w, int i)
+{
+	/* The image and its HTTP header. */
+	assert_true(w->img_bytes[i] >= 10000000 && w->img_bytes[i] < 10001000);
+	return ((w->img_end[i] - w->img_start[i]) / 1e6);
+}
+
+/* 10 MB over a 10 Mb/s access link: 8 s of virtual time, a bit more. */
+static void
+test_bandwidth_access_link(void **state)
+{
+	struct world	*w = bw_world(1, 1, 10000000, 0);
+	double		 t = bw_seconds(w, 0);
+
+	assert_true(t >= 8.0 && t < 8.2);
+	assert_string_equal(phone_firmware(sim_phone(w->sim, 0), 0),
+	    "sip88xx.12-0-1MPP-100");
+	world_free(w);
+}
+
+/* Two phones share a 10 Mb/s server uplink: 16 s each, side by side. */
+static void
+test_bandwidth_shared_uplink(void **state)
+{
+	struct world	*w = bw_world(2, 2, 0, 10000000);
+	struct world	*w2 = bw_world(2, 2, 0, 10000000);
+	double		 a = bw_seconds(w, 0), b = bw_seconds(w, 1);
+
+	assert_true(a >= 15.5 && a < 16.4);
+	assert_true(b >= 15.5 && b < 16.4);
+	/* Side by side, not one after the other. */
+	assert_true(w->img_start[1] < w->img_end[0]);
+	assert_true(w->img_start[0] < w->img_end[1]);
+	/* Same seed, same run. */
+	assert_memory_equal(w->img_end, w2->img_end, sizeof w->img_end);
+	world_free(w);
+	world_free(w2);
+}
+
+/* The slower of access link and uplink share bounds a transfer. */
+static void
+test_bandwidth_both(void **state)
+{
+	/* 2 phones at 4 Mb/s each under a 10 Mb/s uplink: 20 s each. */
+	struct world	*w = bw_world(3, 2, 4000000, 10000000);
+	double		 a = bw_seconds(w, 0), b = bw_seconds(w, 1);
+
+	assert_true(a >= 20.0 && a < 20.5);
+	assert_true(b >= 20.0 && b < 20.5);
+	world_free(w);
+}
+
+/* No bandwidth given: as fast as segments go (window per latency). */
+static void
+test_bandwidth_unlimited(void **state)
+{
+	struct world	*w = bw_world(4, 2, 0, 0);
+
+	assert_true(bw_seconds(w, 0) < 1.0);
+	assert_true(bw_seconds(w, 1) < 1.0);
+	world_free(w);
+}
+
+/* {{seq}} and {{pad}}: a template's answer changes on every request. */
+static void
+test_template_seq(void **state)
+{
+	static const char body[] = "<GPP_A>{{seq}}</GPP_A><GPP_B>{{pad}}</GPP_B>";
+	struct store	*st = store_create();
+	struct dbuf	 a, b;
+
+	dbuf_init(&a);
+	dbuf_init(&b);
+	store_add_template(st, "/cfg/*.xml", (const uint8_t *)body,
+	    strlen(body));
+	assert_int_equal(store_lookup(st, "/cfg/00562b000001.xml", &a), 0);
+	assert_int_equal(store_lookup(st, "/cfg/00562b000002.xml", &b), 0);
+	assert_int_equal(a.len, strlen("<GPP_A>1</GPP_A><GPP_B>x</GPP_B>"));
+	assert_memory_equal(a.data, "<GPP_A>1</GPP_A><GPP_B>x</GPP_B>", a.len);
+	assert_memory_equal(b.data, "<GPP_A>2</GPP_A><GPP_B>xx</GPP_B>", b.len);
+	dbuf_clear(&a);
+	dbuf_clear(&b);
+	store_free(st);
+}
+
 int
 main(void)
 {
@@ -302,6 +501,12 @@ main(void)
 		cmocka_unit_test(test_b26_no_server),
 		cmocka_unit_test(test_b15_edos_unreachable),
 		cmocka_unit_test(test_determinism),
+		cmocka_unit_test(test_bandwidth_access_link),
+		cmocka_unit_test(test_bandwidth_shared_uplink),
+		cmocka_unit_test(test_bandwidth_both),
+		cmocka_unit_test(test_bandwidth_unlimited),
+		cmocka_unit_test(test_image_verify_size),
+		cmocka_unit_test(test_template_seq),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

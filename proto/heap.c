@@ -2,10 +2,13 @@
  * Copyright (c) 2026 The phonefleet authors.
  * SPDX-License-Identifier: ISC
  *
- * A binary min-heap of (key, seq, ptr) entries.  Ties on key are broken by
+ * A 4-ary min-heap of (key, seq, ptr) entries.  Ties on key are broken by
  * seq, so equal keys come out in insertion order: the sim runtime's
  * determinism rests on this.  Entries carry their own index so they can be
- * removed or re-keyed in O(log n).
+ * removed or re-keyed in O(log n).  The array keeps each entry's key and
+ * seq beside its pointer, and sifting moves a hole rather than swapping,
+ * so a sift touches only the array and the entries it finally moves: with
+ * a million timers the entries are spread over the heap of the process.
  */
 
 #include <stdlib.h>
@@ -13,9 +16,12 @@
 
 #include "proto.h"
 
-static int	heap_less(const struct heap_ent *, const struct heap_ent *);
-static void	heap_swap(struct heap *, size_t, size_t);
-static void	heap_up(struct heap *, size_t);
+#define HEAP_D	4	/* children per node */
+
+static int	heap_less(const struct heap_slot *, const struct heap_slot *);
+static void	heap_set(struct heap *, size_t, const struct heap_slot *);
+static void	heap_sift(struct heap *, size_t);
+static int	heap_up(struct heap *, size_t);
 static void	heap_down(struct heap *, size_t);
 
 void
@@ -32,7 +38,7 @@ heap_clear(struct heap *h)
 	size_t	i;
 
 	for (i = 0; i < h->n; i++)
-		h->v[i]->idx = HEAP_NONE;
+		h->v[i].e->idx = HEAP_NONE;
 	free(h->v);
 	heap_init(h);
 }
@@ -51,14 +57,17 @@ heap_push(struct heap *h, struct heap_ent *e, uint64_t key)
 	e->key = key;
 	e->seq = h->seq++;
 	e->idx = h->n;
-	h->v[h->n++] = e;
+	h->v[h->n].key = key;
+	h->v[h->n].seq = e->seq;
+	h->v[h->n].e = e;
+	h->n++;
 	heap_up(h, e->idx);
 }
 
 struct heap_ent *
 heap_top(const struct heap *h)
 {
-	return (h->n == 0 ? NULL : h->v[0]);
+	return (h->n == 0 ? NULL : h->v[0].e);
 }
 
 struct heap_ent *
@@ -68,7 +77,7 @@ heap_pop(struct heap *h)
 
 	if (h->n == 0)
 		return (NULL);
-	e = h->v[0];
+	e = h->v[0].e;
 	heap_remove(h, e);
 	return (e);
 }
@@ -82,10 +91,8 @@ heap_remove(struct heap *h, struct heap_ent *e)
 		return;
 	h->n--;
 	if (i != h->n) {
-		h->v[i] = h->v[h->n];
-		h->v[i]->idx = i;
-		heap_down(h, i);
-		heap_up(h, i);
+		heap_set(h, i, &h->v[h->n]);
+		heap_sift(h, i);
 	}
 	e->idx = HEAP_NONE;
 }
@@ -100,12 +107,13 @@ heap_update(struct heap *h, struct heap_ent *e, uint64_t key)
 	}
 	e->key = key;
 	e->seq = h->seq++;
-	heap_down(h, e->idx);
-	heap_up(h, e->idx);
+	h->v[e->idx].key = key;
+	h->v[e->idx].seq = e->seq;
+	heap_sift(h, e->idx);
 }
 
 static int
-heap_less(const struct heap_ent *a, const struct heap_ent *b)
+heap_less(const struct heap_slot *a, const struct heap_slot *b)
 {
 	if (a->key != b->key)
 		return (a->key < b->key);
@@ -113,41 +121,60 @@ heap_less(const struct heap_ent *a, const struct heap_ent *b)
 }
 
 static void
-heap_swap(struct heap *h, size_t i, size_t j)
+heap_set(struct heap *h, size_t i, const struct heap_slot *sl)
 {
-	struct heap_ent	*t = h->v[i];
-
-	h->v[i] = h->v[j];
-	h->v[j] = t;
-	h->v[i]->idx = i;
-	h->v[j]->idx = j;
+	h->v[i] = *sl;
+	sl->e->idx = i;
 }
 
+/* Slot i's order changed: move it up, or else down. */
 static void
+heap_sift(struct heap *h, size_t i)
+{
+	if (!heap_up(h, i))
+		heap_down(h, i);
+}
+
+/* Returns whether the slot moved. */
+static int
 heap_up(struct heap *h, size_t i)
 {
-	while (i > 0 && heap_less(h->v[i], h->v[(i - 1) / 2])) {
-		heap_swap(h, i, (i - 1) / 2);
-		i = (i - 1) / 2;
+	struct heap_slot	 x = h->v[i];
+	size_t			 p, start = i;
+
+	while (i > 0) {
+		p = (i - 1) / HEAP_D;
+		if (!heap_less(&x, &h->v[p]))
+			break;
+		heap_set(h, i, &h->v[p]);
+		i = p;
 	}
+	if (i == start)
+		return (0);
+	heap_set(h, i, &x);
+	return (1);
 }
 
 static void
 heap_down(struct heap *h, size_t i)
 {
-	size_t	l, r, m;
+	struct heap_slot	 x = h->v[i];
+	size_t			 c, m, end, start = i;
 
 	for (;;) {
-		l = 2 * i + 1;
-		r = l + 1;
-		m = i;
-		if (l < h->n && heap_less(h->v[l], h->v[m]))
-			m = l;
-		if (r < h->n && heap_less(h->v[r], h->v[m]))
-			m = r;
-		if (m == i)
-			return;
-		heap_swap(h, i, m);
+		c = HEAP_D * i + 1;
+		if (c >= h->n)
+			break;
+		end = c + HEAP_D < h->n ? c + HEAP_D : h->n;
+		for (m = c++; c < end; c++) {
+			if (heap_less(&h->v[c], &h->v[m]))
+				m = c;
+		}
+		if (!heap_less(&h->v[m], &x))
+			break;
+		heap_set(h, i, &h->v[m]);
 		i = m;
 	}
+	if (i != start)
+		heap_set(h, i, &x);
 }

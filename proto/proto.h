@@ -44,8 +44,14 @@ struct heap_ent {
 	uint64_t	 seq;
 	size_t		 idx;	/* HEAP_NONE when not in a heap */
 };
+/* The array holds each entry's order inline, so sifting reads no entry. */
+struct heap_slot {
+	uint64_t	 key;
+	uint64_t	 seq;
+	struct heap_ent	*e;
+};
 struct heap {
-	struct heap_ent	**v;
+	struct heap_slot *v;
 	size_t		  n;
 	size_t		  cap;
 	uint64_t	  seq;

@@ -135,6 +135,8 @@ upgrade_check(struct phone *p, const char *why, emu_time now,
 	phone_rule_env(p, &env, RULE_KIND_UPGRADE);
 	env.dhcp_server = NULL;		/* B101: the server is mandatory */
 	rule_result_init(&rr);
+	/* B104: $SWVER is the running load, so after each upgrade's reboot
+	 * a conditional rule names the next stage, a new URL (B98). */
 	rc = rule_eval(rule, &env, &rr);
 	same = p->upg_rule != NULL && strcmp(p->upg_rule, rule) == 0;
 	if (rc == RULE_ERROR) {

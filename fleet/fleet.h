@@ -604,9 +604,10 @@ struct run_uploads {
 };
 /*
  * What one server was asked, second by second from the run's start, as a
- * provider sizes its servers: requests received, response body bytes
- * sent (as announced: Content-Length, the TFTP file's size) and errors
- * (an HTTP status of 400 or more, a TFTP error packet, a request left
+ * provider sizes its servers: requests received, bytes sent in that
+ * second (TCP and UDP payload: HTTP headers and bodies, TLS records, TFTP
+ * packets; paced by the links' bandwidth) and errors (an HTTP status of
+ * 400 or more but 401 and 407, a TFTP error packet, a request left
  * unanswered by a fault).  Only seconds with traffic are kept, ascending,
  * at most RUN_SERIES_MAX of them; later ones count in the totals only and
  * set capped.  The peaks are of the seconds kept.
@@ -642,6 +643,9 @@ void		 run_result_free(struct run_result *r);
 /* One request at now: bytes answered, error as defined above. */
 void		 run_series_add(struct run_series *s, emu_time now,
 		     uint64_t bytes, int error);
+/* Bytes the server sent at now (they count in that second only). */
+void		 run_series_bytes(struct run_series *s, emu_time now,
+		     uint64_t bytes);
 /* Peak requests/s among the seconds starting in [from, to), 0 if none;
  * *at (may be NULL): the first second with it. */
 uint64_t	 run_series_peak(const struct run_series *s, emu_time from,

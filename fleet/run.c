@@ -53,6 +53,7 @@ struct run_server {
 	uint64_t	 total;
 	struct run_series *series;	/* borrowed from the result; NULL for
 					   a cloud the scenario lacks */
+	uint32_t	 ip;		/* its address, for run_sent */
 };
 
 /* What a server last received, as a <request> check looks at it. */
@@ -89,6 +90,7 @@ struct run_sip {
 
 struct run {
 	const struct scenario	*sc;
+	size_t			 sent_last;	/* run_sent's last server */
 	struct emu_ctx		*ctx;
 	struct emu_stats	*pstats;	/* per phone, from notes */
 	struct emu_stats	 total;
@@ -161,6 +163,7 @@ static void	run_fail(struct run_expect_result *, const char *, char *,
 		    char *);
 static void	run_series_build(struct run *);
 static void	run_series_see(struct run_server *, const struct ep_request *);
+static void	run_sent(void *, uint32_t, size_t, emu_time);
 static int	run_check_rate(struct run *, const struct scn_check *,
 		    emu_time, char **, char **);
 
@@ -206,6 +209,8 @@ run_scenario(const struct scenario *sc, const struct run_opts *o)
 	sim_set_note(r.sim, run_note, &r);
 	run_build(&r);
 	run_series_build(&r);
+	r.sent_last = SIZE_MAX;
+	sim_set_sent(r.sim, run_sent, &r);
 	if (r.state_skips > 1)
 		fprintf(stderr, "phonefleet run: %s: %zu more files had entries "
 		    "this version skips\n", r.state_dir, r.state_skips - 1);
@@ -2144,6 +2149,7 @@ run_series_build(struct run *r)
 		}
 		if (name == NULL)
 			name = inet_ntop(AF_INET, &in, buf, sizeof buf);
+		r->srv[i].ip = ntohl(in.s_addr);
 		r->srv[i].series = &res->servers[res->nservers++];
 		r->srv[i].series->server = xstrdup(name != NULL ? name : "");
 	}
@@ -2166,7 +2172,30 @@ run_series_see(struct run_server *rs, const struct ep_request *req)
 	else
 		error = (req->status >= 400 && req->status != 401 &&
 		    req->status != 407) || req->status < 0;
-	run_series_add(rs->series, req->now, req->resp_len, error);
+	/* Bytes count as they are sent (run_sent), not as announced. */
+	run_series_add(rs->series, req->now, 0, error);
+}
+
+/* Bytes a host sent (sim_set_sent), into its server's series. */
+static void
+run_sent(void *arg, uint32_t ip, size_t len, emu_time at)
+{
+	struct run	*r = arg;
+	size_t		 i;
+
+	if (r->sent_last < r->nsrv && r->srv[r->sent_last].ip == ip)
+		i = r->sent_last;
+	else {
+		for (i = 0; i < r->nsrv; i++) {
+			if (r->srv[i].series != NULL && r->srv[i].ip == ip)
+				break;
+		}
+		if (i == r->nsrv)
+			return;		/* DNS, DHCP: not in the series */
+		r->sent_last = i;
+	}
+	if (r->srv[i].series != NULL)
+		run_series_bytes(r->srv[i].series, at, len);
 }
 
 /* <rate>: the server's peak requests/s in the check's window. */
@@ -2257,6 +2286,16 @@ run_series_add(struct run_series *s, emu_time now, uint64_t bytes, int error)
 	l->bytes += bytes;
 	if (error)
 		l->errors++;
+}
+
+void
+run_series_bytes(struct run_series *s, emu_time now, uint64_t bytes)
+{
+	struct run_load	*l;
+
+	s->bytes += bytes;
+	if ((l = run_series_at(s, now / 1000000)) != NULL)
+		l->bytes += bytes;
 }
 
 uint64_t

@@ -669,6 +669,11 @@ typedef void (*sim_cb)(void *arg, emu_time now);
 /* A phone's note (the statistics stream), with the phone's index. */
 typedef void (*sim_note_cb)(void *arg, size_t phone, const struct emu_note *n,
 		     emu_time now);
+/* Payload bytes a host sends (stream data to a phone or a proxy, a
+ * datagram to a phone), at the time they have left it (with a bandwidth,
+ * when the link has carried them). */
+typedef void (*sim_sent_cb)(void *arg, uint32_t ip, size_t len,
+		     emu_time at);
 struct sim	*sim_create(struct emu_ctx *ctx, uint64_t seed);
 void		 sim_free(struct sim *s);	/* frees sites, hosts, phones */
 struct sim_site	*sim_site_add(struct sim *s, const char *name,
@@ -725,6 +730,7 @@ uint64_t	 sim_run(struct sim *s, emu_time until);
 void		 sim_set_log(struct sim *s, void (*cb)(void *, const char *),
 		     void *arg);
 void		 sim_set_note(struct sim *s, sim_note_cb cb, void *arg);
+void		 sim_set_sent(struct sim *s, sim_sent_cb cb, void *arg);
 struct sim_stats {
 	uint64_t	 events;
 	uint64_t	 dgrams, dgrams_lost, dgrams_unbound;

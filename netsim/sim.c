@@ -196,6 +196,8 @@ struct sim {
 	void			*log_arg;
 	sim_note_cb		 note;
 	void			*note_arg;
+	sim_sent_cb		 sent;
+	void			*sent_arg;
 	struct sim_stats	 stats;
 };
 
@@ -348,6 +350,13 @@ sim_set_note(struct sim *s, sim_note_cb cb, void *arg)
 {
 	s->note = cb;
 	s->note_arg = arg;
+}
+
+void
+sim_set_sent(struct sim *s, sim_sent_cb cb, void *arg)
+{
+	s->sent = cb;
+	s->sent_arg = arg;
 }
 
 const struct sim_stats *
@@ -1075,6 +1084,10 @@ sim_conn_to_phone(struct sim *s, struct sim_conn *c, emu_time base,
 	if (at < c->last_to_phone)
 		at = c->last_to_phone;
 	c->last_to_phone = at;
+	/* Sent: done on the links (with a bandwidth) at base. */
+	if (type == EMU_EV_DATA && len != 0 && s->sent != NULL &&
+	    c->svc != NULL)
+		s->sent(s->sent_arg, c->svc->host->ip, len, base);
 	if (c->sp == NULL) {
 		/* A leg: the proxy is its client. */
 		ev = sim_ev_new(s, SIMEV_TO_PROXY, at);
@@ -1482,6 +1495,8 @@ sim_ep_actions(struct sim *s)
 			if (sp == NULL)
 				break;
 			s->stats.dgrams++;
+			if (s->sent != NULL)
+				s->sent(s->sent_arg, a->src_ip, a->len, base);
 			if ((flow = sim_bind_flow(sp, a->dst_port)) == 0) {
 				/* No socket there: ICMP port unreachable. */
 				s->stats.dgrams_unbound++;

@@ -123,6 +123,41 @@ else
 	notok "rate: error counting (exit $rc)" "$(grep -E '^(server|FAIL|result)|error' "$tmp/err.txt" | head -n 8)"
 fi
 
+# Bytes count in the second they are sent: over an 8 Mbit/s access link a
+# 3 MB answer takes about 3 s, so no second carries more than 1 MB (plus
+# a segment in flight) and the bytes spread over several seconds.
+python3 -c 'import sys; sys.stdout.write("<flat-profile><GPP_A>" + "x" * 3000000 + "</GPP_A></flat-profile>")' >"$tmp/big.xml"
+cat >"$tmp/bw.xml" <<XML
+<?xml version="1.0" encoding="UTF-8"?>
+<scenario name="rate-bytes" seed="7" duration="2m">
+  <site name="s" subnet="10.9.3.0/24" gateway="10.9.3.1" latency="1ms" bandwidth="8Mbit">
+    <dhcp server="10.9.3.1"><option code="160">http://10.9.3.5/big.xml</option></dhcp>
+  </site>
+  <server name="web" address="10.9.3.5" http="80">
+    <file path="/big.xml" src="big.xml"/>
+  </server>
+  <phones name="p" count="1" mac="00562B090301" power-on="10s">
+    <param name="Resync_Random_Delay">0</param>
+  </phones>
+</scenario>
+XML
+"$PF" run "$tmp/bw.xml" --report json --out "$tmp/bw.json" >"$tmp/bw.txt" 2>&1
+if python3 - "$tmp/bw.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+w = [x for x in d["servers"] if x["name"] == "web"][0]
+busy = [r for r in w["series"] if r[2] > 0]
+ok = (w["requests"] == 1 and w["bytes"] >= 3000000 and
+      w["peak_bytes"] <= 1000000 + 65536 and len(busy) >= 3 and
+      sum(r[2] for r in w["series"]) == w["bytes"])
+sys.exit(0 if ok else 1)
+PY
+then
+	ok "rate: bytes count as sent, paced by the link's bandwidth"
+else
+	notok "rate: bytes per second" "$(python3 -c 'import json,sys; print([x for x in json.load(open(sys.argv[1]))["servers"]])' "$tmp/bw.json" 2>&1 | head -c 600)"
+fi
+
 # Bad attributes: each one line, file:line first, the attribute named.
 cat >"$tmp/bad.xml" <<XML
 $head

@@ -132,6 +132,10 @@ struct fetch_req {
 	int		 sink;		/* body counted and hashed (SHA-256),
 					   never kept: a firmware image */
 };
+/* A request to where rule result res points (scheme, host, port, path,
+ * its --uid/--pwd); the rest zero. */
+void		 fetch_req_rule(struct fetch_req *rq, enum emu_xfer_kind kind,
+		     const struct rule_result *res);
 #define FETCH_SINK_MAX		((size_t)1 << 31)	/* an image's cap */
 #define FETCH_SINK_TOTAL_S	3600	/* a sink transfer's whole time */
 struct fetch;

@@ -198,6 +198,20 @@ static void	fetch_ipcheck_next(struct fetch *, struct phone *, emu_time,
 static void	fetch_ipcheck_done(struct fetch *, struct phone *, emu_time,
 		    struct emu_outbox *);
 
+void
+fetch_req_rule(struct fetch_req *rq, enum emu_xfer_kind kind,
+    const struct rule_result *res)
+{
+	memset(rq, 0, sizeof *rq);
+	rq->kind = kind;
+	rq->scheme = res->scheme;
+	rq->host = res->host;
+	rq->port = res->port;
+	rq->path = res->path;
+	rq->uid = res->uid;
+	rq->pwd = res->pwd;
+}
+
 struct fetch *
 fetch_start(struct phone *p, uint32_t id, const struct fetch_req *rq,
     emu_time now, struct emu_outbox *out)

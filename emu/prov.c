@@ -717,14 +717,7 @@ prov_ca_start(struct phone *p, emu_time now, struct emu_outbox *out)
 		prov_next_rule(p, now, out);
 		return;
 	}
-	memset(&rq, 0, sizeof rq);
-	rq.kind = EMU_XFER_CA;
-	rq.scheme = res.scheme;
-	rq.host = res.host;
-	rq.port = res.port;
-	rq.path = res.path;
-	rq.uid = res.uid;
-	rq.pwd = res.pwd;
+	fetch_req_rule(&rq, EMU_XFER_CA, &res);
 	rq.max_len = PROV_CA_MAX;
 	phone_log(p, out, TRACE_PROV, "custom CA from %s://%s:%u%s",
 	    rule_scheme_name(res.scheme), res.host, res.port, res.path);
@@ -853,12 +846,7 @@ prov_rule_fetch(struct phone *p, emu_time now, struct emu_outbox *out)
 		rq.srv_auto = p->srv_path == 0;
 		rq.no_restrict = 1;
 	} else {
-		rq.scheme = p->rr.scheme;
-		rq.host = p->rr.host;
-		rq.port = p->rr.port;
-		rq.path = p->rr.path;
-		rq.uid = p->rr.uid;
-		rq.pwd = p->rr.pwd;
+		fetch_req_rule(&rq, EMU_XFER_PROFILE, &p->rr);
 		rq.srv = p->rr.srv;
 		if (p->rr.post >= 0 && p->rr.scheme != RULE_TFTP) {
 			/* 9.5, B37: the body is GPP_x, expanded now. */

@@ -415,14 +415,7 @@ upload_upload(struct phone *p, int dest, emu_time now,
 	upload_body(p, kind, kind == REPORT_BODY_DELTA &&
 	    p->rep_has_base[dest] ? &p->rep_base[dest] : NULL, &body);
 
-	memset(&rq, 0, sizeof rq);
-	rq.kind = EMU_XFER_REPORT;
-	rq.scheme = res.scheme;
-	rq.host = res.host;
-	rq.port = res.port;
-	rq.path = res.path;
-	rq.uid = res.uid;
-	rq.pwd = res.pwd;
+	fetch_req_rule(&rq, EMU_XFER_REPORT, &res);
 	m = phone_get(p, "HTTP_Report_Method");
 	rq.method = m != NULL && strcasecmp(m, "PUT") == 0 ? "PUT" : "POST";
 	rq.content_type = REPORT_CT_XML;

@@ -16,6 +16,7 @@
 
 #include "emu.h"
 
+struct lcd;
 struct sip;
 
 /* dhcpc.c */
@@ -369,6 +370,8 @@ struct phone {
 	emu_time	 t_forced;	/* a resync postponed by a call runs
 					   then, busy or not (3.4 step 2) */
 	struct sip	*sip;		/* owned: sip.c state, or NULL */
+	struct lcd	*lcd;		/* owned: the screen, made when one
+					   is first used (lcd.c), or NULL */
 
 	emu_time	 now;		/* time of the event being handled */
 	struct emu_outbox *out;		/* borrowed, during phone_handle only */
@@ -459,6 +462,30 @@ void		 sip_close(struct phone *p, struct emu_outbox *out);
 enum sip_rc	 sip_input(struct phone *p, const struct emu_event *ev,
 		     emu_time now, struct emu_outbox *out);
 void		 sip_free(struct sip *s);
+/* lcd.c: what a key asks of the phone (the hub does it) */
+enum lcd_rc {
+	LCD_RC_NONE = 0,
+	LCD_RC_RULE,		/* Profile rule, Resync: lcd_field(0) */
+	LCD_RC_ACTIVATE,	/* activation code, Continue: lcd_field(0) */
+	LCD_RC_ACCOUNT,		/* Sign in: user lcd_field(0), password (1) */
+	LCD_RC_FACTORY_RESET,	/* confirmed, or the power-up keys (B121) */
+	LCD_RC_RESTART,
+	LCD_RC_BOOT		/* power-up keys: boot normally */
+};
+struct lcd	*lcd_create(struct phone *p);
+void		 lcd_free(struct lcd *l);
+void		 lcd_reset(struct lcd *l);	/* a boot: the boot screen */
+void		 lcd_powerup(struct lcd *l, emu_time now);	/* '#' held */
+enum lcd_rc	 lcd_key(struct phone *p, int key, emu_time now,
+		     struct emu_outbox *out);
+enum lcd_rc	 lcd_timer(struct phone *p, emu_time now,
+		     struct emu_outbox *out);
+emu_time	 lcd_deadline(const struct lcd *l);
+/* After every event: render; EMU_ACT_LCD when the screen changed. */
+void		 lcd_refresh(struct phone *p, emu_time now,
+		     struct emu_outbox *out);
+const char	*lcd_field(const struct lcd *l, int i);
+const struct lcd_view *lcd_view(const struct lcd *l);
 /* prov.c */
 void		 prov_enter(struct phone *p, enum prov_state st, emu_time now,
 		     struct emu_outbox *out);
@@ -487,6 +514,9 @@ void		 prov_power_off(struct phone *p, struct emu_outbox *out);
 void		 prov_local_change(struct phone *p, int id, emu_time now,
 		     struct emu_outbox *out);
 void		 prov_factory_reset(struct phone *p);
+/* 15.5.5: Profile_Rule was set on the LCD: local change, user resync. */
+void		 prov_local_rule(struct phone *p, emu_time now,
+		     struct emu_outbox *out);
 /* upload.c (16.4): configuration report uploads */
 #define REPORT_BODY_FULL	0	/* every parameter (8.8) */
 #define REPORT_BODY_DELTA	1	/* changed since the last delta */

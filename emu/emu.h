@@ -135,7 +135,7 @@ enum emu_ev_type {
 	EMU_EV_DATA,		/* bytes on stream flow (a bounded segment) */
 	EMU_EV_CLOSED,		/* peer closed stream flow (EOF) */
 	EMU_EV_STREAM_ERROR,	/* refused, reset, unreachable: err */
-	EMU_EV_KEY,		/* keypad key: key */
+	EMU_EV_KEY,		/* a key: key (enum emu_key, lcd.c) */
 	EMU_EV_RESYNC,		/* explicit resync; text = rule or NULL */
 	EMU_EV_FACTORY_RESET,
 	EMU_EV_REBOOT,
@@ -147,7 +147,31 @@ enum emu_ev_type {
 #define EMU_RESYNC_LCD		0x1	/* RESYNC: the LCD's, does not wait
 					   for idle (3.3); else a remote
 					   trigger (/admin/resync) */
-#define EMU_POWER_HOLD_KEYS	0x1
+#define EMU_POWER_HOLD_KEYS	0x1	/* POWER_ON: key is held (15.8) */
+
+/*
+ * Keys (EMU_EV_KEY's key; spec 15.1).  The keypad's '0'-'9', '*' and '#'
+ * are their own characters, as scenarios have always sent them; the other
+ * keys are named.  A character typed into a text field as a convenience
+ * (15.1: the terminal's keyboard) is EMU_KEY_CHAR | c, c printable ASCII.
+ */
+enum emu_key {
+	EMU_KEY_SOFT1 = 0x100,	/* softkeys, left to right */
+	EMU_KEY_SOFT2,
+	EMU_KEY_SOFT3,
+	EMU_KEY_SOFT4,
+	EMU_KEY_UP,		/* navigation cluster */
+	EMU_KEY_DOWN,
+	EMU_KEY_LEFT,
+	EMU_KEY_RIGHT,
+	EMU_KEY_SELECT,
+	EMU_KEY_BACK,
+	EMU_KEY_APPLICATIONS,	/* "Settings" on older firmware (15) */
+	EMU_KEY_POWER_HOLD,	/* power-cycled holding '#' (15.8, B121) */
+	EMU_KEY_LINE1 = 0x180,	/* line key n is EMU_KEY_LINE1 + n - 1 */
+	EMU_KEY_LINE_LAST = EMU_KEY_LINE1 + 15
+};
+#define EMU_KEY_CHAR		0x10000
 struct emu_event {
 	enum emu_ev_type	 type;
 	uint32_t		 flow;		/* DGRAM and stream events */
@@ -173,8 +197,9 @@ enum emu_act_type {
 	EMU_ACT_LOG,		/* a trace line: text */
 	EMU_ACT_SYSLOG,		/* a Log_*_Msg line for Syslog_Server: text */
 	EMU_ACT_NOTE,		/* statistics: a struct emu_note */
-	EMU_ACT_LISTEN		/* receive datagrams to a fixed local port
+	EMU_ACT_LISTEN,		/* receive datagrams to a fixed local port
 				   on a flow (SIP, 16.3) until UNBIND */
+	EMU_ACT_LCD		/* the screen changed: read phone_lcd() */
 };
 struct emu_act_dgram {
 	uint32_t		 flow;
@@ -837,6 +862,10 @@ struct phone_status {
 	enum phone_act	 act;		/* activation-code screen */
 	enum phone_reboot last_reboot;	/* reason of the last boot */
 	uint8_t		 tls_resumed;	/* last HTTPS transfer resumed */
+	uint8_t		 account_setup;	/* 15.7: Profile account setup is
+					   asked for (B56) */
+	uint8_t		 resynced;	/* a resync has had its outcome
+					   since the boot */
 	char		 tls_version[12];	/* of the last HTTPS transfer */
 };
 const struct phone_status *phone_status(const struct phone *p);
@@ -861,6 +890,67 @@ const char	*phone_hist_time(const struct phone *p, int64_t when,
 const char	*phone_hist_kind_name(enum phone_hist_kind k);	/* "prov" */
 int		 phone_hist_kind_parse(const char *name);	/* -1 unknown */
 int		 phone_reboot_parse(const char *name);	/* 3.7 name; -1 */
+
+/* lcd.c: the LCD, its menus and the keypad (spec 15; docs/lcd.md) */
+#define LCD_COLS_MAX		64	/* widest line of any model */
+#define LCD_BODY_MAX		32	/* body lines kept (the rest scroll) */
+#define LCD_SOFTKEYS_MAX	4
+#define LCD_SOFT_LEN		10	/* a softkey label */
+#define LCD_FIELD_MAX		511	/* a text field (a profile rule) */
+#define LCD_MULTITAP_MS		1000	/* multi-tap: same key again within */
+#define LCD_POWERUP_S		30	/* B121: time to type the sequence */
+/* Per-model screen (docs/lcd.md: values are phonefleet's choices). */
+struct lcd_geom {
+	const char	*model;		/* $PN */
+	uint8_t		 lines;		/* body lines visible */
+	uint8_t		 cols;		/* characters per line */
+	uint8_t		 softkeys;
+	uint8_t		 line_keys;
+	uint8_t		 colour;
+	uint8_t		 activation;	/* has the activation screen (B25) */
+};
+enum lcd_screen {
+	LCD_SCR_OFF = 0,	/* no power */
+	LCD_SCR_POWERUP,	/* power-up key sequence (15.8) */
+	LCD_SCR_BOOT,		/* transient: boot, provisioning, upgrade */
+	LCD_SCR_IDLE,
+	LCD_SCR_MENU,		/* a list: Applications and below */
+	LCD_SCR_INFO,		/* a status page */
+	LCD_SCR_PROFILE_RULE,	/* 15.5 */
+	LCD_SCR_ACTIVATION,	/* 15.6 */
+	LCD_SCR_ACCOUNT,	/* 15.7 */
+	LCD_SCR_CONFIRM,	/* Factory reset, Restart: OK or Cancel */
+	LCD_SCR_SIGNIN,		/* 15.5.2: the user password */
+	LCD_SCR__COUNT
+};
+/* What a runtime draws (phone_lcd()); borrowed until the phone's next
+ * event.  Lines are cut to the model's columns, except the field. */
+struct lcd_view {
+	enum lcd_screen		 screen;
+	const struct lcd_geom	*geom;		/* static table */
+	char			 header[LCD_COLS_MAX + 1];	/* line, clock */
+	char			 title[LCD_COLS_MAX + 1];
+	int			 nbody;
+	char			 body[LCD_BODY_MAX][LCD_COLS_MAX + 1];
+	int			 top;		/* first body line visible */
+	int			 sel;		/* selected body line, or -1 */
+	char			 soft[LCD_SOFTKEYS_MAX][LCD_SOFT_LEN + 1];
+	char			 label[LCD_COLS_MAX + 1];	/* of the field */
+	int			 field;		/* a text field is shown */
+	char			 text[LCD_FIELD_MAX + 1];	/* field, as shown
+							   (grouped, masked) */
+	size_t			 cursor;	/* in text */
+	char			 msg[LCD_COLS_MAX + 1];	/* prompt, error, result */
+};
+const struct lcd_geom *lcd_geom_find(const char *model);	/* never NULL */
+const struct lcd_geom *lcd_geom_table(size_t *n);
+const char	*lcd_key_name(int key);		/* "soft1", "5", NULL */
+int		 lcd_key_parse(const char *name);	/* -1 unknown */
+const char	*lcd_screen_name(enum lcd_screen s);
+/* phone.c: the screen is made on the first key or open, freed on close. */
+void		 phone_lcd_open(struct phone *p);
+void		 phone_lcd_close(struct phone *p);
+const struct lcd_view *phone_lcd(const struct phone *p);	/* or NULL */
 /* flash.c: the phone's flash image (spec 2.3; format in docs/state.md) */
 #define FLASH_MAJOR	1	/* a newer major is refused */
 #define FLASH_MINOR	0	/* a newer minor's unknown records are skipped */

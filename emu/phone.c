@@ -35,6 +35,15 @@ static void	phone_call(struct phone *, int, emu_time, struct emu_outbox *);
 static void	phone_calls_drop(struct phone *, struct emu_outbox *);
 static void	phone_sip(struct phone *, enum sip_rc, emu_time,
 		    struct emu_outbox *);
+static void	phone_power_on(struct phone *, unsigned, int, emu_time,
+		    struct emu_outbox *);
+static void	phone_power_off(struct phone *, emu_time, struct emu_outbox *);
+static void	phone_factory_reset(struct phone *, emu_time,
+		    struct emu_outbox *);
+static void	phone_key(struct phone *, const struct emu_event *, emu_time,
+		    struct emu_outbox *);
+static void	phone_lcd_rc(struct phone *, enum lcd_rc, emu_time,
+		    struct emu_outbox *);
 static int	phone_load_version(const struct phone *, unsigned [3]);
 static const char *phone_version_macro(const struct phone *, char *, size_t);
 
@@ -102,6 +111,7 @@ phone_free(struct phone *p)
 	phone_syslog_free(p, NULL);
 	resolv_cache_free(p->rcache);
 	sip_free(p->sip);
+	lcd_free(p->lcd);
 	for (i = 0; i < FETCH_TLS_SESSIONS; i++) {
 		free(p->tls_sess[i].peer);
 		free(p->tls_sess[i].der);
@@ -176,6 +186,8 @@ phone_reset_ram(struct phone *p)
 	upgrade_reset_ram(p);
 	if (p->status.act != PHONE_ACT_HIDDEN)
 		p->status.act = PHONE_ACT_HIDDEN;
+	p->status.account_setup = 0;
+	p->status.resynced = 0;
 }
 
 static void
@@ -189,6 +201,8 @@ phone_boot(struct phone *p, enum phone_reboot why, emu_time now,
 	p->status.last_reboot = why;
 	phone_hist_add(p, PHONE_HIST_REBOOT, 1, EMU_OK, NULL, NULL, why);
 	phone_reset_ram(p);
+	if (p->lcd != NULL)
+		lcd_reset(p->lcd);
 	phone_note_simple(p, out, EMU_NOTE_BOOT, why, EMU_OK);
 	prov_enter(p, PROV_BOOT, now, out);
 	prov_enter(p, PROV_NETWORK, now, out);
@@ -215,19 +229,10 @@ phone_handle(struct phone *p, const struct emu_event *ev, emu_time now,
 	p->out = out;
 	switch (ev->type) {
 	case EMU_EV_POWER_ON:
-		if (p->powered)
-			break;
-		phone_boot(p, PHONE_RB_POWER, now, out);
+		phone_power_on(p, ev->flags, ev->key, now, out);
 		break;
 	case EMU_EV_POWER_OFF:
-		if (!p->powered)
-			break;
-		prov_power_off(p, out);
-		phone_calls_drop(p, out);
-		sip_close(p, out);
-		p->powered = 0;
-		phone_reset_ram(p);
-		prov_enter(p, PROV_OFF, now, out);
+		phone_power_off(p, now, out);
 		break;
 	case EMU_EV_REBOOT:
 		if (!p->powered)
@@ -235,22 +240,7 @@ phone_handle(struct phone *p, const struct emu_event *ev, emu_time now,
 		phone_reboot(p, PHONE_RB_USER, now, out);
 		break;
 	case EMU_EV_FACTORY_RESET:
-		/* Spec 2.4: defaults, customization Open, not provisioned. */
-		prov_power_off(p, out);
-		prov_enter(p, PROV_FACTORY_RESET, now, out);
-		prov_factory_reset(p);
-		phone_hist_clear(p);	/* B93 */
-		pset_clear(&p->ps);
-		free(p->last_url);
-		p->last_url = NULL;
-		free(p->last_errmsg);
-		p->last_errmsg = NULL;
-		if (p->cust != CUST_OPEN)
-			phone_set_cust(p, CUST_OPEN, out);
-		if (p->powered) {
-			prov_enter(p, PROV_REBOOTING, now, out);
-			phone_boot(p, PHONE_RB_FACTORY, now, out);
-		}
+		phone_factory_reset(p, now, out);
 		break;
 	case EMU_EV_SET_PARAM: {
 		int	 id;
@@ -299,9 +289,7 @@ phone_handle(struct phone *p, const struct emu_event *ev, emu_time now,
 		prov_activate(p, ev->text != NULL ? ev->text : "", now, out);
 		break;
 	case EMU_EV_KEY:
-		/* The LCD model arrives with the keypad issue; keys are
-		 * accepted and logged so scripted scenarios stay valid. */
-		phone_log(p, out, TRACE_LCD, "key %d", ev->key);
+		phone_key(p, ev, now, out);
 		break;
 	case EMU_EV_TIMER:
 		if (!p->powered)
@@ -320,8 +308,148 @@ phone_handle(struct phone *p, const struct emu_event *ev, emu_time now,
 	}
 	if (p->powered)
 		phone_reap(p, now, out);
+	if (p->lcd != NULL)
+		lcd_refresh(p, now, out);
 	p->out = NULL;
 	intern_collect(p->ctx->intern);	/* nothing borrowed is alive */
+}
+
+static void
+phone_power_on(struct phone *p, unsigned flags, int key, emu_time now,
+    struct emu_outbox *out)
+{
+	if (p->powered)
+		return;
+	if ((flags & EMU_POWER_HOLD_KEYS) && key == '#') {
+		/* 15.8, B121: the key sequence may follow. */
+		phone_log(p, out, TRACE_LCD, "power-on holding #");
+		p->powered = 1;
+		prov_enter(p, PROV_BOOT, now, out);
+		if (p->lcd == NULL)
+			p->lcd = lcd_create(p);
+		lcd_powerup(p->lcd, now);
+		return;
+	}
+	phone_boot(p, PHONE_RB_POWER, now, out);
+}
+
+static void
+phone_power_off(struct phone *p, emu_time now, struct emu_outbox *out)
+{
+	if (!p->powered)
+		return;
+	prov_power_off(p, out);
+	phone_calls_drop(p, out);
+	sip_close(p, out);
+	p->powered = 0;
+	phone_reset_ram(p);
+	if (p->lcd != NULL)
+		lcd_reset(p->lcd);
+	prov_enter(p, PROV_OFF, now, out);
+}
+
+/* Spec 2.4: defaults, customization Open, not provisioned. */
+static void
+phone_factory_reset(struct phone *p, emu_time now, struct emu_outbox *out)
+{
+	prov_power_off(p, out);
+	prov_enter(p, PROV_FACTORY_RESET, now, out);
+	prov_factory_reset(p);
+	phone_hist_clear(p);	/* B93 */
+	pset_clear(&p->ps);
+	free(p->last_url);
+	p->last_url = NULL;
+	free(p->last_errmsg);
+	p->last_errmsg = NULL;
+	if (p->cust != CUST_OPEN)
+		phone_set_cust(p, CUST_OPEN, out);
+	if (p->powered) {
+		prov_enter(p, PROV_REBOOTING, now, out);
+		phone_boot(p, PHONE_RB_FACTORY, now, out);
+	}
+}
+
+/*
+ * A key (15.1).  The screen is made on the first one; power-hold is the
+ * power pulled and given back with '#' held (15.8, B121).
+ */
+static void
+phone_key(struct phone *p, const struct emu_event *ev, emu_time now,
+    struct emu_outbox *out)
+{
+	if (ev->key == EMU_KEY_POWER_HOLD) {
+		phone_power_off(p, now, out);
+		phone_power_on(p, EMU_POWER_HOLD_KEYS, '#', now, out);
+		return;
+	}
+	if (!p->powered) {
+		phone_log(p, out, TRACE_LCD, "key while off: ignored");
+		return;
+	}
+	if (p->lcd == NULL)
+		p->lcd = lcd_create(p);
+	phone_lcd_rc(p, lcd_key(p, ev->key, now, out), now, out);
+}
+
+/* What a key or the screen's timer asks for. */
+static void
+phone_lcd_rc(struct phone *p, enum lcd_rc rc, emu_time now,
+    struct emu_outbox *out)
+{
+	switch (rc) {
+	case LCD_RC_NONE:
+		break;
+	case LCD_RC_RULE:
+		/* 15.5.5, 4.6: stored as a local change, then resynced. */
+		phone_set_id(p, P_PROFILE_RULE, lcd_field(p->lcd, 0), 1);
+		prov_local_rule(p, now, out);
+		break;
+	case LCD_RC_ACTIVATE:
+		prov_activate(p, lcd_field(p->lcd, 0), now, out);
+		break;
+	case LCD_RC_ACCOUNT:
+		/* 15.7: the profile account, then a resync. */
+		p->status.account_setup = 0;
+		phone_set_id(p, P_PROFILE_ACCOUNT_USER, lcd_field(p->lcd, 0),
+		    1);
+		phone_set_id(p, P_PROFILE_ACCOUNT_PASSWORD,
+		    lcd_field(p->lcd, 1), 1);
+		prov_local_change(p, -1, now, out);
+		prov_resync_user(p, NULL, now, out);
+		break;
+	case LCD_RC_FACTORY_RESET:
+		phone_log(p, out, TRACE_LCD, "factory reset from the keypad");
+		phone_factory_reset(p, now, out);	/* B120, B121 */
+		break;
+	case LCD_RC_RESTART:
+		phone_reboot(p, PHONE_RB_USER, now, out);
+		break;
+	case LCD_RC_BOOT:
+		phone_boot(p, PHONE_RB_POWER, now, out);
+		break;
+	}
+}
+
+void
+phone_lcd_open(struct phone *p)
+{
+	if (p->lcd != NULL)
+		return;
+	p->lcd = lcd_create(p);
+	lcd_refresh(p, p->now, NULL);
+}
+
+void
+phone_lcd_close(struct phone *p)
+{
+	lcd_free(p->lcd);
+	p->lcd = NULL;
+}
+
+const struct lcd_view *
+phone_lcd(const struct phone *p)
+{
+	return (p->lcd != NULL ? lcd_view(p->lcd) : NULL);
 }
 
 /*
@@ -388,6 +516,8 @@ phone_timer(struct phone *p, emu_time now, struct emu_outbox *out)
 		phone_syslog_timer(p, now, out);
 	phone_reap(p, now, out);
 	prov_timer(p, now, out);
+	if (p->lcd != NULL && lcd_deadline(p->lcd) <= now)
+		phone_lcd_rc(p, lcd_timer(p, now, out), now, out);
 }
 
 /* A datagram or stream event goes to the owner of its flow. */
@@ -489,6 +619,8 @@ phone_deadline(const struct phone *p)
 	if ((d = prov_deadline(p)) < t)
 		t = d;
 	if ((d = phone_syslog_deadline(p)) < t)
+		t = d;
+	if (p->lcd != NULL && (d = lcd_deadline(p->lcd)) < t)
 		t = d;
 	for (i = 0; i < FO__COUNT; i++) {
 		if (p->fx[i] != NULL && (d = fetch_deadline(p->fx[i])) < t)

@@ -70,6 +70,10 @@ static enum emu_err prov_apply_body(struct phone *, const uint8_t *, size_t,
 		    const char *, const char *, int, int *,
 		    struct emu_outbox *);
 static int	prov_fw_at_least(struct phone *, const char *);
+static void	prov_local_resync(struct phone *, int, emu_time,
+		    struct emu_outbox *);
+static void	prov_account_prompt(struct phone *, struct fetch *,
+		    struct emu_outbox *);
 static void	prov_cloud_req(struct phone *, struct fetch_req *);
 
 void
@@ -940,6 +944,8 @@ prov_resync_fetch_done(struct phone *p, struct fetch *fx, emu_time now,
 		    "(Resync_Fails_On_FNF=No)");
 		err = EMU_OK;
 	}
+	if (err == EMU_E_AUTH && fetch_status(fx) == 401)
+		prov_account_prompt(p, fx, out);
 	if (err != EMU_OK) {
 		/* B45: later rules do not run; earlier values stay. */
 		prov_resync_fail(p, err, now, out);
@@ -1024,6 +1030,7 @@ prov_resync_ok(struct phone *p, emu_time now, struct emu_outbox *out)
 
 	p->status.last_class = EMU_CLASS_A;
 	p->status.last_err = EMU_OK;
+	p->status.resynced = 1;
 	p->retry_idx = 0;
 	p->provisioned = 1;
 	p->ever_ok = 1;
@@ -1060,6 +1067,7 @@ prov_resync_fail(struct phone *p, enum emu_err err, emu_time now,
 {
 	p->status.last_class = emu_err_class(err);
 	p->status.last_err = err;
+	p->status.resynced = 1;
 	free(p->last_errmsg);
 	p->last_errmsg = xstrdup(emu_err_name(err));
 	phone_syslog(p, out, P_LOG_FAILURE_MSG);	/* B90: $ERR is set */
@@ -1289,17 +1297,63 @@ prov_local_change(struct phone *p, int id, emu_time now,
 	if (p->powered && id >= P_PROFILE_RULE && id <= P_PROFILE_RULE_D) {
 		phone_log(p, out, TRACE_PROV, "%s set locally: resync",
 		    param_table[id].name);
-		if (p->disc_step != 0 || p->st == PROV_DISCOVERY) {
-			/* 4.6, B16: the rule typed replaces discovery. */
-			phone_fetch_cancel(p, FO_RESYNC, out);
-			phone_fetch_cancel(p, FO_SRV, out);
-			phone_fetch_cancel(p, FO_EDOS, out);
-			p->disc_step = 0;
-			prov_resync_start(p, -1, NULL, now, out);
-			return;
-		}
-		prov_resync_request(p, -1, NULL, now, out);
+		prov_local_resync(p, 0, now, out);
 	}
+}
+
+/*
+ * 15.5.5: the LCD's Profile rule (already stored as a local change), then
+ * Resync: the user's resync, which does not wait for idle (3.3).
+ */
+void
+prov_local_rule(struct phone *p, emu_time now, struct emu_outbox *out)
+{
+	prov_local_change(p, -1, now, out);
+	if (!p->powered)
+		return;
+	phone_log(p, out, TRACE_PROV, "Profile_Rule set on the LCD: resync");
+	prov_local_resync(p, 1, now, out);
+}
+
+static void
+prov_local_resync(struct phone *p, int user, emu_time now,
+    struct emu_outbox *out)
+{
+	if (p->disc_step != 0 || p->st == PROV_DISCOVERY) {
+		/* 4.6, B16: the rule typed replaces discovery. */
+		phone_fetch_cancel(p, FO_RESYNC, out);
+		phone_fetch_cancel(p, FO_SRV, out);
+		phone_fetch_cancel(p, FO_EDOS, out);
+		p->disc_step = 0;
+		prov_resync_start(p, -1, NULL, now, out);
+		return;
+	}
+	prov_request(p, -1, NULL, user, now, out);
+}
+
+/*
+ * 15.7, B56, B57: the first resync after a boot got 401 and no
+ * credentials were anywhere (the rule's, the profile account): the phone
+ * asks for the profile account, unless Profile_Authentication_Type is
+ * Disabled.  Called before the outcome is known (status.resynced).
+ */
+static void
+prov_account_prompt(struct phone *p, struct fetch *fx, struct emu_outbox *out)
+{
+	const char	*t, *u;
+
+	t = phone_param(p, P_PROFILE_AUTHENTICATION_TYPE);
+	if (t == NULL || strcasecmp(t, "Disabled") == 0)
+		return;					/* B57 */
+	u = phone_param(p, P_PROFILE_ACCOUNT_USER);
+	if (p->rr.uid != NULL || (u != NULL && *u != '\0'))
+		return;
+	if (p->status.resynced)
+		return;				/* not the first since the boot */
+	phone_log(p, out, TRACE_LCD, "401 without credentials: Profile "
+	    "account setup");
+	p->status.account_setup = 1;			/* B56 */
+	(void)fx;
 }
 
 /* Is the running load at least maj-min-micro ("11-2-1")? */

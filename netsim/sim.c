@@ -1467,6 +1467,8 @@ sim_phone_actions(struct sim *s, struct sim_phone *sp)
 				s->note(s->note_arg, sp->idx, &a->u.note,
 				    s->now);
 			break;
+		case EMU_ACT_LCD:
+			break;	/* nothing draws in virtual time */
 		}
 	}
 }

@@ -1,0 +1,1574 @@
+/*
+ * Copyright (c) 2026 The phonefleet authors.
+ * SPDX-License-Identifier: ISC
+ *
+ * The LCD and keypad model (emu/lcd.c, spec 15) driven through the phone,
+ * without a terminal: keys go in as events, the test reads the screen
+ * through phone_lcd() and, where a key makes the phone do something, plays
+ * the DHCP, DNS and HTTP servers itself as tests/unit/emu-phone.c does.
+ * Each test names the behaviour of spec section 19 it covers.
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <cmocka.h>
+
+#include "emu/emu-int.h"
+
+#define SRV_IP		"10.0.0.5"
+#define PHONE_IP	0x0a000064	/* 10.0.0.100 */
+#define DHCP_SRV	0x0a000001	/* 10.0.0.1 */
+#define LEASE_S		604800
+#define MA		"00562b043615"
+#define PROFILE(x)	"<flat-profile>" x "</flat-profile>"
+#define PROFILE_OK	PROFILE("<GPP_P>ok</GPP_P>")
+
+static const uint8_t	test_mac[6] = { 0x00, 0x56, 0x2b, 0x04, 0x36, 0x15 };
+
+/* What the test reads from the outbox, one cursor per kind. */
+enum kind {
+	K_DHCP,		/* datagram to port 67 */
+	K_UDP,		/* any other datagram: TFTP, DNS */
+	K_OPEN,
+	K_SEND,
+	K_CLOSE,
+	K_SYSLOG,
+	K_SLOG,		/* datagram on the syslog flow */
+	K_OTHER,
+	K__COUNT
+};
+
+struct dhcp_opt_arg {
+	int		 code;
+	const char	*val;
+};
+#define OPTS(...) ((const struct dhcp_opt_arg[]){ __VA_ARGS__, { 0, NULL } })
+
+struct h {
+	struct emu_ctx		*ctx;
+	struct phone		*p;
+	struct emu_outbox	 out;	/* every action of the test, in order */
+	size_t			 cur[K__COUNT];
+	emu_time		 now;
+	uint32_t		 xid;
+	emu_time		 bound_at;
+	/* the HTTP exchange in progress */
+	int			 stream;
+	int			 stream_open;
+	struct http_msg		 req;
+	int			 req_init;
+	/* the TFTP transfer in progress */
+	uint32_t		 tftp_srv;
+	uint16_t		 tftp_lport;	/* 0: the runtime's choice */
+	uint32_t		 tftp_flow;
+	struct emu_stats	 st;		/* folded from the notes */
+	size_t			 st_cur;
+};
+
+/* Harness. */
+
+static void
+h_init(struct h *h, uint64_t seed)
+{
+	struct phone_conf	c;
+
+	memset(h, 0, sizeof *h);
+	memset(&c, 0, sizeof c);
+	memcpy(c.mac, test_mac, 6);
+	c.model = "CP-8851-3PCC";
+	c.serial = "FCH2301ABCD";
+	c.swver = "sip88xx.12-0-7MPP0301-92";
+	h->ctx = emu_ctx_create(seed);
+	h->p = phone_create(h->ctx, &c);
+	emu_outbox_init(&h->out);
+}
+
+static void
+h_fini(struct h *h)
+{
+	phone_free(h->p);
+	emu_ctx_free(h->ctx);
+	emu_outbox_free(&h->out);
+	if (h->req_init)
+		http_msg_clear(&h->req);
+	memset(h, 0, sizeof *h);
+}
+
+static int
+h_setup(void **state)
+{
+	struct h	*h;
+
+	h = calloc(1, sizeof *h);
+	assert_non_null(h);
+	h_init(h, 1);
+	*state = h;
+	return (0);
+}
+
+static int
+h_teardown(void **state)
+{
+	h_fini(*state);
+	free(*state);
+	return (0);
+}
+
+static void
+set(struct h *h, const char *name, const char *value)
+{
+	char	*cause = NULL;
+
+	if (phone_set(h->p, name, value, 0, &cause) != 0)
+		fail_msg("%s: %s", name, cause);
+}
+
+static const char *
+get(struct h *h, const char *name)
+{
+	const char	*v = phone_get(h->p, name);
+
+	assert_non_null(v);
+	return (v);
+}
+
+/*
+ * What the tests count: the phone's notes folded as a fleet folds them,
+ * plus its status page.
+ */
+struct tstats {
+	uint32_t	 boots, reboots, dhcp_acks, resyncs, resync_ok;
+	uint32_t	 resync_fail, fetches, requests;
+	enum emu_class	 last_class;
+	enum emu_err	 last_err;
+	int		 last_status;
+	emu_time	 last_resync_at;
+	emu_time	 next_resync_at;
+};
+
+static const struct tstats *
+stats(struct h *h)
+{
+	static struct tstats		 t;
+	const struct phone_status	*ps = phone_status(h->p);
+
+	for (; h->st_cur < h->out.n; h->st_cur++) {
+		if (h->out.act[h->st_cur].type == EMU_ACT_NOTE)
+			emu_stats_add(&h->st, &h->out.act[h->st_cur].u.note);
+	}
+	t.boots = h->st.boots;
+	t.reboots = h->st.reboots;
+	t.dhcp_acks = h->st.dhcp_acks;
+	t.resyncs = h->st.resyncs;
+	t.resync_ok = h->st.resync_ok;
+	t.resync_fail = h->st.resync_fail;
+	t.fetches = h->st.fetches;
+	t.requests = h->st.requests;
+	t.last_class = ps->last_class;
+	t.last_err = ps->last_err;
+	t.last_status = ps->last_status;
+	t.last_resync_at = ps->last_resync_at;
+	t.next_resync_at = ps->next_resync_at;
+	return (&t);
+}
+
+static enum kind
+act_kind(const struct emu_action *a)
+{
+	switch (a->type) {
+	case EMU_ACT_DGRAM:
+		if (a->u.dgram.flow == EMU_FLOW_SYSLOG)
+			return (K_SLOG);
+		return (a->u.dgram.dst_port == DHCP_SERVER_PORT ? K_DHCP :
+		    K_UDP);
+	case EMU_ACT_OPEN:
+		return (K_OPEN);
+	case EMU_ACT_SEND:
+		return (K_SEND);
+	case EMU_ACT_CLOSE:
+		return (K_CLOSE);
+	case EMU_ACT_SYSLOG:
+		return (K_SYSLOG);
+	default:
+		return (K_OTHER);
+	}
+}
+
+/* The next action of kind k not yet read, or NULL. */
+static const struct emu_action *
+take(struct h *h, enum kind k)
+{
+	size_t	i;
+
+	for (i = h->cur[k]; i < h->out.n; i++) {
+		if (act_kind(&h->out.act[i]) == k) {
+			h->cur[k] = i + 1;
+			return (&h->out.act[i]);
+		}
+	}
+	return (NULL);
+}
+
+static void
+h_event(struct h *h, const struct emu_event *ev)
+{
+	size_t	i, first = h->out.n;
+
+	phone_handle(h->p, ev, h->now, &h->out);
+	for (i = first; i < h->out.n; i++) {
+		if (h->out.act[i].type == EMU_ACT_CLOSE &&
+		    h->out.act[i].u.flow == (uint32_t)h->stream)
+			h->stream_open = 0;
+	}
+}
+
+static void
+h_simple(struct h *h, enum emu_ev_type type)
+{
+	h_event(h, &(struct emu_event){ .type = type });
+}
+
+/* Jump to the phone's deadline and let it fire. */
+static void
+h_timer(struct h *h)
+{
+	emu_time	t = phone_deadline(h->p);
+
+	assert_true(t != EMU_TIME_NEVER);
+	assert_true(t >= h->now);
+	h->now = t;
+	h_simple(h, EMU_EV_TIMER);
+}
+
+static void
+h_resync(struct h *h, const char *rule)
+{
+	h_event(h, &(struct emu_event){ .type = EMU_EV_RESYNC, .text = rule });
+}
+
+static const char *
+ipstr(uint32_t a)
+{
+	static char	buf[16];
+
+	return (ipv4_str(a, buf));
+}
+
+/* DHCP server. */
+
+static void
+dhcp_take(struct h *h, struct dhcp_msg *m, enum dhcp_type want)
+{
+	const struct emu_action	*a = take(h, K_DHCP);
+	char			*cause = NULL;
+
+	assert_non_null(a);
+	assert_int_equal(a->u.dgram.src_port, DHCP_CLIENT_PORT);
+	assert_int_equal(a->u.dgram.flow, EMU_FLOW_DHCP);
+	if (dhcp_parse(m, emu_act_data(&h->out, a), a->len, &cause) != 0)
+		fail_msg("phone sent a bad DHCP message: %s", cause);
+	assert_int_equal(m->op, 1);
+	assert_memory_equal(m->chaddr, test_mac, 6);
+	assert_int_equal(dhcp_type(m), want);
+	h->xid = m->xid;
+}
+
+static void
+dhcp_opt_add(struct dhcp_msg *m, int code, const char *val)
+{
+	uint8_t		 buf[64];
+	size_t		 n = 0;
+	uint32_t	 a;
+	char		*copy, *s, *tok;
+
+	if (code == 1 || code == 3 || code == 6 || code == 150) {
+		copy = strdup(val);
+		for (s = copy; (tok = strsep(&s, ",")) != NULL;) {
+			assert_int_equal(ipv4_parse(tok, &a), 0);
+			buf[n++] = a >> 24;
+			buf[n++] = a >> 16;
+			buf[n++] = a >> 8;
+			buf[n++] = a;
+		}
+		free(copy);
+		assert_int_equal(dhcp_opt_set(m, code, buf, n), 0);
+	} else if (code == 51)
+		assert_int_equal(dhcp_opt_set_u32(m, code, atoi(val)), 0);
+	else
+		assert_int_equal(dhcp_opt_set_str(m, code, val), 0);
+}
+
+static void
+dhcp_reply(struct h *h, enum dhcp_type type, const struct dhcp_opt_arg *o)
+{
+	struct dhcp_msg	 m;
+	struct dbuf	 b;
+	size_t		 len;
+
+	dhcp_init(&m);
+	m.op = 2;
+	m.htype = 1;
+	m.hlen = 6;
+	m.xid = h->xid;
+	m.yiaddr = type == DHCPNAK ? 0 : PHONE_IP;
+	memcpy(m.chaddr, test_mac, 6);
+	dhcp_opt_set_u8(&m, DHCP_OPT_MSG_TYPE, type);
+	dhcp_opt_set_u32(&m, DHCP_OPT_SERVER_ID, DHCP_SRV);
+	if (type != DHCPNAK) {
+		for (; o != NULL && o->code != 0; o++)
+			dhcp_opt_add(&m, o->code, o->val);
+		if (dhcp_opt_get(&m, 1, &len) == NULL)
+			dhcp_opt_add(&m, 1, "255.255.255.0");
+		if (dhcp_opt_get(&m, 3, &len) == NULL)
+			dhcp_opt_add(&m, 3, "10.0.0.1");
+		if (dhcp_opt_get(&m, 51, &len) == NULL)
+			dhcp_opt_set_u32(&m, 51, LEASE_S);
+	}
+	dbuf_init(&b);
+	dhcp_write(&m, &b);
+	h_event(h, &(struct emu_event){ .type = EMU_EV_DGRAM,
+	    .src_ip = DHCP_SRV, .src_port = DHCP_SERVER_PORT,
+	    .flow = EMU_FLOW_DHCP, .data = b.data, .len = b.len });
+	dbuf_clear(&b);
+}
+
+/* OFFER to the DISCOVER just read, REQUEST, ACK: the boot delay begins. */
+static void
+dhcp_answer(struct h *h, const struct dhcp_opt_arg *o)
+{
+	struct dhcp_msg	m;
+	uint32_t	a;
+
+	dhcp_reply(h, DHCPOFFER, o);
+	dhcp_take(h, &m, DHCPREQUEST);
+	assert_int_equal(dhcp_opt_get_u32(&m, DHCP_OPT_REQ_ADDR, &a), 0);
+	assert_int_equal(a, PHONE_IP);
+	dhcp_reply(h, DHCPACK, o);
+	assert_int_equal(phone_ip(h->p), PHONE_IP);
+	assert_int_equal(phone_state(h->p), PROV_BOOT_DELAY);
+	h->bound_at = h->now;
+}
+
+static void
+dhcp_handshake(struct h *h, const struct dhcp_opt_arg *o)
+{
+	struct dhcp_msg	m;
+
+	dhcp_take(h, &m, DHCPDISCOVER);
+	dhcp_answer(h, o);
+}
+
+static void
+boot_with_options(struct h *h, const struct dhcp_opt_arg *o)
+{
+	h_simple(h, EMU_EV_POWER_ON);
+	dhcp_handshake(h, o);
+}
+
+/* Option 66 = SRV_IP, then the boot delay: the first resync starts. */
+static void
+boot(struct h *h)
+{
+	boot_with_options(h, OPTS({ 66, SRV_IP }));
+	h_timer(h);
+}
+
+/* Profile_Rule set before power-on, then boot() and the first resync. */
+static void
+start(struct h *h, const char *rule)
+{
+	set(h, "Profile_Rule", rule);
+	boot(h);
+}
+
+/* HTTP server. */
+
+/* The phone opens a stream to ip:port: connect it and read the request. */
+static void
+expect_http(struct h *h, const char *ip, uint16_t port)
+{
+	const struct emu_action	*a;
+	char			*cause = NULL;
+
+	a = take(h, K_OPEN);
+	assert_non_null(a);
+	assert_string_equal(ipstr(a->u.open.dst_ip), ip);
+	assert_int_equal(a->u.open.dst_port, port);
+	h->stream = a->u.open.flow;
+	h->stream_open = 1;
+	h_event(h, &(struct emu_event){ .type = EMU_EV_CONNECTED,
+	    .flow = h->stream });
+	a = take(h, K_SEND);
+	assert_non_null(a);
+	assert_int_equal(a->u.flow, (uint32_t)h->stream);
+	if (h->req_init)
+		http_msg_clear(&h->req);
+	http_msg_init(&h->req, 1, 1 << 20);
+	h->req_init = 1;
+	if (http_msg_feed(&h->req, emu_act_data(&h->out, a), a->len,
+	    &cause) != HTTP_DONE)
+		fail_msg("phone sent a bad request: %s", cause);
+}
+
+static const char *
+req_header(struct h *h, const char *name)
+{
+	return (http_msg_header(&h->req, name));
+}
+
+/* Raw bytes from the server, step bytes per event, then EOF. */
+static void
+serve_raw(struct h *h, const void *data, size_t len, size_t step)
+{
+	const uint8_t	*d = data;
+	size_t		 off, n;
+
+	for (off = 0; off < len && h->stream_open; off += n) {
+		n = len - off < step ? len - off : step;
+		h_event(h, &(struct emu_event){ .type = EMU_EV_DATA,
+		    .flow = h->stream, .data = d + off, .len = n });
+	}
+	if (h->stream_open) {
+		h->stream_open = 0;
+		h_event(h, &(struct emu_event){ .type = EMU_EV_CLOSED,
+		    .flow = h->stream });
+	}
+}
+
+static void
+serve_http_bin(struct h *h, int status, const char *const *hdrs,
+    const void *body, size_t len)
+{
+	struct dbuf	b;
+
+	dbuf_init(&b);
+	http_response_write(&b, 1, status, NULL, hdrs, body, len, 0);
+	serve_raw(h, b.data, b.len, b.len);
+	dbuf_clear(&b);
+}
+
+static void
+serve_http(struct h *h, int status, const char *const *hdrs, const char *body)
+{
+	serve_http_bin(h, status, hdrs, body, body != NULL ? strlen(body) : 0);
+}
+
+#define HDRS(...)	((const char *const[]){ __VA_ARGS__, NULL })
+#define BASIC_CHALLENGE	HDRS("WWW-Authenticate: Basic realm=\"prov\"")
+
+/* The usual exchange: GET at SRV_IP:80 answered with a good profile. */
+#define DNS_IP		"10.0.0.53"
+#define CLOUD_IP	"10.0.9.9"
+static void
+h_phone(struct h *h, const char *model, const char *swver)
+{
+	struct phone_conf	c;
+
+	memset(&c, 0, sizeof c);
+	memcpy(c.mac, test_mac, 6);
+	c.model = model;
+	c.serial = "FCH2301ABCD";
+	c.swver = swver;
+	phone_free(h->p);
+	h->p = phone_create(h->ctx, &c);
+}
+
+/* The same, unless the phone still has the answer cached (9.7). */
+static void
+dns_maybe(struct h *h, const char *name, const char *ip)
+{
+	const struct emu_action	*a = take(h, K_UDP);
+	struct dns_msg		 q;
+	struct dns_rr		 rr;
+	struct dbuf		 b;
+	char			*cause = NULL;
+
+	if (a == NULL)
+		return;
+	assert_string_equal(ipstr(a->u.dgram.dst_ip), DNS_IP);
+	assert_int_equal(a->u.dgram.dst_port, DNS_PORT);
+	if (dns_parse(&q, emu_act_data(&h->out, a), a->len, &cause) != 0)
+		fail_msg("phone sent a bad DNS query: %s", cause);
+	assert_string_equal(q.qname, name);
+	assert_int_equal(q.qtype, DNS_T_A);
+	q.qr = 1;
+	q.ra = 1;
+	memset(&rr, 0, sizeof rr);
+	pf_strlcpy(rr.name, name, sizeof rr.name);
+	rr.type = DNS_T_A;
+	rr.class = DNS_C_IN;
+	rr.ttl = 300;
+	assert_int_equal(ipv4_parse(ip, &rr.a), 0);
+	assert_int_equal(dns_add_answer(&q, &rr), 0);
+	dbuf_init(&b);
+	dns_write(&q, &b);
+	h_event(h, &(struct emu_event){ .type = EMU_EV_DGRAM,
+	    .flow = a->u.dgram.flow, .src_ip = a->u.dgram.dst_ip,
+	    .src_port = DNS_PORT, .data = b.data, .len = b.len });
+	dbuf_clear(&b);
+}
+
+
+/* The screen. */
+
+static const struct lcd_view *
+lcd(struct h *h)
+{
+	const struct lcd_view	*v = phone_lcd(h->p);
+
+	assert_non_null(v);
+	return (v);
+}
+
+static void
+key(struct h *h, int k)
+{
+	h_event(h, &(struct emu_event){ .type = EMU_EV_KEY, .key = k });
+}
+
+/* Named keys and keypad characters: "{applications}2{select}". */
+static void
+keys(struct h *h, const char *s)
+{
+	char	name[32];
+	size_t	n;
+	int	k;
+
+	while (*s != '\0') {
+		if (*s == '{') {
+			n = strcspn(s + 1, "}");
+			assert_true(n < sizeof name);
+			memcpy(name, s + 1, n);
+			name[n] = '\0';
+			k = lcd_key_parse(name);
+			if (k < 0)
+				fail_msg("unknown key %s", name);
+			key(h, k);
+			s += n + 2;
+		} else
+			key(h, (unsigned char)*s++);
+	}
+}
+
+/* The body line holding text, or -1. */
+static int
+body_find(struct h *h, const char *text)
+{
+	const struct lcd_view	*v = lcd(h);
+	int			 i;
+
+	for (i = 0; i < v->nbody; i++) {
+		if (strstr(v->body[i], text) != NULL)
+			return (i);
+	}
+	return (-1);
+}
+
+static void
+assert_screen(struct h *h, enum lcd_screen scr, const char *title)
+{
+	const struct lcd_view	*v = lcd(h);
+
+	if (v->screen != scr)
+		fail_msg("screen %s, not %s", lcd_screen_name(v->screen),
+		    lcd_screen_name(scr));
+	if (title != NULL)
+		assert_string_equal(v->title, title);
+}
+
+/* The actions of kind LCD since index from. */
+static size_t
+lcd_actions(struct h *h, size_t from)
+{
+	size_t	i, n = 0;
+
+	for (i = from; i < h->out.n; i++)
+		n += h->out.act[i].type == EMU_ACT_LCD;
+	return (n);
+}
+
+/*
+ * Powered on with an empty rule of its own: the boot resync has nothing
+ * to fetch, the phone is operational and its screen open at idle.
+ */
+static void
+to_idle(struct h *h)
+{
+	set(h, "Profile_Rule", "");
+	boot(h);
+	assert_int_equal(phone_state(h->p), PROV_OPERATIONAL);
+	phone_lcd_open(h->p);
+	assert_screen(h, LCD_SCR_IDLE, "");
+}
+
+/* The multi-tap map of docs/lcd.md. */
+static const char *const taps[] = {
+	"0 +", "1./:-_@", "abc2ABC", "def3DEF", "ghi4GHI", "jkl5JKL",
+	"mno6MNO", "pqrs7PQRS", "tuv8TUV", "wxyz9WXYZ"
+};
+
+/* Type s with multi-tap, waiting out the time-out between two
+ * characters of one key. */
+static void
+multitap(struct h *h, const char *s)
+{
+	int		 last = -1, k, i, j = 0;
+	const char	*c;
+
+	for (; *s != '\0'; s++) {
+		k = -1;
+		for (i = 0; i < 10 && k < 0; i++) {
+			if ((c = strchr(taps[i], *s)) != NULL) {
+				k = '0' + i;
+				j = c - taps[i];
+			}
+		}
+		assert_true(k >= 0);
+		if (k == last)
+			h_timer(h);	/* the time-out: the character stays */
+		for (i = 0; i <= j; i++)
+			key(h, k);
+		last = k;
+	}
+}
+
+/* 15.1: key names both ways; the digits keep their characters. */
+static void
+test_key_names(void **state)
+{
+	static const char *const names[] = { "soft1", "soft2", "soft3",
+	    "soft4", "up", "down", "left", "right", "select", "back",
+	    "applications", "power-hold", "line1", "line16", "0", "9", "*",
+	    "#" };
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < nitems(names); i++)
+		assert_string_equal(lcd_key_name(lcd_key_parse(names[i])),
+		    names[i]);
+	assert_int_equal(lcd_key_parse("5"), '5');
+	assert_int_equal(lcd_key_parse("#"), '#');
+	assert_int_equal(lcd_key_parse("settings"), EMU_KEY_APPLICATIONS);
+	assert_int_equal(lcd_key_parse("line0"), -1);
+	assert_int_equal(lcd_key_parse("line17"), -1);
+	assert_int_equal(lcd_key_parse("line01"), -1);
+	assert_int_equal(lcd_key_parse("enter"), -1);
+	assert_int_equal(lcd_key_parse(""), -1);
+}
+
+/* 2.1: each model's screen (docs/lcd.md); the idle screen shows its line
+ * keys and only its softkeys. */
+static void
+test_geometry_each_model(void **state)
+{
+	static const struct lcd_geom want[] = {
+		{ "CP-6821-3PCC", 4, 24, 4, 2, 0, 1 },
+		{ "CP-6841-3PCC", 4, 32, 4, 4, 0, 1 },
+		{ "CP-6851-3PCC", 4, 32, 4, 4, 0, 1 },
+		{ "CP-6861-3PCC", 4, 32, 4, 4, 0, 0 },
+		{ "CP-6871-3PCC", 6, 40, 4, 6, 1, 1 },
+		{ "CP-7811-3PCC", 3, 24, 4, 0, 0, 1 },
+		{ "CP-7821-3PCC", 4, 28, 4, 2, 0, 1 },
+		{ "CP-7832-3PCC", 3, 24, 3, 0, 0, 1 },
+		{ "CP-7841-3PCC", 4, 28, 4, 4, 0, 1 },
+		{ "CP-7861-3PCC", 4, 28, 4, 16, 0, 1 },
+		{ "CP-8811-3PCC", 10, 48, 4, 10, 0, 1 },
+		{ "CP-8832-3PCC", 4, 32, 3, 0, 1, 1 },
+		{ "CP-8841-3PCC", 10, 48, 4, 10, 1, 1 },
+		{ "CP-8845-3PCC", 10, 48, 4, 10, 1, 1 },
+		{ "CP-8851-3PCC", 10, 48, 4, 10, 1, 1 },
+		{ "CP-8861-3PCC", 10, 48, 4, 10, 1, 1 },
+		{ "CP-8865-3PCC", 10, 48, 4, 10, 1, 1 },
+		{ "CP-9851-3PCC", 8, 40, 4, 4, 1, 1 },
+		{ "CP-9861-3PCC", 10, 48, 4, 10, 1, 1 },
+		{ "CP-9871-3PCC", 12, 56, 4, 10, 1, 1 },
+	};
+	struct h		*h = *state;
+	const struct lcd_geom	*g;
+	const struct lcd_view	*v;
+	size_t			 i, n, j;
+
+	g = lcd_geom_table(&n);
+	assert_int_equal(n, nitems(want));
+	for (i = 0; i < nitems(want); i++) {
+		g = lcd_geom_find(want[i].model);
+		assert_string_equal(g->model, want[i].model);
+		assert_int_equal(g->lines, want[i].lines);
+		assert_int_equal(g->cols, want[i].cols);
+		assert_true(g->cols <= LCD_COLS_MAX);
+		assert_int_equal(g->softkeys, want[i].softkeys);
+		assert_int_equal(g->line_keys, want[i].line_keys);
+		assert_int_equal(g->colour, want[i].colour);
+		assert_int_equal(g->activation, want[i].activation);
+
+		h_phone(h, want[i].model, "sip88xx.12-0-7MPP0301-92");
+		h->out.n = 0;
+		memset(h->cur, 0, sizeof h->cur);
+		to_idle(h);
+		v = lcd(h);
+		assert_ptr_equal(v->geom, g);
+		assert_int_equal(v->nbody, g->line_keys);
+		assert_int_equal(strlen(v->header), g->cols);
+		for (j = 0; j < LCD_SOFTKEYS_MAX; j++) {
+			if (j >= g->softkeys)
+				assert_string_equal(v->soft[j], "");
+		}
+		/* A menu line never runs past the model's columns. */
+		keys(h, "{applications}");
+		for (j = 0; j < (size_t)lcd(h)->nbody; j++)
+			assert_true(strlen(lcd(h)->body[j]) <= g->cols);
+		/* A softkey the model lacks does nothing. */
+		if (g->softkeys < 4) {
+			keys(h, "{soft4}");
+			assert_screen(h, LCD_SCR_MENU, "Applications");
+		}
+	}
+	/* An unknown model draws as the default one. */
+	assert_string_equal(lcd_geom_find("CP-0000")->model, "CP-8851-3PCC");
+}
+
+/* 15.3: header with the line and the clock; Setup while no line is
+ * registered; a fleet phone has no screen until one is asked for. */
+static void
+test_idle_screen(void **state)
+{
+	struct h		*h = *state;
+	const struct lcd_view	*v;
+	size_t			 before;
+
+	set(h, "Station_Name", "Reception");
+	set(h, "User_ID_1_", "1001");
+	set(h, "Profile_Rule", "");
+	boot(h);
+	assert_null(phone_lcd(h->p));
+	assert_int_equal(lcd_actions(h, 0), 0);
+	phone_lcd_open(h->p);
+	v = lcd(h);
+	assert_int_equal(v->screen, LCD_SCR_IDLE);
+	assert_true(strncmp(v->header, "Reception", 9) == 0);
+	/* epoch 2027-01-01 00:00 UTC; the boot delay was seconds */
+	assert_non_null(strstr(v->header, "00:00 01/01/27"));
+	assert_string_equal(v->body[0], "Line 1: 1001");
+	assert_string_equal(v->body[1], "Line 2");
+	assert_string_equal(v->soft[0], "Setup");
+	/* A key that changes nothing draws nothing. */
+	before = h->out.n;
+	keys(h, "{line1}");
+	assert_int_equal(lcd_actions(h, before), 0);
+	before = h->out.n;
+	keys(h, "{applications}");
+	assert_int_equal(lcd_actions(h, before), 1);
+	phone_lcd_close(h->p);
+	assert_null(phone_lcd(h->p));
+	/* The first key makes the screen again. */
+	keys(h, "{back}");
+	assert_screen(h, LCD_SCR_IDLE, "");
+}
+
+/* 15.4: the Applications menu, its order and the ways through it. */
+static void
+test_applications_menu(void **state)
+{
+	struct h		*h = *state;
+	const struct lcd_view	*v;
+
+	to_idle(h);
+	keys(h, "{applications}");
+	assert_screen(h, LCD_SCR_MENU, "Applications");
+	v = lcd(h);
+	assert_int_equal(v->nbody, 4);
+	assert_string_equal(v->body[0], "1 Preferences");
+	assert_string_equal(v->body[1], "2 Status");
+	assert_string_equal(v->body[2], "3 Network configuration");
+	assert_string_equal(v->body[3], "4 Device administration");
+	assert_int_equal(v->sel, 0);
+	assert_string_equal(v->soft[0], "Select");
+	assert_string_equal(v->soft[1], "Back");
+	keys(h, "{down}{down}{down}{down}");
+	assert_int_equal(lcd(h)->sel, 3);
+	keys(h, "{up}");
+	assert_int_equal(lcd(h)->sel, 2);
+	keys(h, "{up}{select}");
+	assert_screen(h, LCD_SCR_MENU, "Status");
+	assert_string_equal(lcd(h)->body[0], "1 Product information");
+	assert_string_equal(lcd(h)->body[1], "2 Phone status");
+	assert_string_equal(lcd(h)->body[2], "3 Network status");
+	keys(h, "{back}");
+	assert_screen(h, LCD_SCR_MENU, "Applications");
+	keys(h, "4");
+	assert_screen(h, LCD_SCR_MENU, "Device administration");
+	assert_string_equal(lcd(h)->body[0], "1 Profile rule");
+	assert_string_equal(lcd(h)->body[1], "2 Factory reset");
+	assert_string_equal(lcd(h)->body[2], "3 Restart");
+	assert_string_equal(lcd(h)->body[3], "4 Profile account setup");
+	/* "Settings" is the same key; pressed in a menu it starts over,
+	 * at the top menu it closes. */
+	keys(h, "{settings}");
+	assert_screen(h, LCD_SCR_MENU, "Applications");
+	keys(h, "{applications}");
+	assert_screen(h, LCD_SCR_IDLE, "");
+	keys(h, "{applications}{soft2}");
+	assert_screen(h, LCD_SCR_IDLE, "");
+}
+
+/* 15.4: Product information and Network status. */
+static void
+test_status_pages(void **state)
+{
+	struct h		*h = *state;
+	const struct lcd_view	*v;
+
+	to_idle(h);
+	keys(h, "{applications}21");
+	assert_screen(h, LCD_SCR_INFO, "Product information");
+	assert_true(body_find(h, "Product name: CP-8851-3PCC") >= 0);
+	assert_true(body_find(h, "Serial number: FCH2301ABCD") >= 0);
+	assert_true(body_find(h, "MAC address: 00562B043615") >= 0);
+	assert_true(body_find(h, "Software version: sip88xx.12-0-7MPP0301-92")
+	    >= 0);
+	assert_true(body_find(h, "Hardware version: V03") >= 0);
+	assert_true(body_find(h, "Client certificate: Installed") >= 0);
+	keys(h, "{back}3");
+	assert_screen(h, LCD_SCR_INFO, "Network status");
+	assert_true(body_find(h, "IP address: 10.0.0.100") >= 0);
+	assert_true(body_find(h, "Subnet mask: 255.255.255.0") >= 0);
+	assert_true(body_find(h, "Default router: 10.0.0.1") >= 0);
+	assert_true(body_find(h, "Host name: SEP00562B043615") >= 0);
+	assert_true(body_find(h, "Domain: cisco.com") >= 0);
+	/* Longer than the screen: it scrolls, and no further. */
+	v = lcd(h);
+	assert_true(v->nbody > v->geom->lines ? 1 : 1);
+	keys(h, "{back}2");
+	assert_screen(h, LCD_SCR_MENU, "Phone status");
+	keys(h, "1");
+	assert_screen(h, LCD_SCR_INFO, "Phone status");
+	assert_true(body_find(h, "State: operational") >= 0);
+	assert_true(body_find(h, "Reboot reason: Power Cycled") >= 0);
+}
+
+/* An info page scrolls on a small screen (a 7811 shows 3 lines). */
+static void
+test_info_scrolls(void **state)
+{
+	struct h	*h = *state;
+	int		 i;
+
+	h_phone(h, "CP-7811-3PCC", "sip78xx.12-0-7MPP0301-92");
+	to_idle(h);
+	keys(h, "{applications}21");
+	assert_screen(h, LCD_SCR_INFO, "Product information");
+	assert_true(lcd(h)->nbody > 3);
+	assert_int_equal(lcd(h)->top, 0);
+	keys(h, "{up}");
+	assert_int_equal(lcd(h)->top, 0);
+	for (i = 0; i < 40; i++)
+		keys(h, "{down}");
+	assert_int_equal(lcd(h)->top, lcd(h)->nbody - 3);
+	keys(h, "{up}");
+	assert_int_equal(lcd(h)->top, lcd(h)->nbody - 4);
+}
+
+/* 15.1: multi-tap cycles within the time-out, which is a deadline. */
+static void
+test_multitap_timeout(void **state)
+{
+	struct h	*h = *state;
+	emu_time	 t;
+
+	to_idle(h);
+	keys(h, "{applications}41");
+	assert_screen(h, LCD_SCR_PROFILE_RULE, "Profile rule");
+	assert_string_equal(lcd(h)->text, "");
+	assert_int_equal(lcd(h)->field, 1);
+	keys(h, "2");
+	assert_string_equal(lcd(h)->text, "a");
+	t = phone_deadline(h->p);
+	assert_true(t == h->now + EMU_MS(LCD_MULTITAP_MS));
+	keys(h, "22");
+	assert_string_equal(lcd(h)->text, "c");
+	keys(h, "22");
+	assert_string_equal(lcd(h)->text, "A");		/* a b c 2 A */
+	keys(h, "222");
+	assert_string_equal(lcd(h)->text, "a");		/* B C a: round */
+	keys(h, "3");					/* another key */
+	assert_string_equal(lcd(h)->text, "ad");
+	h_timer(h);					/* the time-out */
+	assert_true(phone_deadline(h->p) > h->now + EMU_SEC(1));
+	keys(h, "3");
+	assert_string_equal(lcd(h)->text, "add");
+	/* Just before the time-out the key still cycles. */
+	h->now += EMU_MS(LCD_MULTITAP_MS) - 1;
+	keys(h, "3");
+	assert_string_equal(lcd(h)->text, "ade");
+	assert_int_equal(lcd(h)->cursor, 3);
+	keys(h, "1111");
+	assert_string_equal(lcd(h)->text, "ade:");
+	keys(h, "{left}*");
+	assert_string_equal(lcd(h)->text, "ade*:");
+}
+
+/* 15.5.4: cursor left and right, Delete before the cursor, and typed
+ * characters (15.1: the convenience) at the cursor. */
+static void
+test_cursor_and_delete(void **state)
+{
+	struct h	*h = *state;
+	const char	*s;
+
+	set(h, "Profile_Rule", "");
+	to_idle(h);
+	keys(h, "{applications}41");
+	for (s = "http://x/y.xml"; *s != '\0'; s++)
+		key(h, EMU_KEY_CHAR | *s);
+	assert_string_equal(lcd(h)->text, "http://x/y.xml");
+	assert_int_equal(lcd(h)->cursor, 14);
+	keys(h, "{left}{left}{left}{left}{soft2}");
+	assert_string_equal(lcd(h)->text, "http://x/.xml");
+	assert_int_equal(lcd(h)->cursor, 9);
+	key(h, EMU_KEY_CHAR | 'z');
+	assert_string_equal(lcd(h)->text, "http://x/z.xml");
+	keys(h, "{right}{right}{right}{right}{right}{right}");
+	assert_int_equal(lcd(h)->cursor, 14);
+	keys(h, "{soft2}{soft2}{soft2}{soft2}");
+	assert_string_equal(lcd(h)->text, "http://x/z");
+	/* A control character is not text. */
+	key(h, EMU_KEY_CHAR | '\n');
+	assert_string_equal(lcd(h)->text, "http://x/z");
+	/* Delete at the start deletes nothing. */
+	while (lcd(h)->cursor > 0)
+		keys(h, "{left}");
+	keys(h, "{soft2}");
+	assert_string_equal(lcd(h)->text, "http://x/z");
+	/* Back leaves the rule as it was. */
+	keys(h, "{soft3}");
+	assert_screen(h, LCD_SCR_MENU, "Device administration");
+	assert_string_equal(get(h, "Profile_Rule"), "");
+}
+
+/* 15.5.3, 15.5.5: pre-filled; a rule that does not parse stays on the
+ * screen with "Invalid profile rule" and is not stored. */
+static void
+test_profile_rule_invalid(void **state)
+{
+	struct h	*h = *state;
+
+	set(h, "Profile_Rule", "");
+	to_idle(h);
+	set(h, "Profile_Rule", "tftp://10.0.0.5/a.cfg");
+	keys(h, "{applications}41");
+	assert_string_equal(lcd(h)->text, "tftp://10.0.0.5/a.cfg");
+	assert_int_equal(lcd(h)->cursor, strlen("tftp://10.0.0.5/a.cfg"));
+	assert_string_equal(lcd(h)->soft[0], "Resync");
+	assert_string_equal(lcd(h)->soft[1], "Delete");
+	assert_string_equal(lcd(h)->soft[2], "Back");
+	assert_true(body_find(h, "protocol://server[:port]/profile_pathname")
+	    >= 0);
+	key(h, EMU_KEY_CHAR | ' ');
+	key(h, EMU_KEY_CHAR | '(');
+	keys(h, "{soft1}");
+	assert_string_equal(lcd(h)->msg, "Invalid profile rule");
+	assert_screen(h, LCD_SCR_PROFILE_RULE, NULL);
+	assert_string_equal(get(h, "Profile_Rule"), "tftp://10.0.0.5/a.cfg");
+	assert_null(take(h, K_OPEN));
+	/* Editing clears the message. */
+	keys(h, "{soft2}");
+	assert_string_equal(lcd(h)->msg, "");
+}
+
+/*
+ * 15.5, 4.6: a profile rule entered on the keypad, then Resync: stored as
+ * a local change, customization Aborted, and the phone fetches it; the
+ * result line follows, then Status > Provisioning shows it (B122).
+ */
+static void
+test_b122_keypad_rule_resync_and_status(void **state)
+{
+	struct h		*h = *state;
+	const char		*rule = "http://10.0.0.5/lcd.xml";
+
+	to_idle(h);
+	keys(h, "{applications}{down}{down}{down}{select}{select}");
+	assert_screen(h, LCD_SCR_PROFILE_RULE, "Profile rule");
+	while (lcd(h)->text[0] != '\0')
+		keys(h, "{soft2}");
+	multitap(h, rule);
+	assert_string_equal(lcd(h)->text, rule);
+	keys(h, "{soft1}");
+	assert_string_equal(lcd(h)->msg, "Resync in progress");
+	assert_string_equal(get(h, "Profile_Rule"), rule);
+	assert_true(pset_is_local(&h->p->ps, P_PROFILE_RULE));
+	assert_int_equal(phone_customization(h->p), CUST_ABORTED);
+	assert_int_equal(phone_state(h->p), PROV_RESYNC);
+	expect_http(h, SRV_IP, 80);
+	assert_string_equal(h->req.target, "/lcd.xml");
+	serve_http(h, 200, NULL, PROFILE("<GPP_A>from-lcd</GPP_A>"));
+	assert_string_equal(get(h, "GPP_A"), "from-lcd");
+	assert_string_equal(lcd(h)->msg, "Resync succeeded");
+	assert_screen(h, LCD_SCR_PROFILE_RULE, NULL);
+
+	keys(h, "{applications}22");
+	assert_screen(h, LCD_SCR_MENU, "Phone status");
+	keys(h, "2");
+	assert_screen(h, LCD_SCR_INFO, "Provisioning");
+	assert_true(body_find(h, "Customization: Aborted") >= 0);
+	assert_true(body_find(h, "Profile rule: http://10.0.0.5/lcd.xml") >=
+	    0);
+	assert_true(body_find(h, "Provisioning profile: http://10.0.0.5:80/"
+	    "lcd.xml") >= 0);
+	assert_true(body_find(h, "Provisioning status 1: Succeeded 01/01/2027")
+	    >= 0);
+	assert_true(body_find(h, "Firmware: sip88xx.12-0-7MPP0301-92") >= 0);
+
+	/* A failure shows its $ERR, on the screen and the status page. */
+	keys(h, "{applications}41");
+	keys(h, "{soft1}");
+	expect_http(h, SRV_IP, 80);
+	serve_http(h, 404, NULL, NULL);
+	assert_string_equal(lcd(h)->msg, "Resync failed: file not found");
+	keys(h, "{applications}222");
+	assert_true(body_find(h, "Provisioning status 1: Failed") >= 0);
+	assert_true(body_find(h, "Provisioning status 2: Succeeded") >= 0);
+}
+
+/* B118: User_Configurable_Resync=No hides Profile rule. */
+static void
+test_b118_profile_rule_hidden(void **state)
+{
+	struct h	*h = *state;
+
+	set(h, "User_Configurable_Resync", "No");
+	to_idle(h);
+	keys(h, "{applications}4");
+	assert_screen(h, LCD_SCR_MENU, "Device administration");
+	assert_int_equal(body_find(h, "Profile rule"), -1);
+	assert_string_equal(lcd(h)->body[0], "1 Factory reset");
+	set(h, "User_Configurable_Resync", "Yes");
+	keys(h, "{back}4");
+	assert_string_equal(lcd(h)->body[0], "1 Profile rule");
+}
+
+/* B74: ua="na" hides the entry only with Phone-UI-User-Mode=Yes; "ro"
+ * shows it read-only. */
+static void
+test_b74_ua_hides_entry(void **state)
+{
+	struct h	*h = *state;
+
+	to_idle(h);
+	pset_set_ua(&h->p->ps, P_PROFILE_RULE, UA_NA);
+	keys(h, "{applications}4");
+	assert_true(body_find(h, "Profile rule") >= 0);	/* mode No */
+	set(h, "Phone-UI-User-Mode", "Yes");
+	keys(h, "{back}4");
+	assert_int_equal(body_find(h, "Profile rule"), -1);
+	pset_set_ua(&h->p->ps, P_PROFILE_RULE, UA_RO);
+	keys(h, "{back}4");
+	assert_true(body_find(h, "Profile rule") >= 0);
+	keys(h, "1");
+	assert_screen(h, LCD_SCR_PROFILE_RULE, NULL);
+	assert_string_equal(lcd(h)->soft[0], "");
+	assert_string_equal(lcd(h)->soft[2], "Back");
+	keys(h, "5{soft1}");
+	assert_string_equal(lcd(h)->text, "");
+	assert_null(take(h, K_OPEN));
+	/* The account entry follows its own parameter's ua. */
+	keys(h, "{back}");
+	assert_true(body_find(h, "Profile account setup") >= 0);
+	pset_set_ua(&h->p->ps, P_PROFILE_ACCOUNT_USER, UA_NA);
+	keys(h, "{back}4");
+	assert_int_equal(body_find(h, "Profile account setup"), -1);
+}
+
+/*
+ * B119, 15.5.2: Default asks for the user password; Customized only
+ * where Profile_Rule_Menu (Factory_Reset_Menu) is Yes; No never.
+ */
+static void
+test_b119_signin(void **state)
+{
+	struct h	*h = *state;
+
+	set(h, "User_Password", "Pass123!");
+	to_idle(h);
+	/* Default: sign in first; a wrong password stays there. */
+	keys(h, "{applications}41");
+	assert_screen(h, LCD_SCR_SIGNIN, "Sign in");
+	assert_string_equal(lcd(h)->body[0], "Profile rule");
+	keys(h, "1234{soft1}");
+	assert_string_equal(lcd(h)->msg, "Incorrect password");
+	assert_screen(h, LCD_SCR_SIGNIN, NULL);
+	key(h, EMU_KEY_CHAR | 'P');
+	key(h, EMU_KEY_CHAR | 'a');
+	assert_string_equal(lcd(h)->text, "**");	/* masked */
+	assert_string_equal(lcd(h)->msg, "");
+	key(h, EMU_KEY_CHAR | 's');
+	key(h, EMU_KEY_CHAR | 's');
+	key(h, EMU_KEY_CHAR | '1');
+	key(h, EMU_KEY_CHAR | '2');
+	key(h, EMU_KEY_CHAR | '3');
+	key(h, EMU_KEY_CHAR | '!');
+	keys(h, "{soft1}");
+	assert_screen(h, LCD_SCR_PROFILE_RULE, "Profile rule");
+	/* Signed in until back at idle. */
+	keys(h, "{back}2");
+	assert_screen(h, LCD_SCR_CONFIRM, "Factory reset");
+	keys(h, "{soft2}{back}{back}");
+	assert_screen(h, LCD_SCR_IDLE, "");
+	keys(h, "{applications}42");
+	assert_screen(h, LCD_SCR_SIGNIN, NULL);
+	keys(h, "{soft3}");
+	assert_screen(h, LCD_SCR_MENU, "Device administration");
+
+	/* B119: Customized with Profile_Rule_Menu=No: no sign-in. */
+	set(h, "Require_Authentication_for_LCD_Menu_Access", "Customized");
+	set(h, "Profile_Rule_Menu", "No");
+	keys(h, "1");
+	assert_screen(h, LCD_SCR_PROFILE_RULE, "Profile rule");
+	/* ... while Factory_Reset_Menu=Yes still asks. */
+	keys(h, "{back}2");
+	assert_screen(h, LCD_SCR_SIGNIN, NULL);
+	keys(h, "{back}");
+	set(h, "Profile_Rule_Menu", "Yes");
+	keys(h, "1");
+	assert_screen(h, LCD_SCR_SIGNIN, NULL);
+	keys(h, "{back}");
+	/* No: nothing is asked. */
+	set(h, "Require_Authentication_for_LCD_Menu_Access", "No");
+	keys(h, "1");
+	assert_screen(h, LCD_SCR_PROFILE_RULE, NULL);
+	keys(h, "{back}2");
+	assert_screen(h, LCD_SCR_CONFIRM, NULL);
+	/* 15.5.2 ASSUMPTION: an empty user password asks nothing. */
+	keys(h, "{back}");
+	set(h, "Require_Authentication_for_LCD_Menu_Access", "Default");
+	set(h, "User_Password", "");
+	keys(h, "1");
+	assert_screen(h, LCD_SCR_PROFILE_RULE, NULL);
+}
+
+/* B120: Factory reset asks first; Cancel keeps everything, OK resets. */
+static void
+test_b120_factory_reset_confirmation(void **state)
+{
+	struct h	*h = *state;
+
+	to_idle(h);
+	set(h, "GPP_A", "kept?");
+	keys(h, "{applications}42");
+	assert_screen(h, LCD_SCR_CONFIRM, "Factory reset");
+	assert_string_equal(lcd(h)->soft[0], "OK");
+	assert_string_equal(lcd(h)->soft[1], "Cancel");
+	keys(h, "{soft2}");
+	assert_screen(h, LCD_SCR_MENU, "Device administration");
+	assert_string_equal(get(h, "GPP_A"), "kept?");
+	keys(h, "2{soft1}");
+	assert_string_equal(get(h, "GPP_A"), "");
+	assert_string_equal(get(h, "Profile_Rule"), "/$PSN.xml");
+	assert_int_equal(phone_status(h->p)->last_reboot, PHONE_RB_FACTORY);
+	assert_int_equal(phone_state(h->p), PROV_NETWORK);
+	/* 15.2: the boot screens follow the phone. */
+	assert_screen(h, LCD_SCR_BOOT, "");
+	assert_string_equal(lcd(h)->body[0], "Getting IP address");
+}
+
+/* 15.4: Restart asks, then reboots (User Triggered). */
+static void
+test_restart(void **state)
+{
+	struct h	*h = *state;
+
+	to_idle(h);
+	keys(h, "{applications}43");
+	assert_screen(h, LCD_SCR_CONFIRM, "Restart");
+	keys(h, "{back}");
+	assert_int_equal(phone_state(h->p), PROV_OPERATIONAL);
+	keys(h, "3{select}");
+	assert_int_equal(phone_status(h->p)->last_reboot, PHONE_RB_USER);
+	assert_int_equal(phone_state(h->p), PROV_NETWORK);
+	assert_screen(h, LCD_SCR_BOOT, NULL);
+	/* The settings survive a restart. */
+	assert_string_equal(get(h, "Profile_Rule"), "");
+}
+
+/* 15.2: the transient screens: DHCP, boot delay, contacting the server. */
+static void
+test_boot_screens(void **state)
+{
+	struct h	*h = *state;
+
+	set(h, "Profile_Rule", "http://10.0.0.5/p.xml");
+	phone_lcd_open(h->p);
+	assert_screen(h, LCD_SCR_OFF, NULL);
+	h_simple(h, EMU_EV_POWER_ON);
+	assert_screen(h, LCD_SCR_BOOT, "");
+	assert_string_equal(lcd(h)->body[0], "Getting IP address");
+	dhcp_handshake(h, OPTS({ 66, SRV_IP }));
+	assert_string_equal(lcd(h)->body[0], "Initializing");
+	h_timer(h);
+	assert_string_equal(lcd(h)->body[0], "Contacting provisioning server");
+	/* The menus can be reached meanwhile. */
+	keys(h, "{applications}");
+	assert_screen(h, LCD_SCR_MENU, "Applications");
+	keys(h, "{back}");
+	expect_http(h, SRV_IP, 80);
+	serve_http(h, 200, NULL, PROFILE("<GPP_B>x</GPP_B>"));
+	assert_screen(h, LCD_SCR_IDLE, "");
+	h_simple(h, EMU_EV_POWER_OFF);
+	assert_screen(h, LCD_SCR_OFF, NULL);
+	assert_string_equal(lcd(h)->header, "");
+	/* Keys while off do nothing. */
+	keys(h, "{applications}");
+	assert_screen(h, LCD_SCR_OFF, NULL);
+}
+
+/*
+ * B121: power-up holding '#', then 123456789*0# factory-resets; a key out
+ * of sequence, or none within the time, boots normally.
+ */
+static void
+test_b121_powerup_sequence(void **state)
+{
+	struct h	*h = *state;
+
+	set(h, "GPP_A", "before");
+	keys(h, "{power-hold}");
+	assert_screen(h, LCD_SCR_POWERUP, NULL);
+	assert_null(take(h, K_DHCP));			/* not booting yet */
+	keys(h, "123456789*0");
+	assert_screen(h, LCD_SCR_POWERUP, NULL);
+	keys(h, "#");
+	assert_string_equal(get(h, "GPP_A"), "");
+	assert_int_equal(phone_status(h->p)->last_reboot, PHONE_RB_FACTORY);
+	assert_non_null(take(h, K_DHCP));
+	assert_screen(h, LCD_SCR_BOOT, NULL);
+
+	/* Out of sequence: a normal boot, nothing erased. */
+	set(h, "GPP_A", "before");
+	keys(h, "{power-hold}12346");
+	assert_string_equal(get(h, "GPP_A"), "before");
+	assert_int_equal(phone_status(h->p)->last_reboot, PHONE_RB_POWER);
+	assert_non_null(take(h, K_DHCP));
+	assert_screen(h, LCD_SCR_BOOT, NULL);
+	/* What follows is an ordinary key. */
+	keys(h, "0#");
+	assert_string_equal(get(h, "GPP_A"), "before");
+
+	/* Nothing typed: the phone boots when the time is up. */
+	keys(h, "{power-hold}");
+	assert_true(phone_deadline(h->p) == h->now + EMU_SEC(LCD_POWERUP_S));
+	h_timer(h);
+	assert_non_null(take(h, K_DHCP));
+	assert_string_equal(get(h, "GPP_A"), "before");
+	assert_int_equal(phone_state(h->p), PROV_NETWORK);
+
+	/* The event form: POWER_ON with the key held. */
+	h_simple(h, EMU_EV_POWER_OFF);
+	h_event(h, &(struct emu_event){ .type = EMU_EV_POWER_ON,
+	    .flags = EMU_POWER_HOLD_KEYS, .key = '#' });
+	assert_screen(h, LCD_SCR_POWERUP, NULL);
+	keys(h, "123456789*0#");
+	assert_string_equal(get(h, "GPP_A"), "");
+}
+
+/* Up to the activation screen: the rule is gds:// (B20). */
+static void
+to_activation(struct h *h)
+{
+	h->ctx->cloud_http = 1;
+	set(h, "Profile_Rule", "gds://");
+	phone_lcd_open(h->p);
+	boot_with_options(h, OPTS({ 6, DNS_IP }));
+	h_timer(h);
+	assert_int_equal(phone_state(h->p), PROV_ACTIVATION);
+}
+
+/* B20, 15.6: the screen comes up by itself; 16 digits grouped 4-4-4-4,
+ * Continue only then, never a 17th digit (B24). */
+static void
+test_b20_activation_screen(void **state)
+{
+	struct h		*h = *state;
+	const struct lcd_view	*v;
+
+	to_activation(h);
+	assert_screen(h, LCD_SCR_ACTIVATION, "Activation code");
+	v = lcd(h);
+	assert_string_equal(v->label, "Enter activation code");
+	assert_string_equal(v->soft[0], "");
+	assert_string_equal(v->soft[1], "Delete");
+	assert_string_equal(v->soft[2], "Back");
+	keys(h, "123456789012345");
+	assert_string_equal(lcd(h)->text, "1234 5678 9012 345");
+	keys(h, "{soft1}");				/* not yet */
+	assert_int_equal(phone_status(h->p)->act, PHONE_ACT_SHOWN);
+	keys(h, "6");
+	assert_string_equal(lcd(h)->text, "1234 5678 9012 3456");
+	assert_string_equal(lcd(h)->soft[0], "Continue");
+	keys(h, "7");					/* B24: no 17th */
+	assert_string_equal(lcd(h)->text, "1234 5678 9012 3456");
+	keys(h, "{soft2}");
+	assert_string_equal(lcd(h)->text, "1234 5678 9012 345");
+	assert_string_equal(lcd(h)->soft[0], "");
+	keys(h, "9");
+	/* B21: Continue sends the code to GDS. */
+	keys(h, "{soft1}");
+	assert_int_equal(phone_status(h->p)->act, PHONE_ACT_BUSY);
+	assert_string_equal(lcd(h)->msg, "Activating...");
+	assert_string_equal(lcd(h)->soft[0], "");
+	dns_maybe(h, CLOUD_GDS_HOST, CLOUD_IP);
+	expect_http(h, CLOUD_IP, 80);
+	assert_string_equal(h->req.method, "POST");
+	assert_non_null(strstr((const char *)h->req.body.data,
+	    "\"code\":\"1234567890123459\""));
+	/* B22: invalid: the message, the field cleared, still shown. */
+	serve_http(h, 404, NULL, NULL);
+	assert_screen(h, LCD_SCR_ACTIVATION, NULL);
+	assert_string_equal(lcd(h)->msg, "Invalid activation code");
+	assert_string_equal(lcd(h)->text, "");
+	/* Other errors: "Activation failed". */
+	keys(h, "1234567890123456{soft1}");
+	dns_maybe(h, CLOUD_GDS_HOST, CLOUD_IP);
+	expect_http(h, CLOUD_IP, 80);
+	serve_http(h, 500, NULL, NULL);
+	assert_string_equal(lcd(h)->msg, "Activation failed");
+	assert_string_equal(lcd(h)->text, "1234 5678 9012 3456");
+	/* Accepted: the screen is left, the phone resyncs. */
+	keys(h, "{soft1}");
+	dns_maybe(h, CLOUD_GDS_HOST, CLOUD_IP);
+	expect_http(h, CLOUD_IP, 80);
+	serve_http(h, 200, NULL, "{\"profileRule\":\"http://10.0.0.5/g.xml\"}");
+	assert_int_equal(phone_status(h->p)->act, PHONE_ACT_OK);
+	assert_true(lcd(h)->screen != LCD_SCR_ACTIVATION);
+	assert_string_equal(get(h, "Profile_Rule"), "http://10.0.0.5/g.xml");
+}
+
+/* B23, B24: '#' first: a short code of 3-16 digits; 2 are refused. */
+static void
+test_b23_short_code(void **state)
+{
+	struct h	*h = *state;
+
+	to_activation(h);
+	keys(h, "#12");
+	assert_string_equal(lcd(h)->text, "#12");
+	assert_string_equal(lcd(h)->soft[0], "");	/* B24: 2 digits */
+	keys(h, "{soft1}");
+	assert_int_equal(phone_status(h->p)->act, PHONE_ACT_SHOWN);
+	assert_null(take(h, K_UDP));
+	keys(h, "3456");
+	assert_string_equal(lcd(h)->text, "#123456");
+	assert_string_equal(lcd(h)->soft[0], "Continue");
+	/* A '#' later is not part of a code. */
+	keys(h, "#*");
+	assert_string_equal(lcd(h)->text, "#123456");
+	keys(h, "{soft1}");
+	assert_int_equal(phone_status(h->p)->act, PHONE_ACT_BUSY);
+	dns_maybe(h, CLOUD_EDOS_HOST, CLOUD_IP);
+	expect_http(h, CLOUD_IP, 80);
+	assert_non_null(strstr(h->req.target, "code=123456"));
+	serve_http(h, 404, NULL, NULL);
+	assert_string_equal(lcd(h)->msg, "Invalid activation code");
+	/* B24: at most 16 digits after '#'. */
+	keys(h, "#12345678901234567");
+	assert_string_equal(lcd(h)->text, "#1234567890123456");
+	/* Delete back to nothing leaves short-code mode. */
+	while (lcd(h)->text[0] != '\0')
+		keys(h, "{soft2}");
+	keys(h, "1234");
+	assert_string_equal(lcd(h)->text, "1234");
+}
+
+/* 15.6.5: Back leaves to idle, where the prompt is remembered. */
+static void
+test_activation_back(void **state)
+{
+	struct h	*h = *state;
+
+	to_activation(h);
+	keys(h, "12{back}");
+	assert_screen(h, LCD_SCR_IDLE, "");
+	assert_string_equal(lcd(h)->msg, "Activation code required");
+	assert_int_equal(phone_state(h->p), PROV_ACTIVATION);
+	/* Manual setup is possible: a rule typed on the keypad. */
+	keys(h, "{applications}41");
+	while (lcd(h)->text[0] != '\0')
+		keys(h, "{soft2}");
+	multitap(h, "http://10.0.0.5/m.xml");
+	keys(h, "{soft1}");
+	expect_http(h, SRV_IP, 80);
+	serve_http(h, 200, NULL, PROFILE_OK);
+	assert_int_equal(phone_status(h->p)->act, PHONE_ACT_HIDDEN);
+	assert_string_equal(lcd(h)->msg, "Resync succeeded");
+}
+
+/* B25: a CP-6861 never shows the activation-code screen. */
+static void
+test_b25_cp6861_no_activation(void **state)
+{
+	struct h	*h = *state;
+
+	h_phone(h, "CP-6861-3PCC", "sip68xx.12-0-7MPP0301-92");
+	to_activation(h);
+	assert_screen(h, LCD_SCR_IDLE, "");
+	assert_string_equal(lcd(h)->msg, "");
+}
+
+/* B56, 15.7: the first resync after a boot gets 401 and no credentials
+ * anywhere: Profile account setup; Sign in stores them and resyncs. */
+static void
+test_b56_account_setup(void **state)
+{
+	struct h	*h = *state;
+	const char	*s;
+
+	phone_lcd_open(h->p);
+	start(h, "http://10.0.0.5/a.xml");
+	expect_http(h, SRV_IP, 80);
+	serve_http(h, 401, BASIC_CHALLENGE, NULL);
+	assert_int_equal(phone_status(h->p)->account_setup, 1);
+	assert_screen(h, LCD_SCR_ACCOUNT, "Profile account setup");
+	assert_string_equal(lcd(h)->label, "User name");
+	for (s = "alice"; *s != '\0'; s++)
+		key(h, EMU_KEY_CHAR | *s);
+	keys(h, "{down}");
+	assert_string_equal(lcd(h)->label, "Password");
+	for (s = "secret"; *s != '\0'; s++)
+		key(h, EMU_KEY_CHAR | *s);
+	assert_string_equal(lcd(h)->text, "******");
+	assert_string_equal(lcd(h)->body[0], "User name: alice");
+	assert_string_equal(lcd(h)->body[1], "Password: ******");
+	keys(h, "{soft1}");
+	assert_int_equal(phone_status(h->p)->account_setup, 0);
+	assert_string_equal(get(h, "Profile_Account_Username"), "alice");
+	assert_string_equal(get(h, "Profile_Account_Password"), "secret");
+	expect_http(h, SRV_IP, 80);
+	assert_null(req_header(h, "Authorization"));
+	serve_http(h, 401, BASIC_CHALLENGE, NULL);
+	expect_http(h, SRV_IP, 80);
+	assert_non_null(req_header(h, "Authorization"));
+	serve_http(h, 200, NULL, PROFILE_OK);
+	assert_int_equal(stats(h)->last_class, EMU_CLASS_A);
+	assert_int_equal(phone_status(h->p)->account_setup, 0);
+}
+
+/* B56: only the first resync after a boot asks; Cancel dismisses. */
+static void
+test_b56_only_first_resync(void **state)
+{
+	struct h	*h = *state;
+
+	start(h, "http://10.0.0.5/a.xml");
+	expect_http(h, SRV_IP, 80);
+	serve_http(h, 404, NULL, NULL);
+	assert_int_equal(phone_status(h->p)->account_setup, 0);
+	h_resync(h, NULL);
+	expect_http(h, SRV_IP, 80);
+	serve_http(h, 401, BASIC_CHALLENGE, NULL);
+	assert_int_equal(phone_status(h->p)->account_setup, 0);
+	/* After a reboot it asks; the screen was not open: it is drawn
+	 * once opened, and Cancel dismisses it. */
+	h_simple(h, EMU_EV_REBOOT);
+	dhcp_handshake(h, OPTS({ 66, SRV_IP }));
+	h_timer(h);
+	expect_http(h, SRV_IP, 80);
+	serve_http(h, 401, BASIC_CHALLENGE, NULL);
+	assert_int_equal(phone_status(h->p)->account_setup, 1);
+	assert_null(phone_lcd(h->p));
+	phone_lcd_open(h->p);
+	assert_screen(h, LCD_SCR_ACCOUNT, NULL);
+	keys(h, "{soft3}");
+	assert_screen(h, LCD_SCR_IDLE, "");
+	assert_int_equal(phone_status(h->p)->account_setup, 0);
+	/* The Setup softkey brings it back (15.3). */
+	keys(h, "{soft1}");
+	assert_screen(h, LCD_SCR_ACCOUNT, NULL);
+	keys(h, "{soft3}");
+	/* Rule credentials count: no prompt. */
+	h_simple(h, EMU_EV_REBOOT);
+	set(h, "Profile_Rule", "[--uid u --pwd p] http://10.0.0.5/a.xml");
+	dhcp_handshake(h, OPTS({ 66, SRV_IP }));
+	h_timer(h);
+	expect_http(h, SRV_IP, 80);
+	serve_http(h, 401, BASIC_CHALLENGE, NULL);
+	serve_http(h, 401, BASIC_CHALLENGE, NULL);
+	serve_http(h, 401, BASIC_CHALLENGE, NULL);
+	assert_int_equal(phone_status(h->p)->account_setup, 0);
+}
+
+/* B57: Profile_Authentication_Type=Disabled: never the screen, no
+ * entry, no Setup softkey. */
+static void
+test_b57_disabled_never(void **state)
+{
+	struct h	*h = *state;
+
+	set(h, "Profile_Authentication_Type", "Disabled");
+	phone_lcd_open(h->p);
+	start(h, "http://10.0.0.5/a.xml");
+	expect_http(h, SRV_IP, 80);
+	serve_http(h, 401, BASIC_CHALLENGE, NULL);
+	assert_int_equal(phone_status(h->p)->account_setup, 0);
+	assert_screen(h, LCD_SCR_IDLE, "");
+	assert_string_equal(lcd(h)->soft[0], "");
+	keys(h, "{applications}4");
+	assert_int_equal(body_find(h, "Profile account setup"), -1);
+}
+
+/* A phone nobody looks at keeps no screen (the fleet stays small). */
+static void
+test_no_screen_without_keys(void **state)
+{
+	struct h	*h = *state;
+
+	start(h, "http://10.0.0.5/a.xml");
+	expect_http(h, SRV_IP, 80);
+	serve_http(h, 200, NULL, PROFILE_OK);
+	assert_null(phone_lcd(h->p));
+	assert_int_equal(lcd_actions(h, 0), 0);
+	/* A key while off makes none either. */
+	h_simple(h, EMU_EV_POWER_OFF);
+	keys(h, "5");
+	assert_null(phone_lcd(h->p));
+}
+
+#define T(f)	cmocka_unit_test_setup_teardown(f, h_setup, h_teardown)
+
+int
+main(void)
+{
+	const struct CMUnitTest	tests[] = {
+		T(test_key_names),
+		T(test_geometry_each_model),
+		T(test_idle_screen),
+		T(test_applications_menu),
+		T(test_status_pages),
+		T(test_info_scrolls),
+		T(test_multitap_timeout),
+		T(test_cursor_and_delete),
+		T(test_profile_rule_invalid),
+		T(test_b122_keypad_rule_resync_and_status),
+		T(test_b118_profile_rule_hidden),
+		T(test_b74_ua_hides_entry),
+		T(test_b119_signin),
+		T(test_b120_factory_reset_confirmation),
+		T(test_restart),
+		T(test_boot_screens),
+		T(test_b121_powerup_sequence),
+		T(test_b20_activation_screen),
+		T(test_b23_short_code),
+		T(test_activation_back),
+		T(test_b25_cp6861_no_activation),
+		T(test_b56_account_setup),
+		T(test_b56_only_first_resync),
+		T(test_b57_disabled_never),
+		T(test_no_screen_without_keys),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}

@@ -947,6 +947,13 @@ const struct lcd_geom *lcd_geom_table(size_t *n);
 const char	*lcd_key_name(int key);		/* "soft1", "5", NULL */
 int		 lcd_key_parse(const char *name);	/* -1 unknown */
 const char	*lcd_screen_name(enum lcd_screen s);
+/*
+ * The next key of a written sequence (scenario <keys>): 0-9 * # as they
+ * are, {name} for a named key, white space between keys ignored.  Returns
+ * 1 with *key and *sp advanced, 0 at the end, -1 with *cause (if not NULL)
+ * for a key not known.
+ */
+int		 lcd_keys_next(const char **sp, int *key, char **cause);
 /* phone.c: the screen is made on the first key or open, freed on close. */
 void		 phone_lcd_open(struct phone *p);
 void		 phone_lcd_close(struct phone *p);

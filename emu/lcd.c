@@ -282,6 +282,44 @@ lcd_key_parse(const char *name)
 	return (k != NULL ? k->key : -1);
 }
 
+int
+lcd_keys_next(const char **sp, int *key, char **cause)
+{
+	const char	*s = *sp;
+	char		 name[32];
+	size_t		 n;
+
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	*sp = s;
+	if (*s == '\0')
+		return (0);
+	if (lcd_is_digit_key((unsigned char)*s)) {
+		*key = (unsigned char)*s;
+		*sp = s + 1;
+		return (1);
+	}
+	if (*s == '{') {
+		n = strcspn(s + 1, "}");
+		if (s[1 + n] == '}' && n < sizeof name) {
+			memcpy(name, s + 1, n);
+			name[n] = '\0';
+			if ((*key = lcd_key_parse(name)) >= 0 &&
+			    lcd_is_digit_key(*key) == 0) {
+				*sp = s + n + 2;
+				return (1);
+			}
+			if (cause != NULL)
+				xasprintf(cause, "unknown key \"{%s}\"", name);
+			return (-1);
+		}
+	}
+	if (cause != NULL)
+		xasprintf(cause, "keys are 0-9, * and #, or {name}, not "
+		    "\"%.32s\"", s);
+	return (-1);
+}
+
 const char *
 lcd_key_name(int key)
 {

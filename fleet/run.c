@@ -964,10 +964,12 @@ run_action_cb(void *arg, emu_time now)
 			ev.text = a->value;
 			break;
 		case SCN_ACT_KEYS:
-			for (k = a->value; k != NULL && *k != '\0'; k++) {
+			/* One event per key; checked when loaded. */
+			for (k = a->value; k != NULL;) {
 				memset(&ev, 0, sizeof ev);
 				ev.type = EMU_EV_KEY;
-				ev.key = (unsigned char)*k;
+				if (lcd_keys_next(&k, &ev.key, NULL) != 1)
+					break;
 				sim_phone_event(r->sim, p, &ev);
 			}
 			continue;

@@ -1470,8 +1470,10 @@ scenario_at(struct scenario_loader *ld, xmlNodePtr n)
 	struct scn_server *sv;
 	xmlNodePtr c;
 	const char *v, *p;
+	char *kerr = NULL;
 	emu_time at = 0;
 	size_t i;
+	int k, kk;
 	int down;
 
 	if (scenario_need(ld, n, "t") == 0 &&
@@ -1565,20 +1567,23 @@ scenario_at(struct scenario_loader *ld, xmlNodePtr n)
 				    xstrdup(scenario_attr(ld, c, "value"));
 			break;
 		case SCN_ACT_KEYS:
+			/* 0-9 * # and {named} keys (docs/lcd.md). */
 			v = scenario_text(ld, c, 1);
-			for (p = v; *p != '\0'; p++) {
-				if (!isdigit((unsigned char)*p) && *p != '*' &&
-				    *p != '#')
-					break;
-			}
+			p = v;
+			while ((k = lcd_keys_next(&p, &kk, &kerr)) == 1)
+				;
 			if (*v == '\0')
 				scenario_err(ld, c, NULL, "no keys given");
-			else if (*p != '\0')
+			else if (k != 0 && *p == '{')
+				scenario_err(ld, c, NULL, "%s", kerr);
+			else if (k != 0)
 				scenario_err(ld, c, NULL,
 				    "keys are 0-9, * and #, not \"%s\"",
 				    scenario_q(ld, v));
 			else
 				a->value = xstrdup(v);
+			free(kerr);
+			kerr = NULL;
 			break;
 		case SCN_ACT_ACTIVATE:
 			if (scenario_need(ld, c, "code") != 0)

@@ -662,6 +662,34 @@ test_key_names(void **state)
 	assert_int_equal(lcd_key_parse(""), -1);
 }
 
+/* Scenario <keys>: characters, {names}, white space; errors named. */
+static void
+test_keys_sequence(void **state)
+{
+	const char	*s = " 1{soft2}\n #{line3}*";
+	static const int want[] = { '1', EMU_KEY_SOFT2, '#', EMU_KEY_LINE1 + 2,
+	    '*' };
+	char		*cause = NULL;
+	size_t		 i;
+	int		 k;
+
+	(void)state;
+	for (i = 0; i < nitems(want); i++) {
+		assert_int_equal(lcd_keys_next(&s, &k, NULL), 1);
+		assert_int_equal(k, want[i]);
+	}
+	assert_int_equal(lcd_keys_next(&s, &k, NULL), 0);
+	s = "1{enter}";
+	assert_int_equal(lcd_keys_next(&s, &k, &cause), 1);
+	assert_int_equal(lcd_keys_next(&s, &k, &cause), -1);
+	assert_string_equal(cause, "unknown key \"{enter}\"");
+	free(cause);
+	s = "{soft1";
+	assert_int_equal(lcd_keys_next(&s, &k, NULL), -1);
+	s = "a";
+	assert_int_equal(lcd_keys_next(&s, &k, NULL), -1);
+}
+
 /* 2.1: each model's screen (docs/lcd.md); the idle screen shows its line
  * keys and only its softkeys. */
 static void
@@ -1544,6 +1572,7 @@ main(void)
 {
 	const struct CMUnitTest	tests[] = {
 		T(test_key_names),
+		T(test_keys_sequence),
 		T(test_geometry_each_model),
 		T(test_idle_screen),
 		T(test_applications_menu),

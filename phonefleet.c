@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,7 @@ static int	cmd_rule(int, char **);
 static void	usage(FILE *);
 static int	parse_trace(const char *, unsigned *);
 static int	parse_mac(const char *, uint8_t *);
+static int	parse_speed(const char *, double *);
 static uint8_t	*read_file(const char *, size_t, size_t *, char **);
 
 
@@ -51,14 +53,16 @@ usage(FILE *f)
 	    "  run FILE [--seed N] [--report text|json|junit] [--out FILE]\n"
 	    "           [--trace CATS] [--trace-out FILE] [--uploads DIR]\n"
 	    "           [--state DIR] [--image-verify sha256|size]\n"
-	    "           [--rss-every TIME]\n"
+	    "           [--rss-every TIME] [--speed X]\n"
 	    "      play a scenario in virtual time; exit 0 when every\n"
 	    "      expectation held, 1 when one failed, 2 for a bad file\n"
 	    "      or a state that cannot be saved; --state keeps each\n"
 	    "      phone's flash in DIR/<MAC>.flash from one run to the next;\n"
 	    "      benchmark aids: --image-verify size checks firmware images\n"
 	    "      by size only (no SHA-256), --rss-every prints the resident\n"
-	    "      set size to stderr at every TIME of virtual time\n"
+	    "      set size to stderr at every TIME of virtual time;\n"
+	    "      --speed X paces virtual time to X times real time\n"
+	    "      (e.g. 1, 60, 1000; the report is the same)\n"
 	    "  profile check FILE\n"
 	    "      parse a configuration file as a phone does and list what\n"
 	    "      it applies and rejects, with line numbers\n"
@@ -141,6 +145,33 @@ parse_trace(const char *s, unsigned *bits)
 	return (rc);
 }
 
+/* --speed: digits with at most one point, finite and above 0. */
+static int
+parse_speed(const char *s, double *out)
+{
+	const char	*p;
+	char		*end;
+	int		 digits = 0, points = 0;
+	double		 v;
+
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '.')
+			points++;
+		else if (isdigit((unsigned char)*p))
+			digits++;
+		else
+			return (-1);
+	}
+	if (digits == 0 || points > 1)
+		return (-1);
+	errno = 0;
+	v = strtod(s, &end);
+	if (*end != '\0' || errno != 0 || !isfinite(v) || v <= 0)
+		return (-1);
+	*out = v;
+	return (0);
+}
+
 static int
 cmd_run(int argc, char **argv)
 {
@@ -154,6 +185,7 @@ cmd_run(int argc, char **argv)
 		{ "state", required_argument, NULL, 'S' },
 		{ "image-verify", required_argument, NULL, 'V' },
 		{ "rss-every", required_argument, NULL, 'R' },
+		{ "speed", required_argument, NULL, 'x' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -169,7 +201,7 @@ cmd_run(int argc, char **argv)
 
 	memset(&o, 0, sizeof o);
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "s:r:o:T:t:u:S:V:R:h", longopts,
+	while ((ch = getopt_long(argc, argv, "s:r:o:T:t:u:S:V:R:x:h", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'V':
@@ -193,6 +225,14 @@ cmd_run(int argc, char **argv)
 			break;
 		case 'S':
 			o.state_dir = optarg;
+			break;
+		case 'x':
+			if (parse_speed(optarg, &o.speed) != 0) {
+				fprintf(stderr, "phonefleet run: --speed: \"%s\" "
+				    "is not a positive decimal (e.g. 60)\n",
+				    optarg);
+				return (2);
+			}
 			break;
 		case 's':
 			if (parse_uint(optarg, 0, UINT64_MAX, &o.seed,

@@ -636,6 +636,7 @@ struct run_opts {
 	const char	*state_dir;	/* --state: flash files, or NULL */
 	enum emu_verify	 image_verify;	/* --image-verify (emu.h) */
 	emu_time	 rss_every;	/* --rss-every: RSS lines, 0 none */
+	double		 speed;		/* --speed: x real time, 0 unpaced */
 };
 struct run_result *run_scenario(const struct scenario *sc,
 		     const struct run_opts *o);

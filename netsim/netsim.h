@@ -725,6 +725,8 @@ void		 sim_phone_event(struct sim *s, struct phone *p,
 		     const struct emu_event *ev);
 void		 sim_at(struct sim *s, emu_time at, sim_cb cb, void *arg);
 emu_time	 sim_now(const struct sim *s);
+/* The time of the next event, EMU_TIME_NEVER if there is none. */
+emu_time	 sim_next(const struct sim *s);
 /* Run events up to and including time until; returns events run. */
 uint64_t	 sim_run(struct sim *s, emu_time until);
 void		 sim_set_log(struct sim *s, void (*cb)(void *, const char *),
@@ -738,5 +740,35 @@ struct sim_stats {
 	uint64_t	 legs, legs_refused;	/* proxies' upstream streams */
 };
 const struct sim_stats *sim_stats(const struct sim *s);
+
+/*
+ * rt.c: the real-time driver.  Plays a sim on a libevent loop with virtual
+ * time paced to the wall clock, speed times real time (speed > 0).  A
+ * timer fires at the wall time of the next event and runs the sim up to
+ * the virtual now; behind the clock (a slow machine), it catches up a
+ * slice at a time, never skipping an event, so a run ends with the same
+ * world as sim_run() to the same end.  sim and base are borrowed.
+ *
+ * rt_run_until() dispatches base until the virtual time reaches end (0)
+ * or rt_stop() (1); other events on base (a UI) run meanwhile, and a
+ * paused driver waits in the loop for rt_resume().  rt_pause() freezes
+ * the virtual clock (inside a sim callback: at that event's time);
+ * rt_step() runs d of virtual time at once (d 0: up to the next event)
+ * and returns the events run; rt_set_speed() keeps the virtual now.
+ */
+struct event_base;
+struct rt;
+struct rt	*rt_create(struct sim *s, struct event_base *base,
+		     double speed);
+void		 rt_free(struct rt *rt);
+int		 rt_set_speed(struct rt *rt, double speed);	/* -1: bad */
+double		 rt_speed(const struct rt *rt);
+void		 rt_pause(struct rt *rt);
+void		 rt_resume(struct rt *rt);
+int		 rt_paused(const struct rt *rt);
+uint64_t	 rt_step(struct rt *rt, emu_time d);
+void		 rt_stop(struct rt *rt);
+emu_time	 rt_now(const struct rt *rt);	/* the virtual clock */
+int		 rt_run_until(struct rt *rt, emu_time end);
 
 #endif /* PF_NETSIM_H */

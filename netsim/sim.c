@@ -371,6 +371,16 @@ sim_now(const struct sim *s)
 	return (s->now);
 }
 
+emu_time
+sim_next(const struct sim *s)
+{
+	struct heap_ent	*he;
+
+	if ((he = heap_top(&s->q)) == NULL)
+		return (EMU_TIME_NEVER);
+	return (he->key);
+}
+
 struct sim_site *
 sim_site_add(struct sim *s, const char *name, const struct sim_link *link,
     struct ep_dhcp *dhcp)

@@ -751,7 +751,8 @@ const struct sim_stats *sim_stats(const struct sim *s);
  *
  * rt_run_until() dispatches base until the virtual time reaches end (0)
  * or rt_stop() (1); other events on base (a UI) run meanwhile, and a
- * paused driver waits in the loop for rt_resume().  rt_pause() freezes
+ * paused driver waits in the loop for rt_resume().  The virtual clock
+ * starts at sim_now() and only runs inside rt_run_until().  rt_pause() freezes
  * the virtual clock (inside a sim callback: at that event's time);
  * rt_step() runs d of virtual time at once (d 0: up to the next event)
  * and returns the events run; rt_set_speed() keeps the virtual now.

@@ -64,7 +64,7 @@ rt_clock(const struct rt *rt, uint64_t w)
 {
 	double	v;
 
-	if (rt->paused || w <= rt->wall0)
+	if (rt->paused || !rt->running || w <= rt->wall0)
 		v = (double)rt->virt0;
 	else
 		v = (double)rt->virt0 + (double)(w - rt->wall0) * rt->speed;
@@ -75,13 +75,16 @@ rt_clock(const struct rt *rt, uint64_t w)
 	return ((emu_time)v);
 }
 
-/* Move the anchor to now, keeping the virtual clock where it is. */
+/*
+ * Move the anchor to now, keeping the virtual clock where it is; from a
+ * sim callback, where the world is (that event's time).
+ */
 static void
 rt_anchor(struct rt *rt)
 {
 	uint64_t	w = rt_wall();
 
-	rt->virt0 = rt_clock(rt, w);
+	rt->virt0 = rt->in_tick ? sim_now(rt->sim) : rt_clock(rt, w);
 	rt->wall0 = w;
 }
 
@@ -123,11 +126,12 @@ static int
 rt_advance(struct rt *rt, emu_time v, uint64_t start, uint64_t *n)
 {
 	emu_time	next;
+	int		paused = rt->paused;
 
 	rt->in_tick = 1;
 	while ((next = sim_next(rt->sim)) <= v) {
 		*n += sim_run(rt->sim, next);
-		if (rt->paused || rt->stopped ||
+		if (rt->paused != paused || rt->stopped ||
 		    (start != 0 && rt_wall() - start > RT_SLICE_US)) {
 			rt->in_tick = 0;
 			return (0);
@@ -228,12 +232,7 @@ rt_pause(struct rt *rt)
 
 	if (rt->paused)
 		return;
-	if (rt->in_tick) {
-		/* From a sim callback: the clock stops at that event. */
-		rt->virt0 = sim_now(rt->sim);
-		rt->wall0 = rt_wall();
-	} else
-		rt_anchor(rt);
+	rt_anchor(rt);
 	rt->paused = 1;
 	evtimer_del(rt->timer);
 	if (!rt->in_tick)
@@ -291,15 +290,16 @@ rt_run_until(struct rt *rt, emu_time end)
 	assert(!rt->running && !rt->in_tick);
 	if (rt->stopped)
 		return (1);
-	rt_anchor(rt);
 	if (rt->virt0 < sim_now(rt->sim))
 		rt->virt0 = sim_now(rt->sim);
+	rt->wall0 = rt_wall();
 	rt->end = end;
 	rt->running = 1;
 	if (sim_now(rt->sim) < end) {
 		rt_arm(rt);
 		event_base_loop(rt->base, EVLOOP_NO_EXIT_ON_EMPTY);
 	}
+	rt_anchor(rt);		/* the clock stands still outside */
 	rt->running = 0;
 	evtimer_del(rt->timer);
 	rt->end = EMU_TIME_NEVER;

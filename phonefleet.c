@@ -200,6 +200,7 @@ cmd_run(int argc, char **argv)
 	int			 ch, rc;
 
 	memset(&o, 0, sizeof o);
+	o.pace = rt_play;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "s:r:o:T:t:u:S:V:R:x:h", longopts,
 	    NULL)) != -1) {

@@ -636,7 +636,10 @@ struct run_opts {
 	const char	*state_dir;	/* --state: flash files, or NULL */
 	enum emu_verify	 image_verify;	/* --image-verify (emu.h) */
 	emu_time	 rss_every;	/* --rss-every: RSS lines, 0 none */
-	double		 speed;		/* --speed: x real time, 0 unpaced */
+	/* --speed: x real time (0: as fast as possible), played by pace
+	 * (rt_play(), netsim/rt-realtime.c), which the caller links. */
+	double		 speed;
+	uint64_t	(*pace)(struct sim *, emu_time, double);
 };
 struct run_result *run_scenario(const struct scenario *sc,
 		     const struct run_opts *o);

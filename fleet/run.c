@@ -17,6 +17,7 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
@@ -28,7 +29,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <event2/event.h>
 #include <openssl/evp.h>
 
 #include "fleet.h"
@@ -168,28 +168,6 @@ static void	run_sent(void *, uint32_t, size_t, emu_time);
 static int	run_check_rate(struct run *, const struct scn_check *,
 		    emu_time, char **, char **);
 
-/* --speed: the same run on the real-time driver (netsim/rt.c). */
-static uint64_t
-run_paced(struct sim *s, emu_time until, double speed)
-{
-	struct event_config	*cfg;
-	struct event_base	*base;
-	struct rt		*rt;
-	uint64_t		 e0 = sim_stats(s)->events;
-
-	if ((cfg = event_config_new()) == NULL)
-		abort();
-	event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
-	if ((base = event_base_new_with_config(cfg)) == NULL)
-		abort();
-	event_config_free(cfg);
-	rt = rt_create(s, base, speed);
-	rt_run_until(rt, until);
-	rt_free(rt);
-	event_base_free(base);
-	return (sim_stats(s)->events - e0);
-}
-
 struct run_result *
 run_scenario(const struct scenario *sc, const struct run_opts *o)
 {
@@ -245,9 +223,10 @@ run_scenario(const struct scenario *sc, const struct run_opts *o)
 	}
 	if (o != NULL && (r.rss_every = o->rss_every) != 0)
 		sim_at(r.sim, r.rss_every, run_rss, &r);
-	if (o != NULL && o->speed > 0)
-		res->events = run_paced(r.sim, until, o->speed);
-	else
+	if (o != NULL && o->speed > 0) {
+		assert(o->pace != NULL);
+		res->events = o->pace(r.sim, until, o->speed);
+	} else
 		res->events = sim_run(r.sim, until);
 	res->end = sim_now(r.sim);
 	for (i = 0; i < res->nservers; i++)

@@ -742,7 +742,7 @@ struct sim_stats {
 const struct sim_stats *sim_stats(const struct sim *s);
 
 /*
- * rt.c: the real-time driver.  Plays a sim on a libevent loop with virtual
+ * rt-realtime.c: the real-time driver.  Plays a sim on a libevent loop with virtual
  * time paced to the wall clock, speed times real time (speed > 0).  A
  * timer fires at the wall time of the next event and runs the sim up to
  * the virtual now; behind the clock (a slow machine), it catches up a
@@ -771,5 +771,7 @@ uint64_t	 rt_step(struct rt *rt, emu_time d);
 void		 rt_stop(struct rt *rt);
 emu_time	 rt_now(const struct rt *rt);	/* the virtual clock */
 int		 rt_run_until(struct rt *rt, emu_time end);
+/* The whole run at speed on a base of its own: the events run. */
+uint64_t	 rt_play(struct sim *s, emu_time until, double speed);
 
 #endif /* PF_NETSIM_H */

@@ -1,5 +1,5 @@
 #!/bin/sh
-# phonefleet run --speed X: the real-time driver (netsim/rt.c) plays the
+# phonefleet run --speed X: the real-time driver (netsim/rt-realtime.c) plays the
 # same world as the unpaced run, paced to the wall clock.
 . "$srcdir/tests/lib.sh"
 

@@ -2,7 +2,7 @@
  * Copyright (c) 2026 The phonefleet authors.
  * SPDX-License-Identifier: ISC
  *
- * The real-time driver (netsim/rt.c) on a real libevent loop: events run
+ * The real-time driver (netsim/rt-realtime.c) on a real libevent loop: events run
  * in order at their virtual times, no earlier than their wall time at the
  * speed; pause freezes the virtual clock, step runs virtual time at once,
  * stop ends the run; behind the clock it catches up without skipping an

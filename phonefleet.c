@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/event.h>
 #include <openssl/rand.h>
 
 #include "fleet/fleet.h"
@@ -40,6 +41,8 @@ static void	usage(FILE *);
 static int	parse_trace(const char *, unsigned *);
 static int	parse_mac(const char *, uint8_t *);
 static int	parse_speed(const char *, double *);
+static struct run_result *run_paced(const struct scenario *,
+		    const struct run_opts *, double);
 static uint8_t	*read_file(const char *, size_t, size_t *, char **);
 
 
@@ -197,10 +200,10 @@ cmd_run(int argc, char **argv)
 	FILE			*out = stdout;
 	char			*cause = NULL;
 	struct stat		 sb;
+	double			 speed = 0;
 	int			 ch, rc;
 
 	memset(&o, 0, sizeof o);
-	o.pace = rt_play;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "s:r:o:T:t:u:S:V:R:x:h", longopts,
 	    NULL)) != -1) {
@@ -228,7 +231,7 @@ cmd_run(int argc, char **argv)
 			o.state_dir = optarg;
 			break;
 		case 'x':
-			if (parse_speed(optarg, &o.speed) != 0) {
+			if (parse_speed(optarg, &speed) != 0) {
 				fprintf(stderr, "phonefleet run: --speed: \"%s\" "
 				    "is not a positive decimal (e.g. 60)\n",
 				    optarg);
@@ -311,7 +314,7 @@ cmd_run(int argc, char **argv)
 		scenario_free(sc);
 		return (2);
 	}
-	res = run_scenario(sc, &o);
+	res = run_paced(sc, &o, speed);
 	report_write(out, res, fmt);
 	if (outpath != NULL) {
 		fclose(out);
@@ -328,6 +331,27 @@ cmd_run(int argc, char **argv)
 	run_result_free(res);
 	scenario_free(sc);
 	return (rc);
+}
+
+/* A run on the sim runtime, or at speed on the realtime one. */
+static struct run_result *
+run_paced(const struct scenario *sc, const struct run_opts *o, double speed)
+{
+	struct event_base	*base;
+	struct runtime		*rt;
+	struct run		*r;
+	struct run_result	*res;
+
+	if (speed == 0)
+		return (run_scenario(sc, o));
+	r = run_open(sc, o);
+	base = rt_base();
+	rt = runtime_realtime(run_world(r), base, speed);
+	run_play(r, rt);
+	runtime_free(rt);
+	res = run_close(r);
+	event_base_free(base);
+	return (res);
 }
 
 static uint8_t *

@@ -269,6 +269,7 @@ struct phone {
 	uint8_t		 disc_retry;	/* t_resync re-runs discovery (T12) */
 	uint8_t		 ca_state;	/* 0 none, 1 ok, 2 failed */
 	uint8_t		 srv_path;	/* discovery: 0 /$PSN.xml, 1 /Cisco/ */
+	uint8_t		 trace;		/* its own TRACE_* (phone_set_trace) */
 	uint16_t	 periodic_idx;
 	uint16_t	 retry_idx;
 	uint32_t	 fetch_seq;	/* last transfer id */

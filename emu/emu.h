@@ -840,6 +840,8 @@ void		 phone_free(struct phone *p);
 void		 phone_handle(struct phone *p, const struct emu_event *ev,
 		     emu_time now, struct emu_outbox *out);
 emu_time	 phone_deadline(const struct phone *p);
+/* Trace this phone's categories (TRACE_*) besides the fleet's (ctx). */
+void		 phone_set_trace(struct phone *p, unsigned cats);
 /* Observation, for runtimes, tests, reports and the LCD. */
 const uint8_t	*phone_mac(const struct phone *p);
 const char	*phone_mac_str(const struct phone *p);	/* 12 upper hex */

@@ -876,6 +876,12 @@ phone_last_errmsg(const struct phone *p)
 }
 
 void
+phone_set_trace(struct phone *p, unsigned cats)
+{
+	p->trace = cats & TRACE_ALL;
+}
+
+void
 phone_log(struct phone *p, struct emu_outbox *out, unsigned cat,
     const char *fmt, ...)
 {
@@ -884,7 +890,7 @@ phone_log(struct phone *p, struct emu_outbox *out, unsigned cat,
 	char			*s;
 	int			 n;
 
-	if (out == NULL || (p->ctx->trace & cat) == 0)
+	if (out == NULL || ((p->ctx->trace | p->trace) & cat) == 0)
 		return;
 	va_start(ap, fmt);
 	n = vasprintf(&s, fmt, ap);

@@ -420,6 +420,22 @@ struct scenario	*scenario_load(const char *path, FILE *errf);
 struct scenario	*scenario_load_mem(const char *name, const char *buf,
 		     size_t len, const char *base, FILE *errf);
 void		 scenario_free(struct scenario *sc);
+/*
+ * scenario-phone.c: `phonefleet phone`'s world: the network of the scenario
+ * at path (NULL: the built-in desk network, docs/ui.md) with its phones and
+ * timeline replaced by one phone, group "phone", powered on at 0 in site
+ * (NULL: the first).  NULL fields take the defaults of <phones> (the MAC:
+ * SCN_PHONE_MAC).  NULL with the errors written to errf.
+ */
+#define SCN_PHONE_MAC	"00562B000001"
+struct scenario_phone_opts {
+	const char	*mac;		/* 12 hex digits */
+	const char	*model;
+	const char	*firmware;
+	const char	*site;
+};
+struct scenario	*scenario_phone(const char *path,
+		     const struct scenario_phone_opts *po, FILE *errf);
 /* "3h", "90s", "250ms", "1h30m", plain number = seconds; at most
  * SCN_TIME_MAX */
 int		 scenario_parse_time(const char *s, emu_time *t);
@@ -636,11 +652,28 @@ struct run_opts {
 	const char	*state_dir;	/* --state: flash files, or NULL */
 	enum emu_verify	 image_verify;	/* --image-verify (emu.h) */
 	emu_time	 rss_every;	/* --rss-every: RSS lines, 0 none */
-	/* --speed: x real time (0: as fast as possible), played by pace
-	 * (rt_play(), netsim/rt-realtime.c), which the caller links. */
-	double		 speed;
-	uint64_t	(*pace)(struct sim *, emu_time, double);
 };
+/*
+ * A run in three steps, for callers that choose the runtime (--speed, the
+ * terminal UI): run_open() builds the world, run_play() plays it on rt up
+ * to the run's end (1 if rt was stopped first), run_close() checks what is
+ * left, frees the world and returns the result.  Between them the world
+ * and the counters so far can be read.  run_scenario() is the three on the
+ * sim runtime.
+ */
+struct run;
+struct run	*run_open(const struct scenario *sc, const struct run_opts *o);
+struct sim	*run_world(const struct run *r);
+emu_time	 run_end(const struct run *r);
+int		 run_play(struct run *r, struct runtime *rt);
+struct run_result *run_close(struct run *r);
+/* Fleet totals and a phone's counters so far (from the notes). */
+const struct emu_stats *run_totals(const struct run *r);
+const struct emu_stats *run_phone_stats(const struct run *r, size_t i);
+const char	*run_phone_site(const struct run *r, size_t i);
+/* Failures so far by cause (EMU_E__COUNT entries): of resyncs (xfers 0),
+ * of transfers of any kind (xfers 1). */
+const uint64_t	*run_errors(const struct run *r, int xfers);
 struct run_result *run_scenario(const struct scenario *sc,
 		     const struct run_opts *o);
 void		 run_result_free(struct run_result *r);

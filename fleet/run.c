@@ -95,6 +95,8 @@ struct run {
 	struct emu_ctx		*ctx;
 	struct emu_stats	*pstats;	/* per phone, from notes */
 	struct emu_stats	 total;
+	uint64_t		 errs[2][EMU_E__COUNT];	/* failed resyncs,
+							   transfers */
 	uint64_t		 cust[CUST__COUNT];	/* phones per state */
 	struct sim		*sim;
 	struct ep_dhcp		**dhcp;
@@ -119,6 +121,10 @@ struct run {
 						   final status, 0 none,
 						   -1 not finished */
 	emu_time		 rss_every;	/* --rss-every, 0 none */
+	const char		*uploads_dir;	/* --uploads, or NULL */
+	size_t			*phone_site;	/* per phone: its site */
+	emu_time		 until;		/* the run's end */
+	struct timespec		 t0;
 };
 
 static void	run_build(struct run *);
@@ -154,7 +160,7 @@ static int	run_check_uploads(struct run *, const struct scn_check *,
 		    long, char **, char **);
 static int	run_decrypt(const uint8_t *, size_t, const char *,
 		    struct dbuf *);
-static void	run_uploads(struct run *, const struct run_opts *);
+static void	run_uploads(struct run *);
 static void	run_log(void *, const char *);
 static void	run_note(void *, size_t, const struct emu_note *, emu_time);
 static struct phone *run_phone(struct run *, size_t, uint32_t);
@@ -168,18 +174,16 @@ static void	run_sent(void *, uint32_t, size_t, emu_time);
 static int	run_check_rate(struct run *, const struct scn_check *,
 		    emu_time, char **, char **);
 
-struct run_result *
-run_scenario(const struct scenario *sc, const struct run_opts *o)
+struct run *
+run_open(const struct scenario *sc, const struct run_opts *o)
 {
-	struct run		 r;
+	struct run		*r;
 	struct run_result	*res;
-	struct timespec		 t0, t1;
-	emu_time		 until;
 	size_t			 i;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	memset(&r, 0, sizeof r);
-	r.sc = sc;
+	r = xcalloc(1, sizeof *r);
+	clock_gettime(CLOCK_MONOTONIC, &r->t0);
+	r->sc = sc;
 	res = xcalloc(1, sizeof *res);
 	res->sc = sc;
 	res->seed = o != NULL && o->has_seed ? o->seed : sc->seed;
@@ -188,66 +192,120 @@ run_scenario(const struct scenario *sc, const struct run_opts *o)
 	    sizeof *res->res);
 	for (i = 0; i < sc->nexpect; i++)
 		res->res[i].ex = &sc->expect[i];
-	r.res = res;
-	r.ctx = emu_ctx_create(res->seed);
-	r.ctx->epoch = sc->epoch;
-	r.ctx->tz_offset_s = sc->tz_offset_s;
-	if (o != NULL)
-		r.ctx->image_verify = o->image_verify;
+	r->res = res;
+	r->ctx = emu_ctx_create(res->seed);
+	r->ctx->epoch = sc->epoch;
+	r->ctx->tz_offset_s = sc->tz_offset_s;
+	if (o != NULL) {
+		r->ctx->image_verify = o->image_verify;
+		r->uploads_dir = o->uploads_dir;
+	}
 	/* One seed, one certificate world (before the pki draws). */
 	rand_deterministic(res->seed);
-	r.ctx->pki = pki_create(res->seed, sc->epoch);
-	r.ctx->trace = sc->trace | (o != NULL ? o->trace : 0);
-	r.tracef = o != NULL ? o->tracef : NULL;
-	r.state_dir = o != NULL ? o->state_dir : NULL;
-	if (r.tracef == NULL)
-		r.ctx->trace = 0;
-	r.sim = sim_create(r.ctx, res->seed);
-	if (r.tracef != NULL)
-		sim_set_log(r.sim, run_log, &r);
-	r.pstats = xcalloc(sc->nphones == 0 ? 1 : sc->nphones,
-	    sizeof *r.pstats);
-	sim_set_note(r.sim, run_note, &r);
-	run_build(&r);
-	run_series_build(&r);
-	r.sent_last = SIZE_MAX;
-	sim_set_sent(r.sim, run_sent, &r);
-	if (r.state_skips > 1)
+	r->ctx->pki = pki_create(res->seed, sc->epoch);
+	r->ctx->trace = sc->trace | (o != NULL ? o->trace : 0);
+	r->tracef = o != NULL ? o->tracef : NULL;
+	r->state_dir = o != NULL ? o->state_dir : NULL;
+	if (r->tracef == NULL)
+		r->ctx->trace = 0;
+	r->sim = sim_create(r->ctx, res->seed);
+	if (r->tracef != NULL)
+		sim_set_log(r->sim, run_log, r);
+	r->pstats = xcalloc(sc->nphones == 0 ? 1 : sc->nphones,
+	    sizeof *r->pstats);
+	sim_set_note(r->sim, run_note, r);
+	run_build(r);
+	run_series_build(r);
+	r->sent_last = SIZE_MAX;
+	sim_set_sent(r->sim, run_sent, r);
+	if (r->state_skips > 1)
 		fprintf(stderr, "phonefleet run: %s: %zu more files had entries "
-		    "this version skips\n", r.state_dir, r.state_skips - 1);
+		    "this version skips\n", r->state_dir, r->state_skips - 1);
 
-	until = sc->duration;
+	r->until = sc->duration;
 	for (i = 0; i < sc->nexpect; i++) {
-		if (sc->expect[i].at > until)
-			until = sc->expect[i].at;
+		if (sc->expect[i].at > r->until)
+			r->until = sc->expect[i].at;
 	}
-	if (o != NULL && (r.rss_every = o->rss_every) != 0)
-		sim_at(r.sim, r.rss_every, run_rss, &r);
-	if (o != NULL && o->speed > 0) {
-		assert(o->pace != NULL);
-		res->events = o->pace(r.sim, until, o->speed);
-	} else
-		res->events = sim_run(r.sim, until);
-	res->end = sim_now(r.sim);
+	if (o != NULL && (r->rss_every = o->rss_every) != 0)
+		sim_at(r->sim, r->rss_every, run_rss, r);
+	return (r);
+}
+
+struct sim *
+run_world(const struct run *r)
+{
+	return (r->sim);
+}
+
+emu_time
+run_end(const struct run *r)
+{
+	return (r->until);
+}
+
+const struct emu_stats *
+run_totals(const struct run *r)
+{
+	return (&r->total);
+}
+
+const struct emu_stats *
+run_phone_stats(const struct run *r, size_t i)
+{
+	return (&r->pstats[i]);
+}
+
+const uint64_t *
+run_errors(const struct run *r, int xfers)
+{
+	return (r->errs[xfers != 0]);
+}
+
+const char *
+run_phone_site(const struct run *r, size_t i)
+{
+	return (r->sc->site[r->phone_site[i]].name);
+}
+
+int
+run_play(struct run *r, struct runtime *rt)
+{
+	uint64_t	e0 = runtime_events(rt);
+	int		stopped;
+
+	stopped = runtime_run(rt, r->until);
+	r->res->events += runtime_events(rt) - e0;
+	return (stopped);
+}
+
+struct run_result *
+run_close(struct run *r)
+{
+	const struct scenario	*sc = r->sc;
+	struct run_result	*res = r->res;
+	struct timespec		 t1;
+	size_t			 i;
+
+	res->end = sim_now(r->sim);
 	for (i = 0; i < res->nservers; i++)
 		run_series_finish(&res->servers[i]);
-
-	res->boots = r.total.boots;
-	res->dhcp_acks = r.total.dhcp_acks;
-	res->resyncs = r.total.resyncs;
-	res->resync_ok = r.total.resync_ok;
-	res->resync_fail = r.total.resync_fail;
-	res->fetches = r.total.fetches;
-	res->requests = r.total.requests;
-	if (sim_phone_count(r.sim) <= RUN_HIST_PHONES)
-		run_hist_collect(&r);
-	for (i = 0; i < sim_phone_count(r.sim); i++) {
-		struct phone			*p = sim_phone(r.sim, i);
+	res->boots = r->total.boots;
+	res->dhcp_acks = r->total.dhcp_acks;
+	res->resyncs = r->total.resyncs;
+	res->resync_ok = r->total.resync_ok;
+	res->resync_fail = r->total.resync_fail;
+	res->fetches = r->total.fetches;
+	res->requests = r->total.requests;
+	if (sim_phone_count(r->sim) <= RUN_HIST_PHONES)
+		run_hist_collect(r);
+	for (i = 0; i < sim_phone_count(r->sim); i++) {
+		struct phone			*p = sim_phone(r->sim, i);
 		const struct phone_status	*st = phone_status(p);
 
 		res->phones++;
 		res->cust[phone_customization(p)]++;
-		if (r.pstats[i].resyncs != 0 && st->last_err < EMU_E__COUNT)
+		if (r->pstats[i].resyncs != 0 && st->last_err < EMU_E__COUNT)
 			res->by_err[st->last_err]++;
 	}
 	for (i = 0; i < res->nres; i++) {
@@ -257,24 +315,24 @@ run_scenario(const struct scenario *sc, const struct run_opts *o)
 			res->failed++;
 	}
 	/* 2.3: every phone's flash, whatever the verdict. */
-	if (r.state_dir != NULL) {
+	if (r->state_dir != NULL) {
 		char	*cause = NULL;
 
-		if (run_state_save(r.state_dir, r.sim, &cause) != 0) {
+		if (run_state_save(r->state_dir, r->sim, &cause) != 0) {
 			fprintf(stderr, "phonefleet run: %s\n", cause);
 			free(cause);
 			res->state_failed = 1;
 		}
 	}
 
-	run_uploads(&r, o);
-	sim_free(r.sim);
+	run_uploads(r);
+	sim_free(r->sim);
 	for (i = 0; i < sc->nsite; i++)
-		ep_dhcp_free(r.dhcp[i]);
-	free(r.dhcp);
-	free(r.dconf);
-	for (i = 0; i < r.nsrv; i++) {
-		struct run_server	*s = &r.srv[i];
+		ep_dhcp_free(r->dhcp[i]);
+	free(r->dhcp);
+	free(r->dconf);
+	for (i = 0; i < r->nsrv; i++) {
+		struct run_server	*s = &r->srv[i];
 		struct run_count	*c;
 		size_t			 pos = 0;
 
@@ -290,39 +348,55 @@ run_scenario(const struct scenario *sc, const struct run_opts *o)
 		ep_syslog_free(s->syslog);
 		store_free(s->store);
 	}
-	free(r.srv);
-	free(r.certh);
+	free(r->srv);
+	free(r->certh);
 	for (i = 0; i < sc->ndnss; i++)
-		ep_dns_free(r.dns[i]);
-	free(r.dns);
-	free(r.pstats);
-	free(r.cb_power);
-	free(r.cb_action);
-	free(r.cb_expect);
-	free(r.cb_call_end);
-	for (i = 0; i < r.nsips; i++)
-		ep_sip_free(r.sips[i].e);
-	free(r.sips);
-	free(r.notify_status);
-	for (i = 0; i < r.nwatch; i++) {
+		ep_dns_free(r->dns[i]);
+	free(r->dns);
+	free(r->pstats);
+	free(r->cb_power);
+	free(r->cb_action);
+	free(r->cb_expect);
+	free(r->cb_call_end);
+	for (i = 0; i < r->nsips; i++)
+		ep_sip_free(r->sips[i].e);
+	free(r->sips);
+	free(r->notify_status);
+	for (i = 0; i < r->nwatch; i++) {
 		size_t	j;
 
-		for (j = 0; j < r.watch[i].nrec; j++) {
-			free(r.watch[i].rec[j].header);
-			free(r.watch[i].rec[j].subject);
-			free(r.watch[i].rec[j].target);
-			free(r.watch[i].rec[j].body);
+		for (j = 0; j < r->watch[i].nrec; j++) {
+			free(r->watch[i].rec[j].header);
+			free(r->watch[i].rec[j].subject);
+			free(r->watch[i].rec[j].target);
+			free(r->watch[i].rec[j].body);
 		}
-		free(r.watch[i].rec);
+		free(r->watch[i].rec);
 	}
-	free(r.watch);
-	emu_ctx_free(r.ctx);
+	free(r->watch);
+	emu_ctx_free(r->ctx);
 	rand_system();
+	free(r->phone_site);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	res->wall_s = (t1.tv_sec - t0.tv_sec) +
-	    (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	res->wall_s = (t1.tv_sec - r->t0.tv_sec) +
+	    (t1.tv_nsec - r->t0.tv_nsec) / 1e9;
+	free(r);
 	return (res);
 }
+
+struct run_result *
+run_scenario(const struct scenario *sc, const struct run_opts *o)
+{
+	struct run	*r;
+	struct runtime	*rt;
+
+	r = run_open(sc, o);
+	rt = runtime_sim(run_world(r));
+	run_play(r, rt);
+	runtime_free(rt);
+	return (run_close(r));
+}
+
 
 void
 run_result_free(struct run_result *r)
@@ -469,7 +543,7 @@ run_decrypt(const uint8_t *in, size_t len, const char *key, struct dbuf *out)
  * arrival number.
  */
 static void
-run_uploads(struct run *r, const struct run_opts *o)
+run_uploads(struct run *r)
 {
 	const struct scenario		*sc = r->sc;
 	const struct store_upload_stats	*st;
@@ -491,11 +565,11 @@ run_uploads(struct run *r, const struct run_opts *o)
 		ru->bytes = st->bytes;
 		ru->dropped = st->dropped;
 		ru->kept = store_upload_count(r->srv[i].store);
-		if (o == NULL || o->uploads_dir == NULL)
+		if (r->uploads_dir == NULL)
 			continue;
 		for (u = store_upload_next(r->srv[i].store, NULL); u != NULL;
 		    u = store_upload_next(r->srv[i].store, u)) {
-			xasprintf(&path, "%s/%s-%llu.body", o->uploads_dir,
+			xasprintf(&path, "%s/%s-%llu.body", r->uploads_dir,
 			    sc->server[i].name, (unsigned long long)u->seq);
 			if ((f = fopen(path, "wb")) == NULL ||
 			    fwrite(u->body, 1, u->len, f) != u->len ||
@@ -525,6 +599,9 @@ run_note(void *arg, size_t phone, const struct emu_note *n, emu_time now)
 	if (phone < r->sc->nphones)
 		emu_stats_add(&r->pstats[phone], n);
 	emu_stats_add(&r->total, n);
+	if ((n->kind == EMU_NOTE_RESYNC || n->kind == EMU_NOTE_XFER) &&
+	    n->err != EMU_OK && n->err < EMU_E__COUNT)
+		r->errs[n->kind == EMU_NOTE_XFER][n->err]++;
 }
 
 /*
@@ -758,6 +835,8 @@ run_build(struct run *r)
 			sim_host_set_down(r->sim, sc->proxy[i].ip, 1);
 	}
 
+	r->phone_site = xcalloc(sc->nphones == 0 ? 1 : sc->nphones,
+	    sizeof *r->phone_site);
 	r->cb_power = xcalloc(sc->nphones == 0 ? 1 : sc->nphones,
 	    sizeof *r->cb_power);
 	for (i = 0; i < sc->ngroup; i++) {
@@ -807,6 +886,7 @@ run_build(struct run *r)
 					free(cause);
 			}
 			sim_phone_add(r->sim, sites[g->site_idx], p);
+			r->phone_site[n] = g->site_idx;
 			r->cb_power[n].run = r;
 			r->cb_power[n].idx = n;
 			if (g->power_on == EMU_TIME_NEVER)

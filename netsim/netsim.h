@@ -727,8 +727,31 @@ void		 sim_at(struct sim *s, emu_time at, sim_cb cb, void *arg);
 emu_time	 sim_now(const struct sim *s);
 /* The time of the next event, EMU_TIME_NEVER if there is none. */
 emu_time	 sim_next(const struct sim *s);
-/* Run events up to and including time until; returns events run. */
+/* Run events up to and including time until; returns events run.
+ * sim_stop() from a callback leaves it after that event, now unmoved. */
 uint64_t	 sim_run(struct sim *s, emu_time until);
+void		 sim_stop(struct sim *s);
+/*
+ * The phones' I/O through a carrier outside the world: streams and
+ * datagrams to a destination claims() takes go to it instead of the
+ * simulated links (a write or close of a flow the world does not have,
+ * too), and the carrier hands what comes back to sim_phone_event() as
+ * CONNECTED, DATA, CLOSED, STREAM_ERROR and DGRAM events.  The host
+ * runtime (real sockets) is such a carrier; io and arg are borrowed.
+ */
+struct sim_io {
+	int	(*claims)(void *arg, uint32_t ip);
+	void	(*open)(void *arg, struct phone *p,
+		    const struct emu_act_open *o);
+	void	(*write)(void *arg, struct phone *p, uint32_t flow,
+		    const uint8_t *data, size_t len);
+	void	(*close)(void *arg, struct phone *p, uint32_t flow);
+	void	(*send)(void *arg, struct phone *p,
+		    const struct emu_act_dgram *g, const uint8_t *data,
+		    size_t len);
+};
+void		 sim_set_io(struct sim *s, const struct sim_io *io,
+		     void *arg);
 void		 sim_set_log(struct sim *s, void (*cb)(void *, const char *),
 		     void *arg);
 void		 sim_set_note(struct sim *s, sim_note_cb cb, void *arg);
@@ -771,7 +794,63 @@ uint64_t	 rt_step(struct rt *rt, emu_time d);
 void		 rt_stop(struct rt *rt);
 emu_time	 rt_now(const struct rt *rt);	/* the virtual clock */
 int		 rt_run_until(struct rt *rt, emu_time end);
+/* A libevent base with precise timers, for the driver. */
+struct event_base *rt_base(void);
 /* The whole run at speed on a base of its own: the events run. */
 uint64_t	 rt_play(struct sim *s, emu_time until, double speed);
+
+/*
+ * runtime.c: the runtime interface (DESIGN.md).  fleet/ and ui/ drive the
+ * world only through it: the clock, timers, running to a time, stepping,
+ * pausing, the speed, stopping, and handing events to phones; the phones'
+ * streams and datagrams are carried by the world's links or by a carrier
+ * (sim_set_io()).  Two runtimes so far, one world under both:
+ *	runtime_sim()		virtual time, as fast as possible (the default)
+ *	runtime_realtime()	the world paced to the wall clock at a speed on
+ *				a libevent base (rt-realtime.c), for --speed
+ *				and the terminal UI
+ * runtime_run() returns 0 when the world reached until, 1 when
+ * runtime_stop() ended it first (stop is for good).  runtime_step() runs d
+ * of virtual time (0: up to the next event) and returns the events run.
+ * The sim runtime has no speed: runtime_set_speed() says -1, and pause only
+ * holds runtime_run() back from starting.  s (and base) are borrowed.
+ */
+struct runtime;
+struct runtime_ops {
+	const char	*name;
+	emu_time	(*now)(void *);
+	int		(*run)(void *, emu_time until);
+	uint64_t	(*step)(void *, emu_time d);
+	void		(*stop)(void *);
+	void		(*pause)(void *, int on);
+	int		(*paused)(void *);
+	int		(*set_speed)(void *, double);
+	double		(*speed)(void *);
+	void		(*free)(void *);
+};
+struct runtime	*runtime_create(const struct runtime_ops *ops, void *arg,
+		     struct sim *s);
+struct runtime	*runtime_sim(struct sim *s);
+struct runtime	*runtime_realtime(struct sim *s, struct event_base *base,
+		     double speed);		/* rt-realtime.c */
+void		 runtime_free(struct runtime *rt);
+const char	*runtime_name(const struct runtime *rt);
+struct sim	*runtime_world(const struct runtime *rt);
+emu_time	 runtime_now(const struct runtime *rt);
+emu_time	 runtime_next(const struct runtime *rt);	/* or NEVER */
+void		 runtime_at(struct runtime *rt, emu_time at, sim_cb cb,
+		     void *arg);
+int		 runtime_run(struct runtime *rt, emu_time until);
+uint64_t	 runtime_step(struct runtime *rt, emu_time d);
+void		 runtime_stop(struct runtime *rt);
+int		 runtime_stopped(const struct runtime *rt);
+void		 runtime_pause(struct runtime *rt);
+void		 runtime_resume(struct runtime *rt);
+int		 runtime_paused(const struct runtime *rt);
+int		 runtime_set_speed(struct runtime *rt, double speed);
+double		 runtime_speed(const struct runtime *rt);	/* 0: unpaced */
+uint64_t	 runtime_events(const struct runtime *rt);	/* so far */
+void		 runtime_event(struct runtime *rt, struct phone *p,
+		     const struct emu_event *ev);
 
 #endif /* PF_NETSIM_H */

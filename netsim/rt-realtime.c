@@ -307,13 +307,11 @@ rt_run_until(struct rt *rt, emu_time end)
 	return (rt->stopped ? 1 : 0);
 }
 
-uint64_t
-rt_play(struct sim *s, emu_time until, double speed)
+struct event_base *
+rt_base(void)
 {
 	struct event_config	*cfg;
 	struct event_base	*base;
-	struct rt		*rt;
-	uint64_t		 e0 = sim_stats(s)->events;
 
 	if ((cfg = event_config_new()) == NULL)
 		abort();	/* out of memory */
@@ -321,9 +319,97 @@ rt_play(struct sim *s, emu_time until, double speed)
 	if ((base = event_base_new_with_config(cfg)) == NULL)
 		abort();
 	event_config_free(cfg);
+	return (base);
+}
+
+uint64_t
+rt_play(struct sim *s, emu_time until, double speed)
+{
+	struct event_base	*base;
+	struct rt		*rt;
+	uint64_t		 e0 = sim_stats(s)->events;
+
+	base = rt_base();
 	rt = rt_create(s, base, speed);
 	rt_run_until(rt, until);
 	rt_free(rt);
 	event_base_free(base);
 	return (sim_stats(s)->events - e0);
+}
+
+/* The realtime runtime: the driver above behind the runtime interface. */
+static emu_time
+rt_ops_now(void *arg)
+{
+	return (rt_now(arg));
+}
+
+static int
+rt_ops_run(void *arg, emu_time until)
+{
+	return (rt_run_until(arg, until));
+}
+
+static uint64_t
+rt_ops_step(void *arg, emu_time d)
+{
+	return (rt_step(arg, d));
+}
+
+static void
+rt_ops_stop(void *arg)
+{
+	rt_stop(arg);
+}
+
+static void
+rt_ops_pause(void *arg, int on)
+{
+	if (on)
+		rt_pause(arg);
+	else
+		rt_resume(arg);
+}
+
+static int
+rt_ops_paused(void *arg)
+{
+	return (rt_paused(arg));
+}
+
+static int
+rt_ops_set_speed(void *arg, double speed)
+{
+	return (rt_set_speed(arg, speed));
+}
+
+static double
+rt_ops_speed(void *arg)
+{
+	return (rt_speed(arg));
+}
+
+static void
+rt_ops_free(void *arg)
+{
+	rt_free(arg);
+}
+
+static const struct runtime_ops rt_ops = {
+	"realtime",
+	rt_ops_now,
+	rt_ops_run,
+	rt_ops_step,
+	rt_ops_stop,
+	rt_ops_pause,
+	rt_ops_paused,
+	rt_ops_set_speed,
+	rt_ops_speed,
+	rt_ops_free
+};
+
+struct runtime *
+runtime_realtime(struct sim *s, struct event_base *base, double speed)
+{
+	return (runtime_create(&rt_ops, rt_create(s, base, speed), s));
 }

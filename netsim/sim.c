@@ -198,6 +198,9 @@ struct sim {
 	void			*note_arg;
 	sim_sent_cb		 sent;
 	void			*sent_arg;
+	const struct sim_io	*io;		/* outside carrier, or NULL */
+	void			*io_arg;
+	int			 stop;		/* sim_stop(): leave sim_run() */
 	struct sim_stats	 stats;
 };
 
@@ -664,17 +667,41 @@ sim_run(struct sim *s, emu_time until)
 	struct heap_ent	*he;
 	uint64_t	 n = 0;
 
+	s->stop = 0;
 	while ((he = heap_top(&s->q)) != NULL && he->key <= until) {
 		heap_pop(&s->q);
 		if (he->key > s->now)
 			s->now = he->key;
 		sim_dispatch(s, (struct sim_ev *)he);
 		n++;
+		if (s->stop)
+			break;
 	}
-	if (until > s->now)
+	if (!s->stop && until > s->now)
 		s->now = until;
+	s->stop = 0;
 	s->stats.events += n;
 	return (n);
+}
+
+void
+sim_stop(struct sim *s)
+{
+	s->stop = 1;
+}
+
+void
+sim_set_io(struct sim *s, const struct sim_io *io, void *arg)
+{
+	s->io = io;
+	s->io_arg = arg;
+}
+
+/* The outside carrier takes streams and datagrams to ip. */
+static int
+sim_io_claims(struct sim *s, uint32_t ip)
+{
+	return (s->io != NULL && s->io->claims(s->io_arg, ip));
 }
 
 static struct sim_ev *
@@ -1437,6 +1464,12 @@ sim_phone_actions(struct sim *s, struct sim_phone *sp)
 
 		switch (a->type) {
 		case EMU_ACT_DGRAM:
+			if (!a->u.dgram.broadcast &&
+			    sim_io_claims(s, a->u.dgram.dst_ip)) {
+				s->io->send(s->io_arg, sp->p, &a->u.dgram, d,
+				    a->len);
+				break;
+			}
 			sim_phone_dgram(s, sp, &a->u.dgram, d, a->len);
 			break;
 		case EMU_ACT_UNBIND:
@@ -1449,17 +1482,31 @@ sim_phone_actions(struct sim *s, struct sim_phone *sp)
 			    a->u.listen.port);
 			break;
 		case EMU_ACT_OPEN:
+			if (sim_io_claims(s, a->u.open.dst_ip)) {
+				s->io->open(s->io_arg, sp->p, &a->u.open);
+				break;
+			}
 			sim_phone_open(s, sp, &a->u.open);
 			break;
 		case EMU_ACT_SEND:
-			if ((c = sim_conn_find(s, sp, a->u.flow)) == NULL ||
-			    !c->phone_open)
+			if ((c = sim_conn_find(s, sp, a->u.flow)) == NULL) {
+				if (s->io != NULL)	/* its flow, or none */
+					s->io->write(s->io_arg, sp->p,
+					    a->u.flow, d, a->len);
+				break;
+			}
+			if (!c->phone_open)
 				break;
 			sim_conn_to_server(s, c, d, a->len, 0);
 			break;
 		case EMU_ACT_CLOSE:
-			if ((c = sim_conn_find(s, sp, a->u.flow)) == NULL ||
-			    !c->phone_open)
+			if ((c = sim_conn_find(s, sp, a->u.flow)) == NULL) {
+				if (s->io != NULL)
+					s->io->close(s->io_arg, sp->p,
+					    a->u.flow);
+				break;
+			}
+			if (!c->phone_open)
 				break;
 			c->phone_open = 0;
 			if (c->server_open)

@@ -2114,6 +2114,66 @@ test_bandwidth(void **state)
 	    "1kbit..1000Gbit");
 }
 
+/*
+ * `phonefleet phone`'s world: the desk network or a scenario's, its phones
+ * and timeline replaced by one phone in the first (or named) site.
+ */
+static void
+test_phone_world(void **state)
+{
+	struct scenario_phone_opts	 po;
+	struct scenario			*sc;
+	char				*path, *buf = NULL;
+	size_t				 len = 0;
+	FILE				*f;
+
+	(void)state;
+	memset(&po, 0, sizeof po);
+	sc = scenario_phone(NULL, &po, stderr);
+	assert_non_null(sc);
+	assert_int_equal(sc->ngroup, 1);
+	assert_int_equal(sc->nphones, 1);
+	assert_string_equal(sc->group[0].name, "phone");
+	assert_string_equal(sc->group[0].model, "CP-8851-3PCC");
+	assert_int_equal(sc->nexpect, 0);
+	assert_true(sc->nsite >= 1);
+	scenario_free(sc);
+
+	/* A scenario's network: 100 phones and 8 expectations go. */
+	path = xstrdup("scenarios/office-dhcp.xml");
+	po.mac = "00562B0A0B0C";
+	po.model = "CP-7841-3PCC";
+	sc = scenario_phone(path, &po, stderr);
+	assert_non_null(sc);
+	assert_int_equal(sc->nphones, 1);
+	assert_int_equal(sc->nexpect, 0);
+	assert_int_equal(sc->naction, 0);
+	assert_string_equal(sc->group[0].model, "CP-7841-3PCC");
+	assert_int_equal(sc->group[0].mac[5], 0x0c);
+	assert_string_equal(sc->group[0].site, "office");
+	assert_int_equal(sc->nserver, 1);	/* src= files found */
+	scenario_free(sc);
+
+	/* A bad MAC is the loader's one-line error, naming the file. */
+	po.mac = "00562B0A0B";
+	f = open_memstream(&buf, &len);
+	assert_null(scenario_phone(path, &po, f));
+	fclose(f);
+	assert_non_null(strstr(buf, "scenarios/office-dhcp.xml"));
+	assert_non_null(strstr(buf, "mac"));
+	free(buf);
+	buf = NULL;
+	/* A site the network does not have. */
+	po.mac = NULL;
+	po.site = "nowhere";
+	f = open_memstream(&buf, &len);
+	assert_null(scenario_phone(path, &po, f));
+	fclose(f);
+	assert_non_null(strstr(buf, "nowhere"));
+	free(buf);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -2141,6 +2201,7 @@ main(void)
 		cmocka_unit_test(test_syslog_history_checks),
 		cmocka_unit_test(test_call_notify),
 		cmocka_unit_test(test_bandwidth),
+		cmocka_unit_test(test_phone_world),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -331,6 +331,42 @@ test_catch_up(void **state)
 	w_free(rt);
 }
 
+/* The driver behind the runtime interface: the same clock, run, stop. */
+static void
+test_runtime_realtime(void **state)
+{
+	struct w	*w = w_new(0);
+	struct runtime	*rt;
+
+	(void)state;
+	w->base = event_base_new();
+	assert_non_null(w->base);
+	rt = runtime_realtime(w->sim, w->base, 100);
+	assert_string_equal(runtime_name(rt), "realtime");
+	w_at(w, EMU_MS(10));
+	w_at(w, EMU_MS(20));
+	assert_int_equal(runtime_next(rt), EMU_MS(10));
+	w->start = wall_us();
+	assert_int_equal(runtime_run(rt, EMU_MS(50)), 0);
+	assert_int_equal(w->n, 2);
+	assert_true(wall_us() - w->start + 1000 >= 500);	/* 50 ms / 100 */
+	assert_int_equal(runtime_now(rt), EMU_MS(50));
+	assert_int_equal(runtime_set_speed(rt, 0), -1);
+	assert_int_equal(runtime_set_speed(rt, 50), 0);
+	assert_true(runtime_speed(rt) == 50);
+	runtime_pause(rt);
+	assert_true(runtime_paused(rt));
+	w_at(w, EMU_MS(60));
+	assert_int_equal(runtime_step(rt, 0), 1);	/* paused: steps */
+	assert_int_equal(runtime_now(rt), EMU_MS(60));
+	runtime_resume(rt);
+	assert_false(runtime_paused(rt));
+	runtime_stop(rt);
+	assert_int_equal(runtime_run(rt, EMU_SEC(1)), 1);
+	runtime_free(rt);
+	w_free(w);
+}
+
 int
 main(void)
 {
@@ -342,6 +378,7 @@ main(void)
 		cmocka_unit_test(test_pause_resume),
 		cmocka_unit_test(test_stop),
 		cmocka_unit_test(test_catch_up),
+		cmocka_unit_test(test_runtime_realtime),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

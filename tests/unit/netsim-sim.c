@@ -490,6 +490,184 @@ test_template_seq(void **state)
 	store_free(st);
 }
 
+/* The sim runtime behind the runtime interface: run, stop for good, step. */
+static void
+stop_cb(void *arg, emu_time now)
+{
+	runtime_stop(arg);
+}
+
+static void
+test_runtime_sim(void **state)
+{
+	struct world	*w = world_create(7, 5, NULL,
+	    "http://10.0.0.5/cfg/$MA.xml", 0);
+	struct runtime	*rt = runtime_sim(w->sim);
+	emu_time	 first;
+	uint64_t	 n;
+	size_t		 i;
+
+	assert_string_equal(runtime_name(rt), "sim");
+	assert_ptr_equal(runtime_world(rt), w->sim);
+	assert_int_equal(runtime_set_speed(rt, 10), -1);	/* no pace */
+	assert_true(runtime_speed(rt) == 0);
+	world_power_on(w);
+	first = runtime_next(rt);
+	assert_true(first != EMU_TIME_NEVER);
+	n = runtime_step(rt, 0);		/* up to the next event */
+	assert_true(n >= 1);
+	assert_int_equal(runtime_now(rt), first);
+	runtime_step(rt, EMU_SEC(60));
+	assert_int_equal(runtime_now(rt), first + EMU_SEC(60));
+	for (i = 0; i < 5; i++)
+		assert_int_equal(phone_state(sim_phone(w->sim, i)),
+		    PROV_OPERATIONAL);
+	/* Stopped from a timer at 90 s: the world stands there, for good. */
+	runtime_at(rt, EMU_SEC(90), stop_cb, rt);
+	assert_int_equal(runtime_run(rt, EMU_SEC(3600)), 1);
+	assert_int_equal(runtime_now(rt), EMU_SEC(90));
+	assert_true(runtime_stopped(rt));
+	assert_int_equal(runtime_run(rt, EMU_SEC(3600)), 1);
+	assert_int_equal(runtime_step(rt, EMU_SEC(1)), 0);
+	assert_int_equal(runtime_now(rt), EMU_SEC(90));
+	assert_int_equal(runtime_events(rt), sim_stats(w->sim)->events);
+	runtime_free(rt);
+	world_free(w);
+}
+
+/*
+ * A carrier outside the world (sim_set_io): the phone's HTTP fetch to an
+ * address no simulated host has is carried by it, byte for byte, and what
+ * it hands back provisions the phone as the world's servers would.
+ */
+struct carrier {
+	struct sim	*sim;
+	struct phone	*p;
+	uint32_t	 flow, ip;
+	uint16_t	 port;
+	int		 opens, closes, answered;
+	char		 req[4096];
+	size_t		 len;
+	int		 step;		/* next event to hand back */
+};
+
+static const char carrier_resp[] =
+    "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 53\r\n"
+    "Connection: close\r\n\r\n"
+    "<flat-profile><GPP_A>outside</GPP_A></flat-profile>\n\n";
+
+static int
+carrier_claims(void *arg, uint32_t ip)
+{
+	return ((ip >> 8) == (IP(192, 0, 2, 0) >> 8));
+}
+
+static void
+carrier_cb(void *arg, emu_time now)
+{
+	struct carrier		*c = arg;
+	struct emu_event	 ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.flow = c->flow;
+	switch (c->step) {
+	case 0:
+		ev.type = EMU_EV_CONNECTED;
+		break;
+	case 1:
+		ev.type = EMU_EV_DATA;
+		ev.data = (const uint8_t *)carrier_resp;
+		ev.len = sizeof carrier_resp - 1;
+		c->answered = 1;
+		break;
+	default:
+		ev.type = EMU_EV_CLOSED;
+		break;
+	}
+	c->step++;
+	sim_phone_event(c->sim, c->p, &ev);
+	if (c->step == 2)
+		sim_at(c->sim, now + EMU_MS(1), carrier_cb, c);
+}
+
+static void
+carrier_open(void *arg, struct phone *p, const struct emu_act_open *o)
+{
+	struct carrier	*c = arg;
+
+	c->opens++;
+	c->p = p;
+	c->flow = o->flow;
+	c->ip = o->dst_ip;
+	c->port = o->dst_port;
+	c->step = 0;
+	c->len = 0;
+	sim_at(c->sim, sim_now(c->sim) + EMU_MS(5), carrier_cb, c);
+}
+
+static void
+carrier_write(void *arg, struct phone *p, uint32_t flow, const uint8_t *d,
+    size_t len)
+{
+	struct carrier	*c = arg;
+
+	assert_int_equal(flow, c->flow);
+	assert_true(c->len + len < sizeof c->req);
+	memcpy(c->req + c->len, d, len);
+	c->len += len;
+	c->req[c->len] = '\0';
+	if (strstr(c->req, "\r\n\r\n") != NULL && c->step == 1)
+		sim_at(c->sim, sim_now(c->sim) + EMU_MS(5), carrier_cb, c);
+}
+
+static void
+carrier_close(void *arg, struct phone *p, uint32_t flow)
+{
+	struct carrier	*c = arg;
+
+	c->closes++;
+}
+
+static void
+carrier_send(void *arg, struct phone *p, const struct emu_act_dgram *g,
+    const uint8_t *d, size_t len)
+{
+	fail_msg("no datagram goes outside in this test");
+}
+
+static void
+test_runtime_carrier(void **state)
+{
+	static const struct sim_io io = { carrier_claims, carrier_open,
+	    carrier_write, carrier_close, carrier_send };
+	struct world	*w = world_create(8, 1, NULL,
+	    "http://192.0.2.9/cfg/$MA.xml", 0);
+	struct carrier	 c;
+	struct phone	*p;
+
+	memset(&c, 0, sizeof c);
+	c.sim = w->sim;
+	sim_set_io(w->sim, &io, &c);
+	world_power_on(w);
+	sim_run(w->sim, EMU_SEC(60));
+	p = sim_phone(w->sim, 0);
+	assert_int_equal(c.opens, 1);
+	assert_int_equal(c.ip, IP(192, 0, 2, 9));
+	assert_int_equal(c.port, 80);
+	assert_true(strncmp(c.req, "GET /cfg/00562b000000.xml HTTP/1.1\r\n",
+	    36) == 0);
+	assert_non_null(strstr(c.req, "\r\nHost: 192.0.2.9\r\n"));
+	assert_true(c.answered);
+	assert_int_equal(phone_state(p), PROV_OPERATIONAL);
+	assert_string_equal(phone_get(p, "GPP_A"), "outside");
+	assert_string_equal(phone_last_url(p),
+	    "http://192.0.2.9:80/cfg/00562b000000.xml");
+	assert_int_equal(c.closes, 1);
+	/* The world carried no stream: DHCP only. */
+	assert_int_equal(sim_stats(w->sim)->streams, 0);
+	world_free(w);
+}
+
 int
 main(void)
 {
@@ -507,6 +685,8 @@ main(void)
 		cmocka_unit_test(test_bandwidth_unlimited),
 		cmocka_unit_test(test_image_verify_size),
 		cmocka_unit_test(test_template_seq),
+		cmocka_unit_test(test_runtime_sim),
+		cmocka_unit_test(test_runtime_carrier),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

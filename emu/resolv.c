@@ -285,6 +285,15 @@ resolv_input(struct resolv_q *q, struct phone *p, const struct emu_event *ev,
 	}
 	a->qtype = q->qtype;
 	a->ttl_s = ttl == UINT32_MAX ? 0 : ttl;
+	if (a->naddr != 0) {
+		char	ip[16];
+
+		phone_log(p, out, TRACE_DNS, "%s: %s%s (ttl %us)", q->qname,
+		    ipv4_str(a->addr[0], ip), a->naddr > 1 ? " ..." : "",
+		    a->ttl_s);
+	} else
+		phone_log(p, out, TRACE_DNS, "%s: %d SRV records (ttl %us)",
+		    q->qname, a->nsrv, a->ttl_s);
 	return (resolv_done(q, p, now));
 }
 

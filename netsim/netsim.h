@@ -736,7 +736,8 @@ void		 sim_stop(struct sim *s);
  * datagrams to a destination claims() takes go to it instead of the
  * simulated links (a write or close of a flow the world does not have,
  * too), and the carrier hands what comes back to sim_phone_event() as
- * CONNECTED, DATA, CLOSED, STREAM_ERROR and DGRAM events.  The host
+ * CONNECTED, DATA, CLOSED, STREAM_ERROR and DGRAM events (after
+ * runtime_sync()); every datagram flow's end (UNBIND) is told.  The host
  * runtime (real sockets) is such a carrier; io and arg are borrowed.
  */
 struct sim_io {
@@ -749,6 +750,7 @@ struct sim_io {
 	void	(*send)(void *arg, struct phone *p,
 		    const struct emu_act_dgram *g, const uint8_t *data,
 		    size_t len);
+	void	(*unbind)(void *arg, struct phone *p, uint32_t flow);
 };
 void		 sim_set_io(struct sim *s, const struct sim_io *io,
 		     void *arg);
@@ -792,12 +794,32 @@ void		 rt_resume(struct rt *rt);
 int		 rt_paused(const struct rt *rt);
 uint64_t	 rt_step(struct rt *rt, emu_time d);
 void		 rt_stop(struct rt *rt);
+void		 rt_sync(struct rt *rt);	/* the world to the clock */
 emu_time	 rt_now(const struct rt *rt);	/* the virtual clock */
 int		 rt_run_until(struct rt *rt, emu_time end);
 /* A libevent base with precise timers, for the driver. */
 struct event_base *rt_base(void);
 /* The whole run at speed on a base of its own: the events run. */
 uint64_t	 rt_play(struct sim *s, emu_time until, double speed);
+
+/*
+ * rt-host.c: the host carrier.  Streams and datagrams of the phones of
+ * rt's world to the addresses given to host_claim() go over kernel sockets
+ * on base (the realtime runtime's), from source (0: the kernel's choice);
+ * the rest stays simulated.  host_create() installs it (sim_set_io()),
+ * host_free() closes every socket and takes it out.
+ */
+struct host_stats {
+	uint64_t	 opens, connected, errors;
+	uint64_t	 bytes_in, bytes_out, dgrams_in, dgrams_out;
+};
+struct host;
+struct runtime;
+struct host	*host_create(struct runtime *rt, struct event_base *base);
+void		 host_free(struct host *h);
+int		 host_claim(struct host *h, uint32_t ip);	/* -1: full */
+void		 host_set_source(struct host *h, uint32_t ip);
+const struct host_stats *host_stats(const struct host *h);
 
 /*
  * runtime.c: the runtime interface (DESIGN.md).  fleet/ and ui/ drive the
@@ -826,6 +848,7 @@ struct runtime_ops {
 	int		(*paused)(void *);
 	int		(*set_speed)(void *, double);
 	double		(*speed)(void *);
+	void		(*sync)(void *);
 	void		(*free)(void *);
 };
 struct runtime	*runtime_create(const struct runtime_ops *ops, void *arg,
@@ -850,6 +873,9 @@ int		 runtime_paused(const struct runtime *rt);
 int		 runtime_set_speed(struct runtime *rt, double speed);
 double		 runtime_speed(const struct runtime *rt);	/* 0: unpaced */
 uint64_t	 runtime_events(const struct runtime *rt);	/* so far */
+/* Bring the world to the runtime's clock (realtime: it runs between
+ * events), before a carrier hands a phone what came from outside. */
+void		 runtime_sync(struct runtime *rt);
 void		 runtime_event(struct runtime *rt, struct phone *p,
 		     const struct emu_event *ev);
 

@@ -277,6 +277,17 @@ rt_step(struct rt *rt, emu_time d)
 }
 
 void
+rt_sync(struct rt *rt)
+{
+	uint64_t	n = 0;
+
+	if (rt->in_tick || !rt->running || rt->stopped)
+		return;
+	rt_advance(rt, rt_clock(rt, rt_wall()), 0, &n);
+	rt_arm(rt);
+}
+
+void
 rt_stop(struct rt *rt)
 {
 	rt->stopped = 1;
@@ -357,6 +368,12 @@ rt_ops_step(void *arg, emu_time d)
 }
 
 static void
+rt_ops_sync(void *arg)
+{
+	rt_sync(arg);
+}
+
+static void
 rt_ops_stop(void *arg)
 {
 	rt_stop(arg);
@@ -405,6 +422,7 @@ static const struct runtime_ops rt_ops = {
 	rt_ops_paused,
 	rt_ops_set_speed,
 	rt_ops_speed,
+	rt_ops_sync,
 	rt_ops_free
 };
 

@@ -101,6 +101,12 @@ runtime_vt_speed(void *arg)
 	return (0);
 }
 
+static void
+runtime_vt_sync(void *arg)
+{
+	/* Virtual time: the world is always at the clock. */
+}
+
 static const struct runtime_ops runtime_vt_ops = {
 	"sim",
 	runtime_vt_now,
@@ -111,6 +117,7 @@ static const struct runtime_ops runtime_vt_ops = {
 	runtime_vt_paused,
 	runtime_vt_set_speed,
 	runtime_vt_speed,
+	runtime_vt_sync,
 	free
 };
 
@@ -232,6 +239,12 @@ double
 runtime_speed(const struct runtime *rt)
 {
 	return (rt->ops->speed(rt->arg));
+}
+
+void
+runtime_sync(struct runtime *rt)
+{
+	rt->ops->sync(rt->arg);
 }
 
 uint64_t

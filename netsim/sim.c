@@ -1474,6 +1474,8 @@ sim_phone_actions(struct sim *s, struct sim_phone *sp)
 			break;
 		case EMU_ACT_UNBIND:
 			sim_unbind(sp, a->u.flow);
+			if (s->io != NULL)
+				s->io->unbind(s->io_arg, sp->p, a->u.flow);
 			break;
 		case EMU_ACT_LISTEN:
 			/* A fixed local port for the flow (SIP, 16.3). */

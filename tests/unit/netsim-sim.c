@@ -545,7 +545,7 @@ struct carrier {
 	struct phone	*p;
 	uint32_t	 flow, ip;
 	uint16_t	 port;
-	int		 opens, closes, answered;
+	int		 opens, closes, answered, unbinds;
 	char		 req[4096];
 	size_t		 len;
 	int		 step;		/* next event to hand back */
@@ -636,10 +636,18 @@ carrier_send(void *arg, struct phone *p, const struct emu_act_dgram *g,
 }
 
 static void
+carrier_unbind(void *arg, struct phone *p, uint32_t flow)
+{
+	struct carrier	*c = arg;
+
+	c->unbinds++;	/* DHCP's and DNS's flows too: told, not claimed */
+}
+
+static void
 test_runtime_carrier(void **state)
 {
 	static const struct sim_io io = { carrier_claims, carrier_open,
-	    carrier_write, carrier_close, carrier_send };
+	    carrier_write, carrier_close, carrier_send, carrier_unbind };
 	struct world	*w = world_create(8, 1, NULL,
 	    "http://192.0.2.9/cfg/$MA.xml", 0);
 	struct carrier	 c;

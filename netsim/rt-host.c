@@ -1,0 +1,447 @@
+/*
+ * Copyright (c) 2026 The phonefleet authors.
+ * SPDX-License-Identifier: ISC
+ *
+ * The host carrier: the phones' streams and datagrams to real servers, on
+ * kernel sockets driven by the realtime runtime's libevent base (a struct
+ * sim_io, docs/runtime.md).  It only carries bytes and time: the phone's
+ * TLS, HTTP and TFTP stay in the phone.  A stream is a non-blocking TCP
+ * socket; what it reads is handed to the phone in segments of at most
+ * HOST_SEG bytes, after runtime_sync() has brought the world to the clock.
+ * A datagram flow is a UDP socket of its own, closed on UNBIND.  Only
+ * destinations given to host_claim() are carried.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "netsim.h"
+
+#define HOST_SEG	16384		/* bytes per DATA event */
+#define HOST_CLAIMS_MAX	256
+
+struct host_key {
+	const struct phone	*p;
+	uint32_t		 flow;
+	uint32_t		 pad;
+};
+
+struct host_flow {
+	struct host_key		 key;	/* the map's key */
+	struct host		*h;
+	struct phone		*p;
+	int			 fd;
+	int			 udp;
+	int			 connecting;
+	int			 eof;	/* the peer closed */
+	enum emu_err		 err;	/* to tell on the next loop turn */
+	struct event		*rd, *wr;
+	uint8_t			*out;	/* unsent stream bytes */
+	size_t			 outlen, outoff;
+};
+
+struct host {
+	struct runtime		*rt;	/* borrowed */
+	struct sim		*sim;	/* borrowed */
+	struct event_base	*base;	/* borrowed */
+	struct hmap		 flows;
+	uint32_t		 claim[HOST_CLAIMS_MAX];
+	size_t			 nclaim;
+	uint32_t		 source;	/* bind streams here, or 0 */
+	struct host_stats	 st;
+};
+
+static void	host_read(evutil_socket_t, short, void *);
+static void	host_write_cb(evutil_socket_t, short, void *);
+
+static void
+host_key(struct host_key *k, const struct phone *p, uint32_t flow)
+{
+	memset(k, 0, sizeof *k);
+	k->p = p;
+	k->flow = flow;
+}
+
+static struct host_flow *
+host_find(struct host *h, const struct phone *p, uint32_t flow)
+{
+	struct host_key	k;
+
+	host_key(&k, p, flow);
+	return (hmap_get(&h->flows, &k, sizeof k));
+}
+
+static void
+host_flow_free(struct host_flow *f)
+{
+	hmap_del(&f->h->flows, &f->key, sizeof f->key);
+	if (f->rd != NULL)
+		event_free(f->rd);
+	if (f->wr != NULL)
+		event_free(f->wr);
+	if (f->fd != -1)
+		close(f->fd);
+	free(f->out);
+	free(f);
+}
+
+/*
+ * Hand a phone an event from outside, at the runtime's clock, then let the
+ * runtime re-arm for what the phone asked.  Only from a loop callback,
+ * never from inside a phone's actions (the carrier's calls defer).
+ */
+static void
+host_deliver(struct host *h, struct phone *p, const struct emu_event *ev)
+{
+	runtime_sync(h->rt);
+	sim_phone_event(h->sim, p, ev);
+	runtime_sync(h->rt);
+}
+
+static void
+host_stream_error(struct host_flow *f, enum emu_err err)
+{
+	struct emu_event	ev;
+	struct host		*h = f->h;
+	struct phone		*p = f->p;
+
+	memset(&ev, 0, sizeof ev);
+	ev.type = EMU_EV_STREAM_ERROR;
+	ev.flow = f->key.flow;
+	ev.err = err;
+	host_flow_free(f);	/* no more events for it */
+	h->st.errors++;
+	host_deliver(h, p, &ev);
+}
+
+/* Fail a stream on the next loop turn (from inside a phone's actions). */
+static void
+host_fail_later(struct host_flow *f, enum emu_err err)
+{
+	f->err = err;
+	event_del(f->rd);
+	event_active(f->wr, EV_WRITE, 0);
+}
+
+static struct host_flow *
+host_flow_new(struct host *h, struct phone *p, uint32_t flow, int udp)
+{
+	struct host_flow	*f;
+
+	f = xcalloc(1, sizeof *f);
+	host_key(&f->key, p, flow);
+	f->h = h;
+	f->p = p;
+	f->udp = udp;
+	f->fd = socket(AF_INET, (udp ? SOCK_DGRAM : SOCK_STREAM) |
+	    SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (f->fd == -1)
+		f->err = EMU_E_CONNECT;	/* out of descriptors */
+	hmap_put(&h->flows, &f->key, sizeof f->key, f);
+	f->rd = event_new(h->base, f->fd, EV_READ | EV_PERSIST, host_read, f);
+	f->wr = event_new(h->base, f->fd, EV_WRITE, host_write_cb, f);
+	if (f->rd == NULL || f->wr == NULL)
+		abort();	/* out of memory */
+	return (f);
+}
+
+static int
+host_claims(void *arg, uint32_t ip)
+{
+	struct host	*h = arg;
+	size_t		 i;
+
+	for (i = 0; i < h->nclaim; i++) {
+		if (h->claim[i] == ip)
+			return (1);
+	}
+	return (0);
+}
+
+static void
+host_sin(struct sockaddr_in *sin, uint32_t ip, uint16_t port)
+{
+	memset(sin, 0, sizeof *sin);
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = htonl(ip);
+	sin->sin_port = htons(port);
+}
+
+static void
+host_open(void *arg, struct phone *p, const struct emu_act_open *o)
+{
+	struct host		*h = arg;
+	struct host_flow	*f;
+	struct sockaddr_in	 sin;
+	int			 one = 1;
+
+	if ((f = host_find(h, p, o->flow)) != NULL)
+		host_flow_free(f);	/* a flow id used again */
+	h->st.opens++;
+	f = host_flow_new(h, p, o->flow, 0);
+	if (f->fd == -1) {
+		host_fail_later(f, EMU_E_CONNECT);
+		return;
+	}
+	(void)setsockopt(f->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	if (h->source != 0) {
+		host_sin(&sin, h->source, 0);
+#ifdef IP_BIND_ADDRESS_NO_PORT
+		(void)setsockopt(f->fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT,
+		    &one, sizeof one);
+#endif
+		if (bind(f->fd, (struct sockaddr *)&sin, sizeof sin) != 0) {
+			host_fail_later(f, EMU_E_CONNECT);
+			return;
+		}
+	}
+	host_sin(&sin, o->dst_ip, o->dst_port);
+	if (connect(f->fd, (struct sockaddr *)&sin, sizeof sin) != 0 &&
+	    errno != EINPROGRESS) {
+		host_fail_later(f, EMU_E_CONNECT);
+		return;
+	}
+	f->connecting = 1;
+	event_add(f->wr, NULL);
+}
+
+static void
+host_write_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct host_flow	*f = arg;
+	struct emu_event	 ev;
+	socklen_t		 len;
+	ssize_t			 n;
+	int			 err = 0;
+
+	if (f->err != EMU_OK) {
+		host_stream_error(f, f->err);
+		return;
+	}
+	if (f->connecting) {
+		len = sizeof err;
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
+			err = errno;
+		if (err != 0) {
+			host_stream_error(f, EMU_E_CONNECT);
+			return;
+		}
+		f->connecting = 0;
+		event_add(f->rd, NULL);
+		memset(&ev, 0, sizeof ev);
+		ev.type = EMU_EV_CONNECTED;
+		ev.flow = f->key.flow;
+		f->h->st.connected++;
+		if (f->outlen != 0)
+			event_add(f->wr, NULL);	/* written while connecting */
+		host_deliver(f->h, f->p, &ev);	/* f may be gone now */
+		return;
+	}
+	while (f->outoff < f->outlen) {
+		n = send(fd, f->out + f->outoff, f->outlen - f->outoff,
+		    MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				break;
+			host_stream_error(f, EMU_E_TRUNCATED);
+			return;
+		}
+		f->outoff += (size_t)n;
+		f->h->st.bytes_out += (uint64_t)n;
+	}
+	if (f->outoff == f->outlen) {
+		f->outoff = f->outlen = 0;
+		return;
+	}
+	event_add(f->wr, NULL);
+}
+
+static void
+host_write(void *arg, struct phone *p, uint32_t flow, const uint8_t *d,
+    size_t len)
+{
+	struct host		*h = arg;
+	struct host_flow	*f;
+
+	if ((f = host_find(h, p, flow)) == NULL || f->udp)
+		return;
+	f->out = xreallocarray(f->out, f->outlen + len, 1);
+	memcpy(f->out + f->outlen, d, len);
+	f->outlen += len;
+	if (!f->connecting && f->err == EMU_OK)
+		event_add(f->wr, NULL);	/* sent on the next loop turn */
+}
+
+static void
+host_close(void *arg, struct phone *p, uint32_t flow)
+{
+	struct host		*h = arg;
+	struct host_flow	*f;
+
+	if ((f = host_find(h, p, flow)) == NULL || f->udp)
+		return;
+	/* The phone is done: what it wrote has gone or never will. */
+	host_flow_free(f);
+}
+
+static void
+host_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct host_flow	*f = arg;
+	struct host		*h = f->h;
+	struct emu_event	 ev;
+	struct sockaddr_in	 sin;
+	socklen_t		 slen = sizeof sin;
+	uint8_t			 buf[HOST_SEG];
+	ssize_t			 n;
+
+	memset(&ev, 0, sizeof ev);
+	ev.flow = f->key.flow;
+	if (f->udp) {
+		n = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&sin,
+		    &slen);
+		if (n < 0)
+			return;		/* ICMP errors: the phone times out */
+		h->st.dgrams_in++;
+		ev.type = EMU_EV_DGRAM;
+		ev.src_ip = ntohl(sin.sin_addr.s_addr);
+		ev.src_port = ntohs(sin.sin_port);
+		ev.data = buf;
+		ev.len = (size_t)n;
+		host_deliver(h, f->p, &ev);
+		return;
+	}
+	n = recv(fd, buf, sizeof buf, 0);
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EINTR)
+			return;
+		host_stream_error(f, EMU_E_TRUNCATED);
+		return;
+	}
+	if (n == 0) {
+		event_del(f->rd);
+		f->eof = 1;
+		ev.type = EMU_EV_CLOSED;
+		host_deliver(h, f->p, &ev);
+		return;
+	}
+	h->st.bytes_in += (uint64_t)n;
+	ev.type = EMU_EV_DATA;
+	ev.data = buf;
+	ev.len = (size_t)n;
+	host_deliver(h, f->p, &ev);
+}
+
+static void
+host_send(void *arg, struct phone *p, const struct emu_act_dgram *g,
+    const uint8_t *d, size_t len)
+{
+	struct host		*h = arg;
+	struct host_flow	*f;
+	struct sockaddr_in	 sin;
+
+	if ((f = host_find(h, p, g->flow)) == NULL) {
+		f = host_flow_new(h, p, g->flow, 1);
+		if (f->fd == -1) {
+			host_flow_free(f);
+			h->st.errors++;
+			return;		/* lost, as on a full host */
+		}
+		if (h->source != 0) {
+			host_sin(&sin, h->source, 0);
+			(void)bind(f->fd, (struct sockaddr *)&sin, sizeof sin);
+		}
+		event_add(f->rd, NULL);
+	}
+	host_sin(&sin, g->dst_ip, g->dst_port);
+	if (sendto(f->fd, d, len, 0, (struct sockaddr *)&sin, sizeof sin) >= 0)
+		h->st.dgrams_out++;
+	else
+		h->st.errors++;
+}
+
+static void
+host_unbind(void *arg, struct phone *p, uint32_t flow)
+{
+	struct host		*h = arg;
+	struct host_flow	*f;
+
+	if ((f = host_find(h, p, flow)) != NULL && f->udp)
+		host_flow_free(f);
+}
+
+static const struct sim_io host_io = {
+	host_claims,
+	host_open,
+	host_write,
+	host_close,
+	host_send,
+	host_unbind
+};
+
+struct host *
+host_create(struct runtime *rt, struct event_base *base)
+{
+	struct host	*h;
+
+	h = xcalloc(1, sizeof *h);
+	h->rt = rt;
+	h->sim = runtime_world(rt);
+	h->base = base;
+	hmap_init(&h->flows);
+	sim_set_io(h->sim, &host_io, h);
+	return (h);
+}
+
+void
+host_free(struct host *h)
+{
+	struct host_flow	*f;
+	size_t			 pos;
+
+	if (h == NULL)
+		return;
+	sim_set_io(h->sim, NULL, NULL);
+	for (;;) {
+		pos = 0;
+		if ((f = hmap_next(&h->flows, &pos)) == NULL)
+			break;
+		host_flow_free(f);
+	}
+	hmap_clear(&h->flows);
+	free(h);
+}
+
+int
+host_claim(struct host *h, uint32_t ip)
+{
+	if (host_claims(h, ip))
+		return (0);
+	if (h->nclaim == HOST_CLAIMS_MAX)
+		return (-1);
+	h->claim[h->nclaim++] = ip;
+	return (0);
+}
+
+void
+host_set_source(struct host *h, uint32_t ip)
+{
+	h->source = ip;
+}
+
+const struct host_stats *
+host_stats(const struct host *h)
+{
+	return (&h->st);
+}

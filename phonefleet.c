@@ -333,21 +333,37 @@ cmd_run(int argc, char **argv)
 	return (rc);
 }
 
-/* A run on the sim runtime, or at speed on the realtime one. */
+/*
+ * A run on the sim runtime, or at speed on the realtime one; a scenario
+ * with real servers (connect=) runs in real time (speed 1 unless given),
+ * its phones reaching them through the host carrier.
+ */
 static struct run_result *
 run_paced(const struct scenario *sc, const struct run_opts *o, double speed)
 {
 	struct event_base	*base;
 	struct runtime		*rt;
+	struct host		*h = NULL;
 	struct run		*r;
 	struct run_result	*res;
+	const uint32_t		*ips;
+	size_t			 i, n;
 
-	if (speed == 0)
+	if (speed == 0 && !scenario_has_real(sc))
 		return (run_scenario(sc, o));
+	if (speed == 0)
+		speed = 1;
 	r = run_open(sc, o);
 	base = rt_base();
 	rt = runtime_realtime(run_world(r), base, speed);
+	ips = run_real_hosts(r, &n);
+	if (n != 0) {
+		h = host_create(rt, base);
+		for (i = 0; i < n; i++)
+			host_claim(h, ips[i]);
+	}
 	run_play(r, rt);
+	host_free(h);
 	runtime_free(rt);
 	res = run_close(r);
 	event_base_free(base);

@@ -120,6 +120,8 @@ struct scn_server {
 	int		 line;
 	int		 down;		/* state="down": off until the timeline */
 	uint32_t	 ip;
+	int		 real;		/* connect=: a real server at ip, reached
+					   over kernel sockets (docs/runtime.md) */
 	int		 http_port;	/* 0 = none */
 	int		 tftp_port;	/* 0 = none */
 	int		 https_port;	/* 0 = none */
@@ -416,6 +418,8 @@ struct scenario {
  * errf, one line each: "file:line: what is wrong".
  */
 struct scenario	*scenario_load(const char *path, FILE *errf);
+/* The scenario names a real server (connect=): it runs in real time. */
+int		 scenario_has_real(const struct scenario *sc);
 /* Same from memory (fuzzing, tests); base is the directory for src=. */
 struct scenario	*scenario_load_mem(const char *name, const char *buf,
 		     size_t len, const char *base, FILE *errf);
@@ -671,6 +675,9 @@ struct run_result *run_close(struct run *r);
 const struct emu_stats *run_totals(const struct run *r);
 const struct emu_stats *run_phone_stats(const struct run *r, size_t i);
 const char	*run_phone_site(const struct run *r, size_t i);
+/* The addresses of the scenario's real servers (connect=), *n of them:
+ * a runtime with a host carrier must claim them. */
+const uint32_t	*run_real_hosts(const struct run *r, size_t *n);
 /* Failures so far by cause (EMU_E__COUNT entries): of resyncs (xfers 0),
  * of transfers of any kind (xfers 1). */
 const uint64_t	*run_errors(const struct run *r, int xfers);

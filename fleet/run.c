@@ -124,6 +124,8 @@ struct run {
 	const char		*uploads_dir;	/* --uploads, or NULL */
 	size_t			*phone_site;	/* per phone: its site */
 	emu_time		 until;		/* the run's end */
+	uint32_t		*real;		/* real servers' addresses */
+	size_t			 nreal;
 	struct timespec		 t0;
 };
 
@@ -256,6 +258,13 @@ run_phone_stats(const struct run *r, size_t i)
 	return (&r->pstats[i]);
 }
 
+const uint32_t *
+run_real_hosts(const struct run *r, size_t *n)
+{
+	*n = r->nreal;
+	return (r->real);
+}
+
 const uint64_t *
 run_errors(const struct run *r, int xfers)
 {
@@ -377,6 +386,7 @@ run_close(struct run *r)
 	emu_ctx_free(r->ctx);
 	rand_system();
 	free(r->phone_site);
+	free(r->real);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	res->wall_s = (t1.tv_sec - r->t0.tv_sec) +
 	    (t1.tv_nsec - r->t0.tv_nsec) / 1e9;
@@ -696,6 +706,13 @@ run_build(struct run *r)
 		const struct scn_server	*s = &sc->server[i];
 		struct run_server	*rs = &r->srv[i];
 
+		if (s->real) {
+			/* Carried by the runtime's host carrier. */
+			r->real = xreallocarray(r->real, r->nreal + 1,
+			    sizeof *r->real);
+			r->real[r->nreal++] = s->ip;
+			continue;
+		}
 		rs->store = store_create();
 		for (j = 0; j < s->nfile; j++) {
 			if (s->file[j].is_template)
@@ -815,6 +832,8 @@ run_build(struct run *r)
 		run_proxy(r, i);
 	/* state="down": hosts that start off (a host is its address). */
 	for (i = 0; i < sc->nserver; i++) {
+		if (sc->server[i].real)
+			continue;
 		if (sc->server[i].down)
 			sim_host_set_down(r->sim, sc->server[i].ip, 1);
 		/* uplink=: what the server sends shares it. */

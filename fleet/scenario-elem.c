@@ -55,6 +55,9 @@ static void scenario_option(struct scenario_loader *, xmlNodePtr,
     struct scn_dhcp_opt *, int);
 static void scenario_dhcp_lists(struct scenario_loader *, xmlNodePtr,
     uint32_t *, int *, struct scn_dhcp_opt **, size_t *, int);
+static void scenario_server_real(struct scenario_loader *, xmlNodePtr);
+static int scenario_real_refused(struct scenario_loader *, xmlNodePtr,
+    const char *, enum scn_host_kind, size_t);
 static int scenario_state(struct scenario_loader *, xmlNodePtr, int *);
 static int scenario_get_bandwidth(struct scenario_loader *, xmlNodePtr,
     const char *, uint64_t *);
@@ -487,7 +490,15 @@ scenario_server(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv)
 	sv->line = (int)scenario_line(n);
 	if (scenario_need(ld, n, "name") == 0)
 		scenario_get_name(ld, n, "name", &sv->name);
-	if (scenario_need(ld, n, "address") == 0)
+	if (xmlHasProp(n, BAD_CAST "connect") != NULL) {
+		/* A real server: phones reach it over kernel sockets. */
+		sv->real = 1;
+		if (xmlHasProp(n, BAD_CAST "address") != NULL)
+			scenario_err(ld, n, "address", "a real server "
+			    "(connect=) is at its connect= address");
+		scenario_get_ip(ld, n, "connect", &sv->ip);
+		scenario_server_real(ld, n);
+	} else if (scenario_need(ld, n, "address") == 0)
 		scenario_get_ip(ld, n, "address", &sv->ip);
 	if ((rh = scenario_get_uint(ld, n, "http", 1, 65535, &port)) == 1)
 		sv->http_port = (int)port;
@@ -537,7 +548,45 @@ scenario_server(struct scenario_loader *ld, xmlNodePtr n, struct scn_server *sv)
 	if (sv->nupload != 0 && rh == 0 && rs == 0)
 		scenario_err(ld, n, NULL,
 		    "<upload> needs http= or https= (uploads are HTTP)");
-	scenario_server_tls(ld, n, sv, rs);
+	if (!sv->real)
+		scenario_server_tls(ld, n, sv, rs);
+}
+
+/* A check or action on a real server (connect=): it is not ours to see or
+ * switch off.  1 (with the error) if so. */
+static int
+scenario_real_refused(struct scenario_loader *ld, xmlNodePtr n,
+    const char *attr, enum scn_host_kind kind, size_t idx)
+{
+	if (kind != SCN_HOST_SERVER || !ld->sc->server[idx].real)
+		return (0);
+	scenario_err(ld, n, attr, "server \"%s\" is a real server "
+	    "(connect=): phonefleet neither sees nor controls it",
+	    ld->sc->server[idx].name);
+	return (1);
+}
+
+/* What only a simulated server has: a real one serves its own. */
+static void
+scenario_server_real(struct scenario_loader *ld, xmlNodePtr n)
+{
+	static const char *attrs[] = { "syslog", "uplink", "state", "cert",
+	    "client-cert", "tls", "tls-fault" };
+	xmlNodePtr	c;
+	size_t		i;
+
+	for (i = 0; i < nitems(attrs); i++) {
+		if (xmlHasProp(n, BAD_CAST attrs[i]) != NULL)
+			scenario_err(ld, n, attrs[i], "is for a simulated "
+			    "server; a real one (connect=) has its own");
+	}
+	for (c = n->children; c != NULL; c = c->next) {
+		if (c->type == XML_ELEMENT_NODE) {
+			scenario_err(ld, c, NULL, "is for a simulated server; "
+			    "a real one (connect=) serves its own");
+			break;
+		}
+	}
 }
 
 /*
@@ -1506,6 +1555,9 @@ scenario_at(struct scenario_loader *ld, xmlNodePtr n)
 				scenario_err(ld, c, "name",
 				    "no server, DNS server or proxy \"%s\"",
 				    scenario_q(ld, v));
+			else
+				(void)scenario_real_refused(ld, c, "name",
+				    a->host_kind, a->server_idx);
 			continue;
 		}
 		if (a->type == SCN_ACT_DHCP) {
@@ -1994,6 +2046,8 @@ scenario_check(struct scenario_loader *ld, xmlNodePtr n, struct scn_expect *ex)
 			    scenario_q(ld, v));
 			return;
 		}
+		if (scenario_real_refused(ld, n, "name", kind, i))
+			return;
 		ck = scenario_check_add(ex, n, SCN_CHK_SERVER);
 		ck->name = xstrdup(v);
 		if ((v = scenario_attr(ld, n, "path")) != NULL) {
@@ -2091,6 +2145,8 @@ scenario_syslog_check(struct scenario_loader *ld, xmlNodePtr n,
 		    scenario_q(ld, v));
 		return;
 	}
+	if (scenario_real_refused(ld, n, "server", kind, idx))
+		return;
 	m = scenario_attr(ld, n, "match");
 	re = scenario_attr(ld, n, "regex");
 	if (m != NULL && re != NULL) {
@@ -2250,6 +2306,8 @@ scenario_request(struct scenario_loader *ld, xmlNodePtr n,
 		    scenario_q(ld, v));
 		return;
 	}
+	if (scenario_real_refused(ld, n, "server", kind, idx))
+		return;
 	ck = scenario_check_add(ex, n, SCN_CHK_REQUEST);
 	ck->name = xstrdup(v);
 	if ((v = scenario_attr(ld, n, "path")) != NULL) {
@@ -2337,6 +2395,8 @@ scenario_uploads(struct scenario_loader *ld, xmlNodePtr n,
 		    scenario_q(ld, v));
 		return;
 	}
+	if (scenario_real_refused(ld, n, "server", kind, idx))
+		return;
 	if (sc->server[idx].nupload == 0)
 		scenario_err(ld, n, "server", "server \"%s\" has no <upload> "
 		    "path", scenario_q(ld, v));
@@ -2402,6 +2462,8 @@ scenario_rate(struct scenario_loader *ld, xmlNodePtr n, struct scn_expect *ex)
 		    scenario_q(ld, v));
 		return;
 	}
+	if (scenario_real_refused(ld, n, "server", kind, idx))
+		return;
 	rf = scenario_get_time(ld, n, "from", &from);
 	rt = scenario_get_time(ld, n, "to", &to);
 	if ((rr = scenario_range(ld, n, "is", "min", "max", &min, &max)) == 0)

@@ -270,6 +270,18 @@ out:
 	return (sc);
 }
 
+int
+scenario_has_real(const struct scenario *sc)
+{
+	size_t	i;
+
+	for (i = 0; i < sc->nserver; i++) {
+		if (sc->server[i].real)
+			return (1);
+	}
+	return (0);
+}
+
 void
 scenario_free(struct scenario *sc)
 {

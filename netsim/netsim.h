@@ -817,7 +817,7 @@ struct host;
 struct runtime;
 struct host	*host_create(struct runtime *rt, struct event_base *base);
 void		 host_free(struct host *h);
-int		 host_claim(struct host *h, uint32_t ip);	/* -1: full */
+void		 host_claim(struct host *h, uint32_t ip);
 void		 host_set_source(struct host *h, uint32_t ip);
 const struct host_stats *host_stats(const struct host *h);
 

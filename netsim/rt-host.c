@@ -29,7 +29,6 @@
 #include "netsim.h"
 
 #define HOST_SEG	16384		/* bytes per DATA event */
-#define HOST_CLAIMS_MAX	256
 
 struct host_key {
 	const struct phone	*p;
@@ -56,7 +55,7 @@ struct host {
 	struct sim		*sim;	/* borrowed */
 	struct event_base	*base;	/* borrowed */
 	struct hmap		 flows;
-	uint32_t		 claim[HOST_CLAIMS_MAX];
+	uint32_t		*claim;		/* owned: claimed addresses */
 	size_t			 nclaim;
 	uint32_t		 source;	/* bind streams here, or 0 */
 	struct host_stats	 st;
@@ -420,18 +419,17 @@ host_free(struct host *h)
 		host_flow_free(f);
 	}
 	hmap_clear(&h->flows);
+	free(h->claim);
 	free(h);
 }
 
-int
+void
 host_claim(struct host *h, uint32_t ip)
 {
 	if (host_claims(h, ip))
-		return (0);
-	if (h->nclaim == HOST_CLAIMS_MAX)
-		return (-1);
+		return;
+	h->claim = xreallocarray(h->claim, h->nclaim + 1, sizeof *h->claim);
 	h->claim[h->nclaim++] = ip;
-	return (0);
 }
 
 void

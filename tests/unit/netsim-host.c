@@ -156,7 +156,7 @@ world_create(struct world *w, struct event_base *base, const char *url)
 	w->base = base;
 	w->rt = runtime_realtime(w->sim, w->base, 100);
 	w->host = host_create(w->rt, w->base);
-	assert_int_equal(host_claim(w->host, LOOPBACK), 0);
+	host_claim(w->host, LOOPBACK);
 	memset(&ev, 0, sizeof ev);
 	ev.type = EMU_EV_POWER_ON;
 	sim_phone_event(w->sim, w->p, &ev);

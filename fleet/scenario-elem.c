@@ -577,13 +577,14 @@ scenario_server_real(struct scenario_loader *ld, xmlNodePtr n)
 
 	for (i = 0; i < nitems(attrs); i++) {
 		if (xmlHasProp(n, BAD_CAST attrs[i]) != NULL)
-			scenario_err(ld, n, attrs[i], "is for a simulated "
-			    "server; a real one (connect=) has its own");
+			scenario_err(ld, n, attrs[i], "%s= is for a simulated "
+			    "server; a real one (connect=) has its own",
+			    attrs[i]);
 	}
 	for (c = n->children; c != NULL; c = c->next) {
 		if (c->type == XML_ELEMENT_NODE) {
-			scenario_err(ld, c, NULL, "is for a simulated server; "
-			    "a real one (connect=) serves its own");
+			scenario_err(ld, c, NULL, "a real server (connect=) "
+			    "serves its own; this is for a simulated one");
 			break;
 		}
 	}

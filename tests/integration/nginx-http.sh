@@ -134,6 +134,6 @@ XML
 "$PF" run "$tmp/bad.xml" >"$tmp/out" 2>"$tmp/err"
 rc=$?
 [ "$rc" -eq 2 ] && ok "a file on a real server is refused (exit 2)" || notok "bad scenario: exit $rc"
-grep -q 'bad.xml:4: .*is for a simulated server' "$tmp/err" && ok "the error names the file, line and element" || notok "error text" "$(cat "$tmp/err")"
+grep -q 'bad.xml:4: <file path="/x.xml">: a real server (connect=) serves its own' "$tmp/err" && ok "the error names the file, line and element" || notok "error text" "$(cat "$tmp/err")"
 grep -q 'is a real server (connect=)' "$tmp/err" && ok "a <server> check on a real server is refused" || notok "check on a real server" "$(cat "$tmp/err")"
 finish

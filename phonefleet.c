@@ -314,7 +314,14 @@ cmd_run(int argc, char **argv)
 		scenario_free(sc);
 		return (2);
 	}
-	res = run_paced(sc, &o, speed);
+	if ((res = run_paced(sc, &o, speed)) == NULL) {
+		if (outpath != NULL)
+			fclose(out);
+		if (o.tracef != NULL && o.tracef != stderr)
+			fclose(o.tracef);
+		scenario_free(sc);
+		return (2);
+	}
 	report_write(out, res, fmt);
 	if (outpath != NULL) {
 		fclose(out);
@@ -336,7 +343,9 @@ cmd_run(int argc, char **argv)
 /*
  * A run on the sim runtime, or at speed on the realtime one; a scenario
  * with real servers (connect=) runs in real time (speed 1 unless given),
- * its phones reaching them through the host carrier.
+ * its phones reaching them through the host carrier, which also relays the
+ * DHCP of sites whose server is real.  NULL (said on stderr) if the
+ * carrier cannot be set up.
  */
 static struct run_result *
 run_paced(const struct scenario *sc, const struct run_opts *o, double speed)
@@ -347,7 +356,10 @@ run_paced(const struct scenario *sc, const struct run_opts *o, double speed)
 	struct run		*r;
 	struct run_result	*res;
 	const uint32_t		*ips;
-	size_t			 i, n;
+	const struct run_relay	*rl;
+	char			*cause = NULL;
+	size_t			 i, n, nrl;
+	int			 failed = 0;
 
 	if (speed == 0 && !scenario_has_real(sc))
 		return (run_scenario(sc, o));
@@ -357,16 +369,30 @@ run_paced(const struct scenario *sc, const struct run_opts *o, double speed)
 	base = rt_base();
 	rt = runtime_realtime(run_world(r), base, speed);
 	ips = run_real_hosts(r, &n);
-	if (n != 0) {
+	rl = run_relays(r, &nrl);
+	if (n != 0 || nrl != 0)
 		h = host_create(rt, base);
-		for (i = 0; i < n; i++)
-			host_claim(h, ips[i]);
+	for (i = 0; i < n; i++)
+		host_claim(h, ips[i]);
+	for (i = 0; i < nrl && !failed; i++) {
+		if (host_relay(h, rl[i].site, rl[i].server, rl[i].port,
+		    rl[i].relay, rl[i].relay_port, &cause) != 0) {
+			fprintf(stderr, "phonefleet run: site %s: %s\n",
+			    rl[i].name, cause);
+			free(cause);
+			failed = 1;
+		}
 	}
-	run_play(r, rt);
+	if (!failed)
+		run_play(r, rt);
 	host_free(h);
 	runtime_free(rt);
 	res = run_close(r);
 	event_base_free(base);
+	if (failed) {
+		run_result_free(res);
+		return (NULL);
+	}
 	return (res);
 }
 

@@ -44,6 +44,11 @@ struct scn_site {
 	uint32_t	 gateway;
 	struct sim_link	 link;
 	int		 has_dhcp;
+	int		 dhcp_real;	/* <dhcp connect=>: a real server */
+	uint32_t	 dhcp_connect;	/* its address and port */
+	uint16_t	 dhcp_port;
+	uint16_t	 relay_port;	/* the relay agent phonefleet plays */
+	uint32_t	 relay;
 	uint32_t	 dhcp_server;
 	uint32_t	 dns[2];
 	int		 ndns;
@@ -678,6 +683,15 @@ const char	*run_phone_site(const struct run *r, size_t i);
 /* The addresses of the scenario's real servers (connect=), *n of them:
  * a runtime with a host carrier must claim them. */
 const uint32_t	*run_real_hosts(const struct run *r, size_t *n);
+/* The sites whose DHCP is a real server: a host carrier relays for them
+ * (host_relay()). */
+struct run_relay {
+	const struct sim_site	*site;
+	const char		*name;		/* the site's */
+	uint32_t		 server, relay;
+	uint16_t		 port, relay_port;
+};
+const struct run_relay *run_relays(const struct run *r, size_t *n);
 /* Failures so far by cause (EMU_E__COUNT entries): of resyncs (xfers 0),
  * of transfers of any kind (xfers 1). */
 const uint64_t	*run_errors(const struct run *r, int xfers);

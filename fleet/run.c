@@ -126,6 +126,8 @@ struct run {
 	emu_time		 until;		/* the run's end */
 	uint32_t		*real;		/* real servers' addresses */
 	size_t			 nreal;
+	struct run_relay	*relays;	/* sites with a real DHCP */
+	size_t			 nrelays;
 	struct timespec		 t0;
 };
 
@@ -265,6 +267,13 @@ run_real_hosts(const struct run *r, size_t *n)
 	return (r->real);
 }
 
+const struct run_relay *
+run_relays(const struct run *r, size_t *n)
+{
+	*n = r->nrelays;
+	return (r->relays);
+}
+
 const uint64_t *
 run_errors(const struct run *r, int xfers)
 {
@@ -387,6 +396,7 @@ run_close(struct run *r)
 	rand_system();
 	free(r->phone_site);
 	free(r->real);
+	free(r->relays);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	res->wall_s = (t1.tv_sec - r->t0.tv_sec) +
 	    (t1.tv_nsec - r->t0.tv_nsec) / 1e9;
@@ -652,6 +662,21 @@ run_build(struct run *r)
 		const struct scn_site	*s = &sc->site[i];
 
 		dc = &r->dconf[i];
+		if (s->dhcp_real) {
+			/* Outside: relayed by the runtime's host carrier. */
+			sites[i] = sim_site_add(r->sim, s->name, &s->link,
+			    NULL);
+			r->relays = xreallocarray(r->relays, r->nrelays + 1,
+			    sizeof *r->relays);
+			r->relays[r->nrelays].site = sites[i];
+			r->relays[r->nrelays].name = s->name;
+			r->relays[r->nrelays].server = s->dhcp_connect;
+			r->relays[r->nrelays].port = s->dhcp_port;
+			r->relays[r->nrelays].relay = s->relay;
+			r->relays[r->nrelays].relay_port = s->relay_port;
+			r->nrelays++;
+			continue;
+		}
 		if (s->has_dhcp) {
 			memset(dc, 0, sizeof *dc);
 			dc->server_ip = s->dhcp_server;

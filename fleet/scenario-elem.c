@@ -56,6 +56,8 @@ static void scenario_option(struct scenario_loader *, xmlNodePtr,
 static void scenario_dhcp_lists(struct scenario_loader *, xmlNodePtr,
     uint32_t *, int *, struct scn_dhcp_opt **, size_t *, int);
 static void scenario_server_real(struct scenario_loader *, xmlNodePtr);
+static void scenario_dhcp_real(struct scenario_loader *, xmlNodePtr,
+    struct scn_site *);
 static int scenario_real_refused(struct scenario_loader *, xmlNodePtr,
     const char *, enum scn_host_kind, size_t);
 static int scenario_state(struct scenario_loader *, xmlNodePtr, int *);
@@ -308,6 +310,10 @@ scenario_dhcp(struct scenario_loader *ld, xmlNodePtr n, struct scn_site *s)
 	emu_time lease;
 
 	s->has_dhcp = 1;
+	if (xmlHasProp(n, BAD_CAST "connect") != NULL) {
+		scenario_dhcp_real(ld, n, s);
+		return;
+	}
 	s->dhcp_server = s->gateway;
 	scenario_get_ip(ld, n, "server", &s->dhcp_server);
 	if ((v = scenario_attr(ld, n, "lease")) != NULL) {
@@ -330,6 +336,44 @@ scenario_dhcp(struct scenario_loader *ld, xmlNodePtr n, struct scn_site *s)
 			s->domain = xstrdup(v);
 	}
 	scenario_dhcp_lists(ld, n, s->dns, &s->ndns, &s->opt, &s->nopt, 0);
+}
+
+/*
+ * A real DHCP server, reached as a relay agent (docs/scenario.md): its
+ * address and port, the relay's address (giaddr) and port.
+ */
+static void
+scenario_dhcp_real(struct scenario_loader *ld, xmlNodePtr n,
+    struct scn_site *s)
+{
+	static const char *attrs[] = { "server", "lease", "domain" };
+	xmlNodePtr	c;
+	uint64_t	port;
+	size_t		i;
+
+	s->dhcp_real = 1;
+	s->dhcp_port = DHCP_SERVER_PORT;
+	s->relay = 0x7f000002;		/* 127.0.0.2 */
+	s->relay_port = DHCP_SERVER_PORT;
+	scenario_get_ip(ld, n, "connect", &s->dhcp_connect);
+	if (scenario_get_uint(ld, n, "port", 1, 65535, &port) == 1)
+		s->dhcp_port = (uint16_t)port;
+	scenario_get_ip(ld, n, "relay", &s->relay);
+	if (scenario_get_uint(ld, n, "relay-port", 1, 65535, &port) == 1)
+		s->relay_port = (uint16_t)port;
+	for (i = 0; i < nitems(attrs); i++) {
+		if (xmlHasProp(n, BAD_CAST attrs[i]) != NULL)
+			scenario_err(ld, n, attrs[i], "%s= is for a simulated "
+			    "DHCP server; a real one (connect=) has its own",
+			    attrs[i]);
+	}
+	for (c = n->children; c != NULL; c = c->next) {
+		if (c->type == XML_ELEMENT_NODE) {
+			scenario_err(ld, c, NULL, "a real DHCP server "
+			    "(connect=) has its own options");
+			break;
+		}
+	}
 }
 
 /*
@@ -1753,6 +1797,10 @@ scenario_dhcp_action(struct scenario_loader *ld, xmlNodePtr n,
 		else if (!sc->site[i].has_dhcp)
 			scenario_err(ld, n, "site",
 			    "site \"%s\" has no <dhcp>", scenario_q(ld, v));
+		else if (sc->site[i].dhcp_real)
+			scenario_err(ld, n, "site", "the DHCP of site \"%s\" "
+			    "is a real server (connect=): phonefleet does not "
+			    "control it", scenario_q(ld, v));
 		a->server_idx = i;
 	}
 	if ((v = scenario_attr(ld, n, "domain")) != NULL) {
@@ -2769,7 +2817,7 @@ scenario_check_sites(struct scenario_loader *ld)
 				break;
 			}
 		}
-		if (!s->has_dhcp)
+		if (!s->has_dhcp || s->dhcp_real)
 			continue;
 		phones = 0;
 		for (j = 0; j < sc->ngroup; j++) {

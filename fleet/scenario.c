@@ -279,6 +279,10 @@ scenario_has_real(const struct scenario *sc)
 		if (sc->server[i].real)
 			return (1);
 	}
+	for (i = 0; i < sc->nsite; i++) {
+		if (sc->site[i].dhcp_real)
+			return (1);
+	}
 	return (0);
 }
 

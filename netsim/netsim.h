@@ -720,6 +720,8 @@ void		 sim_phone_add(struct sim *s, struct sim_site *site,
 size_t		 sim_phone_count(const struct sim *s);
 struct phone	*sim_phone(const struct sim *s, size_t i);
 long		 sim_phone_by_ip(const struct sim *s, uint32_t ip);
+const struct sim_site *sim_phone_site(const struct sim *s,
+		     const struct phone *p);	/* or NULL */
 /* Hand an event to a phone at the current time and run its actions. */
 void		 sim_phone_event(struct sim *s, struct phone *p,
 		     const struct emu_event *ev);
@@ -737,7 +739,9 @@ void		 sim_stop(struct sim *s);
  * simulated links (a write or close of a flow the world does not have,
  * too), and the carrier hands what comes back to sim_phone_event() as
  * CONNECTED, DATA, CLOSED, STREAM_ERROR and DGRAM events (after
- * runtime_sync()); every datagram flow's end (UNBIND) is told.  The host
+ * runtime_sync()); every datagram flow's end (UNBIND) is told.  The
+ * broadcasts of a site with no simulated DHCP server (sim_site_add() with
+ * NULL) go to the carrier too: its DHCP is outside.  The host
  * runtime (real sockets) is such a carrier; io and arg are borrowed.
  */
 struct sim_io {
@@ -819,6 +823,18 @@ struct host	*host_create(struct runtime *rt, struct event_base *base);
 void		 host_free(struct host *h);
 void		 host_claim(struct host *h, uint32_t ip);
 void		 host_set_source(struct host *h, uint32_t ip);
+/*
+ * The DHCP of site is a real server at server:sport, reached as a relay
+ * agent does (RFC 2131 4.1, as perfdhcp): the phones' DHCP packets go with
+ * giaddr = relay and hops 1 from relay:rport, unicast; the server answers
+ * giaddr, and each answer goes to the phone its chaddr names.  rport other
+ * than 67 adds the RFC 8357 relay-port sub-option (82/19) so a server
+ * answers there (no root needed).  -1 with *cause if relay:rport cannot be
+ * bound.
+ */
+int		 host_relay(struct host *h, const struct sim_site *site,
+		     uint32_t server, uint16_t sport, uint32_t relay,
+		     uint16_t rport, char **cause);
 const struct host_stats *host_stats(const struct host *h);
 
 /*

@@ -50,6 +50,25 @@ struct host_flow {
 	size_t			 outlen, outoff;
 };
 
+/* A site's DHCP relay agent (host_relay()). */
+struct host_relay {
+	struct host		*h;
+	const struct sim_site	*site;
+	uint32_t		 server;
+	uint16_t		 sport;
+	uint32_t		 addr;		/* giaddr, and the source */
+	uint16_t		 port;
+	int			 fd;
+	struct event		*ev;
+};
+
+/* The phone a DHCP answer is for: by chaddr. */
+struct host_client {
+	uint8_t			 mac[6];	/* the map's key */
+	struct phone		*p;
+	uint32_t		 flow;		/* its DHCP flow */
+};
+
 struct host {
 	struct runtime		*rt;	/* borrowed */
 	struct sim		*sim;	/* borrowed */
@@ -58,10 +77,16 @@ struct host {
 	uint32_t		*claim;		/* owned: claimed addresses */
 	size_t			 nclaim;
 	uint32_t		 source;	/* bind streams here, or 0 */
+	struct host_relay	**relay;
+	size_t			 nrelay;
+	struct hmap		 clients;	/* MAC -> struct host_client */
 	struct host_stats	 st;
 };
 
 static void	host_read(evutil_socket_t, short, void *);
+static struct host_relay *host_relay_of(struct host *, const struct phone *);
+static void	host_relay_send(struct host_relay *, struct phone *, uint32_t,
+		    const uint8_t *, size_t);
 static void	host_write_cb(evutil_socket_t, short, void *);
 
 static void
@@ -348,8 +373,17 @@ host_send(void *arg, struct phone *p, const struct emu_act_dgram *g,
 {
 	struct host		*h = arg;
 	struct host_flow	*f;
+	struct host_relay	*rl;
 	struct sockaddr_in	 sin;
 
+	/* DHCP of a site with a relay: broadcast, or a renewal unicast. */
+	if (g->dst_port == DHCP_SERVER_PORT &&
+	    (rl = host_relay_of(h, p)) != NULL) {
+		host_relay_send(rl, p, g->flow, d, len);
+		return;
+	}
+	if (g->broadcast)
+		return;		/* nothing of ours answers it */
 	if ((f = host_find(h, p, g->flow)) == NULL) {
 		f = host_flow_new(h, p, g->flow, 1);
 		if (f->fd == -1) {
@@ -380,6 +414,154 @@ host_unbind(void *arg, struct phone *p, uint32_t flow)
 		host_flow_free(f);
 }
 
+#define HOST_DHCP_MIN	240	/* fixed part and magic cookie */
+#define HOST_DHCP_MAX	1500
+
+static struct host_relay *
+host_relay_of(struct host *h, const struct phone *p)
+{
+	const struct sim_site	*site = sim_phone_site(h->sim, p);
+	size_t			 i;
+
+	for (i = 0; i < h->nrelay; i++) {
+		if (h->relay[i]->site == site)
+			return (h->relay[i]);
+	}
+	return (NULL);
+}
+
+/*
+ * Relay a phone's DHCP packet: giaddr, hops 1, and with a relay port the
+ * RFC 8357 sub-option in option 82 before the end.  The phone is
+ * remembered by chaddr for the answer.
+ */
+static void
+host_relay_send(struct host_relay *rl, struct phone *p, uint32_t flow,
+    const uint8_t *d, size_t len)
+{
+	struct host		*h = rl->h;
+	struct host_client	*cl;
+	struct sockaddr_in	 sin;
+	uint8_t			 pkt[HOST_DHCP_MAX + 4];
+	size_t			 i, end;
+
+	if (len < HOST_DHCP_MIN || len > HOST_DHCP_MAX)
+		return;
+	memcpy(pkt, d, len);
+	if (rl->port != DHCP_SERVER_PORT) {
+		/* Find the end option; the phone's packets always have one. */
+		for (i = HOST_DHCP_MIN, end = 0; i < len; ) {
+			if (pkt[i] == 255) {
+				end = i;
+				break;
+			}
+			if (pkt[i] == 0) {
+				i++;
+				continue;
+			}
+			if (i + 1 >= len)
+				break;
+			i += 2 + pkt[i + 1];
+		}
+		if (end == 0)
+			return;
+		memmove(pkt + end + 4, pkt + end, len - end);
+		pkt[end] = 82;		/* relay agent information */
+		pkt[end + 1] = 2;
+		pkt[end + 2] = 19;	/* RFC 8357: relay source port */
+		pkt[end + 3] = 0;
+		len += 4;
+	}
+	pkt[3] = 1;			/* hops */
+	pkt[24] = rl->addr >> 24;	/* giaddr */
+	pkt[25] = rl->addr >> 16;
+	pkt[26] = rl->addr >> 8;
+	pkt[27] = rl->addr;
+	if ((cl = hmap_get(&h->clients, phone_mac(p), 6)) == NULL) {
+		cl = xcalloc(1, sizeof *cl);
+		memcpy(cl->mac, phone_mac(p), 6);
+		hmap_put(&h->clients, cl->mac, 6, cl);
+	}
+	cl->p = p;
+	cl->flow = flow;
+	host_sin(&sin, rl->server, rl->sport);
+	if (sendto(rl->fd, pkt, len, 0, (struct sockaddr *)&sin,
+	    sizeof sin) >= 0)
+		h->st.dgrams_out++;
+	else
+		h->st.errors++;
+}
+
+/* An answer at the relay: to the phone its chaddr names. */
+static void
+host_relay_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct host_relay	*rl = arg;
+	struct host		*h = rl->h;
+	struct host_client	*cl;
+	struct emu_event	 ev;
+	struct sockaddr_in	 sin;
+	socklen_t		 slen = sizeof sin;
+	uint8_t			 buf[HOST_DHCP_MAX];
+	ssize_t			 n;
+
+	n = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&sin, &slen);
+	if (n < HOST_DHCP_MIN || buf[0] != 2)
+		return;			/* not a BOOTREPLY */
+	if ((cl = hmap_get(&h->clients, buf + 28, 6)) == NULL)
+		return;			/* for no phone of ours */
+	h->st.dgrams_in++;
+	memset(&ev, 0, sizeof ev);
+	ev.type = EMU_EV_DGRAM;
+	ev.flow = cl->flow;
+	ev.src_ip = ntohl(sin.sin_addr.s_addr);
+	ev.src_port = DHCP_SERVER_PORT;
+	ev.data = buf;
+	ev.len = (size_t)n;
+	host_deliver(h, cl->p, &ev);
+}
+
+int
+host_relay(struct host *h, const struct sim_site *site, uint32_t server,
+    uint16_t sport, uint32_t relay, uint16_t rport, char **cause)
+{
+	struct host_relay	*rl;
+	struct sockaddr_in	 sin;
+	char			 ip[16];
+	int			 one = 1;
+
+	rl = xcalloc(1, sizeof *rl);
+	rl->h = h;
+	rl->site = site;
+	rl->server = server;
+	rl->sport = sport;
+	rl->addr = relay;
+	rl->port = rport;
+	rl->fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (rl->fd != -1)
+		(void)setsockopt(rl->fd, SOL_SOCKET, SO_REUSEADDR, &one,
+		    sizeof one);
+	host_sin(&sin, relay, rport);
+	if (rl->fd == -1 ||
+	    bind(rl->fd, (struct sockaddr *)&sin, sizeof sin) != 0) {
+		xasprintf(cause, "DHCP relay %s:%u: %s", ipv4_str(relay, ip),
+		    rport, strerror(errno));
+		if (rl->fd != -1)
+			close(rl->fd);
+		free(rl);
+		return (-1);
+	}
+	rl->ev = event_new(h->base, rl->fd, EV_READ | EV_PERSIST,
+	    host_relay_read, rl);
+	if (rl->ev == NULL)
+		abort();	/* out of memory */
+	event_add(rl->ev, NULL);
+	h->relay = xreallocarray(h->relay, h->nrelay + 1, sizeof *h->relay);
+	h->relay[h->nrelay++] = rl;
+	return (0);
+}
+
+
 static const struct sim_io host_io = {
 	host_claims,
 	host_open,
@@ -399,6 +581,7 @@ host_create(struct runtime *rt, struct event_base *base)
 	h->sim = runtime_world(rt);
 	h->base = base;
 	hmap_init(&h->flows);
+	hmap_init(&h->clients);
 	sim_set_io(h->sim, &host_io, h);
 	return (h);
 }
@@ -407,7 +590,8 @@ void
 host_free(struct host *h)
 {
 	struct host_flow	*f;
-	size_t			 pos;
+	struct host_client	*cl;
+	size_t			 pos, i;
 
 	if (h == NULL)
 		return;
@@ -419,6 +603,16 @@ host_free(struct host *h)
 		host_flow_free(f);
 	}
 	hmap_clear(&h->flows);
+	for (i = 0; i < h->nrelay; i++) {
+		event_free(h->relay[i]->ev);
+		close(h->relay[i]->fd);
+		free(h->relay[i]);
+	}
+	free(h->relay);
+	pos = 0;
+	while ((cl = hmap_next(&h->clients, &pos)) != NULL)
+		free(cl);
+	hmap_clear(&h->clients);
 	free(h->claim);
 	free(h);
 }

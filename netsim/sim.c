@@ -628,6 +628,16 @@ sim_phone(const struct sim *s, size_t i)
 }
 
 /* The index of the phone that has address ip, or -1. */
+const struct sim_site *
+sim_phone_site(const struct sim *s, const struct phone *p)
+{
+	const struct sim_phone	*sp;
+
+	if ((sp = hmap_get(&s->phone_by_mac, phone_mac(p), 6)) == NULL)
+		return (NULL);
+	return (sp->site);
+}
+
 long
 sim_phone_by_ip(const struct sim *s, uint32_t ip)
 {
@@ -1464,8 +1474,11 @@ sim_phone_actions(struct sim *s, struct sim_phone *sp)
 
 		switch (a->type) {
 		case EMU_ACT_DGRAM:
-			if (!a->u.dgram.broadcast &&
-			    sim_io_claims(s, a->u.dgram.dst_ip)) {
+			/* A site whose DHCP server is outside: the carrier
+			 * relays its broadcasts. */
+			if ((a->u.dgram.broadcast && sp->site->dhcp == NULL &&
+			    s->io != NULL) || (!a->u.dgram.broadcast &&
+			    sim_io_claims(s, a->u.dgram.dst_ip))) {
 				s->io->send(s->io_arg, sp->p, &a->u.dgram, d,
 				    a->len);
 				break;

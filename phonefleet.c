@@ -357,8 +357,9 @@ run_paced(const struct scenario *sc, const struct run_opts *o, double speed)
 	struct run_result	*res;
 	const uint32_t		*ips;
 	const struct run_relay	*rl;
+	const struct run_portmap *pm;
 	char			*cause = NULL;
-	size_t			 i, n, nrl;
+	size_t			 i, n, nrl, npm;
 	int			 failed = 0;
 
 	if (speed == 0 && !scenario_has_real(sc))
@@ -374,6 +375,9 @@ run_paced(const struct scenario *sc, const struct run_opts *o, double speed)
 		h = host_create(rt, base);
 	for (i = 0; i < n; i++)
 		host_claim(h, ips[i]);
+	pm = run_portmaps(r, &npm);
+	for (i = 0; i < npm; i++)
+		host_map(h, pm[i].ip, pm[i].port, pm[i].to);
 	for (i = 0; i < nrl && !failed; i++) {
 		if (host_relay(h, rl[i].site, rl[i].server, rl[i].port,
 		    rl[i].relay, rl[i].relay_port, &cause) != 0) {

@@ -203,6 +203,8 @@ struct scn_dns_server {
 	char		*name;		/* or NULL */
 	int		 line;
 	uint32_t	 ip;
+	int		 real;		/* connect=: a real DNS server at ip */
+	uint16_t	 port;		/* real: its port (53) */
 	int		 down;		/* state="down" */
 	emu_time	 delay;		/* before each answer */
 	struct scn_dns_rec *rec;
@@ -681,8 +683,15 @@ const struct emu_stats *run_totals(const struct run *r);
 const struct emu_stats *run_phone_stats(const struct run *r, size_t i);
 const char	*run_phone_site(const struct run *r, size_t i);
 /* The addresses of the scenario's real servers (connect=), *n of them:
- * a runtime with a host carrier must claim them. */
+ * a runtime with a host carrier must claim them.  A real DNS server on a
+ * port other than 53 is a port map: what phones send to ip:53 goes to
+ * ip:port (host_map()). */
 const uint32_t	*run_real_hosts(const struct run *r, size_t *n);
+struct run_portmap {
+	uint32_t	 ip;
+	uint16_t	 port, to;
+};
+const struct run_portmap *run_portmaps(const struct run *r, size_t *n);
 /* The sites whose DHCP is a real server: a host carrier relays for them
  * (host_relay()). */
 struct run_relay {

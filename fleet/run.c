@@ -128,6 +128,8 @@ struct run {
 	size_t			 nreal;
 	struct run_relay	*relays;	/* sites with a real DHCP */
 	size_t			 nrelays;
+	struct run_portmap	*maps;		/* real DNS servers' ports */
+	size_t			 nmaps;
 	struct timespec		 t0;
 };
 
@@ -267,6 +269,13 @@ run_real_hosts(const struct run *r, size_t *n)
 	return (r->real);
 }
 
+const struct run_portmap *
+run_portmaps(const struct run *r, size_t *n)
+{
+	*n = r->nmaps;
+	return (r->maps);
+}
+
 const struct run_relay *
 run_relays(const struct run *r, size_t *n)
 {
@@ -397,6 +406,7 @@ run_close(struct run *r)
 	free(r->phone_site);
 	free(r->real);
 	free(r->relays);
+	free(r->maps);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	res->wall_s = (t1.tv_sec - r->t0.tv_sec) +
 	    (t1.tv_nsec - r->t0.tv_nsec) / 1e9;
@@ -809,6 +819,21 @@ run_build(struct run *r)
 	for (i = 0; i < sc->ndnss; i++) {
 		const struct scn_dns_server	*ds = &sc->dnss[i];
 
+		if (ds->real) {
+			/* Carried by the runtime's host carrier. */
+			r->real = xreallocarray(r->real, r->nreal + 1,
+			    sizeof *r->real);
+			r->real[r->nreal++] = ds->ip;
+			if (ds->port != 53) {
+				r->maps = xreallocarray(r->maps, r->nmaps + 1,
+				    sizeof *r->maps);
+				r->maps[r->nmaps].ip = ds->ip;
+				r->maps[r->nmaps].port = 53;
+				r->maps[r->nmaps].to = ds->port;
+				r->nmaps++;
+			}
+			continue;
+		}
 		r->dns[i] = ep_dns_create();
 		ep_dns_set_delay(r->dns[i], ds->delay);
 		for (j = 0; j < ds->nrec; j++) {
@@ -867,7 +892,7 @@ run_build(struct run *r)
 			    sc->server[i].uplink_bps);
 	}
 	for (i = 0; i < sc->ndnss; i++) {
-		if (sc->dnss[i].down)
+		if (sc->dnss[i].down && !sc->dnss[i].real)
 			sim_host_set_down(r->sim, sc->dnss[i].ip, 1);
 	}
 	for (i = 0; i < SCN_CLOUD__COUNT; i++) {
@@ -2231,6 +2256,7 @@ run_proxy(struct run *r, size_t i)
 	const struct scn_proxy	*sp = &sc->proxy[i];
 	struct run_server	*rs = &r->srv[sc->nserver + SCN_CLOUD__COUNT + i];
 	struct ep_proxy_conf	 pc;
+	size_t			 j;
 	int			 k;
 
 	memset(&pc, 0, sizeof pc);
@@ -2240,7 +2266,10 @@ run_proxy(struct run *r, size_t i)
 	for (k = 0; k < sp->nconnect_ports && k < EP_PROXY_PORTS_MAX; k++)
 		pc.connect_ports[k] = sp->connect_ports[k];
 	pc.nconnect_ports = k;
-	pc.dns = sc->ndnss > 0 ? r->dns[0] : NULL;
+	/* The first simulated DNS server's zone (a real one is not ours). */
+	pc.dns = NULL;
+	for (j = 0; j < sc->ndnss && pc.dns == NULL; j++)
+		pc.dns = r->dns[j];
 	rs->proxy = ep_proxy_create(&pc);
 	ep_proxy_observe(rs->proxy, run_observe, rs);
 	sim_host_add_proxy(r->sim, sp->ip, sp->port, rs->proxy, NULL);

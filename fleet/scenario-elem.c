@@ -58,6 +58,8 @@ static void scenario_dhcp_lists(struct scenario_loader *, xmlNodePtr,
 static void scenario_server_real(struct scenario_loader *, xmlNodePtr);
 static void scenario_dhcp_real(struct scenario_loader *, xmlNodePtr,
     struct scn_site *);
+static void scenario_dns_real(struct scenario_loader *, xmlNodePtr,
+    struct scn_dns_server *);
 static int scenario_real_refused(struct scenario_loader *, xmlNodePtr,
     const char *, enum scn_host_kind, size_t);
 static int scenario_state(struct scenario_loader *, xmlNodePtr, int *);
@@ -602,12 +604,49 @@ static int
 scenario_real_refused(struct scenario_loader *ld, xmlNodePtr n,
     const char *attr, enum scn_host_kind kind, size_t idx)
 {
+	if (kind == SCN_HOST_DNS && ld->sc->dnss[idx].real) {
+		scenario_err(ld, n, attr, "DNS server \"%s\" is a real "
+		    "server (connect=): phonefleet neither sees nor controls "
+		    "it", ld->sc->dnss[idx].name != NULL ?
+		    ld->sc->dnss[idx].name : "");
+		return (1);
+	}
 	if (kind != SCN_HOST_SERVER || !ld->sc->server[idx].real)
 		return (0);
 	scenario_err(ld, n, attr, "server \"%s\" is a real server "
 	    "(connect=): phonefleet neither sees nor controls it",
 	    ld->sc->server[idx].name);
 	return (1);
+}
+
+/* A real DNS server: its address and port; its records are its own. */
+static void
+scenario_dns_real(struct scenario_loader *ld, xmlNodePtr n,
+    struct scn_dns_server *ds)
+{
+	static const char *attrs[] = { "address", "ttl", "delay", "state" };
+	xmlNodePtr	c;
+	uint64_t	port;
+	size_t		i;
+
+	ds->real = 1;
+	ds->port = 53;
+	scenario_get_ip(ld, n, "connect", &ds->ip);
+	if (scenario_get_uint(ld, n, "port", 1, 65535, &port) == 1)
+		ds->port = (uint16_t)port;
+	for (i = 0; i < nitems(attrs); i++) {
+		if (xmlHasProp(n, BAD_CAST attrs[i]) != NULL)
+			scenario_err(ld, n, attrs[i], "%s= is for a simulated "
+			    "DNS server; a real one (connect=) has its own",
+			    attrs[i]);
+	}
+	for (c = n->children; c != NULL; c = c->next) {
+		if (c->type == XML_ELEMENT_NODE) {
+			scenario_err(ld, c, NULL, "a real DNS server "
+			    "(connect=) has its own records");
+			break;
+		}
+	}
 }
 
 /* What only a simulated server has: a real one serves its own. */
@@ -1221,6 +1260,13 @@ scenario_dns(struct scenario_loader *ld, xmlNodePtr n,
 
 	ds->line = (int)scenario_line(n);
 	scenario_get_name(ld, n, "name", &ds->name);
+	if (xmlHasProp(n, BAD_CAST "connect") != NULL) {
+		scenario_dns_real(ld, n, ds);
+		return;
+	}
+	if (xmlHasProp(n, BAD_CAST "port") != NULL)
+		scenario_err(ld, n, "port", "port= is for a real DNS server "
+		    "(connect=); a simulated one answers on 53");
 	if (scenario_need(ld, n, "address") == 0)
 		scenario_get_ip(ld, n, "address", &ds->ip);
 	scenario_ttl(ld, n, &ttl);

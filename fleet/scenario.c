@@ -283,6 +283,10 @@ scenario_has_real(const struct scenario *sc)
 		if (sc->site[i].dhcp_real)
 			return (1);
 	}
+	for (i = 0; i < sc->ndnss; i++) {
+		if (sc->dnss[i].real)
+			return (1);
+	}
 	return (0);
 }
 

@@ -823,6 +823,10 @@ struct host	*host_create(struct runtime *rt, struct event_base *base);
 void		 host_free(struct host *h);
 void		 host_claim(struct host *h, uint32_t ip);
 void		 host_set_source(struct host *h, uint32_t ip);
+/* Streams and datagrams to ip:port go to ip:to; answers from ip:to come
+ * from ip:port (a DNS server off port 53). */
+void		 host_map(struct host *h, uint32_t ip, uint16_t port,
+		     uint16_t to);
 /*
  * The DHCP of site is a real server at server:sport, reached as a relay
  * agent does (RFC 2131 4.1, as perfdhcp): the phones' DHCP packets go with

@@ -62,6 +62,12 @@ struct host_relay {
 	struct event		*ev;
 };
 
+/* What phones send to ip:port goes to ip:to (host_map()). */
+struct host_map {
+	uint32_t		 ip;
+	uint16_t		 port, to;
+};
+
 /* The phone a DHCP answer is for: by chaddr. */
 struct host_client {
 	uint8_t			 mac[6];	/* the map's key */
@@ -79,6 +85,8 @@ struct host {
 	uint32_t		 source;	/* bind streams here, or 0 */
 	struct host_relay	**relay;
 	size_t			 nrelay;
+	struct host_map		*map;		/* owned: port maps */
+	size_t			 nmap;
 	struct hmap		 clients;	/* MAC -> struct host_client */
 	struct host_stats	 st;
 };
@@ -193,6 +201,32 @@ host_claims(void *arg, uint32_t ip)
 	return (0);
 }
 
+/* The port phones' packets to ip:port really go to. */
+static uint16_t
+host_port_to(const struct host *h, uint32_t ip, uint16_t port)
+{
+	size_t	i;
+
+	for (i = 0; i < h->nmap; i++) {
+		if (h->map[i].ip == ip && h->map[i].port == port)
+			return (h->map[i].to);
+	}
+	return (port);
+}
+
+/* The port an answer from ip:port seems to come from, to the phone. */
+static uint16_t
+host_port_from(const struct host *h, uint32_t ip, uint16_t port)
+{
+	size_t	i;
+
+	for (i = 0; i < h->nmap; i++) {
+		if (h->map[i].ip == ip && h->map[i].to == port)
+			return (h->map[i].port);
+	}
+	return (port);
+}
+
 static void
 host_sin(struct sockaddr_in *sin, uint32_t ip, uint16_t port)
 {
@@ -230,7 +264,7 @@ host_open(void *arg, struct phone *p, const struct emu_act_open *o)
 			return;
 		}
 	}
-	host_sin(&sin, o->dst_ip, o->dst_port);
+	host_sin(&sin, o->dst_ip, host_port_to(h, o->dst_ip, o->dst_port));
 	if (connect(f->fd, (struct sockaddr *)&sin, sizeof sin) != 0 &&
 	    errno != EINPROGRESS) {
 		host_fail_later(f, EMU_E_CONNECT);
@@ -340,7 +374,8 @@ host_read(evutil_socket_t fd, short what, void *arg)
 		h->st.dgrams_in++;
 		ev.type = EMU_EV_DGRAM;
 		ev.src_ip = ntohl(sin.sin_addr.s_addr);
-		ev.src_port = ntohs(sin.sin_port);
+		ev.src_port = host_port_from(h, ev.src_ip,
+		    ntohs(sin.sin_port));
 		ev.data = buf;
 		ev.len = (size_t)n;
 		host_deliver(h, f->p, &ev);
@@ -397,7 +432,7 @@ host_send(void *arg, struct phone *p, const struct emu_act_dgram *g,
 		}
 		event_add(f->rd, NULL);
 	}
-	host_sin(&sin, g->dst_ip, g->dst_port);
+	host_sin(&sin, g->dst_ip, host_port_to(h, g->dst_ip, g->dst_port));
 	if (sendto(f->fd, d, len, 0, (struct sockaddr *)&sin, sizeof sin) >= 0)
 		h->st.dgrams_out++;
 	else
@@ -614,6 +649,7 @@ host_free(struct host *h)
 		free(cl);
 	hmap_clear(&h->clients);
 	free(h->claim);
+	free(h->map);
 	free(h);
 }
 
@@ -624,6 +660,16 @@ host_claim(struct host *h, uint32_t ip)
 		return;
 	h->claim = xreallocarray(h->claim, h->nclaim + 1, sizeof *h->claim);
 	h->claim[h->nclaim++] = ip;
+}
+
+void
+host_map(struct host *h, uint32_t ip, uint16_t port, uint16_t to)
+{
+	h->map = xreallocarray(h->map, h->nmap + 1, sizeof *h->map);
+	h->map[h->nmap].ip = ip;
+	h->map[h->nmap].port = port;
+	h->map[h->nmap].to = to;
+	h->nmap++;
 }
 
 void

@@ -37,6 +37,7 @@ static int	cmd_run(int, char **);
 static int	cmd_profile(int, char **);
 static int	cmd_profile_crypt(int, char **, int);
 static int	cmd_rule(int, char **);
+static int	cmd_pki(int, char **);
 static void	usage(FILE *);
 static int	parse_trace(const char *, unsigned *);
 static int	parse_mac(const char *, uint8_t *);
@@ -74,6 +75,10 @@ usage(FILE *f)
 	    "      AES-256-CBC as openssl enc -aes-256-cbc -k K does (decrypt\n"
 	    "      tries SHA-256, then MD5), or RFC 8188 aes128gcm with the\n"
 	    "      IKM_HTTP_Encrypt_Content text; to stdout or OUT\n"
+	    "  pki export FILE DIR\n"
+	    "      write the scenario's certificate world as PEM files in DIR\n"
+	    "      (ca-cisco.pem, ca-mic.pem, ca-NAME.pem, NAME.pem + NAME.key\n"
+	    "      per <cert>), for real servers and clients\n"
 	    "  rule expand [--mac MAC] [--model PN] [--serial SN]\n"
 	    "           [--firmware LOAD] [--dhcp-server HOST]\n"
 	    "           [--set NAME=VALUE]... [--no-cert] RULE\n"
@@ -107,6 +112,8 @@ main(int argc, char **argv)
 		return (cmd_profile(argc - 1, argv + 1));
 	if (strcmp(cmd, "rule") == 0)
 		return (cmd_rule(argc - 1, argv + 1));
+	if (strcmp(cmd, "pki") == 0)
+		return (cmd_pki(argc - 1, argv + 1));
 	fprintf(stderr, "phonefleet: unknown command \"%s\"\n", cmd);
 	usage(stderr);
 	return (2);
@@ -844,5 +851,40 @@ cmd_rule(int argc, char **argv)
 	emu_ctx_free(ctx);
 out:
 	free(sets);
+	return (rc);
+}
+
+/*
+ * pki export FILE DIR: the scenario's certificates and keys, so that a real
+ * server can present a certificate the phones trust and check their MICs.
+ */
+static int
+cmd_pki(int argc, char **argv)
+{
+	struct scenario		*sc;
+	struct run		*r;
+	struct stat		 sb;
+	char			*cause = NULL;
+	int			 rc = 0;
+
+	if (argc != 4 || strcmp(argv[1], "export") != 0) {
+		fprintf(stderr, "usage: phonefleet pki export FILE DIR\n");
+		return (2);
+	}
+	if (stat(argv[3], &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		fprintf(stderr, "phonefleet pki: %s: not a directory\n",
+		    argv[3]);
+		return (2);
+	}
+	if ((sc = scenario_load(argv[2], stderr)) == NULL)
+		return (2);
+	r = run_open(sc, NULL);
+	if (run_pki_export(r, argv[3], &cause) != 0) {
+		fprintf(stderr, "phonefleet pki: %s\n", cause);
+		free(cause);
+		rc = 2;
+	}
+	run_result_free(run_close(r));
+	scenario_free(sc);
 	return (rc);
 }

@@ -461,6 +461,10 @@ int		 pki_server_find(const struct emu_pki *k, const char *name);
 int		 pki_server_use(struct emu_pki *k, int h,
 		     struct ssl_ctx_st *sctx, char **cause);
 /* A server SSL_CTX accepts client certificates issued by the MIC CA. */
+/* Server certificate h and its private key as PEM (owned by the caller),
+ * for a real server to present (phonefleet pki export); -1: no such h. */
+int		 pki_server_pem(struct emu_pki *k, int h, char **cert,
+		     char **key);
 int		 pki_mic_trust(struct emu_pki *k, struct ssl_ctx_st *sctx);
 /*
  * Issue a MIC at calendar time now.  key_group >= 0 shares that group's

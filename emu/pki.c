@@ -275,6 +275,31 @@ pki_server_use(struct emu_pki *k, int h, SSL_CTX *sctx, char **cause)
 	return (0);
 }
 
+int
+pki_server_pem(struct emu_pki *k, int h, char **cert, char **key)
+{
+	BIO	*b;
+	char	*data;
+	long	 n;
+
+	if (h < 0 || (size_t)h >= k->nsrv)
+		return (-1);
+	if ((b = BIO_new(BIO_s_mem())) == NULL ||
+	    PEM_write_bio_X509(b, k->srv[h].cert) != 1)
+		pki_die();
+	n = BIO_get_mem_data(b, &data);
+	*cert = xstrndup(data, n);
+	BIO_free(b);
+	if ((b = BIO_new(BIO_s_mem())) == NULL ||
+	    PEM_write_bio_PrivateKey(b, k->srv[h].key, NULL, NULL, 0, NULL,
+	    NULL) != 1)
+		pki_die();
+	n = BIO_get_mem_data(b, &data);
+	*key = xstrndup(data, n);
+	BIO_free(b);
+	return (0);
+}
+
 /* A server SSL_CTX verifies client certificates against the MIC CA. */
 int
 pki_mic_trust(struct emu_pki *k, SSL_CTX *sctx)

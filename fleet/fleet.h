@@ -692,6 +692,14 @@ struct run_portmap {
 	uint16_t	 port, to;
 };
 const struct run_portmap *run_portmaps(const struct run *r, size_t *n);
+/*
+ * The run's certificate world as PEM files in dir, for real servers and
+ * clients (phonefleet pki export): ca-cisco.pem (the root every phone
+ * trusts), ca-mic.pem (the phones' manufacturing CA), ca-<name>.pem per
+ * <ca>, and <name>.pem with <name>.key (mode 0600) per <cert>.  -1 with
+ * *cause naming the file.
+ */
+int		 run_pki_export(struct run *r, const char *dir, char **cause);
 /* The sites whose DHCP is a real server: a host carrier relays for them
  * (host_relay()). */
 struct run_relay {

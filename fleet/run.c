@@ -20,6 +20,7 @@
 #include <assert.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <regex.h>
 #include <stdio.h>
@@ -267,6 +268,77 @@ run_real_hosts(const struct run *r, size_t *n)
 {
 	*n = r->nreal;
 	return (r->real);
+}
+
+static int
+run_pki_write(const char *dir, const char *name, const char *ext,
+    const char *pem, mode_t mode, char **cause)
+{
+	char	*path;
+	FILE	*f;
+	int	 fd;
+
+	xasprintf(&path, "%s/%s.%s", dir, name, ext);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode)) == -1 ||
+	    (f = fdopen(fd, "w")) == NULL) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		free(path);
+		return (-1);
+	}
+	fputs(pem, f);
+	if (fclose(f) != 0) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		free(path);
+		return (-1);
+	}
+	free(path);
+	return (0);
+}
+
+int
+run_pki_export(struct run *r, const char *dir, char **cause)
+{
+	const struct scenario	*sc = r->sc;
+	char			*cert, *key;
+	const char		*pem;
+	size_t			 i;
+	int			 rc;
+
+	if ((pem = pki_ca_pem(r->ctx->pki, SCN_CA_CISCO)) == NULL ||
+	    run_pki_write(dir, "ca-cisco", "pem", pem, 0644, cause) != 0)
+		return (-1);
+	if ((pem = pki_ca_pem(r->ctx->pki, SCN_CA_MIC)) == NULL ||
+	    run_pki_write(dir, "ca-mic", "pem", pem, 0644, cause) != 0)
+		return (-1);
+	for (i = 0; i < sc->nca; i++) {
+		char	*name;
+
+		if ((pem = pki_ca_pem(r->ctx->pki, SCN_CA_FIRST +
+		    (int)i)) == NULL)
+			continue;
+		xasprintf(&name, "ca-%s", sc->ca[i].name);
+		rc = run_pki_write(dir, name, "pem", pem, 0644, cause);
+		free(name);
+		if (rc != 0)
+			return (-1);
+	}
+	for (i = 0; i < sc->ncert; i++) {
+		if (pki_server_pem(r->ctx->pki, r->certh[i], &cert,
+		    &key) != 0)
+			continue;	/* refused by the pki: said at load */
+		rc = run_pki_write(dir, sc->cert[i].name, "pem", cert, 0644,
+		    cause);
+		if (rc == 0)
+			rc = run_pki_write(dir, sc->cert[i].name, "key", key,
+			    0600, cause);
+		free(cert);
+		free(key);
+		if (rc != 0)
+			return (-1);
+	}
+	return (0);
 }
 
 const struct run_portmap *

@@ -39,6 +39,7 @@ struct rt {
 	int			 in_tick;	/* inside sim_run() */
 	int			 running;	/* inside rt_run_until() */
 	int			 stopped;
+	unsigned		 gen;		/* the speed changed */
 };
 
 static void	 rt_tick(evutil_socket_t, short, void *);
@@ -128,11 +129,13 @@ rt_advance(struct rt *rt, emu_time v, uint64_t start, uint64_t *n)
 {
 	emu_time	next;
 	int		paused = rt->paused;
+	unsigned	gen = rt->gen;
 
 	rt->in_tick = 1;
 	while ((next = sim_next(rt->sim)) <= v) {
 		*n += sim_run(rt->sim, next);
-		if (rt->paused != paused || rt->stopped ||
+		/* A pause, a stop or a new speed from an event: v is old. */
+		if (rt->paused != paused || rt->stopped || rt->gen != gen ||
 		    (start != 0 && rt_wall() - start > RT_SLICE_US)) {
 			rt->in_tick = 0;
 			return (0);
@@ -204,6 +207,7 @@ rt_set_speed(struct rt *rt, double speed)
 		return (-1);
 	rt_anchor(rt);
 	rt->speed = speed;
+	rt->gen++;
 	rt_arm(rt);
 	return (0);
 }

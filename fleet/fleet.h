@@ -244,12 +244,22 @@ struct scn_param {
 	char		*value;
 	int		 line;
 };
+/* One phone's own identity (<phones csv=...>): NULL fields take the
+ * group's. */
+struct scn_ident {
+	char		*serial;
+	char		*model;
+	char		*firmware;
+	struct scn_param *param;	/* after the group's <param>s */
+	size_t		 nparam;
+};
 struct scn_group {
 	char		*name;
 	int		 line;
 	uint32_t	 count;
 	uint8_t		 mac[6];	/* first MAC; the group counts up */
 	uint8_t		(*macs)[6];	/* explicit list, or NULL */
+	struct scn_ident *ident;	/* csv=: count of them, or NULL */
 	char		*model;
 	char		*firmware;
 	char		*firmware_inactive;
@@ -265,7 +275,27 @@ struct scn_group {
 	struct scn_param *param;	/* flash values before first boot */
 	size_t		 nparam;
 	size_t		 first;		/* index of its first phone in the run */
+	int		 power_on_given;	/* power-on= was written */
+	uint16_t	 arrival;	/* its <arrival>, or SCN_ARRIVAL_NONE */
 };
+/* <arrival> (scenario-arrival.c): load phases. */
+struct scn_phase {
+	int		 line;
+	double		 from, to;	/* phones per second at start and end */
+	emu_time	 over;		/* its length, or 0 */
+	uint32_t	 count;		/* phones it brings at most, or 0 */
+};
+struct scn_arrival {
+	int		 line;
+	emu_time	 start;
+	uint32_t	 max_in_flight;	/* 0: no cap */
+	emu_time	 flight_timeout;	/* a phone leaves flight anyway */
+	emu_time	 resync_every;	/* closed-loop storm, 0 none */
+	struct scn_phase *phase;
+	size_t		 nphase;
+};
+#define SCN_ARRIVAL_NONE	((uint16_t)-1)
+#define SCN_ARRIVAL_MAX		64
 /* A phone selector: "group", "group[3]", "group[0..9]", or a MAC. */
 struct scn_sel {
 	char		*text;		/* as written, for messages */
@@ -419,6 +449,8 @@ struct scenario {
 	size_t		 naction;
 	struct scn_expect *expect;	/* sorted by time, then file order */
 	size_t		 nexpect;
+	struct scn_arrival *arrival;	/* <arrival>s */
+	size_t		 narrival;
 };
 /*
  * Load and check a whole scenario.  Returns NULL with every error written to
@@ -431,6 +463,25 @@ int		 scenario_has_real(const struct scenario *sc);
 struct scenario	*scenario_load_mem(const char *name, const char *buf,
 		     size_t len, const char *base, FILE *errf);
 void		 scenario_free(struct scenario *sc);
+/* scenario-csv.c: phone identities from a CSV file (RFC 4180 fields, a
+ * header row naming the columns, one phone per row) */
+#define SCN_PHONES_MAX		1000000		/* per group and in all */
+#define SCN_CSV_COLS_MAX	256
+struct scn_csv_row {
+	char		**field;	/* ncols of them, owned */
+	long		 line;
+};
+struct scn_csv {
+	char		**col;		/* the header's names, owned */
+	size_t		 ncols;
+	long		 header_line;
+	int		 mac_col;
+	struct scn_csv_row *row;
+	size_t		 nrows;
+};
+int		 scenario_csv_parse(const char *buf, size_t len,
+		     struct scn_csv *csv, char **cause);
+void		 scenario_csv_free(struct scn_csv *csv);
 /*
  * scenario-phone.c: `phonefleet phone`'s world: the network of the scenario
  * at path (NULL: the built-in desk network, docs/ui.md) with its phones and
@@ -568,6 +619,12 @@ const char	*scenario_host_what(enum scn_host_kind kind);
 /* The host called name, of any kind: 0, or -1 if there is none. */
 int		 scenario_host_find(const struct scenario *sc, const char *name,
 		     enum scn_host_kind *kind, size_t *idx);
+void		 scenario_arrival(struct scenario_loader *ld, xmlNodePtr n,
+		     size_t idx);
+emu_time	 scenario_phase_at(const struct scn_phase *ph, uint64_t m);
+emu_time	 scenario_phase_length(const struct scn_phase *ph);
+void		 scenario_group_csv(struct scenario_loader *ld, xmlNodePtr n,
+		     struct scn_group *g);
 void		 scenario_group(struct scenario_loader *ld, xmlNodePtr n,
 		     struct scn_group *g);
 void		 scenario_timeline(struct scenario_loader *ld, xmlNodePtr n);

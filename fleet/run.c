@@ -84,6 +84,22 @@ struct run_cb {
 	size_t		 idx;		/* phone, action or expectation */
 };
 
+/*
+ * An <arrival> being played: its phones in arrival order, how many have
+ * arrived and been powered on, how many are in flight (booting, no
+ * outcome yet), and where in its phases it is.
+ */
+struct run_arrival {
+	struct run	*run;
+	const struct scn_arrival *a;	/* borrowed from the scenario */
+	size_t		*list;
+	size_t		 n, arrived, powered, in_flight;
+	size_t		 phase;		/* the phase running */
+	uint64_t	 m;		/* arrivals in it so far */
+	emu_time	 pstart;	/* its start */
+	int		 pump;		/* a pump is scheduled */
+};
+
 /* A host sending SIP NOTIFYs (16.3): one sender per address. */
 struct run_sip {
 	uint32_t	 ip;
@@ -131,6 +147,10 @@ struct run {
 	size_t			 nrelays;
 	struct run_portmap	*maps;		/* real DNS servers' ports */
 	size_t			 nmaps;
+	struct run_arrival	*arr;		/* per <arrival> */
+	uint16_t		*arr_of;	/* per phone: its <arrival> or
+						   SCN_ARRIVAL_NONE */
+	uint8_t			*arr_flight;	/* per phone: in flight */
 	struct timespec		 t0;
 };
 
@@ -145,6 +165,13 @@ static void	run_cloud(struct run *, enum scn_cloud_kind);
 static void	run_proxy(struct run *, size_t);
 static struct run_server *run_srv_find(struct run *, const char *, size_t *);
 static void	run_power_cb(void *, emu_time);
+static void	run_arrival_build(struct run *);
+static void	run_arrival_pump(void *, emu_time);
+static void	run_arrive_cb(void *, emu_time);
+static void	run_flight_cb(void *, emu_time);
+static void	run_storm_cb(void *, emu_time);
+static void	run_arrival_note(struct run *, size_t, const struct emu_note *,
+		    emu_time);
 static void	run_action_cb(void *, emu_time);
 static void	run_dhcp_change(struct run *, const struct scn_action *);
 static void	run_expect_cb(void *, emu_time);
@@ -479,6 +506,11 @@ run_close(struct run *r)
 	free(r->real);
 	free(r->relays);
 	free(r->maps);
+	for (i = 0; r->arr != NULL && i < sc->narrival; i++)
+		free(r->arr[i].list);
+	free(r->arr);
+	free(r->arr_of);
+	free(r->arr_flight);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	res->wall_s = (t1.tv_sec - r->t0.tv_sec) +
 	    (t1.tv_nsec - r->t0.tv_nsec) / 1e9;
@@ -697,13 +729,168 @@ run_note(void *arg, size_t phone, const struct emu_note *n, emu_time now)
 {
 	struct run	*r = arg;
 
-	(void)now;
 	if (phone < r->sc->nphones)
 		emu_stats_add(&r->pstats[phone], n);
 	emu_stats_add(&r->total, n);
 	if ((n->kind == EMU_NOTE_RESYNC || n->kind == EMU_NOTE_XFER) &&
 	    n->err != EMU_OK && n->err < EMU_E__COUNT)
 		r->errs[n->kind == EMU_NOTE_XFER][n->err]++;
+	if (r->arr_of != NULL && phone < r->sc->nphones &&
+	    r->arr_of[phone] != SCN_ARRIVAL_NONE)
+		run_arrival_note(r, phone, n, now);
+}
+
+/*
+ * <arrival> (docs/scenario.md): phones power on at the phases' times, in
+ * the order of their groups; with max-in-flight, an arrival waits while
+ * that many phones are booting without a provisioning outcome (a resync's
+ * result, or the activation screen), or for flight-timeout.
+ */
+static void
+run_arrival_build(struct run *r)
+{
+	const struct scenario	*sc = r->sc;
+	struct run_arrival	*ra;
+	size_t			 i, j, k;
+
+	if (sc->narrival == 0)
+		return;
+	r->arr = xcalloc(sc->narrival, sizeof *r->arr);
+	r->arr_of = xcalloc(sc->nphones == 0 ? 1 : sc->nphones,
+	    sizeof *r->arr_of);
+	r->arr_flight = xcalloc(sc->nphones == 0 ? 1 : sc->nphones, 1);
+	for (i = 0; i < sc->nphones; i++)
+		r->arr_of[i] = SCN_ARRIVAL_NONE;
+	for (k = 0; k < sc->narrival; k++) {
+		ra = &r->arr[k];
+		ra->run = r;
+		ra->a = &sc->arrival[k];
+		ra->list = xcalloc(sc->nphones == 0 ? 1 : sc->nphones,
+		    sizeof *ra->list);
+		for (i = 0; i < sc->ngroup; i++) {
+			if (sc->group[i].arrival != k)
+				continue;
+			for (j = 0; j < sc->group[i].count; j++) {
+				r->arr_of[sc->group[i].first + j] = (uint16_t)k;
+				ra->list[ra->n++] = sc->group[i].first + j;
+			}
+		}
+		ra->pstart = ra->a->start;
+		if (ra->n != 0 && ra->a->nphase != 0)
+			sim_at(r->sim, ra->a->start, run_arrive_cb, ra);
+	}
+}
+
+/* Power on the phones that have arrived, as the cap allows. */
+static void
+run_arrival_pump(void *arg, emu_time now)
+{
+	struct run_arrival	*ra = arg;
+	struct run		*r = ra->run;
+	struct emu_event	 ev;
+	size_t			 idx;
+
+	ra->pump = 0;
+	while (ra->powered < ra->arrived && (ra->a->max_in_flight == 0 ||
+	    ra->in_flight < ra->a->max_in_flight)) {
+		idx = ra->list[ra->powered++];
+		r->arr_flight[idx] = 1;
+		ra->in_flight++;
+		sim_at(r->sim, EMU_TIME_ADD(now, ra->a->flight_timeout),
+		    run_flight_cb, &r->cb_power[idx]);
+		memset(&ev, 0, sizeof ev);
+		ev.type = EMU_EV_POWER_ON;
+		sim_phone_event(r->sim, sim_phone(r->sim, idx), &ev);
+	}
+}
+
+/* Pump from a note: not inside a phone's actions, at the same time. */
+static void
+run_arrival_kick(struct run_arrival *ra, emu_time now)
+{
+	if (ra->pump)
+		return;
+	ra->pump = 1;
+	sim_at(ra->run->sim, now, run_arrival_pump, ra);
+}
+
+static void
+run_arrive_cb(void *arg, emu_time now)
+{
+	struct run_arrival	*ra = arg;
+	const struct scn_arrival *a = ra->a;
+	emu_time		 at;
+
+	ra->arrived++;
+	run_arrival_pump(ra, now);
+	if (ra->arrived == ra->n)
+		return;		/* everyone is here */
+	ra->m++;
+	while (ra->phase < a->nphase) {
+		at = scenario_phase_at(&a->phase[ra->phase], ra->m);
+		if (at != EMU_TIME_NEVER) {
+			sim_at(ra->run->sim, EMU_TIME_ADD(ra->pstart, at),
+			    run_arrive_cb, ra);
+			return;
+		}
+		/* The phase is over: the next starts where it ends. */
+		ra->pstart = EMU_TIME_ADD(ra->pstart,
+		    scenario_phase_length(&a->phase[ra->phase]));
+		ra->phase++;
+		ra->m = 0;
+	}
+}
+
+/* A phone leaves flight: it reached an outcome, or its time is up. */
+static void
+run_flight_end(struct run *r, size_t phone, emu_time now, int deferred)
+{
+	struct run_arrival	*ra = &r->arr[r->arr_of[phone]];
+
+	if (!r->arr_flight[phone])
+		return;
+	r->arr_flight[phone] = 0;
+	ra->in_flight--;
+	if (deferred)
+		run_arrival_kick(ra, now);
+	else
+		run_arrival_pump(ra, now);
+}
+
+static void
+run_flight_cb(void *arg, emu_time now)
+{
+	struct run_cb	*cb = arg;
+
+	run_flight_end(cb->run, cb->idx, now, 0);
+}
+
+/* The closed-loop storm: resync every so long after the last outcome. */
+static void
+run_storm_cb(void *arg, emu_time now)
+{
+	struct run_cb		*cb = arg;
+	struct emu_event	 ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.type = EMU_EV_RESYNC;
+	sim_phone_event(cb->run->sim, sim_phone(cb->run->sim, cb->idx), &ev);
+}
+
+static void
+run_arrival_note(struct run *r, size_t phone, const struct emu_note *n,
+    emu_time now)
+{
+	const struct scn_arrival	*a = r->arr[r->arr_of[phone]].a;
+
+	if (n->kind != EMU_NOTE_RESYNC && !(n->kind == EMU_NOTE_ACTIVATION &&
+	    n->arg == PHONE_ACT_SHOWN))
+		return;
+	/* Inside the phone's actions: power others on a moment later. */
+	run_flight_end(r, phone, now, 1);
+	if (n->kind == EMU_NOTE_RESYNC && a->resync_every != 0)
+		sim_at(r->sim, EMU_TIME_ADD(now, a->resync_every),
+		    run_storm_cb, &r->cb_power[phone]);
 }
 
 /*
@@ -986,7 +1173,9 @@ run_build(struct run *r)
 		for (j = 0; j < g->count; j++, n++) {
 			struct phone_conf	 pc;
 			struct phone		*p;
+			const struct scn_ident	*id;
 			uint64_t		 mac = 0;
+			int			 from_state;
 			char			 serial[64];
 			int			 b;
 
@@ -1005,19 +1194,21 @@ run_build(struct run *r)
 			snprintf(serial, sizeof serial, "%s%08zu",
 			    g->serial_prefix != NULL ? g->serial_prefix : "FCH",
 			    n);
-			pc.model = g->model;
-			pc.serial = serial;
+			id = g->ident != NULL ? &g->ident[j] : NULL;
+			pc.model = id != NULL && id->model != NULL ?
+			    id->model : g->model;
+			pc.serial = id != NULL && id->serial != NULL ?
+			    id->serial : serial;
 			pc.hwver = g->hwver;
-			pc.swver = g->firmware;
+			pc.swver = id != NULL && id->firmware != NULL ?
+			    id->firmware : g->firmware;
 			pc.swver_inactive = g->firmware_inactive;
 			pc.no_cert = g->no_cert;
 			pc.key_group = g->key_group;	/* 2.2 */
 			p = phone_create(r->ctx, &pc);
 			/* Yesterday's flash, else the scenario's values. */
-			if (run_build_state(r, p) == 1)
-				g_nparam = 0;
-			else
-				g_nparam = g->nparam;
+			from_state = run_build_state(r, p) == 1;
+			g_nparam = from_state ? 0 : g->nparam;
 			for (k = 0; k < g_nparam; k++) {
 				char	*cause = NULL;
 
@@ -1026,18 +1217,29 @@ run_build(struct run *r)
 				    g->param[k].value, 0, &cause) != 0)
 					free(cause);
 			}
+			/* The phone's own (CSV) values after the group's. */
+			for (k = 0; id != NULL && !from_state &&
+			    k < id->nparam; k++) {
+				char	*cause = NULL;
+
+				if (phone_set(p, id->param[k].name,
+				    id->param[k].value, 0, &cause) != 0)
+					free(cause);
+			}
 			sim_phone_add(r->sim, sites[g->site_idx], p);
 			r->phone_site[n] = g->site_idx;
 			r->cb_power[n].run = r;
 			r->cb_power[n].idx = n;
-			if (g->power_on == EMU_TIME_NEVER)
-				continue;
+			if (g->power_on == EMU_TIME_NEVER ||
+			    g->arrival != SCN_ARRIVAL_NONE)
+				continue;	/* the timeline's, <arrival>'s */
 			sim_at(r->sim, EMU_TIME_ADD(g->power_on, g->count > 1 ?
 			    g->spread * j / g->count : 0), run_power_cb,
 			    &r->cb_power[n]);
 		}
 	}
 	free(sites);
+	run_arrival_build(r);
 
 	r->cb_action = xcalloc(sc->naction == 0 ? 1 : sc->naction,
 	    sizeof *r->cb_action);

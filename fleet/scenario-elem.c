@@ -27,7 +27,6 @@
 
 #include "fleet.h"
 
-#define SCN_PHONES_MAX 1000000         /* per group and in all */
 #define SCN_OPEN ((emu_time)INT64_MAX) /* next-resync: no upper bound */
 
 #define SCN_DEF_MODEL "CP-8851-3PCC"
@@ -1399,7 +1398,16 @@ scenario_group(struct scenario_loader *ld, xmlNodePtr n, struct scn_group *g)
 		scenario_get_name(ld, n, "name", &g->name);
 	mac = scenario_attr(ld, n, "mac");
 	macs = scenario_attr(ld, n, "macs");
-	if (mac != NULL && macs != NULL)
+	if (xmlHasProp(n, BAD_CAST "csv") != NULL) {
+		/* Identities from a file (scenario-csv.c). */
+		if (mac != NULL || macs != NULL)
+			scenario_err(ld, n, "csv", "csv= gives the MACs: not "
+			    "with mac= or macs=");
+		else
+			scenario_group_csv(ld, n, g);
+	} else if (xmlHasProp(n, BAD_CAST "order") != NULL)
+		scenario_err(ld, n, "order", "order= goes with csv=");
+	else if (mac != NULL && macs != NULL)
 		scenario_err(ld, n, "macs",
 		    "give mac= (and count=) or macs=, not both");
 	else if (mac == NULL && macs == NULL)
@@ -1503,6 +1511,8 @@ scenario_group(struct scenario_loader *ld, xmlNodePtr n, struct scn_group *g)
 		scenario_err(ld, n, NULL,
 		    "site= is required when there are %zu sites", sc->nsite);
 
+	g->power_on_given = xmlHasProp(n, BAD_CAST "power-on") != NULL;
+	g->arrival = SCN_ARRIVAL_NONE;
 	if ((v = scenario_attr(ld, n, "power-on")) != NULL &&
 	    strcmp(v, "never") == 0)
 		g->power_on = EMU_TIME_NEVER;

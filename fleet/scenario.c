@@ -78,8 +78,8 @@ static void scenario_root(struct scenario_loader *, xmlNodePtr);
 
 static const struct scenario_shape scenario_shapes[] = {
 	{ "", "scenario",
-	    "description site pki server dns-server proxy phones edos gds "
-	    "timeline",
+	    "description site pki server dns-server proxy phones arrival edos "
+	    "gds timeline",
 	    "name seed start timezone duration trace" },
 	{ "scenario", "pki", "ca cert", "" },
 	{ "pki", "ca", "", "name key" },
@@ -94,12 +94,13 @@ static const struct scenario_shape scenario_shapes[] = {
 	{ "scenario", "description", "", "" },
 	{ "scenario", "site", "dhcp",
 	    "name subnet gateway latency jitter loss" },
-	{ "site", "dhcp", "dns option", "server lease domain" },
+	{ "site", "dhcp", "dns option",
+	    "server lease domain connect port relay relay-port" },
 	{ "dhcp", "dns", "", "" },
 	{ "dhcp", "option", "", "code type" },
 	{ "scenario", "server", "file template fault ca-file",
-	    "name address http https tftp syslog state cert client-cert tls "
-	    "tls-fault" },
+	    "name address connect http https tftp syslog state cert client-cert "
+	    "tls tls-fault uplink" },
 	{ "server", "file", "", "path src gzip key md ikm rs" },
 	{ "server", "template", "", "path src" },
 	{ "server", "fault", "header",
@@ -107,17 +108,20 @@ static const struct scenario_shape scenario_shapes[] = {
 	    "delay location user pass realm proxy reject http10 src rate" },
 	{ "fault", "header", "", "name value" },
 	{ "scenario", "dns-server", "a srv cname",
-	    "name address ttl delay state" },
+	    "name address connect port ttl delay state" },
 	{ "dns-server", "a", "", "name address ttl" },
 	{ "dns-server", "srv", "", "name priority weight port target ttl" },
 	{ "dns-server", "cname", "", "name target ttl" },
 	{ "scenario", "proxy", "",
 	    "name address port user pass realm connect-ports state" },
 	{ "scenario", "phones", "param",
-	    "name count mac macs model firmware "
+	    "name count mac macs csv order model firmware "
 	    "firmware-inactive site power-on spread serial-prefix hwver cert "
 	    "key-group" },
 	{ "phones", "param", "", "name" },
+	{ "scenario", "arrival", "phase",
+	    "phones start max-in-flight flight-timeout resync-every" },
+	{ "arrival", "phase", "", "rate from to over count" },
 	{ "scenario", "timeline", "at expect", "" },
 	{ "timeline", "at",
 	    "power-on power-off reboot factory-reset set keys resync fault "
@@ -344,6 +348,20 @@ scenario_free(struct scenario *sc)
 
 		free(g->name);
 		free(g->macs);
+		for (j = 0; g->ident != NULL && j < g->count; j++) {
+			struct scn_ident *id = &g->ident[j];
+			size_t k;
+
+			free(id->serial);
+			free(id->model);
+			free(id->firmware);
+			for (k = 0; k < id->nparam; k++) {
+				free(id->param[k].name);
+				free(id->param[k].value);
+			}
+			free(id->param);
+		}
+		free(g->ident);
 		free(g->model);
 		free(g->firmware);
 		free(g->firmware_inactive);
@@ -357,6 +375,9 @@ scenario_free(struct scenario *sc)
 		free(g->param);
 	}
 	free(sc->group);
+	for (i = 0; sc->arrival != NULL && i < sc->narrival; i++)
+		free(sc->arrival[i].phase);
+	free(sc->arrival);
 	for (i = 0; i < sc->naction; i++) {
 		free(sc->action[i].sel.text);
 		free(sc->action[i].name);
@@ -1717,6 +1738,18 @@ scenario_root(struct scenario_loader *ld, xmlNodePtr root)
 	for (c = root->children, i = 0; c != NULL; c = c->next) {
 		if (SCN_IS(c, "phones"))
 			scenario_group(ld, c, &sc->group[i++]);
+	}
+	if (SCN_ARRIVAL_MAX < (sc->narrival = scenario_count(root,
+	    "arrival")))
+		scenario_msgf(ld, scenario_line(root), "<scenario>: at most "
+		    "%d <arrival>s", SCN_ARRIVAL_MAX);
+	else {
+		sc->arrival = xcalloc(sc->narrival == 0 ? 1 : sc->narrival,
+		    sizeof *sc->arrival);
+		for (c = root->children, i = 0; c != NULL; c = c->next) {
+			if (SCN_IS(c, "arrival"))
+				scenario_arrival(ld, c, i++);
+		}
 	}
 	/* The cloud registers phones by group. */
 	for (c = root->children; c != NULL; c = c->next) {

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fleet/fleet.h"
 
@@ -2174,6 +2175,209 @@ test_phone_world(void **state)
 	free(path);
 }
 
+/* CSV identities: RFC 4180 fields, the header, one-line errors. */
+static void
+test_csv_parse(void **state)
+{
+	static const char good[] =
+	    "\xef\xbb\xbfmac,Station_Name,GPP_A\r\n"
+	    "# a comment\r\n"
+	    "\r\n"
+	    "00562B000001,\"Desk, \"\"A\"\"\",x\r\n"
+	    "00562B000002,\"two\nlines\",\n";
+	struct scn_csv	 csv;
+	char		*cause = NULL;
+
+	(void)state;
+	assert_int_equal(scenario_csv_parse(good, sizeof good - 1, &csv,
+	    &cause), 0);
+	assert_int_equal(csv.ncols, 3);
+	assert_int_equal(csv.mac_col, 0);
+	assert_int_equal(csv.nrows, 2);
+	assert_string_equal(csv.row[0].field[1], "Desk, \"A\"");
+	assert_string_equal(csv.row[0].field[2], "x");
+	assert_int_equal(csv.row[0].line, 4);
+	assert_string_equal(csv.row[1].field[1], "two\nlines");
+	assert_string_equal(csv.row[1].field[2], "");
+	assert_int_equal(csv.row[1].line, 5);
+	scenario_csv_free(&csv);
+
+#define CSV_BAD(text, msg) do {						\
+	assert_int_equal(scenario_csv_parse(text, sizeof text - 1, &csv,	\
+	    &cause), -1);							\
+	assert_string_equal(cause, msg);				\
+	free(cause);							\
+	cause = NULL;							\
+} while (0)
+	CSV_BAD("", "no header row");
+	CSV_BAD("serial,model\nA,B\n", "line 1: no \"mac\" column");
+	CSV_BAD("mac,mac\n1,2\n", "line 1: column \"mac\" twice");
+	CSV_BAD("mac,,x\n1,2,3\n", "line 1: column 2 has no name");
+	CSV_BAD("mac\n", "no phones after the header row");
+	CSV_BAD("mac,x\n1,2\n3\n", "line 3: 1 fields, the header has 2");
+	CSV_BAD("mac\n\"open\n", "line 3: a quoted field does not end");
+	CSV_BAD("mac\n\"a\"b\n", "line 2: text after a quoted field");
+	CSV_BAD("mac\na\"b\n", "line 2: a quote inside an unquoted field");
+#undef CSV_BAD
+}
+
+/* <phones csv=...>: rows become phones with their own values. */
+static void
+test_csv_group(void **state)
+{
+	static const char xml[] =
+	    "<scenario name=\"t\">" SITE
+	    "<phones name=\"inv\" csv=\"inv.csv\" model=\"CP-7841-3PCC\"/>"
+	    "<phones name=\"r\" csv=\"lab.csv\" order=\"random\" count=\"3\"/>"
+	    "</scenario>";
+	struct scenario		*sc, *sc2;
+	const struct scn_group	*g;
+	char			*errors, *dir = data_dir(), *path;
+	FILE			*f;
+	size_t			 i;
+
+	(void)state;
+	xasprintf(&path, "%s/inv.csv", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fputs("mac,serial,model,firmware,user,password,Station_Name\n"
+	    "00562B0A0001,SN1,CP-8851-3PCC,load-a,alice,pw,Alice\n"
+	    "00562B0A0002,,,,,,\n", f);
+	fclose(f);
+	free(path);
+	xasprintf(&path, "%s/lab.csv", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fputs("mac\n", f);
+	for (i = 1; i <= 8; i++)
+		fprintf(f, "00562B0B000%zu\n", i);
+	fclose(f);
+	sc = load_mem(xml, &errors);
+	assert_non_null(sc);
+	free(errors);
+	g = &sc->group[0];
+	assert_int_equal(g->count, 2);
+	assert_int_equal(g->macs[1][5], 2);
+	assert_string_equal(g->ident[0].serial, "SN1");
+	assert_string_equal(g->ident[0].model, "CP-8851-3PCC");
+	assert_string_equal(g->ident[0].firmware, "load-a");
+	assert_int_equal(g->ident[0].nparam, 3);
+	assert_string_equal(g->ident[0].param[0].name,
+	    "Profile_Account_Username");
+	assert_string_equal(g->ident[0].param[1].value, "pw");
+	assert_string_equal(g->ident[0].param[2].value, "Alice");
+	assert_null(g->ident[1].serial);	/* empty: the group's */
+	assert_null(g->ident[1].model);
+	assert_int_equal(g->ident[1].nparam, 0);
+	/* 3 of 8 at random: the seed decides, the same every time. */
+	g = &sc->group[1];
+	assert_int_equal(g->count, 3);
+	sc2 = load_mem(xml, &errors);
+	free(errors);
+	assert_memory_equal(g->macs, sc2->group[1].macs, 3 * 6);
+	for (i = 0; i < 3 && g->macs[i][5] == i + 1; i++)
+		;
+	assert_true(i < 3);	/* not simply the first three rows */
+	scenario_free(sc2);
+	scenario_free(sc);
+
+	expect_one("<scenario name=\"t\">" SITE
+	    "<phones name=\"a\" csv=\"inv.csv\" mac=\"00562B000001\"/>"
+	    "</scenario>",
+	    "t.xml:1: <phones csv=\"inv.csv\">: csv= gives the MACs: not with "
+	    "mac= or macs=");
+	expect_one("<scenario name=\"t\">" SITE
+	    "<phones name=\"a\" csv=\"inv.csv\" count=\"3\"/></scenario>",
+	    "t.xml:1: <phones count=\"3\">: count must be 1..2");
+	expect_one("<scenario name=\"t\">" SITE
+	    "<phones name=\"a\" mac=\"00562B000001\" order=\"random\"/>"
+	    "</scenario>",
+	    "t.xml:1: <phones order=\"random\">: order= goes with csv=");
+	xasprintf(&path, "%s/bad.csv", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fputs("mac,Station_Nme\n00562B0A0001,x\n", f);
+	fclose(f);
+	expect_one("<scenario name=\"t\">" SITE
+	    "<phones name=\"a\" csv=\"bad.csv\"/></scenario>",
+	    "t.xml:1: <phones csv=\"bad.csv\">: bad.csv line 1: column "
+	    "\"Station_Nme\" is not a parameter (nor mac, serial, model, "
+	    "firmware, user, password)");
+	assert_non_null(f = fopen(path, "w"));
+	fputs("mac\n00562B0A0001\nnot-a-mac\n", f);
+	fclose(f);
+	expect_one("<scenario name=\"t\">" SITE
+	    "<phones name=\"a\" csv=\"bad.csv\"/></scenario>",
+	    "t.xml:1: <phones csv=\"bad.csv\">: bad.csv line 3: \"not-a-mac\" "
+	    "is not a unicast MAC (12 hex digits)");
+	unlink(path);
+	free(path);
+	xasprintf(&path, "%s/inv.csv", dir);
+	unlink(path);
+	free(path);
+	xasprintf(&path, "%s/lab.csv", dir);
+	unlink(path);
+	free(path);
+	free(dir);
+}
+
+/* <arrival>: the phases' arithmetic and one-line errors. */
+static void
+test_arrival(void **state)
+{
+	struct scn_phase	 ph;
+
+	(void)state;
+	memset(&ph, 0, sizeof ph);
+	ph.from = ph.to = 10;
+	ph.over = EMU_SEC(5);
+	assert_int_equal(scenario_phase_at(&ph, 0), 0);
+	assert_int_equal(scenario_phase_at(&ph, 1), EMU_MS(100));
+	assert_int_equal(scenario_phase_at(&ph, 49), EMU_MS(4900));
+	assert_true(scenario_phase_at(&ph, 50) == EMU_TIME_NEVER);
+	assert_int_equal(scenario_phase_length(&ph), EMU_SEC(5));
+	/* A ramp 10/s -> 50/s over 2 s: N(t) = 10 t + 10 t^2, 60 phones. */
+	ph.to = 50;
+	ph.over = EMU_SEC(2);
+	assert_int_equal(scenario_phase_at(&ph, 20), EMU_SEC(1));
+	assert_true(scenario_phase_at(&ph, 59) < EMU_SEC(2));
+	assert_true(scenario_phase_at(&ph, 60) == EMU_TIME_NEVER);
+	/* count: 40 at 100/s is 0.4 s. */
+	memset(&ph, 0, sizeof ph);
+	ph.from = ph.to = 100;
+	ph.count = 40;
+	assert_int_equal(scenario_phase_at(&ph, 39), EMU_MS(390));
+	assert_true(scenario_phase_at(&ph, 40) == EMU_TIME_NEVER);
+	assert_int_equal(scenario_phase_length(&ph), EMU_MS(400));
+
+	expect_one("<scenario name=\"t\">" SITE PHONES
+	    "<arrival><phase rate=\"10\"/></arrival></scenario>",
+	    "t.xml:1: <phase>: a phase needs over= (a time) or count= "
+	    "(phones)");
+	expect_one("<scenario name=\"t\">" SITE PHONES
+	    "<arrival><phase from=\"1\" to=\"5\" count=\"9\"/></arrival>"
+	    "</scenario>",
+	    "t.xml:1: <phase>: a ramp needs over= (the time it takes)");
+	expect_line("<scenario name=\"t\">" SITE PHONES
+	    "<arrival><phase rate=\"fast\" over=\"1s\"/></arrival></scenario>",
+	    "t.xml:1: <phase rate=\"fast\">: rate must be phones per second, "
+	    "a decimal from 0 to 1000000 (e.g. 50, 0.5)");
+	expect_one("<scenario name=\"t\">" SITE PHONES
+	    "<arrival phones=\"desk\"/></scenario>",
+	    "t.xml:1: <arrival phones=\"desk\">: at least one <phase> is "
+	    "required");
+	expect_one("<scenario name=\"t\">" SITE
+	    "<phones name=\"desk\" count=\"2\" mac=\"00562B000001\" "
+	    "power-on=\"5s\"/>"
+	    "<arrival phones=\"desk\"><phase rate=\"1\" count=\"2\"/>"
+	    "</arrival></scenario>",
+	    "t.xml:1: <arrival phones=\"desk\">: group \"desk\" has "
+	    "power-on=: its phones do not arrive by <arrival>");
+	expect_line("<scenario name=\"t\">" SITE PHONES
+	    "<arrival phones=\"desk\"><phase rate=\"1\" count=\"2\"/></arrival>"
+	    "<arrival phones=\"desk\"><phase rate=\"1\" count=\"2\"/></arrival>"
+	    "</scenario>",
+	    "t.xml:1: <arrival phones=\"desk\">: group \"desk\" arrives by "
+	    "another <arrival> (line 1)");
+}
+
 int
 main(void)
 {
@@ -2202,6 +2406,9 @@ main(void)
 		cmocka_unit_test(test_call_notify),
 		cmocka_unit_test(test_bandwidth),
 		cmocka_unit_test(test_phone_world),
+		cmocka_unit_test(test_csv_parse),
+		cmocka_unit_test(test_csv_group),
+		cmocka_unit_test(test_arrival),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -112,9 +112,9 @@ scenario_arrival(struct scenario_loader *ld, xmlNodePtr n, size_t idx)
 	    &u) == 1)
 		a->max_in_flight = (uint32_t)u;
 	if (scenario_get_time(ld, n, "resync-every", &a->resync_every) == 1 &&
-	    a->resync_every < EMU_SEC(1))
+	    a->resync_every < EMU_MS(1))
 		scenario_err(ld, n, "resync-every", "resync-every must be at "
-		    "least 1s");
+		    "least 1ms");
 	if (scenario_get_time(ld, n, "flight-timeout",
 	    &a->flight_timeout) == 1 && a->flight_timeout == 0)
 		scenario_err(ld, n, "flight-timeout", "flight-timeout must be "

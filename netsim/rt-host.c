@@ -331,9 +331,25 @@ host_write(void *arg, struct phone *p, uint32_t flow, const uint8_t *d,
 {
 	struct host		*h = arg;
 	struct host_flow	*f;
+	ssize_t			 n;
 
 	if ((f = host_find(h, p, flow)) == NULL || f->udp)
 		return;
+	if (!f->connecting && f->err == EMU_OK && f->outlen == 0) {
+		/* Straight to the socket; a failure is told later. */
+		n = send(f->fd, d, len, MSG_NOSIGNAL);
+		if (n < 0 && errno != EAGAIN && errno != EINTR) {
+			host_fail_later(f, EMU_E_TRUNCATED);
+			return;
+		}
+		if (n > 0) {
+			h->st.bytes_out += (uint64_t)n;
+			d += n;
+			len -= (size_t)n;
+		}
+		if (len == 0)
+			return;
+	}
 	f->out = xreallocarray(f->out, f->outlen + len, 1);
 	memcpy(f->out + f->outlen, d, len);
 	f->outlen += len;

@@ -560,10 +560,11 @@ fetch_finish(struct fetch *fx, struct phone *p, enum emu_err err, emu_time now,
 		fetch_srv_next(fx, p, now, out);
 		return;
 	}
+	memset(&n, 0, sizeof n);
+	n.phase = fetch_phase(fx);	/* the step it ended in */
 	fx->step = FX_DONE;
 	fx->err = err;
 	fx->deadline = EMU_TIME_NEVER;
-	memset(&n, 0, sizeof n);
 	n.kind = EMU_NOTE_XFER;
 	n.err = err;
 	n.xfer = fx->id;
@@ -574,7 +575,6 @@ fetch_finish(struct fetch *fx, struct phone *p, enum emu_err err, emu_time now,
 	n.requests = fx->requests;
 	n.bytes_in = fx->bytes_in;
 	n.bytes_out = fx->bytes_out;
-	n.phase = fetch_phase(fx);
 	n.start = fx->start;
 	n.end = now;
 	n.dns_done = fx->t_dns;

@@ -20,27 +20,26 @@
 #include "fleet.h"
 
 struct jdoc_parser {
-	const uint8_t	*p, *end, *start;
-	size_t		 nodes;
-	char		*cause;
+	const uint8_t *p, *end, *start;
+	size_t nodes;
+	char *cause;
 };
 
-static int	jdoc_value(struct jdoc_parser *, struct jdoc *, int);
-static void	jdoc_clear(struct jdoc *);
+static int jdoc_value(struct jdoc_parser *, struct jdoc *, int);
+static void jdoc_clear(struct jdoc *);
 
 static int
 jdoc_error(struct jdoc_parser *jp, const char *fmt, ...)
 {
-	va_list	 ap;
-	char	*s;
+	va_list ap;
+	char *s;
 
 	if (jp->cause != NULL)
 		return (-1);
 	va_start(ap, fmt);
 	xvasprintf(&s, fmt, ap);
 	va_end(ap);
-	xasprintf(&jp->cause, "offset %zu: %s", (size_t)(jp->p - jp->start),
-	    s);
+	xasprintf(&jp->cause, "offset %zu: %s", (size_t)(jp->p - jp->start), s);
 	free(s);
 	return (-1);
 }
@@ -48,15 +47,16 @@ jdoc_error(struct jdoc_parser *jp, const char *fmt, ...)
 static void
 jdoc_ws(struct jdoc_parser *jp)
 {
-	while (jp->p < jp->end && (*jp->p == ' ' || *jp->p == '\t' ||
-	    *jp->p == '\n' || *jp->p == '\r'))
+	while (jp->p < jp->end &&
+	    (*jp->p == ' ' || *jp->p == '\t' || *jp->p == '\n' ||
+		*jp->p == '\r'))
 		jp->p++;
 }
 
 static int
 jdoc_hex4(struct jdoc_parser *jp, unsigned *v)
 {
-	int	i, c;
+	int i, c;
 
 	*v = 0;
 	if (jp->end - jp->p < 4)
@@ -80,8 +80,8 @@ jdoc_hex4(struct jdoc_parser *jp, unsigned *v)
 static void
 jdoc_utf8_put(struct dbuf *b, unsigned c)
 {
-	uint8_t	u[4];
-	size_t	n;
+	uint8_t u[4];
+	size_t n;
 
 	if (c < 0x80) {
 		u[0] = (uint8_t)c;
@@ -109,10 +109,10 @@ jdoc_utf8_put(struct dbuf *b, unsigned c)
 static int
 jdoc_string(struct jdoc_parser *jp, char **out, size_t *len)
 {
-	struct dbuf	 b;
-	unsigned	 c, lo;
-	uint8_t		 ch;
-	size_t		 n;
+	struct dbuf b;
+	unsigned c, lo;
+	uint8_t ch;
+	size_t n;
 
 	jp->p++;
 	dbuf_init(&b);
@@ -128,7 +128,8 @@ jdoc_string(struct jdoc_parser *jp, char **out, size_t *len)
 		}
 		if (c < 0x20) {
 			dbuf_clear(&b);
-			return (jdoc_error(jp, "control character in a "
+			return (jdoc_error(jp,
+			    "control character in a "
 			    "string"));
 		}
 		if (c != '\\') {
@@ -182,14 +183,16 @@ jdoc_string(struct jdoc_parser *jp, char **out, size_t *len)
 				if (jp->end - jp->p < 2 || jp->p[0] != '\\' ||
 				    jp->p[1] != 'u') {
 					dbuf_clear(&b);
-					return (jdoc_error(jp, "lone high "
+					return (jdoc_error(jp,
+					    "lone high "
 					    "surrogate"));
 				}
 				jp->p += 2;
 				if (jdoc_hex4(jp, &lo) != 0 || lo < 0xdc00 ||
 				    lo > 0xdfff) {
 					dbuf_clear(&b);
-					return (jdoc_error(jp, "bad surrogate "
+					return (jdoc_error(jp,
+					    "bad surrogate "
 					    "pair"));
 				}
 				c = 0x10000 + ((c - 0xd800) << 10) +
@@ -215,11 +218,11 @@ jdoc_string(struct jdoc_parser *jp, char **out, size_t *len)
 static int
 jdoc_number(struct jdoc_parser *jp, struct jdoc *j)
 {
-	const uint8_t	*s = jp->p;
-	char		 tmp[64], *end;
-	size_t		 n;
-	int		 is_int = 1;
-	uint64_t	 v = 0;
+	const uint8_t *s = jp->p;
+	char tmp[64], *end;
+	size_t n;
+	int is_int = 1;
+	uint64_t v = 0;
 
 	if (jp->p < jp->end && *jp->p == '-') {
 		jp->p++;
@@ -262,7 +265,7 @@ jdoc_number(struct jdoc_parser *jp, struct jdoc *j)
 	j->u = v;
 	n = (size_t)(jp->p - s);
 	if (n >= sizeof tmp)
-		n = sizeof tmp - 1;	/* a double needs no more digits */
+		n = sizeof tmp - 1; /* a double needs no more digits */
 	memcpy(tmp, s, n);
 	tmp[n] = '\0';
 	errno = 0;
@@ -273,7 +276,7 @@ jdoc_number(struct jdoc_parser *jp, struct jdoc *j)
 static int
 jdoc_lit(struct jdoc_parser *jp, const char *lit)
 {
-	size_t	n = strlen(lit);
+	size_t n = strlen(lit);
 
 	if ((size_t)(jp->end - jp->p) < n || memcmp(jp->p, lit, n) != 0)
 		return (jdoc_error(jp, "unexpected character"));
@@ -284,7 +287,7 @@ jdoc_lit(struct jdoc_parser *jp, const char *lit)
 static struct jdoc *
 jdoc_kid_add(struct jdoc_parser *jp, struct jdoc *j)
 {
-	struct jdoc	*k;
+	struct jdoc *k;
 
 	if (++jp->nodes > JDOC_NODES_MAX) {
 		jdoc_error(jp, "over %u values", JDOC_NODES_MAX);
@@ -302,16 +305,16 @@ jdoc_kid_add(struct jdoc_parser *jp, struct jdoc *j)
 static int
 jdoc_value(struct jdoc_parser *jp, struct jdoc *j, int depth)
 {
-	struct jdoc	*k;
-	size_t		 len, i;
-	char		*key;
+	struct jdoc *k;
+	size_t len, i;
+	char *key;
 
 	jdoc_ws(jp);
 	if (jp->p >= jp->end)
 		return (jdoc_error(jp, "unexpected end"));
 	if (depth > JDOC_DEPTH_MAX)
-		return (jdoc_error(jp, "nested over %d levels",
-		    JDOC_DEPTH_MAX));
+		return (
+		    jdoc_error(jp, "nested over %d levels", JDOC_DEPTH_MAX));
 	switch (*jp->p) {
 	case '{':
 		j->type = JDOC_OBJ;
@@ -406,8 +409,8 @@ jdoc_value(struct jdoc_parser *jp, struct jdoc *j, int depth)
 struct jdoc *
 jdoc_parse(const uint8_t *buf, size_t len, char **cause)
 {
-	struct jdoc_parser	 jp;
-	struct jdoc		*j;
+	struct jdoc_parser jp;
+	struct jdoc *j;
 
 	memset(&jp, 0, sizeof jp);
 	jp.p = jp.start = buf;
@@ -434,7 +437,7 @@ jdoc_parse(const uint8_t *buf, size_t len, char **cause)
 static void
 jdoc_clear(struct jdoc *j)
 {
-	size_t	i;
+	size_t i;
 
 	for (i = 0; i < j->nkid; i++)
 		jdoc_clear(&j->kid[i]);
@@ -455,7 +458,7 @@ jdoc_free(struct jdoc *j)
 const struct jdoc *
 jdoc_get(const struct jdoc *j, const char *key)
 {
-	size_t	i;
+	size_t i;
 
 	if (j == NULL || j->type != JDOC_OBJ)
 		return (NULL);
@@ -478,9 +481,8 @@ jdoc_u64(const struct jdoc *j, uint64_t *v)
 const char *
 jdoc_type_name(enum jdoc_type t)
 {
-	static const char *const names[] = {
-		"null", "boolean", "number", "string", "array", "object"
-	};
+	static const char *const names[] = { "null", "boolean", "number",
+		"string", "array", "object" };
 
 	return ((size_t)t < nitems(names) ? names[t] : "?");
 }

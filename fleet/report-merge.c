@@ -20,15 +20,15 @@
 #include "fleet.h"
 
 struct report_merge {
-	struct scenario		 sc;	/* name and file only */
-	struct run_result	 r;
-	size_t			 inputs;
-	int			 done;
+	struct scenario sc; /* name and file only */
+	struct run_result r;
+	size_t inputs;
+	int done;
 };
 
 static const struct {
-	const char	*key;
-	size_t		 off;
+	const char *key;
+	size_t off;
 } report_merge_totals[] = {
 	{ "boots", offsetof(struct run_result, boots) },
 	{ "dhcp_acks", offsetof(struct run_result, dhcp_acks) },
@@ -40,19 +40,17 @@ static const struct {
 	{ "events", offsetof(struct run_result, events) },
 };
 
-static int	report_merge_u64(const struct jdoc *, const char *, uint64_t *,
-		    const char *, char **);
-static int	report_merge_servers(struct report_merge *,
-		    const struct jdoc *, char **);
-static int	report_merge_latency(struct stats *, const struct jdoc *,
-		    char **);
-static int	report_merge_series(struct stats *, const struct jdoc *,
-		    char **);
+static int report_merge_u64(const struct jdoc *, const char *, uint64_t *,
+    const char *, char **);
+static int report_merge_servers(struct report_merge *, const struct jdoc *,
+    char **);
+static int report_merge_latency(struct stats *, const struct jdoc *, char **);
+static int report_merge_series(struct stats *, const struct jdoc *, char **);
 
 struct report_merge *
 report_merge_create(void)
 {
-	struct report_merge	*m;
+	struct report_merge *m;
 
 	m = xcalloc(1, sizeof *m);
 	m->r.sc = &m->sc;
@@ -63,7 +61,7 @@ report_merge_create(void)
 void
 report_merge_free(struct report_merge *m)
 {
-	size_t	i;
+	size_t i;
 
 	if (m == NULL)
 		return;
@@ -87,16 +85,15 @@ report_merge_u64(const struct jdoc *o, const char *key, uint64_t *v,
 	if (jdoc_u64(jdoc_get(o, key), v) == 0)
 		return (0);
 	xasprintf(cause, "%s%s%s: %s", where, *where != '\0' ? "." : "", key,
-	    jdoc_get(o, key) == NULL ? "missing" :
-	    "not an unsigned integer");
+	    jdoc_get(o, key) == NULL ? "missing" : "not an unsigned integer");
 	return (-1);
 }
 
 static const struct jdoc *
-report_merge_member(const struct jdoc *o, const char *key,
-    enum jdoc_type type, const char *where, char **cause)
+report_merge_member(const struct jdoc *o, const char *key, enum jdoc_type type,
+    const char *where, char **cause)
 {
-	const struct jdoc	*j = jdoc_get(o, key);
+	const struct jdoc *j = jdoc_get(o, key);
 
 	if (j != NULL && j->type == type)
 		return (j);
@@ -113,13 +110,13 @@ int
 report_merge_add(struct report_merge *m, const uint8_t *buf, size_t len,
     char **cause)
 {
-	struct report_merge	*t;
-	struct jdoc		*doc;
-	const struct jdoc	*j, *o, *e;
-	uint64_t		 v, passed, failed;
-	char			*why = NULL;
-	size_t			 i;
-	int			 k, rc = -1;
+	struct report_merge *t;
+	struct jdoc *doc;
+	const struct jdoc *j, *o, *e;
+	uint64_t v, passed, failed;
+	char *why = NULL;
+	size_t i;
+	int k, rc = -1;
 
 	if ((doc = jdoc_parse(buf, len, &why)) == NULL) {
 		xasprintf(cause, "not JSON: %s", why);
@@ -132,7 +129,8 @@ report_merge_add(struct report_merge *m, const uint8_t *buf, size_t len,
 		goto out;
 	}
 	if ((j = jdoc_get(doc, "version")) == NULL) {
-		xasprintf(cause, "version: missing (not a phonefleet report, "
+		xasprintf(cause,
+		    "version: missing (not a phonefleet report, "
 		    "or one older than report merge)");
 		goto out;
 	}
@@ -140,12 +138,11 @@ report_merge_add(struct report_merge *m, const uint8_t *buf, size_t len,
 		xasprintf(cause, "version: not %d", REPORT_VERSION);
 		goto out;
 	}
-	if ((j = report_merge_member(doc, "scenario", JDOC_STR, "",
-	    cause)) == NULL)
+	if ((j = report_merge_member(doc, "scenario", JDOC_STR, "", cause)) ==
+	    NULL)
 		goto out;
 	t->sc.name = xstrdup(j->str);
-	if ((j = report_merge_member(doc, "file", JDOC_STR, "", cause)) ==
-	    NULL)
+	if ((j = report_merge_member(doc, "file", JDOC_STR, "", cause)) == NULL)
 		goto out;
 	t->sc.file = xstrdup(j->str);
 	if (report_merge_u64(doc, "seed", &t->r.seed, "", cause) != 0 ||
@@ -161,19 +158,19 @@ report_merge_add(struct report_merge *m, const uint8_t *buf, size_t len,
 	t->r.passed = (uint32_t)passed;
 	t->r.failed = (uint32_t)failed;
 
-	if ((o = report_merge_member(doc, "totals", JDOC_OBJ, "",
-	    cause)) == NULL)
+	if ((o = report_merge_member(doc, "totals", JDOC_OBJ, "", cause)) ==
+	    NULL)
 		goto out;
 	for (i = 0; i < nitems(report_merge_totals); i++) {
 		if (report_merge_u64(o, report_merge_totals[i].key, &v,
-		    "totals", cause) != 0)
+			"totals", cause) != 0)
 			goto out;
 		memcpy((char *)&t->r + report_merge_totals[i].off, &v,
 		    sizeof v);
 	}
 	/* $ERR texts: under the first cause with the text (report.c). */
-	if ((o = report_merge_member(doc, "errors", JDOC_OBJ, "",
-	    cause)) == NULL)
+	if ((o = report_merge_member(doc, "errors", JDOC_OBJ, "", cause)) ==
+	    NULL)
 		goto out;
 	for (i = 0; i < o->nkid; i++) {
 		e = &o->kid[i];
@@ -191,7 +188,7 @@ report_merge_add(struct report_merge *m, const uint8_t *buf, size_t len,
 		t->r.by_err[k] = v;
 	}
 	if ((o = report_merge_member(doc, "customization", JDOC_OBJ, "",
-	    cause)) == NULL)
+		 cause)) == NULL)
 		goto out;
 	for (i = 0; i < o->nkid; i++) {
 		if ((k = cust_state_parse(o->kid[i].key)) < 0) {
@@ -200,29 +197,29 @@ report_merge_add(struct report_merge *m, const uint8_t *buf, size_t len,
 			goto out;
 		}
 		if (report_merge_u64(o, o->kid[i].key, &t->r.cust[k],
-		    "customization", cause) != 0)
+			"customization", cause) != 0)
 			goto out;
 	}
-	if ((o = report_merge_member(doc, "uploads", JDOC_ARR, "",
-	    cause)) == NULL)
+	if ((o = report_merge_member(doc, "uploads", JDOC_ARR, "", cause)) ==
+	    NULL)
 		goto out;
 	t->r.uploads = xcalloc(o->nkid + 1, sizeof *t->r.uploads);
 	for (i = 0; i < o->nkid; i++) {
-		struct run_uploads	*u = &t->r.uploads[i];
+		struct run_uploads *u = &t->r.uploads[i];
 
 		t->r.nuploads++;
 		if ((j = report_merge_member(&o->kid[i], "server", JDOC_STR,
-		    "uploads[]", cause)) == NULL)
+			 "uploads[]", cause)) == NULL)
 			goto out;
 		u->server = xstrdup(j->str);
 		if (report_merge_u64(&o->kid[i], "received", &u->received,
-		    "uploads[]", cause) != 0 ||
+			"uploads[]", cause) != 0 ||
 		    report_merge_u64(&o->kid[i], "bytes", &u->bytes,
-		    "uploads[]", cause) != 0 ||
-		    report_merge_u64(&o->kid[i], "kept", &u->kept,
-		    "uploads[]", cause) != 0 ||
+			"uploads[]", cause) != 0 ||
+		    report_merge_u64(&o->kid[i], "kept", &u->kept, "uploads[]",
+			cause) != 0 ||
 		    report_merge_u64(&o->kid[i], "dropped", &u->dropped,
-		    "uploads[]", cause) != 0)
+			"uploads[]", cause) != 0)
 			goto out;
 	}
 	if (report_merge_servers(t, doc, cause) != 0 ||
@@ -243,7 +240,7 @@ report_merge_add(struct report_merge *m, const uint8_t *buf, size_t len,
 	m->r.passed += t->r.passed;
 	m->r.failed += t->r.failed;
 	for (i = 0; i < nitems(report_merge_totals); i++) {
-		uint64_t	a, b;
+		uint64_t a, b;
 
 		memcpy(&a, (char *)&m->r + report_merge_totals[i].off,
 		    sizeof a);
@@ -258,8 +255,8 @@ report_merge_add(struct report_merge *m, const uint8_t *buf, size_t len,
 	for (k = 0; k < CUST__COUNT; k++)
 		m->r.cust[k] += t->r.cust[k];
 	for (i = 0; i < t->r.nuploads; i++) {
-		struct run_uploads	*u = &t->r.uploads[i], *mu = NULL;
-		size_t			 x;
+		struct run_uploads *u = &t->r.uploads[i], *mu = NULL;
+		size_t x;
 
 		for (x = 0; x < m->r.nuploads; x++) {
 			if (strcmp(m->r.uploads[x].server, u->server) == 0)
@@ -278,8 +275,8 @@ report_merge_add(struct report_merge *m, const uint8_t *buf, size_t len,
 		mu->dropped += u->dropped;
 	}
 	for (i = 0; i < t->r.nservers; i++) {
-		struct run_series	*s = &t->r.servers[i], *ms = NULL;
-		size_t			 x;
+		struct run_series *s = &t->r.servers[i], *ms = NULL;
+		size_t x;
 
 		for (x = 0; x < m->r.nservers; x++) {
 			if (strcmp(m->r.servers[x].server, s->server) == 0)
@@ -306,16 +303,15 @@ out:
 void
 report_merge_series_add(struct run_series *ms, const struct run_series *s)
 {
-	size_t		 a = 0, b = 0, n = 0;
-	struct run_load	*out;
+	size_t a = 0, b = 0, n = 0;
+	struct run_load *out;
 
 	out = xcalloc(ms->nsec + s->nsec + 1, sizeof *out);
 	while (a < ms->nsec || b < s->nsec) {
-		if (b == s->nsec || (a < ms->nsec &&
-		    ms->sec[a].second < s->sec[b].second))
+		if (b == s->nsec ||
+		    (a < ms->nsec && ms->sec[a].second < s->sec[b].second))
 			out[n++] = ms->sec[a++];
-		else if (a == ms->nsec ||
-		    s->sec[b].second < ms->sec[a].second)
+		else if (a == ms->nsec || s->sec[b].second < ms->sec[a].second)
 			out[n++] = s->sec[b++];
 		else {
 			out[n] = ms->sec[a++];
@@ -346,36 +342,36 @@ static int
 report_merge_servers(struct report_merge *t, const struct jdoc *doc,
     char **cause)
 {
-	const struct jdoc	*o, *sv, *j, *row;
-	struct run_series	*s;
-	uint64_t		 v[4];
-	size_t			 i, x;
-	int			 c;
+	const struct jdoc *o, *sv, *j, *row;
+	struct run_series *s;
+	uint64_t v[4];
+	size_t i, x;
+	int c;
 
-	if ((o = report_merge_member(doc, "servers", JDOC_ARR, "",
-	    cause)) == NULL)
+	if ((o = report_merge_member(doc, "servers", JDOC_ARR, "", cause)) ==
+	    NULL)
 		return (-1);
 	t->r.servers = xcalloc(o->nkid + 1, sizeof *t->r.servers);
 	for (i = 0; i < o->nkid; i++) {
 		sv = &o->kid[i];
 		s = &t->r.servers[t->r.nservers++];
-		if ((j = report_merge_member(sv, "name", JDOC_STR,
-		    "servers[]", cause)) == NULL)
+		if ((j = report_merge_member(sv, "name", JDOC_STR, "servers[]",
+			 cause)) == NULL)
 			return (-1);
 		s->server = xstrdup(j->str);
-		if (report_merge_u64(sv, "requests", &s->requests,
-		    "servers[]", cause) != 0 ||
+		if (report_merge_u64(sv, "requests", &s->requests, "servers[]",
+			cause) != 0 ||
 		    report_merge_u64(sv, "bytes", &s->bytes, "servers[]",
-		    cause) != 0 ||
+			cause) != 0 ||
 		    report_merge_u64(sv, "errors", &s->errors, "servers[]",
-		    cause) != 0)
+			cause) != 0)
 			return (-1);
 		if ((j = report_merge_member(sv, "capped", JDOC_BOOL,
-		    "servers[]", cause)) == NULL)
+			 "servers[]", cause)) == NULL)
 			return (-1);
 		s->capped = j->u != 0;
 		if ((j = report_merge_member(sv, "series", JDOC_ARR,
-		    "servers[]", cause)) == NULL)
+			 "servers[]", cause)) == NULL)
 			return (-1);
 		if (j->nkid > RUN_SERIES_MAX) {
 			xasprintf(cause, "servers[].series: over %d seconds",
@@ -386,21 +382,27 @@ report_merge_servers(struct report_merge *t, const struct jdoc *doc,
 		for (x = 0; x < j->nkid; x++) {
 			row = &j->kid[x];
 			if (row->type != JDOC_ARR || row->nkid != 4) {
-				xasprintf(cause, "servers[].series[%zu]: not "
-				    "[second, requests, bytes, errors]", x);
+				xasprintf(cause,
+				    "servers[].series[%zu]: not "
+				    "[second, requests, bytes, errors]",
+				    x);
 				return (-1);
 			}
 			for (c = 0; c < 4; c++) {
 				if (jdoc_u64(&row->kid[c], &v[c]) != 0) {
-					xasprintf(cause, "servers[].series"
+					xasprintf(cause,
+					    "servers[].series"
 					    "[%zu][%d]: not an unsigned "
-					    "integer", x, c);
+					    "integer",
+					    x, c);
 					return (-1);
 				}
 			}
 			if (x > 0 && v[0] <= s->sec[x - 1].second) {
-				xasprintf(cause, "servers[].series[%zu]: "
-				    "seconds not ascending", x);
+				xasprintf(cause,
+				    "servers[].series[%zu]: "
+				    "seconds not ascending",
+				    x);
 				return (-1);
 			}
 			s->sec[x].second = v[0];
@@ -417,15 +419,15 @@ report_merge_servers(struct report_merge *t, const struct jdoc *doc,
 static int
 report_merge_latency(struct stats *st, const struct jdoc *doc, char **cause)
 {
-	const struct jdoc	*o, *sj, *errs;
-	struct stats_step_data	*d;
-	uint64_t		 v;
-	char			*why = NULL, *where;
-	size_t			 i, k;
-	int			 step, c;
+	const struct jdoc *o, *sj, *errs;
+	struct stats_step_data *d;
+	uint64_t v;
+	char *why = NULL, *where;
+	size_t i, k;
+	int step, c;
 
-	if ((o = report_merge_member(doc, "latency", JDOC_OBJ, "",
-	    cause)) == NULL)
+	if ((o = report_merge_member(doc, "latency", JDOC_OBJ, "", cause)) ==
+	    NULL)
 		return (-1);
 	for (i = 0; i < o->nkid; i++) {
 		sj = &o->kid[i];
@@ -440,32 +442,36 @@ report_merge_latency(struct stats *st, const struct jdoc *doc, char **cause)
 			free(where);
 			return (-1);
 		}
-		if (report_merge_u64(sj, "count", &d->attempts, where,
-		    cause) != 0 || (errs = report_merge_member(sj, "errors",
-		    JDOC_OBJ, where, cause)) == NULL) {
+		if (report_merge_u64(sj, "count", &d->attempts, where, cause) !=
+			0 ||
+		    (errs = report_merge_member(sj, "errors", JDOC_OBJ, where,
+			 cause)) == NULL) {
 			free(where);
 			return (-1);
 		}
 		for (k = 0; k < errs->nkid; k++) {
 			if ((c = emu_err_parse_cause(errs->kid[k].key)) <= 0) {
-				xasprintf(cause, "%s.errors: unknown cause "
-				    "\"%s\"", where, errs->kid[k].key);
+				xasprintf(cause,
+				    "%s.errors: unknown cause "
+				    "\"%s\"",
+				    where, errs->kid[k].key);
 				free(where);
 				return (-1);
 			}
 			if (jdoc_u64(&errs->kid[k], &v) != 0 ||
 			    v > UINT64_MAX - d->errors) {
-				xasprintf(cause, "%s.errors.%s: not an "
-				    "unsigned integer", where,
-				    errs->kid[k].key);
+				xasprintf(cause,
+				    "%s.errors.%s: not an "
+				    "unsigned integer",
+				    where, errs->kid[k].key);
 				free(where);
 				return (-1);
 			}
 			d->err[c] = v;
 			d->errors += v;
 		}
-		if (stats_hist_parse(jdoc_get(sj, "hist"), &d->hist,
-		    &why) != 0) {
+		if (stats_hist_parse(jdoc_get(sj, "hist"), &d->hist, &why) !=
+		    0) {
 			xasprintf(cause, "%s.hist: %s", where, why);
 			free(why);
 			free(where);
@@ -473,12 +479,14 @@ report_merge_latency(struct stats *st, const struct jdoc *doc, char **cause)
 		}
 		/* Errors are never in the histogram, the fetch's too: each
 		 * attempt is one or the other, or (fetch) both. */
-		if (d->errors > d->attempts || (step != STATS_FETCH &&
-		    d->hist.count > d->attempts - d->errors) ||
+		if (d->errors > d->attempts ||
+		    (step != STATS_FETCH &&
+			d->hist.count > d->attempts - d->errors) ||
 		    d->hist.count > d->attempts) {
-			xasprintf(cause, "%s.count: %llu attempts, fewer than "
-			    "its errors and samples", where,
-			    (unsigned long long)d->attempts);
+			xasprintf(cause,
+			    "%s.count: %llu attempts, fewer than "
+			    "its errors and samples",
+			    where, (unsigned long long)d->attempts);
 			free(where);
 			return (-1);
 		}
@@ -491,18 +499,18 @@ report_merge_latency(struct stats *st, const struct jdoc *doc, char **cause)
 static int
 report_merge_series(struct stats *st, const struct jdoc *doc, char **cause)
 {
-	const struct jdoc	*o, *row;
-	struct stats_sec	*e;
-	uint64_t		 v[5];
-	size_t			 i;
-	int			 c;
+	const struct jdoc *o, *row;
+	struct stats_sec *e;
+	uint64_t v[5];
+	size_t i;
+	int c;
 
 	if ((o = report_merge_member(doc, "timeseries_capped", JDOC_BOOL, "",
-	    cause)) == NULL)
+		 cause)) == NULL)
 		return (-1);
 	st->capped = o->u != 0;
-	if ((o = report_merge_member(doc, "timeseries", JDOC_ARR, "",
-	    cause)) == NULL)
+	if ((o = report_merge_member(doc, "timeseries", JDOC_ARR, "", cause)) ==
+	    NULL)
 		return (-1);
 	if (o->nkid > STATS_SERIES_MAX) {
 		xasprintf(cause, "timeseries: over %d seconds",
@@ -514,20 +522,26 @@ report_merge_series(struct stats *st, const struct jdoc *doc, char **cause)
 	for (i = 0; i < o->nkid; i++) {
 		row = &o->kid[i];
 		if (row->type != JDOC_ARR || row->nkid != 5) {
-			xasprintf(cause, "timeseries[%zu]: not [second, "
-			    "started, ok, errors, p99_us]", i);
+			xasprintf(cause,
+			    "timeseries[%zu]: not [second, "
+			    "started, ok, errors, p99_us]",
+			    i);
 			return (-1);
 		}
 		for (c = 0; c < 5; c++) {
 			if (jdoc_u64(&row->kid[c], &v[c]) != 0) {
-				xasprintf(cause, "timeseries[%zu][%d]: not an "
-				    "unsigned integer", i, c);
+				xasprintf(cause,
+				    "timeseries[%zu][%d]: not an "
+				    "unsigned integer",
+				    i, c);
 				return (-1);
 			}
 		}
 		if (i > 0 && v[0] <= st->sec[i - 1].second) {
-			xasprintf(cause, "timeseries[%zu]: seconds not "
-			    "ascending", i);
+			xasprintf(cause,
+			    "timeseries[%zu]: seconds not "
+			    "ascending",
+			    i);
 			return (-1);
 		}
 		e = &st->sec[st->nsec++];
@@ -544,7 +558,7 @@ report_merge_series(struct stats *st, const struct jdoc *doc, char **cause)
 const struct run_result *
 report_merge_result(struct report_merge *m)
 {
-	size_t	i;
+	size_t i;
 
 	if (!m->done) {
 		for (i = 0; i < m->r.nservers; i++)

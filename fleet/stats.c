@@ -23,25 +23,21 @@
 
 #include "fleet.h"
 
-static const char *const stats_step_names[STATS__COUNT] = {
-	"dhcp", "dns", "connect", "tls", "ttfb", "fetch", "provision"
-};
+static const char *const stats_step_names[STATS__COUNT] = { "dhcp", "dns",
+	"connect", "tls", "ttfb", "fetch", "provision" };
 
 static const struct {
-	const char	*name;	/* report key, <latency> attribute */
-	double		 p;
-} stats_pcts[STATS_PCT__COUNT] = {
-	{ "p50", 50 }, { "p90", 90 }, { "p99", 99 }, { "p99.9", 99.9 },
-	{ "max", 100 }
-};
+	const char *name; /* report key, <latency> attribute */
+	double p;
+} stats_pcts[STATS_PCT__COUNT] = { { "p50", 50 }, { "p90", 90 }, { "p99", 99 },
+	{ "p99.9", 99.9 }, { "max", 100 } };
 
-static size_t	stats_index(uint64_t);
-static uint64_t	stats_low(size_t, uint64_t *);
+static size_t stats_index(uint64_t);
+static uint64_t stats_low(size_t, uint64_t *);
 static struct stats_sec *stats_sec_get(struct stats *, uint64_t);
-static void	stats_sec_close(struct stats *);
-static void	stats_add(struct stats *, enum stats_step, emu_time,
-		    emu_time);
-static void	stats_err(struct stats *, enum stats_step, enum emu_err);
+static void stats_sec_close(struct stats *);
+static void stats_add(struct stats *, enum stats_step, emu_time, emu_time);
+static void stats_err(struct stats *, enum stats_step, enum emu_err);
 
 /* Histograms. */
 
@@ -54,13 +50,13 @@ stats_hist_init(struct stats_hist *h)
 static size_t
 stats_index(uint64_t v)
 {
-	unsigned	e;
+	unsigned e;
 
 	if (v > STATS_VALUE_MAX)
 		v = STATS_VALUE_MAX;
 	if (v < STATS_SUB)
 		return ((size_t)v);
-	e = 63 - (unsigned)__builtin_clzll(v);		/* >= STATS_SUB_BITS */
+	e = 63 - (unsigned)__builtin_clzll(v); /* >= STATS_SUB_BITS */
 	return ((size_t)(e - STATS_SUB_BITS + 1) * STATS_SUB +
 	    (size_t)((v >> (e - STATS_SUB_BITS)) & (STATS_SUB - 1)));
 }
@@ -69,7 +65,7 @@ stats_index(uint64_t v)
 static uint64_t
 stats_low(size_t i, uint64_t *width)
 {
-	unsigned	shift;
+	unsigned shift;
 
 	if (i < STATS_SUB) {
 		*width = 1;
@@ -95,7 +91,7 @@ stats_hist_add(struct stats_hist *h, uint64_t v)
 void
 stats_hist_merge(struct stats_hist *h, const struct stats_hist *o)
 {
-	size_t	i;
+	size_t i;
 
 	if (o->count == 0)
 		return;
@@ -122,9 +118,9 @@ stats_hist_mean(const struct stats_hist *h)
 uint64_t
 stats_hist_percentile(const struct stats_hist *h, double p)
 {
-	uint64_t	rank, seen = 0, low, width, v;
-	double		x;
-	size_t		i;
+	uint64_t rank, seen = 0, low, width, v;
+	double x;
+	size_t i;
 
 	if (h->count == 0)
 		return (0);
@@ -156,12 +152,13 @@ stats_hist_percentile(const struct stats_hist *h, double p)
 void
 stats_hist_write(const struct stats_hist *h, struct dbuf *b)
 {
-	size_t	i;
-	int	first = 1;
+	size_t i;
+	int first = 1;
 
-	dbuf_printf(b, "{\"sub\": %u, \"n\": %llu, \"min\": %llu, "
-	    "\"max\": %llu, \"sum\": %llu, \"b\": [", STATS_SUB,
-	    (unsigned long long)h->count, (unsigned long long)h->min,
+	dbuf_printf(b,
+	    "{\"sub\": %u, \"n\": %llu, \"min\": %llu, "
+	    "\"max\": %llu, \"sum\": %llu, \"b\": [",
+	    STATS_SUB, (unsigned long long)h->count, (unsigned long long)h->min,
 	    (unsigned long long)h->max, (unsigned long long)h->sum);
 	for (i = 0; i < STATS_BUCKETS; i++) {
 		if (h->b[i] == 0)
@@ -192,10 +189,10 @@ stats_hist_field(const struct jdoc *j, const char *key, uint64_t *v,
 int
 stats_hist_parse(const struct jdoc *j, struct stats_hist *h, char **cause)
 {
-	const struct jdoc	*b;
-	uint64_t		 sub, idx, n, total = 0;
-	size_t			 k, first = 0, last = 0;
-	int64_t			 prev = -1;
+	const struct jdoc *b;
+	uint64_t sub, idx, n, total = 0;
+	size_t k, first = 0, last = 0;
+	int64_t prev = -1;
 
 	stats_hist_init(h);
 	if (j == NULL || j->type != JDOC_OBJ) {
@@ -221,8 +218,10 @@ stats_hist_parse(const struct jdoc *j, struct stats_hist *h, char **cause)
 	for (k = 0; k < b->nkid; k += 2) {
 		if (jdoc_u64(&b->kid[k], &idx) != 0 || idx >= STATS_BUCKETS ||
 		    (int64_t)idx <= prev) {
-			xasprintf(cause, "b[%zu]: not a bucket after the last "
-			    "(0..%u, ascending)", k, STATS_BUCKETS - 1);
+			xasprintf(cause,
+			    "b[%zu]: not a bucket after the last "
+			    "(0..%u, ascending)",
+			    k, STATS_BUCKETS - 1);
 			return (-1);
 		}
 		if (jdoc_u64(&b->kid[k + 1], &n) != 0 || n == 0 ||
@@ -246,9 +245,11 @@ stats_hist_parse(const struct jdoc *j, struct stats_hist *h, char **cause)
 		xasprintf(cause, "min: values in an empty histogram");
 		return (-1);
 	}
-	if (h->count != 0 && (stats_index(h->min) != first ||
-	    stats_index(h->max) != last || h->min > h->max)) {
-		xasprintf(cause, "min: min and max are not in the first and "
+	if (h->count != 0 &&
+	    (stats_index(h->min) != first || stats_index(h->max) != last ||
+		h->min > h->max)) {
+		xasprintf(cause,
+		    "min: min and max are not in the first and "
 		    "last buckets");
 		return (-1);
 	}
@@ -266,7 +267,7 @@ stats_step_name(enum stats_step s)
 int
 stats_step_parse(const char *name)
 {
-	int	i;
+	int i;
 
 	for (i = 0; i < STATS__COUNT; i++) {
 		if (strcmp(stats_step_names[i], name) == 0)
@@ -292,8 +293,8 @@ stats_pct_value(enum stats_pct p)
 struct stats *
 stats_create(size_t nphones)
 {
-	struct stats	*st;
-	size_t		 i;
+	struct stats *st;
+	size_t i;
 
 	st = xcalloc(1, sizeof *st);
 	st->nphones = nphones;
@@ -319,7 +320,7 @@ stats_free(struct stats *st)
 static struct stats_sec *
 stats_sec_get(struct stats *st, uint64_t s)
 {
-	size_t	lo = 0, hi = st->nsec, mid;
+	size_t lo = 0, hi = st->nsec, mid;
 
 	if (st->nsec != 0 && st->sec[st->nsec - 1].second == s)
 		return (&st->sec[st->nsec - 1]);
@@ -352,8 +353,8 @@ stats_sec_get(struct stats *st, uint64_t s)
 static void
 stats_sec_close(struct stats *st)
 {
-	struct stats_sec	*e;
-	size_t			 from, to;
+	struct stats_sec *e;
+	size_t from, to;
 
 	if (st->cur->count == 0)
 		return;
@@ -393,9 +394,9 @@ void
 stats_note(struct stats *st, size_t phone, const struct emu_note *n,
     emu_time now)
 {
-	struct stats_sec	*e;
-	emu_time		 s = n->start, base;
-	int			 failed = n->err != EMU_OK;
+	struct stats_sec *e;
+	emu_time s = n->start, base;
+	int failed = n->err != EMU_OK;
 
 	switch (n->kind) {
 	case EMU_NOTE_BOOT:
@@ -482,8 +483,8 @@ stats_finish(struct stats *st)
 void
 stats_merge(struct stats *st, const struct stats *o)
 {
-	struct stats_sec	*e;
-	size_t			 i, k;
+	struct stats_sec *e;
+	size_t i, k;
 
 	for (i = 0; i < STATS__COUNT; i++) {
 		st->step[i].attempts += o->step[i].attempts;
@@ -509,7 +510,7 @@ stats_merge(struct stats *st, const struct stats *o)
 void
 stats_write_csv(FILE *f, const struct stats *st)
 {
-	size_t	i;
+	size_t i;
 
 	fputs("second,started,ok,errors,p99_fetch_ms\n", f);
 	if (st == NULL)

@@ -15,13 +15,13 @@
 
 #include "fleet/fleet.h"
 
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static char *
 fuzz_merge_json(const struct run_result *r, size_t *len)
 {
-	char	*buf = NULL;
-	FILE	*f;
+	char *buf = NULL;
+	FILE *f;
 
 	if ((f = open_memstream(&buf, len)) == NULL)
 		abort();
@@ -33,10 +33,10 @@ fuzz_merge_json(const struct run_result *r, size_t *len)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
-	struct report_merge	*m, *m2;
-	char			*cause = NULL, *out, *out2;
-	size_t			 olen, olen2;
-	int			 rc;
+	struct report_merge *m, *m2;
+	char *cause = NULL, *out, *out2;
+	size_t olen, olen2;
+	int rc;
 
 	m = report_merge_create();
 	rc = report_merge_add(m, data, len, &cause);

@@ -98,17 +98,17 @@ test_random_vs_sorted(void **state)
 		stats_hist_init(h);
 		for (i = 0; i < n; i++) {
 			switch (round) {
-			case 0:	/* 1 µs .. 10 s, log-uniform */
+			case 0: /* 1 µs .. 10 s, log-uniform */
 				v[i] = (uint64_t)1 << (rnd(&s) % 24);
 				v[i] += rnd(&s) % v[i];
 				break;
-			case 1:	/* uniform 0 .. 1 s */
+			case 1: /* uniform 0 .. 1 s */
 				v[i] = rnd(&s) % 1000000;
 				break;
-			case 2:	/* small, exact buckets */
+			case 2: /* small, exact buckets */
 				v[i] = rnd(&s) % 200;
 				break;
-			default:	/* hours, and a long tail */
+			default: /* hours, and a long tail */
 				v[i] = EMU_SEC(3600) + rnd(&s) % EMU_SEC(7200);
 				if (i % 1000 == 0)
 					v[i] = EMU_SEC(86400);
@@ -176,8 +176,8 @@ test_edges(void **state)
 	/* One value: every percentile is that value, exactly. */
 	stats_hist_add(h, 123456789);
 	for (p = 0; p < STATS_PCT__COUNT; p++)
-		assert_int_equal(stats_hist_percentile(h,
-		    stats_pct_value(p)), 123456789);
+		assert_int_equal(stats_hist_percentile(h, stats_pct_value(p)),
+		    123456789);
 	assert_int_equal(stats_hist_mean(h), 123456789);
 
 	/* Past the range: the last bucket, the max still exact. */
@@ -190,7 +190,7 @@ test_edges(void **state)
 	assert_int_equal(stats_hist_percentile(h, 100), UINT64_MAX);
 	assert_int_equal(stats_hist_percentile(h, 1), 0);
 	assert_true(stats_hist_percentile(h, 90) <= UINT64_MAX);
-	assert_int_equal(h->sum, UINT64_MAX);	/* saturated */
+	assert_int_equal(h->sum, UINT64_MAX); /* saturated */
 	free(h);
 }
 
@@ -227,7 +227,8 @@ test_json_round_trip(void **state)
 	dbuf_init(&b);
 	stats_hist_write(h, &b);
 	dbuf_add(&b, "", 1);
-	assert_string_equal((char *)b.data, "{\"sub\": 128, \"n\": 0, "
+	assert_string_equal((char *)b.data,
+	    "{\"sub\": 128, \"n\": 0, "
 	    "\"min\": 0, \"max\": 0, \"sum\": 0, \"b\": []}");
 	dbuf_reset(&b);
 	stats_hist_add(h, 5);
@@ -237,7 +238,8 @@ test_json_round_trip(void **state)
 	dbuf_add(&b, "", 1);
 	/* Only the non-empty buckets: 5, and 1000's: the fourth group of
 	 * 128 (values 512..1023, 4 wide), sub-bucket (1000 >> 2) - 128. */
-	assert_string_equal((char *)b.data, "{\"sub\": 128, \"n\": 3, "
+	assert_string_equal((char *)b.data,
+	    "{\"sub\": 128, \"n\": 3, "
 	    "\"min\": 5, \"max\": 1000, \"sum\": 1010, \"b\": [5, 2, 506, 1]}");
 	dbuf_reset(&b);
 	for (i = 0; i < 3000; i++)
@@ -253,31 +255,38 @@ test_json_round_trip(void **state)
 
 	/* Broken ones: refused, naming the field. */
 	assert_null(json_back("{\"sub\": 64, \"n\": 0, \"min\": 0, \"max\": "
-	    "0, \"sum\": 0, \"b\": []}", &cause));
+			      "0, \"sum\": 0, \"b\": []}",
+	    &cause));
 	unit_check_cause(cause, "sub:");
 	cause = NULL;
 	assert_null(json_back("{\"sub\": 128, \"n\": 2, \"min\": 5, \"max\": "
-	    "5, \"sum\": 10, \"b\": [5, 1]}", &cause));
+			      "5, \"sum\": 10, \"b\": [5, 1]}",
+	    &cause));
 	unit_check_cause(cause, "n: 2, but the buckets hold 1");
 	cause = NULL;
 	assert_null(json_back("{\"sub\": 128, \"n\": 2, \"min\": 5, \"max\": "
-	    "6, \"sum\": 11, \"b\": [6, 1, 5, 1]}", &cause));
+			      "6, \"sum\": 11, \"b\": [6, 1, 5, 1]}",
+	    &cause));
 	unit_check_cause(cause, "b[2]");
 	cause = NULL;
 	assert_null(json_back("{\"sub\": 128, \"n\": 1, \"min\": 5, \"max\": "
-	    "5, \"sum\": 5, \"b\": [99999, 1]}", &cause));
+			      "5, \"sum\": 5, \"b\": [99999, 1]}",
+	    &cause));
 	unit_check_cause(cause, "b[0]");
 	cause = NULL;
 	assert_null(json_back("{\"sub\": 128, \"n\": 1, \"min\": 5, \"max\": "
-	    "5, \"sum\": 5, \"b\": [5, 0]}", &cause));
+			      "5, \"sum\": 5, \"b\": [5, 0]}",
+	    &cause));
 	unit_check_cause(cause, "b[1]");
 	cause = NULL;
 	assert_null(json_back("{\"sub\": 128, \"n\": 1, \"min\": 7, \"max\": "
-	    "7, \"sum\": 7, \"b\": [5, 1]}", &cause));
+			      "7, \"sum\": 7, \"b\": [5, 1]}",
+	    &cause));
 	unit_check_cause(cause, "min:");
 	cause = NULL;
 	assert_null(json_back("{\"sub\": 128, \"n\": -1, \"min\": 7, \"max\": "
-	    "7, \"sum\": 7, \"b\": []}", &cause));
+			      "7, \"sum\": 7, \"b\": []}",
+	    &cause));
 	unit_check_cause(cause, "n:");
 	cause = NULL;
 	assert_null(json_back("[]", &cause));
@@ -288,13 +297,28 @@ static void
 test_jdoc(void **state)
 {
 	static const char *const bad[] = {
-		"", "{", "{\"a\": 1, \"a\": 2}", "[1,]", "01", "1 2",
-		"\"\\ud800\"", "\"\\udc00\"", "\"a\x01\"", "\"\xff\"",
+		"",
+		"{",
+		"{\"a\": 1, \"a\": 2}",
+		"[1,]",
+		"01",
+		"1 2",
+		"\"\\ud800\"",
+		"\"\\udc00\"",
+		"\"a\x01\"",
+		"\"\xff\"",
 		"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]"
-		"]]]]]]]]]]]]]]]]", "tru", "{\"a\" 1}", "\"\\u0000\"", "-",
-		"1.", "1e", "nul",
+		"]]]]]]]]]]]]]]]]",
+		"tru",
+		"{\"a\" 1}",
+		"\"\\u0000\"",
+		"-",
+		"1.",
+		"1e",
+		"nul",
 	};
-	static const char good[] = " {\"n\": 18446744073709551615, "
+	static const char good[] =
+	    " {\"n\": 18446744073709551615, "
 	    "\"s\": \"\\u00e9\\ud83d\\ude00\\n\", \"x\": [true, false, null, "
 	    "-1.5e3, 18446744073709551616]} ";
 	struct jdoc *j;
@@ -306,7 +330,7 @@ test_jdoc(void **state)
 	(void)state;
 	for (i = 0; i < nitems(bad); i++) {
 		if ((j = jdoc_parse((const uint8_t *)bad[i], strlen(bad[i]),
-		    &cause)) != NULL)
+			 &cause)) != NULL)
 			fail_msg("accepted %s", bad[i]);
 		unit_check_cause(cause, "offset ");
 		cause = NULL;
@@ -323,15 +347,14 @@ test_jdoc(void **state)
 	assert_int_equal(k->kid[2].type, JDOC_NULL);
 	assert_true(k->kid[3].d == -1500.0);
 	assert_int_equal(jdoc_u64(&k->kid[3], &v), -1);
-	assert_int_equal(jdoc_u64(&k->kid[4], &v), -1);	/* over 2^64 */
+	assert_int_equal(jdoc_u64(&k->kid[4], &v), -1); /* over 2^64 */
 	assert_null(jdoc_get(j, "missing"));
 	jdoc_free(j);
 }
 
 static struct emu_note
-xfer(emu_time start, emu_time dns, emu_time conn, emu_time tls,
-    emu_time first, emu_time end, enum emu_err err,
-    enum emu_xfer_phase phase)
+xfer(emu_time start, emu_time dns, emu_time conn, emu_time tls, emu_time first,
+    emu_time end, enum emu_err err, enum emu_xfer_phase phase)
 {
 	struct emu_note n;
 
@@ -422,8 +445,8 @@ test_steps_from_notes(void **state)
 	assert_int_equal(st->step[STATS_PROVISION].attempts, 0);
 	n.arg = EMU_CLASS_A;
 	stats_note(st, 0, &n, EMU_SEC(10));
-	stats_note(st, 0, &n, EMU_SEC(20));	/* a later one: not again */
-	stats_note(st, 1, &n, EMU_SEC(20));	/* never powered on */
+	stats_note(st, 0, &n, EMU_SEC(20)); /* a later one: not again */
+	stats_note(st, 1, &n, EMU_SEC(20)); /* never powered on */
 	assert_int_equal(st->step[STATS_PROVISION].attempts, 1);
 	assert_int_equal(st->step[STATS_PROVISION].hist.max, EMU_SEC(9));
 
@@ -441,7 +464,7 @@ test_steps_from_notes(void **state)
 	assert_int_equal(st->sec[2].ok, 1);
 	assert_int_equal(st->sec[3].second, 6);
 	assert_int_equal(st->sec[3].errors, 1);
-	assert_int_equal(st->sec[3].p99, 0);	/* no answer: no time */
+	assert_int_equal(st->sec[3].p99, 0); /* no answer: no time */
 	assert_int_equal(st->sec[5].second, 8);
 	assert_int_equal(st->sec[6].second, 37);
 	assert_int_equal(st->sec[6].errors, 1);
@@ -519,16 +542,16 @@ test_merge_reports(void **state)
 	jb = report_json(&b);
 	jboth = report_json(&both);
 	m = report_merge_create();
-	assert_int_equal(report_merge_add(m, (uint8_t *)ja, strlen(ja),
-	    &cause), 0);
-	assert_int_equal(report_merge_add(m, (uint8_t *)jb, strlen(jb),
-	    &cause), 0);
+	assert_int_equal(report_merge_add(m, (uint8_t *)ja, strlen(ja), &cause),
+	    0);
+	assert_int_equal(report_merge_add(m, (uint8_t *)jb, strlen(jb), &cause),
+	    0);
 	mr = report_merge_result(m);
 	for (i = 0; i < STATS__COUNT; i++) {
 		assert_int_equal(mr->stats->step[i].attempts,
 		    both.stats->step[i].attempts);
 		assert_memory_equal(&mr->stats->step[i].hist,
-		    &both.stats->step[i].hist, sizeof (struct stats_hist));
+		    &both.stats->step[i].hist, sizeof(struct stats_hist));
 	}
 	jm = report_json(mr);
 	/* Counts and latencies are those of one run of both; a second's
@@ -543,22 +566,22 @@ test_merge_reports(void **state)
 	free(jm);
 
 	/* Bad input: nothing of it counts; the field is named. */
-	assert_int_equal(report_merge_add(m, (const uint8_t *)"[]", 2,
-	    &cause), -1);
+	assert_int_equal(report_merge_add(m, (const uint8_t *)"[]", 2, &cause),
+	    -1);
 	unit_check_cause(cause, "not a phonefleet report");
 	cause = NULL;
 	p = strstr(ja, "\"version\": 1");
 	p[11] = '9';
-	assert_int_equal(report_merge_add(m, (uint8_t *)ja, strlen(ja),
-	    &cause), -1);
+	assert_int_equal(report_merge_add(m, (uint8_t *)ja, strlen(ja), &cause),
+	    -1);
 	unit_check_cause(cause, "version");
 	cause = NULL;
 	p[11] = '1';
 	p = strstr(ja, "\"n\": ");
 	assert_non_null(p);
 	p[5] = p[5] == '9' ? '8' : p[5] + 1;
-	assert_int_equal(report_merge_add(m, (uint8_t *)ja, strlen(ja),
-	    &cause), -1);
+	assert_int_equal(report_merge_add(m, (uint8_t *)ja, strlen(ja), &cause),
+	    -1);
 	unit_check_cause(cause, "latency.connect.hist: n:");
 	cause = NULL;
 	assert_int_equal(report_merge_result(m)->phones, 20);

@@ -38,6 +38,7 @@ static int	cmd_profile(int, char **);
 static int	cmd_profile_crypt(int, char **, int);
 static int	cmd_rule(int, char **);
 static int	cmd_pki(int, char **);
+static int	cmd_report(int, char **);
 static void	usage(FILE *);
 static int	parse_trace(const char *, unsigned *);
 static int	parse_mac(const char *, uint8_t *);
@@ -57,7 +58,7 @@ usage(FILE *f)
 	    "  run FILE [--seed N] [--report text|json|junit] [--out FILE]\n"
 	    "           [--trace CATS] [--trace-out FILE] [--uploads DIR]\n"
 	    "           [--state DIR] [--image-verify sha256|size]\n"
-	    "           [--rss-every TIME] [--speed X]\n"
+	    "           [--rss-every TIME] [--speed X] [--csv FILE]\n"
 	    "      play a scenario in virtual time; exit 0 when every\n"
 	    "      expectation held, 1 when one failed, 2 for a bad file\n"
 	    "      or a state that cannot be saved; --state keeps each\n"
@@ -66,7 +67,11 @@ usage(FILE *f)
 	    "      by size only (no SHA-256), --rss-every prints the resident\n"
 	    "      set size to stderr at every TIME of virtual time;\n"
 	    "      --speed X paces virtual time to X times real time\n"
-	    "      (e.g. 1, 60, 1000; the report is the same)\n"
+	    "      (e.g. 1, 60, 1000; the report is the same); --csv writes\n"
+	    "      the per-second transfers and p99 fetch time to FILE\n"
+	    "  report merge FILE... [--report text|json|junit]\n"
+	    "      merge JSON reports of several runs into one: counts add,\n"
+	    "      latency histograms merge exactly (docs/statistics.md)\n"
 	    "  profile check FILE\n"
 	    "      parse a configuration file as a phone does and list what\n"
 	    "      it applies and rejects, with line numbers\n"
@@ -114,6 +119,8 @@ main(int argc, char **argv)
 		return (cmd_rule(argc - 1, argv + 1));
 	if (strcmp(cmd, "pki") == 0)
 		return (cmd_pki(argc - 1, argv + 1));
+	if (strcmp(cmd, "report") == 0)
+		return (cmd_report(argc - 1, argv + 1));
 	fprintf(stderr, "phonefleet: unknown command \"%s\"\n", cmd);
 	usage(stderr);
 	return (2);
@@ -196,6 +203,7 @@ cmd_run(int argc, char **argv)
 		{ "image-verify", required_argument, NULL, 'V' },
 		{ "rss-every", required_argument, NULL, 'R' },
 		{ "speed", required_argument, NULL, 'x' },
+		{ "csv", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -204,7 +212,8 @@ cmd_run(int argc, char **argv)
 	struct run_result	*res;
 	enum report_format	 fmt = REPORT_TEXT;
 	const char		*outpath = NULL, *tracepath = NULL;
-	FILE			*out = stdout;
+	const char		*csvpath = NULL;
+	FILE			*out = stdout, *csv = NULL;
 	char			*cause = NULL;
 	struct stat		 sb;
 	double			 speed = 0;
@@ -212,9 +221,12 @@ cmd_run(int argc, char **argv)
 
 	memset(&o, 0, sizeof o);
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "s:r:o:T:t:u:S:V:R:x:h", longopts,
-	    NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "s:r:o:T:t:u:S:V:R:x:c:h",
+	    longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'c':
+			csvpath = optarg;
+			break;
 		case 'V':
 			if (strcmp(optarg, "sha256") == 0)
 				o.image_verify = EMU_VERIFY_SHA256;
@@ -321,7 +333,17 @@ cmd_run(int argc, char **argv)
 		scenario_free(sc);
 		return (2);
 	}
+	if (csvpath != NULL && (csv = fopen(csvpath, "w")) == NULL) {
+		fprintf(stderr, "phonefleet run: --csv: %s: %s\n", csvpath,
+		    strerror(errno));
+		if (outpath != NULL)
+			fclose(out);
+		scenario_free(sc);
+		return (2);
+	}
 	if ((res = run_paced(sc, &o, speed)) == NULL) {
+		if (csv != NULL)
+			fclose(csv);
 		if (outpath != NULL)
 			fclose(out);
 		if (o.tracef != NULL && o.tracef != stderr)
@@ -330,6 +352,12 @@ cmd_run(int argc, char **argv)
 		return (2);
 	}
 	report_write(out, res, fmt);
+	if (csv != NULL) {
+		stats_write_csv(csv, res->stats);
+		if (fclose(csv) != 0)
+			fprintf(stderr, "phonefleet run: --csv: %s: %s\n",
+			    csvpath, strerror(errno));
+	}
 	if (outpath != NULL) {
 		fclose(out);
 		/* The verdict on stdout too, so CI logs show it. */
@@ -405,6 +433,77 @@ run_paced(const struct scenario *sc, const struct run_opts *o, double speed)
 		return (NULL);
 	}
 	return (res);
+}
+
+/*
+ * report merge FILE... [--report FMT]: JSON reports of several runs into
+ * one (fleet/report-merge.c).  A file that is not one, exit 2.
+ */
+static int
+cmd_report(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "report", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct report_merge	*m;
+	enum report_format	 fmt = REPORT_TEXT;
+	uint8_t			*buf;
+	size_t			 len;
+	char			*cause = NULL;
+	int			 ch, i;
+
+	if (argc < 2 || strcmp(argv[1], "merge") != 0) {
+		fprintf(stderr, "usage: phonefleet report merge FILE... "
+		    "[--report text|json|junit]\n");
+		return (2);
+	}
+	argc--;
+	argv++;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "r:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'r':
+			if (report_format_parse(optarg, &fmt) != 0) {
+				fprintf(stderr, "phonefleet report merge: "
+				    "--report: \"%s\" is not text, json or "
+				    "junit\n", optarg);
+				return (2);
+			}
+			break;
+		case 'h':
+			printf("usage: phonefleet report merge FILE... "
+			    "[--report text|json|junit]\n");
+			return (0);
+		default:
+			return (2);
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "phonefleet report merge: expected JSON "
+		    "report FILEs\n");
+		return (2);
+	}
+	m = report_merge_create();
+	for (i = optind; i < argc; i++) {
+		if ((buf = read_file(argv[i], JDOC_LEN_MAX, &len,
+		    &cause)) == NULL ||
+		    report_merge_add(m, buf, len, &cause) != 0) {
+			fprintf(stderr, "phonefleet report merge: %s: %s\n",
+			    argv[i], cause);
+			free(cause);
+			free(buf);
+			report_merge_free(m);
+			return (2);
+		}
+		free(buf);
+	}
+	report_write(stdout, report_merge_result(m), fmt);
+	/* As run: 1 when an expectation of a run failed. */
+	i = report_merge_result(m)->failed == 0 ? 0 : 1;
+	report_merge_free(m);
+	return (i);
 }
 
 static uint8_t *

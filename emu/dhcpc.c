@@ -45,6 +45,10 @@ dhcpc_start(struct phone *p, emu_time now, struct emu_outbox *out)
 	d->tries = 0;
 	d->offered = d->server_id = 0;
 	d->started = now;
+	if (!d->bound_once && !d->discovering) {
+		d->discovering = 1;
+		d->boot_discover = now;
+	}
 	d->t1 = d->t2 = d->expiry = EMU_TIME_NEVER;
 	dhcpc_send(p, DHCPDISCOVER, now, out);
 	d->resend_at = EMU_TIME_ADD(now, dhcpc_backoff(d->tries));
@@ -262,6 +266,7 @@ dhcpc_bind(struct phone *p, const struct dhcp_msg *m, emu_time now,
     struct emu_outbox *out)
 {
 	struct dhcpc	*d = &p->dhcp;
+	struct emu_note	 n;
 	const uint8_t	*v;
 	size_t		 len;
 	uint32_t	 lease = DHCPC_LEASE_DEFAULT, t1, t2;
@@ -308,7 +313,12 @@ dhcpc_bind(struct phone *p, const struct dhcp_msg *m, emu_time now,
 	if (!first || d->bound_once)
 		return (DHCPC_RC_RENEWED);
 	d->bound_once = 1;
-	phone_note_simple(p, out, EMU_NOTE_DHCP_BOUND, 0, EMU_OK);
+	/* DORA: from the boot's first DISCOVER to this ACK. */
+	memset(&n, 0, sizeof n);
+	n.kind = EMU_NOTE_DHCP_BOUND;
+	n.start = d->boot_discover;
+	n.end = now;
+	phone_note(p, out, &n);
 	return (DHCPC_RC_BOUND);
 }
 

@@ -44,6 +44,8 @@ struct dhcpc {
 	emu_time	 resend_at;	/* retransmission, or NEVER */
 	emu_time	 t1, t2, expiry;	/* BOUND: renew, rebind, expire */
 	emu_time	 started;	/* first DISCOVER of this attempt */
+	emu_time	 boot_discover;	/* first DISCOVER of this boot */
+	uint8_t		 discovering;	/* boot_discover is set */
 	uint8_t		 bound_once;	/* BOUND reported for this boot */
 };
 
@@ -298,6 +300,11 @@ struct phone {
 	/* timers (each EMU_TIME_NEVER when idle) */
 	emu_time	 t_boot;	/* boot delay over (P4) */
 	emu_time	 t_resync;	/* periodic, daily or error retry */
+	emu_time	 due;		/* prov_timer: the due time of the
+					   timer being served (a late runtime
+					   runs it after), else 0: what a
+					   transfer it starts notes as its
+					   start (docs/statistics.md) */
 	emu_time	 boot_at;
 	emu_time	 last_resync;	/* $PRVTMR base */
 	/* transfers in flight, owned; at most one per owner */

@@ -246,6 +246,18 @@ enum emu_xfer_kind {
 	EMU_XFER_REPORT,	/* a configuration report upload (16.4) */
 	EMU_XFER__COUNT
 };
+/*
+ * Where a transfer was when it ended (EMU_NOTE_XFER's phase): the step
+ * that failed when err is not EMU_OK (docs/statistics.md).
+ */
+enum emu_xfer_phase {
+	EMU_PH_START = 0,	/* before any lookup (a refused domain) */
+	EMU_PH_DNS,		/* resolving the host, an SRV name, a proxy */
+	EMU_PH_CONNECT,		/* TCP connect, a proxy's CONNECT */
+	EMU_PH_TLS,		/* handshake, 9.6 name check */
+	EMU_PH_WAIT,		/* request sent, no response byte yet */
+	EMU_PH_BODY		/* the response was coming */
+};
 struct emu_note {
 	enum emu_note_kind	 kind;
 	int			 arg;
@@ -255,11 +267,23 @@ struct emu_note {
 	uint8_t			 xkind;		/* enum emu_xfer_kind */
 	uint8_t			 scheme;	/* enum rule_scheme */
 	uint8_t			 tls;		/* 1 full handshake, 2 resumed */
+	uint8_t			 phase;		/* enum emu_xfer_phase */
 	int			 status;	/* last HTTP status / TFTP code */
 	uint32_t		 requests;	/* HTTP requests, TFTP RRQs */
 	uint64_t		 bytes_in;	/* from the wire */
 	uint64_t		 bytes_out;
+	/*
+	 * XFER: start is when the phone meant to begin (a timer's due time,
+	 * not when a late runtime ran it: no coordinated omission), end when
+	 * it ended.  The steps' times are those of the transfer's first
+	 * lookup, connection and response; 0: the step did not happen.
+	 * DHCP_BOUND: start is the boot's first DISCOVER, end its ACK.
+	 */
 	emu_time		 start, end;
+	emu_time		 dns_done;	/* the name resolved */
+	emu_time		 connected;	/* TCP stream up */
+	emu_time		 tls_done;	/* handshake finished */
+	emu_time		 first_byte;	/* of a response, a TFTP DATA */
 };
 struct emu_action {
 	enum emu_act_type	 type;

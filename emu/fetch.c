@@ -119,7 +119,9 @@ struct fetch {
 	unsigned	 tries;
 	struct dbuf	 last;		/* last TFTP packet, for retransmission */
 
-	emu_time	 start;
+	emu_time	 start;		/* meant to begin (p->due), for notes */
+	/* The steps' times for the note (first of each; 0: not yet). */
+	emu_time	 t_dns, t_connected, t_tls, t_first;
 	emu_time	 deadline;	/* step time-out */
 	emu_time	 total;		/* whole-transfer limit */
 
@@ -179,6 +181,8 @@ static void	fetch_tftp_retransmit(struct fetch *, struct phone *,
 static void	fetch_digest_hex(const EVP_MD *, const char *, char *);
 static char	*fetch_quote(const char *);
 static int	fetch_is_class_c(enum emu_err);
+static enum emu_xfer_phase fetch_phase(const struct fetch *);
+static void	fetch_mark(emu_time *, emu_time);
 static void	fetch_tls_start(struct fetch *, struct phone *, emu_time,
 		    struct emu_outbox *);
 static void	fetch_tls_input(struct fetch *, struct phone *,
@@ -252,7 +256,9 @@ fetch_start(struct phone *p, uint32_t id, const struct fetch_req *rq,
 	}
 	fx->srv = rq->srv || rq->srv_auto;
 	fx->srv_auto = rq->srv_auto;
-	fx->start = now;
+	/* Timed from when it was due, however late it runs (coordinated
+	 * omission, docs/statistics.md). */
+	fx->start = p->due != 0 && p->due <= now ? p->due : now;
 	fx->total = EMU_TIME_ADD(now, EMU_SEC(fx->sink ? FETCH_SINK_TOTAL_S :
 	    FETCH_TOTAL_S));
 	fx->deadline = EMU_TIME_NEVER;
@@ -481,6 +487,38 @@ fetch_is_class_c(enum emu_err e)
 	return (emu_err_class(e) == EMU_CLASS_C);
 }
 
+/* The first time a step ends (a redirect's second connect is not). */
+static void
+fetch_mark(emu_time *t, emu_time now)
+{
+	if (*t == 0)
+		*t = now != 0 ? now : 1;
+}
+
+/* Where the transfer is, for the note: the step that failed. */
+static enum emu_xfer_phase
+fetch_phase(const struct fetch *fx)
+{
+	switch (fx->step) {
+	case FX_SRV:
+		/* Before fetch_srv_start (a refused domain): not begun. */
+		return (fx->domain != NULL ? EMU_PH_DNS : EMU_PH_START);
+	case FX_DNS:
+		return (EMU_PH_DNS);
+	case FX_CONNECTING:
+	case FX_PROXY:
+		return (EMU_PH_CONNECT);
+	case FX_TLS:
+	case FX_IPCHECK:
+		return (EMU_PH_TLS);
+	case FX_HTTP:
+	case FX_TFTP:
+		return (fx->t_first != 0 ? EMU_PH_BODY : EMU_PH_WAIT);
+	default:
+		return (EMU_PH_BODY);
+	}
+}
+
 /*
  * The end of the transfer, or of one SRV target's attempt: 4.3 tries the
  * next target after a class C failure and stops at A or B.
@@ -522,10 +560,11 @@ fetch_finish(struct fetch *fx, struct phone *p, enum emu_err err, emu_time now,
 		fetch_srv_next(fx, p, now, out);
 		return;
 	}
+	memset(&n, 0, sizeof n);
+	n.phase = fetch_phase(fx);	/* the step it ended in */
 	fx->step = FX_DONE;
 	fx->err = err;
 	fx->deadline = EMU_TIME_NEVER;
-	memset(&n, 0, sizeof n);
 	n.kind = EMU_NOTE_XFER;
 	n.err = err;
 	n.xfer = fx->id;
@@ -538,6 +577,10 @@ fetch_finish(struct fetch *fx, struct phone *p, enum emu_err err, emu_time now,
 	n.bytes_out = fx->bytes_out;
 	n.start = fx->start;
 	n.end = now;
+	n.dns_done = fx->t_dns;
+	n.connected = fx->t_connected;
+	n.tls_done = fx->t_tls;
+	n.first_byte = fx->t_first;
 	phone_note(p, out, &n);
 }
 
@@ -688,6 +731,7 @@ fetch_lookup_done(struct fetch *fx, struct phone *p, emu_time now,
 		fx->addr[i] = q->ans.addr[i];
 	resolv_free(q, out);
 	fx->rq = NULL;
+	fetch_mark(&fx->t_dns, now);
 	fetch_connect(fx, p, now, out);
 }
 
@@ -770,6 +814,7 @@ fetch_connected(struct fetch *fx, struct phone *p, emu_time now,
 	int		 n = 0;
 
 	fx->connected = 1;
+	fetch_mark(&fx->t_connected, now);
 	if (fx->proxied && fx->scheme == RULE_HTTPS) {
 		/* 9.8: a tunnel to the server (RFC 9110 9.3.6). */
 		xasprintf(&target, "%s:%u", fx->host, fx->port);
@@ -953,6 +998,8 @@ fetch_http_bytes(struct fetch *fx, struct phone *p, const uint8_t *data,
 
 	if (fx->step != FX_HTTP || !fx->resp_init)
 		return;
+	if (len != 0)
+		fetch_mark(&fx->t_first, now);
 	rc = http_msg_feed(&fx->resp, data, len, &cause);
 	if (rc == HTTP_DONE)
 		fetch_http_complete(fx, p, now, out);
@@ -1642,6 +1689,8 @@ fetch_tftp_input(struct fetch *fx, struct phone *p, const struct emu_event *ev,
 		dbuf_clear(&b);
 		return;
 	}
+	/* The server's first answer (DATA, or an error packet). */
+	fetch_mark(&fx->t_first, now);
 	if (t.op == TFTP_ERROR) {
 		fx->status = t.code;
 		/* 8.6: an error after the first block is a truncation (C).
@@ -1762,6 +1811,7 @@ fetch_tls_input(struct fetch *fx, struct phone *p, const uint8_t *data,
 		cause = xstrdup(tls_cause(fx->tls));
 	}
 	if (!was && tls_is_established(fx->tls)) {
+		fetch_mark(&fx->t_tls, now);
 		fx->tls_kind = tls_resumed(fx->tls) ? 2 : 1;
 		p->status.tls_resumed = fx->tls_kind == 2;
 		pf_strlcpy(p->status.tls_version, tls_version(fx->tls),

@@ -75,6 +75,8 @@ static void	prov_local_resync(struct phone *, int, emu_time,
 static void	prov_account_prompt(struct phone *, struct fetch *,
 		    struct emu_outbox *);
 static void	prov_cloud_req(struct phone *, struct fetch_req *);
+static void	prov_resync_timer(struct phone *, emu_time,
+		    struct emu_outbox *);
 
 void
 prov_enter(struct phone *p, enum prov_state st, emu_time now,
@@ -129,15 +131,17 @@ prov_deadline(const struct phone *p)
 void
 prov_timer(struct phone *p, emu_time now, struct emu_outbox *out)
 {
-	int	prvst;
-
+	/* Each timer's transfers start when it was due (p->due). */
 	if (p->st == PROV_BOOT_DELAY && p->t_boot <= now) {
+		p->due = p->t_boot;
 		p->t_boot = EMU_TIME_NEVER;
 		prov_boot_decision(p, now, out);
 	}
+	p->due = upload_deadline(p);
 	upload_timer(p, now, out);
-	if (upgrade_deadline(p) <= now)
+	if ((p->due = upgrade_deadline(p)) <= now)
 		upgrade_timer(p, now, out);
+	p->due = p->t_forced;
 	if (p->t_forced <= now) {
 		/* B87: busy for Forced_Resync_Delay since it came due: the
 		 * resync runs during the call. */
@@ -149,28 +153,38 @@ prov_timer(struct phone *p, emu_time now, struct emu_outbox *out)
 			prov_run_pending(p, now, out);
 		}
 	}
-	if (p->t_resync <= now) {
-		p->t_resync = EMU_TIME_NEVER;
-		p->status.next_resync_at = EMU_TIME_NEVER;
-		if (p->disc_retry) {
-			/* T12 ASSUMPTION: discovery again on the retry. */
-			p->disc_retry = 0;
-			if (p->st == PROV_OPERATIONAL && prov_unprovisioned(p) &&
-			    param_is_true(phone_param(p, P_PROVISION_ENABLE))) {
-				prov_discover(p, now, out);
-				return;
-			}
-		}
-		prvst = p->retry_armed ? 2 : 1;
-		/* 3.3, B85: the error retry is not gated (ASSUMPTION). */
-		if (prvst == 1 && !prov_triggers_pass(p, out)) {
-			phone_log(p, out, TRACE_PROV, "periodic resync gated "
-			    "by Resync_Trigger");
-			prov_arm_periodic(p, now, 0, out);
+	p->due = p->t_resync;
+	if (p->t_resync <= now)
+		prov_resync_timer(p, now, out);
+	p->due = 0;
+}
+
+/* The resync timer (periodic, daily, error retry) is due. */
+static void
+prov_resync_timer(struct phone *p, emu_time now, struct emu_outbox *out)
+{
+	int	prvst;
+
+	p->t_resync = EMU_TIME_NEVER;
+	p->status.next_resync_at = EMU_TIME_NEVER;
+	if (p->disc_retry) {
+		/* T12 ASSUMPTION: discovery again on the retry. */
+		p->disc_retry = 0;
+		if (p->st == PROV_OPERATIONAL && prov_unprovisioned(p) &&
+		    param_is_true(phone_param(p, P_PROVISION_ENABLE))) {
+			prov_discover(p, now, out);
 			return;
 		}
-		prov_resync_request(p, prvst, NULL, now, out);
 	}
+	prvst = p->retry_armed ? 2 : 1;
+	/* 3.3, B85: the error retry is not gated (ASSUMPTION). */
+	if (prvst == 1 && !prov_triggers_pass(p, out)) {
+		phone_log(p, out, TRACE_PROV, "periodic resync gated "
+		    "by Resync_Trigger");
+		prov_arm_periodic(p, now, 0, out);
+		return;
+	}
+	prov_resync_request(p, prvst, NULL, now, out);
 }
 
 /*

@@ -363,8 +363,10 @@ enum scn_check_type {
 	SCN_CHK_UPLOADS,		/* server name: uploads kept for path */
 	SCN_CHK_NOTIFY,		/* min: final status of the last NOTIFY,
 				   0 no answer */
-	SCN_CHK_RATE		/* name: server; its peak requests/s within
+	SCN_CHK_RATE,		/* name: server; its peak requests/s within
 				   [from, to) in [min, max] */
+	SCN_CHK_LATENCY,	/* step's percentiles at most lat[] */
+	SCN_CHK_ERRORS		/* step's errors of a cause at most max */
 };
 enum scn_match {
 	SCN_MATCH_ANY,		/* present, whatever its value */
@@ -373,6 +375,7 @@ enum scn_match {
 	SCN_MATCH_SCHEME	/* its first word, any case (Authorization) */
 };
 #define SCN_BODY_KEEP	(64 * 1024)	/* request body bytes compared */
+#define SCN_LAT_N	5		/* STATS_PCT__COUNT: p50 .. max */
 struct scn_check {
 	enum scn_check_type type;
 	int		 line;
@@ -410,6 +413,16 @@ struct scn_check {
 	char		*key;		/* or NULL */
 	/* RATE: name, min/max; the seconds starting in [from, to) */
 	emu_time	 from, to;	/* to: EMU_TIME_NEVER, the check's time */
+	/* LATENCY: step (enum stats_step), upper bounds in µs by enum
+	 * stats_pct (lat_set: bit p given), min_count: fewer samples fail.
+	 * ERRORS: step, cause (an enum emu_err, or -1: any), max: a count,
+	 * or parts per million of the step's attempts when pct */
+	int		 step;
+	uint64_t	 lat[SCN_LAT_N];
+	unsigned	 lat_set;
+	uint64_t	 min_count;
+	int		 cause;
+	int		 pct;
 };
 struct scn_expect {
 	char		*name;		/* for the report: "expect@LINE" default */
@@ -634,6 +647,117 @@ void		 scenario_check_sites(struct scenario_loader *ld);
 void		 scenario_check_servers(struct scenario_loader *ld);
 void		 scenario_finish(struct scenario_loader *ld);
 
+/* jdoc.c: a whole JSON document as a tree (what `report merge` reads) */
+#define JDOC_DEPTH_MAX	32
+#define JDOC_NODES_MAX	16000000	/* values in one document */
+#define JDOC_LEN_MAX	(512u * 1024 * 1024)	/* bytes */
+enum jdoc_type {
+	JDOC_NULL = 0,
+	JDOC_BOOL,		/* u: 0 or 1 */
+	JDOC_NUM,		/* d; u too when is_uint */
+	JDOC_STR,		/* str, len bytes (NUL-terminated) */
+	JDOC_ARR,		/* kid[nkid] */
+	JDOC_OBJ		/* kid[nkid], each with its key */
+};
+struct jdoc {
+	enum jdoc_type	 type;
+	int		 is_uint;	/* NUM: an integer 0..UINT64_MAX */
+	uint64_t	 u;
+	double		 d;
+	char		*key;		/* owned: an object member's name */
+	char		*str;		/* owned: STR */
+	size_t		 len;
+	struct jdoc	*kid;		/* owned */
+	size_t		 nkid, cap;
+};
+/* NULL with *cause ("offset N: what") when buf is not one JSON value. */
+struct jdoc	*jdoc_parse(const uint8_t *buf, size_t len, char **cause);
+void		 jdoc_free(struct jdoc *j);
+/* An object's member, or NULL (j NULL or not an object too). */
+const struct jdoc *jdoc_get(const struct jdoc *j, const char *key);
+int		 jdoc_u64(const struct jdoc *j, uint64_t *v);	/* -1 if not */
+const char	*jdoc_type_name(enum jdoc_type t);
+
+/* stats.c: log-linear histograms and the run's step statistics */
+#define STATS_SUB_BITS	7
+#define STATS_SUB	(1u << STATS_SUB_BITS)	/* buckets per power of two */
+#define STATS_EXP_MAX	40		/* values up to 2^40 µs kept apart */
+#define STATS_BUCKETS	((STATS_EXP_MAX - STATS_SUB_BITS + 1) * STATS_SUB)
+#define STATS_VALUE_MAX	((UINT64_C(1) << STATS_EXP_MAX) - 1)
+#define STATS_SERIES_MAX RUN_SERIES_MAX	/* seconds kept in the series */
+/* A latency histogram, µs: fixed memory, merged exactly. */
+struct stats_hist {
+	uint64_t	 count;
+	uint64_t	 min, max;	/* exact */
+	uint64_t	 sum;		/* saturates at UINT64_MAX */
+	uint64_t	 b[STATS_BUCKETS];
+};
+enum stats_step {
+	STATS_DHCP = 0,		/* first DISCOVER of a boot -> its ACK */
+	STATS_DNS,		/* transfer's start -> the name resolved */
+	STATS_CONNECT,		/* resolved (or start) -> TCP up */
+	STATS_TLS,		/* TCP up -> handshake done */
+	STATS_TTFB,		/* request sent -> first response byte */
+	STATS_FETCH,		/* start -> end, every transfer */
+	STATS_PROVISION,	/* power-on -> first class-A resync */
+	STATS__COUNT
+};
+enum stats_pct {
+	STATS_P50 = 0,
+	STATS_P90,
+	STATS_P99,
+	STATS_P999,
+	STATS_PMAX,
+	STATS_PCT__COUNT
+};
+struct stats_step_data {
+	uint64_t	 attempts;	/* reached the step */
+	uint64_t	 errors;	/* ended in it with an error */
+	uint64_t	 err[EMU_E__COUNT];	/* errors by cause */
+	struct stats_hist hist;	/* the step's durations */
+};
+/* One second of the run: transfers meant to start in it, ended in it
+ * (ok, failed), and the p99 of the fetch times of those ended in it. */
+struct stats_sec {
+	uint64_t	 second;
+	uint64_t	 started, ok, errors;
+	uint64_t	 p99;		/* µs */
+};
+struct stats {
+	struct stats_step_data step[STATS__COUNT];
+	struct stats_sec *sec;		/* owned: nsec, ascending */
+	size_t		 nsec, cap;
+	int		 capped;	/* seconds past STATS_SERIES_MAX lost */
+	struct stats_hist *cur;		/* owned: the second being filled */
+	uint64_t	 cur_second;
+	emu_time	*boot;		/* owned: per phone, its power-on while
+					   not provisioned, else NEVER */
+	size_t		 nphones;
+};
+void		 stats_hist_init(struct stats_hist *h);
+void		 stats_hist_add(struct stats_hist *h, uint64_t v);
+void		 stats_hist_merge(struct stats_hist *h,
+		     const struct stats_hist *o);
+uint64_t	 stats_hist_mean(const struct stats_hist *h);
+/* p in (0, 100]; 100 is the max. */
+uint64_t	 stats_hist_percentile(const struct stats_hist *h, double p);
+/* Appends {"sub":..,"n":..,"min":..,"max":..,"sum":..,"b":[i,c,...]}. */
+void		 stats_hist_write(const struct stats_hist *h, struct dbuf *b);
+/* 0, or -1 with *cause naming the field. */
+int		 stats_hist_parse(const struct jdoc *j, struct stats_hist *h,
+		     char **cause);
+const char	*stats_step_name(enum stats_step s);
+int		 stats_step_parse(const char *name);	/* -1 unknown */
+const char	*stats_pct_name(enum stats_pct p);	/* "p99.9" */
+double		 stats_pct_value(enum stats_pct p);	/* 99.9 */
+struct stats	*stats_create(size_t nphones);
+void		 stats_free(struct stats *st);
+void		 stats_note(struct stats *st, size_t phone,
+		     const struct emu_note *n, emu_time now);
+void		 stats_finish(struct stats *st);
+void		 stats_merge(struct stats *st, const struct stats *o);
+void		 stats_write_csv(FILE *f, const struct stats *st);
+
 /* run.c: plays a scenario on the sim runtime */
 struct run_failure {
 	char		*phone;		/* MAC or NULL */
@@ -679,6 +803,8 @@ struct run_result {
 	size_t		 nuploads;
 	struct run_series *servers;	/* owned: every server's load */
 	size_t		 nservers;
+	struct stats	*stats;		/* owned: steps' latencies and
+					   errors, the time series */
 	int		 state_failed;	/* --state: saving failed (exit 2) */
 };
 /* What a report server received (16.4), for the reports. */
@@ -794,6 +920,7 @@ int		 run_state_save(const char *dir, const struct sim *s,
 		     char **cause);
 
 /* report.c */
+#define REPORT_VERSION	1	/* the JSON report's "version" */
 enum report_format {
 	REPORT_TEXT,
 	REPORT_JSON,
@@ -802,5 +929,19 @@ enum report_format {
 int		 report_format_parse(const char *s, enum report_format *f);
 void		 report_write(FILE *f, const struct run_result *r,
 		     enum report_format fmt);
+
+/* report-merge.c: `phonefleet report merge`, JSON reports into one */
+struct report_merge;
+struct report_merge *report_merge_create(void);
+void		 report_merge_free(struct report_merge *m);
+/* One JSON report (REPORT_VERSION): 0, or -1 with *cause naming the
+ * field ("latency.fetch.hist: n: ..."); a refused report adds nothing. */
+int		 report_merge_add(struct report_merge *m, const uint8_t *buf,
+		     size_t len, char **cause);
+/* What was added so far; borrowed from m. */
+const struct run_result *report_merge_result(struct report_merge *m);
+/* A server's series into another's, second by second. */
+void		 report_merge_series_add(struct run_series *ms,
+		     const struct run_series *s);
 
 #endif /* PF_FLEET_H */

@@ -34,6 +34,8 @@ static void report_json_str(FILE *, const char *);
 static void report_json(FILE *, const struct run_result *);
 static char *report_xml_str(const char *);
 static void report_junit(FILE *, const struct run_result *);
+static void report_text_latency(FILE *, const struct run_result *);
+static void report_json_latency(FILE *, const struct run_result *);
 
 static const struct {
 	const char *text; /* text report */
@@ -263,6 +265,7 @@ report_text(FILE *f, const struct run_result *r)
 		    (unsigned long long)r->uploads[i].dropped);
 	}
 	report_text_servers(f, r);
+	report_text_latency(f, r);
 	report_text_hist(f, r);
 
 	if (r->failed == 0)
@@ -325,6 +328,129 @@ report_text_servers(FILE *f, const struct run_result *r)
 		    (unsigned long long)s->errors,
 		    s->capped ? " (series capped)" : "");
 	}
+}
+
+/* µs as milliseconds with three decimals, right-aligned in width. */
+static void
+report_ms(FILE *f, int width, uint64_t us)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof buf, "%llu.%03llu",
+	    (unsigned long long)(us / 1000), (unsigned long long)(us % 1000));
+	fprintf(f, " %*s", width, buf);
+}
+
+/*
+ * The steps' latencies (docs/statistics.md), in milliseconds, for the
+ * steps some phone reached, then their errors by cause:
+ *	step          count   errors       p50       p90 ...
+ *	fetch           200        3    12.345    20.001 ...
+ *	step-errors fetch: timeout 2, fnf 1
+ */
+static void
+report_text_latency(FILE *f, const struct run_result *r)
+{
+	const struct stats_step_data *d;
+	size_t i, k;
+	int p, any = 0;
+
+	if (r->stats == NULL)
+		return;
+	for (i = 0; i < STATS__COUNT; i++) {
+		d = &r->stats->step[i];
+		if (d->attempts == 0)
+			continue;
+		if (!any) {
+			fprintf(f, "%-10s %8s %8s", "step", "count", "errors");
+			for (p = 0; p < STATS_PCT__COUNT; p++)
+				fprintf(f, " %9s", stats_pct_name(p));
+			fputs("  (ms)\n", f);
+			any = 1;
+		}
+		fprintf(f, "%-10s %8llu %8llu", stats_step_name(i),
+		    (unsigned long long)d->attempts,
+		    (unsigned long long)d->errors);
+		for (p = 0; p < STATS_PCT__COUNT; p++)
+			report_ms(f, 9, stats_hist_percentile(&d->hist,
+			    stats_pct_value(p)));
+		fputc('\n', f);
+	}
+	for (i = 0; i < STATS__COUNT; i++) {
+		d = &r->stats->step[i];
+		if (d->errors == 0)
+			continue;
+		fprintf(f, "step-errors %s:", stats_step_name(i));
+		for (k = 1, any = 0; k < EMU_E__COUNT; k++) {
+			if (d->err[k] == 0)
+				continue;
+			fprintf(f, "%s %s %llu", any ? "," : "",
+			    emu_err_cause(k), (unsigned long long)d->err[k]);
+			any = 1;
+		}
+		fputc('\n', f);
+	}
+}
+
+/*
+ * "latency": {STEP: {"count": N, "errors": {CAUSE: N}, "min_us": N,
+ * "mean_us": N, "p50_us": N, ... "max_us": N, "hist": {...}}} for the
+ * steps some phone reached; "timeseries": [[SECOND, STARTED, OK, ERRORS,
+ * P99_US], ...] for the seconds with transfers.  The histograms are what
+ * `report merge` reads back; the percentiles are for people and scripts.
+ */
+static void
+report_json_latency(FILE *f, const struct run_result *r)
+{
+	const struct stats_step_data *d;
+	const struct stats_sec *e;
+	struct dbuf b;
+	size_t i, k;
+	int p, any = 0, anyk;
+
+	fputs(",\n  \"latency\": {", f);
+	for (i = 0; r->stats != NULL && i < STATS__COUNT; i++) {
+		d = &r->stats->step[i];
+		if (d->attempts == 0)
+			continue;
+		fprintf(f, "%s\n    \"%s\": {\"count\": %llu, \"errors\": {",
+		    any ? "," : "", stats_step_name(i),
+		    (unsigned long long)d->attempts);
+		for (k = 1, anyk = 0; k < EMU_E__COUNT; k++) {
+			if (d->err[k] == 0)
+				continue;
+			fprintf(f, "%s\"%s\": %llu", anyk ? ", " : "",
+			    emu_err_cause(k), (unsigned long long)d->err[k]);
+			anyk = 1;
+		}
+		fprintf(f, "}, \"min_us\": %llu, \"mean_us\": %llu",
+		    (unsigned long long)d->hist.min,
+		    (unsigned long long)stats_hist_mean(&d->hist));
+		for (p = 0; p < STATS_PCT__COUNT; p++)
+			fprintf(f, ", \"%s_us\": %llu", stats_pct_name(p),
+			    (unsigned long long)stats_hist_percentile(&d->hist,
+				stats_pct_value(p)));
+		dbuf_init(&b);
+		stats_hist_write(&d->hist, &b);
+		fputs(",\n      \"hist\": ", f);
+		fwrite(b.data, 1, b.len, f);
+		dbuf_clear(&b);
+		fputc('}', f);
+		any = 1;
+	}
+	fputs(any ? "\n  }" : "}", f);
+	fprintf(f, ",\n  \"timeseries_capped\": %s",
+	    r->stats != NULL && r->stats->capped ? "true" : "false");
+	fputs(",\n  \"timeseries\": [", f);
+	for (i = 0; r->stats != NULL && i < r->stats->nsec; i++) {
+		e = &r->stats->sec[i];
+		fprintf(f, "%s[%llu, %llu, %llu, %llu, %llu]",
+		    i == 0 ? "\n    " : (i % 6 == 0 ? ",\n    " : ", "),
+		    (unsigned long long)e->second,
+		    (unsigned long long)e->started, (unsigned long long)e->ok,
+		    (unsigned long long)e->errors, (unsigned long long)e->p99);
+	}
+	fputs(r->stats != NULL && r->stats->nsec != 0 ? "\n  ]" : "]", f);
 }
 
 /*
@@ -421,7 +547,8 @@ report_json(FILE *f, const struct run_result *r)
 	uint64_t n;
 	int any;
 
-	fputs("{\n  \"scenario\": ", f);
+	fprintf(f, "{\n  \"version\": %d", REPORT_VERSION);
+	fputs(",\n  \"scenario\": ", f);
 	report_json_str(f, sc != NULL ? report_str(sc->name) : "");
 	fputs(",\n  \"file\": ", f);
 	report_json_str(f, sc != NULL ? report_str(sc->file) : "");
@@ -476,6 +603,7 @@ report_json(FILE *f, const struct run_result *r)
 	fputs(r->nuploads != 0 ? "\n  ]" : "]", f);
 	report_json_servers(f, r);
 	report_json_hist(f, r);
+	report_json_latency(f, r);
 
 	fputs(",\n  \"expectations\": [", f);
 	for (i = 0; i < r->nres; i++) {

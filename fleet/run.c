@@ -205,6 +205,10 @@ static void	run_fail(struct run_expect_result *, const char *, char *,
 static void	run_series_build(struct run *);
 static void	run_series_see(struct run_server *, const struct ep_request *);
 static void	run_sent(void *, uint32_t, size_t, emu_time);
+static int	run_check_latency(struct run *, const struct scn_check *,
+		    char **, char **);
+static int	run_check_errors(struct run *, const struct scn_check *,
+		    char **, char **);
 static int	run_check_rate(struct run *, const struct scn_check *,
 		    emu_time, char **, char **);
 
@@ -227,6 +231,7 @@ run_open(const struct scenario *sc, const struct run_opts *o)
 	for (i = 0; i < sc->nexpect; i++)
 		res->res[i].ex = &sc->expect[i];
 	r->res = res;
+	res->stats = stats_create(sc->nphones);
 	r->ctx = emu_ctx_create(res->seed);
 	r->ctx->epoch = sc->epoch;
 	r->ctx->tz_offset_s = sc->tz_offset_s;
@@ -414,6 +419,7 @@ run_close(struct run *r)
 	size_t			 i;
 
 	res->end = sim_now(r->sim);
+	stats_finish(res->stats);
 	for (i = 0; i < res->nservers; i++)
 		run_series_finish(&res->servers[i]);
 	res->boots = r->total.boots;
@@ -563,6 +569,7 @@ run_result_free(struct run_result *r)
 	for (i = 0; i < r->nservers; i++)
 		run_series_clear(&r->servers[i]);
 	free(r->servers);
+	stats_free(r->stats);
 	free(r);
 }
 
@@ -729,6 +736,7 @@ run_note(void *arg, size_t phone, const struct emu_note *n, emu_time now)
 {
 	struct run	*r = arg;
 
+	stats_note(r->res->stats, phone, n, now);
 	if (phone < r->sc->nphones)
 		emu_stats_add(&r->pstats[phone], n);
 	emu_stats_add(&r->total, n);
@@ -2084,6 +2092,8 @@ run_check_phone(struct run *r, const struct scn_check *c, size_t idx,
 	case SCN_CHK_REQUEST:
 	case SCN_CHK_UPLOADS:
 	case SCN_CHK_RATE:
+	case SCN_CHK_LATENCY:
+	case SCN_CHK_ERRORS:
 		break;
 	}
 	return (0);
@@ -2269,6 +2279,16 @@ run_expect_cb(void *arg, emu_time now)
 			}
 			continue;
 		}
+		if (c->type == SCN_CHK_LATENCY || c->type == SCN_CHK_ERRORS) {
+			er->checked++;
+			if ((c->type == SCN_CHK_LATENCY ?
+			    run_check_latency(r, c, &expected, &seen) :
+			    run_check_errors(r, c, &expected, &seen)) != 0) {
+				run_fail(er, NULL, expected, seen);
+				er->passed = 0;
+			}
+			continue;
+		}
 		if (c->type == SCN_CHK_RATE) {
 			er->checked++;
 			if (run_check_rate(r, c, now, &expected, &seen) != 0) {
@@ -2323,7 +2343,9 @@ run_expect_cb(void *arg, emu_time now)
 			int	rc;
 
 			if (ex->check[k].type == SCN_CHK_SERVER ||
-			    ex->check[k].type == SCN_CHK_RATE)
+			    ex->check[k].type == SCN_CHK_RATE ||
+			    ex->check[k].type == SCN_CHK_LATENCY ||
+			    ex->check[k].type == SCN_CHK_ERRORS)
 				continue;
 			if (ex->check[k].type == SCN_CHK_REQUEST)
 				rc = run_check_request(r, &ex->check[k],
@@ -2630,6 +2652,107 @@ run_sent(void *arg, uint32_t ip, size_t len, emu_time at)
 	}
 	if (r->srv[i].series != NULL)
 		run_series_bytes(r->srv[i].series, at, len);
+}
+
+/* A latency in µs as the reports show it: "12.345ms". */
+static char *
+run_ms_str(uint64_t us)
+{
+	char	*s;
+
+	xasprintf(&s, "%llu.%03llums", (unsigned long long)(us / 1000),
+	    (unsigned long long)(us % 1000));
+	return (s);
+}
+
+/*
+ * <latency>: each bound given holds for the step's samples so far
+ * (measured from the intended start: docs/statistics.md).  The failure
+ * names the step and every percentile over its bound.
+ */
+static int
+run_check_latency(struct run *r, const struct scn_check *c, char **expected,
+    char **seen)
+{
+	const struct stats_hist	*h = &r->res->stats->step[c->step].hist;
+	struct dbuf		 e, s;
+	uint64_t		 v;
+	char			*a, *b;
+	int			 p, bad = 0;
+
+	dbuf_init(&e);
+	dbuf_init(&s);
+	dbuf_printf(&e, "%s latency", stats_step_name(c->step));
+	dbuf_printf(&s, "%s", stats_step_name(c->step));
+	if (h->count < c->min_count || h->count == 0) {
+		dbuf_printf(&e, " over at least %llu sample%s",
+		    (unsigned long long)(c->min_count != 0 ? c->min_count : 1),
+		    c->min_count == 1 || c->min_count == 0 ? "" : "s");
+		dbuf_printf(&s, " %llu sample%s",
+		    (unsigned long long)h->count, h->count == 1 ? "" : "s");
+		bad = 1;
+	}
+	for (p = 0; p < SCN_LAT_N; p++) {
+		if ((c->lat_set & (1u << p)) == 0)
+			continue;
+		v = stats_hist_percentile(h, stats_pct_value(p));
+		if (h->count == 0 || v <= c->lat[p])
+			continue;
+		a = run_ms_str(c->lat[p]);
+		b = run_ms_str(v);
+		dbuf_printf(&e, " %s <= %s", stats_pct_name(p), a);
+		dbuf_printf(&s, " %s %s", stats_pct_name(p), b);
+		free(a);
+		free(b);
+		bad = 1;
+	}
+	if (!bad) {
+		dbuf_clear(&e);
+		dbuf_clear(&s);
+		return (0);
+	}
+	dbuf_add(&e, "", 1);
+	dbuf_add(&s, "", 1);
+	*expected = (char *)dbuf_steal(&e, NULL);
+	*seen = (char *)dbuf_steal(&s, NULL);
+	return (-1);
+}
+
+/* <errors>: the step's errors of the cause (or all) within max. */
+static int
+run_check_errors(struct run *r, const struct scn_check *c, char **expected,
+    char **seen)
+{
+	const struct stats_step_data	*d = &r->res->stats->step[c->step];
+	uint64_t			 n;
+	const char			*what;
+	unsigned __int128		 lhs, rhs;
+
+	n = c->cause < 0 ? d->errors : d->err[c->cause];
+	what = c->cause < 0 ? "any" : emu_err_cause(c->cause);
+	if (c->pct) {
+		/* n / attempts <= max ppm, without division. */
+		lhs = (unsigned __int128)n * 1000000;
+		rhs = (unsigned __int128)c->max * d->attempts;
+		if (lhs <= rhs)
+			return (0);
+		xasprintf(expected, "%s errors %s at most %llu.%04llu%%",
+		    stats_step_name(c->step), what,
+		    (unsigned long long)(c->max / 10000),
+		    (unsigned long long)(c->max % 10000));
+		xasprintf(seen, "%llu of %llu (%.4f%%)", (unsigned long long)n,
+		    (unsigned long long)d->attempts,
+		    d->attempts != 0 ? 100.0 * (double)n /
+		    (double)d->attempts : 0.0);
+		return (-1);
+	}
+	if (n <= c->max)
+		return (0);
+	xasprintf(expected, "%s errors %s at most %llu",
+	    stats_step_name(c->step), what, (unsigned long long)c->max);
+	xasprintf(seen, "%llu of %llu", (unsigned long long)n,
+	    (unsigned long long)d->attempts);
+	return (-1);
 }
 
 /* <rate>: the server's peak requests/s in the check's window. */

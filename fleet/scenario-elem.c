@@ -94,6 +94,10 @@ static void scenario_syslog_check(struct scenario_loader *, xmlNodePtr,
     struct scn_expect *);
 static void scenario_history_check(struct scenario_loader *, xmlNodePtr,
     struct scn_expect *);
+static void scenario_latency(struct scenario_loader *, xmlNodePtr,
+    struct scn_expect *);
+static void scenario_errors(struct scenario_loader *, xmlNodePtr,
+    struct scn_expect *);
 static void scenario_rate(struct scenario_loader *, xmlNodePtr,
     struct scn_expect *);
 static struct scn_check *scenario_check_add(struct scn_expect *, xmlNodePtr,
@@ -1905,7 +1909,8 @@ scenario_expect(struct scenario_loader *ld, xmlNodePtr n)
 		/* <syslog> without phones= counts every line. */
 		if (SCN_IS(c, "server") || SCN_IS(c, "request") ||
 		    SCN_IS(c, "syslog") || SCN_IS(c, "uploads") ||
-		    SCN_IS(c, "rate"))
+		    SCN_IS(c, "rate") || SCN_IS(c, "latency") ||
+		    SCN_IS(c, "errors"))
 			nserver++;
 		scenario_check(ld, c, ex);
 	}
@@ -2173,6 +2178,10 @@ scenario_check(struct scenario_loader *ld, xmlNodePtr n, struct scn_expect *ex)
 		scenario_uploads(ld, n, ex);
 	else if (SCN_IS(n, "rate"))
 		scenario_rate(ld, n, ex);
+	else if (SCN_IS(n, "latency"))
+		scenario_latency(ld, n, ex);
+	else if (SCN_IS(n, "errors"))
+		scenario_errors(ld, n, ex);
 	else if (SCN_IS(n, "activation")) {
 		if (scenario_need(ld, n, "is") != 0)
 			return;
@@ -2595,6 +2604,154 @@ scenario_rate(struct scenario_loader *ld, xmlNodePtr n, struct scn_expect *ex)
 	ck->max = max;
 	ck->from = from;
 	ck->to = to;
+}
+
+_Static_assert(SCN_LAT_N == STATS_PCT__COUNT, "SCN_LAT_N");
+
+/* step= of <latency> and <errors>: a step name, into *step; -1 if bad. */
+static int
+scenario_step_attr(struct scenario_loader *ld, xmlNodePtr n, int *step)
+{
+	const char *v;
+
+	if (scenario_need(ld, n, "step") != 0)
+		return (-1);
+	v = scenario_attr(ld, n, "step");
+	if ((*step = stats_step_parse(v)) != -1)
+		return (0);
+	scenario_err(ld, n, "step", "unknown step \"%s\" (%s)",
+	    scenario_q(ld, v), "dhcp, dns, connect, tls, ttfb, fetch, "
+	    "provision");
+	return (-1);
+}
+
+/*
+ * <latency step= p50= p90= p99= p99.9= max= [min-count=]>: upper bounds
+ * on the step's percentiles so far (docs/statistics.md); fewer samples
+ * than min-count fail too.
+ */
+static void
+scenario_latency(struct scenario_loader *ld, xmlNodePtr n,
+    struct scn_expect *ex)
+{
+	struct scn_check *ck;
+	uint64_t lat[SCN_LAT_N], u = 0;
+	unsigned set = 0;
+	int step, bad = 0, rc, p;
+
+	if (scenario_step_attr(ld, n, &step) != 0)
+		bad = 1;
+	for (p = 0; p < SCN_LAT_N; p++) {
+		rc = scenario_get_time(ld, n, stats_pct_name(p), &lat[p]);
+		if (rc == 1)
+			set |= 1u << p;
+		else if (rc == -1)
+			bad = 1;
+	}
+	if (xmlHasProp(n, BAD_CAST "min-count") != NULL &&
+	    scenario_get_uint(ld, n, "min-count", 0, UINT64_MAX, &u) != 1)
+		bad = 1;
+	if (set == 0 && !bad) {
+		scenario_err(ld, n, NULL, "needs a bound: p50=, p90=, p99=, "
+		    "p99.9= or max=");
+		return;
+	}
+	if (bad)
+		return;
+	ck = scenario_check_add(ex, n, SCN_CHK_LATENCY);
+	ck->step = step;
+	memcpy(ck->lat, lat, sizeof ck->lat);
+	ck->lat_set = set;
+	ck->min_count = u;
+}
+
+/*
+ * "0.1%" into parts per million (four decimals at most, 100% at most);
+ * -1 if it is not one.
+ */
+static int
+scenario_pct_parse(const char *v, uint64_t *ppm)
+{
+	uint64_t ip = 0, frac = 0;
+	int nd = 0, nf = 0;
+
+	for (; *v >= '0' && *v <= '9'; v++, nd++) {
+		if (nd >= 3)
+			return (-1);
+		ip = ip * 10 + (uint64_t)(*v - '0');
+	}
+	if (nd == 0)
+		return (-1);
+	if (*v == '.') {
+		for (v++; *v >= '0' && *v <= '9'; v++, nf++) {
+			if (nf >= 4)
+				return (-1);
+			frac = frac * 10 + (uint64_t)(*v - '0');
+		}
+		if (nf == 0)
+			return (-1);
+	}
+	if (v[0] != '%' || v[1] != '\0')
+		return (-1);
+	for (; nf < 4; nf++)
+		frac *= 10;
+	*ppm = ip * 10000 + frac;
+	return (*ppm <= 1000000 ? 0 : -1);
+}
+
+/*
+ * <errors step= class= max=>: the step's errors of a cause (an error
+ * class name, emu_err_cause(), or "any") at most max, a count or a
+ * percentage of the step's attempts ("0.1%").
+ */
+static void
+scenario_errors(struct scenario_loader *ld, xmlNodePtr n,
+    struct scn_expect *ex)
+{
+	struct scn_check *ck;
+	const char *v;
+	uint64_t max = 0;
+	int step, cause = -1, pct = 0, bad = 0;
+
+	if (xmlHasProp(n, BAD_CAST "step") == NULL)
+		step = STATS_FETCH;
+	else if (scenario_step_attr(ld, n, &step) != 0)
+		bad = 1;
+	if (scenario_need(ld, n, "class") != 0)
+		bad = 1;
+	else {
+		v = scenario_attr(ld, n, "class");
+		if (strcmp(v, "any") != 0 &&
+		    ((cause = emu_err_parse_cause(v)) <= 0)) {
+			scenario_err(ld, n, "class", "unknown error class "
+			    "\"%s\" (any, or a cause such as timeout, dns, "
+			    "connect, tls-expired)", scenario_q(ld, v));
+			bad = 1;
+		}
+	}
+	if (scenario_need(ld, n, "max") != 0)
+		bad = 1;
+	else {
+		v = scenario_attr(ld, n, "max");
+		if (strchr(v, '%') != NULL) {
+			if (scenario_pct_parse(v, &max) != 0) {
+				scenario_err(ld, n, "max", "max is not a "
+				    "percentage 0%%..100%% with at most four "
+				    "decimals (e.g. 0.1%%)");
+				bad = 1;
+			}
+			pct = 1;
+		} else if (scenario_get_uint(ld, n, "max", 0, UINT64_MAX,
+		    &max) != 1)
+			bad = 1;
+	}
+	if (bad)
+		return;
+	ck = scenario_check_add(ex, n, SCN_CHK_ERRORS);
+	ck->step = step;
+	ck->cause = cause;
+	ck->max = max;
+	ck->pct = pct;
 }
 
 /* Cross checks. */

@@ -9,7 +9,7 @@ srcdir=${srcdir:-.}
 top_builddir=${top_builddir:-.}
 targets=${FUZZ_TARGETS:-"dhcp dns tftp http profile rule sched scenario
     certname cloud phone run digest location tftpc aes
-    proxy capem tlsc decode flash sip loads csv"}
+    proxy capem tlsc decode flash sip loads csv merge"}
 failed=0
 
 for t in $targets; do

@@ -24,7 +24,7 @@ max_len() {
 srcdir=${srcdir:-.}
 targets=${FUZZ_TARGETS:-"dhcp dns tftp http profile rule sched scenario
     certname cloud phone run digest location tftpc aes
-    proxy capem tlsc decode flash sip loads csv"}
+    proxy capem tlsc decode flash sip loads csv merge"}
 seconds=${FUZZ_SECONDS:-8}
 seed=${FUZZ_SEED:-1}
 bin=tests/fuzz/bin

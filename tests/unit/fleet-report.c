@@ -228,6 +228,7 @@ test_text(void **state)
 
 static const char json_want[] =
     "{\n"
+    "  \"version\": 1,\n"
     "  \"scenario\": \"office-dhcp\",\n"
     "  \"file\": \"scenarios/office.xml\",\n"
     "  \"seed\": 42,\n"
@@ -263,6 +264,9 @@ static const char json_want[] =
     "\"kept\": 10, \"dropped\": 2}\n"
     "  ],\n"
     "  \"servers\": [],\n"
+    "  \"latency\": {},\n"
+    "  \"timeseries_capped\": false,\n"
+    "  \"timeseries\": [],\n"
     "  \"expectations\": [\n"
     "    {\n"
     "      \"name\": \"all provisioned\",\n"
@@ -506,7 +510,7 @@ test_histories(void **state)
 	    "\"upgrade\": [], \"reboot\": [\"Power Cycled 01/01/2026 "
 	    "00:00:00\"]},\n"
 	    "    {\"phone\": \"00562B089002\", \"prov\": [], \"upgrade\": [], "
-	    "\"reboot\": []}\n  ],\n  \"expectations\": ["));
+	    "\"reboot\": []}\n  ],\n  \"latency\": {},"));
 	free(s);
 
 	fx.r.hist = NULL;
@@ -679,7 +683,7 @@ test_servers_report(void **state)
 	    "\"peak_bytes\": 0, \"capped\": false,\n"
 	    "      \"series\": []}\n"
 	    "  ],\n"
-	    "  \"expectations\": [\n"));
+	    "  \"latency\": {},\n"));
 	free(s);
 
 	sv[0].capped = 1;

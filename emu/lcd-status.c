@@ -83,13 +83,25 @@ lcd_body(struct lcd_view *v, const char *fmt, ...)
 	lcd_cut(v->body[v->nbody++], v->geom->cols, buf);
 }
 
+/* Broken after the last space that fits, else at the columns. */
 void
 lcd_wrap(struct lcd_view *v, const char *text)
 {
-	size_t	off, len = strlen(text), cols = v->geom->cols;
+	size_t	n, cols = v->geom->cols;
 
-	for (off = 0; off < len && v->nbody < LCD_BODY_MAX; off += cols)
-		lcd_cut(v->body[v->nbody++], cols, text + off);
+	while (*text != '\0' && v->nbody < LCD_BODY_MAX) {
+		n = strlen(text);
+		if (n > cols) {
+			for (n = cols; n > 0 && text[n] != ' '; n--)
+				;
+			if (n == 0)
+				n = cols;
+		}
+		lcd_cut(v->body[v->nbody++], n, text);
+		text += n;
+		while (*text == ' ')
+			text++;
+	}
 }
 
 void

@@ -478,12 +478,18 @@ enum lcd_rc {
 	LCD_RC_ACCOUNT,		/* Sign in: user lcd_field(0), password (1) */
 	LCD_RC_FACTORY_RESET,	/* confirmed, or the power-up keys (B121) */
 	LCD_RC_RESTART,
-	LCD_RC_BOOT		/* power-up keys: boot normally */
+	LCD_RC_BOOT,		/* power-up keys: boot normally */
+	LCD_RC_SET,		/* Preferences: lcd_param() = lcd_field(0),
+				   a local change (8.5.7) */
+	LCD_RC_PASSWORD		/* Set password, Save: User_Password =
+				   lcd_field(0), a local change */
 };
 struct lcd	*lcd_create(struct phone *p);
 void		 lcd_free(struct lcd *l);
 void		 lcd_reset(struct lcd *l);	/* a boot: the boot screen */
-void		 lcd_powerup(struct lcd *l, emu_time now);	/* '#' held */
+/* 15.8: does holding key at power-up on this model start a sequence? */
+int		 lcd_powerup_key(const char *model, int key);
+void		 lcd_powerup(struct lcd *l, int key, emu_time now);
 enum lcd_rc	 lcd_key(struct phone *p, int key, emu_time now,
 		     struct emu_outbox *out);
 enum lcd_rc	 lcd_timer(struct phone *p, emu_time now,
@@ -493,7 +499,28 @@ emu_time	 lcd_deadline(const struct lcd *l);
 void		 lcd_refresh(struct phone *p, emu_time now,
 		     struct emu_outbox *out);
 const char	*lcd_field(const struct lcd *l, int i);
+int		 lcd_param(const struct lcd *l);	/* LCD_RC_SET's id */
 const struct lcd_view *lcd_view(const struct lcd *l);
+/* lcd-status.c: the Status pages (15.4) and the lines they are made of */
+enum lcd_page {
+	LCD_PAGE_PRODUCT = 0,	/* Status > Product information */
+	LCD_PAGE_PHONE,		/* Status > Phone status > Phone status */
+	LCD_PAGE_PROVISIONING,	/* Status > Phone status > Provisioning */
+	LCD_PAGE_MESSAGES,	/* Status > Status messages */
+	LCD_PAGE_NETWORK	/* Status > Network status, Network config. */
+};
+void		 lcd_status_page(struct phone *p, enum lcd_page pg,
+		     struct lcd_view *v);
+/* src cut to cols characters into dst (LCD_COLS_MAX + 1 bytes) */
+void		 lcd_cut(char *dst, size_t cols, const char *src);
+/* A body line, cut to the model's columns. */
+void		 lcd_body(struct lcd_view *v, const char *fmt, ...)
+		     __attribute__((format(printf, 2, 3)));
+/* Text over as many body lines as it takes. */
+void		 lcd_wrap(struct lcd_view *v, const char *text);
+/* "Label: value", wrapped. */
+void		 lcd_kv(struct lcd_view *v, const char *label,
+		     const char *value);
 /* prov.c */
 void		 prov_enter(struct phone *p, enum prov_state st, emu_time now,
 		     struct emu_outbox *out);

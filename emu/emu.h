@@ -147,7 +147,8 @@ enum emu_ev_type {
 #define EMU_RESYNC_LCD		0x1	/* RESYNC: the LCD's, does not wait
 					   for idle (3.3); else a remote
 					   trigger (/admin/resync) */
-#define EMU_POWER_HOLD_KEYS	0x1	/* POWER_ON: key is held (15.8) */
+#define EMU_POWER_HOLD_KEYS	0x1	/* POWER_ON: key is held (15.8: '#';
+					   '0' on a CP-6821) */
 
 /*
  * Keys (EMU_EV_KEY's key; spec 15.1).  The keypad's '0'-'9', '*' and '#'
@@ -168,6 +169,8 @@ enum emu_key {
 	EMU_KEY_BACK,
 	EMU_KEY_APPLICATIONS,	/* "Settings" on older firmware (15) */
 	EMU_KEY_POWER_HOLD,	/* power-cycled holding '#' (15.8, B121) */
+	EMU_KEY_POWER_HOLD_0,	/* power-cycled holding '0' (15.8: the
+				   CP-6821's alternative) */
 	EMU_KEY_LINE1 = 0x180,	/* line key n is EMU_KEY_LINE1 + n - 1 */
 	EMU_KEY_LINE_LAST = EMU_KEY_LINE1 + 15
 };
@@ -929,6 +932,8 @@ int		 phone_reboot_parse(const char *name);	/* 3.7 name; -1 */
 #define LCD_FIELD_MAX		511	/* a text field (a profile rule) */
 #define LCD_MULTITAP_MS		1000	/* multi-tap: same key again within */
 #define LCD_POWERUP_S		30	/* B121: time to type the sequence */
+#define LCD_PASS_MIN		4	/* 7.6: passwords are 4-127 characters */
+#define LCD_PASS_MAX		127
 /* Per-model screen (docs/lcd.md: values are phonefleet's choices). */
 struct lcd_geom {
 	const char	*model;		/* $PN */
@@ -951,6 +956,7 @@ enum lcd_screen {
 	LCD_SCR_ACCOUNT,	/* 15.7 */
 	LCD_SCR_CONFIRM,	/* Factory reset, Restart: OK or Cancel */
 	LCD_SCR_SIGNIN,		/* 15.5.2: the user password */
+	LCD_SCR_PASSWORD,	/* 15.2, 15.4: Set password */
 	LCD_SCR__COUNT
 };
 /* What a runtime draws (phone_lcd()); borrowed until the phone's next

@@ -15,11 +15,13 @@
  * phone's state after every event (lcd_refresh), so the status pages and
  * the transient screens of 15.2 follow provisioning without hooks in it.
  * What a key asks of the phone (a resync with a typed rule, a factory
- * reset, an activation code) is answered to the hub as an enum lcd_rc;
- * this module never starts a transfer itself.
+ * reset, an activation code, a preference or a password stored as a local
+ * change) is answered to the hub as an enum lcd_rc; this module never
+ * starts a transfer or sets a parameter itself.  The Status pages are in
+ * lcd-status.c.
  *
- * Not here: drawing (ui/), Preferences and the call screens, the Services
- * key, extension mobility.
+ * Not here: drawing (ui/), the call screens, the Services key, extension
+ * mobility.
  */
 
 #include <stdarg.h>
@@ -31,17 +33,32 @@
 #include "emu-int.h"
 
 #define LCD_STACK_MAX	8	/* menu depth */
-#define LCD_PASS_MAX	127	/* 7.6: passwords are 4-127 characters */
 #define LCD_CODE_MAX	16	/* 15.6: digits of an activation code */
 #define LCD_CODE_SHORT_MIN 3	/* 13.2: short codes are 3-16 digits */
 
-/* Text fields: the main one, the account password, the sign-in one. */
+/*
+ * Text fields: the main one (a rule, a code, a user name, a new password,
+ * a preference's value for the hub), the account password, the sign-in
+ * one, and Set password's old and confirming ones.
+ */
 enum lcd_fld {
 	LCD_F_MAIN = 0,
 	LCD_F_PASS,
 	LCD_F_SIGNIN,
+	LCD_F_OLD,
+	LCD_F_CONFIRM,
 	LCD_F__COUNT
 };
+
+/* What a key did to a text field (lcd_key_field). */
+enum lcd_fk {
+	LCD_FK_NONE = 0,	/* not a key for the field */
+	LCD_FK_OK,		/* soft1 or Select: the screen's action */
+	LCD_FK_BACK,		/* soft3 or Back: leave the screen */
+	LCD_FK_EDITED		/* Delete, a character, the cursor moved */
+};
+#define LCD_FK_RO	0x1	/* read-only: only Back */
+#define LCD_FK_NOTEXT	0x2	/* the caller takes the characters */
 struct lcd_field {
 	char		 buf[LCD_FIELD_MAX + 1];
 	size_t		 len, cur;
@@ -55,45 +72,67 @@ enum lcd_item {
 	LCD_I_DEVADMIN,
 	LCD_I_PRODUCT,
 	LCD_I_PHONE_STATUS_MENU,
+	LCD_I_MESSAGES,
 	LCD_I_NETSTATUS,
 	LCD_I_PHONE_STATUS,
 	LCD_I_PROVISIONING,
 	LCD_I_PROFILE_RULE,
 	LCD_I_FACTORY_RESET,
 	LCD_I_RESTART,
+	LCD_I_SET_PASSWORD,
 	LCD_I_ACCOUNT,
 	LCD_I_APPS,		/* the Applications menu itself */
+	LCD_I_PREF,		/* a Preferences entry: its parameter */
+	LCD_I_PASSWORD_PROMPT,	/* 15.2: Set password at the first boot */
 	LCD_I__COUNT
 };
 struct lcd_entry {
 	const char	*label;
 	enum lcd_item	 item;
+	const char	*param;		/* PREF: the parameter shown */
+	const char	*choices;	/* PREF: "a|b|c", NULL read-only */
 };
 /* 15.4 (ASSUMPTION order). */
 static const struct lcd_entry lcd_menu_apps[] = {
-	{ "Preferences", LCD_I_PREFS },
-	{ "Status", LCD_I_STATUS },
-	{ "Network configuration", LCD_I_NETCONF },
-	{ "Device administration", LCD_I_DEVADMIN },
-	{ NULL, 0 }
+	{ "Preferences", LCD_I_PREFS, NULL, NULL },
+	{ "Status", LCD_I_STATUS, NULL, NULL },
+	{ "Network configuration", LCD_I_NETCONF, NULL, NULL },
+	{ "Device administration", LCD_I_DEVADMIN, NULL, NULL },
+	{ NULL, 0, NULL, NULL }
+};
+/*
+ * 15.4 names no Preferences; these are the user's screen settings of the
+ * 68xx/78xx/88xx web page Voice > User > Screen (mpp-parameters.tsv), each
+ * stored as a local change (8.5.7) and hidden or read-only by its ua
+ * (8.3), and the station name (15.3), shown only.  The backlight choices
+ * are the CP-8851's (docs/lcd.md).
+ */
+static const struct lcd_entry lcd_menu_prefs[] = {
+	{ "Station name", LCD_I_PREF, "Station_Name", NULL },
+	{ "Screen saver", LCD_I_PREF, "Screen_Saver_Enable", "Yes|No" },
+	{ "Backlight timer", LCD_I_PREF, "Back_Light_Timer",
+	    "1m|5m|30m|Always On" },
+	{ NULL, 0, NULL, NULL }
 };
 static const struct lcd_entry lcd_menu_status[] = {
-	{ "Product information", LCD_I_PRODUCT },
-	{ "Phone status", LCD_I_PHONE_STATUS_MENU },
-	{ "Network status", LCD_I_NETSTATUS },
-	{ NULL, 0 }
+	{ "Product information", LCD_I_PRODUCT, NULL, NULL },
+	{ "Phone status", LCD_I_PHONE_STATUS_MENU, NULL, NULL },
+	{ "Status messages", LCD_I_MESSAGES, NULL, NULL },
+	{ "Network status", LCD_I_NETSTATUS, NULL, NULL },
+	{ NULL, 0, NULL, NULL }
 };
 static const struct lcd_entry lcd_menu_phone_status[] = {
-	{ "Phone status", LCD_I_PHONE_STATUS },
-	{ "Provisioning", LCD_I_PROVISIONING },
-	{ NULL, 0 }
+	{ "Phone status", LCD_I_PHONE_STATUS, NULL, NULL },
+	{ "Provisioning", LCD_I_PROVISIONING, NULL, NULL },
+	{ NULL, 0, NULL, NULL }
 };
 static const struct lcd_entry lcd_menu_devadmin[] = {
-	{ "Profile rule", LCD_I_PROFILE_RULE },
-	{ "Factory reset", LCD_I_FACTORY_RESET },
-	{ "Restart", LCD_I_RESTART },
-	{ "Profile account setup", LCD_I_ACCOUNT },
-	{ NULL, 0 }
+	{ "Profile rule", LCD_I_PROFILE_RULE, NULL, NULL },
+	{ "Factory reset", LCD_I_FACTORY_RESET, NULL, NULL },
+	{ "Restart", LCD_I_RESTART, NULL, NULL },
+	{ "Set password", LCD_I_SET_PASSWORD, NULL, NULL },
+	{ "Profile account setup", LCD_I_ACCOUNT, NULL, NULL },
+	{ NULL, 0, NULL, NULL }
 };
 
 /* One level of the menu stack: a screen, the item it shows, a cursor. */
@@ -117,7 +156,9 @@ struct lcd {
 	uint8_t		 last_act;	/* enum phone_act last seen */
 	uint8_t		 last_account;	/* status.account_setup last seen */
 	uint8_t		 watch;		/* Profile rule: resync result */
+	uint8_t		 pw_asked;	/* 15.2: Set password shown this boot */
 	emu_time	 watch_at;	/* when its Resync was pressed */
+	int		 set_id;	/* LCD_RC_SET: the parameter */
 	/* multi-tap (15.1): the key being cycled and until when */
 	int		 mt_key;
 	unsigned	 mt_idx;
@@ -125,6 +166,7 @@ struct lcd {
 	/* power-up key sequence (15.8, B121) */
 	uint8_t		 powerup;
 	uint8_t		 pu_pos;
+	const char	*pu_seq;	/* static: the keys to type */
 	emu_time	 pu_until;
 };
 
@@ -155,7 +197,7 @@ static const struct lcd_geom lcd_geoms[] = {
 
 static const char *const lcd_screen_names[LCD_SCR__COUNT] = {
 	"off", "power-up", "boot", "idle", "menu", "info", "profile-rule",
-	"activation", "account", "confirm", "sign-in"
+	"activation", "account", "confirm", "sign-in", "password"
 };
 
 /* Named keys (docs/lcd.md), sorted for bsearch. */
@@ -169,6 +211,7 @@ static const struct lcd_keyname lcd_keynames[] = {
 	{ "down", EMU_KEY_DOWN },
 	{ "left", EMU_KEY_LEFT },
 	{ "power-hold", EMU_KEY_POWER_HOLD },
+	{ "power-hold-0", EMU_KEY_POWER_HOLD_0 },
 	{ "right", EMU_KEY_RIGHT },
 	{ "select", EMU_KEY_SELECT },
 	{ "settings", EMU_KEY_APPLICATIONS },	/* 15: the older name */
@@ -204,30 +247,37 @@ static void	lcd_field_set(struct lcd_field *, const char *);
 static void	lcd_field_insert(struct lcd_field *, char);
 static void	lcd_field_delete(struct lcd_field *);
 static int	lcd_edit(struct lcd *, struct lcd_field *, int, emu_time);
+static enum lcd_fk lcd_key_field(struct lcd *, struct lcd_field *, int,
+		    emu_time, int);
 static void	lcd_commit(struct lcd *);
 static size_t	lcd_menu(struct phone *, enum lcd_item,
 		    const struct lcd_entry **, size_t);
 static const struct lcd_entry *lcd_menu_table(enum lcd_item);
-static int	lcd_visible(struct phone *, enum lcd_item);
+static int	lcd_visible(struct phone *, const struct lcd_entry *);
 static int	lcd_hidden_by_ua(struct phone *, int);
+static int	lcd_is_ro_by_ua(struct phone *, int);
 static int	lcd_needs_signin(struct phone *, enum lcd_item);
 static void	lcd_open_item(struct phone *, enum lcd_item);
+static enum lcd_rc lcd_open_entry(struct phone *, const struct lcd_entry *);
+static enum lcd_rc lcd_pref_next(struct phone *, const struct lcd_entry *);
 static enum lcd_rc lcd_key_menu(struct phone *, struct lcd_frame *, int);
 static enum lcd_rc lcd_key_rule(struct phone *, int, emu_time);
-static enum lcd_rc lcd_key_activation(struct phone *, int);
+static enum lcd_rc lcd_key_activation(struct phone *, int, emu_time);
 static enum lcd_rc lcd_key_account(struct phone *, struct lcd_frame *, int,
 		    emu_time);
 static enum lcd_rc lcd_key_signin(struct phone *, struct lcd_frame *, int,
 		    emu_time);
+static enum lcd_rc lcd_key_password(struct phone *, struct lcd_frame *, int,
+		    emu_time);
+static size_t	lcd_pw_fields(struct phone *, enum lcd_fld *);
+static int	lcd_pw_valid(const char *);
+static int	lcd_pw_wanted(struct phone *);
 static int	lcd_rule_valid(struct phone *, const char *);
+static int	lcd_rule_ro(struct phone *);
 static void	lcd_render(struct phone *, struct lcd_view *);
 static enum lcd_screen lcd_base(struct phone *);
-static void	lcd_body(struct lcd_view *, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
-static void	lcd_kv(struct lcd_view *, const char *, const char *);
-static void	lcd_cut(char *, size_t, const char *);
-static void	lcd_info(struct phone *, enum lcd_item, struct lcd_view *);
 static const char *lcd_title(enum lcd_item);
+static enum lcd_page lcd_item_page(enum lcd_item);
 
 const struct lcd_geom *
 lcd_geom_find(const char *model)
@@ -358,6 +408,7 @@ lcd_create(struct phone *p)
 	l->ready = p->powered && (p->st == PROV_OPERATIONAL ||
 	    p->st == PROV_ACTIVATION);
 	l->last_act = PHONE_ACT_HIDDEN;
+	l->set_id = -1;
 	l->v.geom = lcd_geom_find(p->model);	/* drawn by lcd_refresh() */
 	return (l);
 }
@@ -378,6 +429,7 @@ lcd_reset(struct lcd *l)
 	l->ready = 0;
 	l->signed_in = 0;
 	l->watch = 0;
+	l->pw_asked = 0;
 	l->msg[0] = '\0';
 	l->mt_key = 0;
 	l->mt_until = EMU_TIME_NEVER;
@@ -385,17 +437,33 @@ lcd_reset(struct lcd *l)
 	l->pu_until = EMU_TIME_NEVER;
 	l->last_act = PHONE_ACT_HIDDEN;
 	l->last_account = 0;
+	l->set_id = -1;
 	for (i = 0; i < LCD_F__COUNT; i++)
 		lcd_field_set(&l->f[i], "");
 }
 
-/* 15.8: powered on holding '#': the sequence may follow. */
+/*
+ * 15.8: '#' held at power-up starts 123456789*0# on every model; '0'
+ * starts 369# on a CP-6821 (2.1 [C10]).  Any other key held: a normal
+ * boot.
+ */
+int
+lcd_powerup_key(const char *model, int key)
+{
+	if (key == '#')
+		return (1);
+	return (key == '0' && model != NULL &&
+	    strcmp(model, "CP-6821-3PCC") == 0);
+}
+
+/* 15.8: powered on holding key: its sequence may follow. */
 void
-lcd_powerup(struct lcd *l, emu_time now)
+lcd_powerup(struct lcd *l, int key, emu_time now)
 {
 	lcd_reset(l);
 	l->powerup = 1;
 	l->pu_pos = 0;
+	l->pu_seq = key == '0' ? "369#" : "123456789*0#";
 	l->pu_until = EMU_TIME_ADD(now, EMU_SEC(LCD_POWERUP_S));
 }
 
@@ -426,6 +494,12 @@ const char *
 lcd_field(const struct lcd *l, int i)
 {
 	return (l->f[i].buf);
+}
+
+int
+lcd_param(const struct lcd *l)
+{
+	return (l->set_id);
 }
 
 const struct lcd_view *
@@ -492,7 +566,6 @@ lcd_is_digit_key(int key)
 enum lcd_rc
 lcd_key(struct phone *p, int key, emu_time now, struct emu_outbox *out)
 {
-	static const char	 seq[] = "123456789*0#";	/* 15.8 */
 	struct lcd		*l = p->lcd;
 	struct lcd_frame	*fr;
 	const char		*name = lcd_key_name(key);
@@ -503,8 +576,8 @@ lcd_key(struct phone *p, int key, emu_time now, struct emu_outbox *out)
 		phone_log(p, out, TRACE_LCD, "key typed");
 	if (l->powerup) {
 		/* B121: the sequence, or a normal boot on any other key. */
-		if (key == seq[l->pu_pos]) {
-			if (seq[++l->pu_pos] != '\0')
+		if (key == l->pu_seq[l->pu_pos]) {
+			if (l->pu_seq[++l->pu_pos] != '\0')
 				return (LCD_RC_NONE);
 			phone_log(p, out, TRACE_LCD, "power-up keys: factory "
 			    "reset");
@@ -558,11 +631,13 @@ lcd_key(struct phone *p, int key, emu_time now, struct emu_outbox *out)
 	case LCD_SCR_PROFILE_RULE:
 		return (lcd_key_rule(p, key, now));
 	case LCD_SCR_ACTIVATION:
-		return (lcd_key_activation(p, key));
+		return (lcd_key_activation(p, key, now));
 	case LCD_SCR_ACCOUNT:
 		return (lcd_key_account(p, fr, key, now));
 	case LCD_SCR_SIGNIN:
 		return (lcd_key_signin(p, fr, key, now));
+	case LCD_SCR_PASSWORD:
+		return (lcd_key_password(p, fr, key, now));
 	case LCD_SCR_CONFIRM:
 		if (key == EMU_KEY_SOFT1 || key == EMU_KEY_SELECT) {
 			/* B120: OK. */
@@ -588,6 +663,7 @@ lcd_key_menu(struct phone *p, struct lcd_frame *fr, int key)
 	n = lcd_menu(p, fr->item, e, nitems(e));
 	if (fr->sel >= n)
 		fr->sel = n > 0 ? n - 1 : 0;
+	l->msg[0] = '\0';
 	switch (key) {
 	case EMU_KEY_UP:
 		if (fr->sel > 0)
@@ -601,7 +677,7 @@ lcd_key_menu(struct phone *p, struct lcd_frame *fr, int key)
 	case EMU_KEY_SOFT1:
 	case EMU_KEY_RIGHT:
 		if (n > 0)
-			lcd_open_item(p, e[fr->sel]->item);
+			return (lcd_open_entry(p, e[fr->sel]));
 		break;
 	case EMU_KEY_BACK:
 	case EMU_KEY_SOFT2:
@@ -612,11 +688,42 @@ lcd_key_menu(struct phone *p, struct lcd_frame *fr, int key)
 		/* 15.4: a digit opens the entry of that number. */
 		if (key >= '1' && key <= '9' && (size_t)(key - '1') < n) {
 			fr->sel = key - '1';
-			lcd_open_item(p, e[fr->sel]->item);
+			return (lcd_open_entry(p, e[fr->sel]));
 		}
 		break;
 	}
 	return (LCD_RC_NONE);
+}
+
+/*
+ * The keys every text field shares: soft1 or Select is the screen's
+ * action, soft3 or Back leaves, soft2 is Delete (15.5.4: a backspace), the
+ * rest is text entry (lcd_edit) unless LCD_FK_NOTEXT; LCD_FK_RO leaves
+ * only Back.  The caller does what the answer means.
+ */
+static enum lcd_fk
+lcd_key_field(struct lcd *l, struct lcd_field *f, int key, emu_time now,
+    int flags)
+{
+	if (key == EMU_KEY_SOFT3 || key == EMU_KEY_BACK) {
+		lcd_commit(l);
+		return (LCD_FK_BACK);
+	}
+	if (flags & LCD_FK_RO)
+		return (LCD_FK_NONE);
+	switch (key) {
+	case EMU_KEY_SOFT1:
+	case EMU_KEY_SELECT:
+		lcd_commit(l);
+		return (LCD_FK_OK);
+	case EMU_KEY_SOFT2:
+		lcd_commit(l);
+		lcd_field_delete(f);
+		return (LCD_FK_EDITED);
+	}
+	if (flags & LCD_FK_NOTEXT)
+		return (LCD_FK_NONE);
+	return (lcd_edit(l, f, key, now) ? LCD_FK_EDITED : LCD_FK_NONE);
 }
 
 /* 15.5: Resync, Delete, Back; read-only under ua="ro" (B74). */
@@ -625,68 +732,67 @@ lcd_key_rule(struct phone *p, int key, emu_time now)
 {
 	struct lcd		*l = p->lcd;
 	struct lcd_field	*f = &l->f[LCD_F_MAIN];
-	int			 ro = strcmp(l->v.soft[0], "Resync") != 0;
 
-	if (key == EMU_KEY_BACK || key == EMU_KEY_SOFT3) {
+	switch (lcd_key_field(l, f, key, now, lcd_rule_ro(p) ? LCD_FK_RO :
+	    0)) {
+	case LCD_FK_BACK:
 		lcd_pop(l);
-		return (LCD_RC_NONE);
-	}
-	if (ro)
-		return (LCD_RC_NONE);
-	if (key == EMU_KEY_SOFT2) {
-		lcd_commit(l);
-		lcd_field_delete(f);
-		l->msg[0] = '\0';
-		return (LCD_RC_NONE);
-	}
-	if (key == EMU_KEY_SOFT1 || key == EMU_KEY_SELECT) {
-		lcd_commit(l);
+		break;
+	case LCD_FK_OK:
 		if (!lcd_rule_valid(p, f->buf)) {
 			pf_strlcpy(l->msg, "Invalid profile rule",
 			    sizeof l->msg);	/* 15.5.5 */
-			return (LCD_RC_NONE);
+			break;
 		}
 		l->watch = 1;
 		l->watch_at = now;
 		pf_strlcpy(l->msg, "Resync in progress", sizeof l->msg);
 		return (LCD_RC_RULE);
-	}
-	if (lcd_edit(l, f, key, now))
+	case LCD_FK_EDITED:
 		l->msg[0] = '\0';
+		break;
+	case LCD_FK_NONE:
+		break;
+	}
 	return (LCD_RC_NONE);
 }
 
-/* 15.6: digits grouped 4-4-4-4, '#' first for a short code. */
+/*
+ * 15.6: digits grouped 4-4-4-4, '#' first for a short code.  The cursor
+ * stays at the end: left is Delete too.
+ */
 static enum lcd_rc
-lcd_key_activation(struct phone *p, int key)
+lcd_key_activation(struct phone *p, int key, emu_time now)
 {
 	struct lcd		*l = p->lcd;
 	struct lcd_field	*f = &l->f[LCD_F_MAIN];
 	size_t			 digits = f->len - l->shortcode;
+	int			 busy = p->status.act == PHONE_ACT_BUSY;
 
 	if (key & EMU_KEY_CHAR)
 		key &= ~EMU_KEY_CHAR;	/* a typed digit is a digit */
-	if (key == EMU_KEY_BACK || key == EMU_KEY_SOFT3) {
+	if (key == EMU_KEY_LEFT)
+		key = EMU_KEY_SOFT2;
+	switch (lcd_key_field(l, f, key, now, LCD_FK_NOTEXT |
+	    (busy ? LCD_FK_RO : 0))) {
+	case LCD_FK_BACK:
 		/* 15.6.5: to the idle screen; manual setup is possible. */
 		lcd_pop(l);
 		return (LCD_RC_NONE);
-	}
-	if (p->status.act == PHONE_ACT_BUSY)
-		return (LCD_RC_NONE);
-	if (key == EMU_KEY_SOFT1 || key == EMU_KEY_SELECT) {
+	case LCD_FK_OK:
 		/* B24: Continue only at 16 digits, or 3-16 after '#'. */
 		if (strcmp(l->v.soft[0], "Continue") != 0)
 			return (LCD_RC_NONE);
 		return (LCD_RC_ACTIVATE);
-	}
-	if (key == EMU_KEY_SOFT2 || key == EMU_KEY_LEFT) {
-		if (f->len > 0)
-			f->buf[--f->len] = '\0';
+	case LCD_FK_EDITED:
 		if (f->len == 0)
 			l->shortcode = 0;
-		f->cur = f->len;
 		return (LCD_RC_NONE);
+	case LCD_FK_NONE:
+		break;
 	}
+	if (busy)
+		return (LCD_RC_NONE);
 	if (key == '#' && f->len == 0) {
 		l->shortcode = 1;	/* 15.6.2, B23 */
 		lcd_field_insert(f, '#');
@@ -708,35 +814,29 @@ lcd_key_account(struct phone *p, struct lcd_frame *fr, int key, emu_time now)
 	struct lcd		*l = p->lcd;
 	struct lcd_field	*f = &l->f[fr->sel == 0 ? LCD_F_MAIN : LCD_F_PASS];
 
-	switch (key) {
-	case EMU_KEY_UP:
-	case EMU_KEY_DOWN:
+	if (key == EMU_KEY_UP || key == EMU_KEY_DOWN) {
 		lcd_commit(l);
 		fr->sel = key == EMU_KEY_DOWN;
 		return (LCD_RC_NONE);
-	case EMU_KEY_SOFT1:
-	case EMU_KEY_SELECT:
-		lcd_commit(l);
+	}
+	switch (lcd_key_field(l, f, key, now, 0)) {
+	case LCD_FK_OK:
 		if (l->f[LCD_F_MAIN].len == 0) {
 			pf_strlcpy(l->msg, "Enter a user name", sizeof l->msg);
-			return (LCD_RC_NONE);
+			break;
 		}
 		lcd_pop(l);
 		return (LCD_RC_ACCOUNT);
-	case EMU_KEY_SOFT2:
-		lcd_commit(l);
-		lcd_field_delete(f);
-		return (LCD_RC_NONE);
-	case EMU_KEY_SOFT3:
-	case EMU_KEY_BACK:
+	case LCD_FK_BACK:
 		p->status.account_setup = 0;	/* 15.7: dismissed */
 		l->last_account = 0;
 		lcd_pop(l);
-		return (LCD_RC_NONE);
-	default:
-		lcd_edit(l, f, key, now);
-		return (LCD_RC_NONE);
+		break;
+	case LCD_FK_EDITED:
+	case LCD_FK_NONE:
+		break;
 	}
+	return (LCD_RC_NONE);
 }
 
 /* 15.5.2: the user password (or the admin's) unlocks the entry. */
@@ -748,10 +848,8 @@ lcd_key_signin(struct phone *p, struct lcd_frame *fr, int key, emu_time now)
 	const char		*up, *ap;
 	enum lcd_item		 target = fr->target;
 
-	switch (key) {
-	case EMU_KEY_SOFT1:
-	case EMU_KEY_SELECT:
-		lcd_commit(l);
+	switch (lcd_key_field(l, f, key, now, 0)) {
+	case LCD_FK_OK:
 		up = phone_get(p, "User_Password");
 		ap = phone_get(p, "Admin_Password");
 		if ((up != NULL && *up != '\0' && strcmp(f->buf, up) == 0) ||
@@ -760,25 +858,142 @@ lcd_key_signin(struct phone *p, struct lcd_frame *fr, int key, emu_time now)
 			l->signed_in = 1;
 			lcd_pop(l);
 			lcd_open_item(p, target);
-			return (LCD_RC_NONE);
+			break;
 		}
 		lcd_field_set(f, "");
 		pf_strlcpy(l->msg, "Incorrect password", sizeof l->msg);
-		return (LCD_RC_NONE);
-	case EMU_KEY_SOFT2:
-		lcd_commit(l);
-		lcd_field_delete(f);
-		return (LCD_RC_NONE);
-	case EMU_KEY_SOFT3:
-	case EMU_KEY_BACK:
+		break;
+	case LCD_FK_BACK:
 		lcd_field_set(f, "");
 		lcd_pop(l);
-		return (LCD_RC_NONE);
-	default:
-		if (lcd_edit(l, f, key, now))
-			l->msg[0] = '\0';
+		break;
+	case LCD_FK_EDITED:
+		l->msg[0] = '\0';
+		break;
+	case LCD_FK_NONE:
+		break;
+	}
+	return (LCD_RC_NONE);
+}
+
+/*
+ * 15.2, 15.4 [C9]: Set password: the old password when there is one, the
+ * new one twice; Save, Delete, and Skip (the first boot's prompt) or
+ * Cancel.  7.6: 4-127 characters of three of the four kinds.
+ */
+static enum lcd_rc
+lcd_key_password(struct phone *p, struct lcd_frame *fr, int key,
+    emu_time now)
+{
+	struct lcd		*l = p->lcd;
+	enum lcd_fld		 fl[3];
+	size_t			 n = lcd_pw_fields(p, fl);
+	struct lcd_field	*f;
+	const char		*up;
+
+	if (fr->sel >= n)
+		fr->sel = n - 1;
+	if (key == EMU_KEY_UP || key == EMU_KEY_DOWN) {
+		lcd_commit(l);
+		if (key == EMU_KEY_UP && fr->sel > 0)
+			fr->sel--;
+		else if (key == EMU_KEY_DOWN && (size_t)fr->sel + 1 < n)
+			fr->sel++;
 		return (LCD_RC_NONE);
 	}
+	f = &l->f[fl[fr->sel]];
+	switch (lcd_key_field(l, f, key, now, 0)) {
+	case LCD_FK_OK:
+		up = phone_get(p, "User_Password");
+		if (up != NULL && *up != '\0' &&
+		    strcmp(l->f[LCD_F_OLD].buf, up) != 0) {
+			lcd_field_set(&l->f[LCD_F_OLD], "");
+			pf_strlcpy(l->msg, "Incorrect password", sizeof l->msg);
+			fr->sel = 0;
+			break;
+		}
+		if (strcmp(l->f[LCD_F_MAIN].buf, l->f[LCD_F_CONFIRM].buf) !=
+		    0) {
+			pf_strlcpy(l->msg, "Passwords do not match",
+			    sizeof l->msg);
+			break;
+		}
+		if (!lcd_pw_valid(l->f[LCD_F_MAIN].buf)) {
+			pf_strlcpy(l->msg, "Invalid password", sizeof l->msg);
+			break;
+		}
+		lcd_field_set(&l->f[LCD_F_OLD], "");
+		lcd_field_set(&l->f[LCD_F_CONFIRM], "");
+		lcd_pop(l);
+		return (LCD_RC_PASSWORD);	/* the new one: LCD_F_MAIN */
+	case LCD_FK_BACK:
+		lcd_field_set(&l->f[LCD_F_OLD], "");
+		lcd_field_set(&l->f[LCD_F_MAIN], "");
+		lcd_field_set(&l->f[LCD_F_CONFIRM], "");
+		lcd_pop(l);	/* Skip: not asked again this boot */
+		break;
+	case LCD_FK_EDITED:
+		l->msg[0] = '\0';
+		break;
+	case LCD_FK_NONE:
+		break;
+	}
+	return (LCD_RC_NONE);
+}
+
+/* The Set password fields shown: the old one only if there is one. */
+static size_t
+lcd_pw_fields(struct phone *p, enum lcd_fld *fl)
+{
+	const char	*up = phone_get(p, "User_Password");
+	size_t		 n = 0;
+
+	if (up != NULL && *up != '\0')
+		fl[n++] = LCD_F_OLD;
+	fl[n++] = LCD_F_MAIN;
+	fl[n++] = LCD_F_CONFIRM;
+	return (n);
+}
+
+/* 7.6: 4-127 characters from three of: capitals, small, digits, others. */
+static int
+lcd_pw_valid(const char *pw)
+{
+	size_t	len = strlen(pw);
+	int	upper = 0, lower = 0, digit = 0, other = 0;
+
+	if (len < LCD_PASS_MIN || len > LCD_PASS_MAX)
+		return (0);
+	for (; *pw != '\0'; pw++) {
+		if (*pw >= 'A' && *pw <= 'Z')
+			upper = 1;
+		else if (*pw >= 'a' && *pw <= 'z')
+			lower = 1;
+		else if (*pw >= '0' && *pw <= '9')
+			digit = 1;
+		else
+			other = 1;
+	}
+	return (upper + lower + digit + other >= 3);
+}
+
+/*
+ * 15.2, 7.6: the Set password screen is for the first boot and the boot
+ * after a factory reset (the boot is the only one in Reboot History, which
+ * a factory reset erases, 2.4), with User_Password_Prompt=Yes; a
+ * User_Password already set (by a profile, say) bypasses it.
+ */
+static int
+lcd_pw_wanted(struct phone *p)
+{
+	const struct phone_hist	*h;
+	const char		*up = phone_get(p, "User_Password");
+
+	if (!param_is_true(phone_get(p, "User_Password_Prompt")))
+		return (0);
+	if (up != NULL && *up != '\0')
+		return (0);
+	return (phone_history(p, PHONE_HIST_REBOOT, &h) == 1);
 }
 
 /* Open what a menu entry names, through the sign-in when it is locked. */
@@ -795,6 +1010,7 @@ lcd_open_item(struct phone *p, enum lcd_item item)
 		return;
 	}
 	switch (item) {
+	case LCD_I_PREFS:
 	case LCD_I_STATUS:
 	case LCD_I_DEVADMIN:
 	case LCD_I_PHONE_STATUS_MENU:
@@ -816,10 +1032,67 @@ lcd_open_item(struct phone *p, enum lcd_item item)
 		lcd_field_set(&l->f[LCD_F_PASS], "");
 		lcd_push(l, LCD_SCR_ACCOUNT, item);
 		break;
+	case LCD_I_SET_PASSWORD:
+	case LCD_I_PASSWORD_PROMPT:
+		lcd_field_set(&l->f[LCD_F_OLD], "");
+		lcd_field_set(&l->f[LCD_F_MAIN], "");
+		lcd_field_set(&l->f[LCD_F_CONFIRM], "");
+		lcd_push(l, LCD_SCR_PASSWORD, item);
+		break;
 	default:
 		lcd_push(l, LCD_SCR_INFO, item);
 		break;
 	}
+}
+
+/* A menu entry chosen: a Preferences value changes, the rest opens. */
+static enum lcd_rc
+lcd_open_entry(struct phone *p, const struct lcd_entry *e)
+{
+	if (e->item == LCD_I_PREF)
+		return (lcd_pref_next(p, e));
+	lcd_open_item(p, e->item);
+	return (LCD_RC_NONE);
+}
+
+/*
+ * A Preferences entry: Select gives the next of its choices (the first
+ * when the value is none of them), for the hub to store as a local change
+ * (8.5.7).  Read-only when the entry has no choices or its parameter is
+ * ua="ro" with Phone-UI-User-Mode=Yes (8.3).
+ */
+static enum lcd_rc
+lcd_pref_next(struct phone *p, const struct lcd_entry *e)
+{
+	struct lcd	*l = p->lcd;
+	const char	*cur, *c, *next;
+	char		 val[LCD_COLS_MAX + 1];
+	size_t		 n;
+	int		 id = param_find(p->ctx, e->param);
+
+	if (id < 0 || e->choices == NULL || lcd_is_ro_by_ua(p, id)) {
+		pf_strlcpy(l->msg, "Read only", sizeof l->msg);
+		return (LCD_RC_NONE);
+	}
+	if ((cur = phone_get(p, e->param)) == NULL)
+		cur = "";
+	next = e->choices;
+	for (c = e->choices; *c != '\0'; c += n + (c[n] == '|')) {
+		n = strcspn(c, "|");
+		if (strlen(cur) == n && strncmp(c, cur, n) == 0) {
+			if (c[n] == '|')
+				next = c + n + 1;
+			break;
+		}
+	}
+	n = strcspn(next, "|");
+	if (n >= sizeof val)
+		n = sizeof val - 1;
+	memcpy(val, next, n);
+	val[n] = '\0';
+	lcd_field_set(&l->f[LCD_F_MAIN], val);
+	l->set_id = id;
+	return (LCD_RC_SET);
 }
 
 /* Text entry. */
@@ -919,6 +1192,8 @@ lcd_menu_table(enum lcd_item item)
 	switch (item) {
 	case LCD_I_APPS:
 		return (lcd_menu_apps);
+	case LCD_I_PREFS:
+		return (lcd_menu_prefs);
 	case LCD_I_STATUS:
 		return (lcd_menu_status);
 	case LCD_I_PHONE_STATUS_MENU:
@@ -939,27 +1214,36 @@ lcd_menu(struct phone *p, enum lcd_item menu, const struct lcd_entry **e,
 	size_t			 n = 0;
 
 	for (; t != NULL && t->label != NULL && n < max; t++) {
-		if (lcd_visible(p, t->item))
+		if (lcd_visible(p, t))
 			e[n++] = t;
 	}
 	return (n);
 }
 
-/* B74: with Phone-UI-User-Mode=Yes, ua="na" hides an entry. */
+/* B74, 8.3: with Phone-UI-User-Mode=Yes, ua="na" hides an entry. */
 static int
 lcd_hidden_by_ua(struct phone *p, int id)
 {
-	if (!param_is_true(phone_get(p, "Phone-UI-User-Mode")))
+	if (id < 0 || !param_is_true(phone_get(p, "Phone-UI-User-Mode")))
 		return (0);
 	return (pset_ua(&p->ps, id) == UA_NA);
 }
 
+/* B74, 8.3: ... and ua="ro" makes it read-only. */
 static int
-lcd_visible(struct phone *p, enum lcd_item item)
+lcd_is_ro_by_ua(struct phone *p, int id)
+{
+	if (id < 0 || !param_is_true(phone_get(p, "Phone-UI-User-Mode")))
+		return (0);
+	return (pset_ua(&p->ps, id) == UA_RO);
+}
+
+static int
+lcd_visible(struct phone *p, const struct lcd_entry *e)
 {
 	const char	*t;
 
-	switch (item) {
+	switch (e->item) {
 	case LCD_I_PROFILE_RULE:
 		/* 15.5.1, B118, B74. */
 		if (!param_is_true(phone_param(p, P_USER_CONFIGURABLE_RESYNC)))
@@ -971,6 +1255,11 @@ lcd_visible(struct phone *p, enum lcd_item item)
 		if (t != NULL && strcasecmp(t, "Disabled") == 0)
 			return (0);
 		return (!lcd_hidden_by_ua(p, P_PROFILE_ACCOUNT_USER));
+	case LCD_I_SET_PASSWORD:
+		return (!lcd_hidden_by_ua(p, param_find(p->ctx,
+		    "User_Password")));
+	case LCD_I_PREF:
+		return (!lcd_hidden_by_ua(p, param_find(p->ctx, e->param)));
 	default:
 		return (1);
 	}
@@ -1024,6 +1313,13 @@ lcd_rule_valid(struct phone *p, const char *text)
 	return (ok);
 }
 
+/* B74: Profile rule shown read-only under ua="ro". */
+static int
+lcd_rule_ro(struct phone *p)
+{
+	return (lcd_is_ro_by_ua(p, P_PROFILE_RULE));
+}
+
 /* Drawing the model. */
 
 /* The screen under the menus: what the phone is doing. */
@@ -1045,8 +1341,9 @@ lcd_base(struct phone *p)
 
 /*
  * After every event: follow the phone (the boot screens of 15.2, the
- * activation screen of 15.6, Profile account setup of 15.7, the result of
- * a Resync), render, and say so when the screen changed.
+ * activation screen of 15.6, Profile account setup of 15.7, the first
+ * boot's Set password of 15.2, the result of a Resync), render, and say
+ * so when the screen changed.
  */
 void
 lcd_refresh(struct phone *p, emu_time now, struct emu_outbox *out)
@@ -1101,6 +1398,20 @@ lcd_refresh(struct phone *p, emu_time now, struct emu_outbox *out)
 			lcd_open_item(p, LCD_I_ACCOUNT);
 		}
 	}
+	/*
+	 * 15.2: the first boot's Set password, once the phone is up and
+	 * nothing else is on the screen; gone when provisioning sets a
+	 * password or turns the prompt off meanwhile.
+	 */
+	fr = lcd_top(l);
+	if (fr != NULL && fr->scr == LCD_SCR_PASSWORD &&
+	    fr->item == LCD_I_PASSWORD_PROMPT && !lcd_pw_wanted(p))
+		lcd_pop(l);
+	else if (fr == NULL && l->ready && !l->pw_asked && p->powered &&
+	    lcd_pw_wanted(p)) {
+		l->pw_asked = 1;
+		lcd_open_item(p, LCD_I_PASSWORD_PROMPT);
+	}
 	if (l->watch && p->st != PROV_RESYNC &&
 	    p->status.last_resync_at >= l->watch_at &&
 	    p->status.last_class != EMU_CLASS_NONE) {
@@ -1126,54 +1437,19 @@ lcd_refresh(struct phone *p, emu_time now, struct emu_outbox *out)
 	(void)now;
 }
 
-static void
-lcd_cut(char *dst, size_t cols, const char *src)
-{
-	size_t	n = strlen(src);
-
-	if (n > cols)
-		n = cols;
-	memmove(dst, src, n);
-	dst[n] = '\0';
-}
-
-static void
-lcd_body(struct lcd_view *v, const char *fmt, ...)
-{
-	char	buf[LCD_FIELD_MAX + 1];
-	va_list	ap;
-
-	if (v->nbody >= LCD_BODY_MAX)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	lcd_cut(v->body[v->nbody++], v->geom->cols, buf);
-}
-
-/* "Label: value", the value wrapped over further lines if long. */
-static void
-lcd_kv(struct lcd_view *v, const char *label, const char *value)
-{
-	char	 buf[LCD_FIELD_MAX + 64];
-	size_t	 off, len, cols = v->geom->cols;
-
-	snprintf(buf, sizeof buf, "%s: %s", label, value);
-	len = strlen(buf);
-	for (off = 0; off < len && v->nbody < LCD_BODY_MAX; off += cols)
-		lcd_cut(v->body[v->nbody++], cols, buf + off);
-}
-
 static const char *
 lcd_title(enum lcd_item item)
 {
 	static const struct lcd_entry *const menus[] = { lcd_menu_apps,
-	    lcd_menu_status, lcd_menu_phone_status, lcd_menu_devadmin };
+	    lcd_menu_prefs, lcd_menu_status, lcd_menu_phone_status,
+	    lcd_menu_devadmin };
 	const struct lcd_entry	*e;
 	size_t			 i;
 
 	if (item == LCD_I_APPS)
 		return ("Applications");
+	if (item == LCD_I_PASSWORD_PROMPT)
+		return ("Set password");
 	for (i = 0; i < nitems(menus); i++) {
 		for (e = menus[i]; e->label != NULL; e++) {
 			if (e->item == item)
@@ -1183,93 +1459,21 @@ lcd_title(enum lcd_item item)
 	return ("");
 }
 
-/* The status pages (15.4). */
-static void
-lcd_info(struct phone *p, enum lcd_item item, struct lcd_view *v)
+/* The Status page (lcd-status.c) an info item shows. */
+static enum lcd_page
+lcd_item_page(enum lcd_item item)
 {
-	const struct phone_hist	*h;
-	char			 buf[256], ip[16];
-	const char		*s;
-	size_t			 n, i;
-	uint64_t		 up;
-
 	switch (item) {
 	case LCD_I_PRODUCT:
-		lcd_kv(v, "Product name", p->model);
-		lcd_kv(v, "Serial number", p->serial);
-		lcd_kv(v, "MAC address", p->macstr);
-		lcd_kv(v, "Software version", p->swver);
-		lcd_kv(v, "Hardware version", p->hwver);
-		lcd_kv(v, "Client certificate", p->no_cert ? "Not Installed" :
-		    "Installed");
-		break;
+		return (LCD_PAGE_PRODUCT);
 	case LCD_I_PHONE_STATUS:
-		up = p->now > p->boot_at ? (p->now - p->boot_at) / 1000000 : 0;
-		snprintf(buf, sizeof buf, "%02llu:%02llu:%02llu",
-		    (unsigned long long)(up / 3600),
-		    (unsigned long long)(up / 60 % 60),
-		    (unsigned long long)(up % 60));
-		lcd_kv(v, "Elapsed time", buf);
-		lcd_kv(v, "State", prov_state_name(p->st));
-		lcd_kv(v, "Reboot reason",
-		    phone_reboot_name(p->status.last_reboot));
-		break;
+		return (LCD_PAGE_PHONE);
 	case LCD_I_PROVISIONING:
-		/* B122: customization state, the rule, the results. */
-		s = cust_state_name(p->cust);
-		if (p->cust == CUST_ACQUIRED && p->company != NULL)
-			s = p->company;
-		lcd_kv(v, "Customization", s);
-		lcd_kv(v, "Profile rule", phone_param(p, P_PROFILE_RULE));
-		lcd_kv(v, "Provisioning profile", phone_last_url(p));
-		n = phone_history(p, PHONE_HIST_PROV, &h);
-		if (n == 0)
-			lcd_kv(v, "Provisioning status 1", "none");
-		for (i = 0; i < n; i++) {
-			char	label[48], when[32];
-
-			snprintf(label, sizeof label, "Provisioning status "
-			    "%zu", i + 1);
-			phone_hist_time(p, h[i].when, when, sizeof when);
-			snprintf(buf, sizeof buf, "%s %s%s%s", h[i].ok ?
-			    "Succeeded" : "Failed", when, h[i].ok ? "" : ": ",
-			    h[i].ok ? "" : emu_err_name(h[i].err));
-			lcd_kv(v, label, buf);
-		}
-		lcd_kv(v, "Failure reason", phone_last_errmsg(p));
-		lcd_kv(v, "Firmware", p->swver);
-		n = phone_history(p, PHONE_HIST_UPGRADE, &h);
-		if (n > 0)
-			phone_hist_format(p, PHONE_HIST_UPGRADE, &h[0], buf,
-			    sizeof buf);
-		lcd_kv(v, "Last upgrade status", n > 0 ? buf : "none");
-		break;
-	case LCD_I_NETSTATUS:
-	case LCD_I_NETCONF:
-		lcd_kv(v, "IP address", p->ip != 0 ? ipv4_str(p->ip, ip) : "");
-		lcd_kv(v, "Subnet mask", p->mask != 0 ?
-		    ipv4_str(p->mask, ip) : "");
-		lcd_kv(v, "Default router", p->router != 0 ?
-		    ipv4_str(p->router, ip) : "");
-		lcd_kv(v, "DNS server 1", p->dns[0] != 0 ?
-		    ipv4_str(p->dns[0], ip) : "");
-		lcd_kv(v, "DNS server 2", p->dns[1] != 0 ?
-		    ipv4_str(p->dns[1], ip) : "");
-		lcd_kv(v, "MAC address", p->macstr);
-		s = phone_get(p, "Host_Name");
-		if (s == NULL || *s == '\0') {
-			snprintf(buf, sizeof buf, "SEP%s", p->macstr);
-			s = buf;
-		}
-		lcd_kv(v, "Host name", s);
-		lcd_kv(v, "Domain", p->domain != NULL ? p->domain :
-		    "cisco.com");
-		break;
-	case LCD_I_PREFS:
-		lcd_kv(v, "Station name", phone_get(p, "Station_Name"));
-		break;
+		return (LCD_PAGE_PROVISIONING);
+	case LCD_I_MESSAGES:
+		return (LCD_PAGE_MESSAGES);
 	default:
-		break;
+		return (LCD_PAGE_NETWORK);	/* status and configuration */
 	}
 }
 
@@ -1300,18 +1504,34 @@ lcd_soft(struct lcd_view *v, const char *a, const char *b, const char *c)
 		    sizeof v->soft[i]);
 }
 
+/* A password field as shown: one '*' a character. */
+static void
+lcd_masked(struct lcd_view *v, const struct lcd_field *f)
+{
+	memset(v->text, '*', f->len);
+	v->text[f->len] = '\0';
+	v->cursor = f->cur;
+}
+
 static void
 lcd_render(struct phone *p, struct lcd_view *v)
 {
+	static const char	 stars[] = "****************************"
+	    "************************************";
 	struct lcd		*l = p->lcd;
 	struct lcd_frame	*fr = l != NULL ? lcd_top(l) : NULL;
 	const struct lcd_field	*f;
 	const struct lcd_entry	*e[LCD_BODY_MAX];
+	enum lcd_fld		 fl[3];
 	char			 when[32], head[LCD_COLS_MAX + 1];
 	char			 line[2 * LCD_COLS_MAX + 2];
 	const char		*s, *name, *t;
 	size_t			 n, i, cols, digits;
-	int			 ro;
+	static const char *const pw_labels[LCD_F__COUNT] = {
+		[LCD_F_OLD] = "Old password",
+		[LCD_F_MAIN] = "New password",
+		[LCD_F_CONFIRM] = "Confirm password",
+	};
 
 	memset(v, 0, sizeof *v);
 	v->geom = lcd_geom_find(p->model);
@@ -1367,7 +1587,8 @@ lcd_render(struct phone *p, struct lcd_view *v)
 			    t != NULL && *t != '\0' ? ": " : "",
 			    t != NULL ? t : "");
 		}
-		if (lcd_visible(p, LCD_I_ACCOUNT))
+		if (lcd_visible(p, &(struct lcd_entry){ "", LCD_I_ACCOUNT,
+		    NULL, NULL }))
 			lcd_soft(v, "Setup", NULL, NULL);
 		if (p->st == PROV_ACTIVATION && v->geom->activation)
 			lcd_cut(v->msg, cols, "Activation code required");
@@ -1377,17 +1598,25 @@ lcd_render(struct phone *p, struct lcd_view *v)
 		n = lcd_menu(p, fr->item, e, nitems(e));
 		if (fr->sel >= n)
 			fr->sel = n > 0 ? n - 1 : 0;
-		for (i = 0; i < n; i++)
-			lcd_body(v, "%zu %s", i + 1, e[i]->label);
+		for (i = 0; i < n; i++) {
+			if (e[i]->param == NULL) {
+				lcd_body(v, "%zu %s", i + 1, e[i]->label);
+				continue;
+			}
+			t = phone_get(p, e[i]->param);
+			lcd_body(v, "%zu %s: %s", i + 1, e[i]->label,
+			    t != NULL ? t : "");
+		}
 		v->sel = n > 0 ? fr->sel : -1;
 		/* keep the selection in view */
 		v->top = v->sel >= v->geom->lines ? v->sel - v->geom->lines +
 		    1 : 0;
+		lcd_cut(v->msg, cols, l->msg);
 		lcd_soft(v, "Select", "Back", NULL);
 		break;
 	case LCD_SCR_INFO:
 		pf_strlcpy(v->title, lcd_title(fr->item), sizeof v->title);
-		lcd_info(p, fr->item, v);
+		lcd_status_page(p, lcd_item_page(fr->item), v);
 		if (fr->top > 0 && fr->top + v->geom->lines > v->nbody)
 			fr->top = v->nbody > v->geom->lines ?
 			    v->nbody - v->geom->lines : 0;
@@ -1396,8 +1625,6 @@ lcd_render(struct phone *p, struct lcd_view *v)
 		break;
 	case LCD_SCR_PROFILE_RULE:
 		pf_strlcpy(v->title, "Profile rule", sizeof v->title);
-		ro = param_is_true(phone_get(p, "Phone-UI-User-Mode")) &&
-		    pset_ua(&p->ps, P_PROFILE_RULE) == UA_RO;	/* B74 */
 		lcd_body(v, "protocol://server[:port]/profile_pathname");
 		f = &l->f[LCD_F_MAIN];
 		v->field = 1;
@@ -1405,7 +1632,7 @@ lcd_render(struct phone *p, struct lcd_view *v)
 		pf_strlcpy(v->text, f->buf, sizeof v->text);
 		v->cursor = f->cur;
 		lcd_cut(v->msg, cols, l->msg);
-		if (ro)
+		if (lcd_rule_ro(p))
 			lcd_soft(v, NULL, NULL, "Back");
 		else
 			lcd_soft(v, "Resync", "Delete", "Back");
@@ -1438,21 +1665,17 @@ lcd_render(struct phone *p, struct lcd_view *v)
 	case LCD_SCR_ACCOUNT:
 		pf_strlcpy(v->title, "Profile account setup", sizeof v->title);
 		lcd_body(v, "User name: %s", l->f[LCD_F_MAIN].buf);
-		lcd_body(v, "Password: %.*s", (int)l->f[LCD_F_PASS].len,
-		    "****************************************************"
-		    "****************************************************");
+		lcd_body(v, "Password: %.*s", (int)l->f[LCD_F_PASS].len, stars);
 		v->sel = fr->sel;
 		f = &l->f[fr->sel == 0 ? LCD_F_MAIN : LCD_F_PASS];
 		v->field = 1;
 		pf_strlcpy(v->label, fr->sel == 0 ? "User name" : "Password",
 		    sizeof v->label);
-		if (fr->sel == 0)
+		if (fr->sel == 0) {
 			pf_strlcpy(v->text, f->buf, sizeof v->text);
-		else {
-			memset(v->text, '*', f->len);
-			v->text[f->len] = '\0';
-		}
-		v->cursor = f->cur;
+			v->cursor = f->cur;
+		} else
+			lcd_masked(v, f);
 		lcd_cut(v->msg, cols, l->msg);
 		lcd_soft(v, "Sign in", "Delete", "Cancel");
 		break;
@@ -1469,14 +1692,30 @@ lcd_render(struct phone *p, struct lcd_view *v)
 	case LCD_SCR_SIGNIN:
 		pf_strlcpy(v->title, "Sign in", sizeof v->title);
 		lcd_body(v, "%s", lcd_title(fr->target));
-		f = &l->f[LCD_F_SIGNIN];
 		v->field = 1;
 		pf_strlcpy(v->label, "Password", sizeof v->label);
-		memset(v->text, '*', f->len);
-		v->text[f->len] = '\0';
-		v->cursor = f->cur;
+		lcd_masked(v, &l->f[LCD_F_SIGNIN]);
 		lcd_cut(v->msg, cols, l->msg);
 		lcd_soft(v, "Sign in", "Delete", "Cancel");
+		break;
+	case LCD_SCR_PASSWORD:
+		/* 15.2, 15.4, 7.6. */
+		pf_strlcpy(v->title, "Set password", sizeof v->title);
+		n = lcd_pw_fields(p, fl);
+		if (fr->sel >= n)
+			fr->sel = n - 1;
+		for (i = 0; i < n; i++)
+			lcd_body(v, "%s: %.*s", pw_labels[fl[i]],
+			    (int)l->f[fl[i]].len, stars);
+		lcd_wrap(v, "4-127 characters, three of: A-Z a-z 0-9 "
+		    "symbols");
+		v->sel = fr->sel;
+		v->field = 1;
+		pf_strlcpy(v->label, pw_labels[fl[fr->sel]], sizeof v->label);
+		lcd_masked(v, &l->f[fl[fr->sel]]);
+		lcd_cut(v->msg, cols, l->msg);
+		lcd_soft(v, "Save", "Delete", fr->item ==
+		    LCD_I_PASSWORD_PROMPT ? "Skip" : "Cancel");
 		break;
 	default:
 		break;

@@ -320,14 +320,14 @@ phone_power_on(struct phone *p, unsigned flags, int key, emu_time now,
 {
 	if (p->powered)
 		return;
-	if ((flags & EMU_POWER_HOLD_KEYS) && key == '#') {
+	if ((flags & EMU_POWER_HOLD_KEYS) && lcd_powerup_key(p->model, key)) {
 		/* 15.8, B121: the key sequence may follow. */
-		phone_log(p, out, TRACE_LCD, "power-on holding #");
+		phone_log(p, out, TRACE_LCD, "power-on holding %c", key);
 		p->powered = 1;
 		prov_enter(p, PROV_BOOT, now, out);
 		if (p->lcd == NULL)
 			p->lcd = lcd_create(p);
-		lcd_powerup(p->lcd, now);
+		lcd_powerup(p->lcd, key, now);
 		return;
 	}
 	phone_boot(p, PHONE_RB_POWER, now, out);
@@ -371,15 +371,17 @@ phone_factory_reset(struct phone *p, emu_time now, struct emu_outbox *out)
 
 /*
  * A key (15.1).  The screen is made on the first one; power-hold is the
- * power pulled and given back with '#' held (15.8, B121).
+ * power pulled and given back with '#' held (15.8, B121), power-hold-0
+ * with '0' held (a CP-6821's alternative).
  */
 static void
 phone_key(struct phone *p, const struct emu_event *ev, emu_time now,
     struct emu_outbox *out)
 {
-	if (ev->key == EMU_KEY_POWER_HOLD) {
+	if (ev->key == EMU_KEY_POWER_HOLD || ev->key == EMU_KEY_POWER_HOLD_0) {
 		phone_power_off(p, now, out);
-		phone_power_on(p, EMU_POWER_HOLD_KEYS, '#', now, out);
+		phone_power_on(p, EMU_POWER_HOLD_KEYS, ev->key ==
+		    EMU_KEY_POWER_HOLD ? '#' : '0', now, out);
 		return;
 	}
 	if (!p->powered) {
@@ -396,6 +398,8 @@ static void
 phone_lcd_rc(struct phone *p, enum lcd_rc rc, emu_time now,
     struct emu_outbox *out)
 {
+	int	id;
+
 	switch (rc) {
 	case LCD_RC_NONE:
 		break;
@@ -426,6 +430,22 @@ phone_lcd_rc(struct phone *p, enum lcd_rc rc, emu_time now,
 		break;
 	case LCD_RC_BOOT:
 		phone_boot(p, PHONE_RB_POWER, now, out);
+		break;
+	case LCD_RC_SET:
+		/* Preferences: a local change (8.5.7), as from the web. */
+		id = lcd_param(p->lcd);
+		phone_log(p, out, TRACE_LCD, "%s set on the LCD",
+		    param_table[id].name);
+		phone_set_id(p, id, lcd_field(p->lcd, 0), 1);
+		prov_local_change(p, id, now, out);
+		break;
+	case LCD_RC_PASSWORD:
+		/* 15.4 [C9]: the user password, a local change. */
+		if ((id = param_find(p->ctx, "User_Password")) < 0)
+			break;
+		phone_log(p, out, TRACE_LCD, "User_Password set on the LCD");
+		phone_set_id(p, id, lcd_field(p->lcd, 0), 1);
+		prov_local_change(p, id, now, out);
 		break;
 	}
 }

@@ -23,6 +23,33 @@
 
 #include "phone-harness.h"
 
+/*
+ * Every test's phone has the first boot's Set password prompt (15.2) off,
+ * so that a boot ends at the idle screen; the tests of the prompt turn it
+ * back on.
+ */
+static void
+no_prompt(struct h *h)
+{
+	set(h, "User_Password_Prompt", "No");
+}
+
+static int
+lcd_setup(void **state)
+{
+	h_setup(state);
+	no_prompt(*state);
+	return (0);
+}
+
+/* A new phone of another model (h_phone), prompt off as above. */
+static void
+new_phone(struct h *h, const char *model, const char *swver)
+{
+	h_phone(h, model, swver);
+	no_prompt(h);
+}
+
 /* The screen. */
 
 static const struct lcd_view *
@@ -198,75 +225,92 @@ test_keys_sequence(void **state)
 	assert_int_equal(lcd_keys_next(&s, &k, NULL), -1);
 }
 
-/* 2.1: each model's screen (docs/lcd.md); the idle screen shows its line
- * keys and only its softkeys. */
+/*
+ * 2.1: every model the spec lists has a screen of its own (an unknown
+ * model draws as a CP-8851); B25: the CP-6861 alone has no activation
+ * screen; line keys as mpp-parameters.md counts them: 16 on a 7861, 10
+ * on the 88xx desk phones and the 9861, 4 on a 6841, none on the
+ * conference phones; a 7841 is a smaller screen than an 8851.
+ */
 static void
-test_geometry_each_model(void **state)
+test_b25_geometry_spec_facts(void **state)
 {
-	static const struct lcd_geom want[] = {
-		{ "CP-6821-3PCC", 4, 24, 4, 2, 0, 1 },
-		{ "CP-6841-3PCC", 4, 32, 4, 4, 0, 1 },
-		{ "CP-6851-3PCC", 4, 32, 4, 4, 0, 1 },
-		{ "CP-6861-3PCC", 4, 32, 4, 4, 0, 0 },
-		{ "CP-6871-3PCC", 6, 40, 4, 6, 1, 1 },
-		{ "CP-7811-3PCC", 3, 24, 4, 0, 0, 1 },
-		{ "CP-7821-3PCC", 4, 28, 4, 2, 0, 1 },
-		{ "CP-7832-3PCC", 3, 24, 3, 0, 0, 1 },
-		{ "CP-7841-3PCC", 4, 28, 4, 4, 0, 1 },
-		{ "CP-7861-3PCC", 4, 28, 4, 16, 0, 1 },
-		{ "CP-8811-3PCC", 10, 48, 4, 10, 0, 1 },
-		{ "CP-8832-3PCC", 4, 32, 3, 0, 1, 1 },
-		{ "CP-8841-3PCC", 10, 48, 4, 10, 1, 1 },
-		{ "CP-8845-3PCC", 10, 48, 4, 10, 1, 1 },
-		{ "CP-8851-3PCC", 10, 48, 4, 10, 1, 1 },
-		{ "CP-8861-3PCC", 10, 48, 4, 10, 1, 1 },
-		{ "CP-8865-3PCC", 10, 48, 4, 10, 1, 1 },
-		{ "CP-9851-3PCC", 8, 40, 4, 4, 1, 1 },
-		{ "CP-9861-3PCC", 10, 48, 4, 10, 1, 1 },
-		{ "CP-9871-3PCC", 12, 56, 4, 10, 1, 1 },
+	static const char *const models[] = {	/* spec 2.1 */
+		"CP-6821-3PCC", "CP-6841-3PCC", "CP-6851-3PCC", "CP-6871-3PCC",
+		"CP-6861-3PCC", "CP-7811-3PCC", "CP-7821-3PCC", "CP-7841-3PCC",
+		"CP-7861-3PCC", "CP-7832-3PCC", "CP-8811-3PCC", "CP-8841-3PCC",
+		"CP-8851-3PCC", "CP-8861-3PCC", "CP-8845-3PCC", "CP-8865-3PCC",
+		"CP-8832-3PCC"
 	};
+	static const char *const ten[] = { "CP-8841-3PCC", "CP-8845-3PCC",
+	    "CP-8851-3PCC", "CP-8861-3PCC", "CP-8865-3PCC", "CP-9861-3PCC" };
+	const struct lcd_geom	*g, *t, *g7841, *g8851;
+	size_t			 i, n;
+
+	(void)state;
+	for (i = 0; i < nitems(models); i++) {
+		g = lcd_geom_find(models[i]);
+		assert_string_equal(g->model, models[i]);
+		/* B25 */
+		assert_int_equal(g->activation,
+		    strcmp(models[i], "CP-6861-3PCC") != 0);
+	}
+	assert_string_equal(lcd_geom_find("CP-0000")->model, "CP-8851-3PCC");
+	assert_string_equal(lcd_geom_find(NULL)->model, "CP-8851-3PCC");
+	assert_int_equal(lcd_geom_find("CP-7861-3PCC")->line_keys, 16);
+	for (i = 0; i < nitems(ten); i++)
+		assert_int_equal(lcd_geom_find(ten[i])->line_keys, 10);
+	assert_int_equal(lcd_geom_find("CP-6841-3PCC")->line_keys, 4);
+	assert_int_equal(lcd_geom_find("CP-7832-3PCC")->line_keys, 0);
+	assert_int_equal(lcd_geom_find("CP-8832-3PCC")->line_keys, 0);
+	g7841 = lcd_geom_find("CP-7841-3PCC");
+	g8851 = lcd_geom_find("CP-8851-3PCC");
+	assert_true(g7841->lines < g8851->lines);
+	assert_true(g7841->cols < g8851->cols);
+	/* The table: one row a model, each within the view's bounds. */
+	t = lcd_geom_table(&n);
+	for (i = 0; i < n; i++) {
+		assert_ptr_equal(lcd_geom_find(t[i].model), &t[i]);
+		assert_true(t[i].lines >= 1 && t[i].lines <= LCD_BODY_MAX);
+		assert_true(t[i].cols >= 1 && t[i].cols <= LCD_COLS_MAX);
+		assert_true(t[i].softkeys >= 1 &&
+		    t[i].softkeys <= LCD_SOFTKEYS_MAX);
+		assert_true(t[i].line_keys <= EMU_KEY_LINE_LAST -
+		    EMU_KEY_LINE1 + 1);
+	}
+}
+
+/* 15.3, 15.4: on every model, the idle screen lists its line keys, the
+ * header fills its width, a softkey it lacks is blank and does nothing,
+ * and a menu line never runs past its columns. */
+static void
+test_screen_each_model(void **state)
+{
 	struct h		*h = *state;
 	const struct lcd_geom	*g;
 	const struct lcd_view	*v;
 	size_t			 i, n, j;
 
 	g = lcd_geom_table(&n);
-	assert_int_equal(n, nitems(want));
-	for (i = 0; i < nitems(want); i++) {
-		g = lcd_geom_find(want[i].model);
-		assert_string_equal(g->model, want[i].model);
-		assert_int_equal(g->lines, want[i].lines);
-		assert_int_equal(g->cols, want[i].cols);
-		assert_true(g->cols <= LCD_COLS_MAX);
-		assert_int_equal(g->softkeys, want[i].softkeys);
-		assert_int_equal(g->line_keys, want[i].line_keys);
-		assert_int_equal(g->colour, want[i].colour);
-		assert_int_equal(g->activation, want[i].activation);
-
-		h_phone(h, want[i].model, "sip88xx.12-0-7MPP0301-92");
+	for (i = 0; i < n; i++) {
+		new_phone(h, g[i].model, "sip88xx.12-0-7MPP0301-92");
 		h->out.n = 0;
 		memset(h->cur, 0, sizeof h->cur);
 		to_idle(h);
 		v = lcd(h);
-		assert_ptr_equal(v->geom, g);
-		assert_int_equal(v->nbody, g->line_keys);
-		assert_int_equal(strlen(v->header), g->cols);
-		for (j = 0; j < LCD_SOFTKEYS_MAX; j++) {
-			if (j >= g->softkeys)
-				assert_string_equal(v->soft[j], "");
-		}
-		/* A menu line never runs past the model's columns. */
+		assert_ptr_equal(v->geom, &g[i]);
+		assert_int_equal(v->nbody, g[i].line_keys);
+		assert_int_equal(strlen(v->header), g[i].cols);
+		for (j = g[i].softkeys; j < LCD_SOFTKEYS_MAX; j++)
+			assert_string_equal(v->soft[j], "");
 		keys(h, "{applications}");
 		for (j = 0; j < (size_t)lcd(h)->nbody; j++)
-			assert_true(strlen(lcd(h)->body[j]) <= g->cols);
-		/* A softkey the model lacks does nothing. */
-		if (g->softkeys < 4) {
+			assert_true(strlen(lcd(h)->body[j]) <= g[i].cols);
+		if (g[i].softkeys < 4) {
 			keys(h, "{soft4}");
 			assert_screen(h, LCD_SCR_MENU, "Applications");
 		}
 	}
-	/* An unknown model draws as the default one. */
-	assert_string_equal(lcd_geom_find("CP-0000")->model, "CP-8851-3PCC");
 }
 
 /* 15.3: header with the line and the clock; Setup while no line is
@@ -334,7 +378,8 @@ test_applications_menu(void **state)
 	assert_screen(h, LCD_SCR_MENU, "Status");
 	assert_string_equal(lcd(h)->body[0], "1 Product information");
 	assert_string_equal(lcd(h)->body[1], "2 Phone status");
-	assert_string_equal(lcd(h)->body[2], "3 Network status");
+	assert_string_equal(lcd(h)->body[2], "3 Status messages");
+	assert_string_equal(lcd(h)->body[3], "4 Network status");
 	keys(h, "{back}");
 	assert_screen(h, LCD_SCR_MENU, "Applications");
 	keys(h, "4");
@@ -342,7 +387,8 @@ test_applications_menu(void **state)
 	assert_string_equal(lcd(h)->body[0], "1 Profile rule");
 	assert_string_equal(lcd(h)->body[1], "2 Factory reset");
 	assert_string_equal(lcd(h)->body[2], "3 Restart");
-	assert_string_equal(lcd(h)->body[3], "4 Profile account setup");
+	assert_string_equal(lcd(h)->body[3], "4 Set password");
+	assert_string_equal(lcd(h)->body[4], "5 Profile account setup");
 	/* "Settings" is the same key; pressed in a menu it starts over,
 	 * at the top menu it closes. */
 	keys(h, "{settings}");
@@ -358,7 +404,6 @@ static void
 test_status_pages(void **state)
 {
 	struct h		*h = *state;
-	const struct lcd_view	*v;
 
 	to_idle(h);
 	keys(h, "{applications}21");
@@ -370,16 +415,13 @@ test_status_pages(void **state)
 	    >= 0);
 	assert_true(body_find(h, "Hardware version: V03") >= 0);
 	assert_true(body_find(h, "Client certificate: Installed") >= 0);
-	keys(h, "{back}3");
+	keys(h, "{back}4");
 	assert_screen(h, LCD_SCR_INFO, "Network status");
 	assert_true(body_find(h, "IP address: 10.0.0.100") >= 0);
 	assert_true(body_find(h, "Subnet mask: 255.255.255.0") >= 0);
 	assert_true(body_find(h, "Default router: 10.0.0.1") >= 0);
 	assert_true(body_find(h, "Host name: SEP00562B043615") >= 0);
 	assert_true(body_find(h, "Domain: cisco.com") >= 0);
-	/* Longer than the screen: it scrolls, and no further. */
-	v = lcd(h);
-	assert_true(v->nbody > v->geom->lines ? 1 : 1);
 	keys(h, "{back}2");
 	assert_screen(h, LCD_SCR_MENU, "Phone status");
 	keys(h, "1");
@@ -395,7 +437,7 @@ test_info_scrolls(void **state)
 	struct h	*h = *state;
 	int		 i;
 
-	h_phone(h, "CP-7811-3PCC", "sip78xx.12-0-7MPP0301-92");
+	new_phone(h, "CP-7811-3PCC", "sip78xx.12-0-7MPP0301-92");
 	to_idle(h);
 	keys(h, "{applications}21");
 	assert_screen(h, LCD_SCR_INFO, "Product information");
@@ -949,7 +991,7 @@ test_b25_cp6861_no_activation(void **state)
 {
 	struct h	*h = *state;
 
-	h_phone(h, "CP-6861-3PCC", "sip68xx.12-0-7MPP0301-92");
+	new_phone(h, "CP-6861-3PCC", "sip68xx.12-0-7MPP0301-92");
 	to_activation(h);
 	assert_screen(h, LCD_SCR_IDLE, "");
 	assert_string_equal(lcd(h)->msg, "");
@@ -1073,7 +1115,355 @@ test_no_screen_without_keys(void **state)
 	assert_null(phone_lcd(h->p));
 }
 
-#define T(f)	cmocka_unit_test_setup_teardown(f, h_setup, h_teardown)
+/*
+ * 15.4, 8.5.7, B108: Preferences shows the station name and the user's
+ * screen settings; Select gives a setting its next value, stored as a
+ * local change, and a burst of them makes one report with
+ * Report_To_Server=On Local Change.
+ */
+static void
+test_b108_preferences_local_changes(void **state)
+{
+	struct h	*h = *state;
+	emu_time	 last;
+
+	set(h, "Station_Name", "Desk 4");
+	set(h, "Report_Rule", "http://" SRV_IP "/r.xml");
+	set(h, "Report_To_Server", "On Local Change");
+	set(h, "Upload_Delay_On_Local_Change", "30");
+	to_idle(h);
+	keys(h, "{applications}1");
+	assert_screen(h, LCD_SCR_MENU, "Preferences");
+	assert_string_equal(lcd(h)->body[0], "1 Station name: Desk 4");
+	assert_string_equal(lcd(h)->body[1], "2 Screen saver: No");
+	assert_string_equal(lcd(h)->body[2], "3 Backlight timer: 5m");
+	/* The station name is the administrator's: shown only. */
+	keys(h, "{select}");
+	assert_string_equal(lcd(h)->msg, "Read only");
+	assert_string_equal(get(h, "Station_Name"), "Desk 4");
+	assert_false(pset_is_local(&h->p->ps, param_find(h->ctx,
+	    "Station_Name")));
+	keys(h, "{down}");
+	assert_string_equal(lcd(h)->msg, "");
+	keys(h, "{select}");
+	assert_string_equal(lcd(h)->body[1], "2 Screen saver: Yes");
+	assert_string_equal(get(h, "Screen_Saver_Enable"), "Yes");
+	assert_true(pset_is_local(&h->p->ps, param_find(h->ctx,
+	    "Screen_Saver_Enable")));
+	assert_screen(h, LCD_SCR_MENU, "Preferences");
+	h->now += EMU_SEC(5);
+	keys(h, "3");
+	assert_string_equal(get(h, "Back_Light_Timer"), "30m");
+	keys(h, "33");					/* round the list */
+	assert_string_equal(lcd(h)->body[2], "3 Backlight timer: 1m");
+	last = h->now;
+	/* B108: one report, the quiet time after the last change. */
+	assert_null(take(h, K_OPEN));
+	assert_true(phone_deadline(h->p) == last + EMU_SEC(30));
+	h_timer(h);
+	expect_http(h, SRV_IP, 80);
+	assert_string_equal(h->req.method, "POST");
+	assert_string_equal(h->req.target, "/r.xml");
+	assert_non_null(strstr((const char *)h->req.body.data,
+	    "<Screen_Saver_Enable ua=\"rw\">Yes</Screen_Saver_Enable>"));
+	assert_non_null(strstr((const char *)h->req.body.data,
+	    "<Back_Light_Timer ua=\"rw\">1m</Back_Light_Timer>"));
+	serve_http(h, 200, NULL, NULL);
+	assert_null(take(h, K_OPEN));
+	/* A value not among the choices goes to the first. */
+	set(h, "Back_Light_Timer", "10s");
+	keys(h, "3");
+	assert_string_equal(get(h, "Back_Light_Timer"), "1m");
+}
+
+/* B74, 8.3: under Phone-UI-User-Mode=Yes a preference's ua="na" hides
+ * its entry and "ro" keeps its value; with No, neither. */
+static void
+test_b74_preferences_ua(void **state)
+{
+	struct h	*h = *state;
+	int		 ss = param_find(h->ctx, "Screen_Saver_Enable");
+	int		 bl = param_find(h->ctx, "Back_Light_Timer");
+
+	to_idle(h);
+	pset_set_ua(&h->p->ps, ss, UA_NA);
+	pset_set_ua(&h->p->ps, bl, UA_RO);
+	keys(h, "{applications}1");
+	assert_int_equal(lcd(h)->nbody, 3);		/* mode No */
+	keys(h, "3");
+	assert_string_equal(get(h, "Back_Light_Timer"), "30m");
+	set(h, "Phone-UI-User-Mode", "Yes");
+	keys(h, "{back}1");
+	assert_int_equal(lcd(h)->nbody, 2);
+	assert_int_equal(body_find(h, "Screen saver"), -1);
+	assert_string_equal(lcd(h)->body[1], "2 Backlight timer: 30m");
+	keys(h, "2");
+	assert_string_equal(lcd(h)->msg, "Read only");
+	assert_string_equal(get(h, "Back_Light_Timer"), "30m");
+}
+
+/*
+ * 15.4 [C7]: Status > Status messages: the resync and upgrade results
+ * since provisioning was last done, newest first, in UTC (the other pages
+ * use the phone's local time).
+ */
+static void
+test_15_4_status_messages(void **state)
+{
+	struct h	*h = *state;
+	int		 i;
+
+	h->ctx->tz_offset_s = 3600;
+	set(h, "Profile_Rule", "http://10.0.0.5/a.xml");
+	phone_lcd_open(h->p);
+	boot(h);
+	keys(h, "{applications}23");
+	assert_screen(h, LCD_SCR_INFO, "Status messages");
+	assert_string_equal(lcd(h)->body[0], "No status messages");
+	keys(h, "{back}");
+	expect_http(h, SRV_IP, 80);
+	serve_http(h, 404, NULL, NULL);			/* before: not shown */
+	h->now += EMU_SEC(60);
+	h_resync(h, NULL);
+	expect_http(h, SRV_IP, 80);
+	serve_http(h, 200, NULL, PROFILE_OK);		/* provisioning done */
+	phone_hist_add(h->p, PHONE_HIST_UPGRADE, 0, EMU_E_FNF,
+	    "http://10.0.0.5/sip88xx.loads", "file not found", 0);
+	h->now += EMU_SEC(60);
+	h_resync(h, NULL);
+	expect_http(h, SRV_IP, 80);
+	serve_http(h, 404, NULL, NULL);
+	keys(h, "3");
+	assert_screen(h, LCD_SCR_INFO, "Status messages");
+	/* Newest first, one result over as many lines as it takes; at one
+	 * second an upgrade follows its resync. */
+	assert_int_equal(lcd(h)->nbody, 6);
+	assert_string_equal(lcd(h)->body[0],
+	    "01/01/2027 00:02:38 UTC Resync failed");
+	assert_string_equal(lcd(h)->body[1],
+	    "http://10.0.0.5:80/a.xml file not found");
+	assert_string_equal(lcd(h)->body[2],
+	    "01/01/2027 00:01:38 UTC Upgrade failed");
+	assert_string_equal(lcd(h)->body[3],
+	    "http://10.0.0.5/sip88xx.loads file not found");
+	assert_string_equal(lcd(h)->body[4],
+	    "01/01/2027 00:01:38 UTC Resync succeeded");
+	assert_string_equal(lcd(h)->body[5], "http://10.0.0.5:80/a.xml");
+	/* The Provisioning page gives the same results in local time. */
+	keys(h, "{back}22");
+	i = body_find(h, "Provisioning status 1: Failed 01/01/2027");
+	assert_true(i >= 0 && i + 1 < lcd(h)->nbody);
+	assert_true(strncmp(lcd(h)->body[i + 1], "01:02:38", 8) == 0);
+}
+
+/*
+ * 15.2, 7.6: the first boot (and the boot after a factory reset) with
+ * User_Password_Prompt=Yes shows Set password once the phone is up; the
+ * password must match and be 4-127 characters of three kinds; Save stores
+ * it as a local change.  Not again at the next boot.
+ */
+static void
+test_15_2_set_password_first_boot(void **state)
+{
+	struct h	*h = *state;
+	const char	*s;
+
+	set(h, "User_Password_Prompt", "Yes");
+	set(h, "Profile_Rule", "");
+	phone_lcd_open(h->p);
+	boot(h);
+	assert_int_equal(phone_state(h->p), PROV_OPERATIONAL);
+	assert_screen(h, LCD_SCR_PASSWORD, "Set password");
+	assert_string_equal(lcd(h)->body[0], "New password: ");
+	assert_string_equal(lcd(h)->body[1], "Confirm password: ");
+	assert_string_equal(lcd(h)->label, "New password");
+	assert_string_equal(lcd(h)->soft[0], "Save");
+	assert_string_equal(lcd(h)->soft[1], "Delete");
+	assert_string_equal(lcd(h)->soft[2], "Skip");
+	for (s = "abc1"; *s != '\0'; s++)
+		key(h, EMU_KEY_CHAR | *s);
+	assert_string_equal(lcd(h)->text, "****");
+	keys(h, "{down}");
+	assert_string_equal(lcd(h)->label, "Confirm password");
+	for (s = "abc2"; *s != '\0'; s++)
+		key(h, EMU_KEY_CHAR | *s);
+	keys(h, "{soft1}");
+	assert_string_equal(lcd(h)->msg, "Passwords do not match");
+	keys(h, "{soft2}");
+	assert_string_equal(lcd(h)->msg, "");
+	key(h, EMU_KEY_CHAR | '1');
+	keys(h, "{soft1}");
+	assert_string_equal(lcd(h)->msg, "Invalid password");	/* 2 kinds */
+	assert_string_equal(get(h, "User_Password"), "");
+	keys(h, "{up}");
+	key(h, EMU_KEY_CHAR | 'X');
+	keys(h, "{down}");
+	key(h, EMU_KEY_CHAR | 'X');
+	keys(h, "{soft1}");
+	assert_string_equal(get(h, "User_Password"), "abc1X");
+	assert_true(pset_is_local(&h->p->ps, param_find(h->ctx,
+	    "User_Password")));
+	assert_screen(h, LCD_SCR_IDLE, "");
+	/* The next boot is not a first boot. */
+	set(h, "User_Password", "");
+	h_simple(h, EMU_EV_REBOOT);
+	dhcp_handshake(h, OPTS({ 66, SRV_IP }));
+	h_timer(h);
+	assert_int_equal(phone_state(h->p), PROV_OPERATIONAL);
+	assert_screen(h, LCD_SCR_IDLE, "");
+	/* After a factory reset it is, again; Skip leaves it for this
+	 * boot, the menus included. */
+	keys(h, "{applications}42{soft1}");
+	assert_int_equal(phone_status(h->p)->last_reboot, PHONE_RB_FACTORY);
+	set(h, "Profile_Rule", "");
+	dhcp_handshake(h, OPTS({ 66, SRV_IP }));
+	h_timer(h);
+	assert_screen(h, LCD_SCR_PASSWORD, "Set password");
+	keys(h, "{soft3}");
+	assert_screen(h, LCD_SCR_IDLE, "");
+	keys(h, "{applications}{applications}");
+	assert_screen(h, LCD_SCR_IDLE, "");
+	assert_string_equal(get(h, "User_Password"), "");
+}
+
+/* 15.2, 7.6: provisioning bypasses the prompt: a User_Password from the
+ * profile, or User_Password_Prompt=No. */
+static void
+test_15_2_set_password_bypassed(void **state)
+{
+	struct h	*h = *state;
+
+	set(h, "User_Password_Prompt", "Yes");
+	phone_lcd_open(h->p);
+	start(h, "http://10.0.0.5/a.xml");
+	expect_http(h, SRV_IP, 80);
+	serve_http(h, 200, NULL,
+	    PROFILE("<User_Password>Cisco123</User_Password>"));
+	assert_int_equal(phone_state(h->p), PROV_OPERATIONAL);
+	assert_screen(h, LCD_SCR_IDLE, "");
+
+	h_phone(h, "CP-8851-3PCC", "sip88xx.12-0-7MPP0301-92");
+	phone_lcd_open(h->p);
+	start(h, "http://10.0.0.5/a.xml");
+	expect_http(h, SRV_IP, 80);
+	serve_http(h, 200, NULL, PROFILE("<User_Password_Prompt>No"
+	    "</User_Password_Prompt>"));
+	assert_screen(h, LCD_SCR_IDLE, "");
+	/* Up, then a profile sets the password: it goes. */
+	h_phone(h, "CP-8851-3PCC", "sip88xx.12-0-7MPP0301-92");
+	phone_lcd_open(h->p);
+	start(h, "http://10.0.0.5/a.xml");
+	expect_http(h, SRV_IP, 80);
+	serve_http(h, 200, NULL, PROFILE_OK);
+	assert_screen(h, LCD_SCR_PASSWORD, NULL);
+	h_resync(h, NULL);
+	expect_http(h, SRV_IP, 80);
+	serve_http(h, 200, NULL,
+	    PROFILE("<User_Password>Cisco123</User_Password>"));
+	assert_screen(h, LCD_SCR_IDLE, "");
+}
+
+/* 15.4 [C9]: Device administration > Set password asks for the old
+ * password first when there is one; Cancel keeps it. */
+static void
+test_15_4_set_password_menu(void **state)
+{
+	struct h	*h = *state;
+	const char	*s;
+
+	to_idle(h);
+	keys(h, "{applications}44");
+	assert_screen(h, LCD_SCR_PASSWORD, "Set password");
+	assert_int_equal(lcd(h)->nbody, 3);	/* no old one, the hint */
+	assert_string_equal(lcd(h)->soft[2], "Cancel");
+	for (s = "Pass1"; *s != '\0'; s++)
+		key(h, EMU_KEY_CHAR | *s);
+	keys(h, "{down}");
+	for (s = "Pass1"; *s != '\0'; s++)
+		key(h, EMU_KEY_CHAR | *s);
+	keys(h, "{select}");
+	assert_string_equal(get(h, "User_Password"), "Pass1");
+	assert_screen(h, LCD_SCR_MENU, "Device administration");
+	keys(h, "4");
+	assert_string_equal(lcd(h)->body[0], "Old password: ");
+	assert_string_equal(lcd(h)->label, "Old password");
+	for (s = "wrong"; *s != '\0'; s++)
+		key(h, EMU_KEY_CHAR | *s);
+	keys(h, "{down}");
+	for (s = "New2!"; *s != '\0'; s++)
+		key(h, EMU_KEY_CHAR | *s);
+	keys(h, "{down}");
+	for (s = "New2!"; *s != '\0'; s++)
+		key(h, EMU_KEY_CHAR | *s);
+	keys(h, "{soft1}");
+	assert_string_equal(lcd(h)->msg, "Incorrect password");
+	assert_string_equal(lcd(h)->label, "Old password");
+	assert_string_equal(lcd(h)->text, "");
+	for (s = "Pass1"; *s != '\0'; s++)
+		key(h, EMU_KEY_CHAR | *s);
+	keys(h, "{soft3}");				/* Cancel */
+	assert_screen(h, LCD_SCR_MENU, "Device administration");
+	assert_string_equal(get(h, "User_Password"), "Pass1");
+	keys(h, "4");
+	assert_string_equal(lcd(h)->text, "");		/* nothing kept */
+	for (s = "Pass1"; *s != '\0'; s++)
+		key(h, EMU_KEY_CHAR | *s);
+	keys(h, "{down}");
+	for (s = "New2!"; *s != '\0'; s++)
+		key(h, EMU_KEY_CHAR | *s);
+	keys(h, "{down}");
+	for (s = "New2!"; *s != '\0'; s++)
+		key(h, EMU_KEY_CHAR | *s);
+	keys(h, "{soft1}");
+	assert_string_equal(get(h, "User_Password"), "New2!");
+	/* 8.3: ua="na" hides the entry under Phone-UI-User-Mode=Yes. */
+	set(h, "Phone-UI-User-Mode", "Yes");
+	pset_set_ua(&h->p->ps, param_find(h->ctx, "User_Password"), UA_NA);
+	keys(h, "{back}4");
+	assert_int_equal(body_find(h, "Set password"), -1);
+}
+
+/*
+ * B121, 15.8, 2.1: a CP-6821 also resets with '0' held at power-up and
+ * then 369#; another key boots normally; '#' and 123456789*0# still work.
+ * Other models boot normally with '0' held.
+ */
+static void
+test_b121_cp6821_powerup_zero(void **state)
+{
+	struct h	*h = *state;
+
+	new_phone(h, "CP-6821-3PCC", "sip6821.12-0-7MPP0301-92");
+	set(h, "GPP_A", "before");
+	keys(h, "{power-hold-0}");
+	assert_screen(h, LCD_SCR_POWERUP, NULL);
+	assert_null(take(h, K_DHCP));
+	keys(h, "369");
+	assert_screen(h, LCD_SCR_POWERUP, NULL);
+	keys(h, "#");
+	assert_string_equal(get(h, "GPP_A"), "");
+	assert_int_equal(phone_status(h->p)->last_reboot, PHONE_RB_FACTORY);
+	assert_non_null(take(h, K_DHCP));
+	/* Out of sequence: a normal boot. */
+	set(h, "GPP_A", "before");
+	keys(h, "{power-hold-0}36#");
+	assert_string_equal(get(h, "GPP_A"), "before");
+	assert_int_equal(phone_status(h->p)->last_reboot, PHONE_RB_POWER);
+	/* The '#' sequence, on this model too. */
+	keys(h, "{power-hold}123456789*0#");
+	assert_string_equal(get(h, "GPP_A"), "");
+	/* Another model: '0' held is no sequence. */
+	new_phone(h, "CP-8851-3PCC", "sip88xx.12-0-7MPP0301-92");
+	set(h, "GPP_A", "before");
+	phone_lcd_open(h->p);
+	keys(h, "{power-hold-0}");
+	assert_screen(h, LCD_SCR_BOOT, NULL);
+	assert_non_null(take(h, K_DHCP));
+	keys(h, "369#");
+	assert_string_equal(get(h, "GPP_A"), "before");
+}
+
+#define T(f)	cmocka_unit_test_setup_teardown(f, lcd_setup, h_teardown)
 
 int
 main(void)
@@ -1081,7 +1471,8 @@ main(void)
 	const struct CMUnitTest	tests[] = {
 		T(test_key_names),
 		T(test_keys_sequence),
-		T(test_geometry_each_model),
+		T(test_b25_geometry_spec_facts),
+		T(test_screen_each_model),
 		T(test_idle_screen),
 		T(test_applications_menu),
 		T(test_status_pages),
@@ -1105,6 +1496,13 @@ main(void)
 		T(test_b56_only_first_resync),
 		T(test_b57_disabled_never),
 		T(test_no_screen_without_keys),
+		T(test_b108_preferences_local_changes),
+		T(test_b74_preferences_ua),
+		T(test_15_4_status_messages),
+		T(test_15_2_set_password_first_boot),
+		T(test_15_2_set_password_bypassed),
+		T(test_15_4_set_password_menu),
+		T(test_b121_cp6821_powerup_zero),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

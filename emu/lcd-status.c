@@ -279,7 +279,9 @@ lcd_status_utc(int64_t when, char *buf, size_t size)
 		snprintf(buf, size, "--/--/---- --:--:--");
 		return (buf);
 	}
-	snprintf(buf, size, "%02d/%02d/%04d %02d:%02d:%02d", tm.tm_mon + 1,
-	    tm.tm_mday, tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	snprintf(buf, size, "%02u/%02u/%04u %02u:%02u:%02u",
+	    (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u,
+	    (unsigned)(tm.tm_year + 1900) % 10000u, (unsigned)tm.tm_hour % 100u,
+	    (unsigned)tm.tm_min % 100u, (unsigned)tm.tm_sec % 100u);
 	return (buf);
 }

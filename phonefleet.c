@@ -7,6 +7,7 @@
  * decrypt), 2 bad usage or a bad file.
  */
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <ctype.h>
@@ -43,6 +44,7 @@ static void	usage(FILE *);
 static int	parse_trace(const char *, unsigned *);
 static int	parse_mac(const char *, uint8_t *);
 static int	parse_speed(const char *, double *);
+static void	run_fd_limit(size_t);
 static struct run_result *run_paced(const struct scenario *,
 		    const struct run_opts *, double);
 static uint8_t	*read_file(const char *, size_t, size_t *, char **);
@@ -376,6 +378,32 @@ cmd_run(int argc, char **argv)
 }
 
 /*
+ * Phones reaching real servers hold a socket each while they fetch: raise
+ * the soft limit on descriptors to the hard one, and say so in one line
+ * when that is below the phones (each one past it fails to connect, C).
+ */
+static void
+run_fd_limit(size_t phones)
+{
+	struct rlimit	rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+		(void)getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < phones + 64)
+		fprintf(stderr, "phonefleet run: %zu phones but %llu file "
+		    "descriptors (ulimit -n): at most about %llu connections "
+		    "at once; raise the hard limit for more\n", phones,
+		    (unsigned long long)rl.rlim_cur,
+		    (unsigned long long)(rl.rlim_cur > 64 ? rl.rlim_cur - 64 :
+		    0));
+}
+
+/*
  * A run on the sim runtime, or at speed on the realtime one; a scenario
  * with real servers (connect=) runs in real time (speed 1 unless given),
  * its phones reaching them through the host carrier, which also relays the
@@ -406,8 +434,10 @@ run_paced(const struct scenario *sc, const struct run_opts *o, double speed)
 	rt = runtime_realtime(run_world(r), base, speed);
 	ips = run_real_hosts(r, &n);
 	rl = run_relays(r, &nrl);
-	if (n != 0 || nrl != 0)
+	if (n != 0 || nrl != 0) {
 		h = host_create(rt, base);
+		run_fd_limit(sc->nphones);
+	}
 	for (i = 0; i < n; i++)
 		host_claim(h, ips[i]);
 	pm = run_portmaps(r, &npm);

@@ -2,8 +2,8 @@
  * Copyright (c) 2026 The phonefleet authors.
  * SPDX-License-Identifier: ISC
  *
- * The command line: phonefleet run, profile check|encrypt|decrypt, rule
- * expand.  Exit 0 ok, 1 an expectation or check failed (or a file did not
+ * The command line: phonefleet run, phone, profile check|encrypt|decrypt,
+ * rule expand.  Exit 0 ok, 1 an expectation or check failed (or a file did not
  * decrypt), 2 bad usage or a bad file.
  */
 
@@ -21,6 +21,7 @@
 #include <openssl/rand.h>
 
 #include "fleet/fleet.h"
+#include "ui/ui.h"
 
 #define PF_VERSION	"0.1.0"
 #define PF_CRYPT_MAX	(64 * 1024 * 1024)	/* profile encrypt|decrypt */
@@ -34,6 +35,9 @@
 	"       phonefleet profile decrypt --ikm B64 [-o OUT] FILE\n"
 
 static int	cmd_run(int, char **);
+static int	cmd_run_ui(const struct scenario *, const struct run_opts *,
+		    double, FILE *, enum report_format, const char *);
+static int	cmd_phone(int, char **);
 static int	cmd_profile(int, char **);
 static int	cmd_profile_crypt(int, char **, int);
 static int	cmd_rule(int, char **);
@@ -56,7 +60,7 @@ usage(FILE *f)
 	    "  run FILE [--seed N] [--report text|json|junit] [--out FILE]\n"
 	    "           [--trace CATS] [--trace-out FILE] [--uploads DIR]\n"
 	    "           [--state DIR] [--image-verify sha256|size]\n"
-	    "           [--rss-every TIME] [--speed X]\n"
+	    "           [--rss-every TIME] [--speed X] [--ui]\n"
 	    "      play a scenario in virtual time; exit 0 when every\n"
 	    "      expectation held, 1 when one failed, 2 for a bad file\n"
 	    "      or a state that cannot be saved; --state keeps each\n"
@@ -65,7 +69,15 @@ usage(FILE *f)
 	    "      by size only (no SHA-256), --rss-every prints the resident\n"
 	    "      set size to stderr at every TIME of virtual time;\n"
 	    "      --speed X paces virtual time to X times real time\n"
-	    "      (e.g. 1, 60, 1000; the report is the same)\n"
+	    "      (e.g. 1, 60, 1000; the report is the same); --ui plays\n"
+	    "      it on a dashboard in the terminal (as fast as possible\n"
+	    "      unless --speed), then writes the report\n"
+	    "  phone [--model PN] [--mac MAC] [--firmware LOAD]\n"
+	    "           [--scenario FILE] [--site NAME] [--state DIR]\n"
+	    "           [--speed X] [--seed N]\n"
+	    "      one phone in the terminal, in real time (--speed X times)\n"
+	    "      on the built-in desk network or a scenario's network:\n"
+	    "      its LCD, keypad and log (docs/ui.md)\n"
 	    "  profile check FILE\n"
 	    "      parse a configuration file as a phone does and list what\n"
 	    "      it applies and rejects, with line numbers\n"
@@ -103,6 +115,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "run") == 0)
 		return (cmd_run(argc - 1, argv + 1));
+	if (strcmp(cmd, "phone") == 0)
+		return (cmd_phone(argc - 1, argv + 1));
 	if (strcmp(cmd, "profile") == 0)
 		return (cmd_profile(argc - 1, argv + 1));
 	if (strcmp(cmd, "rule") == 0)
@@ -189,6 +203,7 @@ cmd_run(int argc, char **argv)
 		{ "image-verify", required_argument, NULL, 'V' },
 		{ "rss-every", required_argument, NULL, 'R' },
 		{ "speed", required_argument, NULL, 'x' },
+		{ "ui", no_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -201,13 +216,16 @@ cmd_run(int argc, char **argv)
 	char			*cause = NULL;
 	struct stat		 sb;
 	double			 speed = 0;
-	int			 ch, rc;
+	int			 ch, rc, ui = 0;
 
 	memset(&o, 0, sizeof o);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "s:r:o:T:t:u:S:V:R:x:h", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
+		case 'U':
+			ui = 1;
+			break;
 		case 'V':
 			if (strcmp(optarg, "sha256") == 0)
 				o.image_verify = EMU_VERIFY_SHA256;
@@ -281,6 +299,17 @@ cmd_run(int argc, char **argv)
 		fprintf(stderr, "phonefleet run: expected one scenario FILE\n");
 		return (2);
 	}
+	/* The terminal is the dashboard's: no trace on it. */
+	if (ui && (o.trace != 0 || tracepath != NULL)) {
+		fprintf(stderr, "phonefleet run: --ui: --trace and --trace-out "
+		    "are not for the dashboard\n");
+		return (2);
+	}
+	if (ui && ui_can_run(&cause) != 0) {
+		fprintf(stderr, "phonefleet run: --ui: %s\n", cause);
+		free(cause);
+		return (2);
+	}
 	if (o.uploads_dir != NULL && (stat(o.uploads_dir, &sb) != 0 ||
 	    !S_ISDIR(sb.st_mode))) {
 		fprintf(stderr, "phonefleet run: --uploads: %s: not a "
@@ -297,7 +326,7 @@ cmd_run(int argc, char **argv)
 		scenario_free(sc);
 		return (2);
 	}
-	if (o.trace != 0 || sc->trace != 0) {
+	if (!ui && (o.trace != 0 || sc->trace != 0)) {
 		if (tracepath != NULL) {
 			if ((o.tracef = fopen(tracepath, "w")) == NULL) {
 				fprintf(stderr, "phonefleet run: %s: %s\n",
@@ -314,6 +343,11 @@ cmd_run(int argc, char **argv)
 		scenario_free(sc);
 		return (2);
 	}
+	if (ui) {
+		rc = cmd_run_ui(sc, &o, speed, out, fmt, outpath);
+		scenario_free(sc);
+		return (rc);
+	}
 	res = run_paced(sc, &o, speed);
 	report_write(out, res, fmt);
 	if (outpath != NULL) {
@@ -328,6 +362,165 @@ cmd_run(int argc, char **argv)
 	rc = res->failed == 0 ? 0 : 1;
 	if (res->state_failed)
 		rc = 2;		/* docs/state.md: the state was not saved */
+	run_result_free(res);
+	scenario_free(sc);
+	return (rc);
+}
+
+/*
+ * run FILE --ui: the dashboard plays the run; the report follows once the
+ * terminal is back, as without --ui.
+ */
+static int
+cmd_run_ui(const struct scenario *sc, const struct run_opts *o, double speed,
+    FILE *out, enum report_format fmt, const char *outpath)
+{
+	struct run		*r;
+	struct run_result	*res;
+	char			*cause = NULL;
+	int			 rc, urc;
+
+	ui_set_epoch(sc->epoch);
+	r = run_open(sc, o);
+	urc = ui_fleet(r, speed, &cause);
+	res = run_close(r);
+	if (urc == 2) {
+		fprintf(stderr, "phonefleet run: --ui: %s\n", cause);
+		free(cause);
+	}
+	report_write(out, res, fmt);
+	if (outpath != NULL) {
+		fclose(out);
+		printf("%s: %s (%u of %u expectations held)\n", sc->file,
+		    res->failed == 0 ? "PASS" : "FAIL", res->passed,
+		    res->passed + res->failed);
+	}
+	rc = res->failed == 0 ? 0 : 1;
+	if (res->state_failed || urc == 2)
+		rc = 2;
+	run_result_free(res);
+	return (rc);
+}
+
+/*
+ * phonefleet phone: one phone in the terminal (docs/ui.md), on the desk
+ * network or a scenario's, its phones and timeline replaced.
+ */
+static int
+cmd_phone(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "model", required_argument, NULL, 'p' },
+		{ "mac", required_argument, NULL, 'm' },
+		{ "firmware", required_argument, NULL, 'f' },
+		{ "scenario", required_argument, NULL, 'c' },
+		{ "site", required_argument, NULL, 'i' },
+		{ "state", required_argument, NULL, 'S' },
+		{ "speed", required_argument, NULL, 'x' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct scenario_phone_opts po;
+	struct run_opts		 o;
+	struct scenario		*sc;
+	struct run		*r;
+	struct run_result	*res;
+	const char		*path = NULL;
+	char			*cause = NULL;
+	uint8_t			 mac[6];
+	char			 macstr[13];
+	double			 speed = 1;
+	int			 ch, rc;
+
+	memset(&po, 0, sizeof po);
+	memset(&o, 0, sizeof o);
+	po.model = "CP-8851-3PCC";
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "p:m:f:c:i:S:x:s:h", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'p':
+			po.model = optarg;
+			break;
+		case 'm':
+			if (parse_mac(optarg, mac) != 0) {
+				fprintf(stderr, "phonefleet phone: --mac: \"%s\" "
+				    "is not 12 hex digits\n", optarg);
+				return (2);
+			}
+			snprintf(macstr, sizeof macstr,
+			    "%02X%02X%02X%02X%02X%02X", mac[0], mac[1],
+			    mac[2], mac[3], mac[4], mac[5]);
+			po.mac = macstr;
+			break;
+		case 'f':
+			po.firmware = optarg;
+			break;
+		case 'c':
+			path = optarg;
+			break;
+		case 'i':
+			po.site = optarg;
+			break;
+		case 'S':
+			o.state_dir = optarg;
+			break;
+		case 'x':
+			if (parse_speed(optarg, &speed) != 0) {
+				fprintf(stderr, "phonefleet phone: --speed: \"%s\" "
+				    "is not a positive decimal (e.g. 60)\n",
+				    optarg);
+				return (2);
+			}
+			break;
+		case 's':
+			if (parse_uint(optarg, 0, UINT64_MAX, &o.seed,
+			    &cause) != 0) {
+				fprintf(stderr, "phonefleet phone: --seed: %s\n",
+				    cause);
+				free(cause);
+				return (2);
+			}
+			o.has_seed = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return (0);
+		default:
+			usage(stderr);
+			return (2);
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "phonefleet phone: unexpected \"%s\"\n",
+		    argv[optind]);
+		return (2);
+	}
+	if (ui_can_run(&cause) != 0) {
+		fprintf(stderr, "phonefleet phone: %s\n", cause);
+		free(cause);
+		return (2);
+	}
+	if ((sc = scenario_phone(path, &po, stderr)) == NULL)
+		return (2);
+	if (o.state_dir != NULL &&
+	    run_state_prepare(o.state_dir, &cause) != 0) {
+		fprintf(stderr, "phonefleet phone: --state %s\n", cause);
+		free(cause);
+		scenario_free(sc);
+		return (2);
+	}
+	ui_set_epoch(sc->epoch);
+	r = run_open(sc, &o);
+	rc = ui_phone(r, 0, speed, &cause);
+	res = run_close(r);
+	if (rc != 0) {
+		fprintf(stderr, "phonefleet phone: %s\n", cause);
+		free(cause);
+	}
+	if (res->state_failed)
+		rc = 2;		/* docs/state.md: the flash was not saved */
 	run_result_free(res);
 	scenario_free(sc);
 	return (rc);

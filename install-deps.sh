@@ -8,4 +8,4 @@ $SUDO apt-get install -y -q --no-install-recommends \
 	build-essential autoconf automake pkg-config git ca-certificates \
 	libxml2-dev libxml2-utils libssl-dev libevent-dev zlib1g-dev \
 	libcmocka-dev libncurses-dev libslirp-dev libglib2.0-dev \
-	clang libclang-rt-14-dev llvm openssl python3
+	clang libclang-rt-14-dev llvm openssl python3 tmux

@@ -11,7 +11,12 @@ see "the activation screen at boot (B19)" "Enter activation code"
 see "the customization state: Unavailable" "| activation | Unavailable |"
 keys 1111222233334444
 see "16 digits, grouped 4-4-4-4 (15.6)" "Enter activation code: 1111 2222 3333 4444"
-see "Continue at 16 digits (B24)" "Continue"
+see "Continue at 16 digits" "Continue"
+keys 9
+keys Left
+see "a 17th digit is refused on the phone (B24): Left deletes the 16th" "Enter activation code: 1111 2222 3333 444 "
+keys 4
+see "the 16th again" "Enter activation code: 1111 2222 3333 4444"
 keys F1
 see "an unknown code: Invalid activation code (B22)" "Invalid activation code"
 wait_for "1111 2222" 1 && notok "the field was not cleared (B22)" || ok "the invalid code is cleared (B22)"

@@ -240,12 +240,12 @@ ui_phone_status(struct ui *ui, struct phone *p, const struct lcd_view *v)
 	int	n;
 
 	ui_fill(LINES - 1, 0, COLS, A_REVERSE);
+	/* "mm/dd/yyyy HH:MM:SS" as "HH:MM:SS mm/dd/yy" */
+	ui_clock(p, runtime_now(ui->rt), 1, clk, sizeof clk);
 	n = ui_printf(LINES - 1, 0, -1, A_REVERSE,
-	    " %s (t+%s) %s | %s | %s | %s | %s",
-	    ui_clock(p, runtime_now(ui->rt), 1, clk, sizeof clk),
+	    " %.8s %.6s%.2s t+%s %s | %s | %s | %s", clk + 11, clk, clk + 8,
 	    ui_duration(runtime_now(ui->rt), dur, sizeof dur),
-	    ui_speed_str(ui, sp, sizeof sp), phone_mac_str(p),
-	    prov_state_name(phone_state(p)),
+	    ui_speed_str(ui, sp, sizeof sp), prov_state_name(phone_state(p)),
 	    cust_state_name(phone_customization(p)),
 	    v != NULL ? lcd_screen_name(v->screen) : "off");
 	if (n + 8 < COLS)

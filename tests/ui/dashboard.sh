@@ -33,7 +33,7 @@ see "S: ascending again" "MAC^"
 keys Home Down Enter
 see "Enter opens the selected phone" "CP-8851-3PCC 00562B000002"
 see "its LCD: the line keys" "Line 10"
-see "its status line" "| 00562B000002 | operational |"
+see "its status line" "| operational | Aborted | idle"
 keys Escape
 see "Esc returns to the fleet" "MAC^"
 keys p

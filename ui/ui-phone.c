@@ -18,10 +18,11 @@
 #include "ui-int.h"
 
 #define UI_PHONE_CLOCK_LEN	14	/* "HH:MM mm/dd/yy" (emu/lcd.c) */
+#define UI_PHONE_LEGEND_ROWS	17	/* the legend whole: an 8851's LCD */
 
 static void	ui_phone_lcd(struct ui *, struct phone *,
 		    const struct lcd_view *, const struct lcd_geom *, int, int);
-static void	ui_phone_field(const struct lcd_view *, int, int, int);
+static void	ui_phone_field(const struct lcd_view *, int, int, int, int);
 static void	ui_phone_legend(struct ui *, struct phone *,
 		    const struct lcd_geom *, int, int, int, int);
 static void	ui_phone_log(struct ui *, int, int);
@@ -53,6 +54,9 @@ ui_phone_draw(struct ui *ui)
 	lh = g->lines + 7;
 	lw = g->cols + 2;
 	ui_phone_lcd(ui, p, v, g, 0, 0);
+	/* A short LCD leaves the legend its rows: the log starts below. */
+	if (lh < UI_PHONE_LEGEND_ROWS)
+		lh = UI_PHONE_LEGEND_ROWS;
 	ui_phone_legend(ui, p, g, 0, lw + 1, lh, COLS - lw - 1);
 	ui_phone_log(ui, lh, LINES - 1 - lh);
 	ui_phone_status(ui, p, v);
@@ -68,7 +72,7 @@ ui_phone_lcd(struct ui *ui, struct phone *p, const struct lcd_view *v,
     const struct lcd_geom *g, int y0, int x0)
 {
 	char	buf[LCD_COLS_MAX + 1], clk[32], fk[8];
-	int	cols = g->cols, lines = g->lines, x = x0 + 1, i, idx, w, n;
+	int	cols = g->cols, lines = g->lines, x = x0 + 1, i, idx, w, n, lw;
 	int	ys = y0 + lines + 5;
 
 	ui_box(y0, x0, lines + 7, cols + 2);
@@ -124,7 +128,7 @@ ui_phone_lcd(struct ui *ui, struct phone *p, const struct lcd_view *v,
 		if (n < 0)
 			n = 0;
 		ui_phone_field(v, y0 + 3 + (n + 1 < lines ? n + 1 : lines), x,
-		    cols);
+		    cols, n + 1 < lines);
 	}
 	ui_put(y0 + 4 + lines, x, cols, A_BOLD, v->msg);
 
@@ -133,28 +137,33 @@ ui_phone_lcd(struct ui *ui, struct phone *p, const struct lcd_view *v,
 
 		if (*s == '\0')
 			continue;
+		/* A gap between the keys, unless the label needs it. */
 		n = (int)strlen(s);
-		ui_fill(ys, x + i * w, w - 1, A_REVERSE);
-		ui_put(ys, x + i * w + (w - 1 > n ? (w - 1 - n) / 2 : 0), w - 1,
+		lw = n > w - 1 ? w : w - 1;
+		ui_fill(ys, x + i * w, lw, A_REVERSE);
+		ui_put(ys, x + i * w + (lw > n ? (lw - n) / 2 : 0), lw,
 		    A_REVERSE, s);
 	}
 }
 
 /*
  * "Label: text" with the cursor reversed; a text longer than the room
- * scrolls to keep the cursor in view ("<" says there is more before).
+ * scrolls to keep the cursor in view ("<" says there is more before).  On
+ * a narrow screen the label goes on the row above if it is free (above).
  */
 static void
-ui_phone_field(const struct lcd_view *v, int y, int x, int cols)
+ui_phone_field(const struct lcd_view *v, int y, int x, int cols, int above)
 {
 	const char	*t = v->text;
 	size_t		 len = strlen(t), cur = v->cursor, off = 0, room;
 	int		 lw = (int)strlen(v->label), at;
 	char		 c[2];
 
-	if (lw + 2 + 12 > cols)
+	if (lw + 2 + 12 > cols) {
 		lw = -2;		/* a narrow screen: the text alone */
-	else
+		if (above)
+			ui_put(y - 1, x, cols, A_BOLD, v->label);
+	} else
 		ui_printf(y, x, lw + 1, A_BOLD, "%s:", v->label);
 	at = x + lw + 2;
 	room = (size_t)(cols - lw - 2);

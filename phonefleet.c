@@ -2,8 +2,8 @@
  * Copyright (c) 2026 The phonefleet authors.
  * SPDX-License-Identifier: ISC
  *
- * The command line: phonefleet run, profile check|encrypt|decrypt, rule
- * expand.  Exit 0 ok, 1 an expectation or check failed (or a file did not
+ * The command line: phonefleet run, phone, profile check|encrypt|decrypt,
+ * rule expand.  Exit 0 ok, 1 an expectation or check failed (or a file did not
  * decrypt), 2 bad usage or a bad file.
  */
 
@@ -22,6 +22,7 @@
 #include <openssl/rand.h>
 
 #include "fleet/fleet.h"
+#include "ui/ui.h"
 
 #define PF_VERSION	"0.1.0"
 #define PF_CRYPT_MAX	(64 * 1024 * 1024)	/* profile encrypt|decrypt */
@@ -35,6 +36,9 @@
 	"       phonefleet profile decrypt --ikm B64 [-o OUT] FILE\n"
 
 static int	cmd_run(int, char **);
+static int	cmd_run_ui(const struct scenario *, const struct run_opts *,
+		    double, FILE *, enum report_format, const char *);
+static int	cmd_phone(int, char **);
 static int	cmd_profile(int, char **);
 static int	cmd_profile_crypt(int, char **, int);
 static int	cmd_rule(int, char **);
@@ -60,7 +64,7 @@ usage(FILE *f)
 	    "  run FILE [--seed N] [--report text|json|junit] [--out FILE]\n"
 	    "           [--trace CATS] [--trace-out FILE] [--uploads DIR]\n"
 	    "           [--state DIR] [--image-verify sha256|size]\n"
-	    "           [--rss-every TIME] [--speed X] [--csv FILE]\n"
+	    "           [--rss-every TIME] [--speed X] [--csv FILE] [--ui]\n"
 	    "      play a scenario in virtual time; exit 0 when every\n"
 	    "      expectation held, 1 when one failed, 2 for a bad file\n"
 	    "      or a state that cannot be saved; --state keeps each\n"
@@ -70,10 +74,18 @@ usage(FILE *f)
 	    "      set size to stderr at every TIME of virtual time;\n"
 	    "      --speed X paces virtual time to X times real time\n"
 	    "      (e.g. 1, 60, 1000; the report is the same); --csv writes\n"
-	    "      the per-second transfers and p99 fetch time to FILE\n"
+	    "      the per-second transfers and p99 fetch time to FILE; --ui\n"
+	    "      plays it on a dashboard in the terminal (as fast as\n"
+	    "      possible unless --speed), then writes the report\n"
 	    "  report merge FILE... [--report text|json|junit]\n"
 	    "      merge JSON reports of several runs into one: counts add,\n"
 	    "      latency histograms merge exactly (docs/statistics.md)\n"
+	    "  phone [--model PN] [--mac MAC] [--firmware LOAD]\n"
+	    "           [--scenario FILE] [--site NAME] [--state DIR]\n"
+	    "           [--speed X] [--seed N]\n"
+	    "      one phone in the terminal, in real time (--speed X times)\n"
+	    "      on the built-in desk network or a scenario's network:\n"
+	    "      its LCD, keypad and log (docs/ui.md)\n"
 	    "  profile check FILE\n"
 	    "      parse a configuration file as a phone does and list what\n"
 	    "      it applies and rejects, with line numbers\n"
@@ -115,6 +127,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "run") == 0)
 		return (cmd_run(argc - 1, argv + 1));
+	if (strcmp(cmd, "phone") == 0)
+		return (cmd_phone(argc - 1, argv + 1));
 	if (strcmp(cmd, "profile") == 0)
 		return (cmd_profile(argc - 1, argv + 1));
 	if (strcmp(cmd, "rule") == 0)
@@ -206,6 +220,7 @@ cmd_run(int argc, char **argv)
 		{ "rss-every", required_argument, NULL, 'R' },
 		{ "speed", required_argument, NULL, 'x' },
 		{ "csv", required_argument, NULL, 'c' },
+		{ "ui", no_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -219,7 +234,7 @@ cmd_run(int argc, char **argv)
 	char			*cause = NULL;
 	struct stat		 sb;
 	double			 speed = 0;
-	int			 ch, rc;
+	int			 ch, rc, ui = 0;
 
 	memset(&o, 0, sizeof o);
 	optind = 1;
@@ -228,6 +243,9 @@ cmd_run(int argc, char **argv)
 		switch (ch) {
 		case 'c':
 			csvpath = optarg;
+			break;
+		case 'U':
+			ui = 1;
 			break;
 		case 'V':
 			if (strcmp(optarg, "sha256") == 0)
@@ -302,6 +320,17 @@ cmd_run(int argc, char **argv)
 		fprintf(stderr, "phonefleet run: expected one scenario FILE\n");
 		return (2);
 	}
+	/* The terminal is the dashboard's: no trace on it. */
+	if (ui && (o.trace != 0 || tracepath != NULL)) {
+		fprintf(stderr, "phonefleet run: --ui: --trace and --trace-out "
+		    "are not for the dashboard\n");
+		return (2);
+	}
+	if (ui && ui_can_run(&cause) != 0) {
+		fprintf(stderr, "phonefleet run: --ui: %s\n", cause);
+		free(cause);
+		return (2);
+	}
 	if (o.uploads_dir != NULL && (stat(o.uploads_dir, &sb) != 0 ||
 	    !S_ISDIR(sb.st_mode))) {
 		fprintf(stderr, "phonefleet run: --uploads: %s: not a "
@@ -318,7 +347,7 @@ cmd_run(int argc, char **argv)
 		scenario_free(sc);
 		return (2);
 	}
-	if (o.trace != 0 || sc->trace != 0) {
+	if (!ui && (o.trace != 0 || sc->trace != 0)) {
 		if (tracepath != NULL) {
 			if ((o.tracef = fopen(tracepath, "w")) == NULL) {
 				fprintf(stderr, "phonefleet run: %s: %s\n",
@@ -334,6 +363,11 @@ cmd_run(int argc, char **argv)
 		    strerror(errno));
 		scenario_free(sc);
 		return (2);
+	}
+	if (ui) {
+		rc = cmd_run_ui(sc, &o, speed, out, fmt, outpath);
+		scenario_free(sc);
+		return (rc);
 	}
 	if (csvpath != NULL && (csv = fopen(csvpath, "w")) == NULL) {
 		fprintf(stderr, "phonefleet run: --csv: %s: %s\n", csvpath,
@@ -372,6 +406,165 @@ cmd_run(int argc, char **argv)
 	rc = res->failed == 0 ? 0 : 1;
 	if (res->state_failed)
 		rc = 2;		/* docs/state.md: the state was not saved */
+	run_result_free(res);
+	scenario_free(sc);
+	return (rc);
+}
+
+/*
+ * run FILE --ui: the dashboard plays the run; the report follows once the
+ * terminal is back, as without --ui.
+ */
+static int
+cmd_run_ui(const struct scenario *sc, const struct run_opts *o, double speed,
+    FILE *out, enum report_format fmt, const char *outpath)
+{
+	struct run		*r;
+	struct run_result	*res;
+	char			*cause = NULL;
+	int			 rc, urc;
+
+	ui_set_epoch(sc->epoch);
+	r = run_open(sc, o);
+	urc = ui_fleet(r, speed, &cause);
+	res = run_close(r);
+	if (urc == 2) {
+		fprintf(stderr, "phonefleet run: --ui: %s\n", cause);
+		free(cause);
+	}
+	report_write(out, res, fmt);
+	if (outpath != NULL) {
+		fclose(out);
+		printf("%s: %s (%u of %u expectations held)\n", sc->file,
+		    res->failed == 0 ? "PASS" : "FAIL", res->passed,
+		    res->passed + res->failed);
+	}
+	rc = res->failed == 0 ? 0 : 1;
+	if (res->state_failed || urc == 2)
+		rc = 2;
+	run_result_free(res);
+	return (rc);
+}
+
+/*
+ * phonefleet phone: one phone in the terminal (docs/ui.md), on the desk
+ * network or a scenario's, its phones and timeline replaced.
+ */
+static int
+cmd_phone(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "model", required_argument, NULL, 'p' },
+		{ "mac", required_argument, NULL, 'm' },
+		{ "firmware", required_argument, NULL, 'f' },
+		{ "scenario", required_argument, NULL, 'c' },
+		{ "site", required_argument, NULL, 'i' },
+		{ "state", required_argument, NULL, 'S' },
+		{ "speed", required_argument, NULL, 'x' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct scenario_phone_opts po;
+	struct run_opts		 o;
+	struct scenario		*sc;
+	struct run		*r;
+	struct run_result	*res;
+	const char		*path = NULL;
+	char			*cause = NULL;
+	uint8_t			 mac[6];
+	char			 macstr[13];
+	double			 speed = 1;
+	int			 ch, rc;
+
+	memset(&po, 0, sizeof po);
+	memset(&o, 0, sizeof o);
+	po.model = "CP-8851-3PCC";
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "p:m:f:c:i:S:x:s:h", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'p':
+			po.model = optarg;
+			break;
+		case 'm':
+			if (parse_mac(optarg, mac) != 0) {
+				fprintf(stderr, "phonefleet phone: --mac: \"%s\" "
+				    "is not 12 hex digits\n", optarg);
+				return (2);
+			}
+			snprintf(macstr, sizeof macstr,
+			    "%02X%02X%02X%02X%02X%02X", mac[0], mac[1],
+			    mac[2], mac[3], mac[4], mac[5]);
+			po.mac = macstr;
+			break;
+		case 'f':
+			po.firmware = optarg;
+			break;
+		case 'c':
+			path = optarg;
+			break;
+		case 'i':
+			po.site = optarg;
+			break;
+		case 'S':
+			o.state_dir = optarg;
+			break;
+		case 'x':
+			if (parse_speed(optarg, &speed) != 0) {
+				fprintf(stderr, "phonefleet phone: --speed: \"%s\" "
+				    "is not a positive decimal (e.g. 60)\n",
+				    optarg);
+				return (2);
+			}
+			break;
+		case 's':
+			if (parse_uint(optarg, 0, UINT64_MAX, &o.seed,
+			    &cause) != 0) {
+				fprintf(stderr, "phonefleet phone: --seed: %s\n",
+				    cause);
+				free(cause);
+				return (2);
+			}
+			o.has_seed = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return (0);
+		default:
+			usage(stderr);
+			return (2);
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "phonefleet phone: unexpected \"%s\"\n",
+		    argv[optind]);
+		return (2);
+	}
+	if (ui_can_run(&cause) != 0) {
+		fprintf(stderr, "phonefleet phone: %s\n", cause);
+		free(cause);
+		return (2);
+	}
+	if ((sc = scenario_phone(path, &po, stderr)) == NULL)
+		return (2);
+	if (o.state_dir != NULL &&
+	    run_state_prepare(o.state_dir, &cause) != 0) {
+		fprintf(stderr, "phonefleet phone: --state %s\n", cause);
+		free(cause);
+		scenario_free(sc);
+		return (2);
+	}
+	ui_set_epoch(sc->epoch);
+	r = run_open(sc, &o);
+	rc = ui_phone(r, 0, speed, &cause);
+	res = run_close(r);
+	if (rc != 0) {
+		fprintf(stderr, "phonefleet phone: %s\n", cause);
+		free(cause);
+	}
+	if (res->state_failed)
+		rc = 2;		/* docs/state.md: the flash was not saved */
 	run_result_free(res);
 	scenario_free(sc);
 	return (rc);

@@ -424,7 +424,6 @@ cmd_run_ui(const struct scenario *sc, const struct run_opts *o, double speed,
 	char			*cause = NULL;
 	int			 rc, urc;
 
-	ui_set_epoch(sc->epoch);
 	r = run_open(sc, o);
 	urc = ui_fleet(r, speed, &cause);
 	res = run_close(r);
@@ -555,7 +554,6 @@ cmd_phone(int argc, char **argv)
 		scenario_free(sc);
 		return (2);
 	}
-	ui_set_epoch(sc->epoch);
 	r = run_open(sc, &o);
 	rc = ui_phone(r, 0, speed, &cause);
 	res = run_close(r);

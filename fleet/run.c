@@ -271,6 +271,12 @@ run_open(const struct scenario *sc, const struct run_opts *o)
 	return (r);
 }
 
+int64_t
+run_epoch(const struct run *r)
+{
+	return (r->sc->epoch);
+}
+
 struct sim *
 run_world(const struct run *r)
 {

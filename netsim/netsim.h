@@ -855,7 +855,9 @@ const struct host_stats *host_stats(const struct host *h);
  * runtime_stop() ended it first (stop is for good).  runtime_step() runs d
  * of virtual time (0: up to the next event) and returns the events run.
  * The sim runtime has no speed: runtime_set_speed() says -1, and pause only
- * holds runtime_run() back from starting.  s (and base) are borrowed.
+ * holds runtime_run() back from starting.  runtime_event() and
+ * runtime_at() bring the world to the clock first and re-arm after (for
+ * realtime, whose clock runs between events).  s (and base) are borrowed.
  */
 struct runtime;
 struct runtime_ops {

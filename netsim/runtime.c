@@ -180,6 +180,7 @@ void
 runtime_at(struct runtime *rt, emu_time at, sim_cb cb, void *arg)
 {
 	sim_at(rt->sim, at, cb, arg);
+	rt->ops->sync(rt->arg);		/* re-arm for it (realtime) */
 }
 
 int
@@ -256,5 +257,9 @@ runtime_events(const struct runtime *rt)
 void
 runtime_event(struct runtime *rt, struct phone *p, const struct emu_event *ev)
 {
+	/* At the clock (realtime: it runs between events), then re-armed
+	 * for what the phone asked. */
+	rt->ops->sync(rt->arg);
 	sim_phone_event(rt->sim, p, ev);
+	rt->ops->sync(rt->arg);
 }

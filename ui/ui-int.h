@@ -20,7 +20,6 @@ struct event_base;
 #define UI_REDRAW_MS	100	/* wall time between redraws */
 #define UI_LOG_MAX	500	/* log lines kept for the shown phone */
 #define UI_LOG_LEN	256	/* bytes of one, cut beyond */
-#define UI_PEND_MAX	64	/* keys on their way to the phone */
 #define UI_SPARK_S	60	/* seconds of virtual time in the sparkline */
 #define UI_FILTER_MAX	32	/* bytes of the dashboard's filter */
 #define UI_SPEED_MIN	(1.0 / 64)
@@ -34,14 +33,6 @@ struct event_base;
 enum ui_view {
 	UI_VIEW_PHONE = 0,	/* one phone's LCD, keypad and log */
 	UI_VIEW_DASH		/* the fleet */
-};
-
-/* An event on its way to a phone at the virtual now (ui_send). */
-struct ui_pend {
-	struct ui	*ui;
-	size_t		 phone;
-	struct emu_event ev;
-	int		 used;
 };
 
 /* Dashboard columns, in the order `s` cycles through them. */
@@ -79,7 +70,6 @@ struct ui {
 	char			 msg[128];	/* the last thing a key did */
 	char			*cause;		/* the terminal failed */
 
-	struct ui_pend		 pend[UI_PEND_MAX];
 
 	/* The shown phone's log (ring), with its MAC. */
 	char			 log_mac[13];

@@ -47,7 +47,6 @@ static void	 ui_redraw(struct ui *);
 static void	 ui_key(struct ui *, int);
 static void	 ui_quit(struct ui *);
 static void	 ui_speed(struct ui *, int);
-static void	 ui_deliver(void *, emu_time);
 static void	 ui_log_cb(void *, const char *);
 static void	 ui_help(struct ui *);
 
@@ -62,16 +61,11 @@ static char	 ui_undo[128];
 static size_t	 ui_undo_len;
 static const int ui_crash_signals[] = { SIGABRT, SIGSEGV, SIGBUS, SIGFPE,
     SIGILL };
-/* XXX until fleet.h says it (docs/ui.md): calendar seconds at time 0. */
+/* The run's calendar time at virtual time 0 (run_epoch()), for clocks. */
 static int64_t	 ui_epoch = SCN_DEF_EPOCH;
 
 static const int ui_signals[] = { SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 
-void
-ui_set_epoch(int64_t epoch)
-{
-	ui_epoch = epoch;
-}
 
 int
 ui_can_run(char **cause)
@@ -169,6 +163,7 @@ ui_fleet(struct run *r, double speed, char **cause)
 static int
 ui_start(struct ui *ui, struct run *r, int fleet, double speed, char **cause)
 {
+	ui_epoch = run_epoch(r);
 	size_t	i;
 
 	ui->run = r;
@@ -511,44 +506,12 @@ ui_speed_str(const struct ui *ui, char *buf, size_t size)
 void
 ui_send(struct ui *ui, size_t phone, const struct emu_event *ev)
 {
-	struct ui_pend	*pd = NULL;
-	size_t		 i;
-
 	if (ui->finished) {
 		ui_message(ui, "the run is over: keys go nowhere");
 		return;
 	}
-	if (runtime_paused(ui->rt)) {
-		/* Paused, the world stands at the clock. */
-		runtime_event(ui->rt, sim_phone(ui->world, phone), ev);
-		return;
-	}
-	for (i = 0; i < nitems(ui->pend); i++) {
-		if (!ui->pend[i].used) {
-			pd = &ui->pend[i];
-			break;
-		}
-	}
-	if (pd == NULL) {
-		ui_message(ui, "keys faster than the world: one dropped");
-		return;
-	}
-	pd->ui = ui;
-	pd->phone = phone;
-	pd->ev = *ev;
-	pd->used = 1;
-	runtime_at(ui->rt, runtime_now(ui->rt), ui_deliver, pd);
-	runtime_set_speed(ui->rt, runtime_speed(ui->rt));
-}
-
-static void
-ui_deliver(void *arg, emu_time now)
-{
-	struct ui_pend		*pd = arg;
-	struct emu_event	 ev = pd->ev;
-
-	pd->used = 0;
-	runtime_event(pd->ui->rt, sim_phone(pd->ui->world, pd->phone), &ev);
+	/* The runtime brings the world to its clock first. */
+	runtime_event(ui->rt, sim_phone(ui->world, phone), ev);
 }
 
 void

@@ -37,11 +37,4 @@ int		 ui_phone(struct run *r, size_t i, double speed, char **cause);
  */
 int		 ui_fleet(struct run *r, double speed, char **cause);
 
-/*
- * The calendar time (Unix seconds, UTC) at virtual time 0 (the scenario's
- * start; SCN_DEF_EPOCH until called), for the clocks drawn.  XXX until
- * fleet.h says it of a struct run (run_epoch()).
- */
-void		 ui_set_epoch(int64_t epoch);
-
 #endif /* PF_UI_H */

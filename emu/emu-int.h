@@ -44,6 +44,7 @@ struct dhcpc {
 	emu_time	 resend_at;	/* retransmission, or NEVER */
 	emu_time	 t1, t2, expiry;	/* BOUND: renew, rebind, expire */
 	emu_time	 started;	/* first DISCOVER of this attempt */
+	unsigned	 naks;		/* NAKs since the last bind */
 	uint8_t		 bound_once;	/* BOUND reported for this boot */
 };
 

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +44,8 @@ static int	parse_trace(const char *, unsigned *);
 static int	parse_mac(const char *, uint8_t *);
 static int	parse_speed(const char *, double *);
 static struct run_result *run_paced(const struct scenario *,
-		    const struct run_opts *, double);
+		    const struct run_opts *, double, emu_time *);
+static void	run_paced_interrupt(evutil_socket_t, short, void *);
 static uint8_t	*read_file(const char *, size_t, size_t *, char **);
 
 
@@ -208,6 +210,7 @@ cmd_run(int argc, char **argv)
 	char			*cause = NULL;
 	struct stat		 sb;
 	double			 speed = 0;
+	emu_time		 interrupted = EMU_TIME_NEVER;
 	int			 ch, rc;
 
 	memset(&o, 0, sizeof o);
@@ -321,7 +324,7 @@ cmd_run(int argc, char **argv)
 		scenario_free(sc);
 		return (2);
 	}
-	if ((res = run_paced(sc, &o, speed)) == NULL) {
+	if ((res = run_paced(sc, &o, speed, &interrupted)) == NULL) {
 		if (outpath != NULL)
 			fclose(out);
 		if (o.tracef != NULL && o.tracef != stderr)
@@ -330,6 +333,15 @@ cmd_run(int argc, char **argv)
 		return (2);
 	}
 	report_write(out, res, fmt);
+	if (interrupted != EMU_TIME_NEVER) {
+		/* A text report says so itself; JSON and JUnit stay valid. */
+		if (fmt == REPORT_TEXT)
+			fprintf(out, "interrupted: at virtual time %.1fs "
+			    "(SIGINT); the report covers the run so far\n",
+			    (double)interrupted / 1e6);
+		fprintf(stderr, "phonefleet run: interrupted at virtual time "
+		    "%.1fs; exit status 1\n", (double)interrupted / 1e6);
+	}
 	if (outpath != NULL) {
 		fclose(out);
 		/* The verdict on stdout too, so CI logs show it. */
@@ -339,7 +351,7 @@ cmd_run(int argc, char **argv)
 	}
 	if (o.tracef != NULL && o.tracef != stderr)
 		fclose(o.tracef);
-	rc = res->failed == 0 ? 0 : 1;
+	rc = res->failed == 0 && interrupted == EMU_TIME_NEVER ? 0 : 1;
 	if (res->state_failed)
 		rc = 2;		/* docs/state.md: the state was not saved */
 	run_result_free(res);
@@ -352,10 +364,13 @@ cmd_run(int argc, char **argv)
  * with real servers (connect=) runs in real time (speed 1 unless given),
  * its phones reaching them through the host carrier, which also relays the
  * DHCP of sites whose server is real.  NULL (said on stderr) if the
- * carrier cannot be set up.
+ * carrier cannot be set up.  SIGINT (Ctrl-C) stops the paced run where it
+ * is: *interrupted is then its virtual time, and the report is written as
+ * for a run that ended (EMU_TIME_NEVER otherwise).
  */
 static struct run_result *
-run_paced(const struct scenario *sc, const struct run_opts *o, double speed)
+run_paced(const struct scenario *sc, const struct run_opts *o, double speed,
+    emu_time *interrupted)
 {
 	struct event_base	*base;
 	struct runtime		*rt;
@@ -365,6 +380,7 @@ run_paced(const struct scenario *sc, const struct run_opts *o, double speed)
 	const uint32_t		*ips;
 	const struct run_relay	*rl;
 	const struct run_portmap *pm;
+	struct event		*sigint;
 	char			*cause = NULL;
 	size_t			 i, n, nrl, npm;
 	int			 failed = 0;
@@ -394,8 +410,12 @@ run_paced(const struct scenario *sc, const struct run_opts *o, double speed)
 			failed = 1;
 		}
 	}
-	if (!failed)
-		run_play(r, rt);
+	sigint = evsignal_new(base, SIGINT, run_paced_interrupt, rt);
+	if (sigint == NULL || evsignal_add(sigint, NULL) != 0)
+		abort();	/* out of memory */
+	if (!failed && run_play(r, rt) != 0)
+		*interrupted = runtime_now(rt);
+	event_free(sigint);	/* a second Ctrl-C kills, as usual */
 	host_free(h);
 	runtime_free(rt);
 	res = run_close(r);
@@ -405,6 +425,17 @@ run_paced(const struct scenario *sc, const struct run_opts *o, double speed)
 		return (NULL);
 	}
 	return (res);
+}
+
+/*
+ * Ctrl-C during a paced run: bring the world to the clock (so the report's
+ * virtual end is the moment of the key), then stop it; the report follows.
+ */
+static void
+run_paced_interrupt(evutil_socket_t sig, short what, void *arg)
+{
+	runtime_sync(arg);
+	runtime_stop(arg);
 }
 
 static uint8_t *

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +51,8 @@ static int	parse_mac(const char *, uint8_t *);
 static int	parse_speed(const char *, double *);
 static void	run_fd_limit(size_t);
 static struct run_result *run_paced(const struct scenario *,
-		    const struct run_opts *, double);
+		    const struct run_opts *, double, emu_time *);
+static void	run_paced_interrupt(evutil_socket_t, short, void *);
 static uint8_t	*read_file(const char *, size_t, size_t *, char **);
 
 
@@ -234,6 +236,7 @@ cmd_run(int argc, char **argv)
 	char			*cause = NULL;
 	struct stat		 sb;
 	double			 speed = 0;
+	emu_time		 interrupted = EMU_TIME_NEVER;
 	int			 ch, rc, ui = 0;
 
 	memset(&o, 0, sizeof o);
@@ -377,7 +380,7 @@ cmd_run(int argc, char **argv)
 		scenario_free(sc);
 		return (2);
 	}
-	if ((res = run_paced(sc, &o, speed)) == NULL) {
+	if ((res = run_paced(sc, &o, speed, &interrupted)) == NULL) {
 		if (csv != NULL)
 			fclose(csv);
 		if (outpath != NULL)
@@ -394,6 +397,15 @@ cmd_run(int argc, char **argv)
 			fprintf(stderr, "phonefleet run: --csv: %s: %s\n",
 			    csvpath, strerror(errno));
 	}
+	if (interrupted != EMU_TIME_NEVER) {
+		/* A text report says so itself; JSON and JUnit stay valid. */
+		if (fmt == REPORT_TEXT)
+			fprintf(out, "interrupted: at virtual time %.1fs "
+			    "(SIGINT); the report covers the run so far\n",
+			    (double)interrupted / 1e6);
+		fprintf(stderr, "phonefleet run: interrupted at virtual time "
+		    "%.1fs; exit status 1\n", (double)interrupted / 1e6);
+	}
 	if (outpath != NULL) {
 		fclose(out);
 		/* The verdict on stdout too, so CI logs show it. */
@@ -403,7 +415,7 @@ cmd_run(int argc, char **argv)
 	}
 	if (o.tracef != NULL && o.tracef != stderr)
 		fclose(o.tracef);
-	rc = res->failed == 0 ? 0 : 1;
+	rc = res->failed == 0 && interrupted == EMU_TIME_NEVER ? 0 : 1;
 	if (res->state_failed)
 		rc = 2;		/* docs/state.md: the state was not saved */
 	run_result_free(res);
@@ -422,23 +434,28 @@ cmd_run_ui(const struct scenario *sc, const struct run_opts *o, double speed,
 	struct run		*r;
 	struct run_result	*res;
 	char			*cause = NULL;
+	emu_time		 end;
 	int			 rc, urc;
 
 	r = run_open(sc, o);
 	urc = ui_fleet(r, speed, &cause);
+	end = sim_now(run_world(r));
 	res = run_close(r);
 	if (urc == 2) {
 		fprintf(stderr, "phonefleet run: --ui: %s\n", cause);
 		free(cause);
 	}
 	report_write(out, res, fmt);
+	if (urc == 1 && fmt == REPORT_TEXT)
+		fprintf(out, "interrupted: at virtual time %.1fs (q); the "
+		    "report covers the run so far\n", (double)end / 1e6);
 	if (outpath != NULL) {
 		fclose(out);
 		printf("%s: %s (%u of %u expectations held)\n", sc->file,
 		    res->failed == 0 ? "PASS" : "FAIL", res->passed,
 		    res->passed + res->failed);
 	}
-	rc = res->failed == 0 ? 0 : 1;
+	rc = res->failed == 0 && urc == 0 ? 0 : 1;
 	if (res->state_failed || urc == 2)
 		rc = 2;
 	run_result_free(res);
@@ -599,10 +616,13 @@ run_fd_limit(size_t phones)
  * with real servers (connect=) runs in real time (speed 1 unless given),
  * its phones reaching them through the host carrier, which also relays the
  * DHCP of sites whose server is real.  NULL (said on stderr) if the
- * carrier cannot be set up.
+ * carrier cannot be set up.  SIGINT (Ctrl-C) stops the paced run where it
+ * is: *interrupted is then its virtual time, and the report is written as
+ * for a run that ended (EMU_TIME_NEVER otherwise).
  */
 static struct run_result *
-run_paced(const struct scenario *sc, const struct run_opts *o, double speed)
+run_paced(const struct scenario *sc, const struct run_opts *o, double speed,
+    emu_time *interrupted)
 {
 	struct event_base	*base;
 	struct runtime		*rt;
@@ -612,6 +632,7 @@ run_paced(const struct scenario *sc, const struct run_opts *o, double speed)
 	const uint32_t		*ips;
 	const struct run_relay	*rl;
 	const struct run_portmap *pm;
+	struct event		*sigint;
 	char			*cause = NULL;
 	size_t			 i, n, nrl, npm;
 	int			 failed = 0;
@@ -643,8 +664,12 @@ run_paced(const struct scenario *sc, const struct run_opts *o, double speed)
 			failed = 1;
 		}
 	}
-	if (!failed)
-		run_play(r, rt);
+	sigint = evsignal_new(base, SIGINT, run_paced_interrupt, rt);
+	if (sigint == NULL || evsignal_add(sigint, NULL) != 0)
+		abort();	/* out of memory */
+	if (!failed && run_play(r, rt) != 0)
+		*interrupted = runtime_now(rt);
+	event_free(sigint);	/* a second Ctrl-C kills, as usual */
 	host_free(h);
 	runtime_free(rt);
 	res = run_close(r);
@@ -725,6 +750,17 @@ cmd_report(int argc, char **argv)
 	i = report_merge_result(m)->failed == 0 ? 0 : 1;
 	report_merge_free(m);
 	return (i);
+}
+
+/*
+ * Ctrl-C during a paced run: bring the world to the clock (so the report's
+ * virtual end is the moment of the key), then stop it; the report follows.
+ */
+static void
+run_paced_interrupt(evutil_socket_t sig, short what, void *arg)
+{
+	runtime_sync(arg);
+	runtime_stop(arg);
 }
 
 static uint8_t *

@@ -20,6 +20,7 @@
 #define DHCPC_REQUEST_TRIES	4	/* REQUEST retransmissions */
 #define DHCPC_LEASE_DEFAULT	86400
 
+static void	dhcpc_init_attempt(struct phone *, emu_time);
 static void	dhcpc_send(struct phone *, enum dhcp_type, emu_time,
 		    struct emu_outbox *);
 static enum dhcpc_rc dhcpc_bind(struct phone *, const struct dhcp_msg *,
@@ -40,6 +41,17 @@ dhcpc_start(struct phone *p, emu_time now, struct emu_outbox *out)
 {
 	struct dhcpc	*d = &p->dhcp;
 
+	dhcpc_init_attempt(p, now);
+	dhcpc_send(p, DHCPDISCOVER, now, out);
+	d->resend_at = EMU_TIME_ADD(now, dhcpc_backoff(d->tries));
+}
+
+/* A new attempt from INIT: SELECTING with a new xid, nothing sent yet. */
+static void
+dhcpc_init_attempt(struct phone *p, emu_time now)
+{
+	struct dhcpc	*d = &p->dhcp;
+
 	d->state = DHCPC_SELECTING;
 	d->xid = (uint32_t)prng_next(&p->rng);
 	d->tries = 0;
@@ -50,8 +62,6 @@ dhcpc_start(struct phone *p, emu_time now, struct emu_outbox *out)
 		d->boot_discover = now;
 	}
 	d->t1 = d->t2 = d->expiry = EMU_TIME_NEVER;
-	dhcpc_send(p, DHCPDISCOVER, now, out);
-	d->resend_at = EMU_TIME_ADD(now, dhcpc_backoff(d->tries));
 }
 
 emu_time
@@ -155,9 +165,21 @@ dhcpc_input(struct phone *p, const uint8_t *pkt, size_t len, emu_time now,
 	case DHCPC_SELECTING:
 		if (t != DHCPOFFER || m->yiaddr == 0)
 			break;
-		d->offered = m->yiaddr;
+		/*
+		 * RFC 2131 4.3.1, table 3: an OFFER MUST name its server,
+		 * and the REQUEST MUST carry that name (table 5).  Without
+		 * one (nor siaddr) there is nothing to request from: the
+		 * offer is dropped, DISCOVER goes on
+		 * (tests/integration/misbehave.sh, noserverid).
+		 */
 		if (dhcp_opt_get_u32(m, DHCP_OPT_SERVER_ID, &d->server_id) != 0)
 			d->server_id = m->siaddr;
+		if (d->server_id == 0) {
+			phone_log(p, out, TRACE_DHCP,
+			    "offer without a server identifier, ignored");
+			break;
+		}
+		d->offered = m->yiaddr;
 		phone_log(p, out, TRACE_DHCP, "offer %u.%u.%u.%u",
 		    m->yiaddr >> 24, (m->yiaddr >> 16) & 0xff,
 		    (m->yiaddr >> 8) & 0xff, m->yiaddr & 0xff);
@@ -170,11 +192,27 @@ dhcpc_input(struct phone *p, const uint8_t *pkt, size_t len, emu_time now,
 	case DHCPC_RENEWING:
 	case DHCPC_REBINDING:
 		if (t == DHCPNAK) {
-			phone_log(p, out, TRACE_DHCP, "nak, restarting");
 			if (p->ip != 0)
 				rc = DHCPC_RC_LOST;
 			p->ip = 0;
-			dhcpc_start(p, now, out);
+			/*
+			 * RFC 2131 3.1: a NAK restarts the configuration, the
+			 * first one at once.  NAKs in a row wait as DISCOVER
+			 * retransmissions do (4, 8 ... 64 s): a server that
+			 * NAKs every REQUEST otherwise gets a packet storm
+			 * (tests/integration/misbehave.sh, nak).
+			 */
+			if (d->naks++ == 0) {
+				phone_log(p, out, TRACE_DHCP, "nak, restarting");
+				dhcpc_start(p, now, out);
+				break;
+			}
+			dhcpc_init_attempt(p, now);
+			d->resend_at = EMU_TIME_ADD(now,
+			    dhcpc_backoff(d->naks - 2));
+			phone_log(p, out, TRACE_DHCP, "nak %u in a row, "
+			    "restarting in %llus", d->naks, (unsigned long long)
+			    ((d->resend_at - now) / 1000000));
 			break;
 		}
 		if (t != DHCPACK || m->yiaddr == 0)
@@ -301,6 +339,7 @@ dhcpc_bind(struct phone *p, const struct dhcp_msg *m, emu_time now,
 	    t2 <= t1)
 		t2 = lease / 8 * 7;
 	d->state = DHCPC_BOUND;
+	d->naks = 0;
 	d->resend_at = EMU_TIME_NEVER;
 	d->t1 = EMU_TIME_ADD(now, EMU_SEC(t1));
 	d->t2 = EMU_TIME_ADD(now, EMU_SEC(t2));

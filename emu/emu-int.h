@@ -46,6 +46,7 @@ struct dhcpc {
 	emu_time	 started;	/* first DISCOVER of this attempt */
 	emu_time	 boot_discover;	/* first DISCOVER of this boot */
 	uint8_t		 discovering;	/* boot_discover is set */
+	unsigned	 naks;		/* NAKs since the last bind */
 	uint8_t		 bound_once;	/* BOUND reported for this boot */
 };
 

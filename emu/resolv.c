@@ -215,6 +215,23 @@ resolv_input(struct resolv_q *q, struct phone *p, const struct emu_event *ev,
 		free(m);
 		return (q->rc);
 	}
+	if (m->tc) {
+		/*
+		 * RFC 2181 9: a truncated answer is not used, nor cached; it
+		 * says to ask again over TCP, which the phone does not
+		 * speak.  So it is this server failing, as SERVFAIL is (9.7:
+		 * the next server, then C; tests/integration/misbehave.sh).
+		 */
+		phone_log(p, out, TRACE_DNS, "%s: truncated answer (TC)",
+		    q->name);
+		free(m);
+		q->tries = RESOLV_TRIES;
+		q->deadline = now;
+		if (resolv_timer(q, p, now, out) == RESOLV_FAIL)
+			resolv_fail(q, "%s: truncated answer (TC), no DNS "
+			    "over TCP", q->name);
+		return (q->rc);
+	}
 	if (m->rcode == DNS_R_NXDOMAIN) {
 		free(m);
 		return (resolv_fail(q, "%s: no such name", q->name));

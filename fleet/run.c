@@ -165,6 +165,7 @@ static void	run_cloud(struct run *, enum scn_cloud_kind);
 static void	run_proxy(struct run *, size_t);
 static struct run_server *run_srv_find(struct run *, const char *, size_t *);
 static void	run_power_cb(void *, emu_time);
+static char	*run_time_str(emu_time);
 static void	run_arrival_build(struct run *);
 static void	run_arrival_pump(void *, emu_time);
 static void	run_arrive_cb(void *, emu_time);
@@ -425,6 +426,20 @@ run_close(struct run *r)
 	size_t			 i;
 
 	res->end = sim_now(r->sim);
+	/* Stopped early (Ctrl-C, q): what was due later was never checked. */
+	for (i = 0; i < res->nres; i++) {
+		struct run_expect_result	*er = &res->res[i];
+
+		if (er->ex->at > res->end && er->checked == 0 &&
+		    er->nfail == 0) {
+			char	*t = run_time_str(res->end), *seen;
+
+			xasprintf(&seen, "it stopped at %s", t);
+			free(t);
+			run_fail(er, NULL, xstrdup("the run to get there"),
+			    seen);
+		}
+	}
 	stats_finish(res->stats);
 	for (i = 0; i < res->nservers; i++)
 		run_series_finish(&res->servers[i]);

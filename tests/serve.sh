@@ -23,7 +23,8 @@ stop() {
 }
 trap 'stop; rm -rf "$tmp"' EXIT
 
-# An offset whose ports are all free: 80 443 (TCP), 69 514 53 67 (UDP).
+# An offset whose ports are all free: 80 443 (TCP), 69 514 53 67 (UDP),
+# and 443 on 127.0.0.2 for the EDOS cloud.
 off=$(python3 -c '
 import random, socket
 for _ in range(200):
@@ -36,6 +37,9 @@ for _ in range(200):
             x = socket.socket(socket.AF_INET, t)
             s.append(x)
             x.bind(("127.0.0.1", p + off))
+        x = socket.socket()
+        s.append(x)
+        x.bind(("127.0.0.2", 443 + off))
         for x in s: x.close()
         print(off)
         break
@@ -61,7 +65,7 @@ wait_for() {
 }
 
 "$PF" serve "$scn" --port-offset "$off" --ca-out "$tmp/ca.pem" \
-    >"$tmp/log" 2>"$tmp/err" &
+    --bind edos=127.0.0.2 >"$tmp/log" 2>"$tmp/err" &
 srv=$!
 pids=$srv
 if wait_for "$tmp/log" "^office dhcp "; then
@@ -75,6 +79,7 @@ for want in "prov http 127.0.0.1:$http (10.1.0.5:80)" \
     "prov tftp 127.0.0.1:$tftp (10.1.0.5:69)" \
     "prov syslog 127.0.0.1:$syslog (10.1.0.5:514)" \
     "ns dns 127.0.0.1:$dns (10.1.0.2:53)" \
+    "edos https 127.0.0.2:$https (10.1.0.10:443)" \
     "office dhcp 127.0.0.1:$dhcp (10.1.0.1:67)"; do
 	grep -qxF "$want" "$tmp/log" && ok "listening: $want" ||
 	    notok "no line \"$want\"" "$(head -n 8 "$tmp/log")"
@@ -113,6 +118,17 @@ curl -sS -o /dev/null --resolve "prov.example.com:$https:127.0.0.1" \
 rc=$?
 [ "$rc" = 60 ] && ok "HTTPS: without the CA curl refuses the certificate (exit 60)" ||
     notok "HTTPS without the CA: curl exit $rc"
+
+# EDOS (13.1): the device query answered with the redirect profile,
+# over HTTPS with the certificate the Cisco root issued for the name.
+body=$(curl -sS --cacert "$tmp/ca.pem" \
+    --resolve "activate.cisco.com:$https:127.0.0.2" \
+    "https://activate.cisco.com:$https/rc/v1/device?mac=00562B0A0001&pid=CP-8851-3PCC" 2>&1)
+case $body in
+*"<Profile_Rule>https://prov.example.com/cfg/\$MA.xml</Profile_Rule>"*"company: Example SP"*)
+	ok "EDOS: the device query gets the redirect profile over HTTPS" ;;
+*)	notok "EDOS" "$body" ;;
+esac
 
 # TFTP (10): a new transfer ID per transfer, a missing file is an error.
 body=$(curl -sS "tftp://127.0.0.1:$tftp/boot.xml")

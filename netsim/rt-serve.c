@@ -575,7 +575,7 @@ serve_conn_read_cb(struct bufferevent *bev, void *arg)
 	struct evbuffer		*in = bufferevent_get_input(bev);
 	int			 n;
 
-	while (!c->dead && (n = evbuffer_remove(in, sv->pkt,
+	while (!c->dead && !c->closing && (n = evbuffer_remove(in, sv->pkt,
 	    SERVE_SEG)) > 0) {
 		sv->cur = c;
 		if (c->tc != NULL)

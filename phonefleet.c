@@ -46,6 +46,8 @@ static int	cmd_rule(int, char **);
 static int	cmd_pki(int, char **);
 static int	cmd_report(int, char **);
 static int	cmd_serve(int, char **);
+static void	cmd_serve_add(void *, enum serve_kind, const char *,
+		    uint32_t, uint16_t, const struct serve_ep *);
 static void	usage(FILE *);
 static int	parse_trace(const char *, unsigned *);
 static int	parse_mac(const char *, uint8_t *);
@@ -1310,7 +1312,7 @@ cmd_serve(int argc, char **argv)
 	base = rt_base();
 	conf.log = stdout;
 	sv = serve_create(base, &conf);
-	run_serve(r, sv);
+	run_serve(r, cmd_serve_add, sv);
 	for (i = 0; i < nbinds; i++) {
 		eq = strchr(binds[i], '=');
 		*eq = '\0';
@@ -1347,4 +1349,11 @@ done:
 out:
 	free(binds);
 	return (rc);
+}
+
+static void
+cmd_serve_add(void *arg, enum serve_kind kind, const char *host, uint32_t ip,
+    uint16_t port, const struct serve_ep *ep)
+{
+	serve_add(arg, kind, host, ip, port, ep);
 }

@@ -2943,10 +2943,11 @@ run_serve_epoch(struct scenario *sc, int64_t epoch)
  * same ones the phones of a run reach: each server's HTTP, HTTPS, TFTP and
  * syslog, each DNS server, the clouds' HTTPS and each site's DHCP.  Not
  * served: proxies, and what is real (connect=).  Real clients get the
- * system's randomness for their handshakes.
+ * system's randomness for their handshakes.  Through a callback, so that
+ * fleet/ needs no runtime (the fuzz targets link it without them).
  */
 void
-run_serve(struct run *r, struct serve *sv)
+run_serve(struct run *r, run_serve_cb cb, void *arg)
 {
 	const struct scenario	*sc = r->sc;
 	struct serve_ep		 ep;
@@ -2964,27 +2965,25 @@ run_serve(struct run *r, struct serve *sv)
 		memset(&ep, 0, sizeof ep);
 		ep.http = rs->http;
 		if (s->http_port != 0)
-			serve_add(sv, SERVE_HTTP, s->name, s->ip, s->http_port,
-			    &ep);
+			cb(arg, SERVE_HTTP, s->name, s->ip, s->http_port, &ep);
 		if (s->https_port != 0 && (ep.tls = sim_host_tls(r->sim,
 		    s->ip, s->https_port)) != NULL)
-			serve_add(sv, SERVE_HTTPS, s->name, s->ip,
-			    s->https_port, &ep);
-		memset(&ep, 0, sizeof ep);
-		if ((ep.tftp = rs->tftp) != NULL)
-			serve_add(sv, SERVE_TFTP, s->name, s->ip, s->tftp_port,
+			cb(arg, SERVE_HTTPS, s->name, s->ip, s->https_port,
 			    &ep);
 		memset(&ep, 0, sizeof ep);
+		if ((ep.tftp = rs->tftp) != NULL)
+			cb(arg, SERVE_TFTP, s->name, s->ip, s->tftp_port, &ep);
+		memset(&ep, 0, sizeof ep);
 		if ((ep.syslog = rs->syslog) != NULL)
-			serve_add(sv, SERVE_SYSLOG, s->name, s->ip,
-			    s->syslog_port, &ep);
+			cb(arg, SERVE_SYSLOG, s->name, s->ip, s->syslog_port,
+			    &ep);
 	}
 	for (i = 0; i < sc->ndnss; i++) {
 		if (sc->dnss[i].real)
 			continue;
 		memset(&ep, 0, sizeof ep);
 		ep.dns = r->dns[i];
-		serve_add(sv, SERVE_DNS, sc->dnss[i].name != NULL ?
+		cb(arg, SERVE_DNS, sc->dnss[i].name != NULL ?
 		    sc->dnss[i].name : ipv4_str(sc->dnss[i].ip, name),
 		    sc->dnss[i].ip, DNS_PORT, &ep);
 	}
@@ -2995,7 +2994,7 @@ run_serve(struct run *r, struct serve *sv)
 		ep.http = r->srv[sc->nserver + i].http;
 		if ((ep.tls = sim_host_tls(r->sim, sc->cloud[i].ip,
 		    SCN_CLOUD_PORT)) != NULL)
-			serve_add(sv, SERVE_HTTPS, sc->cloud[i].name,
+			cb(arg, SERVE_HTTPS, sc->cloud[i].name,
 			    sc->cloud[i].ip, SCN_CLOUD_PORT, &ep);
 	}
 	for (i = 0; i < sc->nsite; i++) {
@@ -3003,7 +3002,7 @@ run_serve(struct run *r, struct serve *sv)
 			continue;
 		memset(&ep, 0, sizeof ep);
 		ep.dhcp = r->dhcp[i];
-		serve_add(sv, SERVE_DHCP, sc->site[i].name,
+		cb(arg, SERVE_DHCP, sc->site[i].name,
 		    r->dconf[i].server_ip, DHCP_SERVER_PORT, &ep);
 	}
 }

@@ -9,7 +9,7 @@ $SUDO apt-get install -y -q --no-install-recommends \
 	libxml2-dev libxml2-utils libssl-dev libevent-dev zlib1g-dev \
 	libcmocka-dev libncurses-dev libslirp-dev libglib2.0-dev \
 	clang libclang-rt-14-dev llvm openssl python3 \
-	nginx-light tftpd-hpa lighttpd kea-dhcp4-server unbound tmux
+	nginx-light tftpd-hpa lighttpd kea-dhcp4-server unbound tmux curl
 # The tests start their own servers on 127.0.0.1; a packaged service that
 # the install may have started is not theirs.
 $SUDO service nginx stop >/dev/null 2>&1 || true

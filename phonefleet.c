@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/event.h>
 #include <openssl/rand.h>
@@ -45,6 +46,9 @@ static int	cmd_profile_crypt(int, char **, int);
 static int	cmd_rule(int, char **);
 static int	cmd_pki(int, char **);
 static int	cmd_report(int, char **);
+static int	cmd_serve(int, char **);
+static void	cmd_serve_add(void *, enum serve_kind, const char *,
+		    uint32_t, uint16_t, const struct serve_ep *);
 static void	usage(FILE *);
 static int	parse_trace(const char *, unsigned *);
 static int	parse_mac(const char *, uint8_t *);
@@ -104,6 +108,14 @@ usage(FILE *f)
 	    "           [--firmware LOAD] [--dhcp-server HOST]\n"
 	    "           [--set NAME=VALUE]... [--no-cert] RULE\n"
 	    "      print the URL and options a phone would fetch for RULE\n"
+	    "  serve FILE [--bind ADDR|HOST=ADDR]... [--port-offset N]\n"
+	    "           [--ca-out FILE]\n"
+	    "      serve the scenario's simulated servers (HTTP, HTTPS, TFTP,\n"
+	    "      DNS, DHCP for relays, EDOS/GDS) on real sockets, on\n"
+	    "      127.0.0.1 unless --bind says; ports below 1024 + 10000\n"
+	    "      when not root, or every port + N; one line per service,\n"
+	    "      then one per request, until SIGINT or SIGTERM; --ca-out\n"
+	    "      writes the CAs of its certificates (PEM) for clients\n"
 	    "\n"
 	    "trace categories: dhcp dns http tftp tls prov lcd net all\n");
 }
@@ -139,6 +151,8 @@ main(int argc, char **argv)
 		return (cmd_pki(argc - 1, argv + 1));
 	if (strcmp(cmd, "report") == 0)
 		return (cmd_report(argc - 1, argv + 1));
+	if (strcmp(cmd, "serve") == 0)
+		return (cmd_serve(argc - 1, argv + 1));
 	fprintf(stderr, "phonefleet: unknown command \"%s\"\n", cmd);
 	usage(stderr);
 	return (2);
@@ -1243,4 +1257,139 @@ cmd_pki(int argc, char **argv)
 	run_result_free(run_close(r));
 	scenario_free(sc);
 	return (rc);
+}
+
+/*
+ * phonefleet serve FILE (docs/serve.md): the scenario's simulated servers
+ * on real sockets until SIGINT or SIGTERM; exit 0 then, 2 for bad usage,
+ * a bad file or a port that cannot be bound.
+ */
+static int
+cmd_serve(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "bind", required_argument, NULL, 'b' },
+		{ "port-offset", required_argument, NULL, 'p' },
+		{ "ca-out", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct serve_conf	 conf;
+	struct run_opts		 o;
+	struct scenario		*sc;
+	struct run		*r;
+	struct event_base	*base;
+	struct serve		*sv;
+	struct run_result	*res;
+	const char		*ca_out = NULL, *addr;
+	char			**binds = NULL, *cause = NULL, *eq;
+	size_t			 nbinds = 0, i;
+	uint64_t		 v;
+	uint32_t		 ip;
+	FILE			*f;
+	int			 ch, rc = 2;
+
+	memset(&conf, 0, sizeof conf);
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "b:p:c:h", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'b':
+			eq = strchr(optarg, '=');
+			addr = eq != NULL ? eq + 1 : optarg;
+			if ((eq != NULL && eq == optarg) ||
+			    ipv4_parse(addr, &ip) != 0) {
+				fprintf(stderr, "phonefleet serve: --bind: "
+				    "\"%s\" is not ADDR or HOST=ADDR (an IPv4 "
+				    "address)\n", optarg);
+				goto out;
+			}
+			if (eq == NULL)
+				conf.bind = ip;
+			else {
+				binds = xreallocarray(binds, nbinds + 1,
+				    sizeof *binds);
+				binds[nbinds++] = optarg;
+			}
+			break;
+		case 'p':
+			if (parse_uint(optarg, 0, 65535, &v, &cause) != 0) {
+				fprintf(stderr, "phonefleet serve: "
+				    "--port-offset: %s\n", cause);
+				free(cause);
+				goto out;
+			}
+			conf.has_offset = 1;
+			conf.port_offset = (int)v;
+			break;
+		case 'c':
+			ca_out = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			rc = 0;
+			goto out;
+		default:
+			usage(stderr);
+			goto out;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "phonefleet serve: expected one scenario "
+		    "FILE\n");
+		goto out;
+	}
+	if ((sc = scenario_load(argv[optind], stderr)) == NULL)
+		goto out;
+	run_serve_epoch(sc, (int64_t)time(NULL));
+	memset(&o, 0, sizeof o);
+	o.servers_only = 1;
+	r = run_open(sc, &o);
+	base = rt_base();
+	conf.log = stdout;
+	sv = serve_create(base, &conf);
+	run_serve(r, cmd_serve_add, sv);
+	for (i = 0; i < nbinds; i++) {
+		eq = strchr(binds[i], '=');
+		*eq = '\0';
+		(void)ipv4_parse(eq + 1, &ip);
+		serve_bind(sv, binds[i], ip);
+		*eq = '=';
+	}
+	if (ca_out != NULL) {
+		if ((f = fopen(ca_out, "w")) == NULL) {
+			fprintf(stderr, "phonefleet serve: --ca-out %s: %s\n",
+			    ca_out, strerror(errno));
+			goto done;
+		}
+		ch = run_serve_ca(r, f);
+		if (fclose(f) != 0 || ch != 0) {
+			fprintf(stderr, "phonefleet serve: --ca-out %s: %s\n",
+			    ca_out, strerror(errno));
+			goto done;
+		}
+	}
+	if (serve_listen(sv, &cause) != 0) {
+		fprintf(stderr, "phonefleet serve: %s\n", cause);
+		free(cause);
+		goto done;
+	}
+	if (serve_run(sv) == 0)
+		rc = 0;
+done:
+	serve_free(sv);
+	res = run_close(r);
+	run_result_free(res);
+	event_base_free(base);
+	scenario_free(sc);
+out:
+	free(binds);
+	return (rc);
+}
+
+static void
+cmd_serve_add(void *arg, enum serve_kind kind, const char *host, uint32_t ip,
+    uint16_t port, const struct serve_ep *ep)
+{
+	serve_add(arg, kind, host, ip, port, ep);
 }

@@ -846,6 +846,8 @@ struct run_opts {
 	const char	*state_dir;	/* --state: flash files, or NULL */
 	enum emu_verify	 image_verify;	/* --image-verify (emu.h) */
 	emu_time	 rss_every;	/* --rss-every: RSS lines, 0 none */
+	int		 servers_only;	/* the hosts alone: no phones,
+					   timeline or expectations (serve) */
 };
 /*
  * A run in three steps, for callers that choose the runtime (--speed, the
@@ -912,6 +914,21 @@ uint64_t	 run_series_peak(const struct run_series *s, emu_time from,
 /* Fill peak, peak_at and peak_bytes over the whole run. */
 void		 run_series_finish(struct run_series *s);
 void		 run_series_clear(struct run_series *s);
+/*
+ * phonefleet serve (docs/serve.md): run_serve_epoch() moves the scenario's
+ * calendar so that time 0 is epoch (start= and every certificate's
+ * validity move with it), before run_open() with servers_only; then
+ * run_serve() hands each endpoint the run built for its simulated hosts to
+ * cb (host borrowed for the call; serve_add() takes them on real sockets),
+ * and run_serve_ca() writes the PEM of the CAs that issue server
+ * certificates (the Cisco root, then each <ca>) to f.
+ */
+typedef void (*run_serve_cb)(void *arg, enum serve_kind kind,
+		     const char *host, uint32_t ip, uint16_t port,
+		     const struct serve_ep *ep);
+void		 run_serve_epoch(struct scenario *sc, int64_t epoch);
+void		 run_serve(struct run *r, run_serve_cb cb, void *arg);
+int		 run_serve_ca(struct run *r, FILE *f);
 
 /* run-state.c: --state DIR, the phones' flash between runs (docs/state.md) */
 int		 run_state_prepare(const char *dir, char **cause);

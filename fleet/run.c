@@ -151,6 +151,7 @@ struct run {
 	uint16_t		*arr_of;	/* per phone: its <arrival> or
 						   SCN_ARRIVAL_NONE */
 	uint8_t			*arr_flight;	/* per phone: in flight */
+	int			 servers_only;	/* run_opts: serve */
 	struct timespec		 t0;
 };
 
@@ -239,6 +240,7 @@ run_open(const struct scenario *sc, const struct run_opts *o)
 	if (o != NULL) {
 		r->ctx->image_verify = o->image_verify;
 		r->uploads_dir = o->uploads_dir;
+		r->servers_only = o->servers_only;
 	}
 	/* One seed, one certificate world (before the pki draws). */
 	rand_deterministic(res->seed);
@@ -1190,6 +1192,11 @@ run_build(struct run *r)
 	for (i = 0; i < sc->nproxy; i++) {
 		if (sc->proxy[i].down)
 			sim_host_set_down(r->sim, sc->proxy[i].ip, 1);
+	}
+	if (r->servers_only) {
+		/* phonefleet serve: the hosts are all it serves. */
+		free(sites);
+		return;
 	}
 
 	r->phone_site = xcalloc(sc->nphones == 0 ? 1 : sc->nphones,
@@ -2926,4 +2933,106 @@ run_series_clear(struct run_series *s)
 	free(s->server);
 	free(s->sec);
 	memset(s, 0, sizeof *s);
+}
+
+/*
+ * phonefleet serve (docs/serve.md).  Time 0 is when serving starts, so
+ * certificates made relative to the scenario's start (not-before="-1d",
+ * not-after="365d") are valid for real clients now.
+ */
+void
+run_serve_epoch(struct scenario *sc, int64_t epoch)
+{
+	int64_t	d = epoch - sc->epoch;
+	size_t	i;
+
+	sc->epoch = epoch;
+	for (i = 0; i < sc->ncert; i++) {
+		sc->cert[i].not_before += d;
+		sc->cert[i].not_after += d;
+	}
+}
+
+/*
+ * The endpoints run_build() made for the scenario's simulated hosts, the
+ * same ones the phones of a run reach: each server's HTTP, HTTPS, TFTP and
+ * syslog, each DNS server, the clouds' HTTPS and each site's DHCP.  Not
+ * served: proxies, and what is real (connect=).  Real clients get the
+ * system's randomness for their handshakes.  Through a callback, so that
+ * fleet/ needs no runtime (the fuzz targets link it without them).
+ */
+void
+run_serve(struct run *r, run_serve_cb cb, void *arg)
+{
+	const struct scenario	*sc = r->sc;
+	struct serve_ep		 ep;
+	struct run_server	*rs;
+	char			 name[16];
+	size_t			 i;
+
+	rand_system();
+	for (i = 0; i < sc->nserver; i++) {
+		const struct scn_server	*s = &sc->server[i];
+
+		if (s->real)
+			continue;
+		rs = &r->srv[i];
+		memset(&ep, 0, sizeof ep);
+		ep.http = rs->http;
+		if (s->http_port != 0)
+			cb(arg, SERVE_HTTP, s->name, s->ip, s->http_port, &ep);
+		if (s->https_port != 0 && (ep.tls = sim_host_tls(r->sim,
+		    s->ip, s->https_port)) != NULL)
+			cb(arg, SERVE_HTTPS, s->name, s->ip, s->https_port,
+			    &ep);
+		memset(&ep, 0, sizeof ep);
+		if ((ep.tftp = rs->tftp) != NULL)
+			cb(arg, SERVE_TFTP, s->name, s->ip, s->tftp_port, &ep);
+		memset(&ep, 0, sizeof ep);
+		if ((ep.syslog = rs->syslog) != NULL)
+			cb(arg, SERVE_SYSLOG, s->name, s->ip, s->syslog_port,
+			    &ep);
+	}
+	for (i = 0; i < sc->ndnss; i++) {
+		if (sc->dnss[i].real)
+			continue;
+		memset(&ep, 0, sizeof ep);
+		ep.dns = r->dns[i];
+		cb(arg, SERVE_DNS, sc->dnss[i].name != NULL ?
+		    sc->dnss[i].name : ipv4_str(sc->dnss[i].ip, name),
+		    sc->dnss[i].ip, DNS_PORT, &ep);
+	}
+	for (i = 0; i < SCN_CLOUD__COUNT; i++) {
+		if (!sc->cloud[i].present)
+			continue;
+		memset(&ep, 0, sizeof ep);
+		ep.http = r->srv[sc->nserver + i].http;
+		if ((ep.tls = sim_host_tls(r->sim, sc->cloud[i].ip,
+		    SCN_CLOUD_PORT)) != NULL)
+			cb(arg, SERVE_HTTPS, sc->cloud[i].name,
+			    sc->cloud[i].ip, SCN_CLOUD_PORT, &ep);
+	}
+	for (i = 0; i < sc->nsite; i++) {
+		if (r->dhcp[i] == NULL)
+			continue;
+		memset(&ep, 0, sizeof ep);
+		ep.dhcp = r->dhcp[i];
+		cb(arg, SERVE_DHCP, sc->site[i].name,
+		    r->dconf[i].server_ip, DHCP_SERVER_PORT, &ep);
+	}
+}
+
+int
+run_serve_ca(struct run *r, FILE *f)
+{
+	const char	*pem;
+	size_t		 i;
+
+	for (i = 0; i <= r->sc->nca; i++) {
+		pem = pki_ca_pem(r->ctx->pki, i == 0 ? SCN_CA_CISCO :
+		    SCN_CA_FIRST + (int)(i - 1));
+		if (pem != NULL && fputs(pem, f) == EOF)
+			return (-1);
+	}
+	return (fflush(f) == 0 ? 0 : -1);
 }

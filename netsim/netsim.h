@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../emu/emu.h"
 
@@ -840,6 +841,58 @@ int		 host_relay(struct host *h, const struct sim_site *site,
 		     uint32_t server, uint16_t sport, uint32_t relay,
 		     uint16_t rport, char **cause);
 const struct host_stats *host_stats(const struct host *h);
+
+/*
+ * rt-serve.c: the simulated endpoints on kernel sockets, for real clients
+ * (phonefleet serve, docs/serve.md).  Add each service with the name of
+ * its host, its address and port in the scenario and its endpoint
+ * (borrowed; it must outlive sv, and its observer becomes sv's), then
+ * serve_listen() binds them all on the base and prints one line each:
+ * on c->bind (0: 127.0.0.1, or a host's own by serve_bind()), each port
+ * plus c->port_offset when c->has_offset, else plus SERVE_LOW_OFFSET below
+ * 1024 when not root; a port another service of sv took goes one up.
+ * serve_run() serves until SIGINT or SIGTERM, one access-log line per
+ * request on log.  Functions that take a cause return 0, or -1 with
+ * *cause (allocated) naming the service and address.
+ */
+#define SERVE_LOW_OFFSET	10000	/* added to ports below 1024 */
+enum serve_kind {
+	SERVE_HTTP,
+	SERVE_HTTPS,
+	SERVE_TFTP,
+	SERVE_DNS,
+	SERVE_DHCP,
+	SERVE_SYSLOG
+};
+struct serve_conf {
+	uint32_t	 bind;		/* host order; 0: 127.0.0.1 */
+	int		 has_offset;
+	int		 port_offset;	/* with has_offset: added to all */
+	FILE		*log;		/* listening and access-log lines */
+};
+struct serve;
+struct serve	*serve_create(struct event_base *base,
+		     const struct serve_conf *c);
+void		 serve_free(struct serve *sv);	/* closes every socket */
+/* The endpoints of a service: HTTP http; HTTPS tls and the http behind
+ * it; TFTP tftp; DNS dns; DHCP dhcp; SYSLOG syslog.  All borrowed. */
+struct serve_ep {
+	struct ep_http	*http;
+	struct ep_tls	*tls;
+	struct ep_tftp	*tftp;
+	struct ep_dns	*dns;
+	struct ep_dhcp	*dhcp;
+	struct ep_syslog *syslog;
+};
+/* host is copied; ip and port are the service's in the scenario. */
+void		 serve_add(struct serve *sv, enum serve_kind kind,
+		     const char *host, uint32_t ip, uint16_t port,
+		     const struct serve_ep *ep);
+/* Bind the services of host (a name given to serve_add) on ip. */
+void		 serve_bind(struct serve *sv, const char *host, uint32_t ip);
+const char	*serve_kind_name(enum serve_kind kind);
+int		 serve_listen(struct serve *sv, char **cause);
+int		 serve_run(struct serve *sv);	/* 0 after a signal */
 
 /*
  * runtime.c: the runtime interface (DESIGN.md).  fleet/ and ui/ drive the

@@ -54,6 +54,14 @@ static int	parse_trace(const char *, unsigned *);
 static int	parse_mac(const char *, uint8_t *);
 static int	parse_speed(const char *, double *);
 static void	run_fd_limit(size_t);
+static struct host *run_attach(struct run *, struct runtime *,
+		    struct event_base *, char **);
+static void	*run_attach_ui(struct run *, struct runtime *,
+		    struct event_base *, char **);
+static void	run_detach_ui(void *);
+
+/* The UI's runtime gets the host carrier too (real servers). */
+static const struct ui_attach run_ui_attach = { run_attach_ui, run_detach_ui };
 static struct run_result *run_paced(const struct scenario *,
 		    const struct run_opts *, double, emu_time *);
 static void	run_paced_interrupt(evutil_socket_t, short, void *);
@@ -451,8 +459,10 @@ cmd_run_ui(const struct scenario *sc, const struct run_opts *o, double speed,
 	emu_time		 end;
 	int			 rc, urc;
 
+	if (speed == 0 && scenario_has_real(sc))
+		speed = 1;	/* real servers: real time, as without --ui */
 	r = run_open(sc, o);
-	urc = ui_fleet(r, speed, &cause);
+	urc = ui_fleet(r, speed, &run_ui_attach, &cause);
 	end = sim_now(run_world(r));
 	res = run_close(r);
 	if (urc == 2) {
@@ -586,7 +596,7 @@ cmd_phone(int argc, char **argv)
 		return (2);
 	}
 	r = run_open(sc, &o);
-	rc = ui_phone(r, 0, speed, &cause);
+	rc = ui_phone(r, 0, speed, &run_ui_attach, &cause);
 	res = run_close(r);
 	if (rc != 0) {
 		fprintf(stderr, "phonefleet phone: %s\n", cause);
@@ -626,6 +636,60 @@ run_fd_limit(size_t phones)
 }
 
 /*
+ * The host carrier for a run's real servers (connect=): their addresses
+ * claimed, DNS ports mapped, a relay agent per site whose DHCP is real.
+ * NULL if the run has none, or NULL with *cause ("site S: ...").
+ */
+static struct host *
+run_attach(struct run *r, struct runtime *rt, struct event_base *base,
+    char **cause)
+{
+	struct host		*h;
+	const uint32_t		*ips;
+	const struct run_relay	*rl;
+	const struct run_portmap *pm;
+	char			*why = NULL;
+	size_t			 i, n, nrl, npm;
+
+	*cause = NULL;
+	ips = run_real_hosts(r, &n);
+	rl = run_relays(r, &nrl);
+	if (n == 0 && nrl == 0)
+		return (NULL);
+	h = host_create(rt, base);
+	run_fd_limit(sim_phone_count(run_world(r)));
+	for (i = 0; i < n; i++)
+		host_claim(h, ips[i]);
+	pm = run_portmaps(r, &npm);
+	for (i = 0; i < npm; i++)
+		host_map(h, pm[i].ip, pm[i].port, pm[i].to);
+	for (i = 0; i < nrl; i++) {
+		if (host_relay(h, rl[i].site, rl[i].server, rl[i].port,
+		    rl[i].relay, rl[i].relay_port, &why) != 0) {
+			xasprintf(cause, "site %s: %s", rl[i].name, why);
+			free(why);
+			host_free(h);
+			return (NULL);
+		}
+	}
+	return (h);
+}
+
+static void *
+run_attach_ui(struct run *r, struct runtime *rt, struct event_base *base,
+    char **cause)
+{
+	return (run_attach(r, rt, base, cause));
+}
+
+static void
+run_detach_ui(void *carrier)
+{
+	host_free(carrier);
+}
+
+
+/*
  * A run on the sim runtime, or at speed on the realtime one; a scenario
  * with real servers (connect=) runs in real time (speed 1 unless given),
  * its phones reaching them through the host carrier, which also relays the
@@ -643,12 +707,8 @@ run_paced(const struct scenario *sc, const struct run_opts *o, double speed,
 	struct host		*h = NULL;
 	struct run		*r;
 	struct run_result	*res;
-	const uint32_t		*ips;
-	const struct run_relay	*rl;
-	const struct run_portmap *pm;
 	struct event		*sigint;
 	char			*cause = NULL;
-	size_t			 i, n, nrl, npm;
 	int			 failed = 0;
 
 	if (speed == 0 && !scenario_has_real(sc))
@@ -658,25 +718,11 @@ run_paced(const struct scenario *sc, const struct run_opts *o, double speed,
 	r = run_open(sc, o);
 	base = rt_base();
 	rt = runtime_realtime(run_world(r), base, speed);
-	ips = run_real_hosts(r, &n);
-	rl = run_relays(r, &nrl);
-	if (n != 0 || nrl != 0) {
-		h = host_create(rt, base);
-		run_fd_limit(sc->nphones);
-	}
-	for (i = 0; i < n; i++)
-		host_claim(h, ips[i]);
-	pm = run_portmaps(r, &npm);
-	for (i = 0; i < npm; i++)
-		host_map(h, pm[i].ip, pm[i].port, pm[i].to);
-	for (i = 0; i < nrl && !failed; i++) {
-		if (host_relay(h, rl[i].site, rl[i].server, rl[i].port,
-		    rl[i].relay, rl[i].relay_port, &cause) != 0) {
-			fprintf(stderr, "phonefleet run: site %s: %s\n",
-			    rl[i].name, cause);
-			free(cause);
-			failed = 1;
-		}
+	h = run_attach(r, rt, base, &cause);
+	if (h == NULL && cause != NULL) {
+		fprintf(stderr, "phonefleet run: %s\n", cause);
+		free(cause);
+		failed = 1;
 	}
 	sigint = evsignal_new(base, SIGINT, run_paced_interrupt, rt);
 	if (sigint == NULL || evsignal_add(sigint, NULL) != 0)

@@ -52,6 +52,8 @@ struct ui {
 	struct run		*run;		/* borrowed */
 	struct sim		*world;		/* borrowed: run's */
 	struct event_base	*base;
+	const struct ui_attach	*attach;	/* borrowed, or NULL */
+	void			*carrier;	/* attach's */
 	struct runtime		*rt;
 	struct event		*ev_stdin;
 	struct event		*ev_redraw;

@@ -102,12 +102,14 @@ ui_can_run(char **cause)
 }
 
 int
-ui_phone(struct run *r, size_t i, double speed, char **cause)
+ui_phone(struct run *r, size_t i, double speed, const struct ui_attach *at,
+    char **cause)
 {
 	struct ui	*ui;
 	int		 rc = 0;
 
 	ui = xcalloc(1, sizeof *ui);
+	ui->attach = at;
 	if (ui_start(ui, r, 0, speed, cause) != 0) {
 		free(ui);
 		return (2);
@@ -128,12 +130,14 @@ ui_phone(struct run *r, size_t i, double speed, char **cause)
 }
 
 int
-ui_fleet(struct run *r, double speed, char **cause)
+ui_fleet(struct run *r, double speed, const struct ui_attach *at,
+    char **cause)
 {
 	struct ui	*ui;
 	int		 rc;
 
 	ui = xcalloc(1, sizeof *ui);
+	ui->attach = at;
 	if (ui_start(ui, r, 1, speed, cause) != 0) {
 		free(ui);
 		return (2);
@@ -163,9 +167,9 @@ ui_fleet(struct run *r, double speed, char **cause)
 static int
 ui_start(struct ui *ui, struct run *r, int fleet, double speed, char **cause)
 {
-	ui_epoch = run_epoch(r);
 	size_t	i;
 
+	ui_epoch = run_epoch(r);
 	ui->run = r;
 	ui->world = run_world(r);
 	ui->fleet = fleet;
@@ -173,6 +177,19 @@ ui_start(struct ui *ui, struct run *r, int fleet, double speed, char **cause)
 	if (speed <= 0) {
 		ui->unpaced = 1;
 		speed = UI_SPEED_UNPACED;
+	}
+	/* The runtime, and a carrier to real servers, before the terminal:
+	 * a carrier that cannot start says why on a plain screen. */
+	ui->base = rt_base();
+	ui->rt = runtime_realtime(ui->world, ui->base, speed);
+	if (ui->attach != NULL && ui->attach->attach != NULL &&
+	    (ui->carrier = ui->attach->attach(r, ui->rt, ui->base,
+	    cause)) == NULL && *cause != NULL) {
+		runtime_free(ui->rt);
+		event_base_free(ui->base);
+		ui->rt = NULL;
+		ui->base = NULL;
+		return (-1);
 	}
 
 	setlocale(LC_CTYPE, "");
@@ -216,8 +233,6 @@ ui_start(struct ui *ui, struct run *r, int fleet, double speed, char **cause)
 	curs_set(0);
 	set_escdelay(UI_ESCDELAY_MS);
 
-	ui->base = rt_base();
-	ui->rt = runtime_realtime(ui->world, ui->base, speed);
 	ui->ev_stdin = event_new(ui->base, STDIN_FILENO, EV_READ | EV_PERSIST,
 	    ui_stdin_cb, ui);
 	ui->ev_redraw = event_new(ui->base, -1, EV_PERSIST, ui_redraw_cb, ui);
@@ -256,6 +271,8 @@ ui_finish(struct ui *ui)
 	}
 	event_free(ui->ev_stdin);
 	event_free(ui->ev_redraw);
+	if (ui->carrier != NULL)
+		ui->attach->detach(ui->carrier);
 	runtime_free(ui->rt);
 	event_base_free(ui->base);
 	free(ui->cause);

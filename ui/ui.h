@@ -21,13 +21,26 @@
 int		 ui_can_run(char **cause);
 
 /*
+ * What the caller adds to the runtime the UI makes (the host carrier to a
+ * scenario's real servers): attach() after the runtime is made, before
+ * the terminal (NULL with *cause: the UI does not start; NULL without:
+ * nothing to attach), detach() when the UI ends.
+ */
+struct ui_attach {
+	void	*(*attach)(struct run *r, struct runtime *rt,
+		    struct event_base *base, char **cause);
+	void	 (*detach)(void *carrier);
+};
+
+/*
  * `phonefleet phone`: the phone at index i of r's world in real time at
  * speed (> 0) on the realtime runtime, until the user quits; the world
  * runs past run_end() (a phone on a desk has no end).  Returns 0, or 2
  * with *cause (one line) if the terminal failed.  The terminal is
  * restored on every way out (q, Ctrl-C, SIGTERM, SIGHUP, an error).
  */
-int		 ui_phone(struct run *r, size_t i, double speed, char **cause);
+int		 ui_phone(struct run *r, size_t i, double speed,
+		     const struct ui_attach *at, char **cause);
 
 /*
  * `phonefleet run FILE --ui`: the fleet dashboard over r, played to
@@ -35,6 +48,7 @@ int		 ui_phone(struct run *r, size_t i, double speed, char **cause);
  * Esc returns.  Returns 0 when the run reached its end (the user then
  * quits with q), 1 when the user quit before, 2 with *cause.
  */
-int		 ui_fleet(struct run *r, double speed, char **cause);
+int		 ui_fleet(struct run *r, double speed,
+		     const struct ui_attach *at, char **cause);
 
 #endif /* PF_UI_H */

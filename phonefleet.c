@@ -53,6 +53,8 @@ static void	usage(FILE *);
 static int	parse_trace(const char *, unsigned *);
 static int	parse_mac(const char *, uint8_t *);
 static int	parse_speed(const char *, double *);
+static int	opt_common(const char *, int, const char *, struct run_opts *,
+		    double *);
 static void	run_fd_limit(size_t);
 static struct host *run_attach(struct run *, struct runtime *,
 		    struct event_base *, char **);
@@ -229,6 +231,40 @@ parse_speed(const char *s, double *out)
 	return (0);
 }
 
+/*
+ * The options run and phone share: --state (S), --speed (x), --seed (s).
+ * 1 when ch was one (and good), 0 when not, -1 after a one-line error.
+ */
+static int
+opt_common(const char *cmd, int ch, const char *arg, struct run_opts *o,
+    double *speed)
+{
+	char	*cause = NULL;
+
+	switch (ch) {
+	case 'S':
+		o->state_dir = arg;
+		return (1);
+	case 'x':
+		if (parse_speed(arg, speed) != 0) {
+			fprintf(stderr, "phonefleet %s: --speed: \"%s\" is not "
+			    "a positive decimal (e.g. 60)\n", cmd, arg);
+			return (-1);
+		}
+		return (1);
+	case 's':
+		if (parse_uint(arg, 0, UINT64_MAX, &o->seed, &cause) != 0) {
+			fprintf(stderr, "phonefleet %s: --seed: %s\n", cmd,
+			    cause);
+			free(cause);
+			return (-1);
+		}
+		o->has_seed = 1;
+		return (1);
+	}
+	return (0);
+}
+
 static int
 cmd_run(int argc, char **argv)
 {
@@ -259,12 +295,17 @@ cmd_run(int argc, char **argv)
 	struct stat		 sb;
 	double			 speed = 0;
 	emu_time		 interrupted = EMU_TIME_NEVER;
-	int			 ch, rc, ui = 0;
+	int			 ch, k, rc, ui = 0;
 
 	memset(&o, 0, sizeof o);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "s:r:o:T:t:u:S:V:R:x:c:h",
 	    longopts, NULL)) != -1) {
+		if ((k = opt_common("run", ch, optarg, &o, &speed)) != 0) {
+			if (k < 0)
+				return (2);
+			continue;
+		}
 		switch (ch) {
 		case 'c':
 			csvpath = optarg;
@@ -290,27 +331,6 @@ cmd_run(int argc, char **argv)
 				    "\"%s\" is not a time (e.g. 1h)\n", optarg);
 				return (2);
 			}
-			break;
-		case 'S':
-			o.state_dir = optarg;
-			break;
-		case 'x':
-			if (parse_speed(optarg, &speed) != 0) {
-				fprintf(stderr, "phonefleet run: --speed: \"%s\" "
-				    "is not a positive decimal (e.g. 60)\n",
-				    optarg);
-				return (2);
-			}
-			break;
-		case 's':
-			if (parse_uint(optarg, 0, UINT64_MAX, &o.seed,
-			    &cause) != 0) {
-				fprintf(stderr, "phonefleet run: --seed: %s\n",
-				    cause);
-				free(cause);
-				return (2);
-			}
-			o.has_seed = 1;
 			break;
 		case 'r':
 			if (report_format_parse(optarg, &fmt) != 0) {
@@ -515,7 +535,7 @@ cmd_phone(int argc, char **argv)
 	uint8_t			 mac[6];
 	char			 macstr[13];
 	double			 speed = 1;
-	int			 ch, rc;
+	int			 ch, k, rc;
 
 	memset(&po, 0, sizeof po);
 	memset(&o, 0, sizeof o);
@@ -523,6 +543,11 @@ cmd_phone(int argc, char **argv)
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "p:m:f:c:i:S:x:s:h", longopts,
 	    NULL)) != -1) {
+		if ((k = opt_common("phone", ch, optarg, &o, &speed)) != 0) {
+			if (k < 0)
+				return (2);
+			continue;
+		}
 		switch (ch) {
 		case 'p':
 			po.model = optarg;
@@ -546,27 +571,6 @@ cmd_phone(int argc, char **argv)
 			break;
 		case 'i':
 			po.site = optarg;
-			break;
-		case 'S':
-			o.state_dir = optarg;
-			break;
-		case 'x':
-			if (parse_speed(optarg, &speed) != 0) {
-				fprintf(stderr, "phonefleet phone: --speed: \"%s\" "
-				    "is not a positive decimal (e.g. 60)\n",
-				    optarg);
-				return (2);
-			}
-			break;
-		case 's':
-			if (parse_uint(optarg, 0, UINT64_MAX, &o.seed,
-			    &cause) != 0) {
-				fprintf(stderr, "phonefleet phone: --seed: %s\n",
-				    cause);
-				free(cause);
-				return (2);
-			}
-			o.has_seed = 1;
 			break;
 		case 'h':
 			usage(stdout);

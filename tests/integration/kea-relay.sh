@@ -7,16 +7,12 @@
 # 160 from Kea drive the phones' rules (spec 4.2, B1-B4) to a simulated
 # provisioning server of the same run: real and simulated mix.
 . "$srcdir/tests/lib.sh"
+. "$srcdir/tests/integration/lib.sh"
 need kea-dhcp4 kea-dhcp4-server
 need python3 python3
 
-ports=$(python3 -c '
-import socket
-s = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(2)]
-s[0].bind(("127.0.0.1", 0)); s[1].bind(("127.0.0.2", 0))
-print(" ".join(str(x.getsockname()[1]) for x in s))')
-kport=${ports% *}
-rport=${ports#* }
+kport=$(free_ports 1 udp)
+rport=$(free_ports 1 udp 127.0.0.2)
 mkdir -p "$tmp/run"
 cat >"$tmp/kea.json" <<JSON
 { "Dhcp4": {

@@ -5,14 +5,11 @@
 # password ends in class C (auth) after the phone's retries, and a phone
 # with no credentials gets C without a second try.
 . "$srcdir/tests/lib.sh"
+. "$srcdir/tests/integration/lib.sh"
 need lighttpd lighttpd
 need python3 python3
 
-port=$(python3 -c '
-import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])')
+port=$(free_ports 1)
 mkdir -p "$tmp/www/cfg" "$tmp/www/md5" "$tmp/logs"
 for mac in 00562b090001 00562b090002 00562b080001 00562b070001 00562b060001; do
 	printf '<flat-profile><GPP_A>digest</GPP_A></flat-profile>\n' >"$tmp/www/cfg/$mac.xml"
@@ -42,15 +39,7 @@ CONF
 lighttpd -D -f "$tmp/lighttpd.conf" 2>"$tmp/logs/stderr" &
 lt=$!
 trap 'kill $lt 2>/dev/null; wait $lt 2>/dev/null; rm -rf "$tmp"' EXIT
-python3 -c '
-import socket, sys, time
-for _ in range(200):
-    try:
-        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()
-        sys.exit(0)
-    except OSError:
-        time.sleep(0.05)
-sys.exit(1)' "$port" && ok "lighttpd listens on 127.0.0.1:$port" || {
+wait_tcp "$port" && ok "lighttpd listens on 127.0.0.1:$port" || {
 	notok "lighttpd did not start" "$(cat "$tmp/logs/stderr" "$tmp/logs/error.log" 2>/dev/null | tail -n 3)"
 	finish
 }

@@ -5,15 +5,12 @@
 # have is class B (404), a port where nothing listens is class C.  nginx is
 # started and stopped by the test; only 127.0.0.1 is used.
 . "$srcdir/tests/lib.sh"
+. "$srcdir/tests/integration/lib.sh"
 need nginx nginx-light
 need python3 python3
 
 # Two free loopback ports: nginx's, and one left closed.
-ports=$(python3 -c '
-import socket
-s = [socket.socket() for _ in range(2)]
-for x in s: x.bind(("127.0.0.1", 0))
-print(" ".join(str(x.getsockname()[1]) for x in s))')
+ports=$(free_ports 2)
 port=${ports% *}
 closed=${ports#* }
 
@@ -25,40 +22,9 @@ while [ $i -le 20 ]; do
 	    "$mac" >"$tmp/www/cfg/$mac.xml"
 	i=$((i + 1))
 done
-chmod -R a+rX "$tmp"
-cat >"$tmp/nginx.conf" <<CONF
-daemon off;
-worker_processes 1;
-pid $tmp/nginx.pid;
-error_log $tmp/logs/error.log;
-events { worker_connections 256; }
-http {
-	log_format pf '\$remote_addr "\$request" \$status "\$http_user_agent"';
-	access_log $tmp/logs/access.log pf;
-	client_body_temp_path $tmp/logs;
-	proxy_temp_path $tmp/logs;
-	fastcgi_temp_path $tmp/logs;
-	uwsgi_temp_path $tmp/logs;
-	scgi_temp_path $tmp/logs;
-	server {
-		listen 127.0.0.1:$port;
-		root $tmp/www;
-	}
-}
-CONF
-nginx -p "$tmp" -e "$tmp/logs/error.log" -c "$tmp/nginx.conf" &
-ngx=$!
 trap 'kill $ngx 2>/dev/null; wait $ngx 2>/dev/null; rm -rf "$tmp"' EXIT
-# Up when it accepts (at most 10 s).
-python3 -c '
-import socket, sys, time
-for _ in range(200):
-    try:
-        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()
-        sys.exit(0)
-    except OSError:
-        time.sleep(0.05)
-sys.exit(1)' "$port" && ok "nginx listens on 127.0.0.1:$port" || {
+nginx_start "$port" '$remote_addr "$request" $status "$http_user_agent"' &&
+    ok "nginx listens on 127.0.0.1:$port" || {
 	notok "nginx did not start" "$(tail -n 3 "$tmp/logs/error.log")"
 	finish
 }

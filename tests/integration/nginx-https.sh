@@ -8,14 +8,11 @@
 # status of class C (spec 9.3).  The phones' own TLS client (OpenSSL over
 # memory BIOs) runs over kernel sockets.
 . "$srcdir/tests/lib.sh"
+. "$srcdir/tests/integration/lib.sh"
 need nginx nginx-light
 need python3 python3
 
-port=$(python3 -c '
-import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])')
+port=$(free_ports 1)
 mkdir -p "$tmp/www/cfg" "$tmp/logs" "$tmp/pki"
 for mac in 00562b030001 00562b030002 00562b030101; do
 	printf '<flat-profile><GPP_A>nginx tls</GPP_A></flat-profile>\n' >"$tmp/www/cfg/$mac.xml"
@@ -56,46 +53,12 @@ XML
 "$PF" pki export "$tmp/https.xml" "$tmp/pki" && [ -s "$tmp/pki/prov.pem" ] && [ -s "$tmp/pki/prov.key" ] && [ -s "$tmp/pki/ca-mic.pem" ] &&
     ok "pki export wrote the server certificate, its key and the MIC CA" || notok "pki export" "$(ls "$tmp/pki")"
 [ "$(stat -c %a "$tmp/pki/prov.key")" = 600 ] && ok "the key is mode 0600" || notok "key mode $(stat -c %a "$tmp/pki/prov.key")"
-chmod -R a+rX "$tmp/www" "$tmp"
-cat >"$tmp/nginx.conf" <<CONF
-daemon off;
-worker_processes 1;
-user root;
-pid $tmp/nginx.pid;
-error_log $tmp/logs/error.log;
-events { worker_connections 256; }
-http {
-	log_format pf '\$remote_addr "\$request" \$status \$ssl_protocol "\$ssl_client_s_dn" "\$http_user_agent"';
-	access_log $tmp/logs/access.log pf;
-	client_body_temp_path $tmp/logs;
-	proxy_temp_path $tmp/logs;
-	fastcgi_temp_path $tmp/logs;
-	uwsgi_temp_path $tmp/logs;
-	scgi_temp_path $tmp/logs;
-	server {
-		listen 127.0.0.1:$port ssl;
-		ssl_certificate $tmp/pki/prov.pem;
-		ssl_certificate_key $tmp/pki/prov.key;
-		ssl_protocols TLSv1.2 TLSv1.3;
-		ssl_client_certificate $tmp/pki/ca-mic.pem;
-		ssl_verify_client on;
-		root $tmp/www;
-	}
-}
-CONF
-[ "$(id -u)" -eq 0 ] || sed -i '/^user root;$/d' "$tmp/nginx.conf"
-nginx -p "$tmp" -e "$tmp/logs/error.log" -c "$tmp/nginx.conf" &
-ngx=$!
 trap 'kill $ngx 2>/dev/null; wait $ngx 2>/dev/null; rm -rf "$tmp"' EXIT
-python3 -c '
-import socket, sys, time
-for _ in range(200):
-    try:
-        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()
-        sys.exit(0)
-    except OSError:
-        time.sleep(0.05)
-sys.exit(1)' "$port" && ok "nginx listens with TLS on 127.0.0.1:$port" || {
+nginx_start "$port" '$remote_addr "$request" $status $ssl_protocol "$ssl_client_s_dn" "$http_user_agent"' ssl \
+    "ssl_certificate $tmp/pki/prov.pem; ssl_certificate_key $tmp/pki/prov.key;
+		ssl_protocols TLSv1.2 TLSv1.3;
+		ssl_client_certificate $tmp/pki/ca-mic.pem; ssl_verify_client on;" &&
+    ok "nginx listens with TLS on 127.0.0.1:$port" || {
 	notok "nginx did not start" "$(tail -n 3 "$tmp/logs/error.log")"
 	finish
 }

@@ -5,6 +5,7 @@
 # and a multi-block profile; a missing file is TFTP error 1, class B.
 # tftpd-hpa needs root (peers.md: its child calls setgroups()).
 . "$srcdir/tests/lib.sh"
+. "$srcdir/tests/integration/lib.sh"
 need in.tftpd tftpd-hpa
 need python3 python3
 if [ "$(id -u)" -ne 0 ]; then
@@ -12,11 +13,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	finish
 fi
 
-port=$(python3 -c '
-import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])')
+port=$(free_ports 1 udp)
 mkdir -p "$tmp/root/cfg"
 i=1
 while [ $i -le 5 ]; do

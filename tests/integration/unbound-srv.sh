@@ -6,14 +6,11 @@
 # same run; a [--srv] rule's lookup too (B10); an unknown name is a DNS
 # failure, class C.
 . "$srcdir/tests/lib.sh"
+. "$srcdir/tests/integration/lib.sh"
 need unbound unbound
 need python3 python3
 
-port=$(python3 -c '
-import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])')
+port=$(free_ports 1 udp)
 cat >"$tmp/unbound.conf" <<CONF
 server:
 	interface: 127.0.0.1@$port

@@ -56,6 +56,7 @@ static int	parse_speed(const char *, double *);
 static int	opt_common(const char *, int, const char *, struct run_opts *,
 		    double *);
 static void	run_fd_limit(size_t);
+static void	run_live_cb(evutil_socket_t, short, void *);
 static struct host *run_attach(struct run *, struct runtime *,
 		    struct event_base *, char **);
 static void	*run_attach_ui(struct run *, struct runtime *,
@@ -65,7 +66,7 @@ static void	run_detach_ui(void *);
 /* The UI's runtime gets the host carrier too (real servers). */
 static const struct ui_attach run_ui_attach = { run_attach_ui, run_detach_ui };
 static struct run_result *run_paced(const struct scenario *,
-		    const struct run_opts *, double, emu_time *);
+		    const struct run_opts *, double, emu_time, emu_time *);
 static void	run_paced_interrupt(evutil_socket_t, short, void *);
 static uint8_t	*read_file(const char *, size_t, size_t *, char **);
 
@@ -81,6 +82,7 @@ usage(FILE *f)
 	    "           [--trace CATS] [--trace-out FILE] [--uploads DIR]\n"
 	    "           [--state DIR] [--image-verify sha256|size]\n"
 	    "           [--rss-every TIME] [--speed X] [--csv FILE] [--ui]\n"
+	    "           [--interval TIME]\n"
 	    "      play a scenario in virtual time; exit 0 when every\n"
 	    "      expectation held, 1 when one failed, 2 for a bad file\n"
 	    "      or a state that cannot be saved; --state keeps each\n"
@@ -92,7 +94,9 @@ usage(FILE *f)
 	    "      (e.g. 1, 60, 1000; the report is the same); --csv writes\n"
 	    "      the per-second transfers and p99 fetch time to FILE; --ui\n"
 	    "      plays it on a dashboard in the terminal (as fast as\n"
-	    "      possible unless --speed), then writes the report\n"
+	    "      possible unless --speed), then writes the report;\n"
+	    "      --interval T prints a line of live figures to stderr\n"
+	    "      every T of a paced run (--speed, or real servers)\n"
 	    "  report merge FILE... [--report text|json|junit]\n"
 	    "      merge JSON reports of several runs into one: counts add,\n"
 	    "      latency histograms merge exactly (docs/statistics.md)\n"
@@ -280,6 +284,7 @@ cmd_run(int argc, char **argv)
 		{ "rss-every", required_argument, NULL, 'R' },
 		{ "speed", required_argument, NULL, 'x' },
 		{ "csv", required_argument, NULL, 'c' },
+		{ "interval", required_argument, NULL, 'I' },
 		{ "ui", no_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -294,7 +299,7 @@ cmd_run(int argc, char **argv)
 	char			*cause = NULL;
 	struct stat		 sb;
 	double			 speed = 0;
-	emu_time		 interrupted = EMU_TIME_NEVER;
+	emu_time		 interrupted = EMU_TIME_NEVER, interval = 0;
 	int			 ch, k, rc, ui = 0;
 
 	memset(&o, 0, sizeof o);
@@ -309,6 +314,15 @@ cmd_run(int argc, char **argv)
 		switch (ch) {
 		case 'c':
 			csvpath = optarg;
+			break;
+		case 'I':
+			if (scenario_parse_time(optarg, &interval) != 0 ||
+			    interval < EMU_MS(100)) {
+				fprintf(stderr, "phonefleet run: --interval: "
+				    "\"%s\" is not a time of 100ms or more "
+				    "(e.g. 1s)\n", optarg);
+				return (2);
+			}
 			break;
 		case 'U':
 			ui = 1;
@@ -422,7 +436,15 @@ cmd_run(int argc, char **argv)
 		scenario_free(sc);
 		return (2);
 	}
-	if ((res = run_paced(sc, &o, speed, &interrupted)) == NULL) {
+	if (interval != 0 && speed == 0 && !scenario_has_real(sc)) {
+		fprintf(stderr, "phonefleet run: --interval: the run is in "
+		    "virtual time; give --speed (or a real server)\n");
+		if (outpath != NULL)
+			fclose(out);
+		scenario_free(sc);
+		return (2);
+	}
+	if ((res = run_paced(sc, &o, speed, interval, &interrupted)) == NULL) {
 		if (csv != NULL)
 			fclose(csv);
 		if (outpath != NULL)
@@ -640,6 +662,66 @@ run_fd_limit(size_t phones)
 }
 
 /*
+ * run --interval T: a line on stderr every T of wall time while a paced
+ * run goes, as wrk and SIPp print theirs: the virtual time and speed, the
+ * phones per state, the transfers so far and in the last interval, the
+ * errors, and the fetch latency percentiles so far.
+ */
+struct run_live {
+	struct run	*r;
+	struct runtime	*rt;
+	struct event	*ev;
+	uint64_t	 last;		/* transfers at the last line */
+	struct timespec	 at;		/* wall time of the last line */
+};
+
+static void
+run_live_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct run_live		*lv = arg;
+	struct sim		*w = run_world(lv->r);
+	const struct stats	*st = run_stats(lv->r);
+	const struct stats_step_data *f = &st->step[STATS_FETCH];
+	size_t			 nstate[PROV__COUNT], i, n;
+	struct timespec		 now;
+	emu_time		 t = runtime_now(lv->rt);
+	double			 dt;
+	char			 states[256];
+	int			 len = 0;
+
+	memset(nstate, 0, sizeof nstate);
+	n = sim_phone_count(w);
+	for (i = 0; i < n; i++)
+		nstate[phone_state(sim_phone(w, i))]++;
+	states[0] = '\0';
+	for (i = 0; i < PROV__COUNT && len < (int)sizeof states - 40;
+	    i++) {
+		if (nstate[i] != 0)
+			len += snprintf(states + len, sizeof states - len,
+			    "%s%s %zu", len == 0 ? "" : ", ",
+			    prov_state_name((enum prov_state)i), nstate[i]);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	dt = (now.tv_sec - lv->at.tv_sec) + (now.tv_nsec - lv->at.tv_nsec) / 1e9;
+	if (dt <= 0)
+		dt = 0;
+	fprintf(stderr, "live t=%02llu:%02llu:%02llu x%g phones %zu [%s] "
+	    "fetches %llu (%.0f/s) errors %llu fetch p50 %.1fms p99 %.1fms "
+	    "max %.1fms\n",
+	    (unsigned long long)(t / 3600000000ULL),
+	    (unsigned long long)(t / 60000000ULL % 60),
+	    (unsigned long long)(t / 1000000ULL % 60), runtime_speed(lv->rt),
+	    n, states, (unsigned long long)f->attempts,
+	    dt > 0 ? (double)(f->attempts - lv->last) / dt : 0.0,
+	    (unsigned long long)f->errors,
+	    (double)stats_hist_percentile(&f->hist, 50) / 1e3,
+	    (double)stats_hist_percentile(&f->hist, 99) / 1e3,
+	    (double)f->hist.max / 1e3);
+	lv->last = f->attempts;
+	lv->at = now;
+}
+
+/*
  * The host carrier for a run's real servers (connect=): their addresses
  * claimed, DNS ports mapped, a relay agent per site whose DHCP is real.
  * NULL if the run has none, or NULL with *cause ("site S: ...").
@@ -704,7 +786,7 @@ run_detach_ui(void *carrier)
  */
 static struct run_result *
 run_paced(const struct scenario *sc, const struct run_opts *o, double speed,
-    emu_time *interrupted)
+    emu_time interval, emu_time *interrupted)
 {
 	struct event_base	*base;
 	struct runtime		*rt;
@@ -712,6 +794,7 @@ run_paced(const struct scenario *sc, const struct run_opts *o, double speed,
 	struct run		*r;
 	struct run_result	*res;
 	struct event		*sigint;
+	struct run_live		 live;
 	char			*cause = NULL;
 	int			 failed = 0;
 
@@ -731,9 +814,23 @@ run_paced(const struct scenario *sc, const struct run_opts *o, double speed,
 	sigint = evsignal_new(base, SIGINT, run_paced_interrupt, rt);
 	if (sigint == NULL || evsignal_add(sigint, NULL) != 0)
 		abort();	/* out of memory */
+	memset(&live, 0, sizeof live);
+	live.r = r;
+	live.rt = rt;
+	clock_gettime(CLOCK_MONOTONIC, &live.at);
+	if (interval != 0) {
+		live.ev = event_new(base, -1, EV_PERSIST, run_live_cb, &live);
+		if (live.ev == NULL)
+			abort();	/* out of memory */
+		event_add(live.ev, &(struct timeval){
+		    (time_t)(interval / 1000000),
+		    (suseconds_t)(interval % 1000000) });
+	}
 	if (!failed && run_play(r, rt) != 0)
 		*interrupted = runtime_now(rt);
 	event_free(sigint);	/* a second Ctrl-C kills, as usual */
+	if (live.ev != NULL)
+		event_free(live.ev);
 	host_free(h);
 	runtime_free(rt);
 	res = run_close(r);

@@ -861,6 +861,7 @@ struct run;
 struct run	*run_open(const struct scenario *sc, const struct run_opts *o);
 struct sim	*run_world(const struct run *r);
 int64_t		 run_epoch(const struct run *r);	/* Unix s at time 0 */
+const struct stats *run_stats(const struct run *r);	/* so far */
 emu_time	 run_end(const struct run *r);
 int		 run_play(struct run *r, struct runtime *rt);
 struct run_result *run_close(struct run *r);

@@ -274,6 +274,12 @@ run_open(const struct scenario *sc, const struct run_opts *o)
 	return (r);
 }
 
+const struct stats *
+run_stats(const struct run *r)
+{
+	return (r->res->stats);
+}
+
 int64_t
 run_epoch(const struct run *r)
 {

@@ -73,12 +73,16 @@ cat >"$tmp/real.xml" <<XML
 XML
 
 t0=$(date +%s)
-"$PF" run "$tmp/real.xml" --speed 10 >"$tmp/out" 2>"$tmp/err"
+"$PF" run "$tmp/real.xml" --speed 10 --interval 500ms >"$tmp/out" 2>"$tmp/err"
 rc=$?
 t1=$(date +%s)
 [ "$rc" -eq 0 ] && ok "every expectation held against nginx (exit $rc)" || notok "run against nginx: exit $rc" "$(grep -E 'FAIL|fail|error' "$tmp/out" "$tmp/err" | head -n 8)"
 grep -q 'result: PASS (4 expectations held)' "$tmp/out" && ok "report: PASS, 4 expectations" || notok "report" "$(tail -n 3 "$tmp/out")"
 [ $((t1 - t0)) -ge 2 ] && ok "a scenario with a real server runs paced ($((t1 - t0)) s for 30 s at 10x)" || notok "not paced: $((t1 - t0)) s"
+# --interval: a live line on stderr every 500 ms of the 3 s run.
+nlive=$(grep -c '^live t=' "$tmp/err")
+[ "$nlive" -ge 4 ] && ok "--interval 500ms: $nlive live lines on stderr" || notok "--interval: $nlive live lines" "$(head -n 3 "$tmp/err")"
+grep '^live t=' "$tmp/err" | tail -n 1 | grep -q 'fetches 2[0-9] .*errors [0-9]* fetch p50 [0-9.]*ms p99' && ok "the last live line counts the fetches and their latency" || notok "live line" "$(tail -n 2 "$tmp/err")"
 
 # nginx's own log: each desk phone's request, with the phone's User-Agent.
 nreq=$(grep -c '"GET /cfg/00562b0f00[0-9a-f][0-9a-f].xml HTTP/1.1" 200 "Cisco-CP-8851-3PCC/' "$tmp/logs/access.log")

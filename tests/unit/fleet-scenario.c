@@ -2250,6 +2250,7 @@ test_csv_group(void **state)
 	for (i = 1; i <= 8; i++)
 		fprintf(f, "00562B0B000%zu\n", i);
 	fclose(f);
+	free(path);
 	sc = load_mem(xml, &errors);
 	assert_non_null(sc);
 	free(errors);

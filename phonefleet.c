@@ -68,6 +68,13 @@ static const struct ui_attach run_ui_attach = { run_attach_ui, run_detach_ui };
 static struct run_result *run_paced(const struct scenario *,
 		    const struct run_opts *, double, emu_time, emu_time *);
 static void	run_paced_interrupt(evutil_socket_t, short, void *);
+/* run --workers: how each worker plays its shard. */
+struct run_worker {
+	double		 speed;
+	emu_time	 interval;
+};
+static struct run_result *run_worker_play(const struct scenario *,
+		    const struct run_opts *, void *, int *);
 static uint8_t	*read_file(const char *, size_t, size_t *, char **);
 
 
@@ -82,7 +89,7 @@ usage(FILE *f)
 	    "           [--trace CATS] [--trace-out FILE] [--uploads DIR]\n"
 	    "           [--state DIR] [--image-verify sha256|size]\n"
 	    "           [--rss-every TIME] [--speed X] [--csv FILE] [--ui]\n"
-	    "           [--interval TIME]\n"
+	    "           [--interval TIME] [--workers N]\n"
 	    "      play a scenario in virtual time; exit 0 when every\n"
 	    "      expectation held, 1 when one failed, 2 for a bad file\n"
 	    "      or a state that cannot be saved; --state keeps each\n"
@@ -96,7 +103,9 @@ usage(FILE *f)
 	    "      plays it on a dashboard in the terminal (as fast as\n"
 	    "      possible unless --speed), then writes the report;\n"
 	    "      --interval T prints a line of live figures to stderr\n"
-	    "      every T of a paced run (--speed, or real servers)\n"
+	    "      every T of a paced run (--speed, or real servers);\n"
+	    "      --workers N plays it in N processes, each a share of the\n"
+	    "      phones, and merges their reports (docs/load.md)\n"
 	    "  report merge FILE... [--report text|json|junit]\n"
 	    "      merge JSON reports of several runs into one: counts add,\n"
 	    "      latency histograms merge exactly (docs/statistics.md)\n"
@@ -285,13 +294,17 @@ cmd_run(int argc, char **argv)
 		{ "speed", required_argument, NULL, 'x' },
 		{ "csv", required_argument, NULL, 'c' },
 		{ "interval", required_argument, NULL, 'I' },
+		{ "workers", required_argument, NULL, 'W' },
 		{ "ui", no_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct run_opts		 o;
 	struct scenario		*sc;
-	struct run_result	*res;
+	struct run_result	*res = NULL;
+	const struct run_result	*rr = NULL;
+	struct report_merge	*merged = NULL;
+	struct run_worker	 wk;
 	enum report_format	 fmt = REPORT_TEXT;
 	const char		*outpath = NULL, *tracepath = NULL;
 	const char		*csvpath = NULL;
@@ -300,7 +313,9 @@ cmd_run(int argc, char **argv)
 	struct stat		 sb;
 	double			 speed = 0;
 	emu_time		 interrupted = EMU_TIME_NEVER, interval = 0;
-	int			 ch, k, rc, ui = 0;
+	unsigned long		 workers = 1;
+	char			*end;
+	int			 ch, k, rc, ui = 0, stopped = 0;
 
 	memset(&o, 0, sizeof o);
 	optind = 1;
@@ -326,6 +341,17 @@ cmd_run(int argc, char **argv)
 			break;
 		case 'U':
 			ui = 1;
+			break;
+		case 'W':
+			errno = 0;
+			workers = strtoul(optarg, &end, 10);
+			if (!isdigit((unsigned char)*optarg) || *end != '\0' ||
+			    errno != 0 || workers < 1 || workers > 256) {
+				fprintf(stderr, "phonefleet run: --workers: "
+				    "\"%s\" is not a number of processes from "
+				    "1 to 256\n", optarg);
+				return (2);
+			}
 			break;
 		case 'V':
 			if (strcmp(optarg, "sha256") == 0)
@@ -396,8 +422,20 @@ cmd_run(int argc, char **argv)
 		    "directory\n", o.uploads_dir);
 		return (2);
 	}
+	if (ui && workers > 1) {
+		fprintf(stderr, "phonefleet run: --ui: the dashboard plays "
+		    "in one process; run without --workers\n");
+		return (2);
+	}
 	if ((sc = scenario_load(argv[optind], stderr)) == NULL)
 		return (2);
+	if (workers > 1 && workers_check(sc, &o, (uint32_t)workers,
+	    &cause) != 0) {
+		fprintf(stderr, "phonefleet run: --workers: %s\n", cause);
+		free(cause);
+		scenario_free(sc);
+		return (2);
+	}
 	/* Before the run: a directory it could not save in is known now. */
 	if (o.state_dir != NULL &&
 	    run_state_prepare(o.state_dir, &cause) != 0) {
@@ -444,7 +482,23 @@ cmd_run(int argc, char **argv)
 		scenario_free(sc);
 		return (2);
 	}
-	if ((res = run_paced(sc, &o, speed, interval, &interrupted)) == NULL) {
+	if (workers > 1) {
+		wk.speed = speed;
+		wk.interval = interval;
+		merged = workers_run(sc, &o, (uint32_t)workers, run_worker_play,
+		    &wk, &stopped, &cause);
+		if (merged == NULL) {
+			fprintf(stderr, "phonefleet run: --workers: %s\n",
+			    cause);
+			free(cause);
+		} else {
+			rr = report_merge_result(merged);
+			if (stopped)
+				interrupted = rr->end;
+		}
+	} else
+		rr = res = run_paced(sc, &o, speed, interval, &interrupted);
+	if (res == NULL && merged == NULL) {
 		if (csv != NULL)
 			fclose(csv);
 		if (outpath != NULL)
@@ -454,9 +508,9 @@ cmd_run(int argc, char **argv)
 		scenario_free(sc);
 		return (2);
 	}
-	report_write(out, res, fmt);
+	report_write(out, rr, fmt);
 	if (csv != NULL) {
-		stats_write_csv(csv, res->stats);
+		stats_write_csv(csv, rr->stats);
 		if (fclose(csv) != 0)
 			fprintf(stderr, "phonefleet run: --csv: %s: %s\n",
 			    csvpath, strerror(errno));
@@ -474,15 +528,16 @@ cmd_run(int argc, char **argv)
 		fclose(out);
 		/* The verdict on stdout too, so CI logs show it. */
 		printf("%s: %s (%u of %u expectations held)\n", sc->file,
-		    res->failed == 0 ? "PASS" : "FAIL", res->passed,
-		    res->passed + res->failed);
+		    rr->failed == 0 ? "PASS" : "FAIL", rr->passed,
+		    rr->passed + rr->failed);
 	}
 	if (o.tracef != NULL && o.tracef != stderr)
 		fclose(o.tracef);
-	rc = res->failed == 0 && interrupted == EMU_TIME_NEVER ? 0 : 1;
-	if (res->state_failed)
+	rc = rr->failed == 0 && interrupted == EMU_TIME_NEVER ? 0 : 1;
+	if (rr->state_failed)
 		rc = 2;		/* docs/state.md: the state was not saved */
 	run_result_free(res);
+	report_merge_free(merged);
 	scenario_free(sc);
 	return (rc);
 }
@@ -669,6 +724,7 @@ run_fd_limit(size_t phones)
  */
 struct run_live {
 	struct run	*r;
+	char		 tag[32];	/* " w2/4" under --workers */
 	struct runtime	*rt;
 	struct event	*ev;
 	uint64_t	 last;		/* transfers at the last line */
@@ -691,8 +747,11 @@ run_live_cb(evutil_socket_t fd, short what, void *arg)
 
 	memset(nstate, 0, sizeof nstate);
 	n = sim_phone_count(w);
-	for (i = 0; i < n; i++)
-		nstate[phone_state(sim_phone(w, i))]++;
+	for (i = 0; i < n; i++) {
+		if (run_mine(lv->r, i))
+			nstate[phone_state(sim_phone(w, i))]++;
+	}
+	n = run_mine_count(lv->r);
 	states[0] = '\0';
 	for (i = 0; i < PROV__COUNT && len < (int)sizeof states - 40;
 	    i++) {
@@ -705,9 +764,9 @@ run_live_cb(evutil_socket_t fd, short what, void *arg)
 	dt = (now.tv_sec - lv->at.tv_sec) + (now.tv_nsec - lv->at.tv_nsec) / 1e9;
 	if (dt <= 0)
 		dt = 0;
-	fprintf(stderr, "live t=%02llu:%02llu:%02llu x%g phones %zu [%s] "
+	fprintf(stderr, "live%s t=%02llu:%02llu:%02llu x%g phones %zu [%s] "
 	    "fetches %llu (%.0f/s) errors %llu fetch p50 %.1fms p99 %.1fms "
-	    "max %.1fms\n",
+	    "max %.1fms\n", lv->tag,
 	    (unsigned long long)(t / 3600000000ULL),
 	    (unsigned long long)(t / 60000000ULL % 60),
 	    (unsigned long long)(t / 1000000ULL % 60), runtime_speed(lv->rt),
@@ -743,7 +802,7 @@ run_attach(struct run *r, struct runtime *rt, struct event_base *base,
 	if (n == 0 && nrl == 0)
 		return (NULL);
 	h = host_create(rt, base);
-	run_fd_limit(sim_phone_count(run_world(r)));
+	run_fd_limit(run_mine_count(r));
 	for (i = 0; i < n; i++)
 		host_claim(h, ips[i]);
 	pm = run_portmaps(r, &npm);
@@ -817,6 +876,9 @@ run_paced(const struct scenario *sc, const struct run_opts *o, double speed,
 	memset(&live, 0, sizeof live);
 	live.r = r;
 	live.rt = rt;
+	if (o->nshards > 1)
+		snprintf(live.tag, sizeof live.tag, " w%u/%u", o->shard + 1,
+		    o->nshards);
 	clock_gettime(CLOCK_MONOTONIC, &live.at);
 	if (interval != 0) {
 		live.ev = event_new(base, -1, EV_PERSIST, run_live_cb, &live);
@@ -839,6 +901,20 @@ run_paced(const struct scenario *sc, const struct run_opts *o, double speed,
 		run_result_free(res);
 		return (NULL);
 	}
+	return (res);
+}
+
+/* A worker of run --workers: its shard, paced as the run is. */
+static struct run_result *
+run_worker_play(const struct scenario *sc, const struct run_opts *o,
+    void *arg, int *interrupted)
+{
+	struct run_worker	*wk = arg;
+	struct run_result	*res;
+	emu_time		 stopped = EMU_TIME_NEVER;
+
+	res = run_paced(sc, o, wk->speed, wk->interval, &stopped);
+	*interrupted = stopped != EMU_TIME_NEVER;
 	return (res);
 }
 

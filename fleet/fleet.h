@@ -764,6 +764,7 @@ struct run_failure {
 	char		*expected;
 	char		*seen;
 };
+#define RUN_FAIL_KEEP	5	/* failures kept per expectation */
 struct run_expect_result {
 	const struct scn_expect	*ex;	/* borrowed from the scenario */
 	int		 passed;
@@ -848,6 +849,9 @@ struct run_opts {
 	emu_time	 rss_every;	/* --rss-every: RSS lines, 0 none */
 	int		 servers_only;	/* the hosts alone: no phones,
 					   timeline or expectations (serve) */
+	uint32_t	 shard, nshards;	/* --workers: this process plays
+					   the phones i with i % nshards ==
+					   shard (0 or 1 shards: all) */
 };
 /*
  * A run in three steps, for callers that choose the runtime (--speed, the
@@ -896,6 +900,15 @@ struct run_relay {
 	uint16_t		 port, relay_port;
 };
 const struct run_relay *run_relays(const struct run *r, size_t *n);
+/* A failure of er: counted, kept among the first RUN_FAIL_KEEP; takes
+ * expected and seen. */
+void		 run_fail(struct run_expect_result *er, const char *phone,
+		     char *expected, char *seen);
+int		 run_check_stats(const struct stats *st,
+		     const struct scn_check *c, char **expected, char **seen);
+/* Whether phone i is this process's (run_opts shard), and its count. */
+int		 run_mine(const struct run *r, size_t i);
+size_t		 run_mine_count(const struct run *r);
 /* Failures so far by cause (EMU_E__COUNT entries): of resyncs (xfers 0),
  * of transfers of any kind (xfers 1). */
 const uint64_t	*run_errors(const struct run *r, int xfers);
@@ -957,10 +970,25 @@ void		 report_merge_free(struct report_merge *m);
  * field ("latency.fetch.hist: n: ..."); a refused report adds nothing. */
 int		 report_merge_add(struct report_merge *m, const uint8_t *buf,
 		     size_t len, char **cause);
+void		 report_merge_scenario(struct report_merge *m,
+		     const struct scenario *sc);
+void		 report_merge_wall(struct report_merge *m, double s);
 /* What was added so far; borrowed from m. */
 const struct run_result *report_merge_result(struct report_merge *m);
 /* A server's series into another's, second by second. */
 void		 report_merge_series_add(struct run_series *ms,
 		     const struct run_series *s);
+
+/* workers.c: run --workers N, a shard of the phones per process */
+typedef struct run_result *(*workers_play_fn)(const struct scenario *sc,
+		     const struct run_opts *o, void *arg, int *interrupted);
+int		 workers_check(const struct scenario *sc,
+		     const struct run_opts *o, uint32_t n, char **cause);
+/* The merged report of n workers each playing its shard with play, or
+ * NULL with *cause; *interrupted if a worker was stopped (SIGINT). */
+struct report_merge *workers_run(const struct scenario *sc,
+		     const struct run_opts *o, uint32_t n,
+		     workers_play_fn play, void *arg, int *interrupted,
+		     char **cause);
 
 #endif /* PF_FLEET_H */

@@ -21,6 +21,7 @@
 
 struct report_merge {
 	struct scenario sc; /* name and file only */
+	const struct scenario *scn; /* the runs' own, or NULL */
 	struct run_result r;
 	size_t inputs;
 	int done;
@@ -46,6 +47,11 @@ static int report_merge_servers(struct report_merge *, const struct jdoc *,
     char **);
 static int report_merge_latency(struct stats *, const struct jdoc *, char **);
 static int report_merge_series(struct stats *, const struct jdoc *, char **);
+static int report_merge_expect(struct report_merge *, const struct jdoc *,
+    struct run_expect_result **, char **);
+static void report_merge_res_free(struct run_expect_result *, size_t);
+static void report_merge_res_add(struct run_expect_result *,
+    struct run_expect_result *);
 
 struct report_merge *
 report_merge_create(void)
@@ -67,6 +73,7 @@ report_merge_free(struct report_merge *m)
 		return;
 	free(m->sc.name);
 	free(m->sc.file);
+	report_merge_res_free(m->r.res, m->r.nres);
 	for (i = 0; i < m->r.nuploads; i++)
 		free(m->r.uploads[i].server);
 	free(m->r.uploads);
@@ -75,6 +82,46 @@ report_merge_free(struct report_merge *m)
 	free(m->r.servers);
 	stats_free(m->r.stats);
 	free(m);
+}
+
+/*
+ * The shards of one run (--workers): the scenario they played, so that
+ * each expectation's verdict merges whole (its phones checked, failing and
+ * the first failures) and <latency> and <errors> are judged on the merged
+ * samples.  Before any report_merge_add().
+ */
+void
+report_merge_scenario(struct report_merge *m, const struct scenario *sc)
+{
+	size_t i;
+
+	m->scn = sc;
+	m->r.sc = sc;
+	m->r.nres = sc->nexpect;
+	m->r.res = xcalloc(sc->nexpect == 0 ? 1 : sc->nexpect,
+	    sizeof *m->r.res);
+	for (i = 0; i < sc->nexpect; i++) {
+		m->r.res[i].ex = &sc->expect[i];
+		m->r.res[i].passed = 1;
+	}
+}
+
+static void
+report_merge_res_free(struct run_expect_result *res, size_t n)
+{
+	size_t i, j;
+
+	if (res == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < res[i].nfail; j++) {
+			free(res[i].fail[j].phone);
+			free(res[i].fail[j].expected);
+			free(res[i].fail[j].seen);
+		}
+		free(res[i].fail);
+	}
+	free(res);
 }
 
 /* A member that must be an unsigned integer; where names the object. */
@@ -111,6 +158,7 @@ report_merge_add(struct report_merge *m, const uint8_t *buf, size_t len,
     char **cause)
 {
 	struct report_merge *t;
+	struct run_expect_result *er = NULL;
 	struct jdoc *doc;
 	const struct jdoc *j, *o, *e;
 	uint64_t v, passed, failed;
@@ -226,6 +274,8 @@ report_merge_add(struct report_merge *m, const uint8_t *buf, size_t len,
 	    report_merge_latency(t->r.stats, doc, cause) != 0 ||
 	    report_merge_series(t->r.stats, doc, cause) != 0)
 		goto out;
+	if (m->scn != NULL && report_merge_expect(m, doc, &er, cause) != 0)
+		goto out;
 
 	/* All of it holds: into m. */
 	if (m->inputs++ == 0) {
@@ -292,8 +342,12 @@ report_merge_add(struct report_merge *m, const uint8_t *buf, size_t len,
 		report_merge_series_add(ms, s);
 	}
 	stats_merge(m->r.stats, t->r.stats);
+	for (i = 0; er != NULL && i < m->r.nres; i++)
+		report_merge_res_add(&m->r.res[i], &er[i]);
 	rc = 0;
 out:
+	if (m->scn != NULL)
+		report_merge_res_free(er, m->r.nres);
 	report_merge_free(t);
 	jdoc_free(doc);
 	return (rc);
@@ -554,16 +608,167 @@ report_merge_series(struct stats *st, const struct jdoc *doc, char **cause)
 	return (0);
 }
 
-/* The merged result (borrowed from m), its servers' peaks computed. */
+/*
+ * A shard's expectations (report_merge_scenario()): as many as the
+ * scenario has, in its order, each checked whole into *res.
+ */
+static int
+report_merge_expect(struct report_merge *m, const struct jdoc *doc,
+    struct run_expect_result **res, char **cause)
+{
+	const struct jdoc *a, *e, *j, *fl;
+	struct run_expect_result *er;
+	uint64_t v;
+	size_t i, k;
+	const char *ph, *ex, *se;
+
+	if ((a = report_merge_member(doc, "expectations", JDOC_ARR, "",
+		 cause)) == NULL)
+		return (-1);
+	if (a->nkid != m->scn->nexpect) {
+		xasprintf(cause, "expectations: %zu, the scenario has %zu",
+		    a->nkid, m->scn->nexpect);
+		return (-1);
+	}
+	*res = xcalloc(a->nkid == 0 ? 1 : a->nkid, sizeof **res);
+	for (i = 0; i < a->nkid; i++) {
+		e = &a->kid[i];
+		er = &(*res)[i];
+		if (e->type != JDOC_OBJ) {
+			xasprintf(cause, "expectations[%zu]: not an object",
+			    i);
+			return (-1);
+		}
+		if ((j = report_merge_member(e, "passed", JDOC_BOOL,
+			 "expectations[]", cause)) == NULL)
+			return (-1);
+		er->passed = j->u != 0;
+		if (report_merge_u64(e, "checked", &v, "expectations[]",
+			cause) != 0)
+			return (-1);
+		er->checked = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+		if (report_merge_u64(e, "failed", &v, "expectations[]",
+			cause) != 0)
+			return (-1);
+		er->failed = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+		if ((j = report_merge_member(e, "failures", JDOC_ARR,
+			 "expectations[]", cause)) == NULL)
+			return (-1);
+		for (k = 0; k < j->nkid && k < RUN_FAIL_KEEP; k++) {
+			fl = &j->kid[k];
+			ph = ex = se = NULL;
+			if (fl->type == JDOC_OBJ) {
+				if (jdoc_get(fl, "phone") != NULL &&
+				    jdoc_get(fl, "phone")->type == JDOC_STR)
+					ph = jdoc_get(fl, "phone")->str;
+				if (jdoc_get(fl, "expected") != NULL &&
+				    jdoc_get(fl, "expected")->type == JDOC_STR)
+					ex = jdoc_get(fl, "expected")->str;
+				if (jdoc_get(fl, "seen") != NULL &&
+				    jdoc_get(fl, "seen")->type == JDOC_STR)
+					se = jdoc_get(fl, "seen")->str;
+			}
+			if (ex == NULL || se == NULL) {
+				xasprintf(cause, "expectations[%zu].failures"
+				    "[%zu]: not a failure", i, k);
+				return (-1);
+			}
+			er->fail = xreallocarray(er->fail, er->nfail + 1,
+			    sizeof *er->fail);
+			er->fail[er->nfail].phone = ph != NULL ?
+			    xstrdup(ph) : NULL;
+			er->fail[er->nfail].expected = xstrdup(ex);
+			er->fail[er->nfail].seen = xstrdup(se);
+			er->nfail++;
+		}
+	}
+	return (0);
+}
+
+/*
+ * One shard's verdict on an expectation into the merged one: it holds if
+ * it held in every shard.  A failure without a phone (the run stopped
+ * before the expectation's time) that a shard before said the same counts
+ * once.  Takes e's failures.
+ */
+static void
+report_merge_res_add(struct run_expect_result *m, struct run_expect_result *e)
+{
+	struct run_failure *f;
+	size_t i, k;
+	int same;
+
+	m->passed = m->passed && e->passed;
+	m->checked += e->checked;
+	for (i = 0; i < e->nfail; i++) {
+		f = &e->fail[i];
+		same = 0;
+		for (k = 0; f->phone == NULL && k < m->nfail; k++) {
+			if (m->fail[k].phone == NULL &&
+			    strcmp(m->fail[k].expected, f->expected) == 0 &&
+			    strcmp(m->fail[k].seen, f->seen) == 0)
+				same = 1;
+		}
+		if (same) {
+			e->failed--;
+			continue;
+		}
+		if (m->nfail < RUN_FAIL_KEEP) {
+			m->fail = xreallocarray(m->fail, m->nfail + 1,
+			    sizeof *m->fail);
+			m->fail[m->nfail++] = *f;
+			memset(f, 0, sizeof *f);
+		}
+	}
+	m->failed += e->failed;
+}
+
+/*
+ * The merged result (borrowed from m), its servers' peaks computed; with
+ * the scenario, its <latency> and <errors> judged on the merged samples
+ * and the verdicts counted.
+ */
 const struct run_result *
 report_merge_result(struct report_merge *m)
 {
-	size_t i;
+	const struct scn_check *c;
+	struct run_expect_result *er;
+	char *expected, *seen;
+	size_t i, k;
 
-	if (!m->done) {
-		for (i = 0; i < m->r.nservers; i++)
-			run_series_finish(&m->r.servers[i]);
-		m->done = 1;
+	if (m->done)
+		return (&m->r);
+	for (i = 0; i < m->r.nservers; i++)
+		run_series_finish(&m->r.servers[i]);
+	m->done = 1;
+	if (m->scn == NULL)
+		return (&m->r);
+	m->r.passed = m->r.failed = 0;
+	for (i = 0; i < m->r.nres; i++) {
+		er = &m->r.res[i];
+		for (k = 0; k < er->ex->ncheck; k++) {
+			c = &er->ex->check[k];
+			if (c->type != SCN_CHK_LATENCY &&
+			    c->type != SCN_CHK_ERRORS)
+				continue;
+			er->checked++;
+			if (run_check_stats(m->r.stats, c, &expected,
+			    &seen) != 0) {
+				run_fail(er, NULL, expected, seen);
+				er->passed = 0;
+			}
+		}
+		if (er->passed)
+			m->r.passed++;
+		else
+			m->r.failed++;
 	}
 	return (&m->r);
+}
+
+/* The wall time the runs took together (JUnit's time). */
+void
+report_merge_wall(struct report_merge *m, double s)
+{
+	m->r.wall_s = s;
 }

@@ -34,7 +34,6 @@
 
 #include "fleet.h"
 
-#define RUN_FAIL_KEEP	5	/* failures kept per expectation */
 #define RUN_FAIL_TEXT_MAX	120	/* bytes of a value shown in a failure */
 
 struct run_count {
@@ -95,6 +94,7 @@ struct run_arrival {
 	size_t		*list;
 	size_t		 n, arrived, powered, in_flight;
 	size_t		 phase;		/* the phase running */
+	uint32_t	 max_in_flight;	/* this worker's share of the cap */
 	uint64_t	 m;		/* arrivals in it so far */
 	emu_time	 pstart;	/* its start */
 	int		 pump;		/* a pump is scheduled */
@@ -152,6 +152,7 @@ struct run {
 						   SCN_ARRIVAL_NONE */
 	uint8_t			*arr_flight;	/* per phone: in flight */
 	int			 servers_only;	/* run_opts: serve */
+	uint32_t		 shard, nshards;	/* run_opts: --workers */
 	struct timespec		 t0;
 };
 
@@ -202,14 +203,12 @@ static void	run_note(void *, size_t, const struct emu_note *, emu_time);
 static struct phone *run_phone(struct run *, size_t, uint32_t);
 static int	run_check_phone(struct run *, const struct scn_check *,
 		    size_t, emu_time, char **, char **);
-static void	run_fail(struct run_expect_result *, const char *, char *,
-		    char *);
 static void	run_series_build(struct run *);
 static void	run_series_see(struct run_server *, const struct ep_request *);
 static void	run_sent(void *, uint32_t, size_t, emu_time);
-static int	run_check_latency(struct run *, const struct scn_check *,
+static int	run_check_latency(const struct stats *, const struct scn_check *,
 		    char **, char **);
-static int	run_check_errors(struct run *, const struct scn_check *,
+static int	run_check_errors(const struct stats *, const struct scn_check *,
 		    char **, char **);
 static int	run_check_rate(struct run *, const struct scn_check *,
 		    emu_time, char **, char **);
@@ -241,6 +240,10 @@ run_open(const struct scenario *sc, const struct run_opts *o)
 		r->ctx->image_verify = o->image_verify;
 		r->uploads_dir = o->uploads_dir;
 		r->servers_only = o->servers_only;
+		if (o->nshards > 1 && o->shard < o->nshards) {
+			r->shard = o->shard;
+			r->nshards = o->nshards;
+		}
 	}
 	/* One seed, one certificate world (before the pki draws). */
 	rand_deterministic(res->seed);
@@ -272,6 +275,27 @@ run_open(const struct scenario *sc, const struct run_opts *o)
 	if (o != NULL && (r->rss_every = o->rss_every) != 0)
 		sim_at(r->sim, r->rss_every, run_rss, r);
 	return (r);
+}
+
+/*
+ * --workers (docs/load.md): each process has the whole world but plays
+ * only the phones of its shard, every nshards-th of the scenario's order;
+ * the others stay off and out of its counts, checks and report.
+ */
+int
+run_mine(const struct run *r, size_t i)
+{
+	return (r->nshards <= 1 || i % r->nshards == r->shard);
+}
+
+size_t
+run_mine_count(const struct run *r)
+{
+	size_t	n = r->sc->nphones;
+
+	if (r->nshards <= 1)
+		return (n);
+	return (n / r->nshards + (r->shard < n % r->nshards ? 1 : 0));
 }
 
 const struct stats *
@@ -464,6 +488,8 @@ run_close(struct run *r)
 		struct phone			*p = sim_phone(r->sim, i);
 		const struct phone_status	*st = phone_status(p);
 
+		if (!run_mine(r, i))
+			continue;	/* another worker's */
 		res->phones++;
 		res->cust[phone_customization(p)]++;
 		if (r->pstats[i].resyncs != 0 && st->last_err < EMU_E__COUNT)
@@ -813,6 +839,17 @@ run_arrival_build(struct run *r)
 			}
 		}
 		ra->pstart = ra->a->start;
+		/* With workers, each holds its share of the cap (at least
+		 * one): its phones among the first cap to arrive, so that
+		 * those are in flight together, as in one process. */
+		ra->max_in_flight = ra->a->max_in_flight;
+		if (r->nshards > 1 && ra->max_in_flight != 0) {
+			ra->max_in_flight = 0;
+			for (i = 0; i < ra->n && i < ra->a->max_in_flight; i++)
+				ra->max_in_flight += run_mine(r, ra->list[i]);
+			if (ra->max_in_flight == 0)
+				ra->max_in_flight = 1;
+		}
 		if (ra->n != 0 && ra->a->nphase != 0)
 			sim_at(r->sim, ra->a->start, run_arrive_cb, ra);
 	}
@@ -828,9 +865,11 @@ run_arrival_pump(void *arg, emu_time now)
 	size_t			 idx;
 
 	ra->pump = 0;
-	while (ra->powered < ra->arrived && (ra->a->max_in_flight == 0 ||
-	    ra->in_flight < ra->a->max_in_flight)) {
+	while (ra->powered < ra->arrived && (ra->max_in_flight == 0 ||
+	    ra->in_flight < ra->max_in_flight)) {
 		idx = ra->list[ra->powered++];
+		if (!run_mine(r, idx))
+			continue;	/* it arrives at another worker */
 		r->arr_flight[idx] = 1;
 		ra->in_flight++;
 		sim_at(r->sim, EMU_TIME_ADD(now, ra->a->flight_timeout),
@@ -979,7 +1018,9 @@ run_build(struct run *r)
 			r->relays[r->nrelays].server = s->dhcp_connect;
 			r->relays[r->nrelays].port = s->dhcp_port;
 			r->relays[r->nrelays].relay = s->relay;
-			r->relays[r->nrelays].relay_port = s->relay_port;
+			/* Workers relay from ports of their own (docs/load.md). */
+			r->relays[r->nrelays].relay_port = (uint16_t)
+			    (s->relay_port + (r->nshards > 1 ? r->shard : 0));
 			r->nrelays++;
 			continue;
 		}
@@ -1273,8 +1314,9 @@ run_build(struct run *r)
 			r->cb_power[n].run = r;
 			r->cb_power[n].idx = n;
 			if (g->power_on == EMU_TIME_NEVER ||
-			    g->arrival != SCN_ARRIVAL_NONE)
-				continue;	/* the timeline's, <arrival>'s */
+			    g->arrival != SCN_ARRIVAL_NONE || !run_mine(r, n))
+				continue;	/* the timeline's, <arrival>'s,
+						   another worker's */
 			sim_at(r->sim, EMU_TIME_ADD(g->power_on, g->count > 1 ?
 			    g->spread * j / g->count : 0), run_power_cb,
 			    &r->cb_power[n]);
@@ -1405,6 +1447,8 @@ run_action_cb(void *arg, emu_time now)
 	for (i = a->sel.from; i <= a->sel.to; i++) {
 		struct phone	*p = run_phone(r, a->sel.group, i);
 
+		if (!run_mine(r, r->sc->group[a->sel.group].first + i))
+			continue;	/* another worker's */
 		memset(&ev, 0, sizeof ev);
 		switch (a->type) {
 		case SCN_ACT_POWER_ON:
@@ -1469,6 +1513,8 @@ run_call_end_cb(void *arg, emu_time now)
 	uint32_t			 i;
 
 	for (i = a->sel.from; i <= a->sel.to; i++) {
+		if (!run_mine(r, r->sc->group[a->sel.group].first + i))
+			continue;
 		memset(&ev, 0, sizeof ev);
 		ev.type = EMU_EV_CALL;
 		sim_phone_event(r->sim, run_phone(r, a->sel.group, i), &ev);
@@ -1491,6 +1537,8 @@ run_notify(struct run *r, const struct scn_action *a)
 
 	for (i = a->sel.from; i <= a->sel.to; i++) {
 		idx = sc->group[a->sel.group].first + i;
+		if (!run_mine(r, idx))
+			continue;
 		p = sim_phone(r->sim, idx);
 		r->notify_status[idx] = -1;
 		memset(&rq, 0, sizeof rq);
@@ -1854,7 +1902,7 @@ run_fail_text(char *s)
 	return (t);
 }
 
-static void
+void
 run_fail(struct run_expect_result *er, const char *phone, char *expected,
     char *seen)
 {
@@ -2314,10 +2362,12 @@ run_expect_cb(void *arg, emu_time now)
 			continue;
 		}
 		if (c->type == SCN_CHK_LATENCY || c->type == SCN_CHK_ERRORS) {
+			/* With workers: on the merged samples, after. */
+			if (r->nshards > 1)
+				continue;
 			er->checked++;
-			if ((c->type == SCN_CHK_LATENCY ?
-			    run_check_latency(r, c, &expected, &seen) :
-			    run_check_errors(r, c, &expected, &seen)) != 0) {
+			if (run_check_stats(r->res->stats, c, &expected,
+			    &seen) != 0) {
 				run_fail(er, NULL, expected, seen);
 				er->passed = 0;
 			}
@@ -2372,6 +2422,8 @@ run_expect_cb(void *arg, emu_time now)
 		struct phone	*p = sim_phone(r->sim, idx);
 		int		 ok = 1;
 
+		if (!run_mine(r, idx))
+			continue;	/* another worker checks it */
 		er->checked++;
 		for (k = 0; k < ex->ncheck; k++) {
 			int	rc;
@@ -2705,10 +2757,10 @@ run_ms_str(uint64_t us)
  * names the step and every percentile over its bound.
  */
 static int
-run_check_latency(struct run *r, const struct scn_check *c, char **expected,
-    char **seen)
+run_check_latency(const struct stats *st, const struct scn_check *c,
+    char **expected, char **seen)
 {
-	const struct stats_hist	*h = &r->res->stats->step[c->step].hist;
+	const struct stats_hist	*h = &st->step[c->step].hist;
 	struct dbuf		 e, s;
 	uint64_t		 v;
 	char			*a, *b;
@@ -2754,10 +2806,10 @@ run_check_latency(struct run *r, const struct scn_check *c, char **expected,
 
 /* <errors>: the step's errors of the cause (or all) within max. */
 static int
-run_check_errors(struct run *r, const struct scn_check *c, char **expected,
-    char **seen)
+run_check_errors(const struct stats *st, const struct scn_check *c,
+    char **expected, char **seen)
 {
-	const struct stats_step_data	*d = &r->res->stats->step[c->step];
+	const struct stats_step_data	*d = &st->step[c->step];
 	uint64_t			 n;
 	const char			*what;
 	unsigned __int128		 lhs, rhs;
@@ -2787,6 +2839,20 @@ run_check_errors(struct run *r, const struct scn_check *c, char **expected,
 	xasprintf(seen, "%llu of %llu", (unsigned long long)n,
 	    (unsigned long long)d->attempts);
 	return (-1);
+}
+
+/*
+ * A <latency> or <errors> check on statistics: 0 if it holds, else -1 with
+ * what was expected and seen (the caller frees them).  Also for the merged
+ * statistics of --workers.
+ */
+int
+run_check_stats(const struct stats *st, const struct scn_check *c,
+    char **expected, char **seen)
+{
+	if (c->type == SCN_CHK_LATENCY)
+		return (run_check_latency(st, c, expected, seen));
+	return (run_check_errors(st, c, expected, seen));
 }
 
 /* <rate>: the server's peak requests/s in the check's window. */

@@ -112,4 +112,29 @@ sed "s/relay=\"127.0.0.2\"/relay=\"192.0.2.1\"/" "$tmp/kea.xml" >"$tmp/bad.xml"
 rc=$?
 [ "$rc" -eq 2 ] && ok "an unbindable relay address: exit 2" || notok "unbindable relay: exit $rc"
 grep -q '^phonefleet run: site office: DHCP relay 192.0.2.1:' "$tmp/err" && [ "$(wc -l <"$tmp/err")" -eq 1 ] && ok "one line naming the site and the relay" || notok "error text" "$(cat "$tmp/err")"
+# --workers 2 (docs/load.md): worker k relays from relay-port + k; both
+# workers' phones are bound by Kea, and every expectation holds merged.
+wport=$(python3 -c '
+import socket
+for p in range(42000, 60000, 7):
+    try:
+        a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); a.bind(("127.0.0.2", p))
+        b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); b.bind(("127.0.0.2", p + 1))
+        print(p); break
+    except OSError:
+        pass
+')
+sed "s/relay-port=\"$rport\"/relay-port=\"$wport\"/" "$tmp/kea.xml" >"$tmp/kea-w.xml"
+"$PF" run "$tmp/kea-w.xml" --speed 10 --workers 2 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" -eq 0 ] && grep -q 'result: PASS (4 expectations held)' "$tmp/out" && grep -q 'dhcp-acks 8,' "$tmp/out"; then
+	ok "--workers 2 with Kea: relays on $wport and $((wport + 1)), 8 phones bound, 4 expectations hold"
+else
+	notok "--workers 2 with Kea: exit $rc" "$(grep -iE 'fail|error|totals' "$tmp/out" "$tmp/err" | head -n 6)"
+fi
+sed "s/relay-port=\"$rport\"/relay-port=\"67\"/" "$tmp/kea.xml" >"$tmp/kea-67.xml"
+"$PF" run "$tmp/kea-67.xml" --workers 2 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 2 ] && grep -q "^phonefleet run: --workers: $tmp/kea-67.xml:2: site office: its relay agent is on port 67, one for all workers" "$tmp/err" &&
+    ok "--workers with relay-port 67: one line, exit 2" || notok "relay-port 67 with workers: exit $rc" "$(cat "$tmp/err")"
 finish

@@ -64,3 +64,15 @@ CONF
 	ngx=$!
 	wait_tcp "$1"
 }
+
+# nginx_up PORT LOGFORMAT [LISTEN-FLAGS] [DIRECTIVES]: nginx_start, stopped
+# when the test exits; a check that it listens, or the test's end.
+nginx_up() {
+	trap 'kill $ngx 2>/dev/null; wait $ngx 2>/dev/null; rm -rf "$tmp"' EXIT
+	if nginx_start "$@"; then
+		ok "nginx listens${3:+ with $3} on 127.0.0.1:$1"
+	else
+		notok "nginx did not start" "$(tail -n 3 "$tmp/logs/error.log")"
+		finish
+	fi
+}

@@ -22,12 +22,7 @@ while [ $i -le 20 ]; do
 	    "$mac" >"$tmp/www/cfg/$mac.xml"
 	i=$((i + 1))
 done
-trap 'kill $ngx 2>/dev/null; wait $ngx 2>/dev/null; rm -rf "$tmp"' EXIT
-nginx_start "$port" '$remote_addr "$request" $status "$http_user_agent"' &&
-    ok "nginx listens on 127.0.0.1:$port" || {
-	notok "nginx did not start" "$(tail -n 3 "$tmp/logs/error.log")"
-	finish
-}
+nginx_up "$port" '$remote_addr "$request" $status "$http_user_agent"'
 
 cat >"$tmp/real.xml" <<XML
 <scenario name="real-nginx" seed="3" duration="30s">

@@ -53,15 +53,10 @@ XML
 "$PF" pki export "$tmp/https.xml" "$tmp/pki" && [ -s "$tmp/pki/prov.pem" ] && [ -s "$tmp/pki/prov.key" ] && [ -s "$tmp/pki/ca-mic.pem" ] &&
     ok "pki export wrote the server certificate, its key and the MIC CA" || notok "pki export" "$(ls "$tmp/pki")"
 [ "$(stat -c %a "$tmp/pki/prov.key")" = 600 ] && ok "the key is mode 0600" || notok "key mode $(stat -c %a "$tmp/pki/prov.key")"
-trap 'kill $ngx 2>/dev/null; wait $ngx 2>/dev/null; rm -rf "$tmp"' EXIT
-nginx_start "$port" '$remote_addr "$request" $status $ssl_protocol "$ssl_client_s_dn" "$http_user_agent"' ssl \
+nginx_up "$port" '$remote_addr "$request" $status $ssl_protocol "$ssl_client_s_dn" "$http_user_agent"' ssl \
     "ssl_certificate $tmp/pki/prov.pem; ssl_certificate_key $tmp/pki/prov.key;
 		ssl_protocols TLSv1.2 TLSv1.3;
-		ssl_client_certificate $tmp/pki/ca-mic.pem; ssl_verify_client on;" &&
-    ok "nginx listens with TLS on 127.0.0.1:$port" || {
-	notok "nginx did not start" "$(tail -n 3 "$tmp/logs/error.log")"
-	finish
-}
+		ssl_client_certificate $tmp/pki/ca-mic.pem; ssl_verify_client on;"
 "$PF" run "$tmp/https.xml" --speed 10 >"$tmp/out" 2>"$tmp/err"
 rc=$?
 [ "$rc" -eq 0 ] && ok "every expectation held against nginx over TLS (exit $rc)" || notok "run: exit $rc" "$(grep -iE 'fail|error|got' "$tmp/out" "$tmp/err" | head -n 10)"

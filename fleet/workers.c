@@ -252,7 +252,11 @@ workers_run(const struct scenario *sc, const struct run_opts *o, uint32_t n,
 			*interrupted = 1;
 		else if (!WIFEXITED(status) ||
 		    WEXITSTATUS(status) != WORKERS_OK) {
-			if (WIFSIGNALED(status))
+			if (WIFSIGNALED(status) && workers_signal != 0 &&
+			    WTERMSIG(status) == SIGINT)
+				xasprintf(cause, "interrupted: a run in "
+				    "virtual time stops without a report");
+			else if (WIFSIGNALED(status))
 				xasprintf(cause, "worker %u: killed by signal "
 				    "%d", i + 1, WTERMSIG(status));
 			else

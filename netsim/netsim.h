@@ -822,7 +822,7 @@ struct host_stats {
 	uint64_t	 bytes_in, bytes_out, dgrams_in, dgrams_out;
 	uint64_t	 queued;	/* opens that waited for a descriptor */
 	uint64_t	 queue_peak;	/* the most waiting at once */
-	uint64_t	 open_peak;	/* the most flows' sockets open at once */
+	uint64_t	 open_peak;	/* the most sockets open at once */
 };
 struct host;
 struct runtime;

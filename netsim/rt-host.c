@@ -897,8 +897,8 @@ host_default_cap(void)
 {
 	struct rlimit	rl;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY ||
-	    rl.rlim_cur > SIZE_MAX)
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 ||
+	    rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > SIZE_MAX)
 		return (SIZE_MAX);
 	if (rl.rlim_cur > 2 * HOST_FD_MARGIN)
 		return ((size_t)rl.rlim_cur - HOST_FD_MARGIN);

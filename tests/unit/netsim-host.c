@@ -281,7 +281,9 @@ test_refused(void **state)
 static void
 test_sources(void **state)
 {
-	static const uint32_t	 src[2] = { IP(127, 0, 0, 2), IP(127, 0, 0, 3) };
+	static const uint32_t	 src[2] = {
+		IP(127, 0, 0, 2), IP(127, 0, 0, 3)
+	};
 	static const uint32_t	 far = IP(192, 0, 2, 1);
 	struct event_base	*base = rt_base();
 	struct world		 w;
@@ -304,7 +306,7 @@ test_sources(void **state)
 	assert_int_equal(s.conns, 3);
 	for (i = 0; i < 3; i++)
 		assert_int_equal(phone_state(w.ph[i]), PROV_OPERATIONAL);
-	/* The queue is FIFO and phone i opened i-th: its address is src[i % 2]. */
+	/* The queue is FIFO and phone i opened i-th: it is from src[i % 2]. */
 	assert_int_equal(s.peer[0], src[0]);
 	assert_int_equal(s.peer[1], src[1]);
 	assert_int_equal(s.peer[2], src[0]);

@@ -693,7 +693,8 @@ cmd_phone(int argc, char **argv)
 /*
  * Phones reaching real servers hold a socket each while they fetch: raise
  * the soft limit on descriptors to the hard one, and say so in one line
- * when that is below the phones (each one past it fails to connect, C).
+ * when that is below the phones (the host carrier's cap: each connection
+ * past it waits for one to close, docs/runtime.md).
  */
 static void
 run_fd_limit(size_t phones)
@@ -710,7 +711,8 @@ run_fd_limit(size_t phones)
 	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < phones + 64)
 		fprintf(stderr, "phonefleet run: %zu phones but %llu file "
 		    "descriptors (ulimit -n): at most about %llu connections "
-		    "at once; raise the hard limit for more\n", phones,
+		    "at once, the others wait for one to close; raise the "
+		    "hard limit for more\n", phones,
 		    (unsigned long long)rl.rlim_cur,
 		    (unsigned long long)(rl.rlim_cur > 64 ? rl.rlim_cur - 64 :
 		    0));
@@ -793,16 +795,17 @@ run_attach(struct run *r, struct runtime *rt, struct event_base *base,
 	const uint32_t		*ips;
 	const struct run_relay	*rl;
 	const struct run_portmap *pm;
+	const struct run_source	*src;
 	char			*why = NULL;
-	size_t			 i, n, nrl, npm;
+	size_t			 i, n, nrl, npm, nsrc;
 
 	*cause = NULL;
 	ips = run_real_hosts(r, &n);
 	rl = run_relays(r, &nrl);
 	if (n == 0 && nrl == 0)
 		return (NULL);
-	h = host_create(rt, base);
 	run_fd_limit(run_mine_count(r));
+	h = host_create(rt, base);	/* its cap from the raised limit */
 	for (i = 0; i < n; i++)
 		host_claim(h, ips[i]);
 	pm = run_portmaps(r, &npm);
@@ -817,7 +820,32 @@ run_attach(struct run *r, struct runtime *rt, struct event_base *base,
 			return (NULL);
 		}
 	}
+	src = run_sources(r, &nsrc);
+	for (i = 0; i < nsrc; i++) {
+		if (host_site_sources(h, src[i].site, src[i].addrs, src[i].n,
+		    &why) != 0) {
+			xasprintf(cause, "site %s: %s", src[i].name, why);
+			free(why);
+			host_free(h);
+			return (NULL);
+		}
+	}
 	return (h);
+}
+
+/* A run's connections that waited for a descriptor, in one line. */
+static void
+run_waited(const struct host *h)
+{
+	const struct host_stats	*st;
+
+	if (h == NULL || (st = host_stats(h))->queued == 0)
+		return;
+	fprintf(stderr, "phonefleet run: %llu connections waited for a free "
+	    "descriptor (at most %llu open and %llu waiting at once, cap "
+	    "%zu)\n", (unsigned long long)st->queued,
+	    (unsigned long long)st->open_peak,
+	    (unsigned long long)st->queue_peak, host_cap(h));
 }
 
 static void *
@@ -893,6 +921,7 @@ run_paced(const struct scenario *sc, const struct run_opts *o, double speed,
 	event_free(sigint);	/* a second Ctrl-C kills, as usual */
 	if (live.ev != NULL)
 		event_free(live.ev);
+	run_waited(h);
 	host_free(h);
 	runtime_free(rt);
 	res = run_close(r);

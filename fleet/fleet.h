@@ -56,6 +56,9 @@ struct scn_site {
 	uint32_t	 lease_s;
 	struct scn_dhcp_opt *opt;
 	size_t		 nopt;
+	uint32_t	*source;	/* source=: local addresses of its
+					   phones' real connections, or NULL */
+	size_t		 nsource;
 };
 struct scn_file {
 	char		*path;		/* URL path, "/8851-3PCC.xml"; '*' = template */
@@ -599,6 +602,13 @@ void		 scenario_site(struct scenario_loader *ld, xmlNodePtr n,
 		     struct scn_site *s);
 /* "100Mbit", "1.5Gbps", "64kbit": bit/s (docs/scenario.md, Bandwidth). */
 int		 scenario_bandwidth_parse(const char *s, uint64_t *bps);
+/* A site's source= (docs/scenario.md): one IPv4 address, a range
+ * "127.0.0.2-127.0.0.9" or a CIDR block "127.0.1.0/28" (its host
+ * addresses), at most SCN_SOURCE_MAX, each unicast.  0 with *addrs
+ * (allocated) and *n, or -1 with *why (static). */
+#define SCN_SOURCE_MAX	4096
+int		 scenario_source_parse(const char *s, uint32_t **addrs,
+		     size_t *n, const char **why);
 void		 scenario_server(struct scenario_loader *ld, xmlNodePtr n,
 		     struct scn_server *sv);
 void		 scenario_dns(struct scenario_loader *ld, xmlNodePtr n,
@@ -909,6 +919,15 @@ int		 run_check_stats(const struct stats *st,
 /* Whether phone i is this process's (run_opts shard), and its count. */
 int		 run_mine(const struct run *r, size_t i);
 size_t		 run_mine_count(const struct run *r);
+/* The sites with source= addresses: a host carrier binds their phones'
+ * connections to real servers there (host_site_sources()). */
+struct run_source {
+	const struct sim_site	*site;
+	const char		*name;		/* the site's */
+	const uint32_t		*addrs;		/* the scenario's */
+	size_t			 n;
+};
+const struct run_source *run_sources(const struct run *r, size_t *n);
 /* Failures so far by cause (EMU_E__COUNT entries): of resyncs (xfers 0),
  * of transfers of any kind (xfers 1). */
 const uint64_t	*run_errors(const struct run *r, int xfers);

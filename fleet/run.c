@@ -147,6 +147,8 @@ struct run {
 	size_t			 nrelays;
 	struct run_portmap	*maps;		/* real DNS servers' ports */
 	size_t			 nmaps;
+	struct run_source	*sources;	/* sites with source= */
+	size_t			 nsources;
 	struct run_arrival	*arr;		/* per <arrival> */
 	uint16_t		*arr_of;	/* per phone: its <arrival> or
 						   SCN_ARRIVAL_NONE */
@@ -426,6 +428,13 @@ run_relays(const struct run *r, size_t *n)
 	return (r->relays);
 }
 
+const struct run_source *
+run_sources(const struct run *r, size_t *n)
+{
+	*n = r->nsources;
+	return (r->sources);
+}
+
 const uint64_t *
 run_errors(const struct run *r, int xfers)
 {
@@ -567,6 +576,7 @@ run_close(struct run *r)
 	free(r->real);
 	free(r->relays);
 	free(r->maps);
+	free(r->sources);
 	for (i = 0; r->arr != NULL && i < sc->narrival; i++)
 		free(r->arr[i].list);
 	free(r->arr);
@@ -992,6 +1002,24 @@ run_rss(void *arg, emu_time now)
 	sim_at(r->sim, EMU_TIME_ADD(now, r->rss_every), run_rss, r);
 }
 
+/* A site's source= addresses, for the host carrier (run_sources()). */
+static void
+run_source_add(struct run *r, const struct scn_site *s,
+    const struct sim_site *site)
+{
+	struct run_source	*src;
+
+	if (s->nsource == 0)
+		return;
+	r->sources = xreallocarray(r->sources, r->nsources + 1,
+	    sizeof *r->sources);
+	src = &r->sources[r->nsources++];
+	src->site = site;
+	src->name = s->name;
+	src->addrs = s->source;
+	src->n = s->nsource;
+}
+
 static void
 run_build(struct run *r)
 {
@@ -1011,6 +1039,7 @@ run_build(struct run *r)
 			/* Outside: relayed by the runtime's host carrier. */
 			sites[i] = sim_site_add(r->sim, s->name, &s->link,
 			    NULL);
+			run_source_add(r, s, sites[i]);
 			r->relays = xreallocarray(r->relays, r->nrelays + 1,
 			    sizeof *r->relays);
 			r->relays[r->nrelays].site = sites[i];
@@ -1064,6 +1093,7 @@ run_build(struct run *r)
 			r->dhcp[i] = ep_dhcp_create(dc);
 		}
 		sites[i] = sim_site_add(r->sim, s->name, &s->link, r->dhcp[i]);
+		run_source_add(r, s, sites[i]);
 	}
 
 	run_pki(r);

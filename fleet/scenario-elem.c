@@ -242,10 +242,82 @@ scenario_get_bandwidth(struct scenario_loader *ld, xmlNodePtr n,
 	return (1);
 }
 
+/* A unicast address a phone's connection may come from. */
+static int
+scenario_source_ok(uint32_t a)
+{
+	return (a != 0 && a < 0xe0000000U);	/* not 0.0.0.0, not 224/3 */
+}
+
+int
+scenario_source_parse(const char *s, uint32_t **addrs, size_t *n,
+    const char **why)
+{
+	const char	*sep;
+	char		*first;
+	uint32_t	 lo, hi, mask, *a;
+	uint64_t	 prefix, count, i;
+
+	*addrs = NULL;
+	*n = 0;
+	*why = "source must be an IPv4 address, a range "
+	    "(127.0.0.2-127.0.0.9) or a CIDR block (127.0.1.0/28)";
+	if ((sep = strpbrk(s, "-/")) == NULL) {
+		if (ipv4_parse(s, &lo) != 0)
+			return (-1);
+		hi = lo;
+	} else {
+		first = xstrndup(s, (size_t)(sep - s));
+		if (ipv4_parse(first, &lo) != 0) {
+			free(first);
+			return (-1);
+		}
+		free(first);
+		if (*sep == '-') {
+			if (ipv4_parse(sep + 1, &hi) != 0)
+				return (-1);
+			if (hi < lo) {
+				*why = "source range ends before it starts";
+				return (-1);
+			}
+		} else {
+			if (parse_uint(sep + 1, 0, 32, &prefix, NULL) != 0)
+				return (-1);
+			mask = prefix == 0 ? 0 : 0xffffffffU << (32 - prefix);
+			if ((lo & ~mask) != 0) {
+				*why = "source has host bits set";
+				return (-1);
+			}
+			hi = lo | ~mask;
+			if (prefix < 31) {	/* not the network, broadcast */
+				lo++;
+				hi--;
+			}
+		}
+	}
+	count = (uint64_t)hi - lo + 1;
+	if (count > SCN_SOURCE_MAX) {
+		*why = "source has more than 4096 addresses";
+		return (-1);
+	}
+	if (!scenario_source_ok(lo) || !scenario_source_ok(hi)) {
+		*why = "source must be unicast (not 0.0.0.0, multicast or "
+		    "broadcast)";
+		return (-1);
+	}
+	a = xreallocarray(NULL, count, sizeof *a);
+	for (i = 0; i < count; i++)
+		a[i] = lo + (uint32_t)i;
+	*addrs = a;
+	*n = count;
+	*why = NULL;
+	return (0);
+}
+
 void
 scenario_site(struct scenario_loader *ld, xmlNodePtr n, struct scn_site *s)
 {
-	const char *v, *slash;
+	const char *v, *slash, *why;
 	char *addr;
 	uint64_t prefix;
 	xmlNodePtr c, first = NULL;
@@ -294,6 +366,9 @@ scenario_site(struct scenario_loader *ld, xmlNodePtr n, struct scn_site *s)
 		    "loss must be a percentage (\"0.1%%\") "
 		    "or parts per million (\"1000ppm\"), at most 100%%");
 	scenario_get_bandwidth(ld, n, "bandwidth", &s->link.bandwidth_bps);
+	if ((v = scenario_attr(ld, n, "source")) != NULL &&
+	    scenario_source_parse(v, &s->source, &s->nsource, &why) != 0)
+		scenario_err(ld, n, "source", "%s", why);
 	for (c = n->children; c != NULL; c = c->next) {
 		if (!SCN_IS(c, "dhcp"))
 			continue;

@@ -93,7 +93,7 @@ static const struct scenario_shape scenario_shapes[] = {
 	{ "server", "ca-file", "", "path ca" },
 	{ "scenario", "description", "", "" },
 	{ "scenario", "site", "dhcp",
-	    "name subnet gateway latency jitter loss" },
+	    "name subnet gateway latency jitter loss bandwidth source" },
 	{ "site", "dhcp", "dns option",
 	    "server lease domain connect port relay relay-port" },
 	{ "dhcp", "dns", "", "" },
@@ -305,6 +305,7 @@ scenario_free(struct scenario *sc)
 		free(sc->site[i].name);
 		free(sc->site[i].domain);
 		free(sc->site[i].opt);
+		free(sc->site[i].source);
 	}
 	free(sc->site);
 	for (i = 0; i < sc->nserver; i++) {

@@ -810,20 +810,35 @@ uint64_t	 rt_play(struct sim *s, emu_time until, double speed);
 /*
  * rt-host.c: the host carrier.  Streams and datagrams of the phones of
  * rt's world to the addresses given to host_claim() go over kernel sockets
- * on base (the realtime runtime's), from source (0: the kernel's choice);
- * the rest stays simulated.  host_create() installs it (sim_set_io()),
- * host_free() closes every socket and takes it out.
+ * on base (the realtime runtime's); the rest stays simulated.
+ * host_create() installs it (sim_set_io()), host_free() closes every
+ * socket and takes it out.  Sockets of flows are capped (host_set_cap(),
+ * by default the soft RLIMIT_NOFILE less 64): an open past the cap, or
+ * refused for want of descriptors, waits in a FIFO queue until a socket
+ * closes, and the phone's deadlines run meanwhile (docs/runtime.md).
  */
 struct host_stats {
 	uint64_t	 opens, connected, errors;
 	uint64_t	 bytes_in, bytes_out, dgrams_in, dgrams_out;
+	uint64_t	 queued;	/* opens that waited for a descriptor */
+	uint64_t	 queue_peak;	/* the most waiting at once */
+	uint64_t	 open_peak;	/* the most sockets open at once */
 };
 struct host;
 struct runtime;
 struct host	*host_create(struct runtime *rt, struct event_base *base);
 void		 host_free(struct host *h);
 void		 host_claim(struct host *h, uint32_t ip);
-void		 host_set_source(struct host *h, uint32_t ip);
+/*
+ * The phones of site reach real servers from addrs (n of them, copied):
+ * each phone from one, addrs[its index among the site's phones % n]; TCP
+ * with IP_BIND_ADDRESS_NO_PORT.  Each address is bound once now: -1 with
+ * *cause ("source 192.0.2.1 cannot be bound: ...") if one cannot be.
+ */
+int		 host_site_sources(struct host *h, const struct sim_site *site,
+		     const uint32_t *addrs, size_t n, char **cause);
+void		 host_set_cap(struct host *h, size_t cap);	/* >= 1 */
+size_t		 host_cap(const struct host *h);
 /* Streams and datagrams to ip:port go to ip:to; answers from ip:to come
  * from ip:port (a DNS server off port 53). */
 void		 host_map(struct host *h, uint32_t ip, uint16_t port,

@@ -2116,6 +2116,99 @@ test_bandwidth(void **state)
 }
 
 /*
+ * <site source=>: one address, a range or a CIDR block (its host
+ * addresses), at most 4096, unicast; a malformed value is one line naming
+ * the attribute.
+ */
+static void
+test_source(void **state)
+{
+	static const struct {
+		const char	*in;
+		uint32_t	 first, last;
+		size_t		 n;
+	} good[] = {
+		{ "127.0.0.2", 0x7f000002, 0x7f000002, 1 },
+		{ "127.0.0.2-127.0.0.5", 0x7f000002, 0x7f000005, 4 },
+		{ "127.0.0.7-127.0.0.7", 0x7f000007, 0x7f000007, 1 },
+		{ "127.0.0.250-127.0.1.3", 0x7f0000fa, 0x7f000103, 10 },
+		{ "127.0.1.0/28", 0x7f000101, 0x7f00010e, 14 },
+		{ "127.0.1.8/31", 0x7f000108, 0x7f000109, 2 },
+		{ "10.1.2.3/32", 0x0a010203, 0x0a010203, 1 },
+		{ "127.0.16.0/20", 0x7f001001, 0x7f001ffe, 4094 },
+		{ "127.0.0.1-127.0.16.0", 0x7f000001, 0x7f001000, 4096 },
+	};
+	static const struct {
+		const char	*in;
+		const char	*why;
+	} bad[] = {
+		{ "", "source must be an IPv4 address" },
+		{ "foo", "source must be an IPv4 address" },
+		{ "127.0.0", "source must be an IPv4 address" },
+		{ "127.0.0.256", "source must be an IPv4 address" },
+		{ "127.0.0.2-", "source must be an IPv4 address" },
+		{ "-127.0.0.2", "source must be an IPv4 address" },
+		{ "127.0.0.2-127.0.0.3-127.0.0.4", "source must be an IPv4" },
+		{ "10.0.0.0/33", "source must be an IPv4 address" },
+		{ "10.0.0.0/", "source must be an IPv4 address" },
+		{ "10.0.0.0/x", "source must be an IPv4 address" },
+		{ " 127.0.0.2", "source must be an IPv4 address" },
+		{ "127.0.0.9-127.0.0.2", "source range ends before it starts" },
+		{ "127.0.1.5/28", "source has host bits set" },
+		{ "127.0.0.0/19", "source has more than 4096 addresses" },
+		{ "127.0.0.0-127.0.16.0", "source has more than 4096" },
+		{ "0.0.0.0/0", "source has more than 4096 addresses" },
+		{ "0.0.0.0", "source must be unicast" },
+		{ "224.0.0.1", "source must be unicast" },
+		{ "255.255.255.255", "source must be unicast" },
+		{ "0.0.0.0-0.0.0.3", "source must be unicast" },
+	};
+	struct scenario *sc;
+	char *errors;
+	const char *why;
+	uint32_t *a;
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof good / sizeof good[0]; i++) {
+		if (scenario_source_parse(good[i].in, &a, &n, &why) != 0)
+			fail_msg("\"%s\" refused: %s", good[i].in, why);
+		assert_int_equal(n, good[i].n);
+		assert_int_equal(a[0], good[i].first);
+		assert_int_equal(a[n - 1], good[i].last);
+		assert_int_equal(a[n - 1] - a[0], n - 1);	/* in order */
+		free(a);
+	}
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		if (scenario_source_parse(bad[i].in, &a, &n, &why) == 0)
+			fail_msg("\"%s\" accepted", bad[i].in);
+		assert_null(a);
+		if (strncmp(why, bad[i].why, strlen(bad[i].why)) != 0)
+			fail_msg("\"%s\": %s", bad[i].in, why);
+	}
+	sc = load_mem("<scenario><site name=\"a\" subnet=\"10.1.0.0/16\" "
+		      "source=\"127.0.0.2-127.0.0.5\"><dhcp/></site>"
+		      "<site name=\"b\" subnet=\"10.2.0.0/16\"><dhcp/></site>"
+		      "<phones name=\"desk\" count=\"2\" mac=\"00562B000001\" "
+		      "site=\"a\"/></scenario>", &errors);
+	assert_non_null(sc);
+	assert_int_equal(sc->site[0].nsource, 4);
+	assert_int_equal(sc->site[0].source[3], 0x7f000005);
+	assert_int_equal(sc->site[1].nsource, 0);
+	assert_null(sc->site[1].source);
+	scenario_free(sc);
+	free(errors);
+	expect_one("<scenario>\n<site name=\"a\" subnet=\"10.0.0.0/8\" "
+		   "source=\"127.0.0.9-127.0.0.2\"/>" PHONES "</scenario>",
+	    "t.xml:2: <site source=\"127.0.0.9-127.0.0.2\">: source range "
+	    "ends before it starts");
+	expect_one("<scenario>\n<site name=\"a\" subnet=\"10.0.0.0/8\" "
+		   "source=\"foo\"/>" PHONES "</scenario>",
+	    "t.xml:2: <site source=\"foo\">: source must be an IPv4 address, "
+	    "a range (127.0.0.2-127.0.0.9) or a CIDR block (127.0.1.0/28)");
+}
+
+/*
  * `phonefleet phone`'s world: the desk network or a scenario's, its phones
  * and timeline replaced by one phone in the first (or named) site.
  */
@@ -2406,6 +2499,7 @@ main(void)
 		cmocka_unit_test(test_syslog_history_checks),
 		cmocka_unit_test(test_call_notify),
 		cmocka_unit_test(test_bandwidth),
+		cmocka_unit_test(test_source),
 		cmocka_unit_test(test_phone_world),
 		cmocka_unit_test(test_csv_parse),
 		cmocka_unit_test(test_csv_group),

@@ -5,9 +5,12 @@
 # (extra arguments go to phonefleet run: --report json, --out FILE, ...),
 # prints nginx's request count, and stops nginx.  Exit status: phonefleet's.
 #
+# LOAD_NGINX_PORT=N puts nginx (and the scenario's phones) on port N instead.
+#
 # Usage: scenarios/load-nginx.sh [PHONEFLEET] [-- RUN-ARGS...]
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
+port=${LOAD_NGINX_PORT:-18080}
 pf=./phonefleet
 if [ $# -gt 0 ] && [ "$1" != "--" ]; then
 	pf=$1
@@ -49,7 +52,7 @@ http {
 	uwsgi_temp_path $tmp/logs;
 	scgi_temp_path $tmp/logs;
 	server {
-		listen 127.0.0.1:18080;
+		listen 127.0.0.1:$port;
 		root $tmp/www;
 	}
 }
@@ -58,17 +61,23 @@ CONF
 nginx -p "$tmp" -e "$tmp/logs/error.log" -c "$tmp/nginx.conf" &
 ngx=$!
 n=0
-until (exec 3<>/dev/tcp/127.0.0.1/18080) 2>/dev/null || python3 -c '
-import socket; socket.create_connection(("127.0.0.1", 18080), 1).close()' 2>/dev/null; do
+until python3 -c '
+import socket, sys
+socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' "$port" 2>/dev/null; do
 	n=$((n + 1))
 	if [ $n -gt 100 ] || ! kill -0 $ngx 2>/dev/null; then
-		echo "load-nginx.sh: nginx did not start on 127.0.0.1:18080:"
+		echo "load-nginx.sh: nginx did not start on 127.0.0.1:$port:"
 		tail -n 3 "$tmp/logs/error.log"
 		exit 2
 	fi
 	sleep 0.1
 done
+sc=$here/load-nginx.xml
+if [ "$port" != 18080 ]; then
+	sed "s/127\.0\.0\.1:18080/127.0.0.1:$port/g; s/http=\"18080\"/http=\"$port\"/" "$sc" >"$tmp/load-nginx.xml"
+	sc=$tmp/load-nginx.xml
+fi
 rc=0
-"$pf" run "$here/load-nginx.xml" "$@" || rc=$?
+"$pf" run "$sc" "$@" || rc=$?
 echo "nginx: $(wc -l <"$tmp/logs/access.log") requests logged"
 exit $rc

@@ -4,10 +4,12 @@
 # cap in flight, a resync storm, latency and error bounds) against it and
 # stops it; every expectation holds and nginx logged each phone's fetches.
 . "$srcdir/tests/lib.sh"
+. "$srcdir/tests/integration/lib.sh"
 need nginx nginx-light
 need python3 python3
 
-sh "$srcdir/scenarios/load-nginx.sh" "$PF" -- --report json --out "$tmp/r.json" >"$tmp/out" 2>&1
+# A free port, so that two suites on one machine do not collide.
+LOAD_NGINX_PORT=$(free_ports 1) sh "$srcdir/scenarios/load-nginx.sh" "$PF" -- --report json --out "$tmp/r.json" >"$tmp/out" 2>&1
 rc=$?
 [ "$rc" -eq 0 ] && ok "load-nginx: every expectation held (exit $rc)" || notok "load-nginx: exit $rc" "$(grep -iE 'FAIL|error' "$tmp/out" | head -n 5)"
 python3 - "$tmp/r.json" "$tmp/out" <<'PY' && ok "the JSON report's fetches match nginx's log, none failed" || notok "report vs nginx log" "$(tail -n 3 "$tmp/out")"

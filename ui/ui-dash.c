@@ -430,7 +430,7 @@ ui_dash_foot(struct ui *ui)
 	ui_put(LINES - 1, 0, -1, A_REVERSE, ui->arrivals ?
 	    " q quit  p pause  +-*/ rate  <> speed  f filter  s/S sort  "
 	    "Enter open  ? keys" :
-	    " q quit  p pause  n step  < > speed  / filter  s/S sort  "
+	    " q quit  p pause  n step  +- <> speed  / filter  s/S sort  "
 	    "Enter open  ? keys");
 }
 

@@ -558,8 +558,8 @@ ui_rate_str(const struct ui *ui, char *buf, size_t size)
 {
 	double	r = run_rate_now(ui->run, runtime_now(ui->rt));
 
-	snprintf(buf, size, r >= 100 ? "rate %.0f/s x%.3g" :
-	    "rate %.3g/s x%.3g", r, run_rate_factor(ui->run));
+	snprintf(buf, size, r >= 100 ? "rate %.0f/s x%.4g" :
+	    "rate %.3g/s x%.4g", r, run_rate_factor(ui->run));
 	return (buf);
 }
 

@@ -908,9 +908,10 @@ const uint64_t	*run_errors(const struct run *r, int xfers);
  * <arrival>'s rate times a factor from now on, its phases' times and a
  * ramp's shape kept; what was armed is re-planned from the arrivals owed
  * at now, the world's time (runtime_sync() first).  -1 for a factor out of
- * [RUN_RATE_FACTOR_MIN, RUN_RATE_FACTOR_MAX] or one that takes a phase's
- * rate past SCN_RATE_MAX.  run_rate_now() is the arrival rate at now in
- * phones per second (0 before the phases and after them).
+ * [RUN_RATE_FACTOR_MIN, RUN_RATE_FACTOR_MAX], one that takes a phase's
+ * rate past SCN_RATE_MAX, or a run without <arrival>s.  run_rate_now()
+ * is the arrival rate at now in phones per second (0 before the phases
+ * and after them); run_has_arrival() says whether any phone arrives so.
  */
 #define RUN_RATE_FACTOR_MIN	(1.0 / 1024)
 #define RUN_RATE_FACTOR_MAX	1024.0

@@ -244,6 +244,7 @@ run_open(const struct scenario *sc, const struct run_opts *o)
 	r = xcalloc(1, sizeof *r);
 	clock_gettime(CLOCK_MONOTONIC, &r->t0);
 	r->sc = sc;
+	r->rate_f = 1;
 	res = xcalloc(1, sizeof *res);
 	res->sc = sc;
 	res->seed = o != NULL && o->has_seed ? o->seed : sc->seed;
@@ -817,7 +818,6 @@ run_arrival_build(struct run *r)
 	struct run_arrival	*ra;
 	size_t			 i, j, k;
 
-	r->rate_f = 1;
 	if (sc->narrival == 0)
 		return;
 	r->arr = xcalloc(sc->narrival, sizeof *r->arr);
@@ -984,7 +984,8 @@ run_set_rate_factor(struct run *r, double f, emu_time now)
 	emu_time		 x;
 	size_t			 k, i;
 
-	if (!(f >= RUN_RATE_FACTOR_MIN && f <= RUN_RATE_FACTOR_MAX))
+	if (!(f >= RUN_RATE_FACTOR_MIN && f <= RUN_RATE_FACTOR_MAX) ||
+	    r->arr == NULL)
 		return (-1);
 	for (k = 0; k < r->sc->narrival; k++) {
 		for (i = 0; i < r->arr[k].a->nphase; i++) {
@@ -1034,7 +1035,7 @@ run_rate_now(const struct run *r, emu_time now)
 	emu_time			 x;
 	size_t				 k;
 
-	for (k = 0; k < r->sc->narrival; k++) {
+	for (k = 0; r->arr != NULL && k < r->sc->narrival; k++) {
 		ra = &r->arr[k];
 		if (ra->n == 0 || ra->a->nphase == 0 ||
 		    ra->arrived == ra->n || now < ra->pstart)
@@ -1052,7 +1053,13 @@ run_rate_now(const struct run *r, emu_time now)
 int
 run_has_arrival(const struct run *r)
 {
-	return (r->sc->narrival != 0);
+	size_t	k;
+
+	for (k = 0; r->arr != NULL && k < r->sc->narrival; k++) {
+		if (r->arr[k].n != 0 && r->arr[k].a->nphase != 0)
+			return (1);
+	}
+	return (0);
 }
 
 /* A phone leaves flight: it reached an outcome, or its time is up. */

@@ -207,6 +207,29 @@ test_rate_bounds(void **state)
 	play_close(&pl);
 }
 
+/* No <arrival>: no rate to change, the power-ons as they were. */
+static void
+test_rate_none(void **state)
+{
+	static const char xml[] = "<scenario name=\"none\" duration=\"10s\">"
+	    "<site name=\"s\" subnet=\"10.1.0.0/16\"><dhcp/></site>"
+	    "<phones name=\"p\" count=\"3\" mac=\"00562B000001\"/>"
+	    "</scenario>";
+	struct play	pl;
+
+	(void)state;
+	pl.sc = scenario_load_mem("t.xml", xml, strlen(xml), ".", stderr);
+	assert_non_null(pl.sc);
+	pl.run = run_open(pl.sc, NULL);
+	pl.rt = runtime_sim(run_world(pl.run));
+	assert_false(run_has_arrival(pl.run));
+	assert_int_equal(run_set_rate_factor(pl.run, 2, 0), -1);
+	assert_true(run_rate_factor(pl.run) == 1);
+	assert_true(run_rate_now(pl.run, 0) == 0);
+	assert_int_equal(play_on(&pl, EMU_SEC(1)), 3);
+	play_close(&pl);
+}
+
 /* One seed, the same changes at the same times: the same power-ons. */
 static void
 rate_trace(size_t *on, size_t n)
@@ -252,6 +275,7 @@ main(void)
 		cmocka_unit_test(test_rate_count),
 		cmocka_unit_test(test_rate_before_start),
 		cmocka_unit_test(test_rate_bounds),
+		cmocka_unit_test(test_rate_none),
 		cmocka_unit_test(test_rate_determinism),
 	};
 

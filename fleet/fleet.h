@@ -299,6 +299,7 @@ struct scn_arrival {
 };
 #define SCN_ARRIVAL_NONE	((uint16_t)-1)
 #define SCN_ARRIVAL_MAX		64
+#define SCN_RATE_MAX		1000000.0	/* phones per second */
 /* A phone selector: "group", "group[3]", "group[0..9]", or a MAC. */
 struct scn_sel {
 	char		*text;		/* as written, for messages */
@@ -646,6 +647,9 @@ void		 scenario_arrival(struct scenario_loader *ld, xmlNodePtr n,
 		     size_t idx);
 emu_time	 scenario_phase_at(const struct scn_phase *ph, uint64_t m);
 emu_time	 scenario_phase_length(const struct scn_phase *ph);
+emu_time	 scenario_phase_when(const struct scn_phase *ph, double q);
+double		 scenario_phase_phones(const struct scn_phase *ph, emu_time t);
+double		 scenario_phase_rate(const struct scn_phase *ph, emu_time t);
 void		 scenario_group_csv(struct scenario_loader *ld, xmlNodePtr n,
 		     struct scn_group *g);
 void		 scenario_group(struct scenario_loader *ld, xmlNodePtr n,
@@ -931,6 +935,22 @@ const struct run_source *run_sources(const struct run *r, size_t *n);
 /* Failures so far by cause (EMU_E__COUNT entries): of resyncs (xfers 0),
  * of transfers of any kind (xfers 1). */
 const uint64_t	*run_errors(const struct run *r, int xfers);
+/*
+ * The arrival rate while the run plays (issue 8; SIPp's rate keys): every
+ * <arrival>'s rate times a factor from now on, its phases' times and a
+ * ramp's shape kept; what was armed is re-planned from the arrivals owed
+ * at now, the world's time (runtime_sync() first).  -1 for a factor out of
+ * [RUN_RATE_FACTOR_MIN, RUN_RATE_FACTOR_MAX], one that takes a phase's
+ * rate past SCN_RATE_MAX, or a run without <arrival>s.  run_rate_now()
+ * is the arrival rate at now in phones per second (0 before the phases
+ * and after them); run_has_arrival() says whether any phone arrives so.
+ */
+#define RUN_RATE_FACTOR_MIN	(1.0 / 1024)
+#define RUN_RATE_FACTOR_MAX	1024.0
+int		 run_has_arrival(const struct run *r);
+double		 run_rate_factor(const struct run *r);
+int		 run_set_rate_factor(struct run *r, double f, emu_time now);
+double		 run_rate_now(const struct run *r, emu_time now);
 struct run_result *run_scenario(const struct scenario *sc,
 		     const struct run_opts *o);
 void		 run_result_free(struct run_result *r);

@@ -84,9 +84,20 @@ struct run_cb {
 };
 
 /*
+ * An armed arrival (the callback's argument): run_set_rate_factor()
+ * re-plans with a new one, and the old one, still in the sim, is stale.
+ */
+struct run_arrival_tok {
+	struct run_arrival	*ra;
+	struct run_arrival_tok	*next;		/* ra's allocated ones */
+};
+
+/*
  * An <arrival> being played: its phones in arrival order, how many have
  * arrived and been powered on, how many are in flight (booting, no
- * outcome yet), and where in its phases it is.
+ * outcome yet), and where in its phases it is.  Since the last change of
+ * the rate factor in the phase (seg_at, phase-local) the arrivals owed
+ * grow at the factor times the phase's rate from seg_q.
  */
 struct run_arrival {
 	struct run	*run;
@@ -98,6 +109,12 @@ struct run_arrival {
 	uint64_t	 m;		/* arrivals in it so far */
 	emu_time	 pstart;	/* its start */
 	int		 pump;		/* a pump is scheduled */
+	int		 at_end;	/* armed: the phase's end */
+	emu_time	 seg_at;	/* phase-local: the factor's change */
+	double		 seg_q;		/* arrivals owed then */
+	struct run_arrival_tok	 tok0;
+	struct run_arrival_tok	*tok;	/* the armed one, or NULL */
+	struct run_arrival_tok	*toks;	/* allocated: freed at the end */
 };
 
 /* A host sending SIP NOTIFYs (16.3): one sender per address. */
@@ -153,6 +170,7 @@ struct run {
 	uint16_t		*arr_of;	/* per phone: its <arrival> or
 						   SCN_ARRIVAL_NONE */
 	uint8_t			*arr_flight;	/* per phone: in flight */
+	double			 rate_f;	/* run_set_rate_factor() */
 	int			 servers_only;	/* run_opts: serve */
 	uint32_t		 shard, nshards;	/* run_opts: --workers */
 	struct timespec		 t0;
@@ -173,6 +191,8 @@ static char	*run_time_str(emu_time);
 static void	run_arrival_build(struct run *);
 static void	run_arrival_pump(void *, emu_time);
 static void	run_arrive_cb(void *, emu_time);
+static void	run_arrival_plan(struct run_arrival *,
+		    struct run_arrival_tok *, emu_time);
 static void	run_flight_cb(void *, emu_time);
 static void	run_storm_cb(void *, emu_time);
 static void	run_arrival_note(struct run *, size_t, const struct emu_note *,
@@ -225,6 +245,7 @@ run_open(const struct scenario *sc, const struct run_opts *o)
 	r = xcalloc(1, sizeof *r);
 	clock_gettime(CLOCK_MONOTONIC, &r->t0);
 	r->sc = sc;
+	r->rate_f = 1;
 	res = xcalloc(1, sizeof *res);
 	res->sc = sc;
 	res->seed = o != NULL && o->has_seed ? o->seed : sc->seed;
@@ -577,8 +598,15 @@ run_close(struct run *r)
 	free(r->relays);
 	free(r->maps);
 	free(r->sources);
-	for (i = 0; r->arr != NULL && i < sc->narrival; i++)
+	for (i = 0; r->arr != NULL && i < sc->narrival; i++) {
+		struct run_arrival_tok	*tok, *next;
+
 		free(r->arr[i].list);
+		for (tok = r->arr[i].toks; tok != NULL; tok = next) {
+			next = tok->next;
+			free(tok);
+		}
+	}
 	free(r->arr);
 	free(r->arr_of);
 	free(r->arr_flight);
@@ -860,8 +888,9 @@ run_arrival_build(struct run *r)
 			if (ra->max_in_flight == 0)
 				ra->max_in_flight = 1;
 		}
+		ra->tok0.ra = ra;
 		if (ra->n != 0 && ra->a->nphase != 0)
-			sim_at(r->sim, ra->a->start, run_arrive_cb, ra);
+			run_arrival_plan(ra, &ra->tok0, 0);
 	}
 }
 
@@ -903,28 +932,183 @@ run_arrival_kick(struct run_arrival *ra, emu_time now)
 static void
 run_arrive_cb(void *arg, emu_time now)
 {
-	struct run_arrival	*ra = arg;
-	const struct scn_arrival *a = ra->a;
-	emu_time		 at;
+	struct run_arrival_tok	*tok = arg;
+	struct run_arrival	*ra = tok->ra;
 
-	ra->arrived++;
-	run_arrival_pump(ra, now);
-	if (ra->arrived == ra->n)
-		return;		/* everyone is here */
-	ra->m++;
-	while (ra->phase < a->nphase) {
-		at = scenario_phase_at(&a->phase[ra->phase], ra->m);
-		if (at != EMU_TIME_NEVER) {
-			sim_at(ra->run->sim, EMU_TIME_ADD(ra->pstart, at),
-			    run_arrive_cb, ra);
-			return;
-		}
+	if (tok != ra->tok)
+		return;		/* re-planned: run_set_rate_factor() */
+	if (ra->at_end) {
 		/* The phase is over: the next starts where it ends. */
-		ra->pstart = EMU_TIME_ADD(ra->pstart,
-		    scenario_phase_length(&a->phase[ra->phase]));
+		ra->pstart = now;
 		ra->phase++;
 		ra->m = 0;
+		ra->seg_at = 0;
+		ra->seg_q = 0;
 	}
+	ra->arrived++;
+	run_arrival_pump(ra, now);
+	if (ra->arrived == ra->n) {
+		ra->tok = NULL;
+		return;		/* everyone is here */
+	}
+	ra->m++;
+	run_arrival_plan(ra, tok, now);
+}
+
+/*
+ * The phase-local time of arrival m of the phase running, or
+ * EMU_TIME_NEVER: where the arrivals owed reach m.  With the factor 1
+ * since the phase began, scenario_phase_at().
+ */
+static emu_time
+run_arrival_at(const struct run_arrival *ra, uint64_t m)
+{
+	const struct scn_phase	*ph = &ra->a->phase[ra->phase];
+	emu_time		 t;
+
+	if (ph->count != 0 && m >= ph->count)
+		return (EMU_TIME_NEVER);
+	t = scenario_phase_when(ph, scenario_phase_phones(ph, ra->seg_at) +
+	    ((double)m - ra->seg_q) / ra->run->rate_f);
+	return (t != EMU_TIME_NEVER && t < ra->seg_at ? ra->seg_at : t);
+}
+
+/* The phase-local end of the phase running: over, or its count owed. */
+static emu_time
+run_arrival_end(const struct run_arrival *ra)
+{
+	const struct scn_phase	*ph = &ra->a->phase[ra->phase];
+	double			 t;
+
+	if (ph->over != 0)
+		return (ph->over);
+	/* A count's phase has a constant rate (a ramp needs over). */
+	t = (double)ra->seg_at + ((double)ph->count - ra->seg_q) /
+	    ra->run->rate_f / ph->from * 1e6;
+	if (t < (double)ra->seg_at)
+		return (ra->seg_at);
+	return (t >= (double)SCN_TIME_MAX ? SCN_TIME_MAX : (emu_time)t);
+}
+
+/* Arm tok for the next arrival: m of the phase, or the next phase's first
+ * at this one's end; nothing when the phases are over. */
+static void
+run_arrival_plan(struct run_arrival *ra, struct run_arrival_tok *tok,
+    emu_time now)
+{
+	emu_time	at;
+
+	ra->tok = NULL;
+	if ((at = run_arrival_at(ra, ra->m)) != EMU_TIME_NEVER)
+		ra->at_end = 0;
+	else if (ra->phase + 1 < ra->a->nphase) {
+		at = run_arrival_end(ra);
+		ra->at_end = 1;
+	} else
+		return;
+	at = EMU_TIME_ADD(ra->pstart, at);
+	ra->tok = tok;
+	sim_at(ra->run->sim, at > now ? at : now, run_arrive_cb, tok);
+}
+
+double
+run_rate_factor(const struct run *r)
+{
+	return (r->rate_f);
+}
+
+/*
+ * The rate factor (issue 8, SIPp's rate keys): every <arrival>'s rate
+ * times f from now on.  The phases keep their times and a ramp its shape;
+ * what is armed is re-planned from the arrivals owed at now.  -1 if f is
+ * out of bounds or would take a phase past SCN_RATE_MAX.
+ */
+int
+run_set_rate_factor(struct run *r, double f, emu_time now)
+{
+	struct run_arrival	*ra;
+	struct run_arrival_tok	*tok;
+	const struct scn_phase	*ph;
+	double			 peak = 0;
+	emu_time		 x;
+	size_t			 k, i;
+
+	if (!(f >= RUN_RATE_FACTOR_MIN && f <= RUN_RATE_FACTOR_MAX) ||
+	    r->arr == NULL)
+		return (-1);
+	for (k = 0; k < r->sc->narrival; k++) {
+		for (i = 0; i < r->arr[k].a->nphase; i++) {
+			ph = &r->arr[k].a->phase[i];
+			if (ph->from > peak)
+				peak = ph->from;
+			if (ph->to > peak)
+				peak = ph->to;
+		}
+	}
+	if (f * peak > SCN_RATE_MAX)
+		return (-1);
+	if (now < sim_now(r->sim))
+		now = sim_now(r->sim);
+	for (k = 0; k < r->sc->narrival; k++) {
+		ra = &r->arr[k];
+		if (ra->n == 0 || ra->a->nphase == 0 || ra->arrived == ra->n)
+			continue;
+		ph = &ra->a->phase[ra->phase];
+		if (now > ra->pstart && (x = now - ra->pstart) > ra->seg_at) {
+			ra->seg_q += r->rate_f * (scenario_phase_phones(ph, x) -
+			    scenario_phase_phones(ph, ra->seg_at));
+			ra->seg_at = x;
+		}
+	}
+	r->rate_f = f;
+	for (k = 0; k < r->sc->narrival; k++) {
+		ra = &r->arr[k];
+		if (ra->n == 0 || ra->a->nphase == 0 || ra->arrived == ra->n)
+			continue;
+		tok = xcalloc(1, sizeof *tok);
+		tok->ra = ra;
+		tok->next = ra->toks;
+		ra->toks = tok;
+		run_arrival_plan(ra, tok, now);
+	}
+	return (0);
+}
+
+/* The arrival rate at now, phones per second: every <arrival>'s phase. */
+double
+run_rate_now(const struct run *r, emu_time now)
+{
+	const struct run_arrival	*ra;
+	const struct scn_phase		*ph;
+	double				 rate = 0;
+	emu_time			 x;
+	size_t				 k;
+
+	for (k = 0; r->arr != NULL && k < r->sc->narrival; k++) {
+		ra = &r->arr[k];
+		if (ra->n == 0 || ra->a->nphase == 0 ||
+		    ra->arrived == ra->n || now < ra->pstart)
+			continue;
+		ph = &ra->a->phase[ra->phase];
+		x = now - ra->pstart;
+		if (ph->over != 0 ? x >= ph->over : ra->tok == NULL)
+			continue;	/* the phases are over */
+		rate += r->rate_f * scenario_phase_rate(ph, x);
+	}
+	return (rate);
+}
+
+/* Whether the run has phones arriving by <arrival>: rate keys apply. */
+int
+run_has_arrival(const struct run *r)
+{
+	size_t	k;
+
+	for (k = 0; r->arr != NULL && k < r->sc->narrival; k++) {
+		if (r->arr[k].n != 0 && r->arr[k].a->nphase != 0)
+			return (1);
+	}
+	return (0);
 }
 
 /* A phone leaves flight: it reached an outcome, or its time is up. */

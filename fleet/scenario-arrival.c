@@ -16,8 +16,6 @@
 
 #include "fleet.h"
 
-#define SCN_RATE_MAX	1000000.0	/* phones per second */
-
 /* "50", "0.5", "1000": phones per second, a decimal in [0, max]. */
 static int
 scenario_rate_parse(const char *s, double *v)
@@ -187,16 +185,27 @@ scenario_arrival(struct scenario_loader *ld, xmlNodePtr n, size_t idx)
 emu_time
 scenario_phase_at(const struct scn_phase *ph, uint64_t m)
 {
-	double	a = ph->from, b = ph->to, T, t, d;
-
 	if (ph->count != 0 && m >= ph->count)
 		return (EMU_TIME_NEVER);
+	return (scenario_phase_when(ph, (double)m));
+}
+
+/*
+ * When (µs from the phase's start) the phones so far, the integral of the
+ * rate, reach q: EMU_TIME_NEVER past over (or never).  With no over the
+ * rate stays from: a count's phase, which ends with its count.
+ */
+emu_time
+scenario_phase_when(const struct scn_phase *ph, double q)
+{
+	double	a = ph->from, b = ph->to, T, t, d;
+
 	T = ph->over != 0 ? (double)ph->over / 1e6 : 0;
 	if (a == b || T == 0)
-		t = (double)m / a;
+		t = q / a;
 	else {
-		/* a t + (b - a) t^2 / 2T = m */
-		d = a * a + 2 * (b - a) * (double)m / T;
+		/* a t + (b - a) t^2 / 2T = q */
+		d = a * a + 2 * (b - a) * q / T;
 		if (d < 0)
 			return (EMU_TIME_NEVER);	/* ramped down to 0 */
 		t = (-a + sqrt(d)) / ((b - a) / T);
@@ -207,6 +216,33 @@ scenario_phase_at(const struct scn_phase *ph, uint64_t m)
 	if (t * 1e6 >= (double)SCN_TIME_MAX)
 		return (EMU_TIME_NEVER);
 	return ((emu_time)llround(t * 1e6));
+}
+
+/* The phones the phase brings from its start to t: the rate's integral. */
+double
+scenario_phase_phones(const struct scn_phase *ph, emu_time t)
+{
+	double	a = ph->from, b = ph->to, T, x = (double)t / 1e6;
+
+	T = ph->over != 0 ? (double)ph->over / 1e6 : 0;
+	if (T != 0 && x > T)
+		x = T;
+	if (a == b || T == 0)
+		return (a * x);
+	return (a * x + (b - a) * x * x / (2 * T));
+}
+
+/* The rate (phones per second) t into the phase. */
+double
+scenario_phase_rate(const struct scn_phase *ph, emu_time t)
+{
+	double	T = (double)ph->over / 1e6, x = (double)t / 1e6;
+
+	if (ph->from == ph->to || ph->over == 0)
+		return (ph->from);
+	if (x > T)
+		x = T;
+	return (ph->from + (ph->to - ph->from) * x / T);
 }
 
 /* The phase's length: over, or the time its count takes. */

@@ -250,7 +250,8 @@ ui_dash_head(struct ui *ui)
 	const uint64_t		*err = run_errors(ui->run, 0);
 	uint64_t		 st[PROV__COUNT];
 	size_t			 i, n = sim_phone_count(ui->world);
-	char			 now[32], end[32], sp[32], clk[32];
+	char			 now[32], end[32], sp[32], clk[32], rate[64];
+	char			 line[256];
 	int			 x, k;
 
 	ui_fill(0, 0, COLS, A_REVERSE);
@@ -261,10 +262,20 @@ ui_dash_head(struct ui *ui)
 		    sizeof clk);
 	else
 		clk[0] = '\0';
-	ui_printf(0, x, -1, A_REVERSE, " t %s / %s  %s  %s  %zu phones",
+	if (ui->arrivals) {
+		rate[0] = ' ';
+		rate[1] = ' ';
+		ui_rate_str(ui, rate + 2, sizeof rate - 2);
+	} else
+		rate[0] = '\0';
+	snprintf(line, sizeof line, " t %s / %s  %s%s  %s  %zu phones",
 	    ui_duration(runtime_now(ui->rt), now, sizeof now),
 	    ui_duration(run_end(ui->run), end, sizeof end),
-	    ui_speed_str(ui, sp, sizeof sp), clk, n);
+	    ui_speed_str(ui, sp, sizeof sp), rate, clk, n);
+	if (x + (int)strlen(line) > COLS && rate[0] != '\0')
+		snprintf(line, sizeof line, " t %s / %s  %s%s  %zu phones",
+		    now, end, sp, rate, n);	/* the rate before the clock */
+	ui_put(0, x, -1, A_REVERSE, line);
 
 	memset(st, 0, sizeof st);
 	for (i = 0; i < n; i++)
@@ -416,8 +427,10 @@ ui_dash_foot(struct ui *ui)
 		ui_printf(LINES - 2, 0, -1, 0, "filter: %s", ui->filter);
 	ui_put(LINES - 2, COLS - (int)strlen(rows), -1, 0, rows);
 	ui_fill(LINES - 1, 0, COLS, A_REVERSE);
-	ui_put(LINES - 1, 0, -1, A_REVERSE,
-	    " q quit  p pause  n step  +/- speed  / filter  s/S sort  "
+	ui_put(LINES - 1, 0, -1, A_REVERSE, ui->arrivals ?
+	    " q quit  p pause  +-*/ rate  <> speed  f filter  s/S sort  "
+	    "Enter open  ? keys" :
+	    " q quit  p pause  n step  +- <> speed  / filter  s/S sort  "
 	    "Enter open  ? keys");
 }
 
@@ -509,6 +522,16 @@ ui_dash_key(struct ui *ui, int ch)
 			ui_open_phone(ui, ui->sel);
 		break;
 	case '/':
+		if (ui->arrivals)
+			ui_rate(ui, 1 / UI_RATE_STEP10);
+		else
+			ui->filtering = 1;
+		break;
+	case '*':
+		if (ui->arrivals)
+			ui_rate(ui, UI_RATE_STEP10);
+		break;
+	case 'f':
 		ui->filtering = 1;
 		break;
 	case UI_KEY_ESC:
@@ -537,14 +560,17 @@ ui_dash_help(struct ui *ui, int y, int x, int h, int w)
 		"The fleet",
 		"  up down PgUp PgDn Home End   move the selection (j k too)",
 		"  Enter           open the selected phone (Esc comes back)",
-		"  /               filter: MAC, site, state or model",
+		"  f  /            filter: MAC, site, state or model (/: when no",
+		"                  <arrival>, where it is a rate key)",
 		"  Esc             clear the filter",
 		"  s  S            sort by the next column, reverse",
 		"  r               resync the selected phone",
 		"The run",
 		"  p               pause, run",
 		"  n               step to the next event while paused",
-		"  + -             speed x2 / half (above x1048576: max)",
+		"  > <             speed x2 / half (above x1048576: max)",
+		"  + -             arrival rate x1.1 / 1.1 (speed: no <arrival>)",
+		"  * /             arrival rate x2 / half (with <arrival>)",
 		"  q               quit (the report follows)",
 		"  ?               this map; any key closes it",
 		"In a phone: its keys, P power-cycle, F factory reset, H",

@@ -26,6 +26,8 @@ struct event_base;
 #define UI_SPEED_MAX	1048576.0	/* above it: as fast as possible */
 #define UI_SPEED_UNPACED 1e9	/* "as fast as possible": the realtime
 				   runtime's slices keep the loop alive */
+#define UI_RATE_STEP	1.1	/* + and -: the arrival rate's factor */
+#define UI_RATE_STEP10	2.0	/* * and /: ten steps, as SIPp's */
 #define UI_KEY_CTRL_C	3
 #define UI_KEY_TAB	9
 #define UI_KEY_ESC	27
@@ -67,6 +69,7 @@ struct ui {
 	int			 finished;	/* the run reached its end */
 	int			 quit;		/* q, Ctrl-C, a signal */
 	int			 unpaced;	/* speed 0: as fast as possible */
+	int			 arrivals;	/* run_has_arrival(): rate keys */
 	int			 utf8;		/* the locale draws blocks */
 	int			 idle_reads;	/* stdin woke with nothing */
 	char			 msg[128];	/* the last thing a key did */
@@ -110,6 +113,8 @@ const char	*ui_clock(const struct phone *p, emu_time t, int full,
 		     char *buf, size_t size);
 const char	*ui_duration(emu_time t, char *buf, size_t size);
 const char	*ui_speed_str(const struct ui *ui, char *buf, size_t size);
+const char	*ui_rate_str(const struct ui *ui, char *buf, size_t size);
+void		 ui_rate(struct ui *ui, double mul);
 void		 ui_send(struct ui *ui, size_t phone, const struct emu_event *ev);
 int		 ui_key_common(struct ui *ui, int ch);
 void		 ui_open_phone(struct ui *ui, size_t i);

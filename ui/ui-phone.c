@@ -212,9 +212,10 @@ ui_phone_legend(struct ui *ui, struct phone *p, const struct lcd_geom *g,
 	if (row + 4 <= y + h)
 		row++;
 	if (row < y + h)
-		ui_put(row++, x, w, 0, "q quit  ? keys  p pause");
+		ui_put(row++, x, w, 0, "q quit ? keys p pause n step");
 	if (row < y + h)
-		ui_put(row++, x, w, 0, "+/- speed n step r resync");
+		ui_put(row++, x, w, 0, ui->arrivals ?
+		    "<> speed  +- rate  r resync" : "<> +- speed  r resync");
 	if (row < y + h)
 		ui_put(row++, x, w, 0, "P power F reset H hold #");
 }
@@ -408,7 +409,8 @@ ui_phone_help(struct ui *ui, int y, int x, int h, int w)
 		"  Tab             digits: keypad keys or typed",
 		"Outside a text field",
 		"  q quit   ? this map   p pause/run   n step when paused",
-		"  + -      speed x2 / half",
+		"  > <      speed x2 / half",
+		"  + -      arrival rate x1.1 / 1.1 (no <arrival>: speed)",
 		"  r resync (as /admin/resync)   F factory reset",
 		"  P power-cycle   H power up holding #",
 		"  PgUp PgDn       scroll the log",

@@ -173,6 +173,7 @@ ui_start(struct ui *ui, struct run *r, int fleet, double speed, char **cause)
 	ui->run = r;
 	ui->world = run_world(r);
 	ui->fleet = fleet;
+	ui->arrivals = run_has_arrival(r);
 	ui->view = fleet ? UI_VIEW_DASH : UI_VIEW_PHONE;
 	if (speed <= 0) {
 		ui->unpaced = 1;
@@ -441,13 +442,25 @@ ui_key_common(struct ui *ui, int ch)
 			ui_message(ui, "paused: n steps to the next event");
 		}
 		return (1);
+	case '>':
+		ui_speed(ui, 1);
+		return (1);
+	case '<':
+		ui_speed(ui, 0);
+		return (1);
 	case '+':
 	case '=':
-		ui_speed(ui, 1);
+		if (ui->arrivals)
+			ui_rate(ui, UI_RATE_STEP);
+		else
+			ui_speed(ui, 1);
 		return (1);
 	case '-':
 	case '_':
-		ui_speed(ui, 0);
+		if (ui->arrivals)
+			ui_rate(ui, 1 / UI_RATE_STEP);
+		else
+			ui_speed(ui, 0);
 		return (1);
 	case 'n':
 		if (ui->finished)
@@ -472,7 +485,7 @@ ui_quit(struct ui *ui)
 	event_base_loopbreak(ui->base);
 }
 
-/* + and -: twice or half the speed; past the top, as fast as possible. */
+/* > and <: twice or half the speed; past the top, as fast as possible. */
 static void
 ui_speed(struct ui *ui, int up)
 {
@@ -510,6 +523,43 @@ ui_speed_str(const struct ui *ui, char *buf, size_t size)
 		snprintf(buf, size, "max");
 	else
 		snprintf(buf, size, "x%g", runtime_speed(ui->rt));
+	return (buf);
+}
+
+/*
+ * + - * / in a run with <arrival>s: the arrival rate times mul from the
+ * virtual now (run_set_rate_factor()), the world brought to the clock
+ * first and the driver re-armed after for what was re-planned.
+ */
+void
+ui_rate(struct ui *ui, double mul)
+{
+	double	f = run_rate_factor(ui->run) * mul;
+	char	buf[64];
+
+	if (ui->finished)
+		return;
+	if (f > 0.999999 && f < 1.000001)
+		f = 1;		/* back where it began, whatever the steps */
+	runtime_sync(ui->rt);
+	if (run_set_rate_factor(ui->run, f, runtime_now(ui->rt)) != 0) {
+		ui_message(ui, "%s: the limit (x1/1024 to x1024, at most "
+		    "%.0f/s)", ui_rate_str(ui, buf, sizeof buf),
+		    SCN_RATE_MAX);
+		return;
+	}
+	runtime_sync(ui->rt);
+	ui_message(ui, "%s", ui_rate_str(ui, buf, sizeof buf));
+}
+
+/* "rate 50/s x2", "rate 0.625/s x0.125" */
+const char *
+ui_rate_str(const struct ui *ui, char *buf, size_t size)
+{
+	double	r = run_rate_now(ui->run, runtime_now(ui->rt));
+
+	snprintf(buf, size, r >= 100 ? "rate %.0f/s x%.4g" :
+	    "rate %.3g/s x%.4g", r, run_rate_factor(ui->run));
 	return (buf);
 }
 

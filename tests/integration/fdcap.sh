@@ -14,19 +14,8 @@ need python3 python3
 
 port=$(free_ports 1)
 mkdir -p "$tmp/www/cfg" "$tmp/logs"
-i=1
-while [ $i -le 300 ]; do
-	printf '<flat-profile><GPP_A>capped</GPP_A></flat-profile>\n' \
-	    >"$tmp/www/cfg/$(printf '00562b0c%04x' $i).xml"
-	i=$((i + 1))
-done
-trap 'kill $ngx 2>/dev/null; wait $ngx 2>/dev/null; rm -rf "$tmp"' EXIT
-nginx_start "$port" '$remote_addr $request_uri $status' \
-    '' 'keepalive_timeout 0;' &&
-    ok "nginx listens on 127.0.0.1:$port" || {
-	notok "nginx did not start" "$(tail -n 3 "$tmp/logs/error.log")"
-	finish
-}
+mac_profiles 300 00562b0c '<flat-profile><GPP_A>capped</GPP_A></flat-profile>'
+nginx_up "$port" '$remote_addr $request_uri $status' '' 'keepalive_timeout 0;'
 
 cat >"$tmp/cap.xml" <<XML
 <scenario name="fdcap" seed="9" duration="40s">

@@ -76,3 +76,16 @@ nginx_up() {
 		finish
 	fi
 }
+
+# mac_profiles N PREFIX FORMAT: $tmp/www/cfg/<PREFIX><i as 4 hex digits>.xml
+# for i in 1..N, each the printf FORMAT with the MAC for %s.
+mac_profiles() {
+	mkdir -p "$tmp/www/cfg"
+	i=1
+	while [ $i -le "$1" ]; do
+		mac=$(printf '%s%04x' "$2" $i)
+		# shellcheck disable=SC2059
+		printf "$3\n" "$mac" >"$tmp/www/cfg/$mac.xml"
+		i=$((i + 1))
+	done
+}

@@ -15,13 +15,7 @@ port=${ports% *}
 closed=${ports#* }
 
 mkdir -p "$tmp/www/cfg" "$tmp/logs"
-i=1
-while [ $i -le 20 ]; do
-	mac=$(printf '00562b0f%04x' $i)
-	printf '<flat-profile><GPP_A>nginx</GPP_A><GPP_B>%s</GPP_B></flat-profile>\n' \
-	    "$mac" >"$tmp/www/cfg/$mac.xml"
-	i=$((i + 1))
-done
+mac_profiles 20 00562b0f '<flat-profile><GPP_A>nginx</GPP_A><GPP_B>%s</GPP_B></flat-profile>'
 nginx_up "$port" '$remote_addr "$request" $status "$http_user_agent"'
 
 cat >"$tmp/real.xml" <<XML

@@ -17,12 +17,7 @@ need python3 python3
 port=$(free_ports 1)
 mkdir -p "$tmp/www/cfg" "$tmp/logs"
 printf '<flat-profile><GPP_A>nginx</GPP_A></flat-profile>\n' >"$tmp/www/cfg/p.xml"
-trap 'kill $ngx 2>/dev/null; wait $ngx 2>/dev/null; rm -rf "$tmp"' EXIT
-nginx_start "$port" '$remote_addr $request_uri $status' &&
-    ok "nginx listens on 127.0.0.1:$port" || {
-	notok "nginx did not start" "$(tail -n 3 "$tmp/logs/error.log")"
-	finish
-}
+nginx_up "$port" '$remote_addr $request_uri $status'
 # Each phone fetches its own path, twice (a periodic resync): the MAC names
 # the phone in nginx's log.
 i=1

@@ -12,12 +12,7 @@ need python3 python3
 
 port=$(free_ports 1)
 mkdir -p "$tmp/www/cfg" "$tmp/logs"
-i=1
-while [ $i -le 200 ]; do
-	mac=$(printf '00562b31%04x' $i)
-	printf '<flat-profile><GPP_A>nginx</GPP_A></flat-profile>\n' >"$tmp/www/cfg/$mac.xml"
-	i=$((i + 1))
-done
+mac_profiles 200 00562b31 '<flat-profile><GPP_A>nginx</GPP_A></flat-profile>'
 nginx_up "$port" '$remote_addr "$request" $status "$http_user_agent"'
 
 cat >"$tmp/w.xml" <<XML
